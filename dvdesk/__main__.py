@@ -1,0 +1,7 @@
+"""`python -m dvdesk`."""
+
+import sys
+
+from dvdesk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,276 @@
+"""The headless entry point: `dvdesk …` (DESIGN.md, CLI contract).
+
+Exit 0 on success; 1 on bad input or a refused operation (one Vietnamese
+line on stderr, nothing written); 2 on usage errors. Without a sub-command
+the window opens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+from dvdesk.domain.dates import DateError, parse_date, parse_full_date
+from dvdesk.domain.eligibility import STATUS_LABELS, Method, evaluate
+from dvdesk.store.errors import KnownError
+
+log = logging.getLogger("dvdesk")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with its errors in Vietnamese and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"dvdesk: lỗi cú pháp lệnh: {message}\n")
+
+
+def default_db() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("dvdesk", appauthor=False)) / "dvdesk.db"
+
+
+def _date(text: str) -> date:
+    try:
+        return parse_full_date(text)
+    except DateError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _open(args: argparse.Namespace, *, create: bool = False):  # -> Store
+    from dvdesk.store.gateway import Store
+
+    return Store.open(args.db or default_db(), create=create)
+
+
+# -- commands --------------------------------------------------------------
+
+
+def cmd_age(args: argparse.Namespace) -> int:
+    try:
+        dob = parse_date(args.dob)
+    except DateError as exc:
+        raise KnownError(f"Ngày sinh: {exc}") from exc
+    result = evaluate(dob, args.on, Method(args.method))
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+    else:
+        print(f"{result.label}. {result.reason}")
+        for warning in result.warnings:
+            print(f"Lưu ý: {warning}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from dvdesk import demo
+
+    if args.members < 0:
+        raise KnownError("Số đoàn viên phải là số không âm.")
+    path = Path(args.db)
+    if path.exists() and path.stat().st_size > 0:
+        with _open(args) as probe:
+            if probe.member_count() or probe.member_count(_deleted_query()):
+                raise KnownError(f"Tệp “{path}” đã có dữ liệu; hãy chọn tệp mới cho dữ liệu mẫu.")
+    with _open(args, create=True) as store:
+        count = demo.build(store, args.members, seed=args.seed, progress=_progress(args))
+    print(f"Đã tạo {count} đoàn viên mẫu trong “{path}”.")
+    return 0
+
+
+def _deleted_query():
+    from dvdesk.store.member_query import MemberQuery
+
+    return MemberQuery(deleted=True)
+
+
+def _progress(args: argparse.Namespace) -> Callable[[int, int], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        sys.stderr.write(f"\r{done}/{total} …" if total else f"\r{done} …")
+        if done >= total:
+            sys.stderr.write("\n")
+
+    return report
+
+
+LIST_FIELDS = ("uid", "full_name", "dob", "gender", "unit", "unit_name", "school_class",
+               "presence", "stage", "status", "eligible_from", "age_months")
+
+
+def list_rows(store: Any, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The rows `dvdesk list` prints: members with their status on the date."""
+    from dvdesk.store.member_query import MemberQuery
+
+    settings = store.settings()
+    method = Method(args.method) if args.method else settings.method
+    on = args.eligible_on or args.on or settings.consideration_on(date.today())
+    query = MemberQuery(
+        search=args.search or "",
+        unit_code=args.unit or "",
+        eligible_on=args.eligible_on,
+        upcoming_months=args.upcoming_months,
+        reference=on,
+        method=method,
+    )
+    if args.unit and store.unit_id(args.unit) is None:
+        raise KnownError(f"Không có đơn vị mã “{args.unit}”.")
+    out = []
+    for row in store.list_members(query):
+        result = evaluate(parse_date(row["dob"]), on, method)
+        out.append({
+            "uid": row["uid"],
+            "full_name": row["full_name"],
+            "dob": row["dob"],
+            "gender": row["gender"],
+            "unit": row["unit_code"],
+            "unit_name": row["unit_name"],
+            "school_class": row["school_class"],
+            "presence": row["presence"],
+            "stage": row["stage"],
+            "status": result.status.value,
+            "eligible_from": row[f"elig_from_{'b' if method is Method.CALENDAR else 'a'}"],
+            "age_months": result.age_months,
+        })
+    return out
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    if args.upcoming_months is not None and args.upcoming_months < 0:
+        raise KnownError("Số tháng phải là số không âm.")
+    with _open(args) as store:
+        rows = list_rows(store, args)
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif args.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=LIST_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        from dvdesk.domain.dates import fmt
+        from dvdesk.domain.eligibility import Status
+
+        for i, r in enumerate(rows, 1):
+            dob = parse_date(r["dob"])
+            start = r["eligible_from"]
+            status = STATUS_LABELS[Status(r["status"])]
+            when = f" (từ {fmt(date.fromisoformat(start))})" if start and \
+                r["status"] == "too_young" else ""
+            print(f"{i:>6}  {r['full_name']:<32} {dob.vi() if dob else '':<10}  "
+                  f"{r['unit']:<7} {status}{when}")
+        print(f"Tổng cộng: {len(rows)} đoàn viên.", file=sys.stderr)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        problems = store.integrity_problems()
+        major, minor = store.format_version()
+        count = store.member_count()
+    if problems:
+        for p in problems[:20]:
+            print(p, file=sys.stderr)
+        raise KnownError("Tệp dữ liệu có lỗi: hãy khôi phục từ bản sao lưu.")
+    print(f"Tệp dữ liệu tốt (định dạng {major}.{minor}, {count} đoàn viên).")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from dvdesk.store import backup
+
+    with _open(args) as store:
+        path = backup.make_backup(store, target=Path(args.out) if args.out else None)
+    print(f"Đã sao lưu vào “{path}”.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from dvdesk.store import backup
+
+    safety = backup.restore(Path(args.db or default_db()), Path(args.backup))
+    print(f"Đã khôi phục từ “{args.backup}”. Bản trước khi khôi phục: “{safety}”.")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from dvdesk.ui.app import run
+
+    return run(Path(args.db) if args.db else default_db())
+
+
+# -- parser ----------------------------------------------------------------
+
+
+def build_parser() -> Parser:
+    p = Parser(prog="dvdesk", description="Sổ theo dõi đoàn viên và phát triển đảng viên.")
+    p.add_argument("--db", help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
+    p.set_defaults(func=cmd_gui)
+    sub = p.add_subparsers(dest="command", parser_class=Parser)
+
+    a = sub.add_parser("age", help="xét tuổi vào Đảng của một ngày sinh tại một ngày")
+    a.add_argument("dob", help="ngày sinh: dd/mm/yyyy, YYYY-MM-DD, mm/yyyy hoặc yyyy")
+    a.add_argument("--on", type=_date, required=True, help="ngày chi bộ họp xét")
+    a.add_argument("--method", choices=("A", "B"), default="A",
+                   help="A: tháng tròn tính cả ngày (mặc định); B: bỏ qua ngày")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_age)
+
+    d = sub.add_parser("demo", help="tạo dữ liệu mẫu")
+    d.add_argument("--db", required=True)
+    d.add_argument("--members", type=int, required=True)
+    d.add_argument("--seed", type=int, default=1)
+    d.set_defaults(func=cmd_demo)
+
+    ls = sub.add_parser("list", help="danh sách đoàn viên")
+    ls.add_argument("--db", default=argparse.SUPPRESS)
+    ls.add_argument("--eligible-on", type=_date, help="chỉ người đủ tuổi vào Đảng tại ngày này")
+    ls.add_argument("--upcoming-months", type=int, help="người sẽ đủ 18 tuổi trong N tháng tới")
+    ls.add_argument("--on", type=_date, help="ngày xét (mặc định: theo cài đặt hoặc hôm nay)")
+    ls.add_argument("--unit", help="mã đơn vị, ví dụ KDC01")
+    ls.add_argument("--search", help="tìm theo tên (không cần dấu), CCCD, điện thoại")
+    ls.add_argument("--method", choices=("A", "B"))
+    fmt_group = ls.add_mutually_exclusive_group()
+    fmt_group.add_argument("--json", action="store_true")
+    fmt_group.add_argument("--csv", action="store_true")
+    ls.set_defaults(func=cmd_list)
+
+    c = sub.add_parser("check", help="kiểm tra tệp dữ liệu")
+    c.add_argument("--db", default=argparse.SUPPRESS)
+    c.set_defaults(func=cmd_check)
+
+    b = sub.add_parser("backup", help="sao lưu tệp dữ liệu")
+    b.add_argument("--db", default=argparse.SUPPRESS)
+    b.add_argument("--out", help="tệp sao lưu (mặc định: thư mục backups cạnh tệp dữ liệu)")
+    b.set_defaults(func=cmd_backup)
+
+    r = sub.add_parser("restore", help="khôi phục từ bản sao lưu")
+    r.add_argument("--db", default=argparse.SUPPRESS)
+    r.add_argument("backup")
+    r.set_defaults(func=cmd_restore)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KnownError as exc:
+        print(f"dvdesk: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""A Youth Union member (đoàn viên) and the units they belong to."""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import Enum
+
+from dvdesk.domain.dates import PartialDate
+from dvdesk.domain.names import normalize_name
+
+
+class Gender(str, Enum):
+    MALE = "nam"
+    FEMALE = "nu"
+
+
+GENDER_LABELS = {Gender.MALE: "Nam", Gender.FEMALE: "Nữ"}
+
+
+class Presence(str, Enum):
+    """Where the member is now (tình trạng): residential lists go stale fast."""
+
+    AT_HOME = "at_home"  # đang ở địa phương
+    WORKING_AWAY = "working_away"  # đi làm ăn xa
+    ABROAD = "abroad"  # đi làm việc ở nước ngoài
+    MOVED = "moved"  # đã chuyển đi
+    GRADUATED = "graduated"  # đã tốt nghiệp (học sinh)
+    LEFT_UNION = "left_union"  # đã trưởng thành đoàn / ra khỏi Đoàn
+
+
+PRESENCE_LABELS = {
+    Presence.AT_HOME: "Đang ở địa phương",
+    Presence.WORKING_AWAY: "Đi làm ăn xa",
+    Presence.ABROAD: "Đi nước ngoài",
+    Presence.MOVED: "Đã chuyển đi",
+    Presence.GRADUATED: "Đã tốt nghiệp",
+    Presence.LEFT_UNION: "Đã ra khỏi Đoàn",
+}
+
+
+class UnitKind(str, Enum):
+    """Residential area (khu dân cư, thôn, tổ dân phố) or high school (trường THPT)."""
+
+    RESIDENTIAL = "residential"
+    SCHOOL = "school"
+
+
+UNIT_KIND_LABELS = {UnitKind.RESIDENTIAL: "Khu dân cư", UnitKind.SCHOOL: "Trường THPT"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    kind: UnitKind
+    id: int | None = None
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True)
+class Member:
+    """One đoàn viên. `uid` is stable for life and travels in every export."""
+
+    full_name: str
+    unit_code: str
+    dob: PartialDate | None = None
+    gender: Gender | None = None
+    cccd: str = ""  # số định danh cá nhân, 12 digits
+    ethnicity: str = "Kinh"
+    religion: str = "Không"
+    hometown: str = ""
+    address: str = ""
+    school_class: str = ""  # lớp, for students
+    school_year: str = ""  # niên khóa hiện tại, e.g. "2026-2027"
+    graduation_year: int | None = None  # năm tốt nghiệp THPT dự kiến
+    union_joined: date | None = None  # ngày vào Đoàn
+    union_officer: bool = False  # cán bộ Đoàn: not flagged past 30
+    union_extended: bool = False  # được kéo dài sinh hoạt Đoàn (≤ 35)
+    presence: Presence = Presence.AT_HOME
+    phone: str = ""
+    notes: str = ""
+    uid: str = field(default_factory=new_uid)
+
+    def normalized(self) -> Member:
+        """The same member with text fields in storage form (NFC, trimmed)."""
+        def text(value: str) -> str:
+            return " ".join(unicodedata.normalize("NFC", value).split())
+
+        return replace(
+            self,
+            full_name=normalize_name(self.full_name),
+            cccd="".join(self.cccd.split()),
+            phone=text(self.phone),
+            ethnicity=normalize_name(self.ethnicity),
+            religion=normalize_name(self.religion),
+            hometown=text(self.hometown),
+            address=text(self.address),
+            school_class=text(self.school_class).upper(),
+            school_year=text(self.school_year),
+            notes=unicodedata.normalize("NFC", self.notes).strip(),
+        )

@@ -1,0 +1,107 @@
+"""Consistent copies of the data file (sao lưu) and restoring them.
+
+Copies use SQLite's online backup API, so they are consistent even while the
+file is open. They go to a `backups` folder beside the data file, named with
+the time and the reason; rotation keeps the newest `KEEP` of each reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dvdesk.store.errors import KnownError, NotDvdeskFile, translate
+
+if TYPE_CHECKING:
+    from dvdesk.store.gateway import Store
+
+KEEP = 20
+DAILY = "hang-ngay"
+MANUAL = "thu-cong"
+
+
+def backup_dir(db_path: Path) -> Path:
+    return db_path.parent / "backups"
+
+
+def _copy(source: sqlite3.Connection, target: Path) -> None:
+    tmp = target.with_suffix(".tmp")
+    tmp.unlink(missing_ok=True)
+    dest = sqlite3.connect(tmp)
+    try:
+        source.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dest.close()
+    # A copy is only ever seen whole: write it under a temporary name, then rename.
+    os.replace(tmp, target)
+
+
+def make_backup(store: Store, reason: str = MANUAL, target: Path | None = None) -> Path:
+    """Copy the open file; returns the backup's path."""
+    if store.path is None:
+        raise KnownError("Dữ liệu trong bộ nhớ, không có tệp để sao lưu.")
+    folder = backup_dir(store.path)
+    if target is None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = folder / f"{store.path.stem}-{stamp}-{reason}.db"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _copy(store.db.conn, target)
+    except (sqlite3.Error, OSError) as exc:
+        known = translate(exc, target)
+        if known is None:
+            raise
+        raise KnownError(f"Không sao lưu được: {known}") from exc
+    rotate(folder, store.path.stem, reason)
+    return target
+
+
+def backups(db_path: Path) -> list[Path]:
+    """Backups of this data file, newest first."""
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"{db_path.stem}-*.db"), reverse=True)
+
+
+def rotate(folder: Path, stem: str, reason: str, keep: int = KEEP) -> None:
+    old = sorted(folder.glob(f"{stem}-*-{reason}.db"), reverse=True)[keep:]
+    for path in old:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def daily_backup_due(db_path: Path, today: datetime | None = None) -> bool:
+    day = (today or datetime.now()).strftime("%Y%m%d")
+    return not any(p.name.startswith(f"{db_path.stem}-{day}") for p in backups(db_path))
+
+
+def restore(db_path: Path, source: Path) -> Path:
+    """Replace the data file by a backup; the current file is backed up first.
+
+    Returns the backup made of the current state, so a restore can be undone.
+    """
+    from dvdesk.store.gateway import Store
+
+    if not source.is_file():
+        raise KnownError(f"Không tìm thấy bản sao lưu “{source}”.")
+    # Refuse a file that is not a sound dvdesk file before touching anything.
+    with Store.open(source, create=False, migrate=False) as probe:
+        if probe.integrity_problems():
+            raise NotDvdeskFile(f"Bản sao lưu “{source}” bị hỏng, không khôi phục.")
+        source_conn = probe.db.conn
+        safety = None
+        if db_path.exists():
+            with Store.open(db_path, create=False, migrate=False) as current:
+                safety = make_backup(current, reason="truoc-khoi-phuc")
+        tmp = db_path.with_suffix(".restore.tmp")
+        _copy(source_conn, tmp)
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    os.replace(tmp, db_path)
+    return safety or source

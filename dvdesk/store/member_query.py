@@ -1,0 +1,89 @@
+"""Which members a list or view shows, turned into one indexed WHERE clause.
+
+Eligibility filters use the precomputed first-eligible / first-over-age days,
+so "eligible on a date" is a range condition, not a Python loop.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from dvdesk.domain.dates import add_months
+from dvdesk.domain.eligibility import Method
+from dvdesk.domain.names import fold
+
+_TOKEN = re.compile(r"[0-9a-z]+")
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 prefix query for search-as-you-type ("nguyen van du" → all three as prefixes)."""
+    tokens = _TOKEN.findall(fold(text))
+    return " ".join(f'"{t}"*' for t in tokens) or None
+
+
+@dataclass(frozen=True)
+class MemberQuery:
+    """A filter over members; every field is optional."""
+
+    search: str = ""
+    unit_code: str = ""
+    eligible_on: date | None = None  # eligible on this consideration date
+    upcoming_months: int | None = None  # too young on `reference`, eligible within N months
+    reference: date | None = None  # the date `upcoming_months` counts from
+    eligible_between: tuple[date, date] | None = None  # first eligible day in (start, end]
+    method: Method = Method.COMPLETED
+    stages: tuple[str, ...] = ()
+    presences: tuple[str, ...] = ()
+    unit_kind: str = ""
+    commune_code: str | None = None
+    # Students whose graduation (school_year_end "MM-DD" of graduation_year)
+    # comes before their 18th: their introduction must be transferred.
+    graduate_before_eligible: str = ""
+    has_issues: bool = False  # records with validation warnings
+    deleted: bool = False  # the recycle bin instead of the live list
+
+    def where(self) -> tuple[str, list[object]]:
+        """SQL condition on `members m` (joined with `units u`) and its parameters."""
+        s = "b" if self.method is Method.CALENDAR else "a"
+        clauses = ["m.deleted_at IS NOT NULL" if self.deleted else "m.deleted_at IS NULL"]
+        params: list[object] = []
+        if q := fts_query(self.search):
+            clauses.append("m.id IN (SELECT rowid FROM members_fts WHERE members_fts MATCH ?)")
+            params.append(q)
+        if self.unit_code:
+            clauses.append("u.code = ?")
+            params.append(self.unit_code.strip().upper())
+        if self.unit_kind:
+            clauses.append("u.kind = ?")
+            params.append(self.unit_kind)
+        if self.commune_code is not None:
+            clauses.append("m.commune_code = ?")
+            params.append(self.commune_code)
+        if self.eligible_on is not None:
+            day = self.eligible_on.isoformat()
+            clauses.append(f"m.elig_from_{s} <= ? AND m.over_from_{s} > ?")
+            params += [day, day]
+        between = self.eligible_between
+        if self.upcoming_months is not None:
+            start = self.reference or date.today()
+            between = (start, add_months(start, self.upcoming_months))
+        if between is not None:
+            clauses.append(f"m.elig_from_{s} > ? AND m.elig_from_{s} <= ?")
+            params += [between[0].isoformat(), between[1].isoformat()]
+        if self.graduate_before_eligible:
+            clauses.append(
+                f"m.graduation_year IS NOT NULL AND m.elig_from_{s} > "
+                "printf('%04d-%s', m.graduation_year, ?)"
+            )
+            params.append(self.graduate_before_eligible)
+        if self.has_issues:
+            clauses.append("m.issue_codes <> ''")
+        if self.stages:
+            clauses.append(f"m.stage IN ({','.join('?' * len(self.stages))})")
+            params += list(self.stages)
+        if self.presences:
+            clauses.append(f"m.presence IN ({','.join('?' * len(self.presences))})")
+            params += list(self.presences)
+        return " AND ".join(clauses), params

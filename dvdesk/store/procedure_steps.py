@@ -1,0 +1,99 @@
+"""Procedure steps per candidate in the store (hồ sơ kết nạp), audited."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from dvdesk.domain.dates import parse_date
+from dvdesk.domain.procedure import (
+    STEP_BY_CODE,
+    STEP_CODES,
+    StepRecord,
+    StepState,
+    default_record,
+    stage_of,
+)
+from dvdesk.store.errors import KnownError
+
+if TYPE_CHECKING:
+    from dvdesk.store.gateway import Store
+
+
+class StepsMixin:
+    """Procedure-step operations of `Store` (see gateway.py)."""
+
+    def steps_of(self: Store, uid: str) -> dict[str, StepRecord]:
+        """Every step of the definition, recorded or default, in procedure order."""
+        rows = {
+            r["code"]: r for r in self.db.query(
+                "SELECT s.code, s.state, s.done_on, s.doc_number, s.note FROM steps s "
+                "JOIN members m ON m.id = s.member_id WHERE m.uid = ?", [uid])
+        }
+        out: dict[str, StepRecord] = {}
+        for code in STEP_CODES:
+            r = rows.get(code)
+            if r is None:
+                out[code] = default_record(code)
+                continue
+            done = parse_date(r["done_on"])
+            out[code] = StepRecord(code, StepState(r["state"]),
+                                   done.as_date() if done else None, r["doc_number"], r["note"])
+        return out
+
+    def set_step(self: Store, uid: str, record: StepRecord, today: date | None = None) -> None:
+        """Record one step; the member's stage column follows."""
+        from dvdesk.store.gateway import now_iso
+
+        if record.code not in STEP_BY_CODE:
+            raise KnownError(f"Không có bước “{record.code}” trong quy trình.")
+        if record.state is StepState.DONE and record.done_on is None:
+            raise KnownError(f"Bước “{STEP_BY_CODE[record.code].title}”: cần ngày hoàn thành.")
+        if record.done_on and record.done_on > (today or date.today()):
+            raise KnownError("Ngày hoàn thành ở tương lai.")
+        with self.transaction():
+            member_id = self.member_row_id(uid)
+            old = self.steps_of(uid)[record.code]
+            self.db.execute(
+                "INSERT INTO steps (member_id, code, state, done_on, doc_number, note, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, code) DO UPDATE SET "
+                "state = excluded.state, done_on = excluded.done_on, "
+                "doc_number = excluded.doc_number, note = excluded.note, "
+                "updated_at = excluded.updated_at",
+                (member_id, record.code, record.state.value,
+                 record.done_on.isoformat() if record.done_on else None,
+                 record.doc_number.strip(), record.note.strip(), now_iso()),
+            )
+            self.audit("update", "step", uid, _step_view(old), _step_view(record))
+            done = {c for c, r in self.steps_of(uid).items() if r.state is StepState.DONE}
+            self.db.execute("UPDATE members SET stage = ? WHERE id = ?",
+                            (stage_of(done).value, member_id))
+
+
+    def set_steps_bulk(self: Store, records: dict[str, list[StepRecord]]) -> None:
+        """Record many candidates' steps in one transaction (demo data, imports)."""
+        from dvdesk.store.gateway import now_iso
+
+        stamp = now_iso()
+        with self.transaction():
+            for uid, steps in records.items():
+                member_id = self.member_row_id(uid)
+                self.db["steps"].insert_all(
+                    ({"member_id": member_id, "code": r.code, "state": r.state.value,
+                      "done_on": r.done_on.isoformat() if r.done_on else None,
+                      "doc_number": r.doc_number, "note": r.note, "updated_at": stamp}
+                     for r in steps),
+                    replace=True,
+                )
+                for r in steps:
+                    self.audit("update", "step", uid, None, _step_view(r))
+                done = {c for c, r in self.steps_of(uid).items() if r.state is StepState.DONE}
+                self.db.execute("UPDATE members SET stage = ? WHERE id = ?",
+                                (stage_of(done).value, member_id))
+
+
+def _step_view(r: StepRecord) -> dict[str, str | None]:
+    return {"code": r.code, "state": r.state.value,
+            "done_on": r.done_on.isoformat() if r.done_on else None,
+            "doc_number": r.doc_number, "note": r.note}
+

@@ -1,0 +1,96 @@
+"""Conversion between domain objects and table rows (no SQL here).
+
+Derived columns are computed once, on write: the Vietnamese sort key, the
+folded search text, and the first eligible / first over-age days under both
+month-counting methods, so that lists and filters are index scans.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dvdesk.domain.dates import PartialDate, parse_date
+from dvdesk.domain.eligibility import MAX_MONTHS, MIN_MONTHS, Method, first_day_with
+from dvdesk.domain.member import Gender, Member, Presence
+from dvdesk.domain.names import fold, sort_key
+
+MEMBER_FIELDS = (
+    "uid", "full_name", "gender", "dob", "cccd", "ethnicity", "religion", "hometown",
+    "address", "school_class", "school_year", "graduation_year", "union_joined",
+    "union_officer", "union_extended", "presence", "phone", "notes",
+)
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def eligibility_columns(dob: PartialDate | None) -> dict[str, str | None]:
+    """First eligible and first over-age days by method A and B (None unless full)."""
+    cols: dict[str, str | None] = {}
+    for method, suffix in ((Method.COMPLETED, "a"), (Method.CALENDAR, "b")):
+        full = dob.as_date() if dob and dob.is_full else None
+        cols[f"elig_from_{suffix}"] = _iso(full and first_day_with(method, full, MIN_MONTHS))
+        cols[f"over_from_{suffix}"] = _iso(full and first_day_with(method, full, MAX_MONTHS + 1))
+    return cols
+
+
+def member_row(member: Member) -> dict[str, Any]:
+    """The stored columns of a normalized member (unit and timestamps added by the store)."""
+    m = member
+    row: dict[str, Any] = {
+        "uid": m.uid,
+        "full_name": m.full_name,
+        "name_sort": sort_key(m.full_name),
+        "search_text": " ".join(x for x in (fold(m.full_name), m.cccd, m.phone) if x),
+        "gender": m.gender.value if m.gender else None,
+        "dob": m.dob.iso() if m.dob else None,
+        "dob_precision": m.dob.precision.value if m.dob else None,
+        "cccd": m.cccd,
+        "ethnicity": m.ethnicity,
+        "religion": m.religion,
+        "hometown": m.hometown,
+        "address": m.address,
+        "school_class": m.school_class,
+        "school_year": m.school_year,
+        "graduation_year": m.graduation_year,
+        "union_joined": _iso(m.union_joined),
+        "union_officer": int(m.union_officer),
+        "union_extended": int(m.union_extended),
+        "presence": m.presence.value,
+        "phone": m.phone,
+        "notes": m.notes,
+    }
+    row.update(eligibility_columns(m.dob))
+    return row
+
+
+def member_from_row(row: dict[str, Any], unit_code: str) -> Member:
+    joined = parse_date(row["union_joined"])
+    return Member(
+        uid=row["uid"],
+        full_name=row["full_name"],
+        unit_code=unit_code,
+        dob=parse_date(row["dob"]),
+        gender=Gender(row["gender"]) if row["gender"] else None,
+        cccd=row["cccd"],
+        ethnicity=row["ethnicity"],
+        religion=row["religion"],
+        hometown=row["hometown"],
+        address=row["address"],
+        school_class=row["school_class"],
+        school_year=row["school_year"],
+        graduation_year=row["graduation_year"],
+        union_joined=joined.as_date() if joined else None,
+        union_officer=bool(row["union_officer"]),
+        union_extended=bool(row["union_extended"]),
+        presence=Presence(row["presence"]),
+        phone=row["phone"],
+        notes=row["notes"],
+    )
+
+
+def audit_view(row: dict[str, Any]) -> dict[str, Any]:
+    """The user-meaningful columns of a member row, as the audit log records them."""
+    return {k: row[k] for k in (*MEMBER_FIELDS, "unit_id", "deleted_at") if k in row}

@@ -1,0 +1,65 @@
+"""The office's settings (cài đặt): who the commune is, who signs, who receives."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+
+from dvdesk.domain.dates import parse_date
+from dvdesk.domain.eligibility import Method
+
+RECEIVING_LEVELS = (
+    "Đảng ủy xã/phường (Ban Xây dựng Đảng / Văn phòng Đảng ủy)",
+    "Ban Tổ chức Tỉnh ủy/Thành ủy",
+    "Huyện ủy (trước 01/7/2025)",
+)
+
+
+@dataclass
+class Settings:
+    commune_name: str = ""  # tên xã/phường
+    commune_code: str = ""  # mã đơn vị hành chính
+    province: str = ""  # tỉnh/thành phố (mô hình 2 cấp)
+    party_committee: str = ""  # Đảng ủy xã ...
+    youth_union: str = ""  # Đoàn xã ...
+    party_secretary: str = ""  # người ký: bí thư / phó bí thư đảng ủy
+    party_secretary_title: str = "BÍ THƯ"
+    union_secretary: str = ""  # bí thư đoàn
+    union_secretary_title: str = "BÍ THƯ ĐOÀN"
+    receiving_level: str = RECEIVING_LEVELS[0]  # cấp nhận dữ liệu
+    age_method: str = Method.COMPLETED.value  # A or B, notes/domain.md §1
+    consideration_date: str = ""  # ngày chi bộ dự kiến họp xét; "" = hôm nay
+    party_members: int = 0  # số đảng viên của đảng bộ, for the 3–4% target
+    target_percent: float = 3.0  # chỉ tiêu kết nạp hằng năm (%)
+    school_year_end: str = "05-31"  # ngày kết thúc năm học (MM-DD)
+    export_sequence: int = 0  # số thứ tự gói dữ liệu đã gửi
+
+    @property
+    def method(self) -> Method:
+        return Method(self.age_method) if self.age_method in ("A", "B") else Method.COMPLETED
+
+    def consideration_on(self, today: date) -> date:
+        """The default consideration date: the setting if it is a full date, else today."""
+        parsed = parse_date(self.consideration_date) if self.consideration_date else None
+        return parsed.as_date() if parsed and parsed.is_full else today
+
+    def school_year_end_after(self, on: date) -> date:
+        """The first end of a school year on or after `on`."""
+        month, day = (int(x) for x in self.school_year_end.split("-"))
+        end = date(on.year, month, day)
+        return end if end >= on else date(on.year + 1, month, day)
+
+    def as_pairs(self) -> dict[str, str]:
+        return {k: str(v) for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_pairs(cls, pairs: dict[str, str]) -> Settings:
+        out = cls()
+        for f in fields(cls):
+            if f.name in pairs:
+                kind = type(getattr(out, f.name))
+                try:
+                    setattr(out, f.name, kind(pairs[f.name]))
+                except ValueError:
+                    pass  # keep the default for a value an older/newer version wrote oddly
+        return out
