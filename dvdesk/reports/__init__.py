@@ -1,0 +1,1 @@
+"""PDF documents with reportlab: checklists, lists, transfer letters, statistics."""
