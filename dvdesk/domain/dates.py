@@ -11,10 +11,10 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 
-class Precision(str, Enum):
+class Precision(StrEnum):
     """How much of a date is known (độ chính xác của ngày)."""
 
     DAY = "day"

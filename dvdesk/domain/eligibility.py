@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from enum import Enum
+from enum import StrEnum
 
 from dvdesk.domain.dates import PartialDate, add_months, fmt
 
@@ -45,14 +45,14 @@ NEAR_LIMIT_WARNING = (
 )
 
 
-class Method(str, Enum):
+class Method(StrEnum):
     """How months are counted (cách tính tháng)."""
 
     COMPLETED = "A"  # tháng tròn, tính cả ngày
     CALENDAR = "B"  # hiệu số tháng, bỏ qua ngày
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Eligibility on the consideration date."""
 
     ELIGIBLE = "eligible"  # đủ tuổi
@@ -215,7 +215,7 @@ def evaluate(
     )
 
 
-class YouthFlag(str, Enum):
+class YouthFlag(StrEnum):
     """Youth Union age flags (Điều lệ Đoàn, Điều 1 and Điều 4)."""
 
     UNDER_16 = "under_16"  # chưa đủ tuổi Đoàn

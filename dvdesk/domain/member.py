@@ -6,13 +6,13 @@ import unicodedata
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.names import normalize_name
 
 
-class Gender(str, Enum):
+class Gender(StrEnum):
     MALE = "nam"
     FEMALE = "nu"
 
@@ -20,7 +20,7 @@ class Gender(str, Enum):
 GENDER_LABELS = {Gender.MALE: "Nam", Gender.FEMALE: "Nữ"}
 
 
-class Presence(str, Enum):
+class Presence(StrEnum):
     """Where the member is now (tình trạng): residential lists go stale fast."""
 
     AT_HOME = "at_home"  # đang ở địa phương
@@ -41,7 +41,7 @@ PRESENCE_LABELS = {
 }
 
 
-class UnitKind(str, Enum):
+class UnitKind(StrEnum):
     """Residential area (khu dân cư, thôn, tổ dân phố) or high school (trường THPT)."""
 
     RESIDENTIAL = "residential"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 PROCEDURE_VERSION = "2025.1"
 PROCEDURE_SOURCES = (
@@ -22,7 +22,7 @@ PROCEDURE_SOURCES = (
 )
 
 
-class StepState(str, Enum):
+class StepState(StrEnum):
     """A step's state for one candidate."""
 
     NOT_STARTED = "not_started"  # chưa làm
@@ -37,7 +37,7 @@ STEP_STATE_LABELS = {
 }
 
 
-class Stage(str, Enum):
+class Stage(StrEnum):
     """Where a member stands (giai đoạn), derived from the steps done."""
 
     MEMBER = "member"  # đoàn viên

@@ -12,13 +12,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 from dvdesk.domain.eligibility import YOUTH_FLAG_LABELS, YouthFlag, youth_flag
 from dvdesk.domain.member import Member, UnitKind
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"  # lỗi: không lưu được
     WARNING = "warning"  # cảnh báo: lưu được, cần xem lại
 

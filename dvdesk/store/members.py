@@ -24,6 +24,17 @@ LIST_COLUMNS = (
     "u.kind AS unit_kind"
 )
 FROM_MEMBERS = "FROM members m JOIN units u ON u.id = m.unit_id"
+# Orders a table column can ask for; names always break ties in Vietnamese order.
+ORDERS = {
+    "name": "m.name_sort",
+    "dob": "m.dob, m.name_sort",
+    "unit": "u.code, m.name_sort",
+    "class": "m.school_class, m.name_sort",
+    "gender": "m.gender, m.name_sort",
+    "presence": "m.presence, m.name_sort",
+    "stage": "m.stage, m.name_sort",
+    "eligible_from": "m.elig_from_a, m.name_sort",
+}
 
 Progress = Callable[[int, int], None]
 
@@ -33,10 +44,15 @@ class MembersMixin:
 
     # -- reading -----------------------------------------------------------
 
-    def member_ids(self: Store, query: MemberQuery = MemberQuery()) -> list[int]:
-        """Row ids in Vietnamese order (an index scan over the sort key)."""
+    def member_ids(
+        self: Store, query: MemberQuery = MemberQuery(), order: str = "name",
+        descending: bool = False,
+    ) -> list[int]:
+        """Row ids in the chosen order; by name it is Vietnamese order (an index scan)."""
         where, params = query.where()
-        sql = f"SELECT m.id {FROM_MEMBERS} WHERE {where} ORDER BY m.name_sort, m.id"
+        direction = " DESC" if descending else ""
+        by = ORDERS[order].replace(",", f"{direction},") + direction
+        sql = f"SELECT m.id {FROM_MEMBERS} WHERE {where} ORDER BY {by}, m.id{direction}"
         return [r[0] for r in self.db.execute(sql, params).fetchall()]
 
     def member_count(self: Store, query: MemberQuery = MemberQuery()) -> int:

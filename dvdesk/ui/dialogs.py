@@ -1,0 +1,87 @@
+"""Every message box behind one small service, in Vietnamese.
+
+Qt ships no Vietnamese translation (no qtbase_vi.qm in the wheels), so the
+standard buttons get their texts here. Tests replace the service with a fake
+that records the calls and answers, so no test blocks on a modal window.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox, QWidget
+
+# WORKAROUND: PySide6 wheels carry no qtbase_vi.qm; set button texts ourselves.
+BUTTON_TEXTS = {
+    QMessageBox.StandardButton.Ok: "Đồng ý",
+    QMessageBox.StandardButton.Cancel: "Hủy",
+    QMessageBox.StandardButton.Yes: "Có",
+    QMessageBox.StandardButton.No: "Không",
+    QMessageBox.StandardButton.Save: "Lưu",
+    QMessageBox.StandardButton.Close: "Đóng",
+    QMessageBox.StandardButton.Discard: "Bỏ qua",
+}
+BOX_TEXTS = {
+    QDialogButtonBox.StandardButton.Ok: "Đồng ý",
+    QDialogButtonBox.StandardButton.Cancel: "Hủy",
+    QDialogButtonBox.StandardButton.Save: "Lưu",
+    QDialogButtonBox.StandardButton.Close: "Đóng",
+    QDialogButtonBox.StandardButton.Yes: "Có",
+    QDialogButtonBox.StandardButton.No: "Không",
+    QDialogButtonBox.StandardButton.Apply: "Áp dụng",
+    QDialogButtonBox.StandardButton.Reset: "Đặt lại",
+}
+
+
+def translate_buttons(box: QMessageBox | QDialogButtonBox) -> None:
+    """Vietnamese texts on a message box's or button box's standard buttons."""
+    texts = BOX_TEXTS if isinstance(box, QDialogButtonBox) else BUTTON_TEXTS
+    for code, text in texts.items():
+        button = box.button(code)  # type: ignore[arg-type]
+        if button is not None:
+            button.setText(text)
+
+
+class DialogService:
+    """Message boxes and file pickers for one parent window."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.parent = parent
+
+    def _box(
+        self,
+        icon: QMessageBox.Icon,
+        title: str,
+        text: str,
+        buttons: QMessageBox.StandardButton,
+        detail: str = "",
+    ) -> QMessageBox.StandardButton:
+        box = QMessageBox(icon, title, text, buttons, self.parent)
+        if detail:
+            box.setDetailedText(detail)
+        translate_buttons(box)
+        return QMessageBox.StandardButton(box.exec())
+
+    def info(self, title: str, text: str) -> None:
+        self._box(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok)
+
+    def warn(self, title: str, text: str) -> None:
+        self._box(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok)
+
+    def error(self, title: str, text: str, detail: str = "") -> None:
+        self._box(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, detail)
+
+    def confirm(self, title: str, text: str) -> bool:
+        answer = self._box(
+            QMessageBox.Icon.Question,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def open_file(self, title: str, filters: str, start: str = "") -> str:
+        path, _ = QFileDialog.getOpenFileName(self.parent, title, start, filters)
+        return path
+
+    def save_file(self, title: str, filters: str, start: str = "") -> str:
+        path, _ = QFileDialog.getSaveFileName(self.parent, title, start, filters)
+        return path

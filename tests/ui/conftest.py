@@ -1,0 +1,71 @@
+"""GUI test fixtures: a fake dialog service so nothing blocks on a modal box."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from dvdesk import demo
+from dvdesk.store.gateway import Store
+
+TODAY = date(2026, 11, 26)
+
+
+class FakeDialogs:
+    """Records every message; answers confirmations with `answer`."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, str]] = []
+        self.answer = True
+
+    def info(self, title: str, text: str) -> None:
+        self.calls.append(("info", title, text))
+
+    def warn(self, title: str, text: str) -> None:
+        self.calls.append(("warn", title, text))
+
+    def error(self, title: str, text: str, detail: str = "") -> None:
+        self.calls.append(("error", title, text))
+
+    def confirm(self, title: str, text: str) -> bool:
+        self.calls.append(("confirm", title, text))
+        return self.answer
+
+    def open_file(self, title: str, filters: str, start: str = "") -> str:
+        return ""
+
+    def save_file(self, title: str, filters: str, start: str = "") -> str:
+        return ""
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type any text, Vietnamese included (qtbot.keyClicks aborts on non-ASCII)."""
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
+
+
+@pytest.fixture
+def dialogs() -> FakeDialogs:
+    return FakeDialogs()
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path) -> Iterator[Store]:
+    store = Store.open(tmp_path / "demo.db")
+    demo.build(store, 300, seed=7, today=TODAY)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path) -> Iterator[Store]:
+    store = Store.open(tmp_path / "empty.db")
+    yield store
+    store.close()

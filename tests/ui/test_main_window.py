@@ -1,0 +1,85 @@
+"""The main window: table, search as you type, consideration date, add, delete and undo."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+
+from dvdesk.domain.dates import parse_date
+from dvdesk.domain.member import Member
+from dvdesk.store.member_query import MemberQuery
+from dvdesk.ui.main_window import MainWindow
+from dvdesk.ui.member_model import MemberTableModel
+from tests.ui.conftest import TODAY, type_text
+
+
+def make_window(qtbot, store, dialogs) -> MainWindow:
+    window = MainWindow(store, dialogs, today=TODAY)
+    qtbot.addWidget(window)
+    return window
+
+
+def test_model_passes_qt_model_tester(qtmodeltester, demo_store):
+    model = MemberTableModel(demo_store, TODAY)
+    qtmodeltester.check(model)
+
+
+def test_table_lists_members_in_vietnamese_order(qtbot, demo_store, dialogs):
+    window = make_window(qtbot, demo_store, dialogs)
+    names = [window.model.data(window.model.index(r, 0)) for r in range(window.model.rowCount())]
+    expected = [r["full_name"] for r in demo_store.list_members()]
+    assert names == expected and len(names) == 300
+
+
+def test_search_without_diacritics_finds_accented_names(qtbot, demo_store, dialogs):
+    demo_store.add_member(Member("Nguyễn Văn Đức", "KDC01", dob=parse_date("01/02/2000")), TODAY)
+    window = make_window(qtbot, demo_store, dialogs)
+    type_text(window.search, "nguyen van duc")
+    qtbot.waitUntil(lambda: window.model.query.search == "nguyen van duc", timeout=2000)
+    shown = {window.model.data(window.model.index(r, 0)) for r in range(window.model.rowCount())}
+    assert "Nguyễn Văn Đức" in shown
+    assert all(name.startswith("Nguyễn") for name in shown)
+    assert window.model.rowCount() == demo_store.member_count(MemberQuery(search="nguyen van duc"))
+
+
+def test_eligible_view_count_matches_the_store(qtbot, demo_store, dialogs):
+    window = make_window(qtbot, demo_store, dialogs)
+    window.date_edit.setDate(QDate(2026, 1, 15))
+    window.view_filter.setCurrentIndex(window.view_filter.findData("eligible"))
+    expected = demo_store.member_count(MemberQuery(eligible_on=date(2026, 1, 15)))
+    assert window.model.rowCount() == expected > 0
+    statuses = {window.model.data(window.model.index(r, 7)) for r in range(expected)}
+    assert all(s.startswith("Đủ tuổi") for s in statuses)
+
+
+def test_delete_is_soft_and_undoable(qtbot, demo_store, dialogs):
+    window = make_window(qtbot, demo_store, dialogs)
+    window.table.selectRow(0)
+    uid = window.current_uid()
+    before = demo_store.member_count()
+    window.delete_current()
+    assert demo_store.member_count() == before - 1
+    assert window.undo_button.isVisible() or not window.isVisible()
+    window.undo_delete()
+    assert demo_store.member_count() == before
+    assert window.model.row_of_uid(uid) >= 0
+
+
+def test_empty_file_offers_demo_data(qtbot, empty_store, dialogs):
+    window = make_window(qtbot, empty_store, dialogs)
+    assert window.stack.currentWidget() is window.empty
+    op = window.load_demo()
+    assert op is not None
+    with qtbot.waitSignal(op.done, timeout=30000):
+        pass
+    assert window.stack.currentWidget() is window.table
+    assert window.model.rowCount() == empty_store.member_count() == 2000
+
+
+def test_sorting_by_date_of_birth(qtbot, demo_store, dialogs):
+    window = make_window(qtbot, demo_store, dialogs)
+    window.model.sort(1, Qt.SortOrder.AscendingOrder)
+    dobs = [window.model._row(r)["dob"] for r in range(window.model.rowCount())]
+    known = [d for d in dobs if d]
+    assert known == sorted(known)
