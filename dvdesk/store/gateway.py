@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from dvdesk.domain.member import Unit, UnitKind
 from dvdesk.store import backup, schema
+from dvdesk.store.deadlines import DeadlinesMixin
 from dvdesk.store.errors import (
     KnownError,
     NewerFormat,
@@ -30,6 +31,7 @@ from dvdesk.store.errors import (
 from dvdesk.store.members import MembersMixin
 from dvdesk.store.procedure_steps import StepsMixin
 from dvdesk.store.settings import Settings
+from dvdesk.store.statistics_queries import StatisticsMixin
 
 log = logging.getLogger(__name__)
 MEMORY = ":memory:"
@@ -39,7 +41,7 @@ def now_iso() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
-class Store(MembersMixin, StepsMixin):
+class Store(MembersMixin, StepsMixin, StatisticsMixin, DeadlinesMixin):
     """An open dvdesk data file."""
 
     def __init__(self, db: Database, path: Path | None, actor: str) -> None:
