@@ -30,7 +30,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         font_id = QFontDatabase.addApplicationFont(str(resource(*parts)))
         families += QFontDatabase.applicationFontFamilies(font_id)
     if families:
-        app.setFont(QFont(families[0], 10))
+        app.setFont(QFont(families[0], 9))
     return app
 
 
@@ -50,16 +50,35 @@ def open_store(path: Path, dialogs: DialogService) -> Store | None:
     return store
 
 
+class Launcher:
+    """Keeps one main window open and swaps it when another file is opened."""
+
+    def __init__(self) -> None:
+        self.window = None
+
+    def open(self, path: Path) -> bool:
+        from dvdesk.ui.main_window import MainWindow
+
+        store = open_store(path, DialogService(self.window))
+        if store is None:
+            return False
+        old = self.window
+        self.window = MainWindow(store)
+        self.window.open_requested.connect(self.open)
+        self.window.show()
+        if old is not None:
+            old.close()
+            if old.store.db.conn is not None and old.store is not store:
+                old.store.close()
+        return True
+
+
 def run(path: Path) -> int:
     app = make_app()
-    from dvdesk.ui.main_window import MainWindow
-
-    store = open_store(path, DialogService())
-    if store is None:
+    launcher = Launcher()
+    if not launcher.open(path):
         return 1
-    window = MainWindow(store)
-    window.show()
-    try:
-        return app.exec()
-    finally:
-        store.close()
+    code = app.exec()
+    if launcher.window is not None:
+        launcher.window.store.close()
+    return code

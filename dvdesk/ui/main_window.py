@@ -1,8 +1,9 @@
-"""The main window: the member table, search, the consideration date, filters."""
+"""The main window: views with counts, the member table, the candidate's procedure."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QDate, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -13,44 +14,34 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QSplitter,
     QStackedWidget,
     QTableView,
+    QTabWidget,
     QToolBar,
-    QVBoxLayout,
-    QWidget,
 )
 
+from dvdesk.domain.procedure import STAGE_LABELS, Stage
+from dvdesk.store import backup
+from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
+from dvdesk.store.views import View, views
 from dvdesk.ui.dialogs import DialogService
+from dvdesk.ui.empty_state import EmptyState
+from dvdesk.ui.history_view import HistoryView
 from dvdesk.ui.member_form import MemberForm
 from dvdesk.ui.member_model import MemberTableModel
 from dvdesk.ui.operations import Operation
+from dvdesk.ui.procedure_panel import ProcedurePanel
+from dvdesk.ui.recent_files import add_recent, recent_files
 
 SEARCH_DELAY_MS = 120
-
-
-class EmptyState(QWidget):
-    """What a new, empty file shows: what to do next."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        title = QLabel("<h2>Chưa có đoàn viên nào</h2>")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text = QLabel(
-            "Bấm <b>Thêm đoàn viên</b> (Ctrl+N) để nhập người đầu tiên,<br>"
-            "hoặc tạo <b>dữ liệu mẫu</b> của một xã để xem thử chương trình."
-        )
-        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.add_button = QPushButton("Thêm đoàn viên")
-        self.demo_button = QPushButton("Tạo dữ liệu mẫu (2.000 đoàn viên)")
-        for w in (title, text, self.add_button, self.demo_button):
-            layout.addWidget(w, 0, Qt.AlignmentFlag.AlignCenter)
-        layout.addStretch(2)
+COLUMN_WIDTHS = (190, 85, 120, 95, 170, 50, 170, 130, 60)
 
 
 class MainWindow(QMainWindow):
@@ -58,9 +49,11 @@ class MainWindow(QMainWindow):
 
     Signals:
         data_changed(): members were added, edited, deleted or restored.
+        open_requested(object): the user chose another data file (a Path).
     """
 
     data_changed = Signal()
+    open_requested = Signal(object)
 
     def __init__(
         self, store: Store, dialogs: DialogService | None = None, today: date | None = None
@@ -71,67 +64,31 @@ class MainWindow(QMainWindow):
         self.today = today or date.today()
         settings = store.settings()
         self.model = MemberTableModel(store, settings.consideration_on(self.today), settings.method)
+        self._views: list[View] = []
         self._undo_uid: str | None = None
         self._build()
         self._refresh_units()
-        self._show_state()
+        self.refresh_views()
         self._restore_geometry()
+        if self.model.rowCount():
+            self.table.selectRow(0)
         self.setWindowTitle(f"dvdesk — {store.path or 'dữ liệu tạm'}")
+        if store.path is not None:
+            add_recent(store.path)
 
     # -- layout ------------------------------------------------------------
 
     def _build(self) -> None:
-        self.resize(1200, 720)
-        bar = QToolBar("Công cụ")
-        bar.setObjectName("main_toolbar")
-        bar.setMovable(False)
-        self.addToolBar(bar)
-        self.add_action = QAction("Thêm đoàn viên", self, shortcut=QKeySequence.StandardKey.New)
-        self.edit_action = QAction("Sửa", self)
-        self.delete_action = QAction("Xóa", self, shortcut=QKeySequence.StandardKey.Delete)
-        self.add_action.triggered.connect(self.add_member)
-        self.edit_action.triggered.connect(self.edit_current)
-        self.delete_action.triggered.connect(self.delete_current)
-        for a in (self.add_action, self.edit_action, self.delete_action):
-            bar.addAction(a)
-        bar.addSeparator()
+        self.resize(1366, 760)
+        self._build_actions()
+        self._build_toolbars()
+        self._build_menus()
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Tìm tên (gõ không dấu được), CCCD, điện thoại…")
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(280)
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filters)
-        self.search.textChanged.connect(lambda _: self._search_timer.start())
-        bar.addWidget(self.search)
-        focus_search = QAction(self, shortcut=QKeySequence.StandardKey.Find)
-        focus_search.triggered.connect(self.search.setFocus)
-        self.addAction(focus_search)
-
-        bar.addWidget(QLabel("  Ngày chi bộ xét: "))
-        self.date_edit = QDateEdit(calendarPopup=True)
-        self.date_edit.setDisplayFormat("dd/MM/yyyy")
-        on = self.model.on
-        self.date_edit.setDate(QDate(on.year, on.month, on.day))
-        self.date_edit.dateChanged.connect(self._date_changed)
-        bar.addWidget(self.date_edit)
-
-        bar.addWidget(QLabel("  Đơn vị: "))
-        self.unit_filter = QComboBox()
-        self.unit_filter.setMinimumWidth(200)
-        self.unit_filter.currentIndexChanged.connect(self.apply_filters)
-        bar.addWidget(self.unit_filter)
-
-        bar.addWidget(QLabel("  Xem: "))
-        self.view_filter = QComboBox()
-        for label, key in (
-            ("Tất cả đoàn viên", "all"),
-            ("Đủ tuổi vào Đảng tại ngày xét", "eligible"),
-            ("Sẽ đủ 18 tuổi trong 12 tháng", "upcoming"),
-        ):
-            self.view_filter.addItem(label, key)
-        self.view_filter.currentIndexChanged.connect(self.apply_filters)
-        bar.addWidget(self.view_filter)
+        self.view_list = QListWidget()
+        self.view_list.setMinimumWidth(190)
+        self.view_list.setWordWrap(True)
+        self.view_list.setStyleSheet("QListWidget::item { padding: 5px 2px; }")
+        self.view_list.currentRowChanged.connect(lambda _: self.apply_filters())
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -143,9 +100,13 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.doubleClicked.connect(lambda _: self.edit_current())
-        self.table.activated.connect(lambda _: self.edit_current())
-        for column, width in enumerate((220, 90, 70, 200, 60, 130, 190, 130, 100)):
+        for column, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+        open_row = QAction(self.table, shortcut=QKeySequence(Qt.Key.Key_Return))
+        open_row.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        open_row.triggered.connect(self.edit_current)
+        self.table.addAction(open_row)
 
         self.empty = EmptyState()
         self.empty.add_button.clicked.connect(self.add_member)
@@ -153,7 +114,30 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
-        self.setCentralWidget(self.stack)
+
+        self.procedure = ProcedurePanel(self.store, self.dialogs, self.today)
+        self.procedure.step_saved.connect(lambda _: self._after_change(keep_selection=True))
+        self.history = HistoryView(self.store)
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(self.procedure, "Quy trình kết nạp")
+        self.side_tabs.addTab(self.history, "Lịch sử thay đổi")
+        self.side_tabs.currentChanged.connect(
+            lambda _: self._show_member(self.current_uid() or self.procedure.uid)
+        )
+
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.view_list)
+        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(self.side_tabs)
+        self.splitter.setSizes([210, 650, 500])
+        self.splitter.setStretchFactor(1, 1)
+
+        self.main_tabs = QTabWidget()
+        self.main_tabs.addTab(self.splitter, "Đoàn viên")
+        self.statistics_page: QLabel | None = None
+        self.main_tabs.addTab(QLabel(), "Thống kê")
+        self.main_tabs.currentChanged.connect(self._tab_changed)
+        self.setCentralWidget(self.main_tabs)
 
         self.count_label = QLabel()
         self.undo_button = QPushButton("Hoàn tác xóa")
@@ -162,16 +146,114 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.count_label, 1)
         self.statusBar().addPermanentWidget(self.undo_button)
 
+    def _build_actions(self) -> None:
+        def action(text: str, slot, shortcut=None) -> QAction:
+            a = QAction(text, self)
+            if shortcut is not None:
+                a.setShortcut(shortcut)
+            a.triggered.connect(slot)
+            return a
+
+        self.add_action = action("Thêm đoàn viên", self.add_member, QKeySequence.StandardKey.New)
+        self.edit_action = action("Sửa", self.edit_current)
+        self.delete_action = action("Xóa", self.delete_current, QKeySequence.StandardKey.Delete)
+        self.restore_member_action = action("Khôi phục người đã xóa", self.restore_current)
+        self.demo_action = action("Tạo dữ liệu mẫu…", self.load_demo)
+        self.settings_action = action("Cài đặt…", self.open_settings)
+        self.backup_action = action("Sao lưu ngay", self.backup_now)
+        self.restore_action = action("Khôi phục từ bản sao lưu…", self.restore_backup)
+        self.open_action = action("Mở tệp dữ liệu…", self.open_file, QKeySequence.StandardKey.Open)
+        self.quit_action = action("Thoát", self.close, QKeySequence.StandardKey.Quit)
+        self.find_action = action(
+            "Tìm", lambda: self.search.setFocus(), QKeySequence.StandardKey.Find
+        )
+        self.addAction(self.find_action)
+
+    def _build_toolbars(self) -> None:
+        bar = QToolBar("Công cụ")
+        bar.setObjectName("main_toolbar")
+        bar.setMovable(False)
+        for a in (self.add_action, self.edit_action, self.delete_action):
+            bar.addAction(a)
+        bar.addSeparator()
+        for a in (self.settings_action, self.backup_action):
+            bar.addAction(a)
+        self.addToolBar(bar)
+        self.addToolBarBreak()
+
+        filters = QToolBar("Bộ lọc")
+        filters.setObjectName("filter_toolbar")
+        filters.setMovable(False)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Tìm tên (gõ không dấu được), CCCD, điện thoại… (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(260)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        filters.addWidget(self.search)
+
+        filters.addWidget(QLabel("  Ngày chi bộ xét: "))
+        self.date_edit = QDateEdit(calendarPopup=True)
+        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        on = self.model.on
+        self.date_edit.setDate(QDate(on.year, on.month, on.day))
+        self.date_edit.dateChanged.connect(self._date_changed)
+        filters.addWidget(self.date_edit)
+
+        filters.addWidget(QLabel("  Đơn vị: "))
+        self.unit_filter = QComboBox()
+        self.unit_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.unit_filter.setMinimumContentsLength(18)
+        self.unit_filter.setMinimumWidth(170)
+        self.unit_filter.currentIndexChanged.connect(self.apply_filters)
+        filters.addWidget(self.unit_filter)
+
+        filters.addWidget(QLabel("  Giai đoạn: "))
+        self.stage_filter = QComboBox()
+        self.stage_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.stage_filter.setMinimumContentsLength(16)
+        self.stage_filter.addItem("Tất cả", "")
+        for stage in Stage:
+            self.stage_filter.addItem(STAGE_LABELS[stage], stage.value)
+        self.stage_filter.currentIndexChanged.connect(self.apply_filters)
+        filters.addWidget(self.stage_filter)
+        self.addToolBar(filters)
+
+    def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&Tệp")
-        quit_action = QAction("Thoát", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Tệp gần đây")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
         data_menu = self.menuBar().addMenu("&Dữ liệu")
-        demo_action = QAction("Tạo dữ liệu mẫu…", self)
-        demo_action.triggered.connect(self.load_demo)
-        data_menu.addAction(self.add_action)
-        data_menu.addAction(demo_action)
+        for a in (
+            self.add_action,
+            self.edit_action,
+            self.delete_action,
+            self.restore_member_action,
+        ):
+            data_menu.addAction(a)
+        data_menu.addSeparator()
+        data_menu.addAction(self.demo_action)
+        data_menu.addAction(self.settings_action)
         self.file_menu, self.data_menu = file_menu, data_menu
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        paths = [p for p in recent_files() if p != self.store.path]
+        if not paths:
+            self.recent_menu.addAction("(chưa có)").setEnabled(False)
+        for path in paths:
+            self.recent_menu.addAction(str(path), lambda p=path: self.open_requested.emit(p))
 
     def _refresh_units(self) -> None:
         current = self.unit_filter.currentData()
@@ -180,44 +262,95 @@ class MainWindow(QMainWindow):
         self.unit_filter.addItem("Tất cả đơn vị", "")
         for u in self.store.units():
             self.unit_filter.addItem(u.name, u.code)
-        index = self.unit_filter.findData(current)
-        self.unit_filter.setCurrentIndex(max(0, index))
+        self.unit_filter.setCurrentIndex(max(0, self.unit_filter.findData(current)))
         self.unit_filter.blockSignals(False)
 
-    # -- filters -----------------------------------------------------------
+    # -- views and filters -------------------------------------------------
+
+    def refresh_views(self) -> None:
+        """Rebuild the view list with a count for each, keeping the chosen one."""
+        row = max(0, self.view_list.currentRow())
+        self._views = views(self.store.settings(), self.model.on)
+        self.view_list.blockSignals(True)
+        self.view_list.clear()
+        for view in self._views:
+            count = self.store.member_count(view.query)
+            item = QListWidgetItem(f"{view.label}  ({count:,})".replace(",", "."))
+            item.setToolTip(view.hint)
+            item.setData(Qt.ItemDataRole.UserRole, view.key)
+            self.view_list.addItem(item)
+        self.view_list.setCurrentRow(row)
+        self.view_list.blockSignals(False)
+        self.apply_filters()
+
+    def current_view(self) -> View:
+        return self._views[max(0, self.view_list.currentRow())]
+
+    def select_view(self, key: str) -> None:
+        for row, view in enumerate(self._views):
+            if view.key == key:
+                self.view_list.setCurrentRow(row)
 
     def current_query(self) -> MemberQuery:
-        view = self.view_filter.currentData()
-        return MemberQuery(
+        from dataclasses import replace
+
+        query = self.current_view().query
+        stage = self.stage_filter.currentData()
+        return replace(
+            query,
             search=self.search.text(),
             unit_code=self.unit_filter.currentData() or "",
-            eligible_on=self.model.on if view == "eligible" else None,
-            upcoming_months=12 if view == "upcoming" else None,
-            reference=self.model.on,
-            method=self.model.method,
+            stages=(stage,) if stage else query.stages,
         )
 
     def apply_filters(self) -> None:
         self.model.set_query(self.current_query())
+        deleted_view = self.current_view().key == "deleted"
+        self.delete_action.setEnabled(not deleted_view)
+        self.restore_member_action.setEnabled(deleted_view)
         self._show_state()
+        self._selection_changed()
 
     def _date_changed(self, qdate: QDate) -> None:
         self.model.set_date(date(qdate.year(), qdate.month(), qdate.day()))
-        if self.view_filter.currentData() != "all":
-            self.apply_filters()
-        self._show_state()
+        self.refresh_views()
 
     def _show_state(self) -> None:
         shown = self.model.rowCount()
         total = self.store.member_count()
         self.stack.setCurrentWidget(self.empty if total == 0 else self.table)
         on = self.model.on.strftime("%d/%m/%Y")
-        text = f"Đang hiện {shown:,} / {total:,} đoàn viên · ngày xét {on}".replace(",", ".")
+        text = (
+            f"{self.current_view().label}: {shown:,} người · tổng {total:,} đoàn viên · "
+            f"ngày xét {on}"
+        ).replace(",", ".")
         if total and not shown:
-            text += " · không có ai khớp bộ lọc — hãy xóa ô tìm kiếm hoặc chọn “Tất cả”"
+            text += " · không có ai khớp — hãy xóa ô tìm kiếm hoặc chọn bộ lọc khác"
         self.count_label.setText(text)
 
-    # -- actions -----------------------------------------------------------
+    def _selection_changed(self) -> None:
+        self._show_member(self.current_uid())
+
+    def _show_member(self, uid: str | None) -> None:
+        if self.side_tabs.currentWidget() is self.procedure:
+            self.procedure.show_member(uid, self.model.on)
+        else:
+            self.history.show_member(uid)
+
+    def _tab_changed(self, index: int) -> None:
+        if index != 1:
+            return
+        from dvdesk.ui.statistics_view import StatisticsView
+
+        if not isinstance(self.main_tabs.widget(1), StatisticsView):
+            self.main_tabs.blockSignals(True)
+            self.main_tabs.removeTab(1)
+            self.main_tabs.insertTab(1, StatisticsView(self.store), "Thống kê")
+            self.main_tabs.setCurrentIndex(1)
+            self.main_tabs.blockSignals(False)
+        self.main_tabs.widget(1).refresh()
+
+    # -- member actions ----------------------------------------------------
 
     def current_uid(self) -> str | None:
         index = self.table.currentIndex()
@@ -226,15 +359,15 @@ class MainWindow(QMainWindow):
     def open_form(self, uid: str | None = None) -> MemberForm:
         member = self.store.get_member(uid) if uid else None
         form = MemberForm(self.store, self.dialogs, member, self.today, self)
-        form.member_saved.connect(self._member_saved)
+        form.member_saved.connect(lambda saved: self._after_change(saved))
         return form
 
     def add_member(self) -> None:
         if not self.store.units():
             self.dialogs.warn(
                 "Chưa có đơn vị",
-                "Chưa có chi đoàn / đơn vị nào. Hãy tạo dữ liệu mẫu hoặc "
-                "thêm đơn vị trong phần Cài đặt trước.",
+                "Chưa có chi đoàn / đơn vị nào. Hãy thêm đơn vị trong Cài đặt "
+                "(thẻ “Chi đoàn / đơn vị”) hoặc tạo dữ liệu mẫu.",
             )
             return
         self.open_form().exec()
@@ -244,13 +377,17 @@ class MainWindow(QMainWindow):
         if uid:
             self.open_form(uid).exec()
 
-    def _member_saved(self, uid: str) -> None:
-        self.model.reload()
-        self._show_state()
-        row = self.model.row_of_uid(uid)
-        if row >= 0:
-            self.table.selectRow(row)
-            self.table.scrollTo(self.model.index(row, 0))
+    def _after_change(self, uid: str | None = None, keep_selection: bool = False) -> None:
+        uid = uid or (self.current_uid() if keep_selection else None)
+        self.refresh_views()
+        if uid:
+            row = self.model.row_of_uid(uid)
+            if row >= 0:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.model.index(row, 0))
+            elif keep_selection:
+                # The change moved the member out of this view; keep showing them.
+                self._show_member(uid)
         self.data_changed.emit()
 
     def delete_current(self) -> None:
@@ -262,17 +399,22 @@ class MainWindow(QMainWindow):
         self._undo_uid = uid
         self.undo_button.setText(f"Hoàn tác xóa “{name}”")
         self.undo_button.setVisible(True)
-        self.model.reload()
-        self._show_state()
-        self.statusBar().showMessage(f"Đã xóa {name} (có thể hoàn tác).", 8000)
-        self.data_changed.emit()
+        self._after_change()
+        self.statusBar().showMessage(f"Đã xóa {name}. Bấm “Hoàn tác xóa” để lấy lại.", 10000)
 
     def undo_delete(self) -> None:
         if self._undo_uid:
             self.store.restore_member(self._undo_uid)
-            self._member_saved(self._undo_uid)
+            self._after_change(self._undo_uid)
             self._undo_uid = None
         self.undo_button.setVisible(False)
+
+    def restore_current(self) -> None:
+        uid = self.current_uid()
+        if uid and self.current_view().key == "deleted":
+            self.store.restore_member(uid)
+            self._after_change()
+            self.statusBar().showMessage("Đã khôi phục đoàn viên.", 8000)
 
     def load_demo(self) -> Operation | None:
         if self.store.path is None:
@@ -296,14 +438,57 @@ class MainWindow(QMainWindow):
 
     def _after_bulk_change(self) -> None:
         self._refresh_units()
-        self.model.reload()
-        self._show_state()
+        self.refresh_views()
         self.data_changed.emit()
+
+    def open_settings(self) -> None:
+        from dvdesk.ui.settings_dialog import SettingsDialog
+
+        if SettingsDialog(self.store, self.dialogs, self).exec():
+            settings = self.store.settings()
+            self.model.method = settings.method
+            self.date_edit.setDate(QDate(*settings.consideration_on(self.today).timetuple()[:3]))
+        self._after_bulk_change()
+
+    # -- file actions ------------------------------------------------------
+
+    def backup_now(self) -> Path | None:
+        try:
+            path = backup.make_backup(self.store)
+        except KnownError as exc:
+            self.dialogs.error("Không sao lưu được", str(exc))
+            return None
+        self.statusBar().showMessage(f"Đã sao lưu vào {path}", 10000)
+        return path
+
+    def open_file(self) -> None:
+        path = self.dialogs.open_file("Mở tệp dữ liệu dvdesk", "Tệp dữ liệu (*.db);;Mọi tệp (*)")
+        if path:
+            self.open_requested.emit(Path(path))
+
+    def restore_backup(self) -> None:
+        if self.store.path is None:
+            return
+        start = str(backup.backup_dir(self.store.path))
+        chosen = self.dialogs.open_file("Chọn bản sao lưu", "Bản sao lưu (*.db)", start)
+        if not chosen or not self.dialogs.confirm(
+            "Khôi phục",
+            "Thay dữ liệu hiện tại bằng bản sao lưu đã chọn? Dữ liệu hiện tại "
+            "được sao lưu trước, nên vẫn lấy lại được.",
+        ):
+            return
+        path = self.store.path
+        self.store.close()
+        try:
+            backup.restore(path, Path(chosen))
+        except KnownError as exc:
+            self.dialogs.error("Không khôi phục được", str(exc))
+        self.open_requested.emit(path)
 
     # -- window state ------------------------------------------------------
 
     def _restore_geometry(self) -> None:
-        qs = QSettings("dvdesk", "dvdesk")
+        qs = QSettings()
         geometry = qs.value("main/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -312,7 +497,7 @@ class MainWindow(QMainWindow):
             self.table.horizontalHeader().restoreState(header)
 
     def closeEvent(self, event) -> None:
-        qs = QSettings("dvdesk", "dvdesk")
+        qs = QSettings()
         qs.setValue("main/geometry", self.saveGeometry())
         qs.setValue("main/header", self.table.horizontalHeader().saveState())
         super().closeEvent(event)

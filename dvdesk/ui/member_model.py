@@ -22,13 +22,13 @@ from dvdesk.store.member_query import MemberQuery
 COLUMNS = (
     ("full_name", "Họ và tên", "name"),
     ("dob", "Ngày sinh", "dob"),
-    ("gender", "Giới tính", "gender"),
-    ("unit_name", "Đơn vị", "unit"),
-    ("school_class", "Lớp", "class"),
-    ("presence", "Tình trạng", "presence"),
-    ("stage", "Giai đoạn", "stage"),
     ("status", "Tuổi vào Đảng", "eligible_from"),
     ("eligible_from", "Đủ 18 tuổi từ", "eligible_from"),
+    ("unit_name", "Đơn vị", "unit"),
+    ("school_class", "Lớp", "class"),
+    ("stage", "Giai đoạn", "stage"),
+    ("presence", "Tình trạng", "presence"),
+    ("gender", "Giới tính", "gender"),
 )
 STATUS_COLOURS = {
     Status.ELIGIBLE: QColor("#1b7f3b"),

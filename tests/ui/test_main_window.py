@@ -9,6 +9,7 @@ from PySide6.QtCore import QDate, Qt
 from dvdesk.domain.dates import parse_date
 from dvdesk.domain.member import Member
 from dvdesk.store.member_query import MemberQuery
+from dvdesk.store.views import views
 from dvdesk.ui.main_window import MainWindow
 from dvdesk.ui.member_model import MemberTableModel
 from tests.ui.conftest import TODAY, type_text
@@ -46,11 +47,55 @@ def test_search_without_diacritics_finds_accented_names(qtbot, demo_store, dialo
 def test_eligible_view_count_matches_the_store(qtbot, demo_store, dialogs):
     window = make_window(qtbot, demo_store, dialogs)
     window.date_edit.setDate(QDate(2026, 1, 15))
-    window.view_filter.setCurrentIndex(window.view_filter.findData("eligible"))
+    window.select_view("eligible")
     expected = demo_store.member_count(MemberQuery(eligible_on=date(2026, 1, 15)))
     assert window.model.rowCount() == expected > 0
-    statuses = {window.model.data(window.model.index(r, 7)) for r in range(expected)}
+    statuses = {window.model.data(window.model.index(r, 2)) for r in range(expected)}
     assert all(s.startswith("Đủ tuổi") for s in statuses)
+
+
+def test_every_view_count_matches_the_store(qtbot, demo_store, dialogs):
+    window = make_window(qtbot, demo_store, dialogs)
+    for row, view in enumerate(views(demo_store.settings(), window.model.on)):
+        window.select_view(view.key)
+        expected = demo_store.member_count(view.query)
+        assert window.model.rowCount() == expected, view.key
+        assert f"({expected:,})".replace(",", ".") in window.view_list.item(row).text()
+
+
+def test_ticking_a_procedure_step_moves_the_stage(qtbot, demo_store, dialogs):
+    window = make_window(qtbot, demo_store, dialogs)
+    window.select_view("eligible")
+    window.stage_filter.setCurrentIndex(window.stage_filter.findData("member"))
+    window.table.selectRow(0)
+    uid = window.current_uid()
+    panel = window.procedure
+    assert panel.uid == uid and panel.table.rowCount() == 21
+    panel.table.setCurrentCell(0, 0)  # the source list step
+    panel.state.setCurrentIndex(panel.state.findData("done"))
+    panel.done_on.setText("20/11/2026")
+    type_text(panel.doc_number, "15-NQ/CB")
+    panel.save_step()
+    assert demo_store.steps_of(uid)["source"].doc_number == "15-NQ/CB"
+    assert (
+        demo_store.get_member(uid)
+        and demo_store.list_members(MemberQuery(search=demo_store.get_member(uid).full_name))[0][
+            "stage"
+        ]
+        == "introduced"
+    )
+    assert "Đã ghi" in panel.editor_message.text()
+    window.side_tabs.setCurrentWidget(window.history)
+    assert window.history.table.rowCount() >= 2
+
+
+def test_statistics_tab_shows_figures(qtbot, demo_store, dialogs):
+    window = make_window(qtbot, demo_store, dialogs)
+    window.main_tabs.setCurrentIndex(1)
+    page = window.main_tabs.widget(1)
+    stats = demo_store.statistics()
+    assert page.table.rowCount() == len(stats.rows) + 3
+    assert "Cả giai đoạn" in page.summary.text()
 
 
 def test_delete_is_soft_and_undoable(qtbot, demo_store, dialogs):
