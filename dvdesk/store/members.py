@@ -52,12 +52,13 @@ class MembersMixin:
         where, params = query.where()
         direction = " DESC" if descending else ""
         by = ORDERS[order].replace(",", f"{direction},") + direction
-        sql = f"SELECT m.id {FROM_MEMBERS} WHERE {where} ORDER BY {by}, m.id{direction}"
+        source = FROM_MEMBERS if order == "unit" else "FROM members m"
+        sql = f"SELECT m.id {source} WHERE {where} ORDER BY {by}, m.id{direction}"
         return [r[0] for r in self.db.execute(sql, params).fetchall()]
 
     def member_count(self: Store, query: MemberQuery = MemberQuery()) -> int:
         where, params = query.where()
-        return int(self.scalar(f"SELECT count(*) {FROM_MEMBERS} WHERE {where}", params))
+        return int(self.scalar(f"SELECT count(*) FROM members m WHERE {where}", params))
 
     def member_rows(self: Store, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         """Display rows for the given row ids (the lazy table model's fetch)."""

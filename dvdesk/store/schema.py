@@ -153,7 +153,12 @@ END
 
 @migrations(name="1.1_holidays_transfers")
 def _holidays_transfers(db: Database) -> None:
-    """Format 1.1: the holiday list for working days and student transfers (chuyển nguồn)."""
+    """Format 1.1: holidays, student transfers (chuyển nguồn), a covering list index.
+
+    Every list and view filters on these columns and orders by the name key;
+    with all of them in one index a list of 200,000 members is read from the
+    index alone, never row by row from the table.
+    """
     _run(db, """
 CREATE TABLE holidays (
     day TEXT PRIMARY KEY,
@@ -168,6 +173,12 @@ CREATE TABLE transfers (
     note TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL
 ) STRICT;
-CREATE INDEX transfers_member ON transfers (member_id)
+CREATE INDEX transfers_member ON transfers (member_id);
+DROP INDEX members_sort;
+DROP INDEX members_elig_a;
+CREATE INDEX members_list ON members (
+    deleted_at, name_sort, unit_id, elig_from_a, over_from_a, elig_from_b, over_from_b,
+    stage, presence, graduation_year, issue_codes
+)
 """)
     _set_version(db, 1, 1)
