@@ -136,7 +136,7 @@ def parse_date(text: str | None, *, pivot_year: int = 2030) -> PartialDate | Non
     """Read a date as a clerk types it; None for empty text.
 
     Accepted: 2008-03-25, 2008-03, 2008, 25/03/2008, 25-03-2008, 25.03.2008,
-    5/3/08, 25032008, 03/2008. Two-digit years fall in the century that keeps
+    5/3/08, 25032008, 03/2008 (a month needs a four-digit year). Two-digit years fall in the century that keeps
     them at or before `pivot_year`.
 
     Raises:
@@ -154,7 +154,8 @@ def parse_date(text: str | None, *, pivot_year: int = 2030) -> PartialDate | Non
     if m := _COMPACT.match(s):
         d, mo, y = m.groups()
         return PartialDate(int(y), int(mo), int(d))
-    if m := _SLASHED.match(s):
+    if (m := _SLASHED.match(s)) and (m[1] or len(m[3]) == 4):
+        # "05/08" is refused rather than read as 05/2008: a clerk may mean 5 August.
         d, mo, y = m.groups()
         return PartialDate(_year(y, pivot_year), int(mo), int(d) if d else None)
     raise DateError(f"Không đọc được ngày “{s}”: hãy gõ dd/mm/yyyy, ví dụ 25/03/2008.")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _TONE_MARKS = {
@@ -35,6 +36,7 @@ def normalize_name(text: str) -> str:
     return " ".join(_capitalise(w) for w in s.split(" ")) if s else ""
 
 
+@lru_cache(maxsize=1 << 16)
 def _capitalise(word: str) -> str:
     # Mixed case is the clerk's choice (H'Hen, McLain); only all-lower or
     # all-upper words are recased.
@@ -50,6 +52,9 @@ def fold(text: str) -> str:
     return _SPACE.sub(" ", s).strip()
 
 
+# Names repeat words endlessly (Nguyễn, Văn, Thị, Anh): per-word caches make a
+# 200k-member import spend its time in SQLite, not here.
+@lru_cache(maxsize=1 << 16)
 def _letters_and_tone(word: str) -> tuple[str, int]:
     """Base letters (with ă â ê ô ơ ư kept) and the word's tone (0 = ngang)."""
     tone = 0
@@ -69,6 +74,7 @@ def _letters_and_tone(word: str) -> tuple[str, int]:
     return "".join(out), tone
 
 
+@lru_cache(maxsize=1 << 16)
 def _encode(letters: str) -> str:
     # Each known letter becomes one character from "B" upward so BINARY order
     # is alphabet order; anything else (digits, foreign letters) sorts after.

@@ -114,6 +114,7 @@ def validate_member(
     today: date,
     unit_kinds: dict[str, UnitKind] | None = None,
     cccd_owner: CccdOwner | None = None,
+    normalized: bool = False,
 ) -> Report:
     """All rules on one (normalized) member.
 
@@ -121,8 +122,9 @@ def validate_member(
         today: the day of entry, for "not in the future" and Đoàn age flags.
         unit_kinds: known unit codes and kinds; None skips the catalogue check.
         cccd_owner: (cccd, own uid) → name of another member holding it.
+        normalized: the caller already ran `member.normalized()` (bulk imports).
     """
-    m = member.normalized()
+    m = member if normalized else member.normalized()
     found: list[Issue] = []
     name = m.full_name
     if not name:
