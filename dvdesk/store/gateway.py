@@ -123,6 +123,9 @@ class Store(MembersMixin, StepsMixin):
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             if self.path is not None:
+                # Fold the WAL back into the file, but never wait for another process's
+                # write to do it (a reader closing would stall for the busy timeout).
+                self.db.execute("PRAGMA busy_timeout = 0")
                 self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
 
@@ -136,10 +139,29 @@ class Store(MembersMixin, StepsMixin):
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Database]:
-        """All or nothing: SQLite and OS failures surface as `KnownError`."""
+        """All or nothing: SQLite and OS failures surface as `KnownError`.
+
+        The outermost transaction takes the write lock at once (BEGIN IMMEDIATE):
+        a deferred one that read first could not upgrade after another process
+        committed meanwhile (SQLITE_BUSY_SNAPSHOT), so it would fail instead of
+        waiting out the busy timeout. Nested calls become savepoints.
+        """
         try:
-            with self.db.atomic():
-                yield self.db
+            if self.db.conn.in_transaction:
+                with self.db.atomic():
+                    yield self.db
+            else:
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.db
+                except BaseException:
+                    self.db.rollback()
+                    raise
+                try:
+                    self.db.execute("COMMIT")
+                except BaseException:
+                    self.db.rollback()
+                    raise
         except KnownError:
             raise
         except (sqlite3.Error, OSError) as exc:
