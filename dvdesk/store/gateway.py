@@ -65,8 +65,9 @@ class Store(MembersMixin, StepsMixin):
         try:
             conn = sqlite3.connect(str(file) if file else MEMORY, timeout=3.0)
             store = cls(Database(conn), file, actor or _default_actor())
-            store._configure()
+            # Identify first: turning on WAL rewrites the header of someone else's file.
             store._check_identity()
+            store._configure()
             if migrate:
                 store._migrate()
             return store
@@ -248,12 +249,16 @@ class Store(MembersMixin, StepsMixin):
 
     def integrity_problems(self) -> list[str]:
         """`PRAGMA integrity_check` and foreign keys; empty when the file is sound."""
-        rows = [r[0] for r in self.db.execute("PRAGMA integrity_check").fetchall()]
-        problems = [] if rows == ["ok"] else rows
-        problems += [
-            f"Khóa ngoại hỏng: bảng {r[0]} dòng {r[1]}"
-            for r in self.db.execute("PRAGMA foreign_key_check").fetchall()
-        ]
+        try:
+            rows = [r[0] for r in self.db.execute("PRAGMA integrity_check").fetchall()]
+            problems = [] if rows == ["ok"] else rows
+            problems += [
+                f"Khóa ngoại hỏng: bảng {r[0]} dòng {r[1]}"
+                for r in self.db.execute("PRAGMA foreign_key_check").fetchall()
+            ]
+        except sqlite3.DatabaseError as exc:
+            # Damage bad enough that the check itself cannot read the file.
+            return [f"Không đọc được tệp: {exc}"]
         return problems
 
 

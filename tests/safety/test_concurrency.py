@@ -33,8 +33,12 @@ def hold_write(tmp_path: Path):
     procs: list[subprocess.Popen[str]] = []
 
     def start(db: Path, seconds: float) -> subprocess.Popen[str]:
-        proc = subprocess.Popen([sys.executable, "-c", HOLD_WRITE, str(db), str(seconds)],
-                                stdout=subprocess.PIPE, text=True, env=ENV)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", HOLD_WRITE, str(db), str(seconds)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=ENV,
+        )
         assert proc.stdout is not None and proc.stdout.readline().strip() == "holding"
         procs.append(proc)
         return proc
@@ -94,10 +98,12 @@ def test_two_readers_keep_working_during_a_write(small_db: Path, hold_write) -> 
     def two_readers() -> tuple[list[subprocess.CompletedProcess[str]], float]:
         start = time.perf_counter()
         with ThreadPoolExecutor(2) as pool:
-            done = list(pool.map(
-                lambda args: run(*args),
-                [("list", "--db", small_db, "--json"), ("list", "--db", small_db, "--csv")],
-            ))
+            done = list(
+                pool.map(
+                    lambda args: run(*args),
+                    [("list", "--db", small_db, "--json"), ("list", "--db", small_db, "--csv")],
+                )
+            )
         return done, time.perf_counter() - start
 
     _, alone = two_readers()
