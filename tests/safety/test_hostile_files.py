@@ -155,7 +155,7 @@ def test_full_disk_during_backup_is_a_clear_message(tmp_path: Path, good_db: Pat
         assert result.returncode == 1
         assert_one_clear_line(result.stderr, "đầy")
         assert digest(db) == before
-        assert not list(backup.backup_dir(db).glob("*.db"))  # no half backup visible
+        assert list(backup.backup_dir(db).iterdir()) == []  # no half copy left behind
 
 
 def test_read_only_folder_is_a_clear_message(tmp_path: Path, good_db: Path) -> None:
