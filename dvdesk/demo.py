@@ -146,30 +146,35 @@ def build(
     store: Store, n: int, seed: int = 1, today: date | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Fill an empty store with a demo commune; returns the member count."""
+    """Fill an empty store with a demo commune; returns the member count.
+
+    One transaction (nested writes become savepoints): a crash or kill leaves
+    the file as it was before, never a commune without its members.
+    """
     today = today or date.today()
     rng = random.Random(seed)
-    settings = store.settings()
-    settings.commune_name = settings.commune_name or "Xã Demo"
-    settings.commune_code = settings.commune_code or "99999"
-    settings.province = settings.province or "Tỉnh Demo"
-    settings.party_committee = settings.party_committee or "ĐẢNG ỦY XÃ DEMO"
-    settings.youth_union = settings.youth_union or "ĐOÀN XÃ DEMO"
-    settings.party_secretary = settings.party_secretary or "Nguyễn Văn Bình"
-    settings.union_secretary = settings.union_secretary or "Trần Thị Hương"
-    settings.party_members = settings.party_members or max(30, n // 6)
-    store.save_settings(settings)
-    for unit in make_units(rng):
-        if store.unit_id(unit.code) is None:
-            store.add_unit(unit)
-    units = store.units()
-    people = list(members(n, units, rng, today))
-    count = store.add_members(people, today=today, progress=progress, total=n)
-    # A few percent of eligible-age members are candidates at some stage.
-    adults = [m for m in people if m.dob and m.dob.is_full
-              and m.dob.as_date() <= add_months(today, -17 * 12)]
-    chosen = rng.sample(adults, min(len(adults), max(3, n // 25)))
-    store.set_steps_bulk({
-        m.uid: _procedure(rng, rng.choice(STAGE_DEPTH), today) for m in chosen
-    })
+    with store.transaction():
+        settings = store.settings()
+        settings.commune_name = settings.commune_name or "Xã Demo"
+        settings.commune_code = settings.commune_code or "99999"
+        settings.province = settings.province or "Tỉnh Demo"
+        settings.party_committee = settings.party_committee or "ĐẢNG ỦY XÃ DEMO"
+        settings.youth_union = settings.youth_union or "ĐOÀN XÃ DEMO"
+        settings.party_secretary = settings.party_secretary or "Nguyễn Văn Bình"
+        settings.union_secretary = settings.union_secretary or "Trần Thị Hương"
+        settings.party_members = settings.party_members or max(30, n // 6)
+        store.save_settings(settings)
+        for unit in make_units(rng):
+            if store.unit_id(unit.code) is None:
+                store.add_unit(unit)
+        units = store.units()
+        people = list(members(n, units, rng, today))
+        count = store.add_members(people, today=today, progress=progress, total=n)
+        # A few percent of eligible-age members are candidates at some stage.
+        adults = [m for m in people if m.dob and m.dob.is_full
+                  and m.dob.as_date() <= add_months(today, -17 * 12)]
+        chosen = rng.sample(adults, min(len(adults), max(3, n // 25)))
+        store.set_steps_bulk({
+            m.uid: _procedure(rng, rng.choice(STAGE_DEPTH), today) for m in chosen
+        })
     return count

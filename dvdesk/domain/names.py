@@ -41,7 +41,7 @@ def _capitalise(word: str) -> str:
     # Mixed case is the clerk's choice (H'Hen, McLain); only all-lower or
     # all-upper words are recased.
     if word.islower() or word.isupper():
-        return word[:1].upper() + word[1:].lower()
+        return word[:1].title() + word[1:].lower()  # title(): "ß" → "Ss", not "SS"
     return word
 
 

@@ -98,7 +98,7 @@ class Report:
         return " ".join(i.message for i in self.issues)
 
 
-_CCCD = re.compile(r"^\d{12}$")
+_CCCD = re.compile(r"^[0-9]{12}$")  # ASCII only: \d also matches ٠١٢ and full-width digits
 _PHONE = re.compile(r"^(\+84|0)\d{9}$")
 # Letters of any script, combining marks, spaces and the apostrophe/hyphen of
 # minority names (H'Hen, Ê-đê) are allowed in a name.

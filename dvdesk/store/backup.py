@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dvdesk.store.errors import KnownError, NotDvdeskFile, translate
+from dvdesk.store.lock import pid_alive
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
@@ -28,15 +29,32 @@ def backup_dir(db_path: Path) -> Path:
     return db_path.parent / "backups"
 
 
+def _partial_name(target: Path) -> Path:
+    """Where a copy is written before it is whole; the pid tells whose copy it is."""
+    return target.with_name(f"{target.name}.{os.getpid()}.tmp")
+
+
+def _clean_interrupted(folder: Path, stem: str) -> None:
+    """Delete partial copies left by a process that was killed mid-copy."""
+    for path in folder.glob(f"{stem}-*.tmp"):
+        pid = path.name.rsplit(".", 2)[-2] if path.name.count(".") >= 2 else ""
+        if not pid.isdigit() or not pid_alive(int(pid)):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
 def _copy(source: sqlite3.Connection, target: Path) -> None:
-    tmp = target.with_suffix(".tmp")
+    tmp = _partial_name(target)
     tmp.unlink(missing_ok=True)
     dest = sqlite3.connect(tmp)
     try:
         source.backup(dest)
         dest.execute("PRAGMA journal_mode = DELETE")
-    finally:
+    except BaseException:
         dest.close()
+        tmp.unlink(missing_ok=True)  # a failed copy (disk full) leaves nothing behind
+        raise
+    dest.close()
     # A copy is only ever seen whole: write it under a temporary name, then rename.
     os.replace(tmp, target)
 
@@ -51,6 +69,7 @@ def make_backup(store: Store, reason: str = MANUAL, target: Path | None = None) 
         target = folder / f"{store.path.stem}-{stamp}-{reason}.db"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        _clean_interrupted(folder, store.path.stem)
         _copy(store.db.conn, target)
     except (sqlite3.Error, OSError) as exc:
         known = translate(exc, target)

@@ -8,6 +8,7 @@ logged with its traceback and shown as "lỗi chương trình".
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 from pathlib import Path
 
@@ -81,6 +82,14 @@ def translate(exc: BaseException, path: Path | str | None) -> KnownError | None:
                 "(menu Tệp → Khôi phục, hoặc lệnh dvdesk restore)."
             )
         if "unable to open" in text:
+            folder = Path(path).parent if path else None
+            if folder is not None and folder.is_dir() and not os.access(folder, os.W_OK):
+                # A WAL file needs its -shm/-wal beside it even to read: a read-only
+                # folder (write-protected USB stick, read-only share) cannot host it.
+                return ReadOnlyFile(
+                    f"Tệp dữ liệu {where} nằm trong thư mục chỉ cho phép đọc. "
+                    "Hãy chép tệp sang thư mục của bạn rồi mở bản chép."
+                )
             return KnownError(f"Không mở được {where}: thư mục không tồn tại hoặc không có quyền.")
     if isinstance(exc, OSError):
         if exc.errno == errno.ENOSPC:

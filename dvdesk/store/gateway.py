@@ -67,8 +67,9 @@ class Store(MembersMixin, StepsMixin, StatisticsMixin, DeadlinesMixin):
         try:
             conn = sqlite3.connect(str(file) if file else MEMORY, timeout=3.0)
             store = cls(Database(conn), file, actor or _default_actor())
-            store._configure()
+            # Identify first: turning on WAL rewrites the header of someone else's file.
             store._check_identity()
+            store._configure()
             if migrate:
                 store._migrate()
             return store
@@ -128,6 +129,9 @@ class Store(MembersMixin, StepsMixin, StatisticsMixin, DeadlinesMixin):
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             if self.path is not None:
+                # Fold the WAL back into the file, but never wait for another process's
+                # write to do it (a reader closing would stall for the busy timeout).
+                self.db.execute("PRAGMA busy_timeout = 0")
                 self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
 
@@ -141,10 +145,29 @@ class Store(MembersMixin, StepsMixin, StatisticsMixin, DeadlinesMixin):
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Database]:
-        """All or nothing: SQLite and OS failures surface as `KnownError`."""
+        """All or nothing: SQLite and OS failures surface as `KnownError`.
+
+        The outermost transaction takes the write lock at once (BEGIN IMMEDIATE):
+        a deferred one that read first could not upgrade after another process
+        committed meanwhile (SQLITE_BUSY_SNAPSHOT), so it would fail instead of
+        waiting out the busy timeout. Nested calls become savepoints.
+        """
         try:
-            with self.db.atomic():
-                yield self.db
+            if self.db.conn.in_transaction:
+                with self.db.atomic():
+                    yield self.db
+            else:
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.db
+                except BaseException:
+                    self.db.rollback()
+                    raise
+                try:
+                    self.db.execute("COMMIT")
+                except BaseException:
+                    self.db.rollback()
+                    raise
         except KnownError:
             raise
         except (sqlite3.Error, OSError) as exc:
@@ -231,12 +254,16 @@ class Store(MembersMixin, StepsMixin, StatisticsMixin, DeadlinesMixin):
 
     def integrity_problems(self) -> list[str]:
         """`PRAGMA integrity_check` and foreign keys; empty when the file is sound."""
-        rows = [r[0] for r in self.db.execute("PRAGMA integrity_check").fetchall()]
-        problems = [] if rows == ["ok"] else rows
-        problems += [
-            f"Khóa ngoại hỏng: bảng {r[0]} dòng {r[1]}"
-            for r in self.db.execute("PRAGMA foreign_key_check").fetchall()
-        ]
+        try:
+            rows = [r[0] for r in self.db.execute("PRAGMA integrity_check").fetchall()]
+            problems = [] if rows == ["ok"] else rows
+            problems += [
+                f"Khóa ngoại hỏng: bảng {r[0]} dòng {r[1]}"
+                for r in self.db.execute("PRAGMA foreign_key_check").fetchall()
+            ]
+        except sqlite3.DatabaseError as exc:
+            # Damage bad enough that the check itself cannot read the file.
+            return [f"Không đọc được tệp: {exc}"]
         return problems
 
 

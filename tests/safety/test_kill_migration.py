@@ -1,0 +1,78 @@
+"""SIGKILL a `dvdesk` process while it upgrades a format-1.0 file to the current format."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dvdesk import demo
+from dvdesk.store import backup, schema
+from dvdesk.store.gateway import Store
+from tests.safety.killing import Contents, assert_audit_matches, contents, dvdesk, kill_after, run
+from tests.safety.killing import timed as time_of
+
+OLD = "1.1_holidays_transfers"
+
+
+def make_format_10(path: Path, members: int) -> None:
+    """A file as dvdesk 1.0 left it: the first migration only, with a demo commune."""
+    with Store.open(path, migrate=False) as store:
+        schema.migrations.apply(store.db, stop_before=OLD)
+        assert store.format_version() == (1, 0)
+        demo.build(store, members, seed=3)
+
+
+@pytest.fixture(scope="module")
+def format_10(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Contents]:
+    path = tmp_path_factory.mktemp("v10") / "xa.db"
+    make_format_10(path, 1500)
+    before = contents(path)
+    assert before.version == (1, 0) and "holidays" not in before.tables
+    return path, before
+
+
+def test_format_10_file_opens_migrated_with_a_backup(tmp_path: Path, format_10) -> None:
+    template, before = format_10
+    db = tmp_path / "xa.db"
+    shutil.copy(template, db)
+    result = run("check", "--db", db)
+    assert result.returncode == 0, result.stderr
+    after = contents(db)
+    assert after.version == (schema.FORMAT_MAJOR, schema.FORMAT_MINOR)
+    assert after.digest == before.digest
+    (saved,) = backup.backups(db)
+    assert "truoc-nang-cap" in saved.name
+    assert contents(saved) == before
+
+
+def test_killed_migration_leaves_old_or_new_format_never_half(tmp_path: Path, format_10) -> None:
+    template, before = format_10
+    probe = tmp_path / "probe.db"
+    shutil.copy(template, probe)
+    full = time_of(dvdesk("check", "--db", probe))
+    rng = random.Random(10)
+    seen = set()
+    for i in range(6):
+        db = tmp_path / f"run{i}" / "xa.db"
+        db.parent.mkdir()
+        shutil.copy(template, db)
+        # Aim at the second half of the run, where the backup and migration happen.
+        kill_after(dvdesk("check", "--db", db), rng.uniform(0.4, 1.0) * full)
+        c = contents(db)
+        assert_audit_matches(c)
+        assert c.digest == before.digest and c.members == before.members
+        assert c.version in {(1, 0), (1, 1)}
+        assert ("holidays" in c.tables) == (c.version == (1, 1))
+        seen.add(c.version)
+        # Any backup that is visible is whole: it was written under a temporary name.
+        for saved in backup.backups(db):
+            assert contents(saved) == before
+        # The next start finishes the job.
+        assert run("check", "--db", db).returncode == 0
+        assert contents(db).version == (1, 1)
+        # A copy cut short by the kill is cleaned up by the next backup, not kept forever.
+        assert list(backup.backup_dir(db).glob("*.tmp")) == []
+    assert seen <= {(1, 0), (1, 1)}
