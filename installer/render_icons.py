@@ -23,16 +23,16 @@ def render(svg: Path = ICONS / "dvdesk.svg", out: Path = ICONS) -> list[Path]:
     pngs = []
     for size in SIZES:
         png = out / f"dvdesk-{size}.png"
-        subprocess.run([rsvg, "-w", str(size), "-h", str(size), str(svg), "-o", str(png)],
-                       check=True)
+        subprocess.run(
+            [rsvg, "-w", str(size), "-h", str(size), str(svg), "-o", str(png)], check=True
+        )
         pngs.append(png)
     from PIL import Image
 
     # Each size is drawn from the SVG, not scaled down from 256, so 16 px stays crisp.
     images = [Image.open(p).convert("RGBA") for p in pngs]
     ico = out / "dvdesk.ico"
-    images[-1].save(ico, format="ICO", sizes=[(s, s) for s in SIZES],
-                    append_images=images[:-1])
+    images[-1].save(ico, format="ICO", sizes=[(s, s) for s in SIZES], append_images=images[:-1])
     return [*pngs, ico]
 
 
