@@ -127,3 +127,41 @@ def test_self_test_fails_when_a_font_is_missing(bundle: Path, tmp_path: Path):
     assert done.returncode == 1
     assert done.stderr.startswith("Tự kiểm tra: không đạt — Tài nguyên: ")
     assert "DejaVuSans.ttf" in done.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Linux per-user install script")
+def test_linux_install_upgrade_and_uninstall_keep_the_data(bundle: Path, tmp_path: Path):
+    home = tmp_path / "home"
+    data = home / ".local" / "share" / "dvdesk"
+    (data / "backups").mkdir(parents=True)
+    (data / "dvdesk.db").write_bytes(b"the clerk's data")
+    env = {"HOME": str(home), "PATH": os.environ["PATH"], "QT_QPA_PLATFORM": "offscreen"}
+
+    def script(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["sh", str(bundle / "install-linux.sh"), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    for _ in range(2):  # install, then upgrade over it
+        done = script()
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "Tự kiểm tra: đạt" in done.stdout
+    prog = home / ".local" / "opt" / "dvdesk"
+    menu = (home / ".local" / "share" / "applications" / "dvdesk.desktop").read_text("utf-8")
+    assert f'Exec="{prog}/dvdesk"' in menu.splitlines()
+    assert "Name[vi]=dvdesk" in menu
+    assert (
+        home / ".local" / "share" / "icons" / "hicolor" / "48x48" / "apps" / "dvdesk.png"
+    ).is_file()
+    assert (home / ".local" / "bin" / "dvdesk").resolve() == (prog / "dvdesk").resolve()
+
+    done = script("--uninstall")
+    assert done.returncode == 0, done.stderr
+    assert not prog.exists() and not (home / ".local" / "bin" / "dvdesk").exists()
+    assert (data / "dvdesk.db").read_bytes() == b"the clerk's data"
+    assert (data / "backups").is_dir()
