@@ -12,7 +12,7 @@ GUI_LIBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-re
 	libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
 TOOLS := poppler-utils
 
-.PHONY: run test lint bench venv system-libs gui-libs clean
+.PHONY: run test lint bench venv system-libs gui-libs clean bundle icons
 
 run: venv gui-libs
 	$(BIN)/dvdesk $(ARGS)
@@ -24,12 +24,23 @@ lint: venv
 	$(BIN)/ruff check dvdesk tests
 	$(BIN)/ruff format --check dvdesk tests
 
+# One-folder bundle in dist/dvdesk/ (installer/README.md; Windows builds the same spec).
+bundle: venv
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+	  installer/dvdesk.spec
+	@du -sh dist/dvdesk
+
+# Re-render the committed PNG/.ico icons after editing resources/icons/dvdesk.svg.
+icons: venv
+	$(call apt_install,librsvg2-bin)
+	$(BIN)/python installer/render_icons.py
+
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,bundle]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 

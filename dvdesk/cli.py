@@ -214,6 +214,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def build_parser() -> Parser:
     p = Parser(prog="dvdesk", description="Sổ theo dõi đoàn viên và phát triển đảng viên.")
     p.add_argument("--db", help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
+    p.add_argument("--self-test", action="store_true",
+                   help="tự kiểm tra bản cài đặt (tài nguyên, tệp dữ liệu, in PDF) rồi thoát")
     p.set_defaults(func=cmd_gui)
     sub = p.add_subparsers(dest="command", parser_class=Parser)
 
@@ -262,7 +264,14 @@ def build_parser() -> Parser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.self_test:
+        if args.command:
+            parser.error("--self-test không đi kèm lệnh khác")
+        from dvdesk import selftest
+
+        return selftest.main()
     try:
         return int(args.func(args) or 0)
     except KnownError as exc:
