@@ -28,6 +28,7 @@ from dvdesk.store.errors import (
     translate,
 )
 from dvdesk.store.members import MembersMixin
+from dvdesk.store.packages import PackagesMixin
 from dvdesk.store.procedure_steps import StepsMixin
 from dvdesk.store.settings import Settings
 
@@ -39,7 +40,7 @@ def now_iso() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
-class Store(MembersMixin, StepsMixin):
+class Store(MembersMixin, StepsMixin, PackagesMixin):
     """An open dvdesk data file."""
 
     def __init__(self, db: Database, path: Path | None, actor: str) -> None:
