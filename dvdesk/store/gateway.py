@@ -27,6 +27,7 @@ from dvdesk.store.errors import (
     NotFound,
     translate,
 )
+from dvdesk.store.imports import ImportsMixin
 from dvdesk.store.members import MembersMixin
 from dvdesk.store.packages import PackagesMixin
 from dvdesk.store.procedure_steps import StepsMixin
@@ -40,7 +41,7 @@ def now_iso() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
-class Store(MembersMixin, StepsMixin, PackagesMixin):
+class Store(MembersMixin, StepsMixin, PackagesMixin, ImportsMixin):
     """An open dvdesk data file."""
 
     def __init__(self, db: Database, path: Path | None, actor: str) -> None:
