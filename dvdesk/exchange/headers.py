@@ -97,7 +97,7 @@ def _is_header_like(row: Sequence[object]) -> bool:
     """A second header row or a row of column numbers "(1) (2) …"."""
     cells = [str(v).strip() for v in row if v not in (None, "")]
     return bool(cells) and all(
-        field_of(c) or _COLUMN_NUMBER.match(header_key(c) or "-") for c in cells)
+        field_of(c) or _COLUMN_NUMBER.match(fold(c)) for c in cells)
 
 
 def find_header(grid: Sequence[Sequence[object]]) -> HeaderGuess | None:

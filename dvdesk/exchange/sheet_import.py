@@ -24,7 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dvdesk.domain.member import UNIT_KIND_LABELS, Member, Unit
+from dvdesk.domain.member import Member, Unit, UnitKind
 from dvdesk.domain.names import fold
 from dvdesk.domain.validation import Severity, validate_member
 from dvdesk.exchange import cell_values as cv
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
 
 Progress = Callable[[int, int], None]
+_KIND_WORDS = {UnitKind.RESIDENTIAL: "khu dân cư", UnitKind.SCHOOL: "trường THPT"}
 
 
 class RowStatus(StrEnum):
@@ -117,10 +118,12 @@ class ImportPlan:
         if len(errors) > limit:
             out.append(f"… và {len(errors) - limit} lỗi khác.")
         # Warnings are many and alike (e.g. everyone past 30): one line per kind.
+        # Only rows that will be added: an invalid row's warnings are noise beside its errors.
         groups: dict[str, list[RowIssue]] = {}
-        for i in self.issues:
-            if i.severity is Severity.WARNING:
-                groups.setdefault(i.code or i.message, []).append(i)
+        for r in self.rows:
+            for i in r.issues:
+                if r.status is RowStatus.NEW and i.severity is Severity.WARNING:
+                    groups.setdefault(i.code or i.message, []).append(i)
         for items in groups.values():
             rows = ", ".join(str(i.row) for i in items[:12])
             more = ", …" if len(items) > 12 else ""
@@ -128,8 +131,7 @@ class ImportPlan:
             example = items[0].message if same else f"ví dụ: {items[0].message}"
             out.append(f"Cảnh báo ở {len(items)} dòng ({rows}{more}): {example}")
         for u in self.units_to_add:
-            out.append(f"Sẽ tạo đơn vị mới: {u.name} (mã {u.code}, "
-                       f"{UNIT_KIND_LABELS[u.kind].lower()}).")
+            out.append(f"Sẽ tạo đơn vị mới: {u.name} (mã {u.code}, {_KIND_WORDS[u.kind]}).")
         s = self.summary()
         out.append(f"Tổng: {s['rows']} dòng dữ liệu — thêm mới {s['new']} "
                    f"({s['warnings']} dòng có cảnh báo), đã có sẵn {s['existing']} (bỏ qua), "
@@ -214,15 +216,9 @@ class _Planner:
     def _row(self, number: int, cells: list[object], section: str) -> ImportRow:
         read = self.reader.read(cells)
         issues = [RowIssue(number, col, msg, sev, code) for col, msg, sev, code in read.problems]
-        unit_text = read.unit_code or read.unit or section
         unit_code = self.default_unit
-        if unit_text:
-            unit_code = self.resolver.resolve(unit_text).code
-            created = next((u for u in self.resolver.new if u.code == unit_code), None)
-            if read.unit_code and created is not None:
-                issues.append(RowIssue(number, self.reader.label("unit_code"),
-                                       f"Không có đơn vị mã “{read.unit_code}”.", Severity.ERROR,
-                                       "unit.unknown"))
+        if read.unit_code or read.unit or section:
+            unit_code = self.resolver.resolve(read.unit or section, read.unit_code).code
         member = read.member(unit_code or "", uid=read.uid or str(uuid.uuid4()))
         m = member.normalized()
         key = (fold(m.full_name), m.dob.iso() if m.dob else "", m.unit_code)
@@ -237,8 +233,12 @@ class _Planner:
         report = validate_member(
             m, today=self.today, unit_kinds=self.resolver.kinds(),
             cccd_owner=lambda c, _uid: self.sheet_cccd.get(c))
-        issues += [RowIssue(number, self.reader.label_for_member_field(i.field), i.message,
-                            i.severity, i.code) for i in report.issues]
+        unread = {i.column for i in issues if i.code.startswith("read.")}
+        for i in report.issues:
+            column = self.reader.label_for_member_field(i.field)
+            # "No date of birth" says nothing new when the date was there but unreadable.
+            if not (i.code == "dob.missing" and column in unread):
+                issues.append(RowIssue(number, column, i.message, i.severity, i.code))
         if any(i.severity is Severity.ERROR for i in issues):
             return ImportRow(number, RowStatus.INVALID, m, issues)
         if m.cccd:

@@ -56,17 +56,22 @@ class UnitResolver:
             return self.codes[code]
         return self.by_name.get(fold(text)) or self.by_bare.get(_bare(text))
 
-    def resolve(self, text: str) -> Unit:
-        """The unit named `text`, planning a new one when none matches."""
-        found = self.find(text)
+    def resolve(self, text: str, code: str = "") -> Unit:
+        """The unit with this code, else named `text`; planning a new one when none matches.
+
+        A code the catalogue lacks is kept for the new unit, so a list exported
+        from another dvdesk file comes back with the same codes.
+        """
+        code = "".join(code.split()).upper()
+        found = self.codes.get(code) if code else self.find(text)
         if found is not None:
             return found
-        name = " ".join(unicodedata.normalize("NFC", text).split())
+        name = " ".join(unicodedata.normalize("NFC", text or code).split())
         name = name[:1].upper() + name[1:]
         if name.startswith("Chi đoàn ") or name.startswith("Chi Đoàn "):
             name = name[len("Chi đoàn "):]
         kind = guess_kind(name)
-        unit = Unit(self._free_code(kind), name, kind)
+        unit = Unit(code or self._free_code(kind), name, kind)
         self.new.append(unit)
         self.codes[unit.code] = unit
         self.by_name[fold(unit.name)] = unit
