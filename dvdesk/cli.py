@@ -254,6 +254,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from dvdesk.exchange.merge import apply_merge, plan_merge
     from dvdesk.exchange.package import read_package
 
+    if not args.db:
+        # Never merge into the default file by accident: that is the commune's own data.
+        raise KnownError("Hãy chỉ rõ tệp dữ liệu tổng hợp bằng --db, ví dụ --db tong-hop.db.")
     secret = _passphrase(args)
     # Every package is read and checked before the data file is even opened.
     packages = [read_package(Path(p), secret) for p in args.packages]

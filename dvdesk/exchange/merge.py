@@ -71,7 +71,7 @@ class MergePlan:
                 out.append(f"  Gói cũ hơn gói đã gộp (số {p.previous}): không thay đổi gì.")
             elif p.action == SUPERSEDED:
                 out.append("  Cùng lần gộp có gói mới hơn của xã này: bỏ qua gói này.")
-            else:
+            elif p.added + p.updated + p.unchanged + p.removed or not p.conflicts:
                 out.append(f"  Thêm mới {p.added}, cập nhật {p.updated}, không đổi "
                            f"{p.unchanged}, không còn trong danh sách {p.removed}; "
                            f"xung đột {len(p.conflicts)}, nghi trùng {len(p.duplicates)}.")
@@ -98,7 +98,14 @@ def plan_merge(store: Store, packages: list[Package], today: date | None = None)
             best[m.commune_code] = plan
         else:
             plan.action = SUPERSEDED
-    applied = [p for p in plans if p.action == APPLY]
+    own = store.settings().commune_code
+    for plan in plans:
+        if own and plan.action == APPLY and plan.package.manifest.commune_code == own:
+            # One clear line instead of thousands of "already belongs" conflicts.
+            plan.conflicts.append(
+                "Đây là gói của chính xã/phường của tệp dữ liệu này: chỉ gộp vào tệp dữ liệu "
+                "tổng hợp của cấp nhận.")
+    applied = [p for p in plans if p.action == APPLY and not p.conflicts]
     for plan in applied:
         _count_changes(store, plan)
         _check_records(plan, today)
@@ -138,9 +145,8 @@ def _check_records(plan: PackagePlan, today: date) -> None:
         if m.uid in uids:
             plan.conflicts.append(f"{_who(m.full_name, m.uid)} xuất hiện hai lần trong gói.")
         uids.add(m.uid)
-        n = m.normalized()
-        if n.cccd and n.cccd not in holders:
-            holders[n.cccd] = (n.uid, n.full_name)
+        if m.cccd and m.cccd not in holders:  # members arrive normalized (package.py)
+            holders[m.cccd] = (m.uid, m.full_name)
 
         def owner(cccd: str, uid: str) -> str | None:
             held = holders.get(cccd)
@@ -183,8 +189,8 @@ def _find_duplicates(store: Store, applied: list[PackagePlan]) -> None:
     ]
     for plan in applied:
         code = plan.package.manifest.commune_code
-        people += [(m.uid, code, m.normalized().cccd, m.normalized().full_name,
-                    m.dob.iso() if m.dob else "", plan) for m in plan.package.members]
+        people += [(m.uid, code, m.cccd, m.full_name, m.dob.iso() if m.dob else "", plan)
+                   for m in plan.package.members]
     by_cccd: dict[str, list] = defaultdict(list)
     by_name: dict[tuple[str, str], list] = defaultdict(list)
     for person in people:

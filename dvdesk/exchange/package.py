@@ -34,6 +34,7 @@ from dvdesk.exchange.dictionary import (
 )
 from dvdesk.exchange.manifest import MANIFEST_FILE, Manifest, PackageError, sha256
 from dvdesk.exchange.safe_zip import read_entries
+from dvdesk.store.errors import KnownError, translate
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
@@ -108,7 +109,7 @@ def write_package(store: Store, out: Path, passphrase: str | None = None) -> Man
             "file": out.name, "counts": manifest.counts, "encrypted": passphrase is not None})
         os.replace(tmp, out)
     except OSError as exc:
-        raise PackageError(f"Không ghi được tệp “{out}”: {exc.strerror or exc}.") from exc
+        raise _os_problem(exc, out) from exc
     finally:
         tmp.unlink(missing_ok=True)
     return manifest
@@ -120,7 +121,7 @@ def read_package(path: Path, passphrase: str | None = None) -> Package:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise PackageError(f"Không đọc được tệp “{path}”: {exc.strerror or exc}.") from exc
+        raise _os_problem(exc, path) from exc
     digest = sha256(data)
     if crypto.is_encrypted(data):
         data = crypto.decrypt(data, passphrase, source)
@@ -133,8 +134,9 @@ def read_package(path: Path, passphrase: str | None = None) -> Package:
     tables = {name: _rows(name, entries[name], manifest, source) for name in FILES}
     _convert(tables["units.csv"], records.unit_from_row, package.units.append,
              "units.csv", source)
-    _convert(tables["members.csv"], records.member_from_row, package.members.append,
-             "members.csv", source)
+    # Normalized once here (NFC, trimmed) so planning compares storage forms.
+    _convert(tables["members.csv"], lambda r: records.member_from_row(r).normalized(),
+             package.members.append, "members.csv", source)
 
     def add_step(pair: tuple[str, StepRecord]) -> None:
         package.steps.setdefault(pair[0], []).append(pair[1])
@@ -143,6 +145,12 @@ def read_package(path: Path, passphrase: str | None = None) -> Package:
     package.audit = [{k: r[k] or None if k in ("old", "new") else r[k]
                       for k in column_names("audit.csv")} for r in tables["audit.csv"]]
     return package
+
+
+def _os_problem(exc: OSError, path: Path) -> KnownError:
+    if isinstance(exc, IsADirectoryError):
+        return PackageError(f"“{path}” là một thư mục, không phải tệp gói.")
+    return translate(exc, path) or PackageError(f"Không đọc/ghi được tệp “{path}” ({exc}).")
 
 
 def _check_files(manifest: Manifest, entries: dict[str, bytes], source: str) -> None:

@@ -16,15 +16,15 @@ class ImportsMixin:
     """Import operations of `Store` (see gateway.py)."""
 
     def commune_identities(self: Store) -> list[dict[str, Any]]:
-        """uid, CCCD, name, date of birth and unit code of this commune's live members.
+        """uid, CCCD, name, date of birth and unit code of every live member.
 
         What a re-import matches against, so the same sheet never adds anyone twice.
+        Not filtered by commune code: rows entered before the code was set carry
+        an older one, and a commune file holds one commune anyway.
         """
         return self.query(
             "SELECT m.uid, m.cccd, m.full_name, m.dob, u.code AS unit_code FROM members m "
-            "JOIN units u ON u.id = m.unit_id WHERE m.deleted_at IS NULL AND m.commune_code = ?",
-            [self.settings().commune_code],
-        )
+            "JOIN units u ON u.id = m.unit_id WHERE m.deleted_at IS NULL")
 
     def add_units_and_members(
         self: Store, units: list[Unit], members: list[Member], *, today: date | None = None,

@@ -185,3 +185,10 @@ def test_cli_merge_dry_run_and_refusals(commune, tmp_path: Path, capsys):
     assert "Đã gộp 1 gói" in capsys.readouterr().out
     assert main(["merge", "--db", str(target), str(tmp_path / "goi.zip")]) == 0
     assert "không thay đổi gì" in capsys.readouterr().out
+
+
+def test_a_commune_cannot_merge_its_own_package_into_its_own_file(commune, tmp_path: Path):
+    store = commune(n=5)
+    plan = plan_merge(store, [_export(store, tmp_path / "1.zip")], TODAY)
+    assert plan.conflicts == 1
+    assert plan.lines()[1].strip().startswith("Xung đột: Đây là gói của chính xã/phường")
