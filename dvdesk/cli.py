@@ -288,14 +288,20 @@ def cmd_import(args: argparse.Namespace) -> int:
         for line in plan.lines():
             print(line)
         summary = plan.summary()
-        if summary["invalid"] and not args.skip_invalid:
-            raise KnownError(
-                f"Không nhập: {summary['invalid']} dòng có lỗi. Hãy sửa tệp, hoặc thêm "
-                "--skip-invalid để chỉ nhập các dòng hợp lệ.")
         if args.dry_run:
             print("Chạy thử (--dry-run): chưa ghi gì vào tệp dữ liệu.")
+        if summary["invalid"] and not args.skip_invalid:
+            # The exit code says whether the real import would go ahead.
+            raise KnownError(
+                f"{'Khi nhập thật sẽ từ chối' if args.dry_run else 'Không nhập'}: "
+                f"{summary['invalid']} dòng có lỗi. Hãy sửa tệp, hoặc thêm --skip-invalid "
+                "để chỉ nhập các dòng hợp lệ.")
+        if args.dry_run:
             return 0
         count, saved = apply_import(store, plan, progress=_progress(args))
+    if not count:
+        print("Không có đoàn viên mới để nhập: dữ liệu không thay đổi.")
+        return 0
     units = plan.units_to_add
     print(f"Đã nhập {count} đoàn viên"
           + (f", tạo {len(units)} đơn vị mới" if units else "")

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dvdesk.domain.dates import fmt
 from dvdesk.domain.names import fold
 from dvdesk.domain.validation import validate_member
 from dvdesk.exchange.package import Package
@@ -196,14 +197,14 @@ def _find_duplicates(store: Store, applied: list[PackagePlan]) -> None:
     for person in people:
         if person[2]:
             by_cccd[person[2]].append(person)
-        if person[4]:
+        if len(person[4]) == 10:  # full dates only: a birth year alone matches too many
             by_name[(fold(person[3]), person[4])].append(person)
     for cccd, group in by_cccd.items():
         if len({p[1] for p in group}) > 1:
             _report(group, f"cùng số CCCD {cccd} ở các xã khác nhau")
     for (_, dob), group in by_name.items():
         if len(group) > 1:
-            _report(group, f"cùng họ tên và ngày sinh {dob}")
+            _report(group, f"cùng họ tên và ngày sinh {fmt(date.fromisoformat(dob))}")
 
 
 def _report(group: list, why: str) -> None:
