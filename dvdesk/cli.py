@@ -11,6 +11,7 @@ import argparse
 import csv
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -121,6 +122,7 @@ def list_rows(store: Any, args: argparse.Namespace) -> list[dict[str, Any]]:
         upcoming_months=args.upcoming_months,
         reference=on,
         method=method,
+        commune_code=args.commune,
     )
     if args.unit and store.unit_id(args.unit) is None:
         raise KnownError(f"Không có đơn vị mã “{args.unit}”.")
@@ -202,6 +204,111 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _passphrase(args: argparse.Namespace) -> str | None:
+    """From --passphrase-file or DVDESK_PASSPHRASE; never from the command line itself."""
+    if getattr(args, "passphrase_file", None):
+        path = Path(args.passphrase_file)
+        try:
+            text = path.read_text(encoding="utf-8").rstrip("\r\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise KnownError(f"Không đọc được tệp mật khẩu “{path}”.") from exc
+        if not text:
+            raise KnownError(f"Tệp mật khẩu “{path}” trống.")
+        return text
+    return os.environ.get("DVDESK_PASSPHRASE") or None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix not in (".zip", ".xlsx", ".csv"):
+        raise KnownError("Tệp xuất phải có đuôi .zip (gói gửi cấp trên), .xlsx hoặc .csv.")
+    if not out.parent.is_dir():
+        raise KnownError(f"Không có thư mục “{out.parent}”.")
+    with _open(args) as store:
+        if suffix == ".zip":
+            from dvdesk.exchange.package import write_package
+
+            secret = _passphrase(args)
+            m = write_package(store, out, secret)
+            c = m.counts
+            print(f"Đã xuất gói dữ liệu số {m.sequence} của {m.commune_name} (mã "
+                  f"{m.commune_code}) vào “{out}”: {c['members.csv']} đoàn viên, "
+                  f"{c['units.csv']} đơn vị, {c['steps.csv']} bước quy trình, "
+                  f"{c['audit.csv']} dòng nhật ký mới"
+                  f"{'; đã mã hóa bằng mật khẩu' if secret else ''}.")
+        elif suffix == ".xlsx":
+            from dvdesk.exchange.xlsx_export import export_xlsx
+
+            counts = export_xlsx(store, out)
+            sheets = ", ".join(f"“{k}” {v} dòng" for k, v in counts.items())
+            print(f"Đã xuất tệp Excel “{out}”: {sheets}.")
+        else:
+            from dvdesk.exchange.csv_export import export_csv
+
+            print(f"Đã xuất {export_csv(store, out)} đoàn viên vào “{out}”.")
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from dvdesk.exchange.merge import apply_merge, plan_merge
+    from dvdesk.exchange.package import read_package
+
+    if not args.db:
+        # Never merge into the default file by accident: that is the commune's own data.
+        raise KnownError("Hãy chỉ rõ tệp dữ liệu tổng hợp bằng --db, ví dụ --db tong-hop.db.")
+    secret = _passphrase(args)
+    # Every package is read and checked before the data file is even opened.
+    packages = [read_package(Path(p), secret) for p in args.packages]
+    with _open(args, create=True) as store:
+        plan = plan_merge(store, packages)
+        for line in plan.lines():
+            print(line)
+        if plan.conflicts:
+            raise KnownError(f"Không gộp gì: có {plan.conflicts} xung đột cần xử lý trước "
+                             "(xem danh sách ở trên).")
+        if args.dry_run:
+            print("Chạy thử (--dry-run): chưa ghi gì vào tệp dữ liệu.")
+            return 0
+        if not plan.applied:
+            print("Không có gói mới để gộp: dữ liệu không thay đổi.")
+            return 0
+        saved = apply_merge(store, plan)
+    print(f"Đã gộp {len(plan.applied)} gói trong một lần ghi."
+          + (f" Bản sao lưu trước khi gộp: “{saved}”." if saved else ""))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from dvdesk.exchange.sheet_import import apply_import, plan_import
+
+    with _open(args) as store:
+        plan = plan_import(store, Path(args.sheet), default_unit=args.unit,
+                           progress=_progress(args))
+        for line in plan.lines():
+            print(line)
+        summary = plan.summary()
+        if args.dry_run:
+            print("Chạy thử (--dry-run): chưa ghi gì vào tệp dữ liệu.")
+        if summary["invalid"] and not args.skip_invalid:
+            # The exit code says whether the real import would go ahead.
+            raise KnownError(
+                f"{'Khi nhập thật sẽ từ chối' if args.dry_run else 'Không nhập'}: "
+                f"{summary['invalid']} dòng có lỗi. Hãy sửa tệp, hoặc thêm --skip-invalid "
+                "để chỉ nhập các dòng hợp lệ.")
+        if args.dry_run:
+            return 0
+        count, saved = apply_import(store, plan, progress=_progress(args))
+    if not count:
+        print("Không có đoàn viên mới để nhập: dữ liệu không thay đổi.")
+        return 0
+    units = plan.units_to_add
+    print(f"Đã nhập {count} đoàn viên"
+          + (f", tạo {len(units)} đơn vị mới" if units else "")
+          + (f". Bản sao lưu trước khi nhập: “{saved}”." if saved else "."))
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from dvdesk.ui.app import run
 
@@ -239,6 +346,7 @@ def build_parser() -> Parser:
     ls.add_argument("--upcoming-months", type=int, help="người sẽ đủ 18 tuổi trong N tháng tới")
     ls.add_argument("--on", type=_date, help="ngày xét (mặc định: theo cài đặt hoặc hôm nay)")
     ls.add_argument("--unit", help="mã đơn vị, ví dụ KDC01")
+    ls.add_argument("--commune", help="chỉ đoàn viên của xã/phường mã này (dữ liệu tổng hợp)")
     ls.add_argument("--search", help="tìm theo tên (không cần dấu), CCCD, điện thoại")
     ls.add_argument("--method", choices=("A", "B"))
     fmt_group = ls.add_mutually_exclusive_group()
@@ -254,6 +362,29 @@ def build_parser() -> Parser:
     b.add_argument("--db", default=argparse.SUPPRESS)
     b.add_argument("--out", help="tệp sao lưu (mặc định: thư mục backups cạnh tệp dữ liệu)")
     b.set_defaults(func=cmd_backup)
+
+    secret_help = "tệp chứa mật khẩu (hoặc biến môi trường DVDESK_PASSPHRASE)"
+    e = sub.add_parser("export", help="xuất gói gửi cấp trên (.zip) hoặc danh sách (.xlsx, .csv)")
+    e.add_argument("--db", default=argparse.SUPPRESS)
+    e.add_argument("--out", required=True, help="tệp .zip, .xlsx hoặc .csv")
+    e.add_argument("--passphrase-file", help="mã hóa gói .zip bằng mật khẩu: " + secret_help)
+    e.set_defaults(func=cmd_export)
+
+    mg = sub.add_parser("merge", help="gộp gói dữ liệu của các xã vào dữ liệu tổng hợp")
+    mg.add_argument("--db", default=argparse.SUPPRESS)
+    mg.add_argument("packages", nargs="+", metavar="GOI.zip")
+    mg.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
+    mg.add_argument("--passphrase-file", help="mật khẩu của gói mã hóa: " + secret_help)
+    mg.set_defaults(func=cmd_merge)
+
+    im = sub.add_parser("import", help="nhập danh sách đoàn viên từ Excel (.xlsx) hoặc .csv")
+    im.add_argument("--db", default=argparse.SUPPRESS)
+    im.add_argument("sheet", metavar="BANG.xlsx")
+    im.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
+    im.add_argument("--unit", help="mã đơn vị cho các dòng không ghi chi đoàn")
+    im.add_argument("--skip-invalid", action="store_true",
+                    help="bỏ qua các dòng có lỗi, nhập các dòng hợp lệ")
+    im.set_defaults(func=cmd_import)
 
     r = sub.add_parser("restore", help="khôi phục từ bản sao lưu")
     r.add_argument("--db", default=argparse.SUPPRESS)

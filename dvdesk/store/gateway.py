@@ -28,7 +28,9 @@ from dvdesk.store.errors import (
     NotFound,
     translate,
 )
+from dvdesk.store.imports import ImportsMixin
 from dvdesk.store.members import MembersMixin
+from dvdesk.store.packages import PackagesMixin
 from dvdesk.store.procedure_steps import StepsMixin
 from dvdesk.store.settings import Settings
 from dvdesk.store.statistics_queries import StatisticsMixin
@@ -41,7 +43,9 @@ def now_iso() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
-class Store(MembersMixin, StepsMixin, StatisticsMixin, DeadlinesMixin):
+class Store(
+    MembersMixin, StepsMixin, StatisticsMixin, DeadlinesMixin, PackagesMixin, ImportsMixin
+):
     """An open dvdesk data file."""
 
     def __init__(self, db: Database, path: Path | None, actor: str) -> None:

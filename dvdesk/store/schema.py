@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 FORMAT_MAJOR = 1
-FORMAT_MINOR = 1
+FORMAT_MINOR = 2
 APPLICATION_ID = 0x64766B31  # "dvk1": marks the file as dvdesk's
 
 migrations = Migrations("dvdesk")
@@ -182,3 +182,38 @@ CREATE INDEX members_list ON members (
 )
 """)
     _set_version(db, 1, 1)
+
+
+@migrations(name="1.2_received_packages")
+def _received_packages(db: Database) -> None:
+    """Format 1.2: packages merged at the receiving level and the audit they carried.
+
+    `received_packages` keeps the last sequence merged per commune so a repeated
+    or older package changes nothing; `received_audit` keeps each commune's
+    audit log as it arrived (the local `audit` table records the merge itself).
+    """
+    _run(db, """
+CREATE TABLE received_packages (
+    commune_code TEXT PRIMARY KEY,
+    commune_name TEXT NOT NULL,
+    sequence INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    app_version TEXT NOT NULL DEFAULT '',
+    sha256 TEXT NOT NULL,
+    merged_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE received_audit (
+    id INTEGER PRIMARY KEY,
+    commune_code TEXT NOT NULL,
+    sequence INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_uid TEXT NOT NULL,
+    old TEXT,
+    new TEXT
+) STRICT;
+CREATE INDEX received_audit_commune ON received_audit (commune_code, sequence)
+""")
+    _set_version(db, 1, 2)

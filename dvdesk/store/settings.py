@@ -33,6 +33,7 @@ class Settings:
     target_percent: float = 3.0  # chỉ tiêu kết nạp hằng năm (%)
     school_year_end: str = "05-31"  # ngày kết thúc năm học (MM-DD)
     export_sequence: int = 0  # số thứ tự gói dữ liệu đã gửi
+    export_audit_mark: int = 0  # last audit entry already sent in a package
 
     @property
     def method(self) -> Method:

@@ -1,0 +1,1 @@
+"""Files in and out: commune packages, merges, spreadsheets (trao đổi dữ liệu)."""

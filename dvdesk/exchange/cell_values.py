@@ -1,0 +1,100 @@
+"""Cell values as clerks type them, turned into domain values (giá trị ô).
+
+Dates come as real date cells, Excel serial numbers, dd/mm/yyyy text or a
+year alone; CCCD and phone numbers typed as numbers have lost their leading
+zero; genders are "Nam"/"Nữ" or a mark in a Nam or Nữ column. Each reader
+raises `ValueError` with a Vietnamese message.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from dvdesk.domain.dates import DateError, PartialDate, fmt, parse_date
+from dvdesk.domain.member import Gender
+from dvdesk.domain.names import fold
+
+EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's leap-year bug included)
+MARKS = {"x", "v", "1", "co", "\u2713", "\u2714", "+"}
+
+
+def text(value: object) -> str:
+    """Cell as trimmed text; whole numbers without ".0", dates as dd/mm/yyyy."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "x" if value else ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return fmt(value.date())
+    if isinstance(value, date):
+        return fmt(value)
+    return " ".join(str(value).split())
+
+
+def _serial(number: float) -> PartialDate:
+    return PartialDate.of(EXCEL_EPOCH + timedelta(days=int(number)))
+
+
+def read_date(value: object) -> PartialDate | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return PartialDate.of(value.date())
+    if isinstance(value, date):
+        return PartialDate.of(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and 1900 <= value <= 2100:
+            return PartialDate(int(value))  # a year alone
+        if 1 <= value < 2958466:
+            return _serial(value)
+        raise ValueError(f"Số “{value}” không phải là ngày.")
+    s = text(value)
+    if s.isdigit() and len(s) == 5:
+        return _serial(int(s))  # a serial number saved as text by a CSV export
+    # "25/03/2008 00:00:00" from a date column saved as text: keep the date part.
+    first = s.split(" ")[0] if " " in s and any(ch in s for ch in "/-.") else s
+    try:
+        return parse_date(first)
+    except DateError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def read_gender(value: object) -> Gender | None:
+    key = fold(text(value))
+    if not key:
+        return None
+    if key in ("nam", "m", "male", "trai"):
+        return Gender.MALE
+    if key in ("nu", "f", "female", "gai"):
+        return Gender.FEMALE
+    raise ValueError(f"Giới tính “{text(value)}” không rõ: cần “Nam” hoặc “Nữ”.")
+
+
+def is_mark(value: object) -> bool:
+    return fold(text(value)) in MARKS
+
+
+def digits(value: object, length: int) -> str:
+    """A number typed as a number: put back the leading zeros Excel dropped."""
+    s = text(value).replace(" ", "").replace(".", "").replace("-", "")
+    if s.isdigit() and isinstance(value, int | float) and len(s) < length:
+        return s.zfill(length)
+    return s
+
+
+def phone(value: object) -> str:
+    s = text(value).replace(" ", "").replace(".", "")
+    if isinstance(value, int | float) and s.isdigit() and len(s) == 9:
+        return "0" + s  # 912345678 typed as a number was 0912345678
+    return s
+
+
+def year(value: object) -> int | None:
+    s = text(value)
+    if not s:
+        return None
+    if s.isdigit() and len(s) == 4:
+        return int(s)
+    raise ValueError(f"“{s}” không phải là năm.")

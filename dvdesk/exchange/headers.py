@@ -1,0 +1,125 @@
+"""Recognising the column headers of the Excel lists communes already keep.
+
+Headers are compared folded (no case, no diacritics, đ → d, punctuation and
+anything in brackets dropped), so "Ngày, tháng, năm sinh", "NGÀY SINH" and
+"Ngày sinh (dd/mm/yyyy)" are the same column. A list usually has title rows
+above the header and sometimes a second header row under merged cells
+("Ngày sinh" over "Nam" | "Nữ"), then maybe a row of column numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dvdesk.domain.names import fold
+
+# field → folded header texts. "male"/"female" are the separate Nam / Nữ
+# columns that hold a date of birth or a mark.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "stt": ("stt", "so tt", "tt", "so thu tu"),
+    "full_name": ("ho va ten", "ho ten", "ho va ten doan vien", "ho ten doan vien",
+                  "ten doan vien", "ho va ten hoc sinh", "ho ten hoc sinh"),
+    "name_first": ("ho va ten dem", "ho dem", "ho va dem", "ho va chu dem", "ho"),
+    "name_last": ("ten",),
+    "dob": ("ngay sinh", "ngay thang nam sinh", "sinh ngay", "nam sinh",
+            "ngay thang nam sinh nam nu"),
+    "gender": ("gioi tinh", "nam nu", "gioi"),
+    "male": ("nam",),
+    "female": ("nu",),
+    "cccd": ("so cccd", "cccd", "so dinh danh", "so dinh danh ca nhan", "cccd cmnd",
+             "so cccd cmnd", "cmnd cccd", "so cmnd cccd", "so cmnd", "cmnd",
+             "can cuoc cong dan", "so can cuoc", "so can cuoc cong dan", "ma dinh danh"),
+    "unit": ("chi doan", "khu dan cu", "thon", "thon to", "to dan pho", "thon xom", "xom",
+             "don vi", "truong", "thon khu dan cu", "chi doan sinh hoat", "ten chi doan"),
+    "unit_code": ("ma chi doan", "ma don vi"),
+    "school_class": ("lop", "lop hoc"),
+    "union_joined": ("ngay vao doan", "ngay ket nap doan", "vao doan", "ngay ket nap vao doan"),
+    "ethnicity": ("dan toc",),
+    "religion": ("ton giao",),
+    "hometown": ("que quan", "nguyen quan"),
+    "address": ("noi o hien nay", "cho o hien nay", "dia chi", "noi cu tru", "noi o",
+                "thuong tru", "dia chi thuong tru", "noi o hien tai"),
+    "phone": ("so dien thoai", "dien thoai", "sdt", "so dt", "dt"),
+    "notes": ("ghi chu",),
+    "school_year": ("nam hoc", "nien khoa"),
+    "graduation_year": ("nam tot nghiep",),
+    "presence": ("tinh trang", "tinh trang hien nay"),
+    "stage": ("giai doan",),
+    "uid": ("ma dvdesk",),
+}
+_LOOKUP = {text: name for name, texts in SYNONYMS.items() for text in texts}
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^]]*\]")
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_COLUMN_NUMBER = re.compile(r"^\(?[0-9]{1,2}\)?$|^\([a-z]\)$")
+SCAN_ROWS = 30
+_SUB_FIELDS = ("male", "female", "name_first", "name_last")
+
+
+def header_key(text: object) -> str:
+    """The folded form headers are compared in."""
+    s = _BRACKETS.sub(" ", fold(str(text or "")))
+    return " ".join(_NOT_WORD.sub(" ", s).split())
+
+
+def field_of(text: object) -> str | None:
+    return _LOOKUP.get(header_key(text))
+
+
+@dataclass(frozen=True)
+class HeaderGuess:
+    """Where the header is and what each column holds (0-based indexes)."""
+
+    row: int  # the header row
+    data_start: int  # first data row
+    fields: dict[int, str]  # column → field
+    labels: dict[int, str]  # column → the header text as written in the sheet
+
+    def column_of(self, field: str) -> int | None:
+        return next((c for c, f in self.fields.items() if f == field), None)
+
+
+def _fields(row: Sequence[object]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for i, value in enumerate(row):
+        name = field_of(value)
+        if name and name not in found.values():
+            found[i] = name
+    return found
+
+
+def _has_name(fields: dict[int, str]) -> bool:
+    return bool({"full_name", "name_last"} & set(fields.values()))
+
+
+def _is_header_like(row: Sequence[object]) -> bool:
+    """A second header row or a row of column numbers "(1) (2) …"."""
+    cells = [str(v).strip() for v in row if v not in (None, "")]
+    return bool(cells) and all(
+        field_of(c) or _COLUMN_NUMBER.match(fold(c)) for c in cells)
+
+
+def find_header(grid: Sequence[Sequence[object]]) -> HeaderGuess | None:
+    """The header among the first rows: the one naming most known columns, with a name."""
+    best: tuple[int, int] | None = None
+    for r, row in enumerate(grid[:SCAN_ROWS]):
+        fields = _fields(row)
+        if _has_name(fields) and len(fields) >= 2 and (best is None or len(fields) > best[1]):
+            best = (r, len(fields))
+    if best is None:
+        return None
+    r = best[0]
+    fields = _fields(grid[r])
+    labels = {c: str(grid[r][c]).strip() for c in fields}
+    start = r + 1
+    while start < len(grid) and _is_header_like(grid[start]):
+        # A sub-header names the columns under a merged cell more precisely.
+        for c, name in _fields(grid[start]).items():
+            if any(f == name and k != c for k, f in fields.items()):
+                continue
+            if c not in fields or name in _SUB_FIELDS:
+                fields[c] = name
+                labels[c] = f"{labels.get(c, '')} {grid[start][c]}".strip()
+        start += 1
+    return HeaderGuess(r, start, fields, labels)
