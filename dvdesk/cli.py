@@ -202,6 +202,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_print(args: argparse.Namespace) -> int:
+    from dvdesk.reports import commands
+
+    return commands.run(args, _open)
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from dvdesk.ui.app import run
 
@@ -257,6 +263,11 @@ def build_parser() -> Parser:
     r.add_argument("--db", default=argparse.SUPPRESS)
     r.add_argument("backup")
     r.set_defaults(func=cmd_restore)
+
+    from dvdesk.reports import commands
+
+    commands.add_parser(sub, Parser)
+    sub.choices["print"].set_defaults(func=cmd_print)
     return p
 
 
