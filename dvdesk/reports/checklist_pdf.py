@@ -74,7 +74,7 @@ def _status_cell(line: StepLine, is_next: bool) -> Flowable | str:
     if FlagKind.WARNING in kinds:
         return f.markup(f"<b>{FLAG_KIND_LABELS[FlagKind.WARNING]}</b>", s.cell)
     if is_next:
-        return f.markup("<b>Làm tiếp theo</b>", s.cell)
+        return f.markup("<b>Tiếp theo</b>", s.cell)
     if line.missing:
         return f.markup("<b>Còn thiếu</b>", s.cell)
     return ""
@@ -138,7 +138,7 @@ def _details(sheet: CandidateSheet) -> Table:
         age_text += f" ({age.age_months // 12} tuổi {age.age_months % 12} tháng)"
     if age.status is Status.TOO_YOUNG and age.eligible_from:
         age_text += f", đủ tuổi từ {fmt(age.eligible_from)}"
-    meeting = "Chi bộ đã họp xét" if cl.meeting_held else "Chi bộ dự kiến họp xét"
+    held = "đã họp" if cl.meeting_held else "dự kiến"
     unit = sheet.unit_name + (f" — lớp {m.school_class}" if m.school_class else "")
     gender = GENDER_LABELS[m.gender] if m.gender else "—"
     address = f"{m.address or '—'} ({PRESENCE_LABELS[m.presence].lower()})"
@@ -163,7 +163,8 @@ def _details(sheet: CandidateSheet) -> Table:
         [label("Đơn vị"), f.para(unit, s.body), label("Số CCCD"), f.para(m.cccd or "—", s.body)],
         [label("Nơi ở hiện nay"), f.para(address, s.body), "", ""],
         [label("Giai đoạn"), f.para(STAGE_LABELS[cl.stage], s.body), "", ""],
-        [label(meeting), f.para(f"{fmt(cl.reference)} — {age_text}", s.body), "", ""],
+        [label("Ngày họp xét"), f.para(f"{fmt(cl.reference)} ({held}) — {age_text}", s.body),
+         "", ""],
     ]
     spans = [("SPAN", (1, r), (3, r)) for r in (0, 4, 5, 6)]
     table = Table(rows, colWidths=[42 * mm, 64 * mm, 22 * mm, st.FRAME_WIDTH - 128 * mm])

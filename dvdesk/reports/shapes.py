@@ -16,7 +16,7 @@ class CheckBox(Flowable):
 
     def __init__(
         self,
-        size: float = 3.4 * mm,
+        size: float = 3.6 * mm,
         ticked: bool = False,
         struck: bool = False,
         line_after: float = 0.0,
@@ -38,7 +38,7 @@ class CheckBox(Flowable):
         c, s = self.canv, self.size
         c.saveState()
         c.setStrokeColor(self.color)
-        c.setLineWidth(0.7)
+        c.setLineWidth(0.8)
         c.rect(0, 0, s, s, stroke=1, fill=0)
         if self.ticked:
             path = c.beginPath()

@@ -31,6 +31,11 @@ def _steps(uid: str, **done: str) -> dict[str, list[StepRecord]]:
 
 @pytest.fixture
 def commune(fresh_store: Store) -> Iterator[Store]:
+    yield populate(fresh_store)
+
+
+def populate(fresh_store: Store) -> Store:
+    """Settings, five members and three candidates at different stages."""
     s = fresh_store.settings()
     s.commune_name = "Xã Đông Hòa"
     s.province = "Tỉnh Quảng Ngãi"
@@ -105,7 +110,7 @@ def commune(fresh_store: Store) -> Iterator[Store]:
         | _steps(people["long"].uid, source="2025-09-15", course="2025-11-20")
     )
     fresh_store.people = people  # type: ignore[attr-defined]
-    yield fresh_store
+    return fresh_store
 
 
 def pdf_pages(path) -> list[str]:
