@@ -14,20 +14,21 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Spacer
 
 from dvdesk.domain.checklist import FLAG_KIND_LABELS, Checklist, FlagKind, StepLine
 from dvdesk.domain.dates import fmt
 from dvdesk.domain.eligibility import Status
 from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, Member
-from dvdesk.domain.procedure import PROCEDURE_VERSION, STAGE_LABELS, StepState
+from dvdesk.domain.procedure import PROCEDURE_VERSION, STAGE_LABELS, STEP_CODES, StepState
 from dvdesk.reports import furniture as f
 from dvdesk.reports import styles as st
-from dvdesk.reports.fonts import nfc
+from dvdesk.reports.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD
+from dvdesk.reports.grid import Cell, CellLike, Grid
+from dvdesk.reports.line_blocks import Line, LineColumns, wrapped
 from dvdesk.reports.shapes import CheckBox
 from dvdesk.store.settings import Settings
 
@@ -40,6 +41,8 @@ ROW_FILL = {
     FlagKind.EXPIRING: colors.HexColor("#FCEBD0"),
 }
 NEXT_FILL = colors.HexColor("#FFF7C2")
+CELL_SIZE, CELL_LEADING = 8.5, 10.2
+DETAIL_SIZE, DETAIL_LEADING = 11, 13.5
 COLUMNS = (7 * mm, 64 * mm, 16 * mm, 31 * mm, 27 * mm, 25 * mm)  # = FRAME_WIDTH (170 mm)
 
 
@@ -62,59 +65,61 @@ def candidate_sheet(store: Store, uid: str, meeting: date | None, today: date) -
     )
 
 
-def _status_cell(line: StepLine, is_next: bool) -> Flowable | str:
-    s = st.styles()
+def _status(line: StepLine, is_next: bool) -> tuple[str, colors.Color]:
+    """The mark in the last column and its colour."""
     kinds = {fl.kind for fl in line.flags}
     for kind, color in ((FlagKind.OVERDUE, st.OVERDUE), (FlagKind.EXPIRING, st.EXPIRING)):
         if kind in kinds:
-            return f.markup(
-                f'<font color="{color.hexval()}"><b>{FLAG_KIND_LABELS[kind].upper()}</b></font>',
-                s.cell,
-            )
+            return FLAG_KIND_LABELS[kind].upper(), color
     if FlagKind.WARNING in kinds:
-        return f.markup(f"<b>{FLAG_KIND_LABELS[FlagKind.WARNING]}</b>", s.cell)
+        return FLAG_KIND_LABELS[FlagKind.WARNING], colors.black
     if is_next:
-        return f.markup("<b>Tiếp theo</b>", s.cell)
+        return "Tiếp theo", colors.black
     if line.missing:
-        return f.markup("<b>Còn thiếu</b>", s.cell)
-    return ""
+        return "Còn thiếu", colors.black
+    return "", colors.black
 
 
-def _done_cell(line: StepLine) -> Flowable | list[Flowable] | str:
-    s = st.styles()
+def _done_cell(line: StepLine) -> Flowable | str:
     r = line.record
     if r.state is StepState.DONE:
-        number = [f.para(f"Số: {r.doc_number}", s.cell)] if r.doc_number else []
-        return [f.para(fmt(r.done_on), s.cell_bold), *number]
+        number = f"\n{cell_text(f'Số: {r.doc_number}', COLUMNS[3])}" if r.doc_number else ""
+        return fmt(r.done_on) + number
     if r.state is StepState.NOT_APPLICABLE:
-        return f.para("Không áp dụng", s.cell)
+        return "Không áp dụng"
     return CheckBox(line_after=22 * mm)
 
 
 def _deadline_cell(line: StepLine, held: bool) -> str:
     if line.due:
-        return f"Hạn: {fmt(line.due)}"
+        return cell_text(f"Hạn: {fmt(line.due)}", COLUMNS[4])
     # A dossier's 12 months matter only until the branch meets; the certificate travels.
     if line.valid_until and (line.step.code == "course" or not held):
-        return f"Giá trị đến: {fmt(line.valid_until)}"
+        return f"Giá trị đến:\n{fmt(line.valid_until)}"
     return ""
 
 
-def _steps_table(cl: Checklist) -> Table:
-    s = st.styles()
+def cell_text(text: str, column: float, font: str = SANS) -> str:
+    return wrapped(text, font, CELL_SIZE, column - 6)
+
+
+def _steps_table(cl: Checklist) -> Grid:
     head = ["TT", "Bước / văn bản", "Mẫu", "Hoàn thành (ngày, số)", "Hạn / giá trị", "Tình trạng"]
-    rows: list[list[object]] = [[f.para(h, s.head_cell) for h in head]]
-    style = st.grid_style()
+    rows: list[list[CellLike]] = [
+        [Cell(cell_text(h, w, SANS_BOLD), SANS_BOLD) for h, w in zip(head, COLUMNS, strict=True)]
+    ]
+    fills = {}
     for i, line in enumerate(cl.lines, 1):
         is_next = cl.next_step is line.step
+        status, color = _status(line, is_next)
         rows.append(
             [
-                f.para(str(i), s.cell_center),
-                f.para(line.step.title, s.cell),
-                f.para(line.step.form or "—", s.cell_center),
+                str(i),
+                cell_text(line.step.title, COLUMNS[1]),
+                line.step.form or "—",
                 _done_cell(line),
-                f.para(_deadline_cell(line, cl.meeting_held), s.cell),
-                _status_cell(line, is_next),
+                _deadline_cell(line, cl.meeting_held),
+                Cell(status, SANS_BOLD, color),
             ]
         )
         kinds = [fl.kind for fl in line.flags]
@@ -123,110 +128,140 @@ def _steps_table(cl: Checklist) -> Table:
             NEXT_FILL if is_next else None,
         )
         if fill is not None:
-            style.append(("BACKGROUND", (0, i), (-1, i), fill))
-    table = Table(rows, colWidths=COLUMNS, repeatRows=1)
-    table.setStyle(TableStyle(style))
-    return table
+            fills[i] = fill
+    return Grid(
+        rows,
+        COLUMNS,
+        font=SANS,
+        size=CELL_SIZE,
+        leading=CELL_LEADING,
+        header_rows=1,
+        header_fill=st.HEADER_FILL,
+        fills=fills,
+        centred=frozenset({0, 2}),
+        rule_color=st.GRID,
+    )
 
 
-def _details(sheet: CandidateSheet) -> Table:
-    s = st.styles()
-    m, cl = sheet.member, sheet.checklist
+def _meeting_text(cl: Checklist) -> str:
     age = cl.age
     age_text = age.label
     if age.age_months is not None and age.status is not Status.UNKNOWN:
         age_text += f" ({age.age_months // 12} tuổi {age.age_months % 12} tháng)"
     if age.status is Status.TOO_YOUNG and age.eligible_from:
         age_text += f", đủ tuổi từ {fmt(age.eligible_from)}"
+    index = STEP_CODES.index("branch_resolution")
+    if not cl.meeting_held and any(x.state is StepState.DONE for x in cl.lines[index + 1 :]):
+        return "chưa ghi ngày nghị quyết 6-KNĐ (đã qua bước này)"
     held = "đã họp" if cl.meeting_held else "dự kiến"
+    return f"{fmt(cl.reference)} ({held}) — {age_text}"
+
+
+def _details(sheet: CandidateSheet) -> Grid:
+    m, cl = sheet.member, sheet.checklist
+    label = 42 * mm
+    four = [label, 64 * mm, 22 * mm, st.FRAME_WIDTH - 128 * mm]
+    two = [label, st.FRAME_WIDTH - label]
+
+    def fit(text: str, width: float, font: str = SERIF) -> str:
+        return wrapped(text, font, DETAIL_SIZE, width - 2)
+
     unit = sheet.unit_name + (f" — lớp {m.school_class}" if m.school_class else "")
-    gender = GENDER_LABELS[m.gender] if m.gender else "—"
     address = f"{m.address or '—'} ({PRESENCE_LABELS[m.presence].lower()})"
-
-    def label(text: str) -> Flowable:
-        return f.para(text + ":", s.body)
-
-    rows = [
-        [label("Họ và tên"), f.markup(f"<b>{escape(nfc(m.full_name))}</b>", s.body), "", ""],
+    gender = GENDER_LABELS[m.gender] if m.gender else "—"
+    rows: list[list[CellLike]] = [
+        ["Họ và tên:", Cell(fit(m.full_name, two[1], SERIF_BOLD), SERIF_BOLD)],
+        ["Ngày sinh:", m.dob.vi() if m.dob else "chưa có", "Giới tính:", gender],
         [
-            label("Ngày sinh"),
-            f.para(m.dob.vi() if m.dob else "chưa có", s.body),
-            label("Giới tính"),
-            f.para(gender, s.body),
+            "Dân tộc:",
+            fit(m.ethnicity or "—", four[1]),
+            "Tôn giáo:",
+            fit(m.religion or "—", four[3]),
         ],
-        [
-            label("Dân tộc"),
-            f.para(m.ethnicity or "—", s.body),
-            label("Tôn giáo"),
-            f.para(m.religion or "—", s.body),
-        ],
-        [label("Đơn vị"), f.para(unit, s.body), label("Số CCCD"), f.para(m.cccd or "—", s.body)],
-        [label("Nơi ở hiện nay"), f.para(address, s.body), "", ""],
-        [label("Giai đoạn"), f.para(STAGE_LABELS[cl.stage], s.body), "", ""],
-        [label("Ngày họp xét"), f.para(f"{fmt(cl.reference)} ({held}) — {age_text}", s.body),
-         "", ""],
+        ["Đơn vị:", fit(unit, four[1]), "Số CCCD:", m.cccd or "—"],
+        ["Nơi ở hiện nay:", fit(address, two[1])],
+        ["Giai đoạn:", STAGE_LABELS[cl.stage]],
+        ["Ngày họp xét:", fit(_meeting_text(cl), two[1])],
     ]
-    spans = [("SPAN", (1, r), (3, r)) for r in (0, 4, 5, 6)]
-    table = Table(rows, colWidths=[42 * mm, 64 * mm, 22 * mm, st.FRAME_WIDTH - 128 * mm])
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                *spans,
-            ]
-        )
+    widths = [two if len(row) == 2 else four for row in rows]
+    return Grid(
+        rows,
+        widths,
+        font=SERIF,
+        size=DETAIL_SIZE,
+        leading=DETAIL_LEADING,
+        rules=False,
+        pad_x=0,
+        pad_top=0,
+        pad_bottom=1.5,
     )
-    return table
 
 
-def _flag_lines(cl: Checklist) -> list[Flowable]:
-    s = st.styles()
-    out: list[Flowable] = []
+FLAG_COLORS = {
+    FlagKind.OVERDUE: st.OVERDUE,
+    FlagKind.EXPIRING: st.EXPIRING,
+    FlagKind.WARNING: colors.black,
+}
+NOTE_LABEL = 24 * mm
+
+
+def _flag_lines(cl: Checklist) -> Grid | None:
+    """What comes next, the gaps and every flag with its source, as labelled lines."""
+    text_width = st.FRAME_WIDTH - NOTE_LABEL
+
+    def row(label: str, text: str, color: colors.Color = colors.black) -> list[CellLike]:
+        return [Cell(label + ":", SANS_BOLD, color), wrapped(text, SANS, CELL_SIZE, text_width - 2)]
+
+    rows: list[list[CellLike]] = []
     if cl.next_step is not None:
         form = f" ({cl.next_step.form})" if cl.next_step.form else ""
-        out.append(f.markup(f"<b>Cần làm tiếp:</b> {escape(cl.next_step.title)}{form}.", s.flag))
+        rows.append(row("Cần làm tiếp", f"{cl.next_step.title}{form}."))
     gaps = [x for x in cl.missing if x is not cl.next_step]
     if gaps:
-        names = "; ".join(x.form or x.title for x in gaps)
-        out.append(f.markup(f"<b>Còn thiếu:</b> {escape(names)}.", s.flag))
-    colors_for = {
-        FlagKind.OVERDUE: st.OVERDUE.hexval(),
-        FlagKind.EXPIRING: st.EXPIRING.hexval(),
-        FlagKind.WARNING: "#000000",
-    }
+        rows.append(row("Còn thiếu", "; ".join(x.form or x.title for x in gaps) + "."))
     for flag in cl.flags:
-        label = FLAG_KIND_LABELS[flag.kind]
-        out.append(
-            f.markup(
-                f'<font color="{colors_for[flag.kind]}"><b>{label}:</b></font> '
-                f'{escape(flag.message)} <font color="{st.MUTED.hexval()}">'
-                f"(Căn cứ: {escape(flag.rule.source)})</font>",
-                s.flag,
+        rows.append(
+            row(
+                FLAG_KIND_LABELS[flag.kind],
+                f"{flag.message} (Căn cứ: {flag.rule.source})",
+                FLAG_COLORS[flag.kind],
             )
         )
-    return out
+    if not rows:
+        return None
+    return Grid(
+        rows,
+        [NOTE_LABEL, text_width],
+        font=SANS,
+        size=CELL_SIZE,
+        leading=CELL_LEADING,
+        rules=False,
+        pad_x=0,
+        pad_top=0,
+        pad_bottom=1.5,
+    )
 
 
 def sheet_story(sheet: CandidateSheet, settings: Settings, today: date) -> list[Flowable]:
     """The flowables of one candidate's page (before fitting to the page)."""
-    s = st.styles()
+    subtitle = (
+        f"Theo Quy định 294-QĐ/TW, Hướng dẫn 06-HD/TW, biểu mẫu 38-HD/BTCTW "
+        f"(quy trình {PROCEDURE_VERSION})"
+    )
+    heading = LineColumns(
+        [[Line(TITLE, SERIF_BOLD, 13, space_before=4), Line(subtitle, SERIF, 11)]], [st.FRAME_WIDTH]
+    )
+    notes = _flag_lines(sheet.checklist)
     return [
         f.letterhead(f.Letterhead.PARTY, settings, today),
         Spacer(1, 3 * mm),
-        f.para(TITLE, s.title),
-        f.para(
-            f"Theo Quy định 294-QĐ/TW, Hướng dẫn 06-HD/TW, biểu mẫu 38-HD/BTCTW "
-            f"(quy trình {PROCEDURE_VERSION})",
-            s.subtitle,
-        ),
+        heading,
+        Spacer(1, 3 * mm),
         _details(sheet),
         Spacer(1, 2 * mm),
         _steps_table(sheet.checklist),
         Spacer(1, 2 * mm),
-        *_flag_lines(sheet.checklist),
+        *([notes] if notes else []),
         Spacer(1, 2 * mm),
         f.signatures([(["NGƯỜI LẬP PHIẾU"], ""), f.party_signature(settings)], gap=14 * mm),
     ]

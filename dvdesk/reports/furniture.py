@@ -20,10 +20,11 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
 from dvdesk.reports import styles as st
-from dvdesk.reports.fonts import SANS, nfc
+from dvdesk.reports.fonts import SANS, SERIF, SERIF_BOLD, nfc
+from dvdesk.reports.line_blocks import Line, LineColumns
 from dvdesk.store.errors import KnownError
 from dvdesk.store.settings import Settings
 
@@ -105,12 +106,13 @@ def _body_lines(kind: Letterhead, s: Settings) -> list[tuple[str, bool]]:
     return [("ỦY BAN NHÂN DÂN", False), (s.commune_name.upper(), True)]
 
 
-def _motto(kind: Letterhead) -> list[str]:
+def _motto(kind: Letterhead) -> list[tuple[str, bool]]:
+    """The motto lines, each with whether it is underlined."""
     if kind is Letterhead.PARTY:
-        return ["<u>ĐẢNG CỘNG SẢN VIỆT NAM</u>"]
+        return [("ĐẢNG CỘNG SẢN VIỆT NAM", True)]
     if kind is Letterhead.UNION:
-        return ["<u>ĐOÀN TNCS HỒ CHÍ MINH</u>"]
-    return ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "<u>Độc lập - Tự do - Hạnh phúc</u>"]
+        return [("ĐOÀN TNCS HỒ CHÍ MINH", True)]
+    return [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", False), ("Độc lập - Tự do - Hạnh phúc", True)]
 
 
 def effective(kind: Letterhead, settings: Settings) -> Letterhead:
@@ -122,63 +124,40 @@ def effective(kind: Letterhead, settings: Settings) -> Letterhead:
     return kind
 
 
-def letterhead(kind: Letterhead, settings: Settings, day: date, number: str = "") -> Table:
+def letterhead(kind: Letterhead, settings: Settings, day: date, number: str = "") -> Flowable:
     """The two-column letterhead with the place and date under the motto."""
-    s = st.styles()
     kind = effective(kind, settings)
-    left: list[Flowable] = [
-        para(text, s.letterhead_bold if bold else s.letterhead)
+    size = 10.5
+    left = [
+        Line(text, SERIF_BOLD if bold else SERIF, size)
         for text, bold in _body_lines(kind, settings)
         if text.strip()
     ]
     if number:
-        left.append(para(number, s.letterhead))
-    right: list[Flowable] = [markup(line, s.letterhead_bold) for line in _motto(kind)]
-    right += [Spacer(1, 4), para(place_date(settings, day), s.place_date)]
-    table = Table([[left, right]], colWidths=[st.FRAME_WIDTH * 0.42, st.FRAME_WIDTH * 0.58])
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return table
+        left.append(Line(number, SERIF, size, space_before=2))
+    right = [Line(text, SERIF_BOLD, size, underline=underline) for text, underline in _motto(kind)]
+    right.append(Line(place_date(settings, day), SERIF, size, space_before=4))
+    return LineColumns([left, right], [st.FRAME_WIDTH * 0.42, st.FRAME_WIDTH * 0.58])
 
 
 def signatures(
     blocks: Sequence[tuple[Sequence[str], str]], left_note: Sequence[str] = (), gap: float = 20 * mm
-) -> Table:
+) -> Flowable:
     """Signature blocks side by side: ([title lines], signer's name) each.
 
     `left_note` (e.g. "Nơi nhận:" and its lines) fills the left column when
     there is a single block.
     """
-    s = st.styles()
-    cells: list[list[Flowable]] = []
+    columns: list[list[Line]] = []
     for titles, name in blocks:
-        cell: list[Flowable] = [para(t, s.sign_bold) for t in titles]
-        cell += [Spacer(1, gap), para(name or "", s.sign_bold)]
-        cells.append(cell)
+        lines = [Line(t, SERIF_BOLD, 11) for t in titles]
+        columns.append([*lines, Line(name or " ", SERIF_BOLD, 11, space_before=gap)])
     if len(blocks) == 1:
-        note = [markup(f"<b>{escape(nfc(left_note[0]))}</b>", s.small)] if left_note else []
-        note += [para(line, s.small) for line in left_note[1:]]
-        cells.insert(0, note)
-    width = st.FRAME_WIDTH / len(cells)
-    table = Table([cells], colWidths=[width] * len(cells))
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    table.keepWithNext = False
-    return table
+        note = [Line(left_note[0], SERIF_BOLD, 9, centred=False)] if left_note else []
+        note += [Line(text, SERIF, 9, centred=False, color=st.MUTED) for text in left_note[1:]]
+        columns.insert(0, note)
+    width = st.FRAME_WIDTH / len(columns)
+    return LineColumns(columns, [width] * len(columns))
 
 
 def party_signature(settings: Settings) -> tuple[list[str], str]:

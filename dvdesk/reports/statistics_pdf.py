@@ -219,10 +219,13 @@ def statistics_story(stats: Statistics, settings: Settings, today: date) -> list
 
 
 def report_years(stats_years: Sequence[int], year: int | None, today: date) -> tuple[int, ...]:
-    """The years a report shows: the chosen one, else the last few with activity."""
+    """The years a report shows: the chosen one, else the last few, without holes."""
     if year is not None:
         return (year,)
-    return tuple(stats_years[-MAX_YEARS:]) or (today.year,)
+    if not stats_years:
+        return (today.year,)
+    last = stats_years[-1]
+    return tuple(range(max(stats_years[0], last - MAX_YEARS + 1), last + 1))
 
 
 def write_statistics(

@@ -89,6 +89,7 @@ def test_percent(value: float | None, digits: int, text: str):
     [
         ((), None, (2026,)),
         ((2019, 2020), None, (2019, 2020)),
+        ((2020, 2025), None, tuple(range(2020, 2026))),
         (tuple(range(2015, 2026)), None, tuple(range(2020, 2026))),
         ((2019,), 2024, (2024,)),
     ],
