@@ -49,7 +49,7 @@ def test_second_window_on_the_same_file_is_refused(qtbot, tmp_path, fake_dialogs
     launchers += [first, second]
     assert first.open(path)
     assert not second.open(path)
-    kind, title, text = fake_dialogs.calls[-1]
+    kind, _title, text = fake_dialogs.calls[-1]
     assert kind == "error" and "đang được mở" in text
 
 
