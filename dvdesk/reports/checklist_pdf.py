@@ -245,11 +245,11 @@ def _flag_lines(cl: Checklist) -> Grid | None:
 def sheet_story(sheet: CandidateSheet, settings: Settings, today: date) -> list[Flowable]:
     """The flowables of one candidate's page (before fitting to the page)."""
     subtitle = (
-        f"Theo Quy định 294-QĐ/TW, Hướng dẫn 06-HD/TW, biểu mẫu 38-HD/BTCTW "
-        f"(quy trình {PROCEDURE_VERSION})"
+        f"Căn cứ Quy định 294-QĐ/TW, Hướng dẫn 06-HD/TW, biểu mẫu 38-HD/BTCTW "
+        f"— quy trình {PROCEDURE_VERSION}"
     )
     heading = LineColumns(
-        [[Line(TITLE, SERIF_BOLD, 13, space_before=4), Line(subtitle, SERIF, 10)]], [st.FRAME_WIDTH]
+        [[Line(TITLE, SERIF_BOLD, 13, space_before=4), Line(subtitle, SERIF, 9.5)]], [st.FRAME_WIDTH]
     )
     notes = _flag_lines(sheet.checklist)
     return [
