@@ -249,7 +249,8 @@ def sheet_story(sheet: CandidateSheet, settings: Settings, today: date) -> list[
         f"— quy trình {PROCEDURE_VERSION}"
     )
     heading = LineColumns(
-        [[Line(TITLE, SERIF_BOLD, 13, space_before=4), Line(subtitle, SERIF, 9.5)]], [st.FRAME_WIDTH]
+        [[Line(TITLE, SERIF_BOLD, 13, space_before=4), Line(subtitle, SERIF, 9.5)]],
+        [st.FRAME_WIDTH],
     )
     notes = _flag_lines(sheet.checklist)
     return [
