@@ -87,5 +87,5 @@ class Flag:
     kind: FlagKind
     step: str  # the step code the flag is about
     message: str  # Vietnamese, names the dates
-    rule: R.Rule
+    rule: Rule
     due: date | None = None
