@@ -4,7 +4,8 @@ Both draw the same text with the same fonts in the same run: the platypus
 documents as dvdesk prints them (dvdesk.reports.checklist_pdf), and a
 baseline that places every string of each sheet with `drawString` at fixed
 positions, with the same boxes, and the same "Trang x/y" footers. Printed:
-seconds for one 1,000-page PDF and for 1,000 separate files (best of
+CPU seconds (process time, so other load on a shared machine does not
+count) for one 1,000-page PDF and for 1,000 separate files (best of
 --rounds interleaved rounds), and the ratios (target: platypus within 1.5x of
 the bare canvas). dvdesk's separate files include its all-or-nothing write
 (temporary file, then rename); the bare canvas writes in place.
@@ -15,6 +16,7 @@ the bare canvas). dvdesk's separate files include its all-or-nothing write
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import tempfile
 import time
@@ -205,9 +207,11 @@ def platypus_each(batch: list[CandidateSheet], folder: Path) -> None:
 
 
 def timed(fn: Callable[[], None]) -> float:
-    start = time.perf_counter()
+    """CPU seconds of this process: other jobs on a shared machine do not count."""
+    gc.collect()  # start each timing with the same heap
+    start = time.process_time()
     fn()
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def main() -> None:
