@@ -51,7 +51,14 @@ def make_backup(store: Store, reason: str = MANUAL, target: Path | None = None) 
         target = folder / f"{store.path.stem}-{stamp}-{reason}.db"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        _copy(store.db.conn, target)
+        # Copy from a second, read-only connection: it sees the last committed
+        # state, and the backup API run on the store's own connection inside a
+        # write transaction retries forever (the window would hang).
+        source = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            _copy(source, target)
+        finally:
+            source.close()
     except (sqlite3.Error, OSError) as exc:
         known = translate(exc, target)
         if known is None:
@@ -69,7 +76,9 @@ def backups(db_path: Path) -> list[Path]:
     return sorted(folder.glob(f"{db_path.stem}-*.db"), reverse=True)
 
 
-def rotate(folder: Path, stem: str, reason: str, keep: int = KEEP) -> None:
+def rotate(folder: Path, stem: str, reason: str, keep: int | None = None) -> None:
+    """Delete all but the newest `keep` (default: the module's `KEEP`, read at call time)."""
+    keep = KEEP if keep is None else keep
     old = sorted(folder.glob(f"{stem}-*-{reason}.db"), reverse=True)[keep:]
     for path in old:
         with contextlib.suppress(OSError):
@@ -91,7 +100,7 @@ def restore(db_path: Path, source: Path) -> Path:
     if not source.is_file():
         raise KnownError(f"Không tìm thấy bản sao lưu “{source}”.")
     # Refuse a file that is not a sound dvdesk file before touching anything.
-    with Store.open(source, create=False, migrate=False) as probe:
+    with Store.open(source, create=False, read_only=True) as probe:
         if probe.integrity_problems():
             raise NotDvdeskFile(f"Bản sao lưu “{source}” bị hỏng, không khôi phục.")
         source_conn = probe.db.conn

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from dvdesk.domain.member import Member
 from dvdesk.domain.validation import Report, validate_member
-from dvdesk.store.errors import NotFound, ValidationFailed
+from dvdesk.store.errors import KnownError, NotFound, ValidationFailed
 from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.rows import audit_view, member_from_row, member_row
 
@@ -24,6 +25,7 @@ LIST_COLUMNS = (
     "u.kind AS unit_kind"
 )
 FROM_MEMBERS = "FROM members m JOIN units u ON u.id = m.unit_id"
+ALL = MemberQuery()  # every live member
 
 Progress = Callable[[int, int], None]
 
@@ -33,13 +35,13 @@ class MembersMixin:
 
     # -- reading -----------------------------------------------------------
 
-    def member_ids(self: Store, query: MemberQuery = MemberQuery()) -> list[int]:
+    def member_ids(self: Store, query: MemberQuery = ALL) -> list[int]:
         """Row ids in Vietnamese order (an index scan over the sort key)."""
         where, params = query.where()
         sql = f"SELECT m.id {FROM_MEMBERS} WHERE {where} ORDER BY m.name_sort, m.id"
         return [r[0] for r in self.db.execute(sql, params).fetchall()]
 
-    def member_count(self: Store, query: MemberQuery = MemberQuery()) -> int:
+    def member_count(self: Store, query: MemberQuery = ALL) -> int:
         where, params = query.where()
         return int(self.scalar(f"SELECT count(*) {FROM_MEMBERS} WHERE {where}", params))
 
@@ -56,7 +58,7 @@ class MembersMixin:
                 out[row["id"]] = row
         return out
 
-    def list_members(self: Store, query: MemberQuery = MemberQuery()) -> list[dict[str, Any]]:
+    def list_members(self: Store, query: MemberQuery = ALL) -> list[dict[str, Any]]:
         """Display rows matching `query`, in Vietnamese order."""
         where, params = query.where()
         return self.query(
@@ -136,6 +138,8 @@ class MembersMixin:
         stamp = now_iso()
         row.update(commune_code=self.settings().commune_code, created_at=stamp, updated_at=stamp)
         with self.transaction():
+            if self.scalar("SELECT 1 FROM members WHERE uid = ?", [row["uid"]]):
+                raise KnownError(f"Đã có đoàn viên mã {row['uid']}.")
             self.db["members"].insert(row)
             self.audit("insert", "member", row["uid"], None, audit_view(row))
         return report
@@ -168,6 +172,15 @@ class MembersMixin:
             stamp = now_iso() if deleted else None
             if deleted == (old["deleted_at"] is not None):
                 return
+            # The CCCD may have been given to someone else while this record was deleted.
+            other = not deleted and old["cccd"] and self.scalar(
+                "SELECT full_name FROM members WHERE cccd = ? AND commune_code = ? "
+                "AND deleted_at IS NULL", [old["cccd"], old["commune_code"]])
+            if other:
+                raise KnownError(
+                    f"Không khôi phục được {old['full_name']}: số CCCD {old['cccd']} "
+                    f"đã có ở đoàn viên {other}."
+                )
             self.db["members"].update(old["id"], {"deleted_at": stamp})
             self.audit("delete" if deleted else "restore", "member", uid,
                        {"deleted_at": old["deleted_at"]}, {"deleted_at": stamp})
@@ -248,7 +261,7 @@ class MembersMixin:
         columns = list(rows[0])
         sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
                f"VALUES ({', '.join('?' * len(columns))})")
-        self.db.conn.executemany(sql, [tuple(r[c] for c in columns) for r in rows])
+        self.db.conn.executemany(sql, map(itemgetter(*columns), rows))
 
 
 def _json(value: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 
@@ -58,8 +59,7 @@ class Settings:
         for f in fields(cls):
             if f.name in pairs:
                 kind = type(getattr(out, f.name))
-                try:
+                # keep the default for a value an older/newer version wrote oddly
+                with contextlib.suppress(ValueError):
                     setattr(out, f.name, kind(pairs[f.name]))
-                except ValueError:
-                    pass  # keep the default for a value an older/newer version wrote oddly
         return out
