@@ -39,18 +39,25 @@ def listing(folder: Path) -> list[str]:
 def test_tables_are_strict_and_foreign_keys_on(request, kind):
     store = request.getfixturevalue(kind)
     tables = store.query("PRAGMA table_list")
-    ours = {t["name"]: t["strict"] for t in tables
-            if t["schema"] == "main" and t["type"] == "table"
-            and not t["name"].startswith(("sqlite_", "members_fts", "_sqlite_migrations"))}
-    assert set(ours) == {"settings", "units", "members", "steps", "audit", "holidays",
-                         "transfers"}
+    ours = {
+        t["name"]: t["strict"]
+        for t in tables
+        if t["schema"] == "main"
+        and t["type"] == "table"
+        and not t["name"].startswith(("sqlite_", "members_fts", "_sqlite_migrations"))
+    }
+    assert set(ours) == {"settings", "units", "members", "steps", "audit", "holidays", "transfers"}
     assert all(ours.values()), ours
     assert store.scalar("PRAGMA foreign_keys") == 1
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-        store.db.execute("INSERT INTO steps (member_id, code, state, updated_at) "
-                         "VALUES (999, 'source', 'done', 'x')")
+        store.db.execute(
+            "INSERT INTO steps (member_id, code, state, updated_at) "
+            "VALUES (999, 'source', 'done', 'x')"
+        )
     with pytest.raises(sqlite3.IntegrityError):  # STRICT: no text in an integer column
-        store.db.execute("INSERT INTO units (id, code, name, kind) VALUES ('x', 'A', 'B', 'school')")
+        store.db.execute(
+            "INSERT INTO units (id, code, name, kind) VALUES ('x', 'A', 'B', 'school')"
+        )
 
 
 def test_disk_files_use_wal_and_carry_the_dvdesk_marks(disk_store):
@@ -92,8 +99,10 @@ def test_fixture_is_format_1_0():
 def _dump(path: Path) -> dict[str, list[tuple]]:
     conn = sqlite3.connect(path)
     try:
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
-                for t in ("settings", "units", "members", "steps", "audit")}
+        return {
+            t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
+            for t in ("settings", "units", "members", "steps", "audit")
+        }
     finally:
         conn.close()
 
@@ -108,8 +117,10 @@ def test_an_older_file_is_backed_up_then_migrated_with_nothing_lost(tmp_path):
         assert store.scalar("SELECT count(*) FROM holidays") == 0  # the 1.1 tables exist
         names = [r["full_name"] for r in store.list_members()]
         assert names == ["Phạm Ngọc An", "Lê Anh", "Trần Thị Ánh", "Nguyễn Văn Đức"]
-        assert store.steps_of("00000000-0000-4000-8000-000000000001")["source"].doc_number \
+        assert (
+            store.steps_of("00000000-0000-4000-8000-000000000001")["source"].doc_number
             == "12-NQ/ĐTN"
+        )
     after = _dump(path)
     assert after["members"] == before["members"] and after["steps"] == before["steps"]
     assert after["units"] == before["units"] and after["settings"] == before["settings"]
@@ -155,7 +166,7 @@ def test_a_newer_major_is_refused_and_left_byte_identical(tmp_path):
     path = tmp_path / "xa.db"
     _newer_file(path)
     original = digest(path)
-    with pytest.raises(NewerFormat, match="phiên bản dvdesk mới hơn .*2\\.0"):
+    with pytest.raises(NewerFormat, match=r"phiên bản dvdesk mới hơn .*2\.0"):
         Store.open(path)
     assert digest(path) == original
     assert listing(tmp_path) == ["xa.db"]  # no -wal, -shm or backups left behind
@@ -185,9 +196,11 @@ def test_another_programs_sqlite_file_is_refused_untouched(tmp_path):
 
 @pytest.mark.parametrize(
     "content",
-    [b"Ho va ten,Ngay sinh\nNguyen Van A,01/01/2000\n" * 50,
-     b"x",  # shorter than a header: SQLite alone would format it as a new database
-     b"\x00" * 4096],
+    [
+        b"Ho va ten,Ngay sinh\nNguyen Van A,01/01/2000\n" * 50,
+        b"x",  # shorter than a header: SQLite alone would format it as a new database
+        b"\x00" * 4096,
+    ],
 )
 def test_a_text_or_junk_file_named_db_is_refused(tmp_path, content):
     path = tmp_path / "danh-sach.db"
