@@ -150,8 +150,14 @@ class MembersMixin:
         row, report = self._checked_row(member, today)
         with self.transaction():
             old = self._raw(row["uid"])
-            row["updated_at"] = now_iso()
             changed = {k: v for k, v in row.items() if old.get(k) != v}
+            if not audit_view(changed):
+                # Saved unchanged: refresh derived columns (warnings age with the
+                # calendar) but log no empty change and keep updated_at.
+                if changed:
+                    self.db["members"].update(old["id"], changed)
+                return report
+            changed["updated_at"] = now_iso()
             self.db["members"].update(old["id"], changed)
             self.audit("update", "member", row["uid"],
                        {k: old[k] for k in audit_view(changed)}, audit_view(changed))

@@ -71,6 +71,16 @@ def test_update_audits_old_and_new_values_of_changed_fields_only(store):
     assert store.member_ids(MemberQuery(search="duc")) == []
 
 
+def test_saving_an_unchanged_member_logs_nothing(store):
+    m = member(phone="0912345678")
+    store.add_member(m, TODAY)
+    stamp = store.scalar("SELECT updated_at FROM members")
+    before = counts(store)
+    store.update_member(replace(m, full_name="  nguyễn văn đức "), TODAY)  # same once normalized
+    assert counts(store) == before
+    assert store.scalar("SELECT updated_at FROM members") == stamp
+
+
 def test_soft_delete_and_restore_are_audited_and_keep_the_row(store):
     m = member()
     store.add_member(m, TODAY)
