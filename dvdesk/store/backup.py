@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -68,18 +69,29 @@ def make_backup(store: Store, reason: str = MANUAL, target: Path | None = None) 
     return target
 
 
-def backups(db_path: Path) -> list[Path]:
-    """Backups of this data file, newest first."""
-    folder = backup_dir(db_path)
+def _named_for(stem: str, reason: str | None = None) -> re.Pattern[str]:
+    # Exact names only: a glob "xa-*.db" would also take "xa-2.db"'s backups
+    # (stem "xa-2") and rotation would delete them.
+    tail = re.escape(reason) if reason else "[^/]+"
+    return re.compile(rf"{re.escape(stem)}-\d{{8}}-\d{{6}}-\d{{6}}-{tail}\.db")
+
+
+def _backups_in(folder: Path, stem: str, reason: str | None = None) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"{db_path.stem}-*.db"), reverse=True)
+    pattern = _named_for(stem, reason)
+    return sorted((p for p in folder.iterdir() if pattern.fullmatch(p.name)), reverse=True)
+
+
+def backups(db_path: Path) -> list[Path]:
+    """Backups of this data file, newest first."""
+    return _backups_in(backup_dir(db_path), db_path.stem)
 
 
 def rotate(folder: Path, stem: str, reason: str, keep: int | None = None) -> None:
     """Delete all but the newest `keep` (default: the module's `KEEP`, read at call time)."""
     keep = KEEP if keep is None else keep
-    old = sorted(folder.glob(f"{stem}-*-{reason}.db"), reverse=True)[keep:]
+    old = _backups_in(folder, stem, reason)[keep:]
     for path in old:
         with contextlib.suppress(OSError):
             path.unlink()

@@ -6,8 +6,9 @@ import contextlib
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 
-from dvdesk.domain.dates import parse_date
+from dvdesk.domain.dates import DateError, parse_date
 from dvdesk.domain.eligibility import Method
+from dvdesk.store.errors import KnownError
 
 RECEIVING_LEVELS = (
     "Đảng ủy xã/phường (Ban Xây dựng Đảng / Văn phòng Đảng ủy)",
@@ -41,7 +42,11 @@ class Settings:
 
     def consideration_on(self, today: date) -> date:
         """The default consideration date: the setting if it is a full date, else today."""
-        parsed = parse_date(self.consideration_date) if self.consideration_date else None
+        try:
+            parsed = parse_date(self.consideration_date)
+        except DateError as exc:
+            # A file edited by hand or by another tool: say so instead of crashing a list.
+            raise KnownError(f"Cài đặt “ngày chi bộ dự kiến họp xét” không hợp lệ: {exc}") from exc
         return parsed.as_date() if parsed and parsed.is_full else today
 
     def school_year_end_after(self, on: date) -> date:

@@ -63,6 +63,15 @@ def test_rotation_uses_the_module_setting(disk_store, monkeypatch):
     assert len(backup.backups(disk_store.path)) == 2
 
 
+def test_backups_of_a_file_with_a_similar_name_are_left_alone(disk_store, monkeypatch):
+    monkeypatch.setattr(backup, "KEEP", 1)
+    with Store.open(disk_store.path.with_name("xa-2.db")) as neighbour:
+        theirs = [backup.make_backup(neighbour) for _ in range(2)][-1]
+    ours = [backup.make_backup(disk_store) for _ in range(3)][-1]
+    assert backup.backups(disk_store.path) == [ours]
+    assert theirs.exists()
+
+
 def test_daily_backup_is_due_once_a_day(disk_store):
     day = datetime(2026, 11, 26, 8, 0)
     assert backup.daily_backup_due(disk_store.path, day)
