@@ -247,3 +247,25 @@ def test_bulk_steps_keep_earlier_steps_in_the_stage(store):
     store.set_steps_bulk({a.uid: [StepRecord("course", StepState.DONE, date(2026, 3, 5))]})
     store.set_steps_bulk({a.uid: [StepRecord("source", StepState.DONE, date(2026, 1, 5))]})
     assert store.list_members()[0]["stage"] == "course"
+
+
+def _triggers(store):
+    return {r["name"] for r in store.query("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+
+
+def test_batch_insert_indexes_search_text_and_keeps_the_triggers(store):
+    triggers = _triggers(store)
+    store.add_member(member("Trần Văn Cũ"), TODAY)
+    store.add_members([member("Nguyễn Văn Đức"), member("Lê Thị Đào")], today=TODAY)
+    assert _triggers(store) == triggers
+    for text, count in (("duc", 1), ("dao", 1), ("cu", 1), ("van", 2)):
+        assert store.member_count(MemberQuery(search=text)) == count, text
+    store.add_member(member("Phạm Văn Đông"), TODAY)  # the trigger works again afterwards
+    assert store.member_count(MemberQuery(search="dong")) == 1
+    with pytest.raises(ValidationFailed):
+        store.add_members([member("Hồ Văn Hai"), member("Sai 2")], today=TODAY)
+    assert _triggers(store) == triggers  # a rolled-back batch brings the trigger back
+    assert store.member_count(MemberQuery(search="hai")) == 0
+    assert store.integrity_problems() == []
+    # FTS5 compares its index with the members table and raises on any mismatch
+    store.db.execute("INSERT INTO members_fts (members_fts, rank) VALUES ('integrity-check', 1)")
