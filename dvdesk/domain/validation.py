@@ -45,7 +45,8 @@ RULES: dict[str, Rule] = {
              "Ngày sinh chỉ có “{dob}”: cần bổ sung ngày sinh đầy đủ để xét tuổi."),
         Rule("dob.future", "dob", _E, "Ngày sinh {dob} ở tương lai."),
         Rule("dob.too_old", "dob", _E, "Ngày sinh {dob} quá xa (trên 100 tuổi) — kiểm tra lại."),
-        Rule("cccd.format", "cccd", _E, "Số CCCD/định danh phải gồm đúng 12 chữ số (đang có “{cccd}”)."),
+        Rule("cccd.format", "cccd", _E,
+             "Số CCCD/định danh phải gồm đúng 12 chữ số (đang có “{cccd}”)."),
         Rule("cccd.duplicate", "cccd", _E, "Số CCCD {cccd} đã có ở đoàn viên {other}."),
         Rule("unit.required", "unit_code", _E, "Chưa chọn chi đoàn / đơn vị."),
         Rule("unit.unknown", "unit_code", _E, "Không có đơn vị mã “{unit}” trong danh mục."),
@@ -99,6 +100,7 @@ class Report:
 
 
 _CCCD = re.compile(r"^[0-9]{12}$")  # ASCII only: \d also matches ٠١٢ and full-width digits
+_DIGIT = re.compile(r"\d")
 _PHONE = re.compile(r"^(\+84|0)\d{9}$")
 # Letters of any script, combining marks, spaces and the apostrophe/hyphen of
 # minority names (H'Hen, Ê-đê) are allowed in a name.
@@ -129,7 +131,7 @@ def validate_member(
     name = m.full_name
     if not name:
         found.append(issue("name.required"))
-    elif any(c.isdigit() for c in name):
+    elif _DIGIT.search(name):
         found.append(issue("name.digits"))
     elif bad := sorted(set(_NAME_BAD.findall(name))):
         found.append(issue("name.symbols", chars="".join(bad)))
