@@ -31,6 +31,7 @@ from dvdesk.store.imports import ImportsMixin
 from dvdesk.store.members import MembersMixin
 from dvdesk.store.packages import PackagesMixin
 from dvdesk.store.procedure_steps import StepsMixin
+from dvdesk.store.received import ReceivedMixin
 from dvdesk.store.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def now_iso() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
-class Store(MembersMixin, StepsMixin, PackagesMixin, ImportsMixin):
+class Store(MembersMixin, StepsMixin, PackagesMixin, ReceivedMixin, ImportsMixin):
     """An open dvdesk data file."""
 
     def __init__(self, db: Database, path: Path | None, actor: str) -> None:
