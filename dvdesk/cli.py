@@ -388,14 +388,14 @@ def build_parser() -> Parser:
 
     mg = sub.add_parser("merge", help="gộp gói dữ liệu của các xã vào dữ liệu tổng hợp")
     mg.add_argument("--db", default=argparse.SUPPRESS)
-    mg.add_argument("packages", nargs="+", metavar="GOI.zip")
+    mg.add_argument("packages", nargs="+", metavar="GOI.zip", help="gói dữ liệu của các xã")
     mg.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
     mg.add_argument("--passphrase-file", help="mật khẩu của gói mã hóa: " + secret_help)
     mg.set_defaults(func=cmd_merge)
 
     im = sub.add_parser("import", help="nhập danh sách đoàn viên từ Excel (.xlsx) hoặc .csv")
     im.add_argument("--db", default=argparse.SUPPRESS)
-    im.add_argument("sheet", metavar="BANG.xlsx")
+    im.add_argument("sheet", metavar="BANG.xlsx", help="bảng tính .xlsx hoặc .csv")
     im.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
     im.add_argument("--unit", help="mã đơn vị cho các dòng không ghi chi đoàn")
     im.add_argument("--skip-invalid", action="store_true",

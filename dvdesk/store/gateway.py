@@ -32,6 +32,7 @@ from dvdesk.store.imports import ImportsMixin
 from dvdesk.store.members import MembersMixin
 from dvdesk.store.packages import PackagesMixin
 from dvdesk.store.procedure_steps import StepsMixin
+from dvdesk.store.received import ReceivedMixin
 from dvdesk.store.settings import Settings
 from dvdesk.store.statistics_queries import StatisticsMixin
 
@@ -44,7 +45,13 @@ def now_iso() -> str:
 
 
 class Store(
-    MembersMixin, StepsMixin, StatisticsMixin, DeadlinesMixin, PackagesMixin, ImportsMixin
+    MembersMixin,
+    StepsMixin,
+    StatisticsMixin,
+    DeadlinesMixin,
+    PackagesMixin,
+    ReceivedMixin,
+    ImportsMixin,
 ):
     """An open dvdesk data file."""
 
