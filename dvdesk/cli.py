@@ -84,6 +84,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if path.exists() and path.stat().st_size > 0:
         # Look without touching: a refused file must stay byte-identical.
         with _open(args, read_only=True) as probe:
+            if problems := probe.integrity_problems():
+                raise KnownError(f"Tệp “{path}” bị hỏng ({problems[0].rstrip('.')}); "
+                                 "hãy chọn tệp mới cho dữ liệu mẫu.")
             if probe.member_count() or probe.member_count(_deleted_query()):
                 raise KnownError(f"Tệp “{path}” đã có dữ liệu; hãy chọn tệp mới cho dữ liệu mẫu.")
     with _open(args, create=True) as store:
@@ -190,11 +193,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     with _open(args, read_only=True) as store:
         problems = store.integrity_problems()
         major, minor = store.format_version()
-        count = store.member_count()
+        count = 0 if problems else store.member_count()
     if problems:
-        for p in problems[:20]:
-            print(p, file=sys.stderr)
-        raise KnownError("Tệp dữ liệu có lỗi: hãy khôi phục từ bản sao lưu.")
+        more = f" (và {len(problems) - 1} lỗi khác)" if len(problems) > 1 else ""
+        raise KnownError(
+            f"Tệp dữ liệu có lỗi: {problems[0].rstrip('.')}{more}. "
+            "Hãy khôi phục từ bản sao lưu (dvdesk restore)."
+        )
     print(f"Tệp dữ liệu tốt (định dạng {major}.{minor}, {count} đoàn viên).")
     return 0
 

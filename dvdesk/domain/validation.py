@@ -9,6 +9,7 @@ is judged the same way everywhere.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -100,7 +101,6 @@ class Report:
 
 
 _CCCD = re.compile(r"^[0-9]{12}$")  # ASCII only: \d also matches ٠١٢ and full-width digits
-_DIGIT = re.compile(r"\d")
 _PHONE = re.compile(r"^(\+84|0)\d{9}$")
 # Letters of any script, combining marks, spaces and the apostrophe/hyphen of
 # minority names (H'Hen, Ê-đê) are allowed in a name.
@@ -131,7 +131,7 @@ def validate_member(
     name = m.full_name
     if not name:
         found.append(issue("name.required"))
-    elif _DIGIT.search(name):
+    elif any(unicodedata.category(c)[0] == "N" for c in name):  # 5, ٥, ², Ⅻ
         found.append(issue("name.digits"))
     elif bad := sorted(set(_NAME_BAD.findall(name))):
         found.append(issue("name.symbols", chars="".join(bad)))

@@ -14,6 +14,9 @@ import pytest
 
 from dvdesk.cli import main
 from dvdesk.domain.names import sort_key
+from dvdesk.store.schema import FORMAT_MAJOR, FORMAT_MINOR
+
+FORMAT = f"{FORMAT_MAJOR}.{FORMAT_MINOR}"
 
 LIST_KEYS = {"uid", "full_name", "dob", "unit", "status", "eligible_from"}
 
@@ -241,7 +244,7 @@ def test_check_backup_restore_round_trip(capsys, tmp_path):
     db = tmp_path / "xa.db"
     assert main(["demo", "--db", str(db), "--members", "20", "--seed", "2"]) == 0
     code, out, _ = run(capsys, "check", "--db", str(db))
-    assert code == 0 and "Tệp dữ liệu tốt (định dạng 1.1, 20 đoàn viên)" in out
+    assert code == 0 and f"Tệp dữ liệu tốt (định dạng {FORMAT}, 20 đoàn viên)" in out
     _, listed, _ = run(capsys, "list", "--db", str(db), "--json", "--on", "2026-11-26")
     copy = tmp_path / "sao-luu.db"
     code, out, _ = run(capsys, "backup", "--db", str(db), "--out", str(copy))
