@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -77,9 +78,11 @@ class HistoryView(QWidget):
         entries = list(reversed(self.store.history(uid))) if uid else []
         self.table.setRowCount(len(entries))
         for row, e in enumerate(entries):
-            when = e["at"].replace("T", " ")
+            at = datetime.fromisoformat(e["at"])
+            when = f"{at:%d/%m/%Y %H:%M}"
             cells = (when, e["actor"], ACTIONS.get(e["action"], e["action"]), describe(e))
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()

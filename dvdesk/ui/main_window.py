@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.view_list)
         self.splitter.addWidget(self.stack)
         self.splitter.addWidget(self.side_tabs)
-        self.splitter.setSizes([210, 650, 500])
+        self.splitter.setSizes([200, 560, 600])
         self.splitter.setStretchFactor(1, 1)
 
         self.main_tabs = QTabWidget()

@@ -38,7 +38,7 @@ FLAG_COLOURS = {
     FlagKind.EXPIRING: "#b35c00",
     FlagKind.WARNING: "#6b5900",
 }
-HEADERS = ("Bước", "Mẫu", "Trạng thái", "Ngày", "Số văn bản", "Hạn / hiệu lực")
+HEADERS = ("Bước (mẫu)", "Trạng thái", "Ngày", "Số văn bản", "Hạn / hiệu lực")
 
 
 class ProcedurePanel(QWidget):
@@ -74,6 +74,8 @@ class ProcedurePanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(HEADERS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.currentCellChanged.connect(lambda row, *_: self._load_step(row))
 
         self.state = QComboBox()
@@ -146,9 +148,9 @@ class ProcedurePanel(QWidget):
             r = line.record
             when = line.due or line.valid_until
             label = ("Hạn " if line.due else "Đến ") + fmt(when) if when else ""
+            step = line.step
             cells = (
-                line.step.title,
-                line.step.form,
+                f"{step.title} ({step.form})" if step.form else step.title,
                 STEP_STATE_LABELS[r.state],
                 fmt(r.done_on),
                 r.doc_number,

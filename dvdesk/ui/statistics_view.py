@@ -37,8 +37,13 @@ HEADERS = (
     "Được giới thiệu",
     "Học lớp nhận thức",
     "Được kết nạp",
-    "Kết nạp / giới thiệu",
-    "Kết nạp / học lớp",
+    "Tỉ lệ kết nạp (lứa giới thiệu)",
+    "Tỉ lệ kết nạp (lứa học lớp)",
+)
+COHORT_NOTE = (
+    "Tỉ lệ tính theo lứa, như Công văn 1237-CV/TU: trong số người được giới thiệu (hoặc học "
+    "lớp nhận thức) năm đó, bao nhiêu người đã được kết nạp tính đến nay. “Được kết nạp” "
+    "là số người có quyết định kết nạp trong năm."
 )
 SERIES = (
     ("Được giới thiệu", "introduced", "#1f4e9c"),
@@ -73,6 +78,9 @@ class StatisticsView(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.chart_view, 1)
         layout.addWidget(self.table, 1)
+        note = QLabel(COHORT_NOTE)
+        note.setWordWrap(True)
+        layout.addWidget(note)
 
     def refresh(self) -> Statistics:
         stats = self.store.statistics()
