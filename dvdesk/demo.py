@@ -71,6 +71,14 @@ def _school_year(today: date) -> tuple[int, str]:
     return start, f"{start}-{start + 1}"
 
 
+def _joined(rng: random.Random, born: date, today: date) -> date | None:
+    """A Youth Union join date between the 16th birthday and today, if they are 16 yet."""
+    start = add_months(born, 16 * 12)
+    if start >= today:
+        return None
+    return min(start + timedelta(days=rng.randint(0, 900)), today - timedelta(days=1))
+
+
 def members(n: int, units: list[Unit], rng: random.Random, today: date) -> Iterator[Member]:
     areas = [u for u in units if u.kind is UnitKind.RESIDENTIAL]
     schools = [u for u in units if u.kind is UnitKind.SCHOOL]
@@ -119,8 +127,7 @@ def members(n: int, units: list[Unit], rng: random.Random, today: date) -> Itera
             school_class=f"{grade}A{rng.randint(1, 8)}" if student else "",
             school_year=school_year if student else "",
             graduation_year=start_year + 1 + (12 - grade) if student else None,
-            union_joined=min(add_months(born, 16 * 12 + rng.randint(0, 30)), today)
-            if born < add_months(today, -16 * 12) else None,
+            union_joined=_joined(rng, born, today),
             union_officer=not student and rng.random() < 0.03,
             presence=presence,
             phone=f"09{rng.randrange(10**8):08d}" if rng.random() < 0.6 else "",
