@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
 
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.model.ids_loaded.connect(self._ids_loaded)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSortingEnabled(True)
@@ -191,7 +192,7 @@ class MainWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(260)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filters)
+        self._search_timer.timeout.connect(self.search_changed)
         self.search.textChanged.connect(lambda _: self._search_timer.start())
         filters.addWidget(self.search)
 
@@ -335,6 +336,14 @@ class MainWindow(QMainWindow):
         deleted_view = self.current_view().key == "deleted"
         self.delete_action.setEnabled(not deleted_view)
         self.restore_member_action.setEnabled(deleted_view)
+        self._show_state()
+        self._selection_changed()
+
+    def search_changed(self) -> None:
+        """Typing: read the matching ids off the GUI thread; the newest answer wins."""
+        self.model.request(self.current_query())
+
+    def _ids_loaded(self) -> None:
         self._show_state()
         self._selection_changed()
 

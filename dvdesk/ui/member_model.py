@@ -7,15 +7,26 @@ ids and asks the store for a block of rows only when the view paints them.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from dvdesk.domain.dates import fmt, parse_date
 from dvdesk.domain.eligibility import STATUS_LABELS, Method, Status, evaluate
 from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, Gender, Presence
 from dvdesk.domain.procedure import STAGE_LABELS, Stage
+from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
 
@@ -41,8 +52,37 @@ UID_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
 
+class _IdsSignals(QObject):
+    ready = Signal(int, object, object)  # generation, query, ids
+
+
+class _IdsJob(QRunnable):
+    """Reads one id list on a read-only connection of its own."""
+
+    def __init__(self, path: Path, query: MemberQuery, order: str, descending: bool,
+                 generation: int) -> None:
+        super().__init__()
+        self.signals = _IdsSignals()
+        self.args = (path, query, order, descending, generation)
+
+    def run(self) -> None:
+        path, query, order, descending, generation = self.args
+        try:
+            with Store.open(path, read_only=True) as store:
+                ids = store.member_ids(query, order=order, descending=descending)
+        except KnownError:
+            return  # the window's own connection will report the problem on its next read
+        self.signals.ready.emit(generation, query, ids)
+
+
 class MemberTableModel(QAbstractTableModel):
-    """Members matching a `MemberQuery`, judged on a consideration date."""
+    """Members matching a `MemberQuery`, judged on a consideration date.
+
+    Signals:
+        ids_loaded(): a background `request` has been applied.
+    """
+
+    ids_loaded = Signal()
 
     def __init__(self, store: Store, on: date, method: Method = Method.COMPLETED) -> None:
         super().__init__()
@@ -53,12 +93,15 @@ class MemberTableModel(QAbstractTableModel):
         self._order = ("name", False)
         self._ids: list[int] = []
         self._rows: dict[int, dict[str, Any]] = {}
+        self._generation = 0
+        self._pending: dict[int, _IdsSignals] = {}
         self.reload()
 
     # -- what is shown -----------------------------------------------------
 
     def reload(self) -> None:
         """Re-read the ids (after a filter, sort or data change)."""
+        self._generation += 1  # any answer still on its way is now stale
         self.beginResetModel()
         order, descending = self._order
         self._ids = self.store.member_ids(self.query, order=order, descending=descending)
@@ -68,6 +111,34 @@ class MemberTableModel(QAbstractTableModel):
     def set_query(self, query: MemberQuery) -> None:
         self.query = query
         self.reload()
+
+    def request(self, query: MemberQuery) -> None:
+        """Like `set_query`, but the ids are read off the GUI thread (search as you type).
+
+        Each keystroke starts a read on its own connection; only the newest
+        answer is shown, so typing never waits for an older, broader search.
+        """
+        if self.store.path is None:
+            self.set_query(query)
+            return
+        self._generation += 1
+        order, descending = self._order
+        job = _IdsJob(self.store.path, query, order, descending, self._generation)
+        job.signals.ready.connect(self._ids_ready)
+        # Keep the emitter alive until its queued answer has been delivered.
+        self._pending[self._generation] = job.signals
+        QThreadPool.globalInstance().start(job)
+
+    def _ids_ready(self, generation: int, query: MemberQuery, ids: list[int]) -> None:
+        self._pending.pop(generation, None)
+        if generation != self._generation:
+            return  # an older keystroke's answer
+        self.beginResetModel()
+        self.query = query
+        self._ids = ids
+        self._rows.clear()
+        self.endResetModel()
+        self.ids_loaded.emit()
 
     def set_date(self, on: date) -> None:
         self.on = on
