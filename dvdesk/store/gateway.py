@@ -160,6 +160,10 @@ class Store(
             self.db.rollback()
             raise
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         """Close the file; calling it again does nothing."""
         if self._closed:

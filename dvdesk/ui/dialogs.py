@@ -38,6 +38,13 @@ BOX_TEXTS = {
     QDialogButtonBox.StandardButton.Reset: "Đặt lại",
 }
 
+FILE_DIALOG_LABELS = {
+    QFileDialog.DialogLabel.LookIn: "Thư mục:",
+    QFileDialog.DialogLabel.FileName: "Tên tệp:",
+    QFileDialog.DialogLabel.FileType: "Loại tệp:",
+    QFileDialog.DialogLabel.Reject: "Hủy",
+}
+
 
 def translate_buttons(box: QMessageBox | QDialogButtonBox) -> None:
     """Vietnamese texts on a message box's or button box's standard buttons."""
@@ -86,21 +93,34 @@ class DialogService:
         )
         return answer == QMessageBox.StandardButton.Yes
 
+    def _file_dialog(self, title: str, filters: str, start: str, save: bool,
+                     many: bool = False) -> list[str]:
+        box = QFileDialog(self.parent, title, start, filters)
+        box.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save
+                          else QFileDialog.AcceptMode.AcceptOpen)
+        if not save:
+            box.setFileMode(QFileDialog.FileMode.ExistingFiles if many
+                            else QFileDialog.FileMode.ExistingFile)
+        # WORKAROUND: Qt's own (non-native) file dialog has no Vietnamese translation.
+        for label, text in FILE_DIALOG_LABELS.items():
+            box.setLabelText(label, text)
+        box.setLabelText(QFileDialog.DialogLabel.Accept, "Lưu" if save else "Mở")
+        return box.selectedFiles() if box.exec() else []
+
     def open_file(self, title: str, filters: str, start: str = "") -> str:
-        path, _ = QFileDialog.getOpenFileName(self.parent, title, start, filters)
-        return path
+        chosen = self._file_dialog(title, filters, start, save=False)
+        return chosen[0] if chosen else ""
 
     def save_file(self, title: str, filters: str, start: str = "") -> str:
-        path, _ = QFileDialog.getSaveFileName(self.parent, title, start, filters)
-        return path
+        chosen = self._file_dialog(title, filters, start, save=True)
+        return chosen[0] if chosen else ""
 
     def show_modal(self, dialog: QDialog) -> bool:
         """Run a dialog of ours modally; True when accepted (tests answer without showing)."""
         return bool(dialog.exec())
 
     def open_files(self, title: str, filters: str, start: str = "") -> list[str]:
-        paths, _ = QFileDialog.getOpenFileNames(self.parent, title, start, filters)
-        return paths
+        return self._file_dialog(title, filters, start, save=False, many=True)
 
     def ask_text(self, title: str, label: str, text: str = "", secret: bool = False) -> str | None:
         """A line of text, or None when cancelled."""

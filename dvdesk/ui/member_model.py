@@ -94,6 +94,7 @@ class MemberTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._rows: dict[int, dict[str, Any]] = {}
         self._generation = 0
+        self.async_sort = False  # the window turns it on; a sort then never blocks it
         self._pending: dict[int, _IdsSignals] = {}
         self.reload()
 
@@ -131,7 +132,7 @@ class MemberTableModel(QAbstractTableModel):
 
     def _ids_ready(self, generation: int, query: MemberQuery, ids: list[int]) -> None:
         self._pending.pop(generation, None)
-        if generation != self._generation:
+        if generation != self._generation or self.store.closed:
             return  # an older keystroke's answer
         self.beginResetModel()
         self.query = query
@@ -194,7 +195,10 @@ class MemberTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._order = (COLUMNS[column][2], order == Qt.SortOrder.DescendingOrder)
-        self.reload()
+        if self.async_sort:
+            self.request(self.query)
+        else:
+            self.reload()
 
     # -- helpers -----------------------------------------------------------
 
