@@ -346,6 +346,8 @@ class MainWindow(QMainWindow):
 
     def _ids_loaded(self) -> None:
         self._show_state()
+        if not self.table.currentIndex().isValid() and self.model.rowCount():
+            self.table.selectRow(0)  # the first match is ready for Enter
         self._selection_changed()
 
     def _date_changed(self, qdate: QDate) -> None:
