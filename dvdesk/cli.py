@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from dvdesk.domain.dates import DateError, parse_date, parse_full_date
+from dvdesk.domain.dates import DateError, parse_date, parse_option_date
 from dvdesk.domain.eligibility import STATUS_LABELS, Method, evaluate
 from dvdesk.store.errors import KnownError
 
@@ -41,12 +41,10 @@ def default_db() -> Path:
 
 def _date(text: str | None, option: str) -> date | None:
     """A full date from the command line; bad input is exit 1 (not argparse's usage exit 2)."""
-    if text is None:
-        return None
     try:
-        return parse_full_date(text)
+        return parse_option_date(text, option)
     except DateError as exc:
-        raise KnownError(f"{option}: {exc}") from exc
+        raise KnownError(str(exc)) from exc
 
 
 def _open(args: argparse.Namespace, *, create: bool = False, read_only: bool = False):

@@ -178,3 +178,13 @@ def parse_full_date(text: str, *, pivot_year: int = 2030) -> date:
     if not pd.is_full:
         raise DateError(f"Cần ngày đầy đủ dd/mm/yyyy, không chỉ “{pd.vi()}”.")
     return pd.as_date()
+
+
+def parse_option_date(text: str | None, option: str) -> date | None:
+    """A full date given for a command-line option; the message names the option."""
+    if text is None:
+        return None
+    try:
+        return parse_full_date(text)
+    except DateError as exc:
+        raise DateError(f"{option}: {exc}") from exc

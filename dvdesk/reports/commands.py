@@ -60,14 +60,12 @@ def select_candidates(
 
 def _day(text: str | None, option: str) -> date | None:
     """A command-line date; a wrong one is bad input (exit 1), not a usage error."""
-    from dvdesk.domain.dates import DateError, parse_full_date
+    from dvdesk.domain.dates import DateError, parse_option_date
 
-    if text is None:
-        return None
     try:
-        return parse_full_date(text)
+        return parse_option_date(text, option)
     except DateError as exc:
-        raise KnownError(f"{option}: {exc}") from exc
+        raise KnownError(str(exc)) from exc
 
 
 def _done(out: Path, pages: int) -> int:
