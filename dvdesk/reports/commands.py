@@ -111,7 +111,10 @@ def run(args: argparse.Namespace, open_store: Opener) -> int:
             return _done(out, write_statistics(store, out, args.year, today))
         from dvdesk.reports.transfer_letter import write_transfer_letter
 
-        return _done(out, write_transfer_letter(store, args.uid, args.to, out, today))
+        pages = write_transfer_letter(store, args.uid, args.to, out, today)
+        # The handover is part of the member's record (chuyển nguồn), not only a paper.
+        store.record_transfer(args.uid, today, args.to, f"Giấy chuyển ({out.name})")
+        return _done(out, pages)
 
 
 def add_parser(

@@ -35,6 +35,7 @@ from dvdesk.store.procedure_steps import StepsMixin
 from dvdesk.store.received import ReceivedMixin
 from dvdesk.store.settings import Settings
 from dvdesk.store.statistics_queries import StatisticsMixin
+from dvdesk.store.transfers import TransfersMixin
 
 log = logging.getLogger(__name__)
 MEMORY = ":memory:"
@@ -52,6 +53,7 @@ class Store(
     PackagesMixin,
     ReceivedMixin,
     ImportsMixin,
+    TransfersMixin,
 ):
     """An open dvdesk data file."""
 

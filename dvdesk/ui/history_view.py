@@ -52,6 +52,8 @@ def describe(entry: dict[str, Any]) -> str:
         when = f" ngày {new['done_on']}" if new.get("done_on") else ""
         number = f", số {new['doc_number']}" if new.get("doc_number") else ""
         return f"{step.title if step else new.get('code')}: {state}{when}{number}"
+    if entry["entity"] == "transfer":
+        return f"Chuyển giới thiệu cảm tình Đảng đến {new.get('to_organisation', '')}"
     if entry["action"] == "insert":
         return f"Thêm {new.get('full_name', '')}"
     parts = []

@@ -121,8 +121,15 @@ class PrintActions(QObject):
             return None
         from dvdesk.reports.transfer_letter import write_transfer_letter
 
-        return self._write("Lưu giấy chuyển", f"giay-chuyen-{_slug(member.full_name)}.pdf",
-                           lambda store, out: write_transfer_letter(store, uid, to.strip(), out))
+        receiver = to.strip()
+
+        def work(store, out: Path) -> int:
+            pages = write_transfer_letter(store, uid, receiver, out)
+            # The handover is part of the record: the office follows up on it later.
+            store.record_transfer(uid, date.today(), receiver, f"Giấy chuyển ({out.name})")
+            return pages
+
+        return self._write("Lưu giấy chuyển", f"giay-chuyen-{_slug(member.full_name)}.pdf", work)
 
     def statistics(self) -> Operation | None:
         from dvdesk.reports.statistics_pdf import write_statistics
