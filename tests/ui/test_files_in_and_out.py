@@ -74,3 +74,17 @@ def test_export_xlsx_then_import_adds_nothing_twice(qtbot, demo_store, dialogs, 
     preview = window.exchange.preview
     assert preview.apply_button is None  # everyone is already there
     assert demo_store.member_count() == before
+
+
+def test_transfer_letter_records_the_handover(qtbot, demo_store, dialogs, tmp_path: Path):
+    window = make_window(qtbot, demo_store, dialogs)
+    window.unit_filter.setCurrentIndex(window.unit_filter.findData("THPT1"))
+    window.select_view("in_procedure")
+    window.table.selectRow(0)
+    uid = window.current_uid()
+    dialogs.paths = [str(tmp_path / "chuyen.pdf")]
+    dialogs.texts = ["Chi bộ thôn Yên Lạc, xã Hòa Bình"]
+    finish(qtbot, window.printing.transfer_letter())
+    assert "Yên Lạc" in PdfReader(tmp_path / "chuyen.pdf").pages[0].extract_text()
+    (row,) = demo_store.transfers_of(uid)
+    assert row["to_organisation"] == "Chi bộ thôn Yên Lạc, xã Hòa Bình"
