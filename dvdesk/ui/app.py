@@ -103,8 +103,37 @@ class Launcher:
             self.lock.release()
 
 
+def install_error_hook(log_file: Path) -> logging.Handler:
+    """Unhandled errors in the window: a known problem shows its message; a bug is
+    logged with its traceback and shown as "lỗi chương trình", never a silent crash."""
+    import traceback
+
+    handler = logging.FileHandler(log_file, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+
+    def hook(kind, exc, tb) -> None:
+        dialogs = DialogService(QApplication.activeWindow())
+        if isinstance(exc, KnownError):
+            dialogs.error("Không thực hiện được", str(exc))
+            return
+        text = "".join(traceback.format_exception(kind, exc, tb))
+        log.error("unhandled error\n%s", text)
+        dialogs.error(
+            "Lỗi chương trình",
+            f"dvdesk gặp lỗi chương trình và chưa làm được việc vừa yêu cầu. Dữ liệu đã lưu "
+            f"không bị ảnh hưởng. Hãy gửi tệp nhật ký “{log_file}” cho người hỗ trợ.",
+            text,
+        )
+
+    sys.excepthook = hook
+    return handler
+
+
 def run(path: Path) -> int:
     app = make_app()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    install_error_hook(path.parent / "dvdesk.log")
     launcher = Launcher()
     if not launcher.open(path):
         return 1

@@ -78,3 +78,27 @@ def test_switching_files_moves_the_lock(qtbot, tmp_path: Path, fake_dialogs, lau
     other = Launcher()
     launchers.append(other)
     assert other.open(one)  # the first file was released
+
+
+def test_unhandled_errors_are_shown_not_crashed(qtbot, tmp_path, fake_dialogs, monkeypatch):
+    import sys
+
+    from dvdesk.store.errors import FileLocked
+    from dvdesk.ui.app import install_error_hook
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    import logging
+
+    handler = install_error_hook(tmp_path / "dvdesk.log")
+    request_cleanup = lambda: logging.getLogger().removeHandler(handler)  # noqa: E731
+    sys.excepthook(FileLocked, FileLocked("Tệp đang được ghi."), None)
+    assert fake_dialogs.calls[-1] == ("error", "Không thực hiện được", "Tệp đang được ghi.")
+    try:
+        raise ZeroDivisionError("boom")
+    except ZeroDivisionError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    assert fake_dialogs.calls[-1][1] == "Lỗi chương trình"
+    handler.flush()
+    request_cleanup()
+    handler.close()
+    assert "ZeroDivisionError" in (tmp_path / "dvdesk.log").read_text(encoding="utf-8")
