@@ -215,6 +215,12 @@ class MainWindow(QMainWindow):
         self.unit_filter.currentIndexChanged.connect(self.apply_filters)
         filters.addWidget(self.unit_filter)
 
+        # At the receiving level the file holds several communes: filter by one.
+        self.commune_label = filters.addWidget(QLabel("  Xã: "))
+        self.commune_filter = QComboBox()
+        self.commune_filter.currentIndexChanged.connect(self.apply_filters)
+        self.commune_action = filters.addWidget(self.commune_filter)
+
         filters.addWidget(QLabel("  Giai đoạn: "))
         self.stage_filter = QComboBox()
         self.stage_filter.setSizeAdjustPolicy(
@@ -284,7 +290,22 @@ class MainWindow(QMainWindow):
         for path in paths:
             self.recent_menu.addAction(str(path), lambda p=path: self.open_requested.emit(p))
 
+    def _refresh_communes(self) -> None:
+        received = self.store.received_packages()
+        current = self.commune_filter.currentData()
+        self.commune_filter.blockSignals(True)
+        self.commune_filter.clear()
+        self.commune_filter.addItem("Tất cả các xã", None)
+        for p in received:
+            self.commune_filter.addItem(f"{p['commune_name']} ({p['commune_code']})",
+                                        p["commune_code"])
+        self.commune_filter.setCurrentIndex(max(0, self.commune_filter.findData(current)))
+        self.commune_filter.blockSignals(False)
+        for action in (self.commune_label, self.commune_action):
+            action.setVisible(bool(received))
+
     def _refresh_units(self) -> None:
+        self._refresh_communes()
         current = self.unit_filter.currentData()
         self.unit_filter.blockSignals(True)
         self.unit_filter.clear()
@@ -329,6 +350,7 @@ class MainWindow(QMainWindow):
             query,
             search=self.search.text(),
             unit_code=self.unit_filter.currentData() or "",
+            commune_code=self.commune_filter.currentData(),
             stages=(stage,) if stage else query.stages,
         )
 

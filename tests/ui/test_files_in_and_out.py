@@ -61,6 +61,11 @@ def test_export_package_and_merge_it_elsewhere(qtbot, demo_store, dialogs, tmp_p
     assert level.exchange.preview.apply_button is not None
     finish(qtbot, level.exchange.last)
     assert empty_store.member_count() == demo_store.member_count()
+    # The consolidated file offers a commune filter.
+    code = demo_store.settings().commune_code
+    level.commune_filter.setCurrentIndex(level.commune_filter.findData(code))
+    assert level.model.rowCount() == demo_store.member_count()
+    assert level.commune_filter.count() == 2
 
 
 def test_export_xlsx_then_import_adds_nothing_twice(qtbot, demo_store, dialogs, tmp_path: Path):
