@@ -173,8 +173,8 @@ class MemberForm(QDialog):
         )
         translate_buttons(self.buttons)
         self.save_next = QPushButton("Lưu và thêm tiếp")
-        self.save_next.setVisible(self.editing is None)
         self.buttons.addButton(self.save_next, QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_next.setVisible(self.editing is None)  # after addButton, which shows it
         # Enter anywhere in the form means "Lưu": only Save may be the default button.
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         for button in self.buttons.buttons():

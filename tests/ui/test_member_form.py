@@ -76,3 +76,15 @@ def test_probable_duplicate_asks_first(qtbot, demo_store, dialogs):
     form.save()
     assert dialogs.calls and dialogs.calls[-1][0] == "confirm"
     assert demo_store.member_count() == before
+
+
+def test_editing_saves_changes_and_offers_no_save_and_next(qtbot, demo_store, dialogs):
+    uid = demo_store.list_members()[5]["uid"]
+    form = MemberForm(demo_store, dialogs, demo_store.get_member(uid), today=TODAY)
+    qtbot.addWidget(form)
+    form.show()
+    assert not form.save_next.isVisible()
+    form.phone.setText("0912345678")
+    form.save()
+    assert demo_store.get_member(uid).phone == "0912345678"
+    assert "phone" in demo_store.history(uid)[-1]["new"]
