@@ -102,3 +102,26 @@ def test_unhandled_errors_are_shown_not_crashed(qtbot, tmp_path, fake_dialogs, m
     request_cleanup()
     handler.close()
     assert "ZeroDivisionError" in (tmp_path / "dvdesk.log").read_text(encoding="utf-8")
+
+
+def test_backup_now_and_restore_from_the_window(qtbot, tmp_path, fake_dialogs, launchers):
+    from dvdesk.domain.dates import parse_date
+    from dvdesk.domain.member import Member
+
+    path = tmp_path / "xa.db"
+    with Store.open(path) as store:
+        demo.build(store, 40, today=TODAY)
+    launcher = Launcher()
+    launchers.append(launcher)
+    assert launcher.open(path)
+    window = launcher.window
+    window.dialogs = fake_dialogs
+    saved = window.backup_now()
+    assert saved is not None and saved.exists()
+    window.store.add_member(Member("Bùi Thị Lan", "KDC01", dob=parse_date("01/01/2000")), TODAY)
+    assert window.store.member_count() == 41
+    fake_dialogs.paths = [str(saved)]
+    fake_dialogs.answer = True
+    window.restore_backup()
+    assert launcher.window is not window  # reopened on the restored file
+    assert launcher.window.store.member_count() == 40
