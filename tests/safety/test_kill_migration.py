@@ -15,6 +15,14 @@ from tests.safety.killing import Contents, assert_audit_matches, contents, dvdes
 from tests.safety.killing import timed as time_of
 
 OLD = "1.1_holidays_transfers"
+CURRENT = (schema.FORMAT_MAJOR, schema.FORMAT_MINOR)
+# Tables each format adds over 1.0, cumulatively.
+TABLES_OF = {
+    (1, 0): set(),
+    (1, 1): {"holidays", "transfers"},
+    (1, 2): {"holidays", "transfers", "received_packages", "received_audit"},
+}
+ALL_NEW = set().union(*TABLES_OF.values())
 
 
 def make_format_10(path: Path, members: int) -> None:
@@ -41,7 +49,8 @@ def test_format_10_file_opens_migrated_with_a_backup(tmp_path: Path, format_10) 
     result = run("check", "--db", db)
     assert result.returncode == 0, result.stderr
     after = contents(db)
-    assert after.version == (schema.FORMAT_MAJOR, schema.FORMAT_MINOR)
+    assert after.version == CURRENT
+    assert CURRENT in TABLES_OF, "a new format: add its tables to TABLES_OF"
     assert after.digest == before.digest
     (saved,) = backup.backups(db)
     assert "truoc-nang-cap" in saved.name
@@ -64,15 +73,17 @@ def test_killed_migration_leaves_old_or_new_format_never_half(tmp_path: Path, fo
         c = contents(db)
         assert_audit_matches(c)
         assert c.digest == before.digest and c.members == before.members
-        assert c.version in {(1, 0), (1, 1)}
-        assert ("holidays" in c.tables) == (c.version == (1, 1))
+        # Each migration is its own transaction: any format from 1.0 to the current
+        # one, with exactly the tables that format has.
+        assert c.version in TABLES_OF
+        assert {t for t in c.tables if t in ALL_NEW} == TABLES_OF[c.version]
         seen.add(c.version)
         # Any backup that is visible is whole: it was written under a temporary name.
         for saved in backup.backups(db):
             assert contents(saved) == before
         # The next start finishes the job.
         assert run("check", "--db", db).returncode == 0
-        assert contents(db).version == (1, 1)
+        assert contents(db).version == CURRENT
         # A copy cut short by the kill is cleaned up by the next backup, not kept forever.
         assert list(backup.backup_dir(db).glob("*.tmp")) == []
-    assert seen <= {(1, 0), (1, 1)}
+    assert seen <= set(TABLES_OF)
