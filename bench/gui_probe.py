@@ -36,7 +36,7 @@ class FirstPaint(QObject):
         self.table = table
         self.seconds = 0.0
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and self.table.model().rowCount() and not self.seconds:
             # Runs after this paint event has been handled.
             QTimer.singleShot(0, self._done)
