@@ -22,9 +22,13 @@ def bare_checklists(db: Path, out: Path, count: int) -> None:
     if "Bare" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("Bare", str(resource(*FONT_REGULAR))))
     conn = sqlite3.connect(db)
-    names = [r[0] for r in conn.execute(
-        "SELECT full_name FROM members WHERE deleted_at IS NULL ORDER BY name_sort LIMIT ?",
-        [count])]
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT full_name FROM members WHERE deleted_at IS NULL ORDER BY name_sort LIMIT ?",
+            [count],
+        )
+    ]
     conn.close()
     canvas = Canvas(str(out), pagesize=A4)
     for page, name in enumerate(names, 1):

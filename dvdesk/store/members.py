@@ -23,7 +23,8 @@ LIST_COLUMNS = (
     "m.union_officer, m.union_extended, u.code AS unit_code, u.name AS unit_name, "
     "u.kind AS unit_kind"
 )
-FROM_MEMBERS = "FROM members m JOIN units u ON u.id = m.unit_id"
+UNITS_JOIN = "JOIN units u ON u.id = m.unit_id"
+FROM_MEMBERS = f"FROM members m {UNITS_JOIN}"
 # Orders a table column can ask for; names always break ties in Vietnamese order.
 ORDERS = {
     "name": "m.name_sort",
@@ -49,16 +50,16 @@ class MembersMixin:
         descending: bool = False,
     ) -> list[int]:
         """Row ids in the chosen order; by name it is Vietnamese order (an index scan)."""
-        where, params = query.where()
+        where, params = query.where(fts_joined=True)
         direction = " DESC" if descending else ""
         by = ORDERS[order].replace(",", f"{direction},") + direction
-        source = FROM_MEMBERS if order == "unit" else "FROM members m"
+        source = query.source(UNITS_JOIN if order == "unit" else "")
         sql = f"SELECT m.id {source} WHERE {where} ORDER BY {by}, m.id{direction}"
         return [r[0] for r in self.db.execute(sql, params).fetchall()]
 
     def member_count(self: Store, query: MemberQuery = MemberQuery()) -> int:
-        where, params = query.where()
-        return int(self.scalar(f"SELECT count(*) FROM members m WHERE {where}", params))
+        where, params = query.where(fts_joined=True)
+        return int(self.scalar(f"SELECT count(*) {query.source()} WHERE {where}", params))
 
     def member_rows(self: Store, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         """Display rows for the given row ids (the lazy table model's fetch)."""
@@ -75,9 +76,10 @@ class MembersMixin:
 
     def list_members(self: Store, query: MemberQuery = MemberQuery()) -> list[dict[str, Any]]:
         """Display rows matching `query`, in Vietnamese order."""
-        where, params = query.where()
+        where, params = query.where(fts_joined=True)
         return self.query(
-            f"SELECT {LIST_COLUMNS} {FROM_MEMBERS} WHERE {where} ORDER BY m.name_sort, m.id",
+            f"SELECT {LIST_COLUMNS} {query.source(UNITS_JOIN)} WHERE {where} "
+            "ORDER BY m.name_sort, m.id",
             params,
         )
 

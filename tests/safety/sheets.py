@@ -10,8 +10,17 @@ from pathlib import Path
 from dvdesk import demo
 from dvdesk.domain.member import Gender
 
-HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Mã chi đoàn", "Chi đoàn",
-          "Lớp", "Ghi chú"]
+HEADER = [
+    "STT",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số CCCD",
+    "Mã chi đoàn",
+    "Chi đoàn",
+    "Lớp",
+    "Ghi chú",
+]
 TODAY = date(2026, 11, 26)
 
 
@@ -31,11 +40,19 @@ def write_members_csv(path: Path, n: int, seed: int = 7, encoding: str = "utf-8-
                 continue
             seen.add(key)
             written += 1
-            writer.writerow([
-                written, m.full_name, m.dob.vi(),
-                "Nam" if m.gender is Gender.MALE else "Nữ", m.cccd, m.unit_code,
-                names[m.unit_code], m.school_class, m.notes,
-            ])
+            writer.writerow(
+                [
+                    written,
+                    m.full_name,
+                    m.dob.vi(),
+                    "Nam" if m.gender is Gender.MALE else "Nữ",
+                    m.cccd,
+                    m.unit_code,
+                    names[m.unit_code],
+                    m.school_class,
+                    m.notes,
+                ]
+            )
             if written == n:
                 break
     return written
