@@ -307,6 +307,10 @@ def cmd_import(args: argparse.Namespace) -> int:
           + (f", tạo {len(units)} đơn vị mới" if units else "")
           + (f". Bản sao lưu trước khi nhập: “{saved}”." if saved else "."))
     return 0
+def cmd_print(args: argparse.Namespace) -> int:
+    from dvdesk.reports import commands
+
+    return commands.run(args, _open)
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -390,6 +394,11 @@ def build_parser() -> Parser:
     r.add_argument("--db", default=argparse.SUPPRESS)
     r.add_argument("backup")
     r.set_defaults(func=cmd_restore)
+
+    from dvdesk.reports import commands
+
+    commands.add_parser(sub, Parser)
+    sub.choices["print"].set_defaults(func=cmd_print)
     return p
 
 

@@ -367,9 +367,15 @@ def build_checklist(
     held = held_on is not None
     planned = None if held else meeting
     ref = held_on or meeting or today
-    _certificate(b, ref, held, planned)
-    _dossier(b, ref, held, planned)
-    age = _age(b, dob, ref, held, method)
+    # A later step done without a recorded 6-KNĐ: the meeting happened on an
+    # unknown date, so nothing can be judged against it; the gap shows instead.
+    unrecorded = not held and b.last_done > STEP_CODES.index("branch_resolution")
+    if unrecorded:
+        age = evaluate(dob, ref, method)
+    else:
+        _certificate(b, ref, held, planned)
+        _dossier(b, ref, held, planned)
+        age = _age(b, dob, ref, held, method)
     if (decided := b.done("decision")) is not None:
         b.working_deadline(
             "ceremony", decided, R.CEREMONY_WORKING_DAYS, R.CEREMONY, "Tổ chức lễ kết nạp"
@@ -377,8 +383,15 @@ def build_checklist(
     probation_end = _probation(b)
 
     done_codes = {c for c in STEP_CODES if b.done(c) is not None}
+    # Next is after the furthest step done; earlier unrecorded steps are gaps
+    # ("còn thiếu"), not advice to go back to the application.
     next_step = next(
-        (s for s in STEPS if not s.optional and b.rec[s.code].state is StepState.NOT_STARTED), None
+        (
+            s
+            for i, s in enumerate(STEPS)
+            if i > b.last_done and not s.optional and b.rec[s.code].state is StepState.NOT_STARTED
+        ),
+        None,
     )
     lines = []
     for i, s in enumerate(STEPS):

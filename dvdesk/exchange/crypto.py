@@ -61,10 +61,10 @@ def decrypt(data: bytes, passphrase: str | None, source: str) -> bytes:
     header, body = data[:start], data[start:]
     if len(body) < _SALT + _NONCE + 16:
         raise PackageError(f"Gói mã hóa “{source}” bị cắt cụt hoặc hỏng.")
-    log2_n, r, p = header[len(MAGIC):]
+    log2_n, r, p = header[len(MAGIC) :]
     if not (10 <= log2_n <= MAX_LOG2_N and 1 <= r <= 16 and 1 <= p <= 4):
         raise PackageError(f"Gói mã hóa “{source}” có tham số lạ: tệp hỏng hoặc bị sửa đổi.")
-    salt, nonce, sealed = body[:_SALT], body[_SALT:_SALT + _NONCE], body[_SALT + _NONCE:]
+    salt, nonce, sealed = body[:_SALT], body[_SALT : _SALT + _NONCE], body[_SALT + _NONCE :]
     try:
         return AESGCM(_key(passphrase, salt, log2_n, r, p)).decrypt(nonce, sealed, header)
     except InvalidTag as exc:

@@ -66,16 +66,19 @@ class MergePlan:
         for p in self.packages:
             out.append(f"Gói “{p.package.source}”: {p.label}")
             if p.action == SAME:
-                out.append(f"  Gói này đã được gộp trước đây (gói số {p.previous}): "
-                           "không thay đổi gì.")
+                out.append(
+                    f"  Gói này đã được gộp trước đây (gói số {p.previous}): không thay đổi gì."
+                )
             elif p.action == OLDER:
                 out.append(f"  Gói cũ hơn gói đã gộp (số {p.previous}): không thay đổi gì.")
             elif p.action == SUPERSEDED:
                 out.append("  Cùng lần gộp có gói mới hơn của xã này: bỏ qua gói này.")
             elif p.added + p.updated + p.unchanged + p.removed or not p.conflicts:
-                out.append(f"  Thêm mới {p.added}, cập nhật {p.updated}, không đổi "
-                           f"{p.unchanged}, không còn trong danh sách {p.removed}; "
-                           f"xung đột {len(p.conflicts)}, nghi trùng {len(p.duplicates)}.")
+                out.append(
+                    f"  Thêm mới {p.added}, cập nhật {p.updated}, không đổi "
+                    f"{p.unchanged}, không còn trong danh sách {p.removed}; "
+                    f"xung đột {len(p.conflicts)}, nghi trùng {len(p.duplicates)}."
+                )
             for title, items in (("Xung đột", p.conflicts), ("Nghi trùng", p.duplicates)):
                 out += [f"  {title}: {text}" for text in items[:limit]]
                 if len(items) > limit:
@@ -105,7 +108,8 @@ def plan_merge(store: Store, packages: list[Package], today: date | None = None)
             # One clear line instead of thousands of "already belongs" conflicts.
             plan.conflicts.append(
                 "Đây là gói của chính xã/phường của tệp dữ liệu này: chỉ gộp vào tệp dữ liệu "
-                "tổng hợp của cấp nhận.")
+                "tổng hợp của cấp nhận."
+            )
     applied = [p for p in plans if p.action == APPLY and not p.conflicts]
     for plan in applied:
         _count_changes(store, plan)
@@ -124,8 +128,9 @@ def _count_changes(store: Store, plan: PackagePlan) -> None:
         old = current.pop(m.uid, None)
         if old is None:
             plan.added += 1
-        elif member_key(old) != member_key(m) or steps_key(old_steps.get(m.uid, [])) != \
-                steps_key(new_steps.get(m.uid, [])):
+        elif member_key(old) != member_key(m) or steps_key(old_steps.get(m.uid, [])) != steps_key(
+            new_steps.get(m.uid, [])
+        ):
             plan.updated += 1
         else:
             plan.unchanged += 1
@@ -173,11 +178,13 @@ def _check_ownership(store: Store, applied: list[PackagePlan]) -> None:
             if elsewhere is not None and elsewhere != code:
                 plan.conflicts.append(
                     f"{_who(m.full_name, m.uid)} đã thuộc dữ liệu xã mã {elsewhere} "
-                    "(có thể đã chuyển sinh hoạt): cần xử lý ở xã cũ trước khi gộp.")
+                    "(có thể đã chuyển sinh hoạt): cần xử lý ở xã cũ trước khi gộp."
+                )
             if seen.get(m.uid, code) != code:
                 plan.conflicts.append(
                     f"{_who(m.full_name, m.uid)} có trong gói của cả xã mã {seen[m.uid]} "
-                    f"và xã mã {code}.")
+                    f"và xã mã {code}."
+                )
             seen.setdefault(m.uid, code)
 
 
@@ -186,12 +193,15 @@ def _find_duplicates(store: Store, applied: list[PackagePlan]) -> None:
     replaced = {p.package.manifest.commune_code for p in applied}
     people: list[tuple[str, str, str, str, str, PackagePlan | None]] = [
         (r["uid"], r["commune_code"], r["cccd"], r["full_name"], r["dob"] or "", None)
-        for r in store.member_identities() if r["commune_code"] not in replaced
+        for r in store.member_identities()
+        if r["commune_code"] not in replaced
     ]
     for plan in applied:
         code = plan.package.manifest.commune_code
-        people += [(m.uid, code, m.cccd, m.full_name, m.dob.iso() if m.dob else "", plan)
-                   for m in plan.package.members]
+        people += [
+            (m.uid, code, m.cccd, m.full_name, m.dob.iso() if m.dob else "", plan)
+            for m in plan.package.members
+        ]
     by_cccd: dict[str, list] = defaultdict(list)
     by_name: dict[tuple[str, str], list] = defaultdict(list)
     for person in people:
@@ -229,9 +239,15 @@ def apply_merge(store: Store, plan: MergePlan, today: date | None = None) -> Pat
     with store.transaction():
         for p in plan.applied:
             m, pkg = p.package.manifest, p.package
-            info = {"commune_code": m.commune_code, "commune_name": m.commune_name,
-                    "sequence": m.sequence, "created_at": m.created_at,
-                    "app_version": m.app_version, "sha256": pkg.digest}
-            store.replace_commune(info, pkg.units, pkg.members, pkg.steps, pkg.audit,
-                                  today or date.today())
+            info = {
+                "commune_code": m.commune_code,
+                "commune_name": m.commune_name,
+                "sequence": m.sequence,
+                "created_at": m.created_at,
+                "app_version": m.app_version,
+                "sha256": pkg.digest,
+            }
+            store.replace_commune(
+                info, pkg.units, pkg.members, pkg.steps, pkg.audit, today or date.today()
+            )
     return saved

@@ -75,7 +75,8 @@ def build_package(store: Store, now: datetime | None = None) -> tuple[bytes, Man
     }
     files = {name: _table(name, rows) for name, rows in tables.items()}
     files[DICTIONARY_FILE] = csv_bytes(
-        DICTIONARY_HEADER, ([r[k] for k in DICTIONARY_HEADER] for r in dictionary_rows()))
+        DICTIONARY_HEADER, ([r[k] for k in DICTIONARY_HEADER] for r in dictionary_rows())
+    )
     manifest = Manifest(
         commune_code=settings.commune_code.strip(),
         commune_name=settings.commune_name,
@@ -105,8 +106,11 @@ def write_package(store: Store, out: Path, passphrase: str | None = None) -> Man
     tmp = out.with_name(out.name + ".tmp")
     try:
         tmp.write_bytes(data)
-        store.record_export(manifest.sequence, mark, {
-            "file": out.name, "counts": manifest.counts, "encrypted": passphrase is not None})
+        store.record_export(
+            manifest.sequence,
+            mark,
+            {"file": out.name, "counts": manifest.counts, "encrypted": passphrase is not None},
+        )
         os.replace(tmp, out)
     except OSError as exc:
         raise _os_problem(exc, out) from exc
@@ -132,18 +136,24 @@ def read_package(path: Path, passphrase: str | None = None) -> Package:
     _check_files(manifest, entries, source)
     package = Package(source, manifest, digest)
     tables = {name: _rows(name, entries[name], manifest, source) for name in FILES}
-    _convert(tables["units.csv"], records.unit_from_row, package.units.append,
-             "units.csv", source)
+    _convert(tables["units.csv"], records.unit_from_row, package.units.append, "units.csv", source)
     # Normalized once here (NFC, trimmed) so planning compares storage forms.
-    _convert(tables["members.csv"], lambda r: records.member_from_row(r).normalized(),
-             package.members.append, "members.csv", source)
+    _convert(
+        tables["members.csv"],
+        lambda r: records.member_from_row(r).normalized(),
+        package.members.append,
+        "members.csv",
+        source,
+    )
 
     def add_step(pair: tuple[str, StepRecord]) -> None:
         package.steps.setdefault(pair[0], []).append(pair[1])
 
     _convert(tables["steps.csv"], records.step_from_row, add_step, "steps.csv", source)
-    package.audit = [{k: r[k] or None if k in ("old", "new") else r[k]
-                      for k in column_names("audit.csv")} for r in tables["audit.csv"]]
+    package.audit = [
+        {k: r[k] or None if k in ("old", "new") else r[k] for k in column_names("audit.csv")}
+        for r in tables["audit.csv"]
+    ]
     return package
 
 
@@ -188,8 +198,13 @@ def _rows(name: str, data: bytes, manifest: Manifest, source: str) -> list[dict[
     return [{k: unescape_reversible(v) for k, v in r.items()} for r in rows]
 
 
-def _convert(rows: list[dict[str, str]], read: Callable[[dict[str, str]], Any],
-             add: Callable[[Any], None], name: str, source: str) -> None:
+def _convert(
+    rows: list[dict[str, str]],
+    read: Callable[[dict[str, str]], Any],
+    add: Callable[[Any], None],
+    name: str,
+    source: str,
+) -> None:
     for line, row in enumerate(rows, start=2):
         try:
             add(read(row))

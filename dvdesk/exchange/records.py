@@ -114,8 +114,14 @@ def member_from_row(row: dict[str, str]) -> Member:
 
 
 def step_to_row(uid: str, r: StepRecord) -> dict[str, str]:
-    return {"member_uid": uid, "code": r.code, "state": r.state.value,
-            "done_on": _iso(r.done_on), "doc_number": r.doc_number, "note": r.note}
+    return {
+        "member_uid": uid,
+        "code": r.code,
+        "state": r.state.value,
+        "done_on": _iso(r.done_on),
+        "doc_number": r.doc_number,
+        "note": r.note,
+    }
 
 
 def step_from_row(row: dict[str, str]) -> tuple[str, StepRecord]:
@@ -125,8 +131,9 @@ def step_from_row(row: dict[str, str]) -> tuple[str, StepRecord]:
         state = StepState(row["state"])
     except ValueError as exc:
         raise RecordError(f"cột state: trạng thái “{row['state']}” không hợp lệ") from exc
-    record = StepRecord(row["code"], state, _date(row, "done_on", full=True),
-                        row["doc_number"], row["note"])
+    record = StepRecord(
+        row["code"], state, _date(row, "done_on", full=True), row["doc_number"], row["note"]
+    )
     return row["member_uid"].strip(), record
 
 

@@ -49,8 +49,10 @@ def read_entries(data: bytes, source: str) -> dict[str, bytes]:
                 )
             total += info.file_size
             ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > MAX_FILE_BYTES or total > MAX_TOTAL_BYTES or (
-                info.file_size > _CHUNK and ratio > MAX_RATIO
+            if (
+                info.file_size > MAX_FILE_BYTES
+                or total > MAX_TOTAL_BYTES
+                or (info.file_size > _CHUNK and ratio > MAX_RATIO)
             ):
                 raise PackageError(
                     f"Gói “{source}”: tệp “{info.filename}” có kích thước bất thường "

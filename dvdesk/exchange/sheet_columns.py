@@ -48,8 +48,9 @@ MEMBER_COLUMNS: tuple[SheetColumn, ...] = (
     SheetColumn("Năm tốt nghiệp", 9, lambda m, _: m.graduation_year),
     SheetColumn("Ngày vào Đoàn", 12, lambda m, _: m.union_joined),
     SheetColumn("Tình trạng", 18, lambda m, _: PRESENCE_LABELS[m.presence]),
-    SheetColumn("Giai đoạn", 22, lambda m, c: c["stages"].get(m.uid, STAGE_LABELS[
-        stage_of(set())])),
+    SheetColumn(
+        "Giai đoạn", 22, lambda m, c: c["stages"].get(m.uid, STAGE_LABELS[stage_of(set())])
+    ),
     SheetColumn("Quê quán", 24, lambda m, _: m.hometown),
     SheetColumn("Nơi ở hiện nay", 24, lambda m, _: m.address),
     SheetColumn("Số điện thoại", 13, lambda m, _: m.phone),

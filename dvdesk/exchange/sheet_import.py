@@ -96,8 +96,12 @@ class ImportPlan:
             "new": self.count(RowStatus.NEW),
             "existing": self.count(RowStatus.EXISTING),
             "invalid": self.count(RowStatus.INVALID),
-            "warnings": sum(1 for r in self.rows if r.status is RowStatus.NEW
-                            and any(i.severity is Severity.WARNING for i in r.issues)),
+            "warnings": sum(
+                1
+                for r in self.rows
+                if r.status is RowStatus.NEW
+                and any(i.severity is Severity.WARNING for i in r.issues)
+            ),
             "new_units": len(self.units_to_add),
         }
 
@@ -105,12 +109,17 @@ class ImportPlan:
         """The preview a clerk reads (Vietnamese)."""
         where = f", trang “{self.sheet}”" if self.sheet else ""
         out = [f"Tệp “{self.source}”{where}: dòng tiêu đề số {self.header.row + 1}."]
-        cols = [f"“{self.header.labels[c]}” → {FIELD_LABELS[f]}"
-                for c, f in sorted(self.header.fields.items())]
+        cols = [
+            f"“{self.header.labels[c]}” → {FIELD_LABELS[f]}"
+            for c, f in sorted(self.header.fields.items())
+        ]
         out.append("Cột nhận ra: " + "; ".join(cols) + ".")
         if self.unknown_headers:
-            out.append("Cột không nhận ra (bỏ qua): "
-                       + ", ".join(f"“{h}”" for h in self.unknown_headers) + ".")
+            out.append(
+                "Cột không nhận ra (bỏ qua): "
+                + ", ".join(f"“{h}”" for h in self.unknown_headers)
+                + "."
+            )
         errors = [i for i in self.issues if i.severity is Severity.ERROR]
         for i in errors[:limit]:
             col = f", cột “{i.column}”" if i.column else ""
@@ -133,15 +142,21 @@ class ImportPlan:
         for u in self.units_to_add:
             out.append(f"Sẽ tạo đơn vị mới: {u.name} (mã {u.code}, {_KIND_WORDS[u.kind]}).")
         s = self.summary()
-        out.append(f"Tổng: {s['rows']} dòng dữ liệu — thêm mới {s['new']} "
-                   f"({s['warnings']} dòng có cảnh báo), đã có sẵn {s['existing']} (bỏ qua), "
-                   f"có lỗi {s['invalid']}.")
+        out.append(
+            f"Tổng: {s['rows']} dòng dữ liệu — thêm mới {s['new']} "
+            f"({s['warnings']} dòng có cảnh báo), đã có sẵn {s['existing']} (bỏ qua), "
+            f"có lỗi {s['invalid']}."
+        )
         return out
 
 
 def plan_import(
-    store: Store, path: Path, *, default_unit: str | None = None,
-    fields: dict[int, str] | None = None, today: date | None = None,
+    store: Store,
+    path: Path,
+    *,
+    default_unit: str | None = None,
+    fields: dict[int, str] | None = None,
+    today: date | None = None,
     progress: Progress | None = None,
 ) -> ImportPlan:
     """Read and check a sheet; writes nothing.
@@ -155,24 +170,35 @@ def plan_import(
     if guess is None:
         raise KnownError(
             f"Không tìm thấy dòng tiêu đề trong “{path.name}”: cần ít nhất cột “Họ và tên” và "
-            "một cột khác như “Ngày sinh” trong 30 dòng đầu.")
+            "một cột khác như “Ngày sinh” trong 30 dòng đầu."
+        )
     if fields is not None:
-        guess = HeaderGuess(guess.row, guess.data_start, dict(fields),
-                            {c: guess.labels.get(c, f"cột {c + 1}") for c in fields})
+        guess = HeaderGuess(
+            guess.row,
+            guess.data_start,
+            dict(fields),
+            {c: guess.labels.get(c, f"cột {c + 1}") for c in fields},
+        )
     resolver = UnitResolver(store.units())
     if default_unit and resolver.find(default_unit) is None:
         raise KnownError(f"Không có đơn vị mã “{default_unit}”.")
     header_row = grid.rows[guess.row]
-    unknown = [cv.text(v) for c, v in enumerate(header_row)
-               if cv.text(v) and c not in guess.fields]
+    unknown = [cv.text(v) for c, v in enumerate(header_row) if cv.text(v) and c not in guess.fields]
     planner = _Planner(store, grid, guess, resolver, default_unit, today or date.today())
     rows = planner.run(progress)
     return ImportPlan(path.name, grid.sheet, guess, rows, resolver.new, unknown)
 
 
 class _Planner:
-    def __init__(self, store: Store, grid: Grid, guess: HeaderGuess, resolver: UnitResolver,
-                 default_unit: str | None, today: date) -> None:
+    def __init__(
+        self,
+        store: Store,
+        grid: Grid,
+        guess: HeaderGuess,
+        resolver: UnitResolver,
+        default_unit: str | None,
+        today: date,
+    ) -> None:
         self.grid, self.guess, self.resolver, self.today = grid, guess, resolver, today
         self.default_unit = resolver.find(default_unit).code if default_unit else ""
         self.by_uid: dict[str, str] = {}
@@ -222,17 +248,29 @@ class _Planner:
         member = read.member(unit_code or "", uid=read.uid or str(uuid.uuid4()))
         m = member.normalized()
         key = (fold(m.full_name), m.dob.iso() if m.dob else "", m.unit_code)
-        existing = (self.by_uid.get(read.uid) if read.uid else None) \
-            or (self.by_cccd.get(m.cccd) if m.cccd else None) or self.by_key.get(key)
+        existing = (
+            (self.by_uid.get(read.uid) if read.uid else None)
+            or (self.by_cccd.get(m.cccd) if m.cccd else None)
+            or self.by_key.get(key)
+        )
         if existing and not any(i.severity is Severity.ERROR for i in issues):
             return ImportRow(number, RowStatus.EXISTING, m, issues, existing)
         if key in self.sheet_keys and m.full_name:
-            issues.append(RowIssue(number, self.reader.label("full_name"),
-                                   f"Trùng họ tên, ngày sinh và đơn vị với dòng "
-                                   f"{self.sheet_keys[key]}.", Severity.ERROR, "sheet.duplicate"))
+            issues.append(
+                RowIssue(
+                    number,
+                    self.reader.label("full_name"),
+                    f"Trùng họ tên, ngày sinh và đơn vị với dòng {self.sheet_keys[key]}.",
+                    Severity.ERROR,
+                    "sheet.duplicate",
+                )
+            )
         report = validate_member(
-            m, today=self.today, unit_kinds=self.resolver.kinds(),
-            cccd_owner=lambda c, _uid: self.sheet_cccd.get(c))
+            m,
+            today=self.today,
+            unit_kinds=self.resolver.kinds(),
+            cccd_owner=lambda c, _uid: self.sheet_cccd.get(c),
+        )
         unread = {i.column for i in issues if i.code.startswith("read.")}
         for i in report.issues:
             column = self.reader.label_for_member_field(i.field)
@@ -247,8 +285,9 @@ class _Planner:
         return ImportRow(number, RowStatus.NEW, m, issues)
 
 
-def apply_import(store: Store, plan: ImportPlan, *, today: date | None = None,
-                 progress: Progress | None = None) -> tuple[int, Path | None]:
+def apply_import(
+    store: Store, plan: ImportPlan, *, today: date | None = None, progress: Progress | None = None
+) -> tuple[int, Path | None]:
     """Write the plan's new rows and units in one transaction; (count, backup path)."""
     from dvdesk.store import backup
 
@@ -256,7 +295,5 @@ def apply_import(store: Store, plan: ImportPlan, *, today: date | None = None,
     if not members:
         return 0, None
     saved = backup.make_backup(store, reason="truoc-nhap") if store.path else None
-    count = store.add_units_and_members(plan.units_to_add, members, today=today,
-                                        progress=progress)
+    count = store.add_units_and_members(plan.units_to_add, members, today=today, progress=progress)
     return count, saved
-

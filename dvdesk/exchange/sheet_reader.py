@@ -37,7 +37,8 @@ def read_grid(path: Path) -> Grid:
         return _read_csv(path)
     if suffix == ".xls":
         raise KnownError(
-            "Tệp .xls (Excel 97–2003) chưa đọc được: hãy mở bằng Excel và lưu lại dạng .xlsx.")
+            "Tệp .xls (Excel 97–2003) chưa đọc được: hãy mở bằng Excel và lưu lại dạng .xlsx."
+        )
     raise KnownError(f"Không đọc được loại tệp “{path.suffix}”: hãy dùng .xlsx hoặc .csv.")
 
 
@@ -66,8 +67,9 @@ def _read_xlsx(path: Path) -> Grid:
         grids.append(Grid(rows, sheet.title, merged_rows))
     book.close()
     # The sheet whose header names most known columns; the first one if none does.
-    scored = [(len(h.fields) if (h := find_header(g.rows)) else 0, -i, g)
-              for i, g in enumerate(grids)]
+    scored = [
+        (len(h.fields) if (h := find_header(g.rows)) else 0, -i, g) for i, g in enumerate(grids)
+    ]
     return max(scored, key=lambda t: (t[0], t[1]))[2]
 
 
@@ -83,7 +85,8 @@ def _read_csv(path: Path) -> Grid:
         raise KnownError(f"Tệp “{path.name}” không phải văn bản UTF-8: hãy lưu lại dạng CSV UTF-8.")
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text[:8192], delimiters=",;\t")
+            text[:8192], delimiters=",;\t"
+        )
     except csv.Error:
         dialect = csv.excel
     # Stop one row past the limit: a million-row file must not become a million lists.

@@ -19,19 +19,37 @@ from dvdesk.exchange import cell_values as cv
 from dvdesk.exchange.headers import HeaderGuess
 
 FIELD_LABELS = {
-    "stt": "số thứ tự", "full_name": "họ và tên", "name_first": "họ và tên đệm",
-    "name_last": "tên", "dob": "ngày sinh", "gender": "giới tính",
-    "male": "ngày sinh / đánh dấu nam", "female": "ngày sinh / đánh dấu nữ",
-    "cccd": "số CCCD", "unit": "chi đoàn / đơn vị", "unit_code": "mã chi đoàn",
-    "school_class": "lớp", "union_joined": "ngày vào Đoàn", "ethnicity": "dân tộc",
-    "religion": "tôn giáo", "hometown": "quê quán", "address": "nơi ở hiện nay",
-    "phone": "số điện thoại", "notes": "ghi chú", "school_year": "năm học",
-    "graduation_year": "năm tốt nghiệp", "presence": "tình trạng",
-    "stage": "giai đoạn (không nhập)", "uid": "mã dvdesk",
+    "stt": "số thứ tự",
+    "full_name": "họ và tên",
+    "name_first": "họ và tên đệm",
+    "name_last": "tên",
+    "dob": "ngày sinh",
+    "gender": "giới tính",
+    "male": "ngày sinh / đánh dấu nam",
+    "female": "ngày sinh / đánh dấu nữ",
+    "cccd": "số CCCD",
+    "unit": "chi đoàn / đơn vị",
+    "unit_code": "mã chi đoàn",
+    "school_class": "lớp",
+    "union_joined": "ngày vào Đoàn",
+    "ethnicity": "dân tộc",
+    "religion": "tôn giáo",
+    "hometown": "quê quán",
+    "address": "nơi ở hiện nay",
+    "phone": "số điện thoại",
+    "notes": "ghi chú",
+    "school_year": "năm học",
+    "graduation_year": "năm tốt nghiệp",
+    "presence": "tình trạng",
+    "stage": "giai đoạn (không nhập)",
+    "uid": "mã dvdesk",
 }
 # Member attribute (as validation names it) → the sheet fields it comes from.
-_SOURCES = {"full_name": ("full_name", "name_last", "name_first"),
-            "dob": ("dob", "male", "female"), "unit_code": ("unit_code", "unit")}
+_SOURCES = {
+    "full_name": ("full_name", "name_last", "name_first"),
+    "dob": ("dob", "male", "female"),
+    "unit_code": ("unit_code", "unit"),
+}
 _PRESENCE = {fold(label): p for p, label in PRESENCE_LABELS.items()}
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _E, _W = Severity.ERROR, Severity.WARNING
@@ -82,8 +100,15 @@ class RowReader:
         out = ReadRow()
         v = out.values
         v["full_name"] = self.name(cells)
-        for name in ("ethnicity", "religion", "hometown", "address", "school_class",
-                     "school_year", "notes"):
+        for name in (
+            "ethnicity",
+            "religion",
+            "hometown",
+            "address",
+            "school_class",
+            "school_year",
+            "notes",
+        ):
             if name in self.columns and (text := cv.text(self._get(cells, name))):
                 v[name] = text
         v["phone"] = cv.phone(self._get(cells, "phone"))
@@ -100,9 +125,14 @@ class RowReader:
             if fold(presence) in _PRESENCE:
                 v["presence"] = _PRESENCE[fold(presence)]
             else:
-                out.problems.append((self.label("presence"),
-                                     f"Tình trạng “{presence}” không rõ: để “Đang ở địa phương”.",
-                                     _W, "read.presence"))
+                out.problems.append(
+                    (
+                        self.label("presence"),
+                        f"Tình trạng “{presence}” không rõ: để “Đang ở địa phương”.",
+                        _W,
+                        "read.presence",
+                    )
+                )
         return out
 
     def _try(self, out: ReadRow, name: str, reader, cells: list[object]) -> None:
@@ -119,12 +149,15 @@ class RowReader:
     def _dob_and_gender(self, cells: list[object], out: ReadRow) -> None:
         self._try(out, "dob", cv.read_date, cells)
         self._try(out, "gender", cv.read_gender, cells)
-        marked = [(name, gender) for name, gender in (("male", Gender.MALE),
-                                                      ("female", Gender.FEMALE))
-                  if cv.text(self._get(cells, name))]
+        marked = [
+            (name, gender)
+            for name, gender in (("male", Gender.MALE), ("female", Gender.FEMALE))
+            if cv.text(self._get(cells, name))
+        ]
         if len(marked) > 1:
-            out.problems.append((self.label("male"), "Cả cột Nam và cột Nữ đều có giá trị.", _E,
-                                 "read.gender"))
+            out.problems.append(
+                (self.label("male"), "Cả cột Nam và cột Nữ đều có giá trị.", _E, "read.gender")
+            )
             return
         for name, gender in marked:
             out.values["gender"] = gender
@@ -141,9 +174,15 @@ class RowReader:
             # An old 9-digit ID card (CMND) is not a CCCD: keep it in the notes.
             note = f"CMND: {text}"
             out.values["notes"] = f"{out.values.get('notes', '')}; {note}".lstrip("; ")
-            out.problems.append((self.label("cccd"),
-                                 f"“{text}” là số CMND cũ (9 số), đã ghi vào ghi chú; "
-                                 "cần bổ sung số CCCD 12 số.", _W, "read.cmnd"))
+            out.problems.append(
+                (
+                    self.label("cccd"),
+                    f"“{text}” là số CMND cũ (9 số), đã ghi vào ghi chú; "
+                    "cần bổ sung số CCCD 12 số.",
+                    _W,
+                    "read.cmnd",
+                )
+            )
             return
         out.values["cccd"] = cv.digits(raw, 12)
 

@@ -12,8 +12,19 @@ import unicodedata
 from dvdesk.domain.member import Unit, UnitKind
 from dvdesk.domain.names import fold
 
-_PREFIXES = ("chi doan ", "khu dan cu ", "to dan pho ", "truong thpt ", "truong ", "thon ",
-             "xom ", "khu ", "ap ", "ban ", "to ")
+_PREFIXES = (
+    "chi doan ",
+    "khu dan cu ",
+    "to dan pho ",
+    "truong thpt ",
+    "truong ",
+    "thon ",
+    "xom ",
+    "khu ",
+    "ap ",
+    "ban ",
+    "to ",
+)
 
 
 def _bare(name: str) -> str:
@@ -23,7 +34,7 @@ def _bare(name: str) -> str:
         changed = False
         for prefix in _PREFIXES:
             if key.startswith(prefix) and len(key) > len(prefix):
-                key, changed = key[len(prefix):], True
+                key, changed = key[len(prefix) :], True
     return key
 
 
@@ -34,8 +45,11 @@ def looks_like_unit(text: str) -> bool:
 
 def guess_kind(name: str) -> UnitKind:
     key = fold(name)
-    return UnitKind.SCHOOL if "thpt" in key.split() or key.startswith("truong") \
+    return (
+        UnitKind.SCHOOL
+        if "thpt" in key.split() or key.startswith("truong")
         else UnitKind.RESIDENTIAL
+    )
 
 
 class UnitResolver:
@@ -69,7 +83,7 @@ class UnitResolver:
         name = " ".join(unicodedata.normalize("NFC", text or code).split())
         name = name[:1].upper() + name[1:]
         if name.startswith("Chi đoàn ") or name.startswith("Chi Đoàn "):
-            name = name[len("Chi đoàn "):]
+            name = name[len("Chi đoàn ") :]
         kind = guess_kind(name)
         unit = Unit(code or self._free_code(kind), name, kind)
         self.new.append(unit)

@@ -26,8 +26,9 @@ def _cell(value: Any) -> Any:
     return escape_cell(value) if isinstance(value, str) else value
 
 
-def _sheet(book: Any, title: str, header: Sequence[tuple[str, int]],
-           rows: Iterable[Sequence[Any]]) -> int:
+def _sheet(
+    book: Any, title: str, header: Sequence[tuple[str, int]], rows: Iterable[Sequence[Any]]
+) -> int:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -60,16 +61,29 @@ def export_xlsx(store: Store, out: Path) -> dict[str, int]:
     book.remove(book.active)
     counts = {}
     counts["Đoàn viên"] = _sheet(
-        book, "Đoàn viên", [("STT", 5), *((c.label, c.width) for c in MEMBER_COLUMNS)],
-        ([i, *(c.value(m, data.context) for c in MEMBER_COLUMNS)]
-         for i, m in enumerate(data.members, 1)))
+        book,
+        "Đoàn viên",
+        [("STT", 5), *((c.label, c.width) for c in MEMBER_COLUMNS)],
+        (
+            [i, *(c.value(m, data.context) for c in MEMBER_COLUMNS)]
+            for i, m in enumerate(data.members, 1)
+        ),
+    )
     counts["Chi đoàn"] = _sheet(
-        book, "Chi đoàn",
+        book,
+        "Chi đoàn",
         [("Mã chi đoàn", 12), ("Chi đoàn", 30), ("Loại", 14), ("Số đoàn viên", 12)],
-        data.units)
+        data.units,
+    )
     candidates = [m for m in data.members if m.uid in data.steps]
-    header = [("STT", 5), ("Họ và tên", 28), ("Ngày sinh", 12), ("Mã chi đoàn", 11),
-              ("Giai đoạn", 22), *((h, 14) for h in STEP_HEADERS)]
+    header = [
+        ("STT", 5),
+        ("Họ và tên", 28),
+        ("Ngày sinh", 12),
+        ("Mã chi đoàn", 11),
+        ("Giai đoạn", 22),
+        *((h, 14) for h in STEP_HEADERS),
+    ]
 
     def step_cells(uid: str) -> list[Any]:
         recorded = {r.code: r for r in data.steps[uid]}
@@ -86,9 +100,20 @@ def export_xlsx(store: Store, out: Path) -> dict[str, int]:
 
     by_label = {c.label: c for c in MEMBER_COLUMNS}
     counts["Quy trình kết nạp"] = _sheet(
-        book, "Quy trình kết nạp", header,
-        ([i, m.full_name, by_label["Ngày sinh"].value(m, data.context), m.unit_code,
-          by_label["Giai đoạn"].value(m, data.context), *step_cells(m.uid)]
-         for i, m in enumerate(candidates, 1)))
+        book,
+        "Quy trình kết nạp",
+        header,
+        (
+            [
+                i,
+                m.full_name,
+                by_label["Ngày sinh"].value(m, data.context),
+                m.unit_code,
+                by_label["Giai đoạn"].value(m, data.context),
+                *step_cells(m.uid),
+            ]
+            for i, m in enumerate(candidates, 1)
+        ),
+    )
     book.save(out)
     return counts

@@ -25,8 +25,12 @@ def register_fonts() -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    for name, parts in ((SANS, FONT_REGULAR), (SANS_BOLD, FONT_BOLD),
-                        (SERIF, FONT_SERIF), (SERIF_BOLD, FONT_SERIF_BOLD)):
+    for name, parts in (
+        (SANS, FONT_REGULAR),
+        (SANS_BOLD, FONT_BOLD),
+        (SERIF, FONT_SERIF),
+        (SERIF_BOLD, FONT_SERIF_BOLD),
+    ):
         pdfmetrics.registerFont(TTFont(name, str(resource(*parts))))
     # <b> in Paragraph markup picks the bold face.
     addMapping(SANS, 0, 0, SANS)

@@ -52,6 +52,7 @@ class Store(
         self.db = db
         self.path = path
         self.actor = actor
+        self._closed = False
 
     # -- opening ---------------------------------------------------------
 
@@ -131,6 +132,10 @@ class Store(
             raise
 
     def close(self) -> None:
+        """Close the file; calling it again does nothing."""
+        if self._closed:
+            return
+        self._closed = True
         with contextlib.suppress(sqlite3.Error):
             if self.path is not None:
                 # Fold the WAL back into the file, but never wait for another process's

@@ -24,15 +24,19 @@ class ImportsMixin:
         """
         return self.query(
             "SELECT m.uid, m.cccd, m.full_name, m.dob, u.code AS unit_code FROM members m "
-            "JOIN units u ON u.id = m.unit_id WHERE m.deleted_at IS NULL")
+            "JOIN units u ON u.id = m.unit_id WHERE m.deleted_at IS NULL"
+        )
 
     def add_units_and_members(
-        self: Store, units: list[Unit], members: list[Member], *, today: date | None = None,
+        self: Store,
+        units: list[Unit],
+        members: list[Member],
+        *,
+        today: date | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> int:
         """New units and members in ONE transaction, audited; all of them or none."""
         with self.transaction():
             for unit in units:
                 self.add_unit(unit)
-            return self.add_members(members, today=today, progress=progress,
-                                    total=len(members))
+            return self.add_members(members, today=today, progress=progress, total=len(members))

@@ -41,19 +41,25 @@ class PackagesMixin:
         """Live units of one commune (None: every unit in the file)."""
         where, params = _commune_clause(commune_code, "u")
         return [
-            Unit(r["code"], r["name"], UnitKind(r["kind"]), r["id"]) for r in self.db.query(
+            Unit(r["code"], r["name"], UnitKind(r["kind"]), r["id"])
+            for r in self.db.query(
                 f"SELECT id, code, name, kind FROM units u WHERE {where} "
-                "AND deleted_at IS NULL ORDER BY code", params)
+                "AND deleted_at IS NULL ORDER BY code",
+                params,
+            )
         ]
 
     def commune_members(self: Store, commune_code: str | None = None) -> list[Member]:
         """Live members of one commune (None: every member), in Vietnamese order."""
         where, params = _commune_clause(commune_code, "m")
         return [
-            member_from_row(r, r["unit_code"]) for r in self.db.query(
+            member_from_row(r, r["unit_code"])
+            for r in self.db.query(
                 f"SELECT m.*, u.code AS unit_code FROM members m JOIN units u "
                 f"ON u.id = m.unit_id WHERE {where} AND m.deleted_at IS NULL "
-                "ORDER BY m.name_sort, m.uid", params)
+                "ORDER BY m.name_sort, m.uid",
+                params,
+            )
         ]
 
     def commune_steps(self: Store, commune_code: str | None = None) -> dict[str, list[StepRecord]]:
@@ -63,12 +69,19 @@ class PackagesMixin:
         for r in self.db.query(
             f"SELECT m.uid, s.code, s.state, s.done_on, s.doc_number, s.note FROM steps s "
             f"JOIN members m ON m.id = s.member_id WHERE {where} AND m.deleted_at IS NULL "
-            "ORDER BY m.uid, s.code", params,
+            "ORDER BY m.uid, s.code",
+            params,
         ):
             done = parse_date(r["done_on"])
-            out.setdefault(r["uid"], []).append(StepRecord(
-                r["code"], StepState(r["state"]), done.as_date() if done else None,
-                r["doc_number"], r["note"]))
+            out.setdefault(r["uid"], []).append(
+                StepRecord(
+                    r["code"],
+                    StepState(r["state"]),
+                    done.as_date() if done else None,
+                    r["doc_number"],
+                    r["note"],
+                )
+            )
         return out
 
     def audit_since(self: Store, mark: int) -> tuple[list[dict[str, Any]], int]:
@@ -82,11 +95,17 @@ class PackagesMixin:
         new_mark = mark
         for r in self.db.query("SELECT * FROM audit WHERE id > ? ORDER BY id", [mark]):
             new_mark = r["id"]
-            rows.append({
-                "at": r["at"], "actor": r["actor"], "action": r["action"],
-                "entity": r["entity"], "entity_uid": r["entity_uid"],
-                "old": _without_ids(r["old"], codes), "new": _without_ids(r["new"], codes),
-            })
+            rows.append(
+                {
+                    "at": r["at"],
+                    "actor": r["actor"],
+                    "action": r["action"],
+                    "entity": r["entity"],
+                    "entity_uid": r["entity_uid"],
+                    "old": _without_ids(r["old"], codes),
+                    "new": _without_ids(r["new"], codes),
+                }
+            )
         return rows, new_mark
 
     def record_export(self: Store, sequence: int, mark: int, details: dict[str, Any]) -> None:
@@ -96,12 +115,14 @@ class PackagesMixin:
             settings.export_sequence = sequence
             settings.export_audit_mark = mark
             self.save_settings(settings)
-            self.audit("export", "package", settings.commune_code, None,
-                       {"sequence": sequence, **details})
+            self.audit(
+                "export", "package", settings.commune_code, None, {"sequence": sequence, **details}
+            )
 
     def received_sequence(self: Store, commune_code: str) -> int | None:
         return self.scalar(
-            "SELECT sequence FROM received_packages WHERE commune_code = ?", [commune_code])
+            "SELECT sequence FROM received_packages WHERE commune_code = ?", [commune_code]
+        )
 
     def received_packages(self: Store) -> list[dict[str, Any]]:
         return self.query("SELECT * FROM received_packages ORDER BY commune_code")
@@ -109,7 +130,8 @@ class PackagesMixin:
     def member_identities(self: Store) -> list[dict[str, Any]]:
         """uid, commune, CCCD, name and date of birth of every live member (duplicate checks)."""
         return self.query(
-            "SELECT uid, commune_code, cccd, full_name, dob FROM members WHERE deleted_at IS NULL")
+            "SELECT uid, commune_code, cccd, full_name, dob FROM members WHERE deleted_at IS NULL"
+        )
 
     def uid_communes(self: Store, uids: Iterable[str]) -> dict[str, str]:
         """The commune each of these uids already belongs to in this file."""
@@ -127,8 +149,13 @@ class PackagesMixin:
     # -- writing (merge at the receiving level) -----------------------------
 
     def replace_commune(
-        self: Store, info: dict[str, Any], units: list[Unit], members: list[Member],
-        steps: dict[str, list[StepRecord]], audit_rows: list[dict[str, Any]], today: date,
+        self: Store,
+        info: dict[str, Any],
+        units: list[Unit],
+        members: list[Member],
+        steps: dict[str, list[StepRecord]],
+        audit_rows: list[dict[str, Any]],
+        today: date,
     ) -> None:
         """Make one commune's rows equal to a package's. Call inside `transaction()`."""
         from dvdesk.store.gateway import now_iso
@@ -137,8 +164,9 @@ class PackagesMixin:
         stamp = now_iso()
         unit_ids = self._merge_units(code, units)
         kinds = {u.code: u.kind for u in units}
-        old_rows = {r["uid"]: r for r in self.query(
-            "SELECT * FROM members WHERE commune_code = ?", [code])}
+        old_rows = {
+            r["uid"]: r for r in self.query("SELECT * FROM members WHERE commune_code = ?", [code])
+        }
         incoming = {m.uid for m in members}
         # Departures first: a re-entered person may reuse a departed one's CCCD.
         for uid, old in old_rows.items():
@@ -150,8 +178,12 @@ class PackagesMixin:
             m = member.normalized()
             report = validate_member(m, today=today, unit_kinds=kinds)
             row = member_row(m)
-            row.update(unit_id=unit_ids[m.unit_code], commune_code=code, deleted_at=None,
-                       issue_codes=" ".join(i.code for i in report.warnings))
+            row.update(
+                unit_id=unit_ids[m.unit_code],
+                commune_code=code,
+                deleted_at=None,
+                issue_codes=" ".join(i.code for i in report.warnings),
+            )
             old = old_rows.get(m.uid)
             if old is None:
                 row.update(created_at=stamp, updated_at=stamp)
@@ -161,8 +193,13 @@ class PackagesMixin:
             if changed:
                 changed["updated_at"] = stamp
                 self.db["members"].update(old["id"], changed)
-                self.audit("update", "member", m.uid, {k: old[k] for k in audit_view(changed)},
-                           audit_view(changed))
+                self.audit(
+                    "update",
+                    "member",
+                    m.uid,
+                    {k: old[k] for k in audit_view(changed)},
+                    audit_view(changed),
+                )
         if fresh:
             self.db["members"].insert_all(fresh, batch_size=500)
             for row in fresh:
@@ -176,8 +213,12 @@ class PackagesMixin:
         self._record_received(info, audit_rows, stamp)
 
     def _merge_units(self: Store, code: str, units: list[Unit]) -> dict[str, int]:
-        existing = {r["code"]: r for r in self.query(
-            "SELECT id, code, name, kind, deleted_at FROM units WHERE commune_code = ?", [code])}
+        existing = {
+            r["code"]: r
+            for r in self.query(
+                "SELECT id, code, name, kind, deleted_at FROM units WHERE commune_code = ?", [code]
+            )
+        }
         ids: dict[str, int] = {}
         for u in units:
             new = {"name": u.name, "kind": u.kind.value, "deleted_at": None}
@@ -185,7 +226,8 @@ class PackagesMixin:
             if old is None:
                 cur = self.db.execute(
                     "INSERT INTO units (commune_code, code, name, kind) VALUES (?, ?, ?, ?)",
-                    (code, u.code, u.name, u.kind.value))
+                    (code, u.code, u.name, u.kind.value),
+                )
                 ids[u.code] = int(cur.lastrowid or 0)
                 self.audit("insert", "unit", f"{code}/{u.code}", None, new)
                 continue
@@ -196,46 +238,76 @@ class PackagesMixin:
                 self.audit("update", "unit", f"{code}/{u.code}", before, new)
         return ids
 
-    def _merge_steps(self: Store, code: str, steps: dict[str, list[StepRecord]],
-                     stamp: str) -> None:
-        ids = {r[0]: r[1] for r in self.db.execute(
-            "SELECT uid, id FROM members WHERE commune_code = ?", [code])}
+    def _merge_steps(
+        self: Store, code: str, steps: dict[str, list[StepRecord]], stamp: str
+    ) -> None:
+        ids = {
+            r[0]: r[1]
+            for r in self.db.execute("SELECT uid, id FROM members WHERE commune_code = ?", [code])
+        }
         old = self.commune_steps(code)
         for uid in set(old) | set(steps):
             before, after = old.get(uid, []), steps.get(uid, [])
-            if sorted(map(_step_view, before), key=str) == sorted(
-                    map(_step_view, after), key=str):
+            if sorted(map(_step_view, before), key=str) == sorted(map(_step_view, after), key=str):
                 continue
             member_id = ids[uid]
             self.db.execute("DELETE FROM steps WHERE member_id = ?", [member_id])
             self.db["steps"].insert_all(
-                {"member_id": member_id, "code": r.code, "state": r.state.value,
-                 "done_on": r.done_on.isoformat() if r.done_on else None,
-                 "doc_number": r.doc_number, "note": r.note, "updated_at": stamp}
-                for r in after)
+                {
+                    "member_id": member_id,
+                    "code": r.code,
+                    "state": r.state.value,
+                    "done_on": r.done_on.isoformat() if r.done_on else None,
+                    "doc_number": r.doc_number,
+                    "note": r.note,
+                    "updated_at": stamp,
+                }
+                for r in after
+            )
             done = {r.code for r in after if r.state is StepState.DONE}
-            self.db.execute("UPDATE members SET stage = ? WHERE id = ?",
-                            (stage_of(done).value, member_id))
-            self.audit("update", "steps", uid, [_step_view(r) for r in before],
-                       [_step_view(r) for r in after])
+            self.db.execute(
+                "UPDATE members SET stage = ? WHERE id = ?", (stage_of(done).value, member_id)
+            )
+            self.audit(
+                "update",
+                "steps",
+                uid,
+                [_step_view(r) for r in before],
+                [_step_view(r) for r in after],
+            )
 
-    def _record_received(self: Store, info: dict[str, Any], audit_rows: list[dict[str, Any]],
-                         stamp: str) -> None:
+    def _record_received(
+        self: Store, info: dict[str, Any], audit_rows: list[dict[str, Any]], stamp: str
+    ) -> None:
         code = info["commune_code"]
         old = self.query("SELECT * FROM received_packages WHERE commune_code = ?", [code])
-        row = {k: info[k] for k in ("commune_code", "commune_name", "sequence", "created_at",
-                                    "app_version", "sha256")}
+        row = {
+            k: info[k]
+            for k in (
+                "commune_code",
+                "commune_name",
+                "sequence",
+                "created_at",
+                "app_version",
+                "sha256",
+            )
+        }
         row["merged_at"] = stamp
         self.db["received_packages"].upsert(row, pk="commune_code")
         self.db["received_audit"].insert_all(
-            {"commune_code": code, "sequence": info["sequence"], **r} for r in audit_rows)
+            {"commune_code": code, "sequence": info["sequence"], **r} for r in audit_rows
+        )
         self.audit("merge", "package", code, old[0] if old else None, row)
 
 
 def _step_view(r: StepRecord) -> dict[str, str | None]:
-    return {"code": r.code, "state": r.state.value,
-            "done_on": r.done_on.isoformat() if r.done_on else None,
-            "doc_number": r.doc_number, "note": r.note}
+    return {
+        "code": r.code,
+        "state": r.state.value,
+        "done_on": r.done_on.isoformat() if r.done_on else None,
+        "doc_number": r.doc_number,
+        "note": r.note,
+    }
 
 
 def _without_ids(value: str | None, unit_codes: dict[int, str]) -> str | None:

@@ -5,15 +5,21 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QLocale
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from dvdesk.resources import FONT_BOLD, FONT_REGULAR, resource
 from dvdesk.store import backup
 from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
+from dvdesk.store.lock import DataFileLock
 from dvdesk.ui.dialogs import DialogService
+
+if TYPE_CHECKING:
+    from dvdesk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +37,18 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         families += QFontDatabase.applicationFontFamilies(font_id)
     if families:
         app.setFont(QFont(families[0], 9))
+    # Month and day names in the date pickers in Vietnamese.
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    icon = QIcon()
+    for size in (16, 32, 48, 64, 128, 256):
+        icon.addFile(str(resource("icons", f"dvdesk-{size}.png")))
+    app.setWindowIcon(icon)
     return app
 
 
 def open_store(path: Path, dialogs: DialogService) -> Store | None:
     """Open (creating on first run) the data file; a known problem is shown, not raised."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         store = Store.open(path)
     except (KnownError, OSError) as exc:
         dialogs.error("Không mở được tệp dữ liệu", str(exc))
@@ -51,26 +62,45 @@ def open_store(path: Path, dialogs: DialogService) -> Store | None:
 
 
 class Launcher:
-    """Keeps one main window open and swaps it when another file is opened."""
+    """Keeps one main window open, holding the file's lock, and swaps files on request."""
 
     def __init__(self) -> None:
-        self.window = None
+        self.window: MainWindow | None = None
+        self.lock: DataFileLock | None = None
 
     def open(self, path: Path) -> bool:
         from dvdesk.ui.main_window import MainWindow
 
-        store = open_store(path, DialogService(self.window))
-        if store is None:
+        path = Path(path).absolute()
+        dialogs = DialogService(self.window)
+        same = self.lock is not None and self.lock.db_path == path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock = self.lock if same and self.lock else DataFileLock.acquire(path)
+        except (KnownError, OSError) as exc:
+            dialogs.error("Không mở được tệp dữ liệu", str(exc))
             return False
-        old = self.window
-        self.window = MainWindow(store)
+        store = open_store(path, dialogs)
+        if store is None:
+            if not same:
+                lock.release()
+            return False
+        old, old_lock = self.window, self.lock
+        self.window, self.lock = MainWindow(store), lock
         self.window.open_requested.connect(self.open)
         self.window.show()
         if old is not None:
             old.close()
-            if old.store.db.conn is not None and old.store is not store:
-                old.store.close()
+            old.store.close()
+        if old_lock is not None and old_lock is not lock:
+            old_lock.release()
         return True
+
+    def close(self) -> None:
+        if self.window is not None:
+            self.window.store.close()
+        if self.lock is not None:
+            self.lock.release()
 
 
 def run(path: Path) -> int:
@@ -78,7 +108,7 @@ def run(path: Path) -> int:
     launcher = Launcher()
     if not launcher.open(path):
         return 1
-    code = app.exec()
-    if launcher.window is not None:
-        launcher.window.store.close()
-    return code
+    try:
+        return app.exec()
+    finally:
+        launcher.close()

@@ -261,10 +261,14 @@ def test_age_at_a_held_meeting():
         ({}, "source", ["source"]),
         (
             {"source": "2024-01-02", "course": "2024-03-01", "biography": "2024-05-01"},
-            "application",
-            ["application"],
+            "verification",
+            ["application", "verification"],
         ),
-        ({"course": "2024-03-01", "biography": "2024-05-01"}, "source", ["source", "application"]),
+        (
+            {"course": "2024-03-01", "biography": "2024-05-01"},
+            "verification",
+            ["source", "application", "verification"],
+        ),
         (
             {
                 c: "2024-05-01"
@@ -335,5 +339,19 @@ def test_full_member_has_nothing_next():
 
 
 def test_flags_sorted_overdue_first():
-    cl = check(steps(course="2019-01-10", decision="2026-04-15"), "2026-05-15", holidays=MAY_DAY)
-    assert [f.kind for f in cl.flags][:2] == [FlagKind.OVERDUE, FlagKind.EXPIRING]
+    # A stale dossier (step 6) is overdue; the certificate (step 2) only expiring.
+    cl = check(steps(course="2021-08-01", introduction="2025-01-10"), "2026-05-15")
+    assert [(f.kind, f.step) for f in cl.flags] == [
+        (FlagKind.OVERDUE, "introduction"),
+        (FlagKind.EXPIRING, "course"),
+    ]
+
+
+def test_meeting_passed_but_not_recorded_judges_nothing():
+    # Ceremony recorded, 6-KNĐ not: an old certificate is no longer a problem.
+    cl = check(
+        steps(course="2019-01-10", decision="2025-05-04", ceremony="2025-05-20"), "2026-06-01"
+    )
+    assert kinds(cl, "course") == [] and kinds(cl, "branch_resolution") == []
+    assert cl.next_step is not None and cl.next_step.code == "party_biography"
+    assert {"source", "application", "branch_resolution"} <= {s.code for s in cl.missing}

@@ -25,15 +25,18 @@ def test_round_trip(sealed: bytes):
     assert crypto.decrypt(sealed, SECRET, "x") == b"payload " * 100
 
 
-@pytest.mark.parametrize(("position", "passphrase", "message"), [
-    (None, "mật khẩu sai!!", "sai mật khẩu hoặc tệp đã bị sửa đổi"),
-    (-1, SECRET, "sai mật khẩu hoặc tệp đã bị sửa đổi"),  # the tag
-    (40, SECRET, "sai mật khẩu hoặc tệp đã bị sửa đổi"),  # the nonce / body
-    (len(crypto.MAGIC) + 5, SECRET, "sai mật khẩu hoặc tệp đã bị sửa đổi"),  # the salt
-    (len(crypto.MAGIC) + 1, SECRET, "sai mật khẩu hoặc tệp đã bị sửa đổi"),  # scrypt r
-    (len(crypto.MAGIC), SECRET, "sai mật khẩu hoặc tệp đã bị sửa đổi"),  # scrypt log2 n
-    (None, None, "được mã hóa"),
-])
+@pytest.mark.parametrize(
+    ("position", "passphrase", "message"),
+    [
+        (None, "mật khẩu sai!!", "sai mật khẩu hoặc tệp đã bị sửa đổi"),
+        (-1, SECRET, "sai mật khẩu hoặc tệp đã bị sửa đổi"),  # the tag
+        (40, SECRET, "sai mật khẩu hoặc tệp đã bị sửa đổi"),  # the nonce / body
+        (len(crypto.MAGIC) + 5, SECRET, "sai mật khẩu hoặc tệp đã bị sửa đổi"),  # the salt
+        (len(crypto.MAGIC) + 1, SECRET, "sai mật khẩu hoặc tệp đã bị sửa đổi"),  # scrypt r
+        (len(crypto.MAGIC), SECRET, "sai mật khẩu hoặc tệp đã bị sửa đổi"),  # scrypt log2 n
+        (None, None, "được mã hóa"),
+    ],
+)
 def test_refusals(sealed: bytes, position: int | None, passphrase: str | None, message: str):
     data = bytearray(sealed)
     if position is not None:
@@ -73,7 +76,8 @@ def test_sealed_package_reads_back(commune, tmp_path: Path):
 
 
 def test_cli_takes_the_passphrase_from_a_file_or_the_environment(
-        commune, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+    commune, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+):
     from dvdesk.cli import main
 
     monkeypatch.setattr(crypto, "LOG2_N", 12)
@@ -81,8 +85,20 @@ def test_cli_takes_the_passphrase_from_a_file_or_the_environment(
     secret_file = tmp_path / "matkhau.txt"
     secret_file.write_text(SECRET + "\n", encoding="utf-8")
     out = tmp_path / "goi.zip"
-    assert main(["export", "--db", str(store.path), "--out", str(out),
-                 "--passphrase-file", str(secret_file)]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(store.path),
+                "--out",
+                str(out),
+                "--passphrase-file",
+                str(secret_file),
+            ]
+        )
+        == 0
+    )
     assert "đã mã hóa bằng mật khẩu" in capsys.readouterr().out
     level = tmp_path / "huyen.db"
     assert main(["merge", "--db", str(level), str(out)]) == 1

@@ -51,8 +51,9 @@ def test_export_then_merge_is_identity(level, three):
         code = store.settings().commune_code
         assert level.commune_members(code) == store.commune_members()
         assert level.commune_steps(code) == store.commune_steps()
-        assert [(u.code, u.name, u.kind) for u in level.commune_units(code)] == \
-            [(u.code, u.name, u.kind) for u in store.commune_units()]
+        assert [(u.code, u.name, u.kind) for u in level.commune_units(code)] == [
+            (u.code, u.name, u.kind) for u in store.commune_units()
+        ]
     assert level.member_count() == 90
     assert [r["sequence"] for r in level.received_packages()] == [1, 1, 1]
     assert any("truoc-gop" in p.name for p in backup.backups(level.path))
@@ -73,8 +74,9 @@ def test_consolidated_list_answers_like_each_commune(level, three, capsys):
         code = store.settings().commune_code
         assert _list(["list", "--db", str(level.path), "--commune", code], capsys) == own
         eligible = ["--eligible-on", "2026-11-26"]
-        assert _list(["list", "--db", str(level.path), "--commune", code, *eligible], capsys) \
-            == _list(["list", "--db", str(store.path), *eligible], capsys)
+        assert _list(
+            ["list", "--db", str(level.path), "--commune", code, *eligible], capsys
+        ) == _list(["list", "--db", str(store.path), *eligible], capsys)
         total += own
     assert _list(["list", "--db", str(level.path)], capsys) == sorted(total, key=lambda r: r["uid"])
 
@@ -109,8 +111,12 @@ def test_a_newer_package_replaces_the_communes_rows(commune, level, tmp_path: Pa
     gone, changed = members[0], members[1]
     store.delete_member(gone.uid)
     store.update_member(replace(changed, phone="0912345678", notes="chuyển chỗ ở"), TODAY)
-    store.add_member(replace(members[2], uid="6f1c5a8e-2f4b-4f7e-9a51-0c3e2d1b7a90",
-                             full_name="Lò Thị Mới", cccd=""), TODAY)
+    store.add_member(
+        replace(
+            members[2], uid="6f1c5a8e-2f4b-4f7e-9a51-0c3e2d1b7a90", full_name="Lò Thị Mới", cccd=""
+        ),
+        TODAY,
+    )
     store.set_step(changed.uid, StepRecord("source", StepState.DONE, date(2026, 10, 1)), TODAY)
     plan = _merge(level, [_export(store, tmp_path / "2.zip")])
     (p,) = plan.packages
@@ -127,8 +133,14 @@ def test_three_communes_with_a_cross_commune_duplicate(commune, level, tmp_path:
     one, two, three = (commune(code, name, n, seed) for code, name, n, seed in COMMUNES)
     person = next(m for m in one.commune_members() if m.cccd and m.dob and m.dob.is_full)
     # The same young person is on the list of commune two as well (moved, re-registered).
-    twin = replace(person, uid="0d6c2a52-7a3e-4c55-8f1b-7d2f3b0e9a11", unit_code="KDC01",
-                   school_class="", school_year="", graduation_year=None)
+    twin = replace(
+        person,
+        uid="0d6c2a52-7a3e-4c55-8f1b-7d2f3b0e9a11",
+        unit_code="KDC01",
+        school_class="",
+        school_year="",
+        graduation_year=None,
+    )
     two.add_member(twin, TODAY)
     packages = [_export(s, tmp_path / f"{i}.zip") for i, s in enumerate((one, two, three))]
     plan = plan_merge(level, packages, TODAY)
@@ -145,8 +157,9 @@ def test_a_member_in_two_communes_packages_is_a_conflict(commune, level, tmp_pat
     one, two = commune("00001", "Xã Một", 10, 1), commune("00002", "Phường Hai", 10, 2)
     person = one.commune_members()[0]
     two.add_member(replace(person, unit_code="KDC01", cccd="", school_class=""), TODAY)
-    plan = plan_merge(level, [_export(one, tmp_path / "1.zip"), _export(two, tmp_path / "2.zip")],
-                      TODAY)
+    plan = plan_merge(
+        level, [_export(one, tmp_path / "1.zip"), _export(two, tmp_path / "2.zip")], TODAY
+    )
     assert plan.conflicts == 1
     assert "có trong gói của cả xã mã 00001 và xã mã 00002" in "\n".join(plan.lines())
     before = _audit_count(level)

@@ -116,22 +116,26 @@ def _extra_file(entries: dict[str, bytes]) -> dict[str, bytes]:
     return {**entries, "readme.txt": b"hello"}
 
 
-@pytest.mark.parametrize(("alter", "fix_manifest", "message"), [
-    (_change_one_byte, False, "không khớp mã kiểm tra SHA-256"),
-    (_drop("steps.csv"), False, "thiếu tệp steps.csv"),
-    (_drop(MANIFEST_FILE), False, "thiếu tệp manifest.json"),
-    (_newer_format, False, "mới hơn"),
-    (_without_column, True, "thiếu cột full_name"),
-    (_extra_file, False, "tệp lạ"),
-])
+@pytest.mark.parametrize(
+    ("alter", "fix_manifest", "message"),
+    [
+        (_change_one_byte, False, "không khớp mã kiểm tra SHA-256"),
+        (_drop("steps.csv"), False, "thiếu tệp steps.csv"),
+        (_drop(MANIFEST_FILE), False, "thiếu tệp manifest.json"),
+        (_newer_format, False, "mới hơn"),
+        (_without_column, True, "thiếu cột full_name"),
+        (_extra_file, False, "tệp lạ"),
+    ],
+)
 def test_altered_packages_are_refused(package: Path, alter, fix_manifest: bool, message: str):
     altered = _rezip(package, alter(_entries(package)), fix_manifest=fix_manifest)
     with pytest.raises(PackageError, match=message):
         read_package(altered)
 
 
-@pytest.mark.parametrize("name", ["../members.csv", "/etc/passwd", "sub/units.csv",
-                                  "C:\\evil.csv", ".hidden"])
+@pytest.mark.parametrize(
+    "name", ["../members.csv", "/etc/passwd", "sub/units.csv", "C:\\evil.csv", ".hidden"]
+)
 def test_paths_outside_the_archive_are_refused(package: Path, name: str):
     entries = {**_entries(package), name: b"x"}
     with pytest.raises(PackageError, match="không an toàn"):
@@ -162,7 +166,7 @@ def test_formula_text_travels_unchanged_but_escaped(commune, tmp_path: Path):
     member = store.get_member(uid)
     from dataclasses import replace
 
-    for notes in ("=HYPERLINK(\"http://x\")", "'quoted", "+84 note", "@SUM(A1)"):
+    for notes in ('=HYPERLINK("http://x")', "'quoted", "+84 note", "@SUM(A1)"):
         store.update_member(replace(member, notes=notes))
         out = tmp_path / "f.zip"
         write_package(store, out)

@@ -27,14 +27,25 @@ _dob = st.one_of(
 )
 members = st.builds(
     Member,
-    full_name=_text, unit_code=st.sampled_from(["KDC01", "THPT1"]), dob=_dob,
+    full_name=_text,
+    unit_code=st.sampled_from(["KDC01", "THPT1"]),
+    dob=_dob,
     gender=st.sampled_from([None, *Gender]),
     cccd=st.one_of(st.just(""), st.integers(0, 10**12 - 1).map("{:012d}".format)),
-    ethnicity=_text, religion=_text, hometown=_text, address=_text, school_class=_text,
-    school_year=_text, graduation_year=st.one_of(st.none(), st.integers(2000, 2040)),
+    ethnicity=_text,
+    religion=_text,
+    hometown=_text,
+    address=_text,
+    school_class=_text,
+    school_year=_text,
+    graduation_year=st.one_of(st.none(), st.integers(2000, 2040)),
     union_joined=st.one_of(st.none(), st.dates(date(1990, 1, 1), date(2026, 1, 1))),
-    union_officer=st.booleans(), union_extended=st.booleans(),
-    presence=st.sampled_from(list(Presence)), phone=_text, notes=_text, uid=st.uuids().map(str),
+    union_officer=st.booleans(),
+    union_extended=st.booleans(),
+    presence=st.sampled_from(list(Presence)),
+    phone=_text,
+    notes=_text,
+    uid=st.uuids().map(str),
 )
 
 
@@ -42,8 +53,9 @@ members = st.builds(
 @given(st.lists(members, max_size=5))
 def test_member_rows_round_trip(people: list[Member]):
     names = column_names("members.csv")
-    data = csv_bytes(names, ([escape_reversible(member_to_row(m)[n]) for n in names]
-                             for m in people))
+    data = csv_bytes(
+        names, ([escape_reversible(member_to_row(m)[n]) for n in names] for m in people)
+    )
     _, rows = dict_rows(data)
     back = [member_from_row({k: unescape_reversible(v) for k, v in r.items()}) for r in rows]
     assert back == people

@@ -19,12 +19,33 @@ from dvdesk.store import backup
 from dvdesk.store.gateway import Store
 
 TODAY = date(2026, 11, 26)
-HEADER = ["STT", "Họ và tên", "Ngày, tháng, năm sinh", None, "Số CCCD/CMND", "Chi đoàn",
-          "Lớp", "Dân tộc", "Ngày vào Đoàn", "Số điện thoại", "Ghi chú"]
+HEADER = [
+    "STT",
+    "Họ và tên",
+    "Ngày, tháng, năm sinh",
+    None,
+    "Số CCCD/CMND",
+    "Chi đoàn",
+    "Lớp",
+    "Dân tộc",
+    "Ngày vào Đoàn",
+    "Số điện thoại",
+    "Ghi chú",
+]
 # Row 9 on: (STT, name, Nam column, Nữ column, CCCD, unit, class, ethnicity, joined, phone)
 PEOPLE = [
-    (1, "Nguyễn Văn An", "25/03/2005", None, 1205000001, None, None, "Kinh",
-     datetime(2021, 3, 26), 912345678),
+    (
+        1,
+        "Nguyễn Văn An",
+        "25/03/2005",
+        None,
+        1205000001,
+        None,
+        None,
+        "Kinh",
+        datetime(2021, 3, 26),
+        912345678,
+    ),
     (2, "trần thị bình", None, 38000, "001304000002", None, None, "Tày", None, None),
     (3, "Lê Văn Cường", 2003, None, None, "Xóm Mới", None, None, None, None),
     (4, "Phạm Thị Dung", None, "15/08/2009", None, None, None, None, None, "0987 654 321"),
@@ -86,34 +107,53 @@ def _by_name(plan):
 def test_preview_reads_the_messy_list(fresh_store, sheet: Path):
     plan = plan_import(fresh_store, sheet, today=TODAY)
     assert plan.header.row == 4 and plan.header.data_start == 7
-    assert plan.summary() == {"rows": 9, "new": 6, "existing": 0, "invalid": 3, "warnings": 2,
-                              "new_units": 2}
+    assert plan.summary() == {
+        "rows": 9,
+        "new": 6,
+        "existing": 0,
+        "invalid": 3,
+        "warnings": 2,
+        "new_units": 2,
+    }
     rows = _by_name(plan)
     an = rows["Nguyễn Văn An"].member
     assert (an.dob, an.gender, an.cccd, an.unit_code) == (
-        PartialDate(2005, 3, 25), Gender.MALE, "001205000001", "KDC01")
+        PartialDate(2005, 3, 25),
+        Gender.MALE,
+        "001205000001",
+        "KDC01",
+    )
     assert (an.union_joined, an.phone) == (date(2021, 3, 26), "0912345678")
     binh = rows["Trần Thị Bình"].member  # name recased, serial date in the Nữ column
-    assert (binh.dob, binh.gender, binh.ethnicity) == (PartialDate(2004, 1, 14), Gender.FEMALE,
-                                                       "Tày")
+    assert (binh.dob, binh.gender, binh.ethnicity) == (
+        PartialDate(2004, 1, 14),
+        Gender.FEMALE,
+        "Tày",
+    )
     cuong, dung = rows["Lê Văn Cường"], rows["Phạm Thị Dung"]
     assert cuong.member.dob == PartialDate(2003)
     assert [i.code for i in cuong.issues] == ["dob.partial"]
     assert cuong.member.unit_code == dung.member.unit_code == "KDC02"  # merged down
     assert dung.member.phone == "0987654321"
     giang = rows["Đinh Văn Giang"].member
-    assert (giang.unit_code, giang.school_class, giang.dob) == ("THPT2", "10A1",
-                                                                PartialDate(2010, 5, 1))
+    assert (giang.unit_code, giang.school_class, giang.dob) == (
+        "THPT2",
+        "10A1",
+        PartialDate(2010, 5, 1),
+    )
     assert [(u.code, u.name, u.kind) for u in plan.units_to_add] == [
         ("KDC02", "Xóm Mới", UnitKind.RESIDENTIAL),
-        ("THPT2", "Trường THPT Lê Lợi", UnitKind.SCHOOL)]
+        ("THPT2", "Trường THPT Lê Lợi", UnitKind.SCHOOL),
+    ]
     phuc = rows["Đỗ Văn Phúc"]
     assert phuc.status is RowStatus.NEW and phuc.member.cccd == ""
     assert "CMND: 123456789" in phuc.member.notes
     errors = {(i.row, i.column, i.code) for i in plan.issues if i.severity is Severity.ERROR}
-    assert errors == {(15, "Ngày, tháng, năm sinh Nam", "read.male"),
-                      (16, "Họ và tên", "name.digits"),
-                      (17, "Ngày, tháng, năm sinh Nam", "read.gender")}
+    assert errors == {
+        (15, "Ngày, tháng, năm sinh Nam", "read.male"),
+        (16, "Họ và tên", "name.digits"),
+        (17, "Ngày, tháng, năm sinh Nam", "read.gender"),
+    }
     text = "\n".join(plan.lines())
     assert "Dòng 15, cột “Ngày, tháng, năm sinh Nam”: Ngày 31/02/2005 không tồn tại." in text
     assert "Sẽ tạo đơn vị mới: Trường THPT Lê Lợi (mã THPT2, trường THPT)." in text
@@ -134,18 +174,31 @@ def test_apply_then_reimport_adds_nothing_twice(disk_store: Store, sheet: Path):
     assert disk_store.member_count() == 6
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    (["STT", "Họ tên", "Ngày sinh", "Giới tính", "Số định danh", "Khu dân cư"],
-     ["stt", "full_name", "dob", "gender", "cccd", "unit"]),
-    (["TT", "HỌ VÀ TÊN", "NGÀY SINH (dd/mm/yyyy)", "Nam/Nữ", "CCCD/CMND", "Thôn"],
-     ["stt", "full_name", "dob", "gender", "cccd", "unit"]),
-    (["Số TT", "Họ và tên đệm", "Tên", "Ngày\ntháng\nnăm sinh", "Lớp", "Dân tộc"],
-     ["stt", "name_first", "name_last", "dob", "school_class", "ethnicity"]),
-    (["Họ và tên", "Tôn giáo", "Quê quán", "Nơi ở hiện nay", "Số điện thoại", "Ghi chú"],
-     ["full_name", "religion", "hometown", "address", "phone", "notes"]),
-    (["Họ và tên", "Ngày vào Đoàn", "Số CCCD", "Chi đoàn", "Nghề nghiệp"],
-     ["full_name", "union_joined", "cccd", "unit", None]),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (
+            ["STT", "Họ tên", "Ngày sinh", "Giới tính", "Số định danh", "Khu dân cư"],
+            ["stt", "full_name", "dob", "gender", "cccd", "unit"],
+        ),
+        (
+            ["TT", "HỌ VÀ TÊN", "NGÀY SINH (dd/mm/yyyy)", "Nam/Nữ", "CCCD/CMND", "Thôn"],
+            ["stt", "full_name", "dob", "gender", "cccd", "unit"],
+        ),
+        (
+            ["Số TT", "Họ và tên đệm", "Tên", "Ngày\ntháng\nnăm sinh", "Lớp", "Dân tộc"],
+            ["stt", "name_first", "name_last", "dob", "school_class", "ethnicity"],
+        ),
+        (
+            ["Họ và tên", "Tôn giáo", "Quê quán", "Nơi ở hiện nay", "Số điện thoại", "Ghi chú"],
+            ["full_name", "religion", "hometown", "address", "phone", "notes"],
+        ),
+        (
+            ["Họ và tên", "Ngày vào Đoàn", "Số CCCD", "Chi đoàn", "Nghề nghiệp"],
+            ["full_name", "union_joined", "cccd", "unit", None],
+        ),
+    ],
+)
 def test_header_variants(header: list[str], expected: list[str | None]):
     guess = find_header([["DANH SÁCH"], [], header, ["1", "Nguyễn Văn An"]])
     assert guess is not None and guess.row == 2
@@ -159,21 +212,24 @@ def test_no_header_is_a_clear_refusal(fresh_store, tmp_path: Path):
         plan_import(fresh_store, path, today=TODAY)
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("25/03/2008", PartialDate(2008, 3, 25)),
-    ("25-03-2008", PartialDate(2008, 3, 25)),
-    ("25/03/2008 00:00:00", PartialDate(2008, 3, 25)),
-    ("03/2008", PartialDate(2008, 3)),
-    ("2008", PartialDate(2008)),
-    (2008, PartialDate(2008)),
-    (2008.0, PartialDate(2008)),
-    (39532, PartialDate(2008, 3, 25)),
-    ("39532", PartialDate(2008, 3, 25)),
-    (datetime(2008, 3, 25, 0, 0), PartialDate(2008, 3, 25)),
-    (date(2008, 2, 29), PartialDate(2008, 2, 29)),
-    (None, None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("25/03/2008", PartialDate(2008, 3, 25)),
+        ("25-03-2008", PartialDate(2008, 3, 25)),
+        ("25/03/2008 00:00:00", PartialDate(2008, 3, 25)),
+        ("03/2008", PartialDate(2008, 3)),
+        ("2008", PartialDate(2008)),
+        (2008, PartialDate(2008)),
+        (2008.0, PartialDate(2008)),
+        (39532, PartialDate(2008, 3, 25)),
+        ("39532", PartialDate(2008, 3, 25)),
+        (datetime(2008, 3, 25, 0, 0), PartialDate(2008, 3, 25)),
+        (date(2008, 2, 29), PartialDate(2008, 2, 29)),
+        (None, None),
+        ("", None),
+    ],
+)
 def test_dates_as_cells_hold_them(value, expected):
     assert cv.read_date(value) == expected
 
@@ -184,17 +240,27 @@ def test_unreadable_dates(value):
         cv.read_date(value)
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("Nam", Gender.MALE), ("NỮ", Gender.FEMALE), ("nu", Gender.FEMALE), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Nam", Gender.MALE),
+        ("NỮ", Gender.FEMALE),
+        ("nu", Gender.FEMALE),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_genders(value, expected):
     assert cv.read_gender(value) == expected
 
 
 def test_semicolon_csv_with_a_default_unit(fresh_store, tmp_path: Path):
     path = tmp_path / "ds.csv"
-    path.write_text("Họ và tên;Ngày sinh;Giới tính\nNguyễn Văn An;25/03/2005;Nam\n"
-                    "Lê Thị Hoa;=cmd|' /C calc'!A0;Nữ\n", encoding="utf-8-sig")
+    path.write_text(
+        "Họ và tên;Ngày sinh;Giới tính\nNguyễn Văn An;25/03/2005;Nam\n"
+        "Lê Thị Hoa;=cmd|' /C calc'!A0;Nữ\n",
+        encoding="utf-8-sig",
+    )
     plan = plan_import(fresh_store, path, default_unit="KDC01", today=TODAY)
     assert [r.status for r in plan.rows] == [RowStatus.NEW, RowStatus.INVALID]
     assert plan.to_add[0].unit_code == "KDC01"
@@ -222,3 +288,21 @@ def test_cli_refuses_errors_unless_skip_invalid(tmp_path: Path, sheet: Path, cap
     assert "đã có sẵn 6" in capsys.readouterr().out
     with Store.open(db) as store:
         assert store.member_count() == 6
+
+
+def test_gender_marked_with_an_x_under_merged_header(fresh_store, tmp_path: Path):
+    book = Workbook()
+    ws = book.active
+    ws.append(["TT", "Họ tên", "Giới tính", None, "Ngày sinh", "Khu dân cư"])
+    ws.merge_cells("C1:D1")
+    ws.append([None, None, "Nam", "Nữ"])
+    ws.append([1, "Nguyễn Văn An", "x", None, "25/03/2005", "Thôn Đông"])
+    ws.append([2, "Lê Thị Hoa", None, "X", "2006", "thôn đông"])
+    path = tmp_path / "gt.xlsx"
+    book.save(path)
+    plan = plan_import(fresh_store, path, today=TODAY)
+    assert [(m.gender, m.dob, m.unit_code) for m in plan.to_add] == [
+        (Gender.MALE, PartialDate(2005, 3, 25), "KDC01"),
+        (Gender.FEMALE, PartialDate(2006), "KDC01"),
+    ]
+    assert plan.units_to_add == []

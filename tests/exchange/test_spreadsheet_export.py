@@ -22,10 +22,16 @@ TODAY = date(2026, 11, 26)
 NASTY = ["=1+1", "+84 912", "-2", "@SUM(A1:A2)", "\t=cmd", "\r=cmd"]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    *((t, "'" + t) for t in NASTY),
-    ("Nguyễn Văn An", "Nguyễn Văn An"), ("", ""), ("a=b", "a=b"), ("'x", "'x"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        *((t, "'" + t) for t in NASTY),
+        ("Nguyễn Văn An", "Nguyễn Văn An"),
+        ("", ""),
+        ("a=b", "a=b"),
+        ("'x", "'x"),
+    ],
+)
 def test_escape_cell(text: str, expected: str):
     assert escape_cell(text) == expected
 
@@ -33,17 +39,35 @@ def test_escape_cell(text: str, expected: str):
 @pytest.fixture
 def store(fresh_store):
     people = [
-        Member("Nguyễn Văn An", "KDC01", PartialDate(2005, 3, 25), cccd="001205000001",
-               union_joined=date(2021, 3, 26), uid="00000000-0000-4000-8000-000000000001"),
-        Member("Trần Thị Bình", "THPT1", PartialDate(2009), school_class="11A2",
-               uid="00000000-0000-4000-8000-000000000002"),
-        Member("Lê Văn Cường", "KDC01", PartialDate(2003, 7), notes=NASTY[0],
-               address=NASTY[3], uid="00000000-0000-4000-8000-000000000003"),
+        Member(
+            "Nguyễn Văn An",
+            "KDC01",
+            PartialDate(2005, 3, 25),
+            cccd="001205000001",
+            union_joined=date(2021, 3, 26),
+            uid="00000000-0000-4000-8000-000000000001",
+        ),
+        Member(
+            "Trần Thị Bình",
+            "THPT1",
+            PartialDate(2009),
+            school_class="11A2",
+            uid="00000000-0000-4000-8000-000000000002",
+        ),
+        Member(
+            "Lê Văn Cường",
+            "KDC01",
+            PartialDate(2003, 7),
+            notes=NASTY[0],
+            address=NASTY[3],
+            uid="00000000-0000-4000-8000-000000000003",
+        ),
     ]
     for m in people:
         fresh_store.add_member(m, TODAY)
-    fresh_store.set_step(people[0].uid, StepRecord("source", StepState.DONE,
-                                                   date(2026, 1, 5)), TODAY)
+    fresh_store.set_step(
+        people[0].uid, StepRecord("source", StepState.DONE, date(2026, 1, 5)), TODAY
+    )
     return fresh_store
 
 

@@ -1,0 +1,302 @@
+"""Printed procedure checklist (phiếu theo dõi hồ sơ kết nạp), one candidate per page.
+
+Every step of the procedure with its form code; a done step shows its date and
+document number, a step still to do shows an empty box drawn as a shape with
+a line to write the date on. What is missing, overdue or about to expire is
+marked in the row and listed under the table with the rule's source. A batch
+is one PDF with each candidate on exactly one page (shrunk to fit if needed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Spacer
+
+from dvdesk.domain.checklist import FLAG_KIND_LABELS, Checklist, FlagKind, StepLine
+from dvdesk.domain.dates import fmt
+from dvdesk.domain.eligibility import Status
+from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, Member
+from dvdesk.domain.procedure import PROCEDURE_VERSION, STAGE_LABELS, STEP_CODES, StepState
+from dvdesk.reports import furniture as f
+from dvdesk.reports import styles as st
+from dvdesk.reports.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD
+from dvdesk.reports.grid import Cell, CellLike, Grid
+from dvdesk.reports.line_blocks import Line, LineColumns, wrapped
+from dvdesk.reports.shapes import CheckBox
+from dvdesk.store.settings import Settings
+
+if TYPE_CHECKING:
+    from dvdesk.store.gateway import Store
+
+TITLE = "PHIẾU THEO DÕI HỒ SƠ KẾT NẠP ĐẢNG VIÊN"
+ROW_FILL = {
+    FlagKind.OVERDUE: colors.HexColor("#F8D7DA"),
+    FlagKind.EXPIRING: colors.HexColor("#FCEBD0"),
+}
+NEXT_FILL = colors.HexColor("#FFF7C2")
+CELL_SIZE, CELL_LEADING = 8.5, 10.2
+DETAIL_SIZE, DETAIL_LEADING = 11, 13.5
+COLUMNS = (7 * mm, 64 * mm, 16 * mm, 31 * mm, 27 * mm, 25 * mm)  # = FRAME_WIDTH (170 mm)
+
+
+@dataclass(frozen=True)
+class CandidateSheet:
+    """What one checklist page shows."""
+
+    member: Member
+    unit_name: str
+    checklist: Checklist
+
+
+def candidate_sheet(store: Store, uid: str, meeting: date | None, today: date) -> CandidateSheet:
+    member = store.get_member(uid)
+    units = {u.code: u.name for u in store.units()}
+    return CandidateSheet(
+        member,
+        units.get(member.unit_code, member.unit_code),
+        store.checklist_of(uid, meeting, today),
+    )
+
+
+def _status(line: StepLine, is_next: bool) -> tuple[str, colors.Color]:
+    """The mark in the last column and its colour."""
+    kinds = {fl.kind for fl in line.flags}
+    for kind, color in ((FlagKind.OVERDUE, st.OVERDUE), (FlagKind.EXPIRING, st.EXPIRING)):
+        if kind in kinds:
+            return FLAG_KIND_LABELS[kind].upper(), color
+    if FlagKind.WARNING in kinds:
+        return FLAG_KIND_LABELS[FlagKind.WARNING], colors.black
+    if is_next:
+        return "Tiếp theo", colors.black
+    if line.missing:
+        return "Còn thiếu", colors.black
+    return "", colors.black
+
+
+def _done_cell(line: StepLine) -> Flowable | str:
+    r = line.record
+    if r.state is StepState.DONE:
+        number = f"\n{cell_text(f'Số: {r.doc_number}', COLUMNS[3])}" if r.doc_number else ""
+        return fmt(r.done_on) + number
+    if r.state is StepState.NOT_APPLICABLE:
+        return "Không áp dụng"
+    return CheckBox(line_after=22 * mm)
+
+
+def _deadline_cell(line: StepLine, held: bool) -> str:
+    if line.due:
+        return cell_text(f"Hạn: {fmt(line.due)}", COLUMNS[4])
+    # A dossier's 12 months matter only until the branch meets; the certificate travels.
+    if line.valid_until and (line.step.code == "course" or not held):
+        return f"Giá trị đến:\n{fmt(line.valid_until)}"
+    return ""
+
+
+def cell_text(text: str, column: float, font: str = SANS) -> str:
+    return wrapped(text, font, CELL_SIZE, column - 6)
+
+
+def _steps_table(cl: Checklist) -> Grid:
+    head = ["TT", "Bước / văn bản", "Mẫu", "Hoàn thành (ngày, số)", "Hạn / giá trị", "Tình trạng"]
+    rows: list[list[CellLike]] = [
+        [Cell(cell_text(h, w, SANS_BOLD), SANS_BOLD) for h, w in zip(head, COLUMNS, strict=True)]
+    ]
+    fills = {}
+    for i, line in enumerate(cl.lines, 1):
+        is_next = cl.next_step is line.step
+        status, color = _status(line, is_next)
+        rows.append(
+            [
+                str(i),
+                cell_text(line.step.title, COLUMNS[1]),
+                line.step.form or "—",
+                _done_cell(line),
+                _deadline_cell(line, cl.meeting_held),
+                Cell(status, SANS_BOLD, color),
+            ]
+        )
+        kinds = [fl.kind for fl in line.flags]
+        fill = next(
+            (ROW_FILL[k] for k in (FlagKind.OVERDUE, FlagKind.EXPIRING) if k in kinds),
+            NEXT_FILL if is_next else None,
+        )
+        if fill is not None:
+            fills[i] = fill
+    return Grid(
+        rows,
+        COLUMNS,
+        font=SANS,
+        size=CELL_SIZE,
+        leading=CELL_LEADING,
+        header_rows=1,
+        header_fill=st.HEADER_FILL,
+        fills=fills,
+        centred=frozenset({0, 2}),
+        rule_color=st.GRID,
+    )
+
+
+def _meeting_text(cl: Checklist) -> str:
+    age = cl.age
+    age_text = age.label
+    if age.age_months is not None and age.status is not Status.UNKNOWN:
+        age_text += f" ({age.age_months // 12} tuổi {age.age_months % 12} tháng)"
+    if age.status is Status.TOO_YOUNG and age.eligible_from:
+        age_text += f", đủ tuổi từ {fmt(age.eligible_from)}"
+    index = STEP_CODES.index("branch_resolution")
+    if not cl.meeting_held and any(x.state is StepState.DONE for x in cl.lines[index + 1 :]):
+        return "chưa ghi ngày nghị quyết 6-KNĐ (đã qua bước này)"
+    held = "đã họp" if cl.meeting_held else "dự kiến"
+    return f"{fmt(cl.reference)} ({held}) — {age_text}"
+
+
+def _details(sheet: CandidateSheet) -> Grid:
+    m, cl = sheet.member, sheet.checklist
+    label = 42 * mm
+    four = [label, 64 * mm, 22 * mm, st.FRAME_WIDTH - 128 * mm]
+    two = [label, st.FRAME_WIDTH - label]
+
+    def fit(text: str, width: float, font: str = SERIF) -> str:
+        return wrapped(text, font, DETAIL_SIZE, width - 2)
+
+    unit = sheet.unit_name + (f" — lớp {m.school_class}" if m.school_class else "")
+    address = f"{m.address or '—'} ({PRESENCE_LABELS[m.presence].lower()})"
+    gender = GENDER_LABELS[m.gender] if m.gender else "—"
+    rows: list[list[CellLike]] = [
+        ["Họ và tên:", Cell(fit(m.full_name, two[1], SERIF_BOLD), SERIF_BOLD)],
+        ["Ngày sinh:", m.dob.vi() if m.dob else "chưa có", "Giới tính:", gender],
+        [
+            "Dân tộc:",
+            fit(m.ethnicity or "—", four[1]),
+            "Tôn giáo:",
+            fit(m.religion or "—", four[3]),
+        ],
+        ["Đơn vị:", fit(unit, four[1]), "Số CCCD:", m.cccd or "—"],
+        ["Nơi ở hiện nay:", fit(address, two[1])],
+        ["Giai đoạn:", STAGE_LABELS[cl.stage]],
+        ["Ngày họp xét:", fit(_meeting_text(cl), two[1])],
+    ]
+    widths = [two if len(row) == 2 else four for row in rows]
+    return Grid(
+        rows,
+        widths,
+        font=SERIF,
+        size=DETAIL_SIZE,
+        leading=DETAIL_LEADING,
+        rules=False,
+        pad_x=0,
+        pad_top=0,
+        pad_bottom=1.5,
+    )
+
+
+FLAG_COLORS = {
+    FlagKind.OVERDUE: st.OVERDUE,
+    FlagKind.EXPIRING: st.EXPIRING,
+    FlagKind.WARNING: colors.black,
+}
+NOTE_LABEL = 24 * mm
+
+
+def _flag_lines(cl: Checklist) -> Grid | None:
+    """What comes next, the gaps and every flag with its source, as labelled lines."""
+    text_width = st.FRAME_WIDTH - NOTE_LABEL
+
+    def row(label: str, text: str, color: colors.Color = colors.black) -> list[CellLike]:
+        return [Cell(label + ":", SANS_BOLD, color), wrapped(text, SANS, CELL_SIZE, text_width - 2)]
+
+    rows: list[list[CellLike]] = []
+    if cl.next_step is not None:
+        form = f" ({cl.next_step.form})" if cl.next_step.form else ""
+        rows.append(row("Cần làm tiếp", f"{cl.next_step.title}{form}."))
+    gaps = [x for x in cl.missing if x is not cl.next_step]
+    if gaps:
+        rows.append(row("Còn thiếu", "; ".join(x.form or x.title for x in gaps) + "."))
+    for flag in cl.flags:
+        rows.append(
+            row(
+                FLAG_KIND_LABELS[flag.kind],
+                f"{flag.message} (Căn cứ: {flag.rule.source})",
+                FLAG_COLORS[flag.kind],
+            )
+        )
+    if not rows:
+        return None
+    return Grid(
+        rows,
+        [NOTE_LABEL, text_width],
+        font=SANS,
+        size=CELL_SIZE,
+        leading=CELL_LEADING,
+        rules=False,
+        pad_x=0,
+        pad_top=0,
+        pad_bottom=1.5,
+    )
+
+
+def sheet_story(sheet: CandidateSheet, settings: Settings, today: date) -> list[Flowable]:
+    """The flowables of one candidate's page (before fitting to the page)."""
+    subtitle = (
+        f"Theo Quy định 294-QĐ/TW, Hướng dẫn 06-HD/TW, biểu mẫu 38-HD/BTCTW "
+        f"(quy trình {PROCEDURE_VERSION})"
+    )
+    heading = LineColumns(
+        [[Line(TITLE, SERIF_BOLD, 13, space_before=4), Line(subtitle, SERIF, 11)]], [st.FRAME_WIDTH]
+    )
+    notes = _flag_lines(sheet.checklist)
+    return [
+        f.letterhead(f.Letterhead.PARTY, settings, today),
+        Spacer(1, 3 * mm),
+        heading,
+        Spacer(1, 3 * mm),
+        _details(sheet),
+        Spacer(1, 2 * mm),
+        _steps_table(sheet.checklist),
+        Spacer(1, 2 * mm),
+        *([notes] if notes else []),
+        Spacer(1, 2 * mm),
+        f.signatures([(["NGƯỜI LẬP PHIẾU"], ""), f.party_signature(settings)], gap=14 * mm),
+    ]
+
+
+def checklist_story(
+    sheets: Iterable[CandidateSheet], settings: Settings, today: date
+) -> list[Flowable]:
+    """Each sheet on its own page; an overlong one is shrunk rather than split."""
+    story: list[Flowable] = []
+    for sheet in sheets:
+        if story:
+            story.append(PageBreak())
+        story.append(
+            KeepInFrame(
+                st.FRAME_WIDTH,
+                st.FRAME_HEIGHT - 2 * mm,
+                sheet_story(sheet, settings, today),
+                mode="shrink",
+            )
+        )
+    return story
+
+
+def write_checklists(
+    store: Store,
+    uids: Sequence[str],
+    out: Path,
+    meeting: date | None = None,
+    today: date | None = None,
+) -> int:
+    """One PDF with the checklist of each candidate in `uids`; returns its page count."""
+    today = today or date.today()
+    settings = store.settings()
+    sheets = (candidate_sheet(store, uid, meeting, today) for uid in uids)
+    return f.write_pdf(
+        out, checklist_story(sheets, settings, today), TITLE.capitalize(), settings.party_committee
+    )

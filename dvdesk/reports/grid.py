@@ -1,0 +1,155 @@
+"""A one-page grid drawn straight on the canvas (the checklist's step table).
+
+platypus `Table` wraps and styles every cell several times per page; for a
+1,000-page batch of checklists that was most of the time. This grid takes
+cells already broken into lines (line_blocks.wrapped), measures each row once
+and draws text, fills, boxes and rules with plain canvas calls. It does not
+split across pages: a checklist is one page by design (the batch shrinks an
+overlong one to fit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
+
+PAD_X, PAD_TOP, PAD_BOTTOM = 3.0, 2.0, 3.0
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Text (lines separated by "\\n") in a font and colour, or a drawn mark."""
+
+    text: str = ""
+    font: str = ""  # "" = the grid's font
+    color: colors.Color = colors.black
+    mark: Flowable | None = None  # drawn instead of text (a checkbox)
+
+
+CellLike = Cell | str | Flowable
+
+
+def _cell(value: CellLike) -> Cell:
+    if isinstance(value, Cell):
+        return value
+    if isinstance(value, Flowable):
+        return Cell(mark=value)
+    return Cell(str(value))
+
+
+class Grid(Flowable):
+    """Rows of cells with optional rules, header fill and row fills.
+
+    `widths` may be one sequence for every row or one per row (a details block
+    whose rows pair up differently). `centred` names the columns drawn centred.
+    """
+
+    def __init__(
+        self,
+        rows: Sequence[Sequence[CellLike]],
+        widths: Sequence[float] | Sequence[Sequence[float]],
+        *,
+        font: str,
+        size: float,
+        leading: float,
+        rules: bool = True,
+        header_rows: int = 0,
+        header_fill: colors.Color | None = None,
+        fills: dict[int, colors.Color] | None = None,
+        centred: frozenset[int] = frozenset(),
+        pad_x: float = PAD_X,
+        pad_top: float = PAD_TOP,
+        pad_bottom: float = PAD_BOTTOM,
+        rule_color: colors.Color = colors.black,
+    ) -> None:
+        super().__init__()
+        self.rows = [[_cell(c) for c in row] for row in rows]
+        per_row = bool(widths) and isinstance(widths[0], (list, tuple))
+        self.row_widths = [list(w) for w in widths] if per_row else [list(widths)] * len(rows)
+        self.font, self.size, self.leading = font, size, leading
+        self.rules, self.header_rows, self.header_fill = rules, header_rows, header_fill
+        self.fills = fills or {}
+        self.centred = centred
+        self.pad_x, self.pad_top, self.pad_bottom = pad_x, pad_top, pad_bottom
+        self.rule_color = rule_color
+        self.heights = [self._row_height(row) for row in self.rows]
+
+    def _row_height(self, row: list[Cell]) -> float:
+        tallest = 0.0
+        for cell in row:
+            if cell.mark is not None:
+                tallest = max(tallest, cell.mark.wrap(0, 0)[1])
+            else:
+                tallest = max(tallest, (cell.text.count("\n") + 1) * self.leading)
+        return tallest + self.pad_top + self.pad_bottom
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = max(sum(w) for w in self.row_widths)
+        self.height = sum(self.heights)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        self._font_now: tuple[str, colors.Color] | None = None
+        top = self.height
+        for r, (row, widths, height) in enumerate(
+            zip(self.rows, self.row_widths, self.heights, strict=True)
+        ):
+            fill = self.header_fill if r < self.header_rows else self.fills.get(r)
+            if fill is not None:
+                c.setFillColor(fill)
+                c.rect(0, top - height, sum(widths), height, stroke=0, fill=1)
+                self._font_now = None
+            x = 0.0
+            for col, (cell, width) in enumerate(zip(row, widths, strict=True)):
+                self._draw_cell(
+                    cell, x, top, width, centred=col in self.centred or r < self.header_rows
+                )
+                x += width
+            top -= height
+        if self.rules:
+            self._draw_rules()
+
+    def _draw_cell(self, cell: Cell, x: float, top: float, width: float, centred: bool) -> None:
+        c = self.canv
+        if cell.mark is not None:
+            cell.mark.drawOn(c, x + self.pad_x, top - self.pad_top - cell.mark.wrap(0, 0)[1])
+            self._font_now = None  # the mark saved and restored the graphics state
+            return
+        if not cell.text:
+            return
+        font = cell.font or self.font
+        if self._font_now != (font, cell.color):  # state changes cost as much as text
+            c.setFont(font, self.size)
+            c.setFillColor(cell.color)
+            self._font_now = (font, cell.color)
+        baseline = top - self.pad_top - self.size
+        for line in cell.text.split("\n"):
+            if centred:
+                c.drawString(x + (width - stringWidth(line, font, self.size)) / 2, baseline, line)
+            else:
+                c.drawString(x + self.pad_x, baseline, line)
+            baseline -= self.leading
+
+    def _draw_rules(self) -> None:
+        c = self.canv
+        c.setStrokeColor(self.rule_color)
+        c.setLineWidth(0.4)
+        path = c.beginPath()
+        top = self.height
+        path.moveTo(0, top)
+        path.lineTo(sum(self.row_widths[0]), top)
+        for widths, height in zip(self.row_widths, self.heights, strict=True):
+            x = 0.0
+            for width in (0.0, *widths):
+                x += width
+                path.moveTo(x, top)
+                path.lineTo(x, top - height)
+            top -= height
+            path.moveTo(0, top)
+            path.lineTo(sum(widths), top)
+        c.drawPath(path, stroke=1, fill=0)

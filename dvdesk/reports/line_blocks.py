@@ -1,0 +1,96 @@
+"""Columns of short lines drawn straight on the canvas: letterheads and signatures.
+
+These appear on every page of a 1,000-page batch. As platypus paragraphs
+inside a table each line was re-wrapped several times per page; here each
+line is split to its column once (in `wrap`) and drawn with one call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from reportlab.lib import colors
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
+
+from dvdesk.reports.fonts import nfc, register_fonts
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    font: str
+    size: float
+    underline: bool = False
+    centred: bool = True
+    space_before: float = 0.0  # extra room above, e.g. for a signature
+    color: colors.Color = colors.black
+
+    @property
+    def leading(self) -> float:
+        return self.size * 1.25
+
+
+class LineColumns(Flowable):
+    """Side-by-side columns of lines; long lines wrap within their column."""
+
+    def __init__(self, columns: Sequence[Sequence[Line]], widths: Sequence[float]) -> None:
+        super().__init__()
+        self.columns = [list(c) for c in columns]
+        self.widths = list(widths)
+        self._split: list[list[tuple[Line, list[str]]]] = []
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if not self._split:
+            register_fonts()
+            self._split = [
+                [
+                    (line, simpleSplit(nfc(line.text), line.font, line.size, width) or [""])
+                    for line in column
+                ]
+                for column, width in zip(self.columns, self.widths, strict=True)
+            ]
+        self.width = sum(self.widths)
+        self.height = max(
+            (
+                sum(line.space_before + line.leading * len(parts) for line, parts in column)
+                for column in self._split
+            ),
+            default=0.0,
+        )
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        x0 = 0.0
+        for column, width in zip(self._split, self.widths, strict=True):
+            y = self.height
+            for line, parts in column:
+                y -= line.space_before
+                c.setFont(line.font, line.size)
+                c.setFillColor(line.color)
+                for part in parts:
+                    y -= line.leading
+                    base = y + line.leading - line.size  # baseline inside the line box
+                    text_width = stringWidth(part, line.font, line.size)
+                    x = x0 + (width - text_width) / 2 if line.centred else x0
+                    c.drawString(x, base, part)
+                    if line.underline:
+                        c.setLineWidth(0.6)
+                        c.line(x, base - 1.8, x + text_width, base - 1.8)
+            x0 += width
+
+
+@cache
+def wrapped(text: str, font: str, size: float, width: float) -> str:
+    """`text` broken into lines that fit `width`, joined by newlines.
+
+    For plain-string table cells, which reportlab draws line by line without
+    re-wrapping: far cheaper than a Paragraph when a cell is drawn thousands
+    of times. Cached, since step titles repeat on every checklist.
+    """
+    register_fonts()
+    return "\n".join(simpleSplit(nfc(text), font, size, width))

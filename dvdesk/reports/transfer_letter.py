@@ -1,0 +1,210 @@
+"""Transfer letter (giấy giới thiệu chuyển nguồn) for a "cảm tình Đảng" member.
+
+The directive behind dvdesk asks that a student introduced as a Party source
+who graduates before being admitted be handed over to the organisation where
+they will study, work or live, so that it can follow up. The letter names the
+receiving organisation and carries the member's record, the procedure steps
+done so far (date and document number), the certificate's validity and what
+comes next. Members already admitted use the party-membership transfer
+(chuyển sinh hoạt đảng) instead and are refused here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+
+from dvdesk.domain.checklist import Checklist
+from dvdesk.domain.dates import fmt
+from dvdesk.domain.eligibility import Status
+from dvdesk.domain.member import GENDER_LABELS, Member
+from dvdesk.domain.procedure import Stage, StepState
+from dvdesk.reports import furniture as f
+from dvdesk.reports import styles as st
+from dvdesk.reports.fonts import nfc
+from dvdesk.store.errors import KnownError
+from dvdesk.store.settings import Settings
+
+if TYPE_CHECKING:
+    from dvdesk.store.gateway import Store
+
+TITLE = "GIẤY GIỚI THIỆU"
+
+
+@dataclass(frozen=True)
+class Transfer:
+    member: Member
+    unit_name: str
+    checklist: Checklist
+    to: str  # the receiving organisation (nơi tiếp nhận)
+
+
+def _record(t: Transfer) -> Table:
+    s = st.styles()
+    m = t.member
+    study = ""
+    if m.school_class:
+        study = f"Học sinh lớp {m.school_class}, {t.unit_name}"
+        if m.school_year:
+            study += f", năm học {m.school_year}"
+    pairs = [
+        ("Họ và tên", m.full_name),
+        ("Ngày sinh", m.dob.vi() if m.dob else "chưa có"),
+        ("Giới tính", GENDER_LABELS[m.gender] if m.gender else ""),
+        ("Dân tộc, tôn giáo", f"{m.ethnicity}, {m.religion}"),
+        ("Số định danh cá nhân", m.cccd),
+        ("Quê quán", m.hometown),
+        ("Nơi ở hiện nay", m.address),
+        ("Đơn vị", study or t.unit_name),
+        ("Năm tốt nghiệp THPT", str(m.graduation_year or "")),
+        ("Ngày vào Đoàn", fmt(m.union_joined)),
+        ("Điện thoại", m.phone),
+    ]
+    rows = [[f.para(k + ":", s.body), f.para(v, s.body)] for k, v in pairs if v]
+    rows[0][1] = f.markup(f"<b>{escape(nfc(m.full_name))}</b>", s.body)
+    table = Table(rows, colWidths=[48 * mm, st.FRAME_WIDTH - 48 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return table
+
+
+def _progress(cl: Checklist) -> Table:
+    s = st.styles()
+    rows: list[list[object]] = [
+        [
+            f.para(h, s.head_cell)
+            for h in ("TT", "Nội dung đã thực hiện", "Mẫu", "Ngày", "Số văn bản")
+        ]
+    ]
+    done = [line for line in cl.lines if line.state is StepState.DONE]
+    for i, line in enumerate(done, 1):
+        rows.append(
+            [
+                str(i),
+                f.para(line.step.title, s.cell),
+                line.step.form or "—",
+                fmt(line.record.done_on),
+                f.para(line.record.doc_number, s.cell),
+            ]
+        )
+    table = Table(rows, colWidths=[8 * mm, 90 * mm, 18 * mm, 22 * mm, 32 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle([*st.grid_style(), *st.plain_cells(), ("ALIGN", (1, 1), (1, -1), "LEFT")])
+    )
+    return table
+
+
+def _facts(t: Transfer) -> list[str]:
+    cl, m = t.checklist, t.member
+    facts = []
+    course = cl.line("course")
+    if course.state is StepState.DONE and course.valid_until:
+        number = f" số {course.record.doc_number}" if course.record.doc_number else ""
+        facts.append(
+            f"Giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng (CN-NTVĐ){number} cấp ngày "
+            f"{fmt(course.record.done_on)}, có giá trị đến hết ngày {fmt(course.valid_until)} "
+            "(60 tháng, Hướng dẫn 06-HD/TW mục 5.4)."
+        )
+    else:
+        facts.append("Chưa học lớp bồi dưỡng nhận thức về Đảng.")
+    age = cl.age
+    if age.status is Status.TOO_YOUNG and age.eligible_from:
+        facts.append(
+            f"Đủ 18 tuổi (tính theo tháng) để chi bộ xem xét kết nạp từ ngày "
+            f"{fmt(age.eligible_from)}."
+        )
+    elif age.status is Status.ELIGIBLE:
+        facts.append(f"Đã đủ 18 tuổi (tính theo tháng) tại ngày {fmt(cl.reference)}.")
+    elif m.dob is None or not m.dob.is_full:
+        facts.append("Ngày sinh chưa đầy đủ: cần bổ sung để xét tuổi vào Đảng.")
+    if cl.next_step is not None:
+        form = f" ({cl.next_step.form})" if cl.next_step.form else ""
+        facts.append(f"Bước tiếp theo của quy trình: {cl.next_step.title}{form}.")
+    facts += [flag.message for flag in cl.flags if flag.step == "course"]
+    return facts
+
+
+def transfer_story(t: Transfer, settings: Settings, today: date) -> list[Flowable]:
+    s = st.styles()
+    issuer = settings.party_committee.strip() or settings.commune_name
+    name = escape(nfc(t.member.full_name))
+    story: list[Flowable] = [
+        f.letterhead(f.Letterhead.PARTY, settings, today, number="Số:" + "\u00a0" * 12 + "-GGT/ĐU"),
+        Spacer(1, 6 * mm),
+        f.para(TITLE, s.title),
+        f.para("Chuyển nguồn phát triển đảng viên (đoàn viên ưu tú, cảm tình Đảng)", s.subtitle),
+        f.markup(f"<b>Kính gửi:</b> {escape(nfc(t.to))}", s.body),
+        Spacer(1, 2 * mm),
+        f.para(
+            f"{f.in_sentence(issuer)} trân trọng giới thiệu "
+            "đoàn viên ưu tú đã được đưa vào danh sách cảm tình Đảng (nguồn phát triển "
+            "đảng viên):",
+            s.body_justified,
+        ),
+        _record(t),
+        f.para("Quá trình bồi dưỡng, xem xét kết nạp đã thực hiện", s.heading),
+        _progress(t.checklist),
+        Spacer(1, 2 * mm),
+        *(f.para(fact, s.body_justified) for fact in _facts(t)),
+        f.markup(
+            f"Đề nghị {escape(nfc(t.to))} tiếp nhận, tiếp tục bồi dưỡng, giúp đỡ và "
+            f"xem xét kết nạp đồng chí <b>{name}</b> vào Đảng khi đủ điều kiện. Hồ sơ "
+            "kèm theo: giấy chứng nhận CN-NTVĐ, các văn bản nêu trên.",
+            s.body_justified,
+        ),
+        Spacer(1, 4 * mm),
+        f.signatures(
+            [f.party_signature(settings)],
+            left_note=["Nơi nhận:", "- Như trên;", f"- {t.unit_name};", "- Lưu."],
+        ),
+    ]
+    return story
+
+
+def transfer_of(store: Store, uid: str, to: str, today: date) -> Transfer:
+    to = " ".join(to.split())
+    if not to:
+        raise KnownError("Cần ghi tên tổ chức tiếp nhận (Kính gửi).")
+    member = store.get_member(uid)
+    checklist = store.checklist_of(uid, today=today)
+    if checklist.stage is Stage.MEMBER:
+        raise KnownError(
+            f"{member.full_name} chưa có trong danh sách cảm tình Đảng "
+            "(chưa có bước nào của quy trình): không lập giấy giới thiệu."
+        )
+    if checklist.stage in (Stage.PROBATION, Stage.FULL):
+        raise KnownError(
+            f"{member.full_name} đã là đảng viên: dùng thủ tục chuyển sinh hoạt "
+            "đảng, không dùng giấy giới thiệu chuyển nguồn."
+        )
+    units = {u.code: u.name for u in store.units()}
+    return Transfer(member, units.get(member.unit_code, member.unit_code), checklist, to)
+
+
+def write_transfer_letter(
+    store: Store, uid: str, to: str, out: Path, today: date | None = None
+) -> int:
+    """The transfer letter of one member to the organisation `to`; the page count."""
+    today = today or date.today()
+    transfer = transfer_of(store, uid, to, today)
+    settings = store.settings()
+    return f.write_pdf(
+        out,
+        transfer_story(transfer, settings, today),
+        f"{TITLE.capitalize()} — {transfer.member.full_name}",
+        settings.party_committee,
+    )

@@ -1,0 +1,80 @@
+"""Starting the app: one window per file, clear messages for files that cannot open."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dvdesk import demo
+from dvdesk.store.gateway import Store
+from dvdesk.ui import app as app_module
+from dvdesk.ui.app import Launcher, make_app
+from tests.ui.conftest import TODAY, FakeDialogs
+
+
+@pytest.fixture
+def fake_dialogs(monkeypatch) -> FakeDialogs:
+    fake = FakeDialogs()
+    monkeypatch.setattr(app_module, "DialogService", lambda parent=None: fake)
+    return fake
+
+
+@pytest.fixture
+def launchers(qtbot):
+    made: list[Launcher] = []
+    yield made
+    for launcher in made:
+        if launcher.window is not None:
+            launcher.window.close()
+        launcher.close()
+
+
+def test_first_start_creates_the_file_and_shows_the_empty_state(
+        qtbot, tmp_path, fake_dialogs, launchers):
+    make_app()
+    launcher = Launcher()
+    launchers.append(launcher)
+    path = tmp_path / "new" / "dvdesk.db"
+    assert launcher.open(path)
+    assert path.exists()
+    assert launcher.window.stack.currentWidget() is launcher.window.empty
+    assert "dvdesk" in launcher.window.windowTitle() and str(path) in launcher.window.windowTitle()
+    assert not launcher.window.windowIcon().isNull()
+
+
+def test_second_window_on_the_same_file_is_refused(qtbot, tmp_path, fake_dialogs, launchers):
+    path = tmp_path / "xa.db"
+    first, second = Launcher(), Launcher()
+    launchers += [first, second]
+    assert first.open(path)
+    assert not second.open(path)
+    kind, _title, text = fake_dialogs.calls[-1]
+    assert kind == "error" and "đang được mở" in text
+
+
+def test_not_a_dvdesk_file_gives_a_clear_message(qtbot, tmp_path, fake_dialogs, launchers):
+    path = tmp_path / "ghi-chu.db"
+    path.write_text("đây là một tệp văn bản, không phải cơ sở dữ liệu\n" * 50, encoding="utf-8")
+    before = path.read_bytes()
+    launcher = Launcher()
+    launchers.append(launcher)
+    assert not launcher.open(path)
+    assert fake_dialogs.calls[-1][0] == "error"
+    assert "không phải" in fake_dialogs.calls[-1][2]
+    assert path.read_bytes() == before
+
+
+def test_switching_files_moves_the_lock(qtbot, tmp_path: Path, fake_dialogs, launchers):
+    one, two = tmp_path / "mot.db", tmp_path / "hai.db"
+    with Store.open(two) as store:
+        demo.build(store, 50, today=TODAY)
+    launcher = Launcher()
+    launchers.append(launcher)
+    assert launcher.open(one)
+    launcher.window.open_requested.emit(two)
+    assert launcher.window.store.path == two.absolute()
+    assert launcher.window.model.rowCount() == 50
+    other = Launcher()
+    launchers.append(other)
+    assert other.open(one)  # the first file was released
