@@ -287,15 +287,22 @@ def bench_import(db: Path, n: int) -> list[Result]:
 
 
 def bench_pdf(db: Path, n: int) -> list[Result]:
-    from pdf_cases import bare_checklists, dvdesk_checklists
-
-    if dvdesk_checklists is None:
+    """The reports module's own comparison (bench/bench_pdf.py): the same 1,000 sheets
+    through dvdesk's platypus checklist and drawn by hand on a bare canvas."""
+    try:
+        import bench_pdf
+    except ImportError:
         return []
+    bench_pdf.register_fonts()
+    bench_pdf.st.styles()
+    batch = bench_pdf.sheets(1000)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        mine = median(lambda: dvdesk_checklists(db, out / "dvdesk.pdf", 1000), 3)
-        theirs = median(lambda: bare_checklists(db, out / "bare.pdf", 1000), 3)
-    return [Result("1.000 phiếu kiểm tra thành một PDF", n, mine, theirs, 1.5)]
+        bench_pdf.platypus_one(batch[:3], out / "warm.pdf")
+        bench_pdf.bare_one(batch[:3], out / "warm-bare.pdf")
+        mine = median(lambda: bench_pdf.platypus_one(batch, out / "dvdesk.pdf"), 3)
+        theirs = median(lambda: bench_pdf.bare_one(batch, out / "bare.pdf"), 3)
+    return [Result("1.000 phiếu quy trình, một PDF", n, mine, theirs, 1.5)]
 
 
 # -- report ------------------------------------------------------------------------
