@@ -134,8 +134,9 @@ def test_restore_is_refused_while_a_window_holds_the_file(tmp_path: Path) -> Non
     with Store.open(db) as store:
         saved = backup.make_backup(store)
     before = db.read_bytes()
-    window = subprocess.Popen([sys.executable, "-c", HOLD, str(db)], stdout=subprocess.PIPE,
-                              text=True, env=ENV)
+    window = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(db)], stdout=subprocess.PIPE, text=True, env=ENV
+    )
     try:
         assert window.stdout is not None and window.stdout.readline().strip() == "held"
         result = run("restore", "--db", db, saved)
