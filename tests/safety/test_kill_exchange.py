@@ -90,3 +90,7 @@ def test_killed_merge_is_all_or_nothing(tmp_path: Path, packages: list[Path]) ->
         # A second merge of the same packages finishes or changes nothing.
         assert run("merge", "--db", db, *packages).returncode == 0
         assert contents(db).digest == full.digest
+        # The merge that wrote made its safety copy of the file as it was before.
+        saved = [p for p in backup.backups(db) if "truoc-gop" in p.name]
+        assert saved
+        assert {contents(p).digest for p in saved} == {contents(template).digest}
