@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dvdesk import demo
 from dvdesk.domain.member import Gender
+from dvdesk.domain.names import fold
 
 HEADER = [
     "STT",
@@ -51,7 +52,8 @@ def write_members_csv(path: Path, n: int, seed: int = 7, encoding: str = "utf-8-
         writer.writerow([cp1258_form(h) for h in HEADER] if encoding == "cp1258" else HEADER)
         written = 0
         for m in demo.members(n * 2, units, rng, TODAY):
-            key = (m.full_name, m.dob.iso() if m.dob else "", m.unit_code)
+            # The import matches rows by folded name: "Hà" and "Hạ" are the same key.
+            key = (fold(m.full_name), m.dob.iso() if m.dob else "", m.unit_code)
             if key in seen or m.dob is None:
                 continue
             seen.add(key)
