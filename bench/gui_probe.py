@@ -75,6 +75,16 @@ def bare_window(path: str) -> tuple[object, QTableView]:
     return table, table
 
 
+def peak_rss_mb() -> float:
+    """This process's own high-water RSS (VmHWM). getrusage's ru_maxrss survives exec on
+    Linux, so a child started by a big parent would report the parent's peak."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     kind, path = sys.argv[1], sys.argv[2]
     window, table = (dvdesk_window if kind == "dvdesk" else bare_window)(path)
@@ -83,7 +93,7 @@ def main() -> None:
     window.show()
     QTimer.singleShot(60_000, QApplication.instance().quit)
     QApplication.instance().exec()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     print(
         json.dumps(
             {
