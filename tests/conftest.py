@@ -7,13 +7,13 @@ import os
 # Without a display Qt aborts the whole run (exit 134) unless told to draw offscreen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from dvdesk.domain.member import Unit, UnitKind  # noqa: E402
-from dvdesk.store.gateway import Store  # noqa: E402
+from dvdesk.domain.member import Unit, UnitKind
+from dvdesk.store.gateway import Store
 
 
 @pytest.fixture(autouse=True)

@@ -43,8 +43,7 @@ class PartialDate:
             raise DateError(f"Tháng {self.month} không hợp lệ.")
         if self.day is not None:
             assert self.month is not None
-            last = calendar.monthrange(self.year, self.month)[1]
-            if not 1 <= self.day <= last:
+            if not 1 <= self.day <= days_in_month(self.year, self.month):
                 if self.month == 2 and self.day == 29:
                     raise DateError(f"Năm {self.year} không nhuận, không có ngày 29/02.")
                 raise DateError(
@@ -74,7 +73,7 @@ class PartialDate:
     def latest(self) -> date:
         """Last day the date could be."""
         month = self.month or 12
-        day = self.day or calendar.monthrange(self.year, month)[1]
+        day = self.day or days_in_month(self.year, month)
         return date(self.year, month, day)
 
     def as_date(self) -> date:
@@ -102,6 +101,16 @@ class PartialDate:
         return self.vi()
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """28–31; a table, not `calendar.monthrange`, because imports call this millions of times."""
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _MONTH_DAYS[month - 1]
+
+
 def add_months(d: date, months: int) -> date:
     """`d` plus whole months, the day clamped to the target month's last day.
 
@@ -110,8 +119,7 @@ def add_months(d: date, months: int) -> date:
     """
     index = d.year * 12 + (d.month - 1) + months
     year, month0 = divmod(index, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return date(year, month0 + 1, min(d.day, last))
+    return date(year, month0 + 1, min(d.day, days_in_month(year, month0 + 1)))
 
 
 def fmt(d: date | None) -> str:
@@ -136,7 +144,8 @@ def parse_date(text: str | None, *, pivot_year: int = 2030) -> PartialDate | Non
     """Read a date as a clerk types it; None for empty text.
 
     Accepted: 2008-03-25, 2008-03, 2008, 25/03/2008, 25-03-2008, 25.03.2008,
-    5/3/08, 25032008, 03/2008 (a month needs a four-digit year). Two-digit years fall in the century that keeps
+    5/3/08, 25032008, 03/2008 (a month needs a four-digit year). Two-digit
+    years fall in the century that keeps
     them at or before `pivot_year`.
 
     Raises:

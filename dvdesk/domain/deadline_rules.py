@@ -2,12 +2,15 @@
 
 Each rule is data: a code, the Vietnamese rule text shown beside a flag, and
 the document it comes from (notes/domain.md §3 and "Rules to implement" 6, 7,
-12, 13). The computations live in checklist.py.
+12, 13). A `Flag` is one finding of a rule for one candidate. The checks live
+in deadline_checks.py, the checklist that gathers them in checklist.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
 
 from dvdesk.domain import eligibility
 
@@ -64,3 +67,25 @@ RECOGNITION = Rule(
     "Điều lệ Đảng, Điều 5; Quy định 294-QĐ/TW ngày 26/5/2025, 4.2",
 )
 AGE = Rule("age_at_meeting", eligibility.RULE_TEXT, eligibility.RULE_SOURCE)
+
+
+class FlagKind(StrEnum):
+    OVERDUE = "overdue"  # quá hạn: act now
+    EXPIRING = "expiring"  # sắp hết hạn, or lapses before the planned meeting
+    WARNING = "warning"  # lưu ý: age, a step done late, needs checking
+
+
+FLAG_KIND_LABELS = {
+    FlagKind.OVERDUE: "Quá hạn",
+    FlagKind.EXPIRING: "Sắp hết hạn",
+    FlagKind.WARNING: "Lưu ý",
+}
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: FlagKind
+    step: str  # the step code the flag is about
+    message: str  # Vietnamese, names the dates
+    rule: Rule
+    due: date | None = None

@@ -30,6 +30,7 @@ _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_name(text: str) -> str:
     """NFC, trimmed, single spaces, each word capitalised ("nguyễn  văn an" → "Nguyễn Văn An")."""
     s = _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
@@ -45,6 +46,7 @@ def _capitalise(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case without diacritics, đ → d, single spaces (the search key)."""
     s = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))

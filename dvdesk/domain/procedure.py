@@ -86,7 +86,8 @@ STEPS: tuple[StepDef, ...] = (
             Stage.DOSSIER, note="Người xin vào Đảng, cha mẹ, vợ/chồng, con (06-HD/TW 3.4)."),
     StepDef("introduction", "Giấy giới thiệu người vào Đảng", "3-KNĐ", "Đảng viên chính thức",
             Stage.DOSSIER,
-            note="Đảng viên chính thức, cùng công tác/sinh hoạt ít nhất 12 tháng (294-QĐ/TW 3.2.1)."),
+            note="Đảng viên chính thức, cùng công tác/sinh hoạt ít nhất 12 tháng "
+                 "(294-QĐ/TW 3.2.1)."),
     StepDef("union_resolution", "Nghị quyết giới thiệu đoàn viên ưu tú vào Đảng", "4-KNĐ",
             "BCH Đoàn cơ sở", Stage.DOSSIER,
             note="Thay một đảng viên giới thiệu (Điều lệ Đảng, Điều 4)."),

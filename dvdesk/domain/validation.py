@@ -9,6 +9,7 @@ is judged the same way everywhere.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -45,7 +46,8 @@ RULES: dict[str, Rule] = {
              "Ngày sinh chỉ có “{dob}”: cần bổ sung ngày sinh đầy đủ để xét tuổi."),
         Rule("dob.future", "dob", _E, "Ngày sinh {dob} ở tương lai."),
         Rule("dob.too_old", "dob", _E, "Ngày sinh {dob} quá xa (trên 100 tuổi) — kiểm tra lại."),
-        Rule("cccd.format", "cccd", _E, "Số CCCD/định danh phải gồm đúng 12 chữ số (đang có “{cccd}”)."),
+        Rule("cccd.format", "cccd", _E,
+             "Số CCCD/định danh phải gồm đúng 12 chữ số (đang có “{cccd}”)."),
         Rule("cccd.duplicate", "cccd", _E, "Số CCCD {cccd} đã có ở đoàn viên {other}."),
         Rule("unit.required", "unit_code", _E, "Chưa chọn chi đoàn / đơn vị."),
         Rule("unit.unknown", "unit_code", _E, "Không có đơn vị mã “{unit}” trong danh mục."),
@@ -129,7 +131,7 @@ def validate_member(
     name = m.full_name
     if not name:
         found.append(issue("name.required"))
-    elif any(c.isdigit() for c in name):
+    elif any(unicodedata.category(c)[0] == "N" for c in name):  # 5, ٥, ², Ⅻ
         found.append(issue("name.digits"))
     elif bad := sorted(set(_NAME_BAD.findall(name))):
         found.append(issue("name.symbols", chars="".join(bad)))

@@ -83,13 +83,26 @@ DICTIONARY_FILE = "data_dictionary.csv"
 DICTIONARY_HEADER = ("file", "name", "label", "type", "allowed")
 
 
+# How package CSVs keep a spreadsheet from running a value (cells.py), for whoever
+# opens them by hand at the receiving level.
+CONVENTION = {
+    "file": "*",
+    "name": "*",
+    "label": "Quy ước chung",
+    "type": "text",
+    "allowed": "Giá trị bắt đầu bằng = + - @, tab, xuống dòng (CR) hoặc ' được ghi thêm một "
+    "dấu ' ở đầu; khi đọc bỏ đúng một dấu ' đó. Ngày theo ISO, mã hóa UTF-8 có BOM.",
+}
+
+
 def dictionary_rows() -> list[dict[str, str]]:
-    """The rows of data_dictionary.csv: one per column of every data file."""
-    return [
+    """The rows of data_dictionary.csv: one per column of every data file, then the convention."""
+    rows = [
         {"file": file, "name": c.name, "label": c.label, "type": c.type, "allowed": c.allowed}
         for file, columns in FILES.items()
         for c in columns
     ]
+    return [*rows, CONVENTION]
 
 
 def column_names(file: str) -> tuple[str, ...]:

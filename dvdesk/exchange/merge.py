@@ -41,6 +41,9 @@ class PackagePlan:
     removed: int = 0
     conflicts: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    # For a repeated sequence: when the package merged before was created at another
+    # time, i.e. another export under the same number (a commune restored a backup).
+    refreshed: str = ""
 
     @property
     def label(self) -> str:
@@ -65,7 +68,13 @@ class MergePlan:
         out: list[str] = []
         for p in self.packages:
             out.append(f"Gói “{p.package.source}”: {p.label}")
-            if p.action == SAME:
+            if p.action == SAME and p.refreshed:
+                out.append(
+                    f"  Cảnh báo: đã gộp một gói số {p.previous} khác của xã này (tạo lúc "
+                    f"{p.refreshed}). Có thể xã đã khôi phục dữ liệu từ bản sao lưu: gói này "
+                    "không được gộp — hãy đề nghị xã xuất gói mới (số lớn hơn)."
+                )
+            elif p.action == SAME:
                 out.append(
                     f"  Gói này đã được gộp trước đây (gói số {p.previous}): không thay đổi gì."
                 )
@@ -88,12 +97,21 @@ class MergePlan:
 
 def plan_merge(store: Store, packages: list[Package], today: date | None = None) -> MergePlan:
     today = today or date.today()
-    plans = [PackagePlan(p, store.received_sequence(p.manifest.commune_code)) for p in packages]
+    received = {r["commune_code"]: r for r in store.received_packages()}
+    plans = [
+        PackagePlan(p, received[p.manifest.commune_code]["sequence"])
+        if p.manifest.commune_code in received
+        else PackagePlan(p, None)
+        for p in packages
+    ]
     best: dict[str, PackagePlan] = {}
     for plan in plans:
         m = plan.package.manifest
         if plan.previous is not None and m.sequence <= plan.previous:
             plan.action = SAME if m.sequence == plan.previous else OLDER
+            before = received[m.commune_code]["created_at"]
+            if plan.action == SAME and before != m.created_at:
+                plan.refreshed = before.replace("T", " ")
             continue
         other = best.get(m.commune_code)
         if other is None or m.sequence > other.package.manifest.sequence:

@@ -203,14 +203,15 @@ class _Planner:
         self.default_unit = resolver.find(default_unit).code if default_unit else ""
         self.by_uid: dict[str, str] = {}
         self.by_cccd: dict[str, str] = {}
-        self.by_key: dict[tuple[str, str, str], str] = {}
+        self.by_key: dict[tuple[str, str, str], tuple[str, str, str]] = {}
         for r in store.commune_identities():
             self.by_uid[r["uid"]] = r["full_name"]
             if r["cccd"]:
                 self.by_cccd[r["cccd"]] = r["full_name"]
-            self.by_key[(fold(r["full_name"]), r["dob"] or "", r["unit_code"])] = r["full_name"]
+            key = (fold(r["full_name"]), r["dob"] or "", r["unit_code"])
+            self.by_key[key] = (r["full_name"], r["cccd"], r["uid"])
         self.sheet_cccd: dict[str, str] = {}
-        self.sheet_keys: dict[tuple[str, str, str], int] = {}
+        self.sheet_keys: dict[tuple[str, str, str], tuple[str, str, str]] = {}
         self.reader = RowReader(guess)
 
     def run(self, progress: Progress | None) -> list[ImportRow]:
@@ -239,6 +240,23 @@ class _Planner:
             progress(total, total)
         return out
 
+    @staticmethod
+    def _same_person(
+        key: tuple[str, str, str],
+        cccd: str,
+        uid: str,
+        seen: dict[tuple[str, str, str], tuple[str, str, str]],
+    ) -> str | None:
+        """Who (name or row) has the same name, birth date and unit, unless a CCCD or a
+        dvdesk code tells the two apart."""
+        found = seen.get(key)
+        if found is None:
+            return None
+        label, other_cccd, other_uid = found
+        if (cccd and other_cccd and cccd != other_cccd) or (uid and other_uid and uid != other_uid):
+            return None
+        return label
+
     def _row(self, number: int, cells: list[object], section: str) -> ImportRow:
         read = self.reader.read(cells)
         issues = [RowIssue(number, col, msg, sev, code) for col, msg, sev, code in read.problems]
@@ -251,16 +269,16 @@ class _Planner:
         existing = (
             (self.by_uid.get(read.uid) if read.uid else None)
             or (self.by_cccd.get(m.cccd) if m.cccd else None)
-            or self.by_key.get(key)
+            or self._same_person(key, m.cccd, read.uid, self.by_key)
         )
         if existing and not any(i.severity is Severity.ERROR for i in issues):
             return ImportRow(number, RowStatus.EXISTING, m, issues, existing)
-        if key in self.sheet_keys and m.full_name:
+        if m.full_name and (earlier := self._same_person(key, m.cccd, read.uid, self.sheet_keys)):
             issues.append(
                 RowIssue(
                     number,
                     self.reader.label("full_name"),
-                    f"Trùng họ tên, ngày sinh và đơn vị với dòng {self.sheet_keys[key]}.",
+                    f"Trùng họ tên, ngày sinh và đơn vị với dòng {earlier}.",
                     Severity.ERROR,
                     "sheet.duplicate",
                 )
@@ -281,7 +299,7 @@ class _Planner:
             return ImportRow(number, RowStatus.INVALID, m, issues)
         if m.cccd:
             self.sheet_cccd[m.cccd] = f"{m.full_name} (dòng {number})"
-        self.sheet_keys[key] = number
+        self.sheet_keys[key] = (str(number), m.cccd, read.uid)
         return ImportRow(number, RowStatus.NEW, m, issues)
 
 

@@ -42,11 +42,13 @@ def _sheet(
         sheet.column_dimensions[get_column_letter(i)].width = width + 2
     count = 0
     for row in rows:
-        sheet.append([_cell(v) for v in row])
+        values = [_cell(v) for v in row]
+        sheet.append(values)
         count += 1
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, date):
-                cell.number_format = DATE_FORMAT
+        # sheet.cell() is a lookup; sheet[max_row] would rescan every cell (quadratic).
+        for column, value in enumerate(values, 1):
+            if isinstance(value, date):
+                sheet.cell(row=count + 1, column=column).number_format = DATE_FORMAT
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
     return count

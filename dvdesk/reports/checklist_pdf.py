@@ -30,6 +30,7 @@ from dvdesk.reports.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD
 from dvdesk.reports.grid import Cell, CellLike, Grid
 from dvdesk.reports.line_blocks import Line, LineColumns, wrapped
 from dvdesk.reports.shapes import CheckBox
+from dvdesk.store.errors import KnownError
 from dvdesk.store.settings import Settings
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ ROW_FILL = {
 }
 NEXT_FILL = colors.HexColor("#FFF7C2")
 CELL_SIZE, CELL_LEADING = 8.5, 10.2
+NUMBER_LINES = 2
 DETAIL_SIZE, DETAIL_LEADING = 11, 13.5
 COLUMNS = (7 * mm, 64 * mm, 16 * mm, 31 * mm, 27 * mm, 25 * mm)  # = FRAME_WIDTH (170 mm)
 
@@ -83,8 +85,13 @@ def _status(line: StepLine, is_next: bool) -> tuple[str, colors.Color]:
 def _done_cell(line: StepLine) -> Flowable | str:
     r = line.record
     if r.state is StepState.DONE:
-        number = f"\n{cell_text(f'Số: {r.doc_number}', COLUMNS[3])}" if r.doc_number else ""
-        return fmt(r.done_on) + number
+        if not r.doc_number:
+            return fmt(r.done_on)
+        # At most two lines of document number keep 21 rows on one page.
+        lines = cell_text(f"Số: {r.doc_number}", COLUMNS[3]).split("\n")
+        if len(lines) > NUMBER_LINES:
+            lines = [*lines[: NUMBER_LINES - 1], lines[NUMBER_LINES - 1][:-1] + "…"]
+        return "\n".join([fmt(r.done_on), *lines])
     if r.state is StepState.NOT_APPLICABLE:
         return "Không áp dụng"
     return CheckBox(line_after=22 * mm)
@@ -245,11 +252,12 @@ def _flag_lines(cl: Checklist) -> Grid | None:
 def sheet_story(sheet: CandidateSheet, settings: Settings, today: date) -> list[Flowable]:
     """The flowables of one candidate's page (before fitting to the page)."""
     subtitle = (
-        f"Theo Quy định 294-QĐ/TW, Hướng dẫn 06-HD/TW, biểu mẫu 38-HD/BTCTW "
-        f"(quy trình {PROCEDURE_VERSION})"
+        f"Căn cứ Quy định 294-QĐ/TW, Hướng dẫn 06-HD/TW, biểu mẫu 38-HD/BTCTW "
+        f"— quy trình {PROCEDURE_VERSION}"
     )
     heading = LineColumns(
-        [[Line(TITLE, SERIF_BOLD, 13, space_before=4), Line(subtitle, SERIF, 11)]], [st.FRAME_WIDTH]
+        [[Line(TITLE, SERIF_BOLD, 13, space_before=4), Line(subtitle, SERIF, 9.5)]],
+        [st.FRAME_WIDTH],
     )
     notes = _flag_lines(sheet.checklist)
     return [
@@ -294,6 +302,8 @@ def write_checklists(
     today: date | None = None,
 ) -> int:
     """One PDF with the checklist of each candidate in `uids`; returns its page count."""
+    if not uids:
+        raise KnownError("Chưa chọn đoàn viên nào để in phiếu.")
     today = today or date.today()
     settings = store.settings()
     sheets = (candidate_sheet(store, uid, meeting, today) for uid in uids)

@@ -117,7 +117,11 @@ class Grid(Flowable):
     def _draw_cell(self, cell: Cell, x: float, top: float, width: float, centred: bool) -> None:
         c = self.canv
         if cell.mark is not None:
-            cell.mark.drawOn(c, x + self.pad_x, top - self.pad_top - cell.mark.wrap(0, 0)[1])
+            x, y = x + self.pad_x, top - self.pad_top - cell.mark.wrap(0, 0)[1]
+            if hasattr(cell.mark, "draw_at"):  # a drawn mark: skip platypus's state push
+                cell.mark.draw_at(c, x, y)
+            else:
+                cell.mark.drawOn(c, x, y)
             self._font_now = None  # the mark saved and restored the graphics state
             return
         if not cell.text:

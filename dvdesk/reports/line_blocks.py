@@ -47,10 +47,7 @@ class LineColumns(Flowable):
         if not self._split:
             register_fonts()
             self._split = [
-                [
-                    (line, simpleSplit(nfc(line.text), line.font, line.size, width) or [""])
-                    for line in column
-                ]
+                [(line, _split(line.text, line.font, line.size, width)) for line in column]
                 for column, width in zip(self.columns, self.widths, strict=True)
             ]
         self.width = sum(self.widths)
@@ -93,4 +90,16 @@ def wrapped(text: str, font: str, size: float, width: float) -> str:
     of times. Cached, since step titles repeat on every checklist.
     """
     register_fonts()
-    return "\n".join(simpleSplit(nfc(text), font, size, width))
+    return "\n".join(_split(text, font, size, width))
+
+
+def _split(text: str, font: str, size: float, width: float) -> list[str]:
+    """Lines of `text` within `width`; a line that fits is kept as typed.
+
+    simpleSplit breaks on every kind of space and rejoins with one, which
+    would swallow deliberate runs of no-break spaces ("Số:      -GGT/ĐU").
+    """
+    text = nfc(text)
+    if "\n" not in text and stringWidth(text, font, size) <= width:
+        return [text]
+    return simpleSplit(text, font, size, width) or [""]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 
@@ -35,8 +36,13 @@ class CheckBox(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        c, s = self.canv, self.size
+        self.draw_at(self.canv, 0, 0)
+
+    def draw_at(self, c: Canvas, x0: float, y0: float) -> None:
+        """Draw with the box's lower left at (x0, y0), without platypus's state push."""
+        s = self.size
         c.saveState()
+        c.translate(x0, y0)
         c.setStrokeColor(self.color)
         c.setLineWidth(0.8)
         c.rect(0, 0, s, s, stroke=1, fill=0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -70,7 +71,14 @@ def make_backup(store: Store, reason: str = MANUAL, target: Path | None = None) 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _clean_interrupted(folder, store.path.stem)
-        _copy(store.db.conn, target)
+        # Copy from a second, read-only connection: it sees the last committed
+        # state, and the backup API run on the store's own connection inside a
+        # write transaction retries forever (the window would hang).
+        source = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            _copy(source, target)
+        finally:
+            source.close()
     except (sqlite3.Error, OSError) as exc:
         known = translate(exc, target)
         if known is None:
@@ -80,16 +88,29 @@ def make_backup(store: Store, reason: str = MANUAL, target: Path | None = None) 
     return target
 
 
-def backups(db_path: Path) -> list[Path]:
-    """Backups of this data file, newest first."""
-    folder = backup_dir(db_path)
+def _named_for(stem: str, reason: str | None = None) -> re.Pattern[str]:
+    # Exact names only: a glob "xa-*.db" would also take "xa-2.db"'s backups
+    # (stem "xa-2") and rotation would delete them.
+    tail = re.escape(reason) if reason else "[^/]+"
+    return re.compile(rf"{re.escape(stem)}-\d{{8}}-\d{{6}}-\d{{6}}-{tail}\.db")
+
+
+def _backups_in(folder: Path, stem: str, reason: str | None = None) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"{db_path.stem}-*.db"), reverse=True)
+    pattern = _named_for(stem, reason)
+    return sorted((p for p in folder.iterdir() if pattern.fullmatch(p.name)), reverse=True)
 
 
-def rotate(folder: Path, stem: str, reason: str, keep: int = KEEP) -> None:
-    old = sorted(folder.glob(f"{stem}-*-{reason}.db"), reverse=True)[keep:]
+def backups(db_path: Path) -> list[Path]:
+    """Backups of this data file, newest first."""
+    return _backups_in(backup_dir(db_path), db_path.stem)
+
+
+def rotate(folder: Path, stem: str, reason: str, keep: int | None = None) -> None:
+    """Delete all but the newest `keep` (default: the module's `KEEP`, read at call time)."""
+    keep = KEEP if keep is None else keep
+    old = _backups_in(folder, stem, reason)[keep:]
     for path in old:
         with contextlib.suppress(OSError):
             path.unlink()
@@ -110,7 +131,7 @@ def restore(db_path: Path, source: Path) -> Path:
     if not source.is_file():
         raise KnownError(f"Không tìm thấy bản sao lưu “{source}”.")
     # Refuse a file that is not a sound dvdesk file before touching anything.
-    with Store.open(source, create=False, migrate=False) as probe:
+    with Store.open(source, create=False, read_only=True) as probe:
         if probe.integrity_problems():
             raise NotDvdeskFile(f"Bản sao lưu “{source}” bị hỏng, không khôi phục.")
         source_conn = probe.db.conn

@@ -70,9 +70,11 @@ def translate(exc: BaseException, path: Path | str | None) -> KnownError | None:
                 f"Tệp dữ liệu {where} chỉ cho phép đọc, không ghi được. "
                 "Hãy chép tệp sang thư mục của bạn hoặc bỏ thuộc tính chỉ đọc."
             )
-        if "full" in text:
+        # Not just "full": "NOT NULL constraint failed: members.full_name" is a bug.
+        if "database or disk is full" in text:
             return DiskFull(
-                f"Ổ đĩa chứa {where} đã đầy, chưa ghi được gì. Hãy giải phóng dung lượng rồi thử lại."
+                f"Ổ đĩa chứa {where} đã đầy, chưa ghi được gì. "
+                "Hãy giải phóng dung lượng rồi thử lại."
             )
         if "not a database" in text or "file is encrypted" in text:
             return NotDvdeskFile(f"{where} không phải là tệp dữ liệu dvdesk.")

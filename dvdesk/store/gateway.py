@@ -32,6 +32,7 @@ from dvdesk.store.imports import ImportsMixin
 from dvdesk.store.members import MembersMixin
 from dvdesk.store.packages import PackagesMixin
 from dvdesk.store.procedure_steps import StepsMixin
+from dvdesk.store.received import ReceivedMixin
 from dvdesk.store.settings import Settings
 from dvdesk.store.statistics_queries import StatisticsMixin
 
@@ -44,7 +45,13 @@ def now_iso() -> str:
 
 
 class Store(
-    MembersMixin, StepsMixin, StatisticsMixin, DeadlinesMixin, PackagesMixin, ImportsMixin
+    MembersMixin,
+    StepsMixin,
+    StatisticsMixin,
+    DeadlinesMixin,
+    PackagesMixin,
+    ReceivedMixin,
+    ImportsMixin,
 ):
     """An open dvdesk data file."""
 
@@ -59,9 +66,17 @@ class Store(
     @classmethod
     def open(
         cls, path: str | Path = MEMORY, *, create: bool = True, actor: str | None = None,
-        migrate: bool = True,
+        migrate: bool = True, timeout: float = 3.0, read_only: bool = False,
     ) -> Store:
         """Open (or create) a data file, migrating an older format after a backup.
+
+        A file that is refused (not dvdesk's, newer format) is only read, never
+        written: its identity is checked before WAL mode or anything else is set.
+
+        Args:
+            timeout: seconds to wait for another program's write lock.
+            read_only: look without changing a byte (a backup before restoring
+                it): no WAL switch, no migration, every write refused.
 
         Raises:
             KnownError: not a dvdesk file, newer format, locked, damaged, …
@@ -69,16 +84,30 @@ class Store(
         file = None if str(path) == MEMORY else Path(path)
         if file is not None and not create and not file.exists():
             raise NotFound(f"Không tìm thấy tệp dữ liệu “{file}”.")
+        if file is not None and file.is_dir():
+            raise NotDvdeskFile(f"“{file}” là một thư mục, không phải tệp dữ liệu dvdesk.")
+        if file is not None and not _looks_like_sqlite(file):
+            # SQLite treats a file shorter than its header as empty and would
+            # format it, destroying whatever the user had there.
+            raise NotDvdeskFile(f"“{file}” không phải là tệp dữ liệu dvdesk.")
+        conn: sqlite3.Connection | None = None
         try:
-            conn = sqlite3.connect(str(file) if file else MEMORY, timeout=3.0)
+            if read_only and file is not None:
+                conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True,
+                                       timeout=timeout)
+            else:
+                conn = sqlite3.connect(str(file) if file else MEMORY, timeout=timeout)
             store = cls(Database(conn), file, actor or _default_actor())
-            # Identify first: turning on WAL rewrites the header of someone else's file.
             store._check_identity()
+            if read_only:
+                return store
             store._configure()
             if migrate:
                 store._migrate()
             return store
         except Exception as exc:
+            if conn is not None:
+                conn.close()
             known = translate(exc, file)
             if known is None:
                 raise
@@ -271,9 +300,24 @@ class Store(
                 for r in self.db.execute("PRAGMA foreign_key_check").fetchall()
             ]
         except sqlite3.DatabaseError as exc:
-            # Damage bad enough that the check itself cannot read the file.
-            return [f"Không đọc được tệp: {exc}"]
+            # So damaged the check itself cannot run: that is the answer, not a crash.
+            return [f"Tệp bị hỏng ({exc})."]
         return problems
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _looks_like_sqlite(file: Path) -> bool:
+    """True for a missing or empty file (a new one) or one with SQLite's header."""
+    try:
+        with file.open("rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return True  # let SQLite report the real problem (permissions, …)
+    return head in (b"", SQLITE_HEADER)
 
 
 def _default_actor() -> str:

@@ -8,6 +8,7 @@ month-counting methods, so that lists and filters are index scans.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from dvdesk.domain.dates import PartialDate, parse_date
@@ -28,12 +29,18 @@ def _iso(d: date | None) -> str | None:
 
 def eligibility_columns(dob: PartialDate | None) -> dict[str, str | None]:
     """First eligible and first over-age days by method A and B (None unless full)."""
+    return dict(_eligibility_columns(dob))
+
+
+@lru_cache(maxsize=1 << 16)
+def _eligibility_columns(dob: PartialDate | None) -> tuple[tuple[str, str | None], ...]:
+    # A commune has a few thousand distinct birthdays: cache per date of birth.
     cols: dict[str, str | None] = {}
     for method, suffix in ((Method.COMPLETED, "a"), (Method.CALENDAR, "b")):
         full = dob.as_date() if dob and dob.is_full else None
         cols[f"elig_from_{suffix}"] = _iso(full and first_day_with(method, full, MIN_MONTHS))
         cols[f"over_from_{suffix}"] = _iso(full and first_day_with(method, full, MAX_MONTHS + 1))
-    return cols
+    return tuple(cols.items())
 
 
 def member_row(member: Member) -> dict[str, Any]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 
-from dvdesk.domain.dates import parse_date
+from dvdesk.domain.dates import DateError, parse_date
 from dvdesk.domain.eligibility import Method
+from dvdesk.store.errors import KnownError
 
 RECEIVING_LEVELS = (
     "Đảng ủy xã/phường (Ban Xây dựng Đảng / Văn phòng Đảng ủy)",
@@ -41,7 +43,11 @@ class Settings:
 
     def consideration_on(self, today: date) -> date:
         """The default consideration date: the setting if it is a full date, else today."""
-        parsed = parse_date(self.consideration_date) if self.consideration_date else None
+        try:
+            parsed = parse_date(self.consideration_date)
+        except DateError as exc:
+            # A file edited by hand or by another tool: say so instead of crashing a list.
+            raise KnownError(f"Cài đặt “ngày chi bộ dự kiến họp xét” không hợp lệ: {exc}") from exc
         return parsed.as_date() if parsed and parsed.is_full else today
 
     def school_year_end_after(self, on: date) -> date:
@@ -59,8 +65,7 @@ class Settings:
         for f in fields(cls):
             if f.name in pairs:
                 kind = type(getattr(out, f.name))
-                try:
+                # keep the default for a value an older/newer version wrote oddly
+                with contextlib.suppress(ValueError):
                     setattr(out, f.name, kind(pairs[f.name]))
-                except ValueError:
-                    pass  # keep the default for a value an older/newer version wrote oddly
         return out

@@ -7,7 +7,15 @@ that records the calls and answers, so no test blocks on a modal window.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 
 # WORKAROUND: PySide6 wheels carry no qtbase_vi.qm; set button texts ourselves.
 BUTTON_TEXTS = {
@@ -85,3 +93,23 @@ class DialogService:
     def save_file(self, title: str, filters: str, start: str = "") -> str:
         path, _ = QFileDialog.getSaveFileName(self.parent, title, start, filters)
         return path
+
+    def show_modal(self, dialog: QDialog) -> bool:
+        """Run a dialog of ours modally; True when accepted (tests answer without showing)."""
+        return bool(dialog.exec())
+
+    def open_files(self, title: str, filters: str, start: str = "") -> list[str]:
+        paths, _ = QFileDialog.getOpenFileNames(self.parent, title, start, filters)
+        return paths
+
+    def ask_text(self, title: str, label: str, text: str = "", secret: bool = False) -> str | None:
+        """A line of text, or None when cancelled."""
+        box = QInputDialog(self.parent)
+        box.setWindowTitle(title)
+        box.setLabelText(label)
+        box.setTextValue(text)
+        box.setOkButtonText("Đồng ý")
+        box.setCancelButtonText("Hủy")
+        if secret:
+            box.setTextEchoMode(QLineEdit.EchoMode.Password)
+        return box.textValue() if box.exec() else None

@@ -33,10 +33,12 @@ from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.views import View, views
 from dvdesk.ui.dialogs import DialogService
 from dvdesk.ui.empty_state import EmptyState
+from dvdesk.ui.exchange_actions import ExchangeActions
 from dvdesk.ui.history_view import HistoryView
 from dvdesk.ui.member_form import MemberForm
 from dvdesk.ui.member_model import MemberTableModel
 from dvdesk.ui.operations import Operation
+from dvdesk.ui.print_actions import PrintActions
 from dvdesk.ui.procedure_panel import ProcedurePanel
 from dvdesk.ui.recent_files import add_recent, recent_files
 
@@ -247,6 +249,31 @@ class MainWindow(QMainWindow):
         data_menu.addAction(self.settings_action)
         self.file_menu, self.data_menu = file_menu, data_menu
 
+        self.printing = PrintActions(self)
+        print_menu = self.menuBar().addMenu("&In")
+        for text, slot in (
+            ("Phiếu theo dõi hồ sơ của người đang chọn…", self.printing.checklist),
+            ("Phiếu theo dõi của cả danh sách đang xem…", self.printing.checklists_of_view),
+            ("Danh sách đủ tuổi tại ngày xét…", self.printing.eligible_list),
+            ("Danh sách sẽ đủ 18 tuổi trong 12 tháng…", self.printing.upcoming_list),
+            ("Giấy chuyển giới thiệu cảm tình Đảng (học sinh)…", self.printing.transfer_letter),
+            ("Báo cáo thống kê…", self.printing.statistics),
+        ):
+            print_menu.addAction(text, slot)
+
+        self.exchange = ExchangeActions(self)
+        self.exchange.finished.connect(lambda text: self.statusBar().showMessage(text, 20000))
+        self.exchange.finished.connect(lambda text: self.dialogs.info("Hoàn tất", text))
+        self.exchange.data_changed.connect(self._after_bulk_change)
+        exchange_menu = self.menuBar().addMenu("&Trao đổi dữ liệu")
+        for text, slot in (
+            ("Xuất gói dữ liệu gửi cấp trên (.zip)…", self.exchange.export_package),
+            ("Xuất danh sách ra Excel / CSV…", self.exchange.export_sheet),
+            ("Nhập danh sách từ Excel / CSV…", self.exchange.import_sheet),
+            ("Tổng hợp gói dữ liệu của các xã…", self.exchange.merge_packages),
+        ):
+            exchange_menu.addAction(text, slot)
+
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         paths = [p for p in recent_files() if p != self.store.path]
@@ -370,12 +397,12 @@ class MainWindow(QMainWindow):
                 "(thẻ “Chi đoàn / đơn vị”) hoặc tạo dữ liệu mẫu.",
             )
             return
-        self.open_form().exec()
+        self.dialogs.show_modal(self.open_form())
 
     def edit_current(self) -> None:
         uid = self.current_uid()
         if uid:
-            self.open_form(uid).exec()
+            self.dialogs.show_modal(self.open_form(uid))
 
     def _after_change(self, uid: str | None = None, keep_selection: bool = False) -> None:
         uid = uid or (self.current_uid() if keep_selection else None)
@@ -444,7 +471,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from dvdesk.ui.settings_dialog import SettingsDialog
 
-        if SettingsDialog(self.store, self.dialogs, self).exec():
+        if self.dialogs.show_modal(SettingsDialog(self.store, self.dialogs, self)):
             settings = self.store.settings()
             self.model.method = settings.method
             self.date_edit.setDate(QDate(*settings.consideration_on(self.today).timetuple()[:3]))

@@ -48,7 +48,9 @@ def test_fold_removes_case_tones_and_letter_marks(text, folded):
 
 
 def test_fold_covers_every_vietnamese_letter():
-    lower = "aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstuùủũúụưừửữứựvxyỳỷỹýỵ"
+    lower = (
+        "aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstuùủũúụưừửữứựvxyỳỷỹýỵ"
+    )
     for ch in lower + lower.upper():
         assert fold(ch).isascii() and fold(ch).isalpha(), ch
 
@@ -105,7 +107,9 @@ def test_sqlite_order_by_the_stored_key_is_the_python_order():
         assert positions == sorted(positions), group
 
 
-VI_LETTERS = "aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstuùủũúụưừửữứựvxyỳỷỹýỵ"
+VI_LETTERS = (
+    "aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstuùủũúụưừửữứựvxyỳỷỹýỵ"
+)
 vi_word = st.text(alphabet=VI_LETTERS + VI_LETTERS.upper(), min_size=1, max_size=7)
 vi_name = st.lists(vi_word, min_size=1, max_size=4).map(" ".join)
 

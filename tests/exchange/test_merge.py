@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -205,3 +205,16 @@ def test_a_commune_cannot_merge_its_own_package_into_its_own_file(commune, tmp_p
     plan = plan_merge(store, [_export(store, tmp_path / "1.zip")], TODAY)
     assert plan.conflicts == 1
     assert plan.lines()[1].strip().startswith("Xung đột: Đây là gói của chính xã/phường")
+
+
+def test_the_same_number_exported_again_after_a_restore_is_flagged(commune, level, tmp_path):
+    store = commune(n=5)
+    _merge(level, [_export(store, tmp_path / "1.zip")])
+    settings = store.settings()
+    settings.export_sequence = 0  # as after restoring a backup taken before the export
+    store.save_settings(settings)
+    again = _export(store, tmp_path / "1b.zip")
+    again.manifest.created_at = datetime(2030, 1, 1).isoformat()
+    plan = plan_merge(level, [again], TODAY)
+    assert plan.packages[0].action == SAME
+    assert "Có thể xã đã khôi phục dữ liệu từ bản sao lưu" in "\n".join(plan.lines())

@@ -306,3 +306,43 @@ def test_gender_marked_with_an_x_under_merged_header(fresh_store, tmp_path: Path
         (Gender.FEMALE, PartialDate(2006), "KDC01"),
     ]
     assert plan.units_to_add == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "statuses"),
+    [
+        (("", ""), ("", ""), [RowStatus.NEW, RowStatus.INVALID]),  # a row typed twice
+        (("001205000001", ""), ("", ""), [RowStatus.NEW, RowStatus.INVALID]),
+        (("001205000001", ""), ("001205000002", ""), [RowStatus.NEW, RowStatus.NEW]),  # namesakes
+        (
+            ("", "00000000-0000-4000-8000-000000000001"),
+            ("", "00000000-0000-4000-8000-000000000002"),
+            [RowStatus.NEW, RowStatus.NEW],
+        ),
+    ],
+)
+def test_same_name_birth_and_unit_in_one_sheet(
+    fresh_store, tmp_path: Path, first, second, statuses
+):
+    path = tmp_path / "ds.csv"
+    lines = ["Họ và tên,Ngày sinh,Khu dân cư,Số CCCD,Mã dvdesk"]
+    lines += [f"Nguyễn Văn An,25/03/2005,Thôn Đông,{c},{u}" for c, u in (first, second)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert [r.status for r in plan_import(fresh_store, path, today=TODAY).rows] == statuses
+
+
+def test_a_namesake_with_another_cccd_is_not_already_there(fresh_store, tmp_path: Path):
+    from dvdesk.domain.member import Member
+
+    fresh_store.add_member(
+        Member("Nguyễn Văn An", "KDC01", PartialDate(2005, 3, 25), cccd="001205000001"), TODAY
+    )
+    path = tmp_path / "ds.csv"
+    path.write_text(
+        "Họ và tên,Ngày sinh,Khu dân cư,Số CCCD\n"
+        "Nguyễn Văn An,25/03/2005,Thôn Đông,001205000009\n"
+        "NGUYEN VAN AN,25/03/2005,Thôn Đông,\n",
+        encoding="utf-8",
+    )
+    plan = plan_import(fresh_store, path, today=TODAY)
+    assert [r.status for r in plan.rows] == [RowStatus.NEW, RowStatus.EXISTING]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from dvdesk.domain.procedure import STEP_CODES, StepRecord, StepState
 from dvdesk.reports.checklist_pdf import write_checklists
+from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from tests.reports.conftest import CAPITALS, LONG, MEETING, TODAY, TONES, pdf_pages
 
@@ -64,3 +67,24 @@ def test_batch_is_one_candidate_per_page(commune: Store, tmp_path: Path, count: 
         words = names[key].split()
         flat = " ".join(text.split())
         assert names[key] in flat or all(w in flat for w in words)
+
+
+def test_no_selection_is_refused(commune: Store, tmp_path: Path):
+    with pytest.raises(KnownError, match="Chưa chọn đoàn viên"):
+        write_checklists(commune, [], tmp_path / "x.pdf")
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_overlong_sheet_still_fits_one_page(commune: Store, tmp_path: Path):
+    # Every step done with a long document number, and a name that wraps: the
+    # page is shrunk to fit rather than spilling onto a second one.
+    uid = commune.people["long"].uid
+    number = "Số 123/QĐ-ĐU ngày ký, kèm theo biên bản họp và danh sách đính kèm của chi bộ"
+    for code in STEP_CODES:
+        commune.set_step(
+            uid, StepRecord(code, StepState.DONE, date(2026, 5, 4), number), today=TODAY
+        )
+    out = tmp_path / "dai.pdf"
+    assert write_checklists(commune, [uid, commune.people["tones"].uid], out, MEETING, TODAY) == 2
+    first, second = pdf_pages(out)
+    assert "Phương Thảo Nguyên" in first and TONES in second

@@ -23,6 +23,10 @@ class FakeDialogs:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, str]] = []
         self.answer = True
+        self.paths: list[str] = []  # answers to file pickers, in order
+        self.texts: list[str | None] = []  # answers to ask_text, in order
+        self.modal_answers: list[bool] = []  # answers to show_modal, in order
+        self.modals: list[object] = []  # every dialog shown modally
 
     def info(self, title: str, text: str) -> None:
         self.calls.append(("info", title, text))
@@ -38,10 +42,22 @@ class FakeDialogs:
         return self.answer
 
     def open_file(self, title: str, filters: str, start: str = "") -> str:
-        return ""
+        return self.paths.pop(0) if self.paths else ""
 
     def save_file(self, title: str, filters: str, start: str = "") -> str:
-        return ""
+        return self.paths.pop(0) if self.paths else ""
+
+    def open_files(self, title: str, filters: str, start: str = "") -> list[str]:
+        chosen, self.paths = self.paths, []
+        return chosen
+
+    def show_modal(self, dialog) -> bool:
+        self.modals.append(dialog)
+        return self.modal_answers.pop(0) if self.modal_answers else False
+
+    def ask_text(self, title: str, label: str, text: str = "", secret: bool = False):
+        self.calls.append(("ask", title, label))
+        return self.texts.pop(0) if self.texts else None
 
 
 def type_text(widget: QWidget, text: str) -> None:

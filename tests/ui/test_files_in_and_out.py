@@ -1,0 +1,76 @@
+"""Print and exchange from the window: the same files the CLI makes, nothing blocks."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from pypdf import PdfReader
+
+from dvdesk.ui.main_window import MainWindow
+from tests.ui.conftest import TODAY
+
+
+def make_window(qtbot, store, dialogs) -> MainWindow:
+    window = MainWindow(store, dialogs, today=TODAY)
+    window.printing.open_viewer = False
+    qtbot.addWidget(window)
+    return window
+
+
+def finish(qtbot, op) -> object:
+    with qtbot.waitSignal(op.done, timeout=60000) as blocker:
+        pass
+    return blocker.args[0]
+
+
+def test_checklist_of_the_selected_member(qtbot, demo_store, dialogs, tmp_path: Path):
+    window = make_window(qtbot, demo_store, dialogs)
+    window.select_view("in_procedure")
+    window.table.selectRow(0)
+    name = demo_store.get_member(window.current_uid()).full_name
+    dialogs.paths = [str(tmp_path / "phieu")]
+    pages = finish(qtbot, window.printing.checklist())
+    text = PdfReader(tmp_path / "phieu.pdf").pages[0].extract_text()
+    assert pages == 1 and name in text.replace("\n", " ")
+
+
+def test_checklists_of_the_view_one_page_each(qtbot, demo_store, dialogs, tmp_path: Path):
+    window = make_window(qtbot, demo_store, dialogs)
+    window.select_view("in_procedure")
+    count = window.model.rowCount()
+    dialogs.paths = [str(tmp_path / "lo.pdf")]
+    finish(qtbot, window.printing.checklists_of_view())
+    assert len(PdfReader(tmp_path / "lo.pdf").pages) == count
+
+
+def test_export_package_and_merge_it_elsewhere(qtbot, demo_store, dialogs, tmp_path: Path,
+                                              empty_store):
+    window = make_window(qtbot, demo_store, dialogs)
+    dialogs.paths = [str(tmp_path / "goi.zip")]
+    dialogs.texts = [""]  # no passphrase
+    manifest = finish(qtbot, window.exchange.export_package())
+    assert manifest.sequence == 1
+    assert "manifest.json" in zipfile.ZipFile(tmp_path / "goi.zip").namelist()
+
+    level = make_window(qtbot, empty_store, dialogs)
+    dialogs.modal_answers = [True]  # the officer reads the preview and merges
+    plan = level.exchange.merge_packages([str(tmp_path / "goi.zip")])
+    finish(qtbot, plan)
+    assert level.exchange.preview.apply_button is not None
+    finish(qtbot, level.exchange.last)
+    assert empty_store.member_count() == demo_store.member_count()
+
+
+def test_export_xlsx_then_import_adds_nothing_twice(qtbot, demo_store, dialogs, tmp_path: Path):
+    window = make_window(qtbot, demo_store, dialogs)
+    dialogs.paths = [str(tmp_path / "ds.xlsx")]
+    finish(qtbot, window.exchange.export_sheet())
+    assert openpyxl.load_workbook(tmp_path / "ds.xlsx").sheetnames
+    before = demo_store.member_count()
+    window.exchange.import_sheet(str(tmp_path / "ds.xlsx"))
+    finish(qtbot, window.exchange.last)
+    preview = window.exchange.preview
+    assert preview.apply_button is None  # everyone is already there
+    assert demo_store.member_count() == before
