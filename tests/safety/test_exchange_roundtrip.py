@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from dvdesk.cli import main
 from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.member import Member
@@ -34,12 +32,6 @@ def test_demo_commune_round_trips(disk_store: Store, tmp_path: Path) -> None:
     assert contents(target).members == 300
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="exchange/sheet_import: two rows with the same name, birthday and unit are an "
-    "error ('sheet.duplicate') even when their CCCD and dvdesk uid differ, so an export of a "
-    "valid commune (demo 20,000 has such a pair) cannot be imported back",
-)
 def test_namesakes_born_the_same_day_in_one_unit_round_trip(
     disk_store: Store, tmp_path: Path
 ) -> None:
