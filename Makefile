@@ -24,6 +24,11 @@ lint: venv
 	$(BIN)/ruff check dvdesk tests
 	$(BIN)/ruff format --check dvdesk tests
 
+# dvdesk against bare baselines at 20,000 and 200,000 members (500,000 with BENCH_LARGE=1);
+# demo files are built once into bench/data/, results also go to bench/results.json.
+bench: venv system-libs
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
+
 # One-folder bundle in dist/dvdesk/ (installer/README.md; Windows builds the same spec).
 bundle: venv
 	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \

@@ -213,8 +213,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from dvdesk.store import backup
+    from dvdesk.store.lock import DataFileLock
 
-    safety = backup.restore(Path(args.db or default_db()), Path(args.backup))
+    db = Path(args.db or default_db())
+    # A window still holding the old file would go on writing to a deleted inode.
+    with DataFileLock.acquire(db):
+        safety = backup.restore(db, Path(args.backup))
     print(f"Đã khôi phục từ “{args.backup}”. Bản trước khi khôi phục: “{safety}”.")
     return 0
 

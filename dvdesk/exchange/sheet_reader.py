@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from dvdesk.exchange.headers import find_header
@@ -88,8 +89,10 @@ def _read_csv(path: Path) -> Grid:
         )
     except csv.Error:
         dialect = csv.excel
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
+    # Stop one row past the limit: a million-row file must not become a million lists.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    rows = [list(r) for r in islice(reader, MAX_ROWS + 1)]
     if len(rows) > MAX_ROWS:
-        raise KnownError(f"Tệp “{path.name}” có quá nhiều dòng ({len(rows)}).")
+        raise KnownError(f"Tệp “{path.name}” có quá nhiều dòng (hơn {MAX_ROWS:,}).")
     width = max((len(r) for r in rows), default=0)
     return Grid([r + [None] * (width - len(r)) for r in rows], "", set())

@@ -44,13 +44,34 @@ class MemberQuery:
     has_issues: bool = False  # records with validation warnings
     deleted: bool = False  # the recycle bin instead of the live list
 
-    def where(self) -> tuple[str, list[object]]:
-        """SQL condition on `members m` and its parameters."""
+    def source(self, joins: str = "") -> str:
+        """The FROM clause for `members m` (plus `joins`) under this query.
+
+        When searching, the full-text index drives the query (CROSS JOIN fixes
+        the loop order): its matches are looked up by rowid and sorted. As an
+        `IN (subquery)` filter instead, SQLite walked all 200,000 members in name
+        order and probed each, several times slower for a few hundred matches.
+        Pair it with `where(fts_joined=True)`.
+        """
+        if fts_query(self.search):
+            return f"FROM members_fts CROSS JOIN members m ON m.id = members_fts.rowid {joins}"
+        return f"FROM members m {joins}"
+
+    def where(self, *, fts_joined: bool = False) -> tuple[str, list[object]]:
+        """SQL condition on `members m` and its parameters.
+
+        Args:
+            fts_joined: the FROM clause came from `source()`, so the search is a
+                MATCH on the joined `members_fts` rather than a subquery.
+        """
         s = "b" if self.method is Method.CALENDAR else "a"
         clauses = ["m.deleted_at IS NOT NULL" if self.deleted else "m.deleted_at IS NULL"]
         params: list[object] = []
         if q := fts_query(self.search):
-            clauses.append("m.id IN (SELECT rowid FROM members_fts WHERE members_fts MATCH ?)")
+            clauses.append(
+                "members_fts MATCH ?" if fts_joined
+                else "m.id IN (SELECT rowid FROM members_fts WHERE members_fts MATCH ?)"
+            )
             params.append(q)
         # Units by subquery, not a join: the id list then comes from the name
         # index alone (a covering scan), which matters at 200,000 members.

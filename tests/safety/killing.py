@@ -66,6 +66,20 @@ class Contents:
 def contents(path: Path) -> Contents:
     """Read a file as a user's next `dvdesk` would find it, without migrating it."""
     with Store.open(path, create=False, migrate=False) as store:
+        if "members" not in store.db.table_names():
+            # Killed while the new file got its first tables: nothing was ever in it.
+            return Contents(
+                store.integrity_problems(),
+                store.format_version(),
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                hashlib.sha256().hexdigest(),
+                frozenset(store.db.table_names()),
+            )
         digest = hashlib.sha256()
         for row in store.db.execute(
             "SELECT uid, full_name, dob, cccd, unit_id, stage, notes FROM members ORDER BY uid"

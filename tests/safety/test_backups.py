@@ -124,3 +124,27 @@ def test_partial_copies_of_dead_processes_are_cleaned(disk_store: Store) -> None
     backup.make_backup(disk_store)
     assert not stale.exists() and not legacy.exists()
     assert live.exists()  # another running process may still be writing it
+
+
+def test_restore_is_refused_while_a_window_holds_the_file(tmp_path: Path) -> None:
+    from tests.store.test_lock import HOLD
+
+    db = tmp_path / "xa.db"
+    assert run("demo", "--db", db, "--members", "30").returncode == 0
+    with Store.open(db) as store:
+        saved = backup.make_backup(store)
+    before = db.read_bytes()
+    window = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(db)], stdout=subprocess.PIPE, text=True, env=ENV
+    )
+    try:
+        assert window.stdout is not None and window.stdout.readline().strip() == "held"
+        result = run("restore", "--db", db, saved)
+        assert result.returncode == 1
+        assert "đang được mở ở một cửa sổ khác" in result.stderr
+        assert db.read_bytes() == before
+    finally:
+        window.kill()
+        window.wait()
+        window.stdout.close()
+    assert run("restore", "--db", db, saved).returncode == 0  # free once the window closed

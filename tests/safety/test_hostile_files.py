@@ -81,6 +81,7 @@ COMMANDS = {
     "check": ["check"],
     "backup": ["backup"],
     "demo": ["demo", "--members", "5"],
+    "print": ["print", "eligible", "--out", "{out}"],
 }
 
 
@@ -101,11 +102,13 @@ def test_hostile_file_is_refused_clearly_and_left_byte_identical(
     db = tmp_path / "xa.db"
     make(db, good_db)
     before = digest(db)
-    argv = COMMANDS[command]
+    out = tmp_path / "in.pdf"
+    argv = [a.replace("{out}", str(out)) for a in COMMANDS[command]]
     code = main([argv[0], "--db", str(db), *argv[1:]])
     assert code == 1
     assert_one_clear_line(capsys.readouterr().err, expected)
     assert digest(db) == before
+    assert not out.exists()
     assert not backup.backups(db)  # nothing half-copied either
 
 
@@ -170,3 +173,20 @@ def test_read_only_folder_is_a_clear_message(tmp_path: Path, good_db: Path) -> N
             assert result.returncode == 1
             assert_one_clear_line(result.stderr, "chỉ cho phép đọc")
         assert digest(db) == before
+
+
+def test_pdf_to_a_full_disk_is_one_line_and_no_partial_file(tmp_path: Path, good_db: Path) -> None:
+    with tmpfs(tmp_path / "disk", size_kb=64) as disk:
+        out = disk / "danh-sach.pdf"
+        result = run("print", "--db", good_db, "eligible", "--out", out)
+        assert result.returncode == 1
+        assert_one_clear_line(result.stderr, "")
+        assert list(disk.iterdir()) == []
+
+
+def test_pdf_into_a_missing_folder_is_one_line(
+    tmp_path: Path, good_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "khong-co" / "danh-sach.pdf"
+    assert main(["print", "--db", str(good_db), "eligible", "--out", str(out)]) == 1
+    assert_one_clear_line(capsys.readouterr().err, "")
