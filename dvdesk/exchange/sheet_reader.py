@@ -91,7 +91,14 @@ def _read_csv(path: Path) -> Grid:
         dialect = csv.excel
     # Stop one row past the limit: a million-row file must not become a million lists.
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    rows = [list(r) for r in islice(reader, MAX_ROWS + 1)]
+    try:
+        rows = [list(r) for r in islice(reader, MAX_ROWS + 1)]
+    except csv.Error as exc:
+        # e.g. a cell over the csv module's field limit (131,072 characters)
+        raise KnownError(
+            f"Tệp “{path.name}” có ô quá dài hoặc sai định dạng CSV ở dòng {reader.line_num}: "
+            "hãy mở bằng Excel, kiểm tra dòng đó rồi lưu lại."
+        ) from exc
     if len(rows) > MAX_ROWS:
         raise KnownError(f"Tệp “{path.name}” có quá nhiều dòng (hơn {MAX_ROWS:,}).")
     width = max((len(r) for r in rows), default=0)
