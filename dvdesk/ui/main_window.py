@@ -31,6 +31,7 @@ from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.views import View, views
+from dvdesk.ui.background import BackgroundReads
 from dvdesk.ui.dialogs import DialogService
 from dvdesk.ui.empty_state import EmptyState
 from dvdesk.ui.exchange_actions import ExchangeActions
@@ -52,10 +53,12 @@ class MainWindow(QMainWindow):
     Signals:
         data_changed(): members were added, edited, deleted or restored.
         open_requested(object): the user chose another data file (a Path).
+        counts_ready(): the views' counts are shown.
     """
 
     data_changed = Signal()
     open_requested = Signal(object)
+    counts_ready = Signal()
 
     def __init__(
         self, store: Store, dialogs: DialogService | None = None, today: date | None = None
@@ -65,7 +68,12 @@ class MainWindow(QMainWindow):
         self.dialogs = dialogs or DialogService(self)
         self.today = today or date.today()
         settings = store.settings()
-        self.model = MemberTableModel(store, settings.consideration_on(self.today), settings.method)
+        self.model = MemberTableModel(
+            store, settings.consideration_on(self.today), settings.method, load=False
+        )
+        self.reads = BackgroundReads(self)
+        self._counts: dict[str, int] = {}
+        self._counts_generation = 0
         self._views: list[View] = []
         self._undo_uid: str | None = None
         self._build()
@@ -97,8 +105,9 @@ class MainWindow(QMainWindow):
         self.model.ids_loaded.connect(self._ids_loaded)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
+        # Indicator first: enabling sorting sorts by it, and Qt's default is descending.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.model.async_sort = True  # from now on a click on a header never blocks
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -318,20 +327,44 @@ class MainWindow(QMainWindow):
     # -- views and filters -------------------------------------------------
 
     def refresh_views(self) -> None:
-        """Rebuild the view list with a count for each, keeping the chosen one."""
+        """Rebuild the view list, keeping the chosen one; counts follow off the GUI thread."""
         row = max(0, self.view_list.currentRow())
         self._views = views(self.store.settings(), self.model.on)
         self.view_list.blockSignals(True)
         self.view_list.clear()
         for view in self._views:
-            count = self.store.member_count(view.query)
-            item = QListWidgetItem(f"{view.label}  ({count:,})".replace(",", "."))
+            item = QListWidgetItem(view.label)
             item.setToolTip(view.hint)
             item.setData(Qt.ItemDataRole.UserRole, view.key)
             self.view_list.addItem(item)
         self.view_list.setCurrentRow(row)
         self.view_list.blockSignals(False)
         self.apply_filters()
+        queries = {v.key: v.query for v in self._views}
+
+        def count(store: Store) -> dict[str, int]:
+            return {key: store.member_count(q) for key, q in queries.items()}
+
+        if self.store.path is None:
+            self._show_counts(count(self.store))
+            return
+        self._counts_generation += 1
+        generation = self._counts_generation
+        self.reads.start(
+            self.store.path, count, lambda counts: self._counts_ready(generation, counts)
+        )
+
+    def _counts_ready(self, generation: int, counts: dict[str, int]) -> None:
+        if generation == self._counts_generation and not self.store.closed:
+            self._show_counts(counts)
+
+    def _show_counts(self, counts: dict[str, int]) -> None:
+        self._counts = counts
+        for row, view in enumerate(self._views):
+            if view.key in counts:
+                text = f"{view.label}  ({counts[view.key]:,})".replace(",", ".")
+                self.view_list.item(row).setText(text)
+        self.counts_ready.emit()
 
     def current_view(self) -> View:
         return self._views[max(0, self.view_list.currentRow())]

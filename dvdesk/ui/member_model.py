@@ -7,28 +7,18 @@ ids and asks the store for a block of rows only when the view paints them.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QRunnable,
-    Qt,
-    QThreadPool,
-    Signal,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from dvdesk.domain.dates import fmt, parse_date
 from dvdesk.domain.eligibility import STATUS_LABELS, Method, Status, evaluate
 from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, Gender, Presence
 from dvdesk.domain.procedure import STAGE_LABELS, Stage
-from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
+from dvdesk.ui.background import BackgroundReads
 
 COLUMNS = (
     ("full_name", "Họ và tên", "name"),
@@ -52,29 +42,6 @@ UID_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
 
-class _IdsSignals(QObject):
-    ready = Signal(int, object, object)  # generation, query, ids
-
-
-class _IdsJob(QRunnable):
-    """Reads one id list on a read-only connection of its own."""
-
-    def __init__(self, path: Path, query: MemberQuery, order: str, descending: bool,
-                 generation: int) -> None:
-        super().__init__()
-        self.signals = _IdsSignals()
-        self.args = (path, query, order, descending, generation)
-
-    def run(self) -> None:
-        path, query, order, descending, generation = self.args
-        try:
-            with Store.open(path, read_only=True) as store:
-                ids = store.member_ids(query, order=order, descending=descending)
-        except KnownError:
-            return  # the window's own connection will report the problem on its next read
-        self.signals.ready.emit(generation, query, ids)
-
-
 class MemberTableModel(QAbstractTableModel):
     """Members matching a `MemberQuery`, judged on a consideration date.
 
@@ -84,7 +51,8 @@ class MemberTableModel(QAbstractTableModel):
 
     ids_loaded = Signal()
 
-    def __init__(self, store: Store, on: date, method: Method = Method.COMPLETED) -> None:
+    def __init__(self, store: Store, on: date, method: Method = Method.COMPLETED,
+                 load: bool = True) -> None:
         super().__init__()
         self.store = store
         self.on = on
@@ -95,8 +63,9 @@ class MemberTableModel(QAbstractTableModel):
         self._rows: dict[int, dict[str, Any]] = {}
         self._generation = 0
         self.async_sort = False  # the window turns it on; a sort then never blocks it
-        self._pending: dict[int, _IdsSignals] = {}
-        self.reload()
+        self.reads = BackgroundReads(self)
+        if load:  # the window loads once, with its filters, instead
+            self.reload()
 
     # -- what is shown -----------------------------------------------------
 
@@ -123,15 +92,14 @@ class MemberTableModel(QAbstractTableModel):
             self.set_query(query)
             return
         self._generation += 1
-        order, descending = self._order
-        job = _IdsJob(self.store.path, query, order, descending, self._generation)
-        job.signals.ready.connect(self._ids_ready)
-        # Keep the emitter alive until its queued answer has been delivered.
-        self._pending[self._generation] = job.signals
-        QThreadPool.globalInstance().start(job)
+        generation, (order, descending) = self._generation, self._order
+        self.reads.start(
+            self.store.path,
+            lambda store: store.member_ids(query, order=order, descending=descending),
+            lambda ids: self._ids_ready(generation, query, ids),
+        )
 
     def _ids_ready(self, generation: int, query: MemberQuery, ids: list[int]) -> None:
-        self._pending.pop(generation, None)
         if generation != self._generation or self.store.closed:
             return  # an older keystroke's answer
         self.beginResetModel()
@@ -194,7 +162,10 @@ class MemberTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self._order = (COLUMNS[column][2], order == Qt.SortOrder.DescendingOrder)
+        wanted = (COLUMNS[column][2], order == Qt.SortOrder.DescendingOrder)
+        if wanted == self._order:
+            return  # e.g. the header's restored sort indicator: nothing to re-read
+        self._order = wanted
         if self.async_sort:
             self.request(self.query)
         else:
