@@ -9,6 +9,7 @@ thread through a queued signal. Writes never go through here: they use
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -36,10 +37,9 @@ class _ReadJob(QRunnable):
                 result = self.read(store)
         except KnownError:
             return  # the window's own connection reports the problem on its next read
-        try:
+        # RuntimeError: the window closed while this read ran, nobody is waiting for it.
+        with contextlib.suppress(RuntimeError):
             self.signals.done.emit(result)
-        except RuntimeError:
-            pass  # the window closed while this read ran: nobody is waiting for it
 
 
 class BackgroundReads(QObject):
