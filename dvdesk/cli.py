@@ -83,8 +83,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         # Look without touching: a refused file must stay byte-identical.
         with _open(args, read_only=True) as probe:
             if problems := probe.integrity_problems():
-                raise KnownError(f"Tệp “{path}” bị hỏng ({problems[0].rstrip('.')}); "
-                                 "hãy chọn tệp mới cho dữ liệu mẫu.")
+                raise KnownError(
+                    f"Tệp “{path}” bị hỏng ({problems[0].rstrip('.')}); "
+                    "hãy chọn tệp mới cho dữ liệu mẫu."
+                )
             if probe.member_count() or probe.member_count(_deleted_query()):
                 raise KnownError(f"Tệp “{path}” đã có dữ liệu; hãy chọn tệp mới cho dữ liệu mẫu.")
     with _open(args, create=True) as store:
@@ -111,8 +113,20 @@ def _progress(args: argparse.Namespace) -> Callable[[int, int], None] | None:
     return report
 
 
-LIST_FIELDS = ("uid", "full_name", "dob", "gender", "unit", "unit_name", "school_class",
-               "presence", "stage", "status", "eligible_from", "age_months")
+LIST_FIELDS = (
+    "uid",
+    "full_name",
+    "dob",
+    "gender",
+    "unit",
+    "unit_name",
+    "school_class",
+    "presence",
+    "stage",
+    "status",
+    "eligible_from",
+    "age_months",
+)
 
 
 def list_rows(store: Any, args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -137,20 +151,22 @@ def list_rows(store: Any, args: argparse.Namespace) -> list[dict[str, Any]]:
     out = []
     for row in store.list_members(query):
         result = evaluate(parse_date(row["dob"]), on, method)
-        out.append({
-            "uid": row["uid"],
-            "full_name": row["full_name"],
-            "dob": row["dob"],
-            "gender": row["gender"],
-            "unit": row["unit_code"],
-            "unit_name": row["unit_name"],
-            "school_class": row["school_class"],
-            "presence": row["presence"],
-            "stage": row["stage"],
-            "status": result.status.value,
-            "eligible_from": row[f"elig_from_{'b' if method is Method.CALENDAR else 'a'}"],
-            "age_months": result.age_months,
-        })
+        out.append(
+            {
+                "uid": row["uid"],
+                "full_name": row["full_name"],
+                "dob": row["dob"],
+                "gender": row["gender"],
+                "unit": row["unit_code"],
+                "unit_name": row["unit_name"],
+                "school_class": row["school_class"],
+                "presence": row["presence"],
+                "stage": row["stage"],
+                "status": result.status.value,
+                "eligible_from": row[f"elig_from_{'b' if method is Method.CALENDAR else 'a'}"],
+                "age_months": result.age_months,
+            }
+        )
     return out
 
 
@@ -178,10 +194,15 @@ def cmd_list(args: argparse.Namespace) -> int:
             dob = parse_date(r["dob"])
             start = r["eligible_from"]
             status = STATUS_LABELS[Status(r["status"])]
-            when = f" (từ {fmt(date.fromisoformat(start))})" if start and \
-                r["status"] == "too_young" else ""
-            print(f"{i:>6}  {r['full_name']:<32} {dob.vi() if dob else '':<10}  "
-                  f"{r['unit']:<7} {status}{when}")
+            when = (
+                f" (từ {fmt(date.fromisoformat(start))})"
+                if start and r["status"] == "too_young"
+                else ""
+            )
+            print(
+                f"{i:>6}  {r['full_name']:<32} {dob.vi() if dob else '':<10}  "
+                f"{r['unit']:<7} {status}{when}"
+            )
         print(f"Tổng cộng: {len(rows)} đoàn viên.", file=sys.stderr)
     return 0
 
@@ -251,11 +272,13 @@ def cmd_export(args: argparse.Namespace) -> int:
             secret = _passphrase(args)
             m = write_package(store, out, secret)
             c = m.counts
-            print(f"Đã xuất gói dữ liệu số {m.sequence} của {m.commune_name} (mã "
-                  f"{m.commune_code}) vào “{out}”: {c['members.csv']} đoàn viên, "
-                  f"{c['units.csv']} đơn vị, {c['steps.csv']} bước quy trình, "
-                  f"{c['audit.csv']} dòng nhật ký mới"
-                  f"{'; đã mã hóa bằng mật khẩu' if secret else ''}.")
+            print(
+                f"Đã xuất gói dữ liệu số {m.sequence} của {m.commune_name} (mã "
+                f"{m.commune_code}) vào “{out}”: {c['members.csv']} đoàn viên, "
+                f"{c['units.csv']} đơn vị, {c['steps.csv']} bước quy trình, "
+                f"{c['audit.csv']} dòng nhật ký mới"
+                f"{'; đã mã hóa bằng mật khẩu' if secret else ''}."
+            )
         elif suffix == ".xlsx":
             from dvdesk.exchange.xlsx_export import export_xlsx
 
@@ -284,8 +307,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
         for line in plan.lines():
             print(line)
         if plan.conflicts:
-            raise KnownError(f"Không gộp gì: có {plan.conflicts} xung đột cần xử lý trước "
-                             "(xem danh sách ở trên).")
+            raise KnownError(
+                f"Không gộp gì: có {plan.conflicts} xung đột cần xử lý trước "
+                "(xem danh sách ở trên)."
+            )
         if args.dry_run:
             print("Chạy thử (--dry-run): chưa ghi gì vào tệp dữ liệu.")
             return 0
@@ -293,8 +318,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
             print("Không có gói mới để gộp: dữ liệu không thay đổi.")
             return 0
         saved = apply_merge(store, plan)
-    print(f"Đã gộp {len(plan.applied)} gói trong một lần ghi."
-          + (f" Bản sao lưu trước khi gộp: “{saved}”." if saved else ""))
+    print(
+        f"Đã gộp {len(plan.applied)} gói trong một lần ghi."
+        + (f" Bản sao lưu trước khi gộp: “{saved}”." if saved else "")
+    )
     return 0
 
 
@@ -302,8 +329,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from dvdesk.exchange.sheet_import import apply_import, plan_import
 
     with _open(args) as store:
-        plan = plan_import(store, Path(args.sheet), default_unit=args.unit,
-                           progress=_progress(args))
+        plan = plan_import(
+            store, Path(args.sheet), default_unit=args.unit, progress=_progress(args)
+        )
         for line in plan.lines():
             print(line)
         summary = plan.summary()
@@ -314,7 +342,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise KnownError(
                 f"{'Khi nhập thật sẽ từ chối' if args.dry_run else 'Không nhập'}: "
                 f"{summary['invalid']} dòng có lỗi. Hãy sửa tệp, hoặc thêm --skip-invalid "
-                "để chỉ nhập các dòng hợp lệ.")
+                "để chỉ nhập các dòng hợp lệ."
+            )
         if args.dry_run:
             return 0
         count, saved = apply_import(store, plan, progress=_progress(args))
@@ -322,10 +351,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         print("Không có đoàn viên mới để nhập: dữ liệu không thay đổi.")
         return 0
     units = plan.units_to_add
-    print(f"Đã nhập {count} đoàn viên"
-          + (f", tạo {len(units)} đơn vị mới" if units else "")
-          + (f". Bản sao lưu trước khi nhập: “{saved}”." if saved else "."))
+    print(
+        f"Đã nhập {count} đoàn viên"
+        + (f", tạo {len(units)} đơn vị mới" if units else "")
+        + (f". Bản sao lưu trước khi nhập: “{saved}”." if saved else ".")
+    )
     return 0
+
+
 def cmd_print(args: argparse.Namespace) -> int:
     from dvdesk.reports import commands
 
@@ -344,16 +377,23 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def build_parser() -> Parser:
     p = Parser(prog="dvdesk", description="Sổ theo dõi đoàn viên và phát triển đảng viên.")
     p.add_argument("--db", help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
-    p.add_argument("--self-test", action="store_true",
-                   help="tự kiểm tra bản cài đặt (tài nguyên, tệp dữ liệu, in PDF) rồi thoát")
+    p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="tự kiểm tra bản cài đặt (tài nguyên, tệp dữ liệu, in PDF) rồi thoát",
+    )
     p.set_defaults(func=cmd_gui)
     sub = p.add_subparsers(dest="command", parser_class=Parser)
 
     a = sub.add_parser("age", help="xét tuổi vào Đảng của một ngày sinh tại một ngày")
     a.add_argument("dob", help="ngày sinh: dd/mm/yyyy, YYYY-MM-DD, mm/yyyy hoặc yyyy")
     a.add_argument("--on", required=True, help="ngày chi bộ họp xét")
-    a.add_argument("--method", choices=("A", "B"), default="A",
-                   help="A: tháng tròn tính cả ngày (mặc định); B: bỏ qua ngày")
+    a.add_argument(
+        "--method",
+        choices=("A", "B"),
+        default="A",
+        help="A: tháng tròn tính cả ngày (mặc định); B: bỏ qua ngày",
+    )
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=cmd_age)
 
@@ -405,8 +445,9 @@ def build_parser() -> Parser:
     im.add_argument("sheet", metavar="BANG.xlsx", help="bảng tính .xlsx hoặc .csv")
     im.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
     im.add_argument("--unit", help="mã đơn vị cho các dòng không ghi chi đoàn")
-    im.add_argument("--skip-invalid", action="store_true",
-                    help="bỏ qua các dòng có lỗi, nhập các dòng hợp lệ")
+    im.add_argument(
+        "--skip-invalid", action="store_true", help="bỏ qua các dòng có lỗi, nhập các dòng hợp lệ"
+    )
     im.set_defaults(func=cmd_import)
 
     r = sub.add_parser("restore", help="khôi phục từ bản sao lưu")

@@ -21,30 +21,176 @@ from dvdesk.store.gateway import Store
 
 # Share of the population, in per mille (commonly cited estimates).
 SURNAMES = {
-    "Nguyễn": 380, "Trần": 110, "Lê": 95, "Phạm": 70, "Hoàng": 30, "Huỳnh": 20, "Phan": 45,
-    "Vũ": 25, "Võ": 14, "Đặng": 21, "Bùi": 20, "Đỗ": 14, "Hồ": 13, "Ngô": 13, "Dương": 10,
-    "Lý": 5, "Đinh": 6, "Trương": 6, "Đoàn": 5, "Lương": 4, "Mai": 4, "Trịnh": 4,
-    "Cao": 3, "Tạ": 2, "Lã": 1, "Nông": 2, "Kiều": 1,
+    "Nguyễn": 380,
+    "Trần": 110,
+    "Lê": 95,
+    "Phạm": 70,
+    "Hoàng": 30,
+    "Huỳnh": 20,
+    "Phan": 45,
+    "Vũ": 25,
+    "Võ": 14,
+    "Đặng": 21,
+    "Bùi": 20,
+    "Đỗ": 14,
+    "Hồ": 13,
+    "Ngô": 13,
+    "Dương": 10,
+    "Lý": 5,
+    "Đinh": 6,
+    "Trương": 6,
+    "Đoàn": 5,
+    "Lương": 4,
+    "Mai": 4,
+    "Trịnh": 4,
+    "Cao": 3,
+    "Tạ": 2,
+    "Lã": 1,
+    "Nông": 2,
+    "Kiều": 1,
 }
-MIDDLE_MALE = ["Văn", "Văn", "Văn", "Đức", "Minh", "Quốc", "Hữu", "Thành", "Công", "Xuân",
-               "Ngọc", "Trọng", "Quang", "Đình", "Tiến", "Mạnh"]
-MIDDLE_FEMALE = ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Phương", "Hồng", "Kim",
-                 "Bích", "Diệu", "Khánh", "Mỹ", "Hải"]
-GIVEN_MALE = ["An", "Anh", "Bảo", "Bình", "Cường", "Dũng", "Duy", "Đạt", "Đức", "Giang", "Hải",
-              "Hiếu", "Hoàng", "Hùng", "Huy", "Khánh", "Khoa", "Kiên", "Lâm", "Long", "Mạnh",
-              "Minh", "Nam", "Nghĩa", "Phong", "Phúc", "Quân", "Quang", "Sơn", "Tài", "Thắng",
-              "Thịnh", "Toàn", "Trung", "Tuấn", "Tùng", "Việt", "Vinh", "Vũ", "Hưng", "Lộc"]
-GIVEN_FEMALE = ["Anh", "Ánh", "Chi", "Diệp", "Dung", "Duyên", "Giang", "Hà", "Hạnh", "Hằng",
-                "Hiền", "Hoa", "Huyền", "Hương", "Lan", "Linh", "Loan", "Mai", "My", "Ngân",
-                "Ngọc", "Nhung", "Oanh", "Phương", "Quỳnh", "Tâm", "Thảo", "Thủy", "Trang",
-                "Trinh", "Uyên", "Vân", "Yến", "Nhi", "Nguyệt", "Hồng", "Thư"]
-AREA_NAMES = ["Thôn Đông", "Thôn Đoài", "Thôn Thượng", "Thôn Hạ", "Thôn Trung", "Thôn Nam",
-              "Tổ dân phố Phú Lợi", "Tổ dân phố Hòa Bình", "Khu dân cư Tân Tiến",
-              "Khu dân cư Quyết Thắng", "Thôn Yên Phú", "Thôn Lạc Thủy"]
+MIDDLE_MALE = [
+    "Văn",
+    "Văn",
+    "Văn",
+    "Đức",
+    "Minh",
+    "Quốc",
+    "Hữu",
+    "Thành",
+    "Công",
+    "Xuân",
+    "Ngọc",
+    "Trọng",
+    "Quang",
+    "Đình",
+    "Tiến",
+    "Mạnh",
+]
+MIDDLE_FEMALE = [
+    "Thị",
+    "Thị",
+    "Thị",
+    "Ngọc",
+    "Thu",
+    "Thanh",
+    "Phương",
+    "Hồng",
+    "Kim",
+    "Bích",
+    "Diệu",
+    "Khánh",
+    "Mỹ",
+    "Hải",
+]
+GIVEN_MALE = [
+    "An",
+    "Anh",
+    "Bảo",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Duy",
+    "Đạt",
+    "Đức",
+    "Giang",
+    "Hải",
+    "Hiếu",
+    "Hoàng",
+    "Hùng",
+    "Huy",
+    "Khánh",
+    "Khoa",
+    "Kiên",
+    "Lâm",
+    "Long",
+    "Mạnh",
+    "Minh",
+    "Nam",
+    "Nghĩa",
+    "Phong",
+    "Phúc",
+    "Quân",
+    "Quang",
+    "Sơn",
+    "Tài",
+    "Thắng",
+    "Thịnh",
+    "Toàn",
+    "Trung",
+    "Tuấn",
+    "Tùng",
+    "Việt",
+    "Vinh",
+    "Vũ",
+    "Hưng",
+    "Lộc",
+]
+GIVEN_FEMALE = [
+    "Anh",
+    "Ánh",
+    "Chi",
+    "Diệp",
+    "Dung",
+    "Duyên",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hằng",
+    "Hiền",
+    "Hoa",
+    "Huyền",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Loan",
+    "Mai",
+    "My",
+    "Ngân",
+    "Ngọc",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Quỳnh",
+    "Tâm",
+    "Thảo",
+    "Thủy",
+    "Trang",
+    "Trinh",
+    "Uyên",
+    "Vân",
+    "Yến",
+    "Nhi",
+    "Nguyệt",
+    "Hồng",
+    "Thư",
+]
+AREA_NAMES = [
+    "Thôn Đông",
+    "Thôn Đoài",
+    "Thôn Thượng",
+    "Thôn Hạ",
+    "Thôn Trung",
+    "Thôn Nam",
+    "Tổ dân phố Phú Lợi",
+    "Tổ dân phố Hòa Bình",
+    "Khu dân cư Tân Tiến",
+    "Khu dân cư Quyết Thắng",
+    "Thôn Yên Phú",
+    "Thôn Lạc Thủy",
+]
 SCHOOL_NAMES = ["Trường THPT Nguyễn Trãi", "Trường THPT Lê Quý Đôn"]
 ETHNICITIES = ["Kinh"] * 95 + ["Tày", "Mường", "Thái", "Nùng", "Dao"]
-JOBS = ["làm nông", "công nhân khu công nghiệp", "buôn bán", "giáo viên", "sinh viên",
-        "thợ xây", "lái xe", "nhân viên văn phòng"]
+JOBS = [
+    "làm nông",
+    "công nhân khu công nghiệp",
+    "buôn bán",
+    "giáo viên",
+    "sinh viên",
+    "thợ xây",
+    "lái xe",
+    "nhân viên văn phòng",
+]
 STAGE_DEPTH = (1, 2, 4, 8, 12, 13, 21)  # steps done for each stage reached
 
 
@@ -106,14 +252,17 @@ def members(n: int, units: list[Unit], rng: random.Random, today: date) -> Itera
         cccd = ""
         if rng.random() < 0.85:
             while not cccd or cccd in used_cccd:
-                cccd = f"0{rng.randint(1, 96):02d}{int(gender is Gender.FEMALE)}" \
-                       f"{born.year % 100:02d}{rng.randrange(10**6):06d}"
+                cccd = (
+                    f"0{rng.randint(1, 96):02d}{int(gender is Gender.FEMALE)}"
+                    f"{born.year % 100:02d}{rng.randrange(10**6):06d}"
+                )
             used_cccd.add(cccd)
         presence = Presence.AT_HOME
         if not student:
             presence = rng.choices(
                 [Presence.AT_HOME, Presence.WORKING_AWAY, Presence.ABROAD, Presence.MOVED],
-                weights=[70, 20, 7, 3])[0]
+                weights=[70, 20, 7, 3],
+            )[0]
         yield Member(
             full_name=_name(rng, gender),
             unit_code=unit.code,
@@ -150,7 +299,10 @@ def _procedure(rng: random.Random, depth: int, today: date) -> list[StepRecord]:
 
 
 def build(
-    store: Store, n: int, seed: int = 1, today: date | None = None,
+    store: Store,
+    n: int,
+    seed: int = 1,
+    today: date | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Fill an empty store with a demo commune; returns the member count.
@@ -178,10 +330,13 @@ def build(
         people = list(members(n, units, rng, today))
         count = store.add_members(people, today=today, progress=progress, total=n)
         # A few percent of eligible-age members are candidates at some stage.
-        adults = [m for m in people if m.dob and m.dob.is_full
-                  and m.dob.as_date() <= add_months(today, -17 * 12)]
+        adults = [
+            m
+            for m in people
+            if m.dob and m.dob.is_full and m.dob.as_date() <= add_months(today, -17 * 12)
+        ]
         chosen = rng.sample(adults, min(len(adults), max(3, n // 25)))
-        store.set_steps_bulk({
-            m.uid: _procedure(rng, rng.choice(STAGE_DEPTH), today) for m in chosen
-        })
+        store.set_steps_bulk(
+            {m.uid: _procedure(rng, rng.choice(STAGE_DEPTH), today) for m in chosen}
+        )
     return count

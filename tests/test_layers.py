@@ -27,18 +27,29 @@ def _modules(exclude: str | None = None):
 
 def test_no_qt_outside_ui():
     offenders = [
-        str(rel) for rel, names in _modules(exclude="ui")
+        str(rel)
+        for rel, names in _modules(exclude="ui")
         if any(n.split(".")[0] in {"PySide6", "shiboken6", "PyQt5", "PyQt6"} for n in names)
     ]
     assert offenders == []
 
 
 def test_domain_is_pure():
-    forbidden = {"sqlite3", "sqlite_utils", "reportlab", "openpyxl", "dvdesk.store",
-                 "dvdesk.ui", "dvdesk.exchange", "dvdesk.reports"}
+    forbidden = {
+        "sqlite3",
+        "sqlite_utils",
+        "reportlab",
+        "openpyxl",
+        "dvdesk.store",
+        "dvdesk.ui",
+        "dvdesk.exchange",
+        "dvdesk.reports",
+    }
     offenders = [
-        (str(rel), n) for rel, names in _modules()
-        if rel.parts[0] == "domain" for n in names
+        (str(rel), n)
+        for rel, names in _modules()
+        if rel.parts[0] == "domain"
+        for n in names
         if any(n == f or n.startswith(f + ".") for f in forbidden)
     ]
     assert offenders == []
@@ -46,7 +57,8 @@ def test_domain_is_pure():
 
 def test_only_the_store_runs_sql():
     offenders = [
-        str(rel) for rel, names in _modules()
+        str(rel)
+        for rel, names in _modules()
         if rel.parts[0] != "store" and names & {"sqlite3", "sqlite_utils"}
     ]
     assert offenders == []

@@ -46,9 +46,7 @@ class PartialDate:
             if not 1 <= self.day <= days_in_month(self.year, self.month):
                 if self.month == 2 and self.day == 29:
                     raise DateError(f"Năm {self.year} không nhuận, không có ngày 29/02.")
-                raise DateError(
-                    f"Ngày {self.day:02d}/{self.month:02d}/{self.year} không tồn tại."
-                )
+                raise DateError(f"Ngày {self.day:02d}/{self.month:02d}/{self.year} không tồn tại.")
 
     @classmethod
     def of(cls, d: date) -> PartialDate:

@@ -162,8 +162,11 @@ def _evaluate_full(dob: date, on: date, method: Method) -> Eligibility:
     when = fmt(on)
     if k < 0:
         return Eligibility(
-            Status.TOO_YOUNG, k, first_day_with(method, dob, MIN_MONTHS),
-            f"Ngày sinh {fmt(dob)} sau ngày xét {when}.", warnings,
+            Status.TOO_YOUNG,
+            k,
+            first_day_with(method, dob, MIN_MONTHS),
+            f"Ngày sinh {fmt(dob)} sau ngày xét {when}.",
+            warnings,
         )
     if status is Status.TOO_YOUNG:
         start = first_day_with(method, dob, MIN_MONTHS)
@@ -182,9 +185,7 @@ def _evaluate_full(dob: date, on: date, method: Method) -> Eligibility:
     return Eligibility(status, k, None, reason, warnings)
 
 
-def evaluate(
-    dob: PartialDate | None, on: date, method: Method = Method.COMPLETED
-) -> Eligibility:
+def evaluate(dob: PartialDate | None, on: date, method: Method = Method.COMPLETED) -> Eligibility:
     """Eligibility of a date of birth on the consideration date `on`.
 
     A missing or partial date of birth is `unknown`, with the range of possible
@@ -208,7 +209,10 @@ def evaluate(
         "Cần bổ sung ngày sinh đầy đủ."
     )
     return Eligibility(
-        Status.UNKNOWN, None, None, reason,
+        Status.UNKNOWN,
+        None,
+        None,
+        reason,
         possible=possible,
         eligible_from_range=(start_lo, start_hi),
         age_months_range=(k_min, k_max),

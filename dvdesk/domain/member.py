@@ -89,6 +89,7 @@ class Member:
 
     def normalized(self) -> Member:
         """The same member with text fields in storage form (NFC, trimmed)."""
+
         def text(value: str) -> str:
             return " ".join(unicodedata.normalize("NFC", value).split())
 

@@ -80,9 +80,7 @@ def _letters_and_tone(word: str) -> tuple[str, int]:
 def _encode(letters: str) -> str:
     # Each known letter becomes one character from "B" upward so BINARY order
     # is alphabet order; anything else (digits, foreign letters) sorts after.
-    return "".join(
-        chr(0x42 + _ALPHABET.index(c)) if c in _ALPHABET else "~" + c for c in letters
-    )
+    return "".join(chr(0x42 + _ALPHABET.index(c)) if c in _ALPHABET else "~" + c for c in letters)
 
 
 def split_name(full_name: str) -> tuple[str, str, str]:

@@ -42,12 +42,20 @@ RULES: dict[str, Rule] = {
         Rule("name.single_word", "full_name", _W, "Họ và tên chỉ có một từ — kiểm tra lại."),
         Rule("name.too_long", "full_name", _E, "Họ và tên dài quá 100 ký tự."),
         Rule("dob.missing", "dob", _W, "Chưa có ngày sinh: không xét được tuổi vào Đảng."),
-        Rule("dob.partial", "dob", _W,
-             "Ngày sinh chỉ có “{dob}”: cần bổ sung ngày sinh đầy đủ để xét tuổi."),
+        Rule(
+            "dob.partial",
+            "dob",
+            _W,
+            "Ngày sinh chỉ có “{dob}”: cần bổ sung ngày sinh đầy đủ để xét tuổi.",
+        ),
         Rule("dob.future", "dob", _E, "Ngày sinh {dob} ở tương lai."),
         Rule("dob.too_old", "dob", _E, "Ngày sinh {dob} quá xa (trên 100 tuổi) — kiểm tra lại."),
-        Rule("cccd.format", "cccd", _E,
-             "Số CCCD/định danh phải gồm đúng 12 chữ số (đang có “{cccd}”)."),
+        Rule(
+            "cccd.format",
+            "cccd",
+            _E,
+            "Số CCCD/định danh phải gồm đúng 12 chữ số (đang có “{cccd}”).",
+        ),
         Rule("cccd.duplicate", "cccd", _E, "Số CCCD {cccd} đã có ở đoàn viên {other}."),
         Rule("unit.required", "unit_code", _E, "Chưa chọn chi đoàn / đơn vị."),
         Rule("unit.unknown", "unit_code", _E, "Không có đơn vị mã “{unit}” trong danh mục."),
@@ -149,9 +157,7 @@ def validate_member(
     else:
         if not m.dob.is_full:
             found.append(issue("dob.partial", dob=m.dob.vi()))
-        flag = youth_flag(
-            m.dob, today, union_officer=m.union_officer, extended=m.union_extended
-        )
+        flag = youth_flag(m.dob, today, union_officer=m.union_officer, extended=m.union_extended)
         if flag is not None:
             found.append(issue(f"youth.{flag.value}"))
 

@@ -67,8 +67,14 @@ class Store(
 
     @classmethod
     def open(
-        cls, path: str | Path = MEMORY, *, create: bool = True, actor: str | None = None,
-        migrate: bool = True, timeout: float = 3.0, read_only: bool = False,
+        cls,
+        path: str | Path = MEMORY,
+        *,
+        create: bool = True,
+        actor: str | None = None,
+        migrate: bool = True,
+        timeout: float = 3.0,
+        read_only: bool = False,
     ) -> Store:
         """Open (or create) a data file, migrating an older format after a backup.
 
@@ -95,8 +101,9 @@ class Store(
         conn: sqlite3.Connection | None = None
         try:
             if read_only and file is not None:
-                conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True,
-                                       timeout=timeout)
+                conn = sqlite3.connect(
+                    f"{file.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout
+                )
             else:
                 conn = sqlite3.connect(str(file) if file else MEMORY, timeout=timeout)
             store = cls(Database(conn), file, actor or _default_actor())
@@ -234,9 +241,15 @@ class Store(
         self.db.execute(
             "INSERT INTO audit (at, actor, action, entity, entity_uid, old, new) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (now_iso(), self.actor, action, entity, uid,
-             None if old is None else json.dumps(old, ensure_ascii=False, sort_keys=True),
-             None if new is None else json.dumps(new, ensure_ascii=False, sort_keys=True)),
+            (
+                now_iso(),
+                self.actor,
+                action,
+                entity,
+                uid,
+                None if old is None else json.dumps(old, ensure_ascii=False, sort_keys=True),
+                None if new is None else json.dumps(new, ensure_ascii=False, sort_keys=True),
+            ),
         )
 
     # -- settings ----------------------------------------------------------
@@ -255,10 +268,10 @@ class Store(
             for key, value in changed.items():
                 self.db.execute(
                     "INSERT INTO settings (key, value) VALUES (?, ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value),
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, value),
                 )
-            self.audit("update", "settings", "settings",
-                       {k: old.get(k) for k in changed}, changed)
+            self.audit("update", "settings", "settings", {k: old.get(k) for k in changed}, changed)
 
     # -- units -------------------------------------------------------------
 
@@ -274,8 +287,9 @@ class Store(
                 "INSERT INTO units (commune_code, code, name, kind) VALUES (?, ?, ?, ?)",
                 (self.settings().commune_code, code, name, unit.kind.value),
             )
-            self.audit("insert", "unit", code, None, {"code": code, "name": name,
-                                                      "kind": unit.kind.value})
+            self.audit(
+                "insert", "unit", code, None, {"code": code, "name": name, "kind": unit.kind.value}
+            )
             return int(cur.lastrowid or 0)
 
     def units(self) -> list[Unit]:

@@ -69,7 +69,8 @@ class MemberQuery:
         params: list[object] = []
         if q := fts_query(self.search):
             clauses.append(
-                "members_fts MATCH ?" if fts_joined
+                "members_fts MATCH ?"
+                if fts_joined
                 else "m.id IN (SELECT rowid FROM members_fts WHERE members_fts MATCH ?)"
             )
             params.append(q)

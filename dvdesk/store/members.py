@@ -50,7 +50,9 @@ class MembersMixin:
     # -- reading -----------------------------------------------------------
 
     def member_ids(
-        self: Store, query: MemberQuery = ALL, order: str = "name",
+        self: Store,
+        query: MemberQuery = ALL,
+        order: str = "name",
         descending: bool = False,
     ) -> list[int]:
         """Row ids in the chosen order; by name it is Vietnamese order (an index scan)."""
@@ -59,9 +61,9 @@ class MembersMixin:
         by = ORDERS[order].replace(",", f"{direction},") + direction
         source = query.source(UNITS_JOIN if order == "unit" else "")
         sql = f"SELECT m.id {source} WHERE {where} ORDER BY {by}, m.id{direction}"
-        ids = self._remembered(sql, params, lambda: [
-            r[0] for r in self.db.execute(sql, params).fetchall()
-        ])
+        ids = self._remembered(
+            sql, params, lambda: [r[0] for r in self.db.execute(sql, params).fetchall()]
+        )
         return list(ids)  # a copy: the caller may edit its list
 
     def member_count(self: Store, query: MemberQuery = ALL) -> int:
@@ -81,8 +83,7 @@ class MembersMixin:
         conn = self.db.conn
         if conn.in_transaction:
             return compute()  # what it sees may yet be rolled back
-        version = (conn.total_changes,
-                   conn.execute("PRAGMA data_version").fetchone()[0])
+        version = (conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0])
         memo: dict[Any, Any] = self.__dict__.setdefault("_read_memo", {})
         if memo.get("version") != version:
             memo.clear()
@@ -118,9 +119,7 @@ class MembersMixin:
         )
 
     def get_member(self: Store, uid: str) -> Member:
-        rows = self.query(
-            f"SELECT m.*, u.code AS unit_code {FROM_MEMBERS} WHERE m.uid = ?", [uid]
-        )
+        rows = self.query(f"SELECT m.*, u.code AS unit_code {FROM_MEMBERS} WHERE m.uid = ?", [uid])
         if not rows:
             raise NotFound(f"Không tìm thấy đoàn viên mã {uid}.")
         return member_from_row(rows[0], rows[0]["unit_code"])
@@ -150,15 +149,20 @@ class MembersMixin:
         key = member_row(m)["search_text"].split(" ")
         folded = " ".join(key[: len(m.full_name.split())])
         return [
-            r["full_name"] for r in self.db.query(
+            r["full_name"]
+            for r in self.db.query(
                 "SELECT full_name, search_text FROM members WHERE dob = ? AND uid <> ? "
-                "AND deleted_at IS NULL", [m.dob.iso(), m.uid])
+                "AND deleted_at IS NULL",
+                [m.dob.iso(), m.uid],
+            )
             if r["search_text"].startswith(folded + " ") or r["search_text"] == folded
         ]
 
     def validate(self: Store, member: Member, today: date | None = None) -> Report:
         return validate_member(
-            member, today=today or date.today(), unit_kinds=self.unit_kinds(),
+            member,
+            today=today or date.today(),
+            unit_kinds=self.unit_kinds(),
             cccd_owner=self.cccd_owner,
         )
 
@@ -166,7 +170,8 @@ class MembersMixin:
         """Audit entries for one member and their procedure steps, oldest first."""
         return self.query(
             "SELECT at, actor, action, entity, old, new FROM audit WHERE entity_uid = ? "
-            "ORDER BY id", [uid],
+            "ORDER BY id",
+            [uid],
         )
 
     # -- writing -----------------------------------------------------------
@@ -210,8 +215,13 @@ class MembersMixin:
                 return report
             changed["updated_at"] = now_iso()
             self.db["members"].update(old["id"], changed)
-            self.audit("update", "member", row["uid"],
-                       {k: old[k] for k in audit_view(changed)}, audit_view(changed))
+            self.audit(
+                "update",
+                "member",
+                row["uid"],
+                {k: old[k] for k in audit_view(changed)},
+                audit_view(changed),
+            )
         return report
 
     def delete_member(self: Store, uid: str) -> None:
@@ -230,17 +240,28 @@ class MembersMixin:
             if deleted == (old["deleted_at"] is not None):
                 return
             # The CCCD may have been given to someone else while this record was deleted.
-            other = not deleted and old["cccd"] and self.scalar(
-                "SELECT full_name FROM members WHERE cccd = ? AND commune_code = ? "
-                "AND deleted_at IS NULL", [old["cccd"], old["commune_code"]])
+            other = (
+                not deleted
+                and old["cccd"]
+                and self.scalar(
+                    "SELECT full_name FROM members WHERE cccd = ? AND commune_code = ? "
+                    "AND deleted_at IS NULL",
+                    [old["cccd"], old["commune_code"]],
+                )
+            )
             if other:
                 raise KnownError(
                     f"Không khôi phục được {old['full_name']}: số CCCD {old['cccd']} "
                     f"đã có ở đoàn viên {other}."
                 )
             self.db["members"].update(old["id"], {"deleted_at": stamp})
-            self.audit("delete" if deleted else "restore", "member", uid,
-                       {"deleted_at": old["deleted_at"]}, {"deleted_at": stamp})
+            self.audit(
+                "delete" if deleted else "restore",
+                "member",
+                uid,
+                {"deleted_at": old["deleted_at"]},
+                {"deleted_at": stamp},
+            )
 
     def _raw(self: Store, uid: str) -> dict[str, Any]:
         rows = self.query("SELECT * FROM members WHERE uid = ?", [uid])
@@ -249,8 +270,12 @@ class MembersMixin:
         return rows[0]
 
     def add_members(
-        self: Store, members: Iterable[Member], *, today: date | None = None,
-        progress: Progress | None = None, total: int = 0,
+        self: Store,
+        members: Iterable[Member],
+        *,
+        today: date | None = None,
+        progress: Progress | None = None,
+        total: int = 0,
     ) -> int:
         """Insert many members in one transaction: all of them or none.
 
@@ -266,9 +291,12 @@ class MembersMixin:
         stamp = now_iso()
         # CCCDs already held in this commune, and those earlier in this batch.
         seen_cccd: dict[str, str] = {
-            r[0]: r[1] for r in self.db.execute(
+            r[0]: r[1]
+            for r in self.db.execute(
                 "SELECT cccd, full_name FROM members WHERE cccd <> '' AND deleted_at IS NULL "
-                "AND commune_code = ?", [commune])
+                "AND commune_code = ?",
+                [commune],
+            )
         }
         count = 0
         with self.transaction(), self._search_index_deferred():
@@ -276,20 +304,28 @@ class MembersMixin:
             for member in members:
                 m = member.normalized()
                 report = validate_member(
-                    m, today=today, unit_kinds=kinds,
-                    cccd_owner=lambda c, _uid: seen_cccd.get(c), normalized=True,
+                    m,
+                    today=today,
+                    unit_kinds=kinds,
+                    cccd_owner=lambda c, _uid: seen_cccd.get(c),
+                    normalized=True,
                 )
                 if not report.is_valid:
                     raise ValidationFailed(
-                        report, f"{m.full_name or '(không tên)'}: "
+                        report,
+                        f"{m.full_name or '(không tên)'}: "
                         + "; ".join(i.message for i in report.errors),
                     )
                 if m.cccd:
                     seen_cccd[m.cccd] = m.full_name
                 row = member_row(m)
-                row.update(unit_id=unit_ids[m.unit_code], commune_code=commune,
-                           issue_codes=" ".join(i.code for i in report.warnings),
-                           created_at=stamp, updated_at=stamp)
+                row.update(
+                    unit_id=unit_ids[m.unit_code],
+                    commune_code=commune,
+                    issue_codes=" ".join(i.code for i in report.warnings),
+                    created_at=stamp,
+                    updated_at=stamp,
+                )
                 batch.append(row)
                 count += 1
                 if len(batch) >= 2000:
@@ -313,7 +349,8 @@ class MembersMixin:
         """
         trigger = self.scalar(
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-            [FTS_INSERT_TRIGGER])
+            [FTS_INSERT_TRIGGER],
+        )
         if trigger is None:  # an unexpected schema: leave it alone
             yield
             return
@@ -322,7 +359,9 @@ class MembersMixin:
         yield
         self.db.execute(
             "INSERT INTO members_fts (rowid, search_text) "
-            "SELECT id, search_text FROM members WHERE id > ?", [last_id])
+            "SELECT id, search_text FROM members WHERE id > ?",
+            [last_id],
+        )
         self.db.execute(trigger)
 
     def _insert_batch(self: Store, rows: list[dict[str, Any]]) -> None:
@@ -331,16 +370,25 @@ class MembersMixin:
         if not rows:
             return
         self._insert_rows("members", rows)
-        self._insert_rows("audit", [
-            {"at": r["created_at"], "actor": self.actor, "action": "insert",
-             "entity": "member", "entity_uid": r["uid"], "old": None,
-             "new": _json(audit_view(r))} for r in rows
-        ])
+        self._insert_rows(
+            "audit",
+            [
+                {
+                    "at": r["created_at"],
+                    "actor": self.actor,
+                    "action": "insert",
+                    "entity": "member",
+                    "entity_uid": r["uid"],
+                    "old": None,
+                    "new": _json(audit_view(r)),
+                }
+                for r in rows
+            ],
+        )
 
     def _insert_rows(self: Store, table: str, rows: list[dict[str, Any]]) -> None:
         columns = list(rows[0])
-        sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
-               f"VALUES ({', '.join('?' * len(columns))})")
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         self.db.conn.executemany(sql, map(itemgetter(*columns), rows))
 
 

@@ -26,9 +26,12 @@ class StepsMixin:
     def steps_of(self: Store, uid: str) -> dict[str, StepRecord]:
         """Every step of the definition, recorded or default, in procedure order."""
         rows = {
-            r["code"]: r for r in self.db.query(
+            r["code"]: r
+            for r in self.db.query(
                 "SELECT s.code, s.state, s.done_on, s.doc_number, s.note FROM steps s "
-                "JOIN members m ON m.id = s.member_id WHERE m.uid = ?", [uid])
+                "JOIN members m ON m.id = s.member_id WHERE m.uid = ?",
+                [uid],
+            )
         }
         out: dict[str, StepRecord] = {}
         for code in STEP_CODES:
@@ -37,8 +40,13 @@ class StepsMixin:
                 out[code] = default_record(code)
                 continue
             done = parse_date(r["done_on"])
-            out[code] = StepRecord(code, StepState(r["state"]),
-                                   done.as_date() if done else None, r["doc_number"], r["note"])
+            out[code] = StepRecord(
+                code,
+                StepState(r["state"]),
+                done.as_date() if done else None,
+                r["doc_number"],
+                r["note"],
+            )
         return out
 
     def set_step(self: Store, uid: str, record: StepRecord, today: date | None = None) -> None:
@@ -60,15 +68,21 @@ class StepsMixin:
                 "state = excluded.state, done_on = excluded.done_on, "
                 "doc_number = excluded.doc_number, note = excluded.note, "
                 "updated_at = excluded.updated_at",
-                (member_id, record.code, record.state.value,
-                 record.done_on.isoformat() if record.done_on else None,
-                 record.doc_number.strip(), record.note.strip(), now_iso()),
+                (
+                    member_id,
+                    record.code,
+                    record.state.value,
+                    record.done_on.isoformat() if record.done_on else None,
+                    record.doc_number.strip(),
+                    record.note.strip(),
+                    now_iso(),
+                ),
             )
             self.audit("update", "step", uid, _step_view(old), _step_view(record))
             done = {c for c, r in self.steps_of(uid).items() if r.state is StepState.DONE}
-            self.db.execute("UPDATE members SET stage = ? WHERE id = ?",
-                            (stage_of(done).value, member_id))
-
+            self.db.execute(
+                "UPDATE members SET stage = ? WHERE id = ?", (stage_of(done).value, member_id)
+            )
 
     def set_steps_bulk(self: Store, records: dict[str, list[StepRecord]]) -> None:
         """Record many candidates' steps in one transaction (demo data, imports).
@@ -86,8 +100,11 @@ class StepsMixin:
             for start in range(0, len(uids), 500):
                 chunk = uids[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                ids.update(self.db.execute(
-                    f"SELECT uid, id FROM members WHERE uid IN ({marks})", chunk).fetchall())
+                ids.update(
+                    self.db.execute(
+                        f"SELECT uid, id FROM members WHERE uid IN ({marks})", chunk
+                    ).fetchall()
+                )
             if missing := [uid for uid in uids if uid not in ids]:
                 raise KnownError(f"Không tìm thấy đoàn viên mã {missing[0]}.")
             done: dict[int, set[str]] = {i: set() for i in ids.values()}
@@ -102,24 +119,38 @@ class StepsMixin:
                 for r in steps:
                     if r.code not in STEP_BY_CODE:
                         raise KnownError(f"Không có bước “{r.code}” trong quy trình.")
-                    step_rows.append((member_id, r.code, r.state.value,
-                                      r.done_on.isoformat() if r.done_on else None,
-                                      r.doc_number, r.note, stamp))
-                    audit_rows.append((stamp, self.actor, "update", "step", uid, None,
-                                       _json(_step_view(r))))
+                    step_rows.append(
+                        (
+                            member_id,
+                            r.code,
+                            r.state.value,
+                            r.done_on.isoformat() if r.done_on else None,
+                            r.doc_number,
+                            r.note,
+                            stamp,
+                        )
+                    )
+                    audit_rows.append(
+                        (stamp, self.actor, "update", "step", uid, None, _json(_step_view(r)))
+                    )
                     if r.state is StepState.DONE:
                         done[member_id].add(r.code)
                     else:
                         done[member_id].discard(r.code)
             self.db.conn.executemany(
                 "INSERT OR REPLACE INTO steps (member_id, code, state, done_on, doc_number, "
-                "note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", step_rows)
+                "note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                step_rows,
+            )
             self.db.conn.executemany(
                 "INSERT INTO audit (at, actor, action, entity, entity_uid, old, new) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", audit_rows)
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                audit_rows,
+            )
             self.db.conn.executemany(
                 "UPDATE members SET stage = ? WHERE id = ?",
-                [(stage_of(done[ids[uid]]).value, ids[uid]) for uid in records])
+                [(stage_of(done[ids[uid]]).value, ids[uid]) for uid in records],
+            )
 
 
 def _json(value: object) -> str:
@@ -129,7 +160,10 @@ def _json(value: object) -> str:
 
 
 def _step_view(r: StepRecord) -> dict[str, str | None]:
-    return {"code": r.code, "state": r.state.value,
-            "done_on": r.done_on.isoformat() if r.done_on else None,
-            "doc_number": r.doc_number, "note": r.note}
-
+    return {
+        "code": r.code,
+        "state": r.state.value,
+        "done_on": r.done_on.isoformat() if r.done_on else None,
+        "doc_number": r.doc_number,
+        "note": r.note,
+    }

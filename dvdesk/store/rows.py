@@ -17,9 +17,24 @@ from dvdesk.domain.member import Gender, Member, Presence
 from dvdesk.domain.names import fold, sort_key
 
 MEMBER_FIELDS = (
-    "uid", "full_name", "gender", "dob", "cccd", "ethnicity", "religion", "hometown",
-    "address", "school_class", "school_year", "graduation_year", "union_joined",
-    "union_officer", "union_extended", "presence", "phone", "notes",
+    "uid",
+    "full_name",
+    "gender",
+    "dob",
+    "cccd",
+    "ethnicity",
+    "religion",
+    "hometown",
+    "address",
+    "school_class",
+    "school_year",
+    "graduation_year",
+    "union_joined",
+    "union_officer",
+    "union_extended",
+    "presence",
+    "phone",
+    "notes",
 )
 
 

@@ -48,7 +48,9 @@ def _run(db: Database, script: str) -> None:
 @migrations(name="1.0_initial")
 def _initial(db: Database) -> None:
     """Format 1.0: settings, units, members, procedure steps, audit log."""
-    _run(db, """
+    _run(
+        db,
+        """
 CREATE TABLE settings (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -146,7 +148,8 @@ END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN
     SELECT RAISE(ABORT, 'audit log is append-only');
 END
-""")
+""",
+    )
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     _set_version(db, 1, 0)
 
@@ -159,7 +162,9 @@ def _holidays_transfers(db: Database) -> None:
     with all of them in one index a list of 200,000 members is read from the
     index alone, never row by row from the table.
     """
-    _run(db, """
+    _run(
+        db,
+        """
 CREATE TABLE holidays (
     day TEXT PRIMARY KEY,
     name TEXT NOT NULL DEFAULT ''
@@ -180,7 +185,8 @@ CREATE INDEX members_list ON members (
     deleted_at, name_sort, unit_id, elig_from_a, over_from_a, elig_from_b, over_from_b,
     stage, presence, graduation_year, issue_codes
 )
-""")
+""",
+    )
     _set_version(db, 1, 1)
 
 
@@ -192,7 +198,9 @@ def _received_packages(db: Database) -> None:
     or older package changes nothing; `received_audit` keeps each commune's
     audit log as it arrived (the local `audit` table records the merge itself).
     """
-    _run(db, """
+    _run(
+        db,
+        """
 CREATE TABLE received_packages (
     commune_code TEXT PRIMARY KEY,
     commune_name TEXT NOT NULL,
@@ -215,5 +223,6 @@ CREATE TABLE received_audit (
     new TEXT
 ) STRICT;
 CREATE INDEX received_audit_commune ON received_audit (commune_code, sequence)
-""")
+""",
+    )
     _set_version(db, 1, 2)

@@ -21,7 +21,11 @@ class TransfersMixin:
     """Transfer operations of `Store` (see gateway.py)."""
 
     def record_transfer(
-        self: Store, uid: str, on: date, to_organisation: str, documents: str = "",
+        self: Store,
+        uid: str,
+        on: date,
+        to_organisation: str,
+        documents: str = "",
         note: str = "",
     ) -> None:
         from dvdesk.store.gateway import now_iso
@@ -31,8 +35,12 @@ class TransfersMixin:
             raise KnownError("Chưa ghi nơi nhận (chi bộ, đoàn nơi cư trú, học tập, làm việc).")
         with self.transaction():
             member_id = self.member_row_id(uid)
-            row = {"on_date": on.isoformat(), "to_organisation": receiver,
-                   "documents": documents.strip(), "note": note.strip()}
+            row = {
+                "on_date": on.isoformat(),
+                "to_organisation": receiver,
+                "documents": documents.strip(),
+                "note": note.strip(),
+            }
             self.db.execute(
                 "INSERT INTO transfers (member_id, on_date, to_organisation, documents, note, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?)",

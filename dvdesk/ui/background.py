@@ -49,8 +49,7 @@ class BackgroundReads(QObject):
         super().__init__(parent)
         self._pending: set[_Signals] = set()
 
-    def start(self, path: Path, read: Callable[[Store], Any],
-              done: Callable[[Any], None]) -> None:
+    def start(self, path: Path, read: Callable[[Store], Any], done: Callable[[Any], None]) -> None:
         job = _ReadJob(path, read)
         signals = job.signals
         self._pending.add(signals)

@@ -24,8 +24,9 @@ IGNORE = ""
 
 
 class ColumnMappingDialog(QDialog):
-    def __init__(self, headers: dict[int, str], fields: dict[int, str],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, headers: dict[int, str], fields: dict[int, str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Ghép cột của bảng tính")
         self.resize(520, 520)
@@ -56,5 +57,8 @@ class ColumnMappingDialog(QDialog):
         layout.addWidget(buttons)
 
     def fields(self) -> dict[int, str]:
-        return {c: combo.currentData() for c, combo in self.choices.items()
-                if combo.currentData() != IGNORE}
+        return {
+            c: combo.currentData()
+            for c, combo in self.choices.items()
+            if combo.currentData() != IGNORE
+        }

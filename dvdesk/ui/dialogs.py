@@ -93,14 +93,17 @@ class DialogService:
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def _file_dialog(self, title: str, filters: str, start: str, save: bool,
-                     many: bool = False) -> list[str]:
+    def _file_dialog(
+        self, title: str, filters: str, start: str, save: bool, many: bool = False
+    ) -> list[str]:
         box = QFileDialog(self.parent, title, start, filters)
-        box.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save
-                          else QFileDialog.AcceptMode.AcceptOpen)
+        box.setAcceptMode(
+            QFileDialog.AcceptMode.AcceptSave if save else QFileDialog.AcceptMode.AcceptOpen
+        )
         if not save:
-            box.setFileMode(QFileDialog.FileMode.ExistingFiles if many
-                            else QFileDialog.FileMode.ExistingFile)
+            box.setFileMode(
+                QFileDialog.FileMode.ExistingFiles if many else QFileDialog.FileMode.ExistingFile
+            )
         # WORKAROUND: Qt's own (non-native) file dialog has no Vietnamese translation.
         for label, text in FILE_DIALOG_LABELS.items():
             box.setLabelText(label, text)

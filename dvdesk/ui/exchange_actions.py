@@ -53,17 +53,23 @@ class ExchangeActions(QObject):
     def export_package(self) -> Operation | None:
         settings = self.window.store.settings()
         default = f"goi-du-lieu-{settings.commune_code or 'xa'}-{settings.export_sequence + 1}.zip"
-        out = self.dialogs.save_file("Xuất gói dữ liệu gửi cấp trên", "Gói dữ liệu (*.zip)",
-                                     default)
+        out = self.dialogs.save_file(
+            "Xuất gói dữ liệu gửi cấp trên", "Gói dữ liệu (*.zip)", default
+        )
         if not out:
             return None
         secret = self.dialogs.ask_text(
-            "Mật khẩu bảo vệ", "Gói có số CCCD và ngày sinh. Đặt mật khẩu để mã hóa "
-            "(để trống nếu không mã hóa):", secret=True)
+            "Mật khẩu bảo vệ",
+            "Gói có số CCCD và ngày sinh. Đặt mật khẩu để mã hóa (để trống nếu không mã hóa):",
+            secret=True,
+        )
         if secret is None:
             return None
-        if secret and self.dialogs.ask_text("Mật khẩu bảo vệ", "Nhập lại mật khẩu:",
-                                            secret=True) != secret:
+        if (
+            secret
+            and self.dialogs.ask_text("Mật khẩu bảo vệ", "Nhập lại mật khẩu:", secret=True)
+            != secret
+        ):
             self.dialogs.warn("Mật khẩu", "Hai lần nhập mật khẩu không khớp; chưa xuất gì.")
             return None
 
@@ -74,14 +80,17 @@ class ExchangeActions(QObject):
 
         def done(manifest: Any) -> None:
             note = " (đã mã hóa)" if secret else ""
-            self.finished.emit(f"Đã xuất gói số {manifest.sequence} vào {out}{note}. "
-                               f"Gửi tệp này cho {settings.receiving_level}.")
+            self.finished.emit(
+                f"Đã xuất gói số {manifest.sequence} vào {out}{note}. "
+                f"Gửi tệp này cho {settings.receiving_level}."
+            )
 
         return self._run("Đang xuất gói dữ liệu…", work, done)
 
     def export_sheet(self) -> Operation | None:
-        out = self.dialogs.save_file("Xuất danh sách ra bảng tính",
-                                     "Excel (*.xlsx);;CSV (*.csv)", "danh-sach-doan-vien.xlsx")
+        out = self.dialogs.save_file(
+            "Xuất danh sách ra bảng tính", "Excel (*.xlsx);;CSV (*.csv)", "danh-sach-doan-vien.xlsx"
+        )
         if not out:
             return None
         target = Path(out)
@@ -107,7 +116,8 @@ class ExchangeActions(QObject):
 
     def import_sheet(self, path: str = "", fields: dict[int, str] | None = None):
         path = path or self.dialogs.open_file(
-            "Nhập danh sách đoàn viên", "Bảng tính (*.xlsx *.xlsm *.csv)")
+            "Nhập danh sách đoàn viên", "Bảng tính (*.xlsx *.xlsm *.csv)"
+        )
         if not path:
             return None
 
@@ -116,13 +126,15 @@ class ExchangeActions(QObject):
 
             return plan_import(store, Path(path), fields=fields, progress=progress)
 
-        return self._run("Đang đọc và kiểm tra bảng tính…", work,
-                         lambda plan: self._preview_import(path, plan))
+        return self._run(
+            "Đang đọc và kiểm tra bảng tính…", work, lambda plan: self._preview_import(path, plan)
+        )
 
     def _preview_import(self, path: str, plan: Any) -> None:
         s = plan.summary()
-        problems = [(str(i.row), i.column, SEVERITY_WORDS[i.severity], i.message)
-                    for i in plan.issues]
+        problems = [
+            (str(i.row), i.column, SEVERITY_WORDS[i.severity], i.message) for i in plan.issues
+        ]
         action = f"Nhập {s['new']} người hợp lệ" if s["new"] else None
         dialog = PreviewDialog("Xem trước khi nhập", plan.lines(), action, problems, self.window)
         dialog.add_remap_button()
@@ -160,14 +172,16 @@ class ExchangeActions(QObject):
 
     def merge_packages(self, paths: list[str] | None = None) -> Operation | None:
         """Consolidation at the receiving level (tổng hợp gói dữ liệu của các xã)."""
-        paths = paths or self.dialogs.open_files("Chọn các gói dữ liệu của xã",
-                                                 "Gói dữ liệu (*.zip)")
+        paths = paths or self.dialogs.open_files(
+            "Chọn các gói dữ liệu của xã", "Gói dữ liệu (*.zip)"
+        )
         if not paths:
             return None
         secret = None
         if self._any_encrypted(paths):
-            secret = self.dialogs.ask_text("Mật khẩu", "Gói đã được mã hóa. Nhập mật khẩu:",
-                                           secret=True)
+            secret = self.dialogs.ask_text(
+                "Mật khẩu", "Gói đã được mã hóa. Nhập mật khẩu:", secret=True
+            )
             if secret is None:
                 return None
 
@@ -196,8 +210,11 @@ class ExchangeActions(QObject):
         lines = plan.lines()
         if plan.conflicts:
             lines.append(f"Không gộp được: có {plan.conflicts} xung đột cần xử lý trước.")
-        action = None if plan.conflicts or not plan.applied else \
-            f"Gộp {len(plan.applied)} gói (tất cả hoặc không)"
+        action = (
+            None
+            if plan.conflicts or not plan.applied
+            else f"Gộp {len(plan.applied)} gói (tất cả hoặc không)"
+        )
         dialog = PreviewDialog("Xem trước khi tổng hợp", lines, action, parent=self.window)
         self.preview = dialog
         if not self.dialogs.show_modal(dialog):
@@ -210,7 +227,8 @@ class ExchangeActions(QObject):
 
         def done(saved: Path | None) -> None:
             self.data_changed.emit()
-            self.finished.emit(f"Đã gộp {len(plan.applied)} gói. Bản sao lưu trước khi gộp: "
-                               f"{saved}.")
+            self.finished.emit(
+                f"Đã gộp {len(plan.applied)} gói. Bản sao lưu trước khi gộp: {saved}."
+            )
 
         self._run("Đang gộp dữ liệu…", work, done)

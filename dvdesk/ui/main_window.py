@@ -306,8 +306,9 @@ class MainWindow(QMainWindow):
         self.commune_filter.clear()
         self.commune_filter.addItem("Tất cả các xã", None)
         for p in received:
-            self.commune_filter.addItem(f"{p['commune_name']} ({p['commune_code']})",
-                                        p["commune_code"])
+            self.commune_filter.addItem(
+                f"{p['commune_name']} ({p['commune_code']})", p["commune_code"]
+            )
         self.commune_filter.setCurrentIndex(max(0, self.commune_filter.findData(current)))
         self.commune_filter.blockSignals(False)
         for action in (self.commune_label, self.commune_action):

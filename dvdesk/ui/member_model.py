@@ -51,8 +51,9 @@ class MemberTableModel(QAbstractTableModel):
 
     ids_loaded = Signal()
 
-    def __init__(self, store: Store, on: date, method: Method = Method.COMPLETED,
-                 load: bool = True) -> None:
+    def __init__(
+        self, store: Store, on: date, method: Method = Method.COMPLETED, load: bool = True
+    ) -> None:
         super().__init__()
         self.store = store
         self.on = on

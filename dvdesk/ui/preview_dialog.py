@@ -29,9 +29,14 @@ from dvdesk.ui.dialogs import translate_buttons
 class PreviewDialog(QDialog):
     """A plan's summary, its problem rows, and one button that applies it."""
 
-    def __init__(self, title: str, lines: Sequence[str], action: str | None,
-                 problems: Sequence[tuple[str, str, str, str]] = (),
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        lines: Sequence[str],
+        action: str | None,
+        problems: Sequence[tuple[str, str, str, str]] = (),
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(820, 560)
@@ -56,14 +61,16 @@ class PreviewDialog(QDialog):
         self.apply_button: QPushButton | None = None
         if action:
             self.apply_button = self.buttons.addButton(
-                action, QDialogButtonBox.ButtonRole.AcceptRole)
+                action, QDialogButtonBox.ButtonRole.AcceptRole
+            )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
     def add_remap_button(self) -> QPushButton:
-        button = self.buttons.addButton("Sửa cách hiểu cột…",
-                                        QDialogButtonBox.ButtonRole.ActionRole)
+        button = self.buttons.addButton(
+            "Sửa cách hiểu cột…", QDialogButtonBox.ButtonRole.ActionRole
+        )
 
         def remap() -> None:
             self.remap_requested = True

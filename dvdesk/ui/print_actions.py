@@ -43,8 +43,13 @@ class PrintActions(QObject):
         if not out or path is None:
             return None
         target = Path(out) if out.lower().endswith(".pdf") else Path(out + ".pdf")
-        op = Operation(self.window, path, f"Đang tạo “{target.name}”…",
-                       lambda store, progress: work(store, target), self.dialogs)
+        op = Operation(
+            self.window,
+            path,
+            f"Đang tạo “{target.name}”…",
+            lambda store, progress: work(store, target),
+            self.dialogs,
+        )
         op.done.connect(lambda pages: self._done(target, pages))
         self.last = op
         op.start()
@@ -68,8 +73,11 @@ class PrintActions(QObject):
         from dvdesk.reports.checklist_pdf import write_checklists
 
         name = self.window.store.get_member(uid).full_name
-        return self._write("Lưu phiếu theo dõi hồ sơ", f"phieu-{_slug(name)}.pdf",
-                           lambda store, out: write_checklists(store, [uid], out, self.on))
+        return self._write(
+            "Lưu phiếu theo dõi hồ sơ",
+            f"phieu-{_slug(name)}.pdf",
+            lambda store, out: write_checklists(store, [uid], out, self.on),
+        )
 
     def checklists_of_view(self) -> Operation | None:
         """One checklist per page for everyone the table shows now."""
@@ -85,23 +93,31 @@ class PrintActions(QObject):
         uids = [model.uid_at(r) for r in range(count)]
         from dvdesk.reports.checklist_pdf import write_checklists
 
-        return self._write("Lưu các phiếu theo dõi", "cac-phieu-theo-doi.pdf",
-                           lambda store, out: write_checklists(store, uids, out, self.on))
+        return self._write(
+            "Lưu các phiếu theo dõi",
+            "cac-phieu-theo-doi.pdf",
+            lambda store, out: write_checklists(store, uids, out, self.on),
+        )
 
     def eligible_list(self) -> Operation | None:
         from dvdesk.reports.member_lists import write_eligible_list
 
         unit = self.window.unit_filter.currentData() or ""
-        return self._write("Lưu danh sách đủ tuổi", f"danh-sach-du-tuoi-{self.on:%Y%m%d}.pdf",
-                           lambda store, out: write_eligible_list(store, self.on, out, unit))
+        return self._write(
+            "Lưu danh sách đủ tuổi",
+            f"danh-sach-du-tuoi-{self.on:%Y%m%d}.pdf",
+            lambda store, out: write_eligible_list(store, self.on, out, unit),
+        )
 
     def upcoming_list(self, months: int = 12) -> Operation | None:
         from dvdesk.reports.member_lists import write_upcoming_list
 
         unit = self.window.unit_filter.currentData() or ""
-        return self._write("Lưu danh sách sắp đủ tuổi", f"danh-sach-sap-du-tuoi-{months}-thang.pdf",
-                           lambda store, out: write_upcoming_list(store, months, out, self.on,
-                                                                  unit))
+        return self._write(
+            "Lưu danh sách sắp đủ tuổi",
+            f"danh-sach-sap-du-tuoi-{months}-thang.pdf",
+            lambda store, out: write_upcoming_list(store, months, out, self.on, unit),
+        )
 
     def transfer_letter(self) -> Operation | None:
         uid = self.window.current_uid()
@@ -116,7 +132,8 @@ class PrintActions(QObject):
             return None
         to = self.dialogs.ask_text(
             "Giấy chuyển giới thiệu cảm tình Đảng",
-            "Gửi đến tổ chức (chi bộ, đoàn nơi cư trú / học tập / làm việc mới):")
+            "Gửi đến tổ chức (chi bộ, đoàn nơi cư trú / học tập / làm việc mới):",
+        )
         if not to or not to.strip():
             return None
         from dvdesk.reports.transfer_letter import write_transfer_letter
@@ -134,8 +151,11 @@ class PrintActions(QObject):
     def statistics(self) -> Operation | None:
         from dvdesk.reports.statistics_pdf import write_statistics
 
-        return self._write("Lưu báo cáo thống kê", f"bao-cao-thong-ke-{date.today():%Y}.pdf",
-                           lambda store, out: write_statistics(store, out))
+        return self._write(
+            "Lưu báo cáo thống kê",
+            f"bao-cao-thong-ke-{date.today():%Y}.pdf",
+            lambda store, out: write_statistics(store, out),
+        )
 
 
 def _slug(name: str) -> str:

@@ -56,8 +56,8 @@ def test_member_ids_are_in_python_sort_key_order(store):
 def test_the_list_is_an_index_scan_not_a_sort(store):
     where, params = MemberQuery().where()
     plan = store.query(
-        f"EXPLAIN QUERY PLAN SELECT m.id FROM members m WHERE {where} "
-        "ORDER BY m.name_sort, m.id", params
+        f"EXPLAIN QUERY PLAN SELECT m.id FROM members m WHERE {where} ORDER BY m.name_sort, m.id",
+        params,
     )
     details = " ".join(r["detail"] for r in plan)
     # Read from the covering list index alone: no table lookups, no sort step.

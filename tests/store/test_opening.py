@@ -47,8 +47,15 @@ def test_tables_are_strict_and_foreign_keys_on(request, kind):
         and not t["name"].startswith(("sqlite_", "members_fts", "_sqlite_migrations"))
     }
     assert set(ours) == {
-        "settings", "units", "members", "steps", "audit", "holidays", "transfers",
-        "received_packages", "received_audit",
+        "settings",
+        "units",
+        "members",
+        "steps",
+        "audit",
+        "holidays",
+        "transfers",
+        "received_packages",
+        "received_audit",
     }
     assert all(ours.values()), ours
     assert store.scalar("PRAGMA foreign_keys") == 1

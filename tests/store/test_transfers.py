@@ -12,8 +12,9 @@ from dvdesk.store.errors import KnownError, NotFound
 def test_a_transfer_is_recorded_with_its_audit(fresh_store):
     student = Member("Đỗ Thu Hà", "THPT1", dob=parse_date("10/09/2009"), school_class="12A1")
     fresh_store.add_member(student, date(2026, 11, 26))
-    fresh_store.record_transfer(student.uid, date(2027, 6, 1), "  Chi bộ thôn  Yên Lạc ",
-                                "Giấy chứng nhận CN-NTVĐ")
+    fresh_store.record_transfer(
+        student.uid, date(2027, 6, 1), "  Chi bộ thôn  Yên Lạc ", "Giấy chứng nhận CN-NTVĐ"
+    )
     (row,) = fresh_store.transfers_of(student.uid)
     assert row["to_organisation"] == "Chi bộ thôn Yên Lạc" and row["on_date"] == "2027-06-01"
     last = fresh_store.history(student.uid)[-1]

@@ -31,7 +31,8 @@ def launchers(qtbot):
 
 
 def test_first_start_creates_the_file_and_shows_the_empty_state(
-        qtbot, tmp_path, fake_dialogs, launchers):
+    qtbot, tmp_path, fake_dialogs, launchers
+):
     make_app()
     launcher = Launcher()
     launchers.append(launcher)

@@ -45,8 +45,9 @@ def test_checklists_of_the_view_one_page_each(qtbot, demo_store, dialogs, tmp_pa
     assert len(PdfReader(tmp_path / "lo.pdf").pages) == count
 
 
-def test_export_package_and_merge_it_elsewhere(qtbot, demo_store, dialogs, tmp_path: Path,
-                                              empty_store):
+def test_export_package_and_merge_it_elsewhere(
+    qtbot, demo_store, dialogs, tmp_path: Path, empty_store
+):
     window = make_window(qtbot, demo_store, dialogs)
     dialogs.paths = [str(tmp_path / "goi.zip")]
     dialogs.texts = [""]  # no passphrase
