@@ -11,6 +11,7 @@ Results also go to bench/results.json.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
 
@@ -93,7 +94,11 @@ def main() -> int:
         ),
         encoding="utf-8",
     )
-    return 0 if all(r.ok for r in results) else 1
+    missed = [r for r in results if not r.ok]
+    if missed:
+        print(f"{len(missed)} mục chưa đạt mục tiêu (xem cột cuối).")
+    # A measurement, not a gate: BENCH_STRICT=1 turns a missed target into exit 1.
+    return 1 if missed and os.environ.get("BENCH_STRICT") == "1" else 0
 
 
 if __name__ == "__main__":
