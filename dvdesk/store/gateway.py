@@ -33,6 +33,7 @@ from dvdesk.store.members import MembersMixin
 from dvdesk.store.packages import PackagesMixin
 from dvdesk.store.procedure_steps import StepsMixin
 from dvdesk.store.received import ReceivedMixin
+from dvdesk.store.rows import audit_json
 from dvdesk.store.settings import Settings
 from dvdesk.store.statistics_queries import StatisticsMixin
 from dvdesk.store.transfers import TransfersMixin
@@ -236,8 +237,6 @@ class Store(
 
     def audit(self, action: str, entity: str, uid: str, old: Any, new: Any) -> None:
         """Append to the audit log; call inside the change's own transaction."""
-        import json
-
         self.db.execute(
             "INSERT INTO audit (at, actor, action, entity, entity_uid, old, new) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -247,8 +246,8 @@ class Store(
                 action,
                 entity,
                 uid,
-                None if old is None else json.dumps(old, ensure_ascii=False, sort_keys=True),
-                None if new is None else json.dumps(new, ensure_ascii=False, sort_keys=True),
+                None if old is None else audit_json(old),
+                None if new is None else audit_json(new),
             ),
         )
 

@@ -12,7 +12,7 @@ from dvdesk.domain.member import Member
 from dvdesk.domain.validation import Report, validate_member
 from dvdesk.store.errors import KnownError, NotFound, ValidationFailed
 from dvdesk.store.member_query import MemberQuery
-from dvdesk.store.rows import audit_view, member_from_row, member_row
+from dvdesk.store.rows import audit_json, audit_view, member_from_row, member_row
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
@@ -380,7 +380,7 @@ class MembersMixin:
                     "entity": "member",
                     "entity_uid": r["uid"],
                     "old": None,
-                    "new": _json(audit_view(r)),
+                    "new": audit_json(audit_view(r)),
                 }
                 for r in rows
             ],
@@ -390,9 +390,3 @@ class MembersMixin:
         columns = list(rows[0])
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         self.db.conn.executemany(sql, map(itemgetter(*columns), rows))
-
-
-def _json(value: Any) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -15,6 +15,7 @@ from dvdesk.domain.procedure import (
     stage_of,
 )
 from dvdesk.store.errors import KnownError
+from dvdesk.store.rows import audit_json, step_view
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
@@ -78,7 +79,7 @@ class StepsMixin:
                     now_iso(),
                 ),
             )
-            self.audit("update", "step", uid, _step_view(old), _step_view(record))
+            self.audit("update", "step", uid, step_view(old), step_view(record))
             done = {c for c, r in self.steps_of(uid).items() if r.state is StepState.DONE}
             self.db.execute(
                 "UPDATE members SET stage = ? WHERE id = ?", (stage_of(done).value, member_id)
@@ -131,7 +132,7 @@ class StepsMixin:
                         )
                     )
                     audit_rows.append(
-                        (stamp, self.actor, "update", "step", uid, None, _json(_step_view(r)))
+                        (stamp, self.actor, "update", "step", uid, None, audit_json(step_view(r)))
                     )
                     if r.state is StepState.DONE:
                         done[member_id].add(r.code)
@@ -151,19 +152,3 @@ class StepsMixin:
                 "UPDATE members SET stage = ? WHERE id = ?",
                 [(stage_of(done[ids[uid]]).value, ids[uid]) for uid in records],
             )
-
-
-def _json(value: object) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _step_view(r: StepRecord) -> dict[str, str | None]:
-    return {
-        "code": r.code,
-        "state": r.state.value,
-        "done_on": r.done_on.isoformat() if r.done_on else None,
-        "doc_number": r.doc_number,
-        "note": r.note,
-    }

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from dvdesk.domain.member import Member, Unit
 from dvdesk.domain.procedure import StepRecord, StepState, stage_of
 from dvdesk.domain.validation import validate_member
-from dvdesk.store.rows import audit_view, member_row
+from dvdesk.store.rows import audit_view, member_row, step_view
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
@@ -153,7 +153,7 @@ class ReceivedMixin:
         old = self.commune_steps(code)
         for uid in set(old) | set(steps):
             before, after = old.get(uid, []), steps.get(uid, [])
-            if sorted(map(_step_view, before), key=str) == sorted(map(_step_view, after), key=str):
+            if sorted(map(step_view, before), key=str) == sorted(map(step_view, after), key=str):
                 continue
             member_id = ids[uid]
             self.db.execute("DELETE FROM steps WHERE member_id = ?", [member_id])
@@ -177,8 +177,8 @@ class ReceivedMixin:
                 "update",
                 "steps",
                 uid,
-                [_step_view(r) for r in before],
-                [_step_view(r) for r in after],
+                [step_view(r) for r in before],
+                [step_view(r) for r in after],
             )
 
     def _record_received(
@@ -203,13 +203,3 @@ class ReceivedMixin:
             {"commune_code": code, "sequence": info["sequence"], **r} for r in audit_rows
         )
         self.audit("merge", "package", code, old[0] if old else None, row)
-
-
-def _step_view(r: StepRecord) -> dict[str, str | None]:
-    return {
-        "code": r.code,
-        "state": r.state.value,
-        "done_on": r.done_on.isoformat() if r.done_on else None,
-        "doc_number": r.doc_number,
-        "note": r.note,
-    }

@@ -15,6 +15,7 @@ from dvdesk.domain.dates import PartialDate, parse_date
 from dvdesk.domain.eligibility import MAX_MONTHS, MIN_MONTHS, Method, first_day_with
 from dvdesk.domain.member import Gender, Member, Presence
 from dvdesk.domain.names import fold, sort_key
+from dvdesk.domain.procedure import StepRecord
 
 MEMBER_FIELDS = (
     "uid",
@@ -116,3 +117,21 @@ def member_from_row(row: dict[str, Any], unit_code: str) -> Member:
 def audit_view(row: dict[str, Any]) -> dict[str, Any]:
     """The user-meaningful columns of a member row, as the audit log records them."""
     return {k: row[k] for k in (*MEMBER_FIELDS, "unit_id", "deleted_at") if k in row}
+
+
+def audit_json(value: Any) -> str:
+    """How the audit log stores old and new values (stable key order, Vietnamese kept)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def step_view(r: StepRecord) -> dict[str, str | None]:
+    """A procedure step as the audit log and the merge comparison see it."""
+    return {
+        "code": r.code,
+        "state": r.state.value,
+        "done_on": r.done_on.isoformat() if r.done_on else None,
+        "doc_number": r.doc_number,
+        "note": r.note,
+    }
