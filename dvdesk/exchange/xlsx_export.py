@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from dvdesk.domain.procedure import STEP_CODES, STEP_STATE_LABELS, StepState
 from dvdesk.exchange.cells import escape_cell
 from dvdesk.exchange.sheet_columns import MEMBER_COLUMNS, STEP_HEADERS, list_data
+from dvdesk.files import atomic_output, check_output
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
@@ -54,10 +55,15 @@ def _sheet(
     return count
 
 
-def export_xlsx(store: Store, out: Path) -> dict[str, int]:
-    """Write the workbook; returns rows per sheet."""
+def export_xlsx(store: Store, out: Path, *, overwrite: bool = False) -> dict[str, int]:
+    """Write the workbook; returns rows per sheet.
+
+    `out` is checked first and written whole or not at all (dvdesk/files.py);
+    an existing file is replaced only with `overwrite`.
+    """
     from openpyxl import Workbook
 
+    check_output(out, overwrite=overwrite, protect=[store.path])
     data = list_data(store)
     book = Workbook()
     book.remove(book.active)
@@ -117,5 +123,6 @@ def export_xlsx(store: Store, out: Path) -> dict[str, int]:
             for i, m in enumerate(candidates, 1)
         ),
     )
-    book.save(out)
+    with atomic_output(out, overwrite=overwrite, protect=[store.path]) as tmp:
+        book.save(tmp)
     return counts
