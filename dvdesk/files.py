@@ -88,6 +88,8 @@ def is_dvdesk_file(path: Path) -> bool:
 
 def _head(path: Path) -> bytes:
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return b""  # never open a pipe or a device: reading it could block forever
         with open(path, "rb") as f:
             return f.read(_APP_ID_OFFSET + 4)
     except OSError:
