@@ -29,7 +29,7 @@ def run(*args: str | Path, umask: int = 0o022) -> subprocess.CompletedProcess[st
         text=True,
         timeout=300,
         env=ENV,
-        preexec_fn=lambda: os.umask(umask),  # noqa: PLW1509 (tests only, no threads)
+        preexec_fn=lambda: os.umask(umask),
     )
 
 
