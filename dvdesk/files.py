@@ -30,8 +30,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-# Until the store refactor lands dvdesk/errors.py, KnownError lives in store.errors.
-from dvdesk.store.errors import KnownError
+from dvdesk.errors import KnownError, OutputRefused
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # The same value as dvdesk.store.schema.APPLICATION_ID (a test keeps them equal):
@@ -46,8 +45,7 @@ _TMP_TAG = "dvdesk"
 _LEFTOVER = re.compile(rf"\.(?P<name>.+)\.{_TMP_TAG}-(?P<pid>\d+)\.tmp(?:-journal|-wal|-shm)?")
 
 
-class OutputRefused(KnownError):
-    """An output path dvdesk will not write to (the message says why and what to do)."""
+__all__ = ["OutputRefused", "atomic_output", "check_output", "write_private"]
 
 
 def private_umask() -> None:

@@ -19,11 +19,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
+from dvdesk.errors import KnownError
 from dvdesk.files import atomic_output
 from dvdesk.reports import styles as st
 from dvdesk.reports.fonts import SANS, SERIF, SERIF_BOLD, nfc
 from dvdesk.reports.line_blocks import Line, LineColumns
-from dvdesk.store.errors import KnownError
 from dvdesk.store.settings import Settings
 
 

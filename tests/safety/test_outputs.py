@@ -56,10 +56,10 @@ def with_commune(path: Path) -> None:
     from dvdesk.store.gateway import Store
 
     with Store.open(path) as store:
-        settings = store.settings()
+        settings = store.settings.get()
         settings.commune_code = "27001"
         settings.commune_name = "Xã Thử"
-        store.save_settings(settings)
+        store.settings.save(settings)
 
 
 @pytest.fixture
@@ -109,9 +109,9 @@ def with_commune_name(path: Path, name: str) -> None:
     from dvdesk.store.gateway import Store
 
     with Store.open(path) as store:
-        settings = store.settings()
+        settings = store.settings.get()
         settings.commune_name = name
-        store.save_settings(settings)
+        store.settings.save(settings)
 
 
 def test_links_to_the_data_file_are_refused(tmp_path: Path, db: Path) -> None:
