@@ -392,7 +392,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     with _open(args) if args.dry_run else _writing(args) as store:
         plan = plan_import(
-            store, Path(args.sheet), default_unit=args.unit, progress=_progress(args)
+            store,
+            Path(args.sheet),
+            default_unit=args.unit,
+            progress=_progress(args),
+            sheet=args.sheet_name,
         )
         for line in plan.lines():
             print(line)
@@ -510,6 +514,12 @@ def build_parser() -> Parser:
     im.add_argument("sheet", metavar="BANG.xlsx", help="bảng tính .xlsx hoặc .csv")
     im.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
     im.add_argument("--unit", help="mã đơn vị cho các dòng không ghi chi đoàn")
+    im.add_argument(
+        "--sheet",
+        dest="sheet_name",
+        metavar="TÊN",
+        help="trang tính cần nhập (mặc định: trang đang hiện có dòng tiêu đề rõ nhất)",
+    )
     im.add_argument(
         "--skip-invalid", action="store_true", help="bỏ qua các dòng có lỗi, nhập các dòng hợp lệ"
     )

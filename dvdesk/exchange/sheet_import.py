@@ -73,6 +73,7 @@ class ImportPlan:
     rows: list[ImportRow]
     new_units: list[Unit]
     unknown_headers: list[str]
+    sheet_lines: list[str] = field(default_factory=list)  # every sheet and its state
 
     def count(self, status: RowStatus) -> int:
         return sum(1 for r in self.rows if r.status is status)
@@ -109,6 +110,7 @@ class ImportPlan:
         """The preview a clerk reads (Vietnamese)."""
         where = f", trang “{self.sheet}”" if self.sheet else ""
         out = [f"Tệp “{self.source}”{where}: dòng tiêu đề số {self.header.row + 1}."]
+        out += self.sheet_lines
         cols = [
             f"“{self.header.labels[c]}” → {FIELD_LABELS[f]}"
             for c, f in sorted(self.header.fields.items())
@@ -158,14 +160,16 @@ def plan_import(
     fields: dict[int, str] | None = None,
     today: date | None = None,
     progress: Progress | None = None,
+    sheet: str | None = None,
 ) -> ImportPlan:
     """Read and check a sheet; writes nothing.
 
     Args:
         default_unit: unit code for rows that name none.
         fields: column → field, to override the recognised header (a mapping step).
+        sheet: the workbook's sheet to read; by default the best visible one.
     """
-    grid = read_grid(path)
+    grid = read_grid(path, sheet)
     guess = find_header(grid.rows)
     if guess is None:
         raise KnownError(
@@ -186,7 +190,7 @@ def plan_import(
     unknown = [cv.text(v) for c, v in enumerate(header_row) if cv.text(v) and c not in guess.fields]
     planner = _Planner(store, grid, guess, resolver, default_unit, today or date.today())
     rows = planner.run(progress)
-    return ImportPlan(path.name, grid.sheet, guess, rows, resolver.new, unknown)
+    return ImportPlan(path.name, grid.sheet, guess, rows, resolver.new, unknown, grid.sheet_lines())
 
 
 class _Planner:
