@@ -49,9 +49,9 @@ GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hải", "Khánh", "Long",
 
 
 def members(n: int, unit: str = "KDC01") -> list[list[object]]:
+    tail = ["Nam", "", unit, "Thôn Một", "", ""]
     return [HEADER] + [
-        [i, f"Nguyễn Văn {GIVEN[i % 10]} {GIVEN[i // 10 % 10]}", f"{1 + i % 27:02d}/03/2005"]
-        + ["Nam", "", unit, "Thôn Một", "", ""]
+        [i, f"Nguyễn Văn {GIVEN[i % 10]} {GIVEN[i // 10 % 10]}", f"{1 + i % 27:02d}/03/2005", *tail]
         for i in range(1, n + 1)
     ]
 
