@@ -302,17 +302,25 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _passphrase(args: argparse.Namespace) -> str | None:
-    """From --passphrase-file or DVDESK_PASSPHRASE; never from the command line itself."""
+    """From --passphrase-file or DVDESK_PASSPHRASE; never from the command line itself.
+
+    A file saved by Notepad starts with a BOM and ends with a line break or spaces:
+    those are not part of the passphrase. The passphrase is used in NFC form.
+    """
+    from dvdesk.exchange.crypto import normalized
+
     if getattr(args, "passphrase_file", None):
         path = Path(args.passphrase_file)
         try:
-            text = path.read_text(encoding="utf-8").rstrip("\r\n")
+            text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise KnownError(f"Không đọc được tệp mật khẩu “{path}”.") from exc
+        text = normalized(text.lstrip("\ufeff").rstrip())
         if not text:
             raise KnownError(f"Tệp mật khẩu “{path}” trống.")
         return text
-    return os.environ.get("DVDESK_PASSPHRASE") or None
+    secret = os.environ.get("DVDESK_PASSPHRASE")
+    return normalized(secret) if secret else None
 
 
 def cmd_export(args: argparse.Namespace) -> int:

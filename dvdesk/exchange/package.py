@@ -11,6 +11,7 @@ counts and every value; any failure refuses the whole package.
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import zipfile
 from collections.abc import Callable
@@ -33,7 +34,14 @@ from dvdesk.exchange.dictionary import (
     column_names,
     dictionary_rows,
 )
-from dvdesk.exchange.manifest import MANIFEST_FILE, Manifest, PackageError, sha256
+from dvdesk.exchange.manifest import (
+    CODE,
+    MANIFEST_FILE,
+    UID,
+    Manifest,
+    PackageError,
+    sha256,
+)
 from dvdesk.exchange.safe_zip import read_entries
 from dvdesk.files import check_output, write_private
 from dvdesk.store.errors import translate
@@ -163,11 +171,39 @@ def read_package(path: Path, passphrase: str | None = None) -> Package:
         package.steps.setdefault(pair[0], []).append(pair[1])
 
     _convert(tables["steps.csv"], records.step_from_row, add_step, "steps.csv", source)
+    _check_identities(package, source)
     package.audit = [
         {k: r[k] or None if k in ("old", "new") else r[k] for k in column_names("audit.csv")}
         for r in tables["audit.csv"]
     ]
     return package
+
+
+def _check_identities(package: Package, source: str) -> None:
+    """Codes and uids by pattern, each unit and member once: nothing a path or SQL trips on."""
+
+    def refuse(file: str, what: str) -> PackageError:
+        return PackageError(f"Gói “{source}”: tệp {file} có {what}; gói bị hỏng hoặc bị sửa đổi.")
+
+    codes: set[str] = set()
+    for unit in package.units:
+        if not CODE.fullmatch(unit.code):
+            raise refuse("units.csv", f"mã đơn vị không hợp lệ “{unit.code[:40]}”")
+        if unit.code in codes:
+            raise refuse("units.csv", f"mã đơn vị “{unit.code}” hai lần")
+        codes.add(unit.code)
+    uids: set[str] = set()
+    for member in package.members:
+        if not UID.fullmatch(member.uid):
+            raise refuse("members.csv", f"mã định danh không hợp lệ “{member.uid[:40]}”")
+        if member.uid in uids:
+            raise refuse("members.csv", f"mã định danh “{member.uid}” hai lần")
+        if not CODE.fullmatch(member.unit_code):
+            raise refuse("members.csv", f"mã đơn vị không hợp lệ “{member.unit_code[:40]}”")
+        uids.add(member.uid)
+    for uid in package.steps:
+        if not UID.fullmatch(uid):
+            raise refuse("steps.csv", f"mã định danh không hợp lệ “{uid[:40]}”")
 
 
 def _os_problem(exc: OSError, path: Path) -> KnownError:
@@ -182,6 +218,9 @@ def _check_files(manifest: Manifest, entries: dict[str, bytes], source: str) -> 
             raise PackageError(f"Gói “{source}” thiếu tệp {name}.")
         if name not in manifest.files:
             raise PackageError(f"Gói “{source}”: manifest.json không ghi mã kiểm tra của {name}.")
+    for name in manifest.files:
+        if name not in entries:
+            raise PackageError(f"Gói “{source}”: manifest.json ghi tệp {name} nhưng gói không có.")
     for name, data in entries.items():
         expected = manifest.files.get(name)
         if expected is None:
@@ -198,6 +237,12 @@ def _rows(name: str, data: bytes, manifest: Manifest, source: str) -> list[dict[
         header, rows = dict_rows(data)
     except UnicodeDecodeError as exc:
         raise PackageError(f"Gói “{source}”: tệp {name} không phải UTF-8.") from exc
+    except csv.Error as exc:
+        # e.g. a cell over the csv module's field limit (131,072 characters)
+        raise PackageError(
+            f"Gói “{source}”: tệp {name} có ô quá dài hoặc sai định dạng CSV; gói bị hỏng "
+            "hoặc bị sửa đổi."
+        ) from exc
     except ValueError as exc:
         raise PackageError(f"Gói “{source}”: tệp {name} dòng {exc} sai số cột.") from exc
     missing = [c for c in column_names(name) if c not in header]

@@ -175,10 +175,15 @@ class DataFileLock:
         previous = read_holder(db_path)
         me = Holder(os.getpid(), this_host(), datetime.now().replace(microsecond=0))
         data = me.to_json().encode("utf-8")
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.ftruncate(fd, 0)
-        os.write(fd, data)
-        os.fsync(fd)
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.ftruncate(fd, 0)
+            os.write(fd, data)
+            os.fsync(fd)
+        except OSError:
+            # A full disk: the byte lock is held all the same; only the holder's
+            # details, shown to a second window, are missing.
+            pass
         return cls(db_path, fd, me, previous)
 
     @property
