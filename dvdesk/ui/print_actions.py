@@ -47,7 +47,8 @@ class PrintActions(QObject):
             self.window,
             path,
             f"Đang tạo “{target.name}”…",
-            lambda store, progress: work(store, target),
+            # The save dialog asked before replacing the file it named (not one with .pdf added).
+            lambda store, progress: work(store, target, target == Path(out)),
             self.dialogs,
         )
         op.done.connect(lambda pages: self._done(target, pages))
@@ -76,7 +77,7 @@ class PrintActions(QObject):
         return self._write(
             "Lưu phiếu theo dõi hồ sơ",
             f"phieu-{_slug(name)}.pdf",
-            lambda store, out: write_checklists(store, [uid], out, self.on),
+            lambda store, out, ow: write_checklists(store, [uid], out, self.on, overwrite=ow),
         )
 
     def checklists_of_view(self) -> Operation | None:
@@ -96,7 +97,7 @@ class PrintActions(QObject):
         return self._write(
             "Lưu các phiếu theo dõi",
             "cac-phieu-theo-doi.pdf",
-            lambda store, out: write_checklists(store, uids, out, self.on),
+            lambda store, out, ow: write_checklists(store, uids, out, self.on, overwrite=ow),
         )
 
     def eligible_list(self) -> Operation | None:
@@ -106,7 +107,7 @@ class PrintActions(QObject):
         return self._write(
             "Lưu danh sách đủ tuổi",
             f"danh-sach-du-tuoi-{self.on:%Y%m%d}.pdf",
-            lambda store, out: write_eligible_list(store, self.on, out, unit),
+            lambda store, out, ow: write_eligible_list(store, self.on, out, unit, overwrite=ow),
         )
 
     def upcoming_list(self, months: int = 12) -> Operation | None:
@@ -116,7 +117,9 @@ class PrintActions(QObject):
         return self._write(
             "Lưu danh sách sắp đủ tuổi",
             f"danh-sach-sap-du-tuoi-{months}-thang.pdf",
-            lambda store, out: write_upcoming_list(store, months, out, self.on, unit),
+            lambda store, out, ow: write_upcoming_list(
+                store, months, out, self.on, unit, overwrite=ow
+            ),
         )
 
     def transfer_letter(self) -> Operation | None:
@@ -140,8 +143,8 @@ class PrintActions(QObject):
 
         receiver = to.strip()
 
-        def work(store, out: Path) -> int:
-            pages = write_transfer_letter(store, uid, receiver, out)
+        def work(store, out: Path, overwrite: bool) -> int:
+            pages = write_transfer_letter(store, uid, receiver, out, overwrite=overwrite)
             # The handover is part of the record: the office follows up on it later.
             store.transfers.record(uid, date.today(), receiver, f"Giấy chuyển ({out.name})")
             return pages
@@ -154,7 +157,7 @@ class PrintActions(QObject):
         return self._write(
             "Lưu báo cáo thống kê",
             f"bao-cao-thong-ke-{date.today():%Y}.pdf",
-            lambda store, out: write_statistics(store, out),
+            lambda store, out, ow: write_statistics(store, out, overwrite=ow),
         )
 
 
