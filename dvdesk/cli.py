@@ -559,7 +559,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     private_umask()  # names, dates of birth, CCCD numbers: readable by this user only
     try:
-        if args.command not in (None, "age"):
+        if args.command != "age":  # the window's start-up (no command) too
             _clean_leftovers(args)
         return int(args.func(args) or 0)
     except KnownError as exc:

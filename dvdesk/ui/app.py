@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from dvdesk.errors import KnownError
+from dvdesk.files import clean_leftovers
 from dvdesk.resources import FONT_BOLD, FONT_REGULAR, resource
 from dvdesk.store import backup
 from dvdesk.store.gateway import Store
@@ -48,6 +49,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 def open_store(path: Path, dialogs: DialogService) -> Store | None:
     """Open (creating on first run) the data file; a known problem is shown, not raised."""
+    # What a killed dvdesk left beside this file (partial copies, exact names only).
+    clean_leftovers(path.parent)
+    backup.clean_interrupted(path)
     try:
         store = Store.open(path)
     except (KnownError, OSError) as exc:
