@@ -121,7 +121,9 @@ def test_links_to_the_data_file_are_refused(tmp_path: Path, db: Path) -> None:
     before = digest(db)
     for link in (soft, hard):
         one_line(run("export", "--db", db, "--out", link, "--overwrite"))
-    one_line(run("print", "--db", db, "eligible", "--out", tmp_path / "x.pdf.lock"))
+    pdf = tmp_path / "danh-sach.pdf"  # the data file under a PDF's name
+    os.link(db, pdf)
+    one_line(run("print", "--db", db, "eligible", "--out", pdf, "--overwrite"), "dvdesk")
     assert digest(db) == before
 
 
