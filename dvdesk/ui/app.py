@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, QThreadPool
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -144,4 +144,9 @@ def run(path: Path) -> int:
     try:
         return app.exec()
     finally:
+        # Background reads run Python code in Qt's pool threads. Let them end before the
+        # window's objects go and the interpreter finalizes: a thread still emitting then
+        # touches freed objects (segfault, or the "bool_dealloc" abort seen at Ctrl+Q).
+        QThreadPool.globalInstance().waitForDone(30_000)
         launcher.close()
+        QThreadPool.globalInstance().waitForDone(30_000)
