@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QDate, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,30 +27,45 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
-from dvdesk.domain.procedure import STAGE_LABELS, Stage
+from dvdesk.domain.member import Member
+from dvdesk.domain.procedure import STAGE_LABELS, Stage, StepRecord
 from dvdesk.store import backup
+from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.views import View, views
-from dvdesk.ui.background import BackgroundReads
+from dvdesk.ui import undo
 from dvdesk.ui.dialogs import DialogService
 from dvdesk.ui.empty_state import EmptyState
 from dvdesk.ui.exchange_actions import ExchangeActions
 from dvdesk.ui.history_view import HistoryView
 from dvdesk.ui.member_form import MemberForm
 from dvdesk.ui.member_model import MemberTableModel
-from dvdesk.ui.operations import Operation
+from dvdesk.ui.operations import Jobs, Op
 from dvdesk.ui.print_actions import PrintActions
 from dvdesk.ui.procedure_panel import ProcedurePanel
 from dvdesk.ui.recent_files import add_recent, recent_files
 
 SEARCH_DELAY_MS = 120
+
+
+def number(value: int) -> str:
+    """120484 → "120.484" (Vietnamese thousands separator)."""
+    return f"{value:,}".replace(",", ".")
+
+
 COLUMN_WIDTHS = (190, 85, 120, 95, 170, 50, 170, 130, 60)
 
 
 class MainWindow(QMainWindow):
     """dvdesk's main window over one open store.
+
+    Every write, whether made here or by a background op, ends in
+    `apply_changes(Changes)`, which refreshes only what the change touched.
+    The print and exchange action objects see the window only through the
+    small `ActionHost` surface (selected members, view, date, unit, jobs,
+    status line), never its widgets.
 
     Signals:
         data_changed(): members were added, edited, deleted or restored.
@@ -68,14 +85,20 @@ class MainWindow(QMainWindow):
         self.dialogs = dialogs or DialogService(self)
         self.today = today or date.today()
         settings = store.settings()
+        self.jobs = Jobs(self, store, self.dialogs)
+        self.jobs.changed.connect(self.apply_changes)
+        self.undo_stack = QUndoStack(self)
         self.model = MemberTableModel(
-            store, settings.consideration_on(self.today), settings.method, load=False
+            store,
+            settings.consideration_on(self.today),
+            settings.method,
+            load=False,
+            jobs=self.jobs,
         )
-        self.reads = BackgroundReads(self)
         self._counts: dict[str, int] = {}
         self._counts_generation = 0
         self._views: list[View] = []
-        self._undo_uid: str | None = None
+        self._shown: tuple[object, ...] | None = None  # what the side panel shows now
         self._build()
         self._refresh_units()
         self.refresh_views()
@@ -104,7 +127,7 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.model)
         self.model.ids_loaded.connect(self._ids_loaded)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         # Indicator first: enabling sorting sorts by it, and Qt's default is descending.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
@@ -120,6 +143,9 @@ class MainWindow(QMainWindow):
         open_row.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         open_row.triggered.connect(self.edit_current)
         self.table.addAction(open_row)
+        # Del deletes members only from the table, never from the procedure panel.
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.addAction(self.delete_action)
 
         self.empty = EmptyState()
         self.empty.add_button.clicked.connect(self.add_member)
@@ -129,7 +155,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.empty)
 
         self.procedure = ProcedurePanel(self.store, self.dialogs, self.today)
-        self.procedure.step_saved.connect(lambda _: self._after_change(keep_selection=True))
+        self.procedure.step_recorded.connect(self._step_recorded)
         self.history = HistoryView(self.store)
         self.side_tabs = QTabWidget()
         self.side_tabs.addTab(self.procedure, "Quy trình kết nạp")
@@ -153,9 +179,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.main_tabs)
 
         self.count_label = QLabel()
-        self.undo_button = QPushButton("Hoàn tác xóa")
+        self.undo_button = QPushButton("Hoàn tác")
         self.undo_button.setVisible(False)
-        self.undo_button.clicked.connect(self.undo_delete)
+        self.undo_button.clicked.connect(self.undo_stack.undo)
+        self.undo_stack.indexChanged.connect(self._undo_state)
         self.statusBar().addWidget(self.count_label, 1)
         self.statusBar().addPermanentWidget(self.undo_button)
 
@@ -169,7 +196,14 @@ class MainWindow(QMainWindow):
 
         self.add_action = action("Thêm đoàn viên", self.add_member, QKeySequence.StandardKey.New)
         self.edit_action = action("Sửa", self.edit_current)
-        self.delete_action = action("Xóa", self.delete_current, QKeySequence.StandardKey.Delete)
+        self.delete_action = action("Xóa", self.delete_current, QKeySequence(Qt.Key.Key_Delete))
+        self.undo_action = self.undo_stack.createUndoAction(self, "Hoàn tác")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "Làm lại")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        for a in (self.undo_action, self.redo_action):
+            # Inside a text box Ctrl+Z undoes the typing; elsewhere the last change.
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.restore_member_action = action("Khôi phục người đã xóa", self.restore_current)
         self.demo_action = action("Tạo dữ liệu mẫu…", self.load_demo)
         self.settings_action = action("Cài đặt…", self.open_settings)
@@ -253,6 +287,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        edit_menu = self.menuBar().addMenu("&Sửa")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        self.edit_menu = edit_menu
         data_menu = self.menuBar().addMenu("&Dữ liệu")
         for a in (
             self.add_action,
@@ -266,7 +306,7 @@ class MainWindow(QMainWindow):
         data_menu.addAction(self.settings_action)
         self.file_menu, self.data_menu = file_menu, data_menu
 
-        self.printing = PrintActions(self)
+        self.printing = PrintActions(self, self)
         print_menu = self.menuBar().addMenu("&In")
         for text, slot in (
             ("Phiếu theo dõi hồ sơ của người đang chọn…", self.printing.checklist),
@@ -278,10 +318,9 @@ class MainWindow(QMainWindow):
         ):
             print_menu.addAction(text, slot)
 
-        self.exchange = ExchangeActions(self)
+        self.exchange = ExchangeActions(self, self)
         self.exchange.finished.connect(lambda text: self.statusBar().showMessage(text, 20000))
         self.exchange.finished.connect(lambda text: self.dialogs.info("Hoàn tất", text))
-        self.exchange.data_changed.connect(self._after_bulk_change)
         exchange_menu = self.menuBar().addMenu("&Trao đổi dữ liệu")
         for text, slot in (
             ("Xuất gói dữ liệu gửi cấp trên (.zip)…", self.exchange.export_package),
@@ -341,6 +380,10 @@ class MainWindow(QMainWindow):
         self.view_list.setCurrentRow(row)
         self.view_list.blockSignals(False)
         self.apply_filters()
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """Count every view off the GUI thread; only the newest answer is shown."""
         queries = {v.key: v.query for v in self._views}
 
         def count(store: Store) -> dict[str, int]:
@@ -351,8 +394,10 @@ class MainWindow(QMainWindow):
             return
         self._counts_generation += 1
         generation = self._counts_generation
-        self.reads.start(
-            self.store.path, count, lambda counts: self._counts_ready(generation, counts)
+        self.jobs.read(
+            count,
+            lambda counts: self._counts_ready(generation, counts),
+            title="Không đếm được các danh sách",
         )
 
     def _counts_ready(self, generation: int, counts: dict[str, int]) -> None:
@@ -363,8 +408,7 @@ class MainWindow(QMainWindow):
         self._counts = counts
         for row, view in enumerate(self._views):
             if view.key in counts:
-                text = f"{view.label}  ({counts[view.key]:,})".replace(",", ".")
-                self.view_list.item(row).setText(text)
+                self.view_list.item(row).setText(f"{view.label}  ({number(counts[view.key])})")
         self.counts_ready.emit()
 
     def current_view(self) -> View:
@@ -376,8 +420,6 @@ class MainWindow(QMainWindow):
                 self.view_list.setCurrentRow(row)
 
     def current_query(self) -> MemberQuery:
-        from dataclasses import replace
-
         query = self.current_view().query
         stage = self.stage_filter.currentData()
         return replace(
@@ -389,12 +431,14 @@ class MainWindow(QMainWindow):
         )
 
     def apply_filters(self) -> None:
+        keep = self.current_uid()
         self.model.set_query(self.current_query())
         deleted_view = self.current_view().key == "deleted"
         self.delete_action.setEnabled(not deleted_view)
         self.restore_member_action.setEnabled(deleted_view)
         self._show_state()
-        self._selection_changed()
+        if keep is None or not self.select_uid(keep):
+            self._selection_changed()
 
     def search_changed(self) -> None:
         """Typing: read the matching ids off the GUI thread; the newest answer wins."""
@@ -403,8 +447,9 @@ class MainWindow(QMainWindow):
     def _ids_loaded(self) -> None:
         self._show_state()
         if not self.table.currentIndex().isValid() and self.model.rowCount():
-            self.table.selectRow(0)  # the first match is ready for Enter
-        self._selection_changed()
+            self.table.selectRow(0)  # the first match is ready for Enter (shows it too)
+        else:
+            self._selection_changed()
 
     def _date_changed(self, qdate: QDate) -> None:
         self.model.set_date(date(qdate.year(), qdate.month(), qdate.day()))
@@ -416,9 +461,9 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.empty if total == 0 else self.table)
         on = self.model.on.strftime("%d/%m/%Y")
         text = (
-            f"{self.current_view().label}: {shown:,} người · tổng {total:,} đoàn viên · "
-            f"ngày xét {on}"
-        ).replace(",", ".")
+            f"{self.current_view().label}: {number(shown)} người · "
+            f"tổng {number(total)} đoàn viên · ngày xét {on}"
+        )
         if total and not shown:
             text += " · không có ai khớp — hãy xóa ô tìm kiếm hoặc chọn bộ lọc khác"
         self.count_label.setText(text)
@@ -426,8 +471,14 @@ class MainWindow(QMainWindow):
     def _selection_changed(self) -> None:
         self._show_member(self.current_uid())
 
-    def _show_member(self, uid: str | None) -> None:
-        if self.side_tabs.currentWidget() is self.procedure:
+    def _show_member(self, uid: str | None, force: bool = False) -> None:
+        """Show `uid` in the side tab in front; skipped when it already shows exactly that."""
+        panel = self.side_tabs.currentWidget()
+        shown = (panel, uid, self.model.on)
+        if shown == self._shown and not force:
+            return
+        self._shown = shown
+        if panel is self.procedure:
             self.procedure.show_member(uid, self.model.on)
         else:
             self.history.show_member(uid)
@@ -445,6 +496,78 @@ class MainWindow(QMainWindow):
             self.main_tabs.blockSignals(False)
         self.main_tabs.widget(1).refresh()
 
+    # -- changes -------------------------------------------------------------
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Refresh what `changes` touched: rows, the id list, units, views, the side panel."""
+        keep = self.current_uid()
+        if changes.touches(Kind.UNITS, Kind.PACKAGES):
+            self._refresh_units()
+        if changes.touches(Kind.SETTINGS):
+            settings = self.store.settings()
+            self.model.method = settings.method
+        if changes.touches(Kind.SETTINGS, Kind.HOLIDAYS):
+            self.refresh_views()  # view definitions follow the settings
+        elif changes.reload_list:
+            self.model.reload()
+            self._show_state()
+        elif changes.touches(Kind.MEMBERS, Kind.STEPS, Kind.TRANSFERS):
+            self.model.refresh_rows(changes.member_uids)
+        if changes.touches(Kind.MEMBERS, Kind.STEPS):
+            self.refresh_counts()
+        if keep is not None and self.current_uid() != keep:
+            self.select_uid(keep)
+        shown = self.current_uid() or self.procedure.uid
+        if changes.reload_list or shown in changes.member_uids or Kind.FILE in changes.kinds:
+            self._show_member(shown, force=True)
+        page = self.main_tabs.widget(1)
+        if self.main_tabs.currentIndex() == 1 and hasattr(page, "refresh"):
+            page.refresh()
+        self.data_changed.emit()
+
+    def select_uid(self, uid: str) -> bool:
+        """Select and show `uid` if the table lists it."""
+        row = self.model.row_of_uid(uid)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _undo_state(self, _index: int = 0) -> None:
+        if not shiboken6.isValid(self.undo_stack) or not shiboken6.isValid(self.undo_button):
+            return  # the window is being destroyed (the stack clears itself)
+        can = self.undo_stack.canUndo()
+        self.undo_button.setVisible(can)
+        if can:
+            self.undo_button.setText(f"Hoàn tác: {self.undo_stack.undoText()} (Ctrl+Z)")
+
+    def _step_recorded(self, uid: str, before: StepRecord, after: StepRecord) -> None:
+        self.undo_stack.push(
+            undo.RecordStep(self.store, self.jobs.announce, uid, before, after, self.today)
+        )
+        self.jobs.announce(Changes.of(Kind.STEPS, uids=[uid]))
+
+    # -- the action objects' view of the window (ActionHost) -----------------
+
+    def selected_uids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        if not rows and self.current_uid():
+            return [self.current_uid() or ""]
+        return [self.model.uid_at(r) for r in rows]
+
+    def consideration_date(self) -> date:
+        return self.model.on
+
+    def unit_code(self) -> str:
+        return str(self.unit_filter.currentData() or "")
+
+    def view_row_ids(self) -> list[int]:
+        return self.model.row_ids()
+
+    def show_status(self, text: str, ms: int = 15000) -> None:
+        self.statusBar().showMessage(text, ms)
+
     # -- member actions ----------------------------------------------------
 
     def current_uid(self) -> str | None:
@@ -454,8 +577,18 @@ class MainWindow(QMainWindow):
     def open_form(self, uid: str | None = None) -> MemberForm:
         member = self.store.get_member(uid) if uid else None
         form = MemberForm(self.store, self.dialogs, member, self.today, self)
-        form.member_saved.connect(lambda saved: self._after_change(saved))
+        form.saved.connect(self._member_saved)
         return form
+
+    def _member_saved(self, before: Member | None, after: Member, changes: Changes) -> None:
+        if before is None:
+            command: undo._StoreCommand = undo.AddMember(self.store, self.jobs.announce, after)
+        else:
+            command = undo.EditMember(self.store, self.jobs.announce, before, after, self.today)
+        self.undo_stack.push(command)
+        self.jobs.announce(changes)
+        if not self.select_uid(after.uid):
+            self._show_member(after.uid, force=True)
 
     def add_member(self) -> None:
         if not self.store.units():
@@ -472,46 +605,46 @@ class MainWindow(QMainWindow):
         if uid:
             self.dialogs.show_modal(self.open_form(uid))
 
-    def _after_change(self, uid: str | None = None, keep_selection: bool = False) -> None:
-        uid = uid or (self.current_uid() if keep_selection else None)
-        self.refresh_views()
-        if uid:
-            row = self.model.row_of_uid(uid)
-            if row >= 0:
-                self.table.selectRow(row)
-                self.table.scrollTo(self.model.index(row, 0))
-            elif keep_selection:
-                # The change moved the member out of this view; keep showing them.
-                self._show_member(uid)
-        self.data_changed.emit()
-
     def delete_current(self) -> None:
-        uid = self.current_uid()
-        if not uid:
+        """Soft-delete the selected members (asks first when there are several)."""
+        uids = self.selected_uids() if self.current_view().key != "deleted" else []
+        if not uids:
             return
-        name = self.store.get_member(uid).full_name
-        self.store.delete_member(uid)
-        self._undo_uid = uid
-        self.undo_button.setText(f"Hoàn tác xóa “{name}”")
-        self.undo_button.setVisible(True)
-        self._after_change()
-        self.statusBar().showMessage(f"Đã xóa {name}. Bấm “Hoàn tác xóa” để lấy lại.", 10000)
+        names = [self.store.get_member(uid).full_name for uid in uids]
+        if len(uids) > 1 and not self.dialogs.confirm(
+            "Xóa đoàn viên",
+            f"Xóa {number(len(uids))} đoàn viên đang chọn ({', '.join(names[:3])}"
+            f"{'…' if len(names) > 3 else ''})? Có thể hoàn tác bằng Ctrl+Z.",
+        ):
+            return
+        row = self.table.currentIndex().row()
+        for uid in uids:
+            self.store.delete_member(uid)
+        self.undo_stack.push(undo.DeleteMembers(self.store, self.jobs.announce, uids, names))
+        self.jobs.announce(Changes.of(Kind.MEMBERS, uids=uids, reorders=True))
+        if self.model.rowCount():
+            self.table.selectRow(min(max(row, 0), self.model.rowCount() - 1))
+        who = names[0] if len(names) == 1 else f"{number(len(names))} đoàn viên"
+        self.statusBar().showMessage(
+            f"Đã xóa {who}. Bấm Ctrl+Z (Sửa → Hoàn tác) để lấy lại.", 10000
+        )
 
     def undo_delete(self) -> None:
-        if self._undo_uid:
-            self.store.restore_member(self._undo_uid)
-            self._after_change(self._undo_uid)
-            self._undo_uid = None
-        self.undo_button.setVisible(False)
+        """The status-bar button: undo the last change."""
+        self.undo_stack.undo()
 
     def restore_current(self) -> None:
-        uid = self.current_uid()
-        if uid and self.current_view().key == "deleted":
+        uids = self.selected_uids()
+        if not uids or self.current_view().key != "deleted":
+            return
+        names = [self.store.get_member(uid).full_name for uid in uids]
+        for uid in uids:
             self.store.restore_member(uid)
-            self._after_change()
-            self.statusBar().showMessage("Đã khôi phục đoàn viên.", 8000)
+        self.undo_stack.push(undo.RestoreMembers(self.store, self.jobs.announce, uids, names))
+        self.jobs.announce(Changes.of(Kind.MEMBERS, uids=uids, reorders=True))
+        self.statusBar().showMessage("Đã khôi phục đoàn viên.", 8000)
 
-    def load_demo(self) -> Operation | None:
+    def load_demo(self) -> Op | None:
         if self.store.path is None:
             return None
         if self.store.member_count() and not self.dialogs.confirm(
@@ -520,21 +653,11 @@ class MainWindow(QMainWindow):
             return None
         from dvdesk import demo
 
-        op = Operation(
-            self,
-            self.store.path,
-            "Đang tạo dữ liệu mẫu…",
-            lambda store, progress: demo.build(store, 2000, progress=progress),
-            self.dialogs,
-        )
-        op.done.connect(lambda _: self._after_bulk_change())
-        op.start()
-        return op
+        def work(store: Store, progress) -> Changes:
+            demo.build(store, 2000, progress=progress)
+            return Changes.of(Kind.MEMBERS, Kind.STEPS, Kind.UNITS, Kind.SETTINGS, reorders=True)
 
-    def _after_bulk_change(self) -> None:
-        self._refresh_units()
-        self.refresh_views()
-        self.data_changed.emit()
+        return self.jobs.write("Đang tạo dữ liệu mẫu…", work, cancellable=True)
 
     def open_settings(self) -> None:
         from dvdesk.ui.settings_dialog import SettingsDialog
@@ -543,7 +666,9 @@ class MainWindow(QMainWindow):
             settings = self.store.settings()
             self.model.method = settings.method
             self.date_edit.setDate(QDate(*settings.consideration_on(self.today).timetuple()[:3]))
-        self._after_bulk_change()
+        self.jobs.announce(
+            Changes.of(Kind.SETTINGS, Kind.UNITS, Kind.HOLIDAYS, Kind.MEMBERS, reorders=True)
+        )
 
     # -- file actions ------------------------------------------------------
 
@@ -591,7 +716,15 @@ class MainWindow(QMainWindow):
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.jobs.long_running() and not self.dialogs.confirm(
+            "Đang có việc chạy",
+            "Một việc (in, xuất, nhập…) vẫn đang chạy. Dừng việc đó và thoát? "
+            "Việc ghi dở được hủy trọn vẹn, dữ liệu không bị hỏng.",
+        ):
+            event.ignore()
+            return
+        self.jobs.cancel_and_wait()
         qs = QSettings()
         qs.setValue("main/geometry", self.saveGeometry())
         qs.setValue("main/header", self.table.horizontalHeader().saveState())

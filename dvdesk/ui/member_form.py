@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,9 +39,33 @@ from dvdesk.domain.member import (
     Presence,
 )
 from dvdesk.domain.validation import Report, Severity
+from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.errors import KnownError, ValidationFailed
 from dvdesk.store.gateway import Store
 from dvdesk.ui.dialogs import DialogService, translate_buttons
+from dvdesk.ui.operations import changes_of
+
+# Fields that decide where a member sits in the list or which views hold them;
+# an edit of any other field re-reads just that row.
+PLACING_FIELDS = (
+    "full_name",
+    "dob",
+    "unit_code",
+    "cccd",
+    "phone",
+    "school_class",
+    "school_year",
+    "graduation_year",
+    "presence",
+    "gender",
+    "union_officer",
+    "union_extended",
+    "commune_code",
+)
+
+
+def moves_in_list(before: Member, after: Member) -> bool:
+    return any(getattr(before, f, None) != getattr(after, f, None) for f in PLACING_FIELDS)
 
 
 class DateField(QLineEdit):
@@ -65,9 +90,11 @@ class MemberForm(QDialog):
 
     Signals:
         member_saved(str): the uid of the member just saved.
+        saved(object, object, object): before (None for an add), after, the `Changes`.
     """
 
     member_saved = Signal(str)
+    saved = Signal(object, object, object)
 
     def __init__(
         self,
@@ -88,6 +115,7 @@ class MemberForm(QDialog):
         self._build()
         if member:
             self._load(member)
+        self._clean = self._snapshot()
         self.name.setFocus()
 
     # -- layout ------------------------------------------------------------
@@ -172,7 +200,9 @@ class MemberForm(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         translate_buttons(self.buttons)
-        self.save_next = QPushButton("Lưu và thêm tiếp")
+        self.save_next = QPushButton("Lưu và thêm tiếp (Ctrl+Enter)")
+        self.save_next.setShortcut(QKeySequence("Ctrl+Return"))
+        self.save_next.setToolTip("Lưu người này rồi nhập người tiếp theo cùng đơn vị, niên khóa")
         self.buttons.addButton(self.save_next, QDialogButtonBox.ButtonRole.ActionRole)
         self.save_next.setVisible(self.editing is None)  # after addButton, which shows it
         # Enter anywhere in the form means "Lưu": only Save may be the default button.
@@ -188,6 +218,24 @@ class MemberForm(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.messages)
         layout.addWidget(self.buttons)
+
+    def _snapshot(self) -> tuple[object, ...]:
+        """Everything typed or chosen, to tell whether the form has unsaved changes."""
+        texts = tuple(w.text() for w in self.findChildren(QLineEdit))
+        choices = tuple(w.currentIndex() for w in self.findChildren(QComboBox))
+        checks = tuple(w.isChecked() for w in self.findChildren(QCheckBox))
+        return (texts, choices, checks, self.notes.toPlainText())
+
+    def is_dirty(self) -> bool:
+        return self._snapshot() != self._clean
+
+    def reject(self) -> None:
+        """Esc, Hủy or the close box: ask before throwing away what was typed."""
+        if self.is_dirty() and not self.dialogs.confirm(
+            "Bỏ thay đổi?", "Phiếu có thông tin chưa lưu. Đóng phiếu và bỏ các thay đổi này?"
+        ):
+            return
+        super().reject()
 
     def _load(self, m: Member) -> None:
         self.name.setText(m.full_name)
@@ -287,15 +335,22 @@ class MemberForm(QDialog):
             self._confirmed_duplicate = bool(same)
         try:
             if self.editing is None:
-                self.store.add_member(member, self.today)
+                result = self.store.add_member(member, self.today)
+                fallback = Changes.of(Kind.MEMBERS, uids=[member.uid], reorders=True)
             else:
-                self.store.update_member(member, self.today)
+                result = self.store.update_member(member, self.today)
+                fallback = Changes.of(
+                    Kind.MEMBERS, uids=[member.uid], reorders=moves_in_list(self.editing, member)
+                )
         except ValidationFailed as exc:
             self.show_report(exc.report)  # type: ignore[arg-type]
             return None
         except KnownError as exc:
             self.dialogs.error("Không lưu được", str(exc))
             return None
+        before, self.editing = self.editing, member if self.editing is not None else None
+        self._clean = self._snapshot()
+        self.saved.emit(before, member, changes_of(result) or fallback)
         self.member_saved.emit(member.uid)
         return member.uid
 
@@ -329,5 +384,6 @@ class MemberForm(QDialog):
         self.unit.setCurrentIndex(keep_unit)
         self.school_year.setText(keep_year)
         self._confirmed_duplicate = False
+        self._clean = self._snapshot()
         self.messages.setText(f"<span style='color:#1b7f3b'>✔ Đã lưu {saved}.</span>")
         self.name.setFocus()

@@ -6,8 +6,9 @@ ids and asks the store for a block of rows only when the view paints them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -16,9 +17,12 @@ from dvdesk.domain.dates import fmt, parse_date
 from dvdesk.domain.eligibility import STATUS_LABELS, Method, Status, evaluate
 from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, Gender, Presence
 from dvdesk.domain.procedure import STAGE_LABELS, Stage
+from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
-from dvdesk.ui.background import BackgroundReads
+
+if TYPE_CHECKING:
+    from dvdesk.ui.operations import Jobs
 
 COLUMNS = (
     ("full_name", "Họ và tên", "name"),
@@ -52,7 +56,12 @@ class MemberTableModel(QAbstractTableModel):
     ids_loaded = Signal()
 
     def __init__(
-        self, store: Store, on: date, method: Method = Method.COMPLETED, load: bool = True
+        self,
+        store: Store,
+        on: date,
+        method: Method = Method.COMPLETED,
+        load: bool = True,
+        jobs: Jobs | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -64,7 +73,7 @@ class MemberTableModel(QAbstractTableModel):
         self._rows: dict[int, dict[str, Any]] = {}
         self._generation = 0
         self.async_sort = False  # the window turns it on; a sort then never blocks it
-        self.reads = BackgroundReads(self)
+        self.jobs = jobs  # background reads; None: every read on this thread
         if load:  # the window loads once, with its filters, instead
             self.reload()
 
@@ -89,15 +98,16 @@ class MemberTableModel(QAbstractTableModel):
         Each keystroke starts a read on its own connection; only the newest
         answer is shown, so typing never waits for an older, broader search.
         """
-        if self.store.path is None:
+        if self.store.path is None or self.jobs is None:
             self.set_query(query)
+            self.ids_loaded.emit()
             return
         self._generation += 1
         generation, (order, descending) = self._generation, self._order
-        self.reads.start(
-            self.store.path,
+        self.jobs.read(
             lambda store: store.member_ids(query, order=order, descending=descending),
             lambda ids: self._ids_ready(generation, query, ids),
+            title="Không đọc được danh sách đoàn viên",
         )
 
     def _ids_ready(self, generation: int, query: MemberQuery, ids: list[int]) -> None:
@@ -117,6 +127,27 @@ class MemberTableModel(QAbstractTableModel):
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1)
             )
+
+    def refresh_rows(self, uids: Iterable[str]) -> list[int]:
+        """Re-read just these members' rows (an edit that moves nobody); returns their rows."""
+        rows = []
+        for uid in uids:
+            try:
+                row_id = self.store.member_row_id(uid)
+            except KnownError:  # gone from the file altogether
+                continue
+            self._rows.pop(row_id, None)
+            try:
+                rows.append(self._ids.index(row_id))
+            except ValueError:  # not in this view
+                continue
+        for row in rows:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        return rows
+
+    def row_ids(self) -> list[int]:
+        """The row ids shown, in order (a copy: work off the GUI thread reads it)."""
+        return list(self._ids)
 
     def uid_at(self, row: int) -> str:
         return str(self._row(row)["uid"])

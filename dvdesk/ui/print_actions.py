@@ -7,20 +7,65 @@ viewer, which previews and prints it. dvdesk/reports does the drawing.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, NamedTuple, overload
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
 from dvdesk.domain.member import UnitKind
-from dvdesk.ui.operations import Operation
-
-if TYPE_CHECKING:
-    from dvdesk.ui.main_window import MainWindow
+from dvdesk.store.changes import Changes, Kind
+from dvdesk.store.errors import KnownError
+from dvdesk.store.gateway import Store
+from dvdesk.ui.host import ActionHost
+from dvdesk.ui.operations import Op, Progress
 
 PDF = "Tệp PDF (*.pdf)"
+Writer = Callable[[Store, Path, Progress], Any]
+
+
+class Recorded(NamedTuple):
+    """A PDF whose making also wrote to the data file (the transfer letter)."""
+
+    pages: int
+    changes: Changes
+
+
+class Counted(Sequence[str]):
+    """A list whose iteration reports progress: the report reads it one by one."""
+
+    def __init__(self, items: list[str], progress: Progress) -> None:
+        self.items, self.progress = items, progress
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return self.items[index]
+
+    def __iter__(self) -> Iterator[str]:
+        total = len(self.items)
+        for done, item in enumerate(self.items):
+            self.progress(done, total)
+            yield item
+        self.progress(total, total)
+
+
+def uids_of(store: Store, row_ids: list[int], progress: Progress) -> list[str]:
+    """The uids of `row_ids`, in their order (read in blocks, off the GUI thread)."""
+    uids: list[str] = []
+    for start in range(0, len(row_ids), 2000):
+        chunk = row_ids[start : start + 2000]
+        rows = store.member_rows(chunk)
+        uids += [str(rows[i]["uid"]) for i in chunk if i in rows]
+        progress(start + len(chunk), len(row_ids))
+    return uids
 
 
 class PrintActions(QObject):
@@ -30,102 +75,123 @@ class PrintActions(QObject):
 
     printed = Signal(str)
 
-    def __init__(self, window: MainWindow, open_viewer: bool = True) -> None:
-        super().__init__(window)
-        self.window = window
-        self.dialogs = window.dialogs
+    def __init__(self, host: ActionHost, parent: QObject | None = None, open_viewer: bool = True):
+        super().__init__(parent)
+        self.host = host
+        self.dialogs = host.dialogs
         self.open_viewer = open_viewer
-        self.last: Operation | None = None
+        self.last: Op | None = None
 
-    def _write(self, title: str, default: str, work) -> Operation | None:
-        path = self.window.store.path
+    def _write(self, title: str, default: str, work: Writer, records: bool = False) -> Op | None:
+        """Ask where to save, then make the PDF off the GUI thread (Hủy stops it,
+        unless the work also `records` something in the data file)."""
+        if self.host.store.path is None:
+            return None
         out = self.dialogs.save_file(title, PDF, default)
-        if not out or path is None:
+        if not out:
             return None
         target = Path(out) if out.lower().endswith(".pdf") else Path(out + ".pdf")
-        op = Operation(
-            self.window,
-            path,
-            f"Đang tạo “{target.name}”…",
-            lambda store, progress: work(store, target),
-            self.dialogs,
+        label = f"Đang tạo “{target.name}”…"
+        run = self.host.jobs.write if records else self.host.jobs.long_read
+        op = run(
+            label,
+            lambda store, progress: work(store, target, progress),
+            lambda pages: self._done(target, pages),
+            cancellable=not records,
         )
-        op.done.connect(lambda pages: self._done(target, pages))
         self.last = op
-        op.start()
         return op
 
-    def _done(self, target: Path, pages: int) -> None:
-        self.window.statusBar().showMessage(f"Đã tạo {target} ({pages} trang).", 15000)
-        if self.open_viewer:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+    def _done(self, target: Path, result: int | Recorded) -> None:
+        pages = result.pages if isinstance(result, Recorded) else result
+        self.host.show_status(f"Đã tạo {target} ({pages:,} trang).".replace(",", "."))
+        if self.open_viewer and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+            self.dialogs.warn(
+                "Không mở được tệp PDF",
+                f"Đã lưu “{target}” nhưng máy chưa có chương trình xem PDF để mở tệp này. "
+                "Hãy mở tệp bằng trình duyệt web hoặc cài một chương trình đọc PDF.",
+            )
         self.printed.emit(str(target))
 
     @property
     def on(self) -> date:
-        return self.window.model.on
+        return self.host.consideration_date()
 
-    def checklist(self) -> Operation | None:
-        uid = self.window.current_uid()
-        if not uid:
+    def checklist(self) -> Op | None:
+        uids = self.host.selected_uids()
+        if not uids:
             self.dialogs.info("In phiếu", "Hãy chọn một đoàn viên trong bảng trước.")
             return None
         from dvdesk.reports.checklist_pdf import write_checklists
 
-        name = self.window.store.get_member(uid).full_name
+        name = self.host.store.get_member(uids[0]).full_name
+        default = f"phieu-{_slug(name)}.pdf" if len(uids) == 1 else "cac-phieu-theo-doi.pdf"
+        on = self.on
         return self._write(
             "Lưu phiếu theo dõi hồ sơ",
-            f"phieu-{_slug(name)}.pdf",
-            lambda store, out: write_checklists(store, [uid], out, self.on),
+            default,
+            lambda store, out, progress: write_checklists(store, Counted(uids, progress), out, on),
         )
 
-    def checklists_of_view(self) -> Operation | None:
+    def checklists_of_view(self) -> Op | None:
         """One checklist per page for everyone the table shows now."""
-        model = self.window.model
-        count = model.rowCount()
+        row_ids = self.host.view_row_ids()
+        count = len(row_ids)
         if not count:
             self.dialogs.info("In phiếu", "Danh sách đang xem không có ai.")
             return None
+        pages = f"{count:,}".replace(",", ".")
         if count > 300 and not self.dialogs.confirm(
-            "In nhiều phiếu", f"Danh sách đang xem có {count} người: in {count} trang?"
+            "In nhiều phiếu",
+            f"Danh sách đang xem có {pages} người: in {pages} trang? "
+            "Có thể bấm “Hủy” trong lúc tạo để dừng.",
         ):
             return None
-        uids = [model.uid_at(r) for r in range(count)]
         from dvdesk.reports.checklist_pdf import write_checklists
 
-        return self._write(
-            "Lưu các phiếu theo dõi",
-            "cac-phieu-theo-doi.pdf",
-            lambda store, out: write_checklists(store, uids, out, self.on),
-        )
+        on = self.on
 
-    def eligible_list(self) -> Operation | None:
+        def work(store: Store, out: Path, progress: Progress) -> int:
+            uids = uids_of(store, row_ids, lambda done, total: None)
+            return write_checklists(store, Counted(uids, progress), out, on)
+
+        return self._write("Lưu các phiếu theo dõi", "cac-phieu-theo-doi.pdf", work)
+
+    def eligible_list(self) -> Op | None:
         from dvdesk.reports.member_lists import write_eligible_list
 
-        unit = self.window.unit_filter.currentData() or ""
+        unit, on = self.host.unit_code(), self.on
         return self._write(
             "Lưu danh sách đủ tuổi",
-            f"danh-sach-du-tuoi-{self.on:%Y%m%d}.pdf",
-            lambda store, out: write_eligible_list(store, self.on, out, unit),
+            f"danh-sach-du-tuoi-{on:%Y%m%d}.pdf",
+            lambda store, out, progress: write_eligible_list(store, on, out, unit),
         )
 
-    def upcoming_list(self, months: int = 12) -> Operation | None:
+    def upcoming_list(self, months: int = 12) -> Op | None:
         from dvdesk.reports.member_lists import write_upcoming_list
 
-        unit = self.window.unit_filter.currentData() or ""
+        unit, on = self.host.unit_code(), self.on
         return self._write(
             "Lưu danh sách sắp đủ tuổi",
             f"danh-sach-sap-du-tuoi-{months}-thang.pdf",
-            lambda store, out: write_upcoming_list(store, months, out, self.on, unit),
+            lambda store, out, progress: write_upcoming_list(store, months, out, on, unit),
         )
 
-    def transfer_letter(self) -> Operation | None:
-        uid = self.window.current_uid()
+    def transfer_letter(self) -> Op | None:
+        uid = self.host.current_uid()
         if not uid:
             self.dialogs.info("Giấy chuyển", "Hãy chọn một học sinh trong bảng trước.")
             return None
-        member = self.window.store.get_member(uid)
-        kinds = self.window.store.unit_kinds()
+        store = self.host.store
+        member = store.get_member(uid)
+        from dvdesk.reports.transfer_letter import transfer_of, write_transfer_letter
+
+        try:  # say "not eligible" before asking anything
+            transfer_of(store, uid, "-", date.today())
+        except KnownError as exc:
+            self.dialogs.warn("Không lập được giấy chuyển", str(exc))
+            return None
+        kinds = store.unit_kinds()
         if kinds.get(member.unit_code) is not UnitKind.SCHOOL and not self.dialogs.confirm(
             "Giấy chuyển", f"{member.full_name} không thuộc trường THPT. Vẫn lập giấy chuyển?"
         ):
@@ -136,25 +202,25 @@ class PrintActions(QObject):
         )
         if not to or not to.strip():
             return None
-        from dvdesk.reports.transfer_letter import write_transfer_letter
-
         receiver = to.strip()
 
-        def work(store, out: Path) -> int:
+        def work(store: Store, out: Path, progress: Progress) -> Recorded:
             pages = write_transfer_letter(store, uid, receiver, out)
             # The handover is part of the record: the office follows up on it later.
             store.record_transfer(uid, date.today(), receiver, f"Giấy chuyển ({out.name})")
-            return pages
+            return Recorded(pages, Changes.of(Kind.TRANSFERS, uids=[uid]))
 
-        return self._write("Lưu giấy chuyển", f"giay-chuyen-{_slug(member.full_name)}.pdf", work)
+        name = f"giay-chuyen-{_slug(member.full_name)}.pdf"
+        op = self._write("Lưu giấy chuyển", name, work, records=True)
+        return op
 
-    def statistics(self) -> Operation | None:
+    def statistics(self) -> Op | None:
         from dvdesk.reports.statistics_pdf import write_statistics
 
         return self._write(
             "Lưu báo cáo thống kê",
             f"bao-cao-thong-ke-{date.today():%Y}.pdf",
-            lambda store, out: write_statistics(store, out),
+            lambda store, out, progress: write_statistics(store, out),
         )
 
 
