@@ -58,7 +58,7 @@ def test_a_failing_sqlite_read_shows_a_vietnamese_message_from_the_gui_thread(qt
     with qtbot.waitSignal(op.failed, timeout=10000) as failed:
         pass
     dialogs = jobs.dialogs
-    (kind, title, text), on_gui_thread = dialogs.calls[-1], dialogs.threads[-1]
+    (kind, _title, text), on_gui_thread = dialogs.calls[-1], dialogs.threads[-1]
     assert kind == "error" and on_gui_thread
     assert "đang được" in text and "Traceback" not in text and text == failed.args[0]
 
