@@ -55,7 +55,11 @@ def number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-COLUMN_WIDTHS = (190, 85, 120, 95, 170, 50, 170, 130, 60)
+COLUMN_WIDTHS = (175, 82, 112, 92, 130, 50, 170, 130, 60)
+# Shown second, after the name: the unit tells namesakes apart (model column 4).
+UNIT_COLUMN = 4
+# The window's first size: a 1366×768 laptop less the taskbar (728) and the title bar.
+FIRST_SIZE = (1366, 690)
 
 
 class MainWindow(QMainWindow):
@@ -112,7 +116,7 @@ class MainWindow(QMainWindow):
     # -- layout ------------------------------------------------------------
 
     def _build(self) -> None:
-        self.resize(1366, 760)
+        self._fit_to_screen()
         self._build_actions()
         self._build_toolbars()
         self._build_menus()
@@ -138,6 +142,7 @@ class MainWindow(QMainWindow):
         self.table.doubleClicked.connect(lambda _: self.edit_current())
         for column, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().moveSection(UNIT_COLUMN, 1)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         open_row = QAction(self.table, shortcut=QKeySequence(Qt.Key.Key_Return))
         open_row.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -168,7 +173,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.view_list)
         self.splitter.addWidget(self.stack)
         self.splitter.addWidget(self.side_tabs)
-        self.splitter.setSizes([200, 560, 600])
+        self.splitter.setSizes([185, 650, 530])
         self.splitter.setStretchFactor(1, 1)
 
         self.main_tabs = QTabWidget()
@@ -185,6 +190,15 @@ class MainWindow(QMainWindow):
         self.undo_stack.indexChanged.connect(self._undo_state)
         self.statusBar().addWidget(self.count_label, 1)
         self.statusBar().addPermanentWidget(self.undo_button)
+
+    def _fit_to_screen(self) -> None:
+        """Open no bigger than the screen's free area (less a title bar)."""
+        width, height = FIRST_SIZE
+        screen = self.screen()
+        if screen is not None:
+            free = screen.availableGeometry()
+            width, height = min(width, free.width()), min(height, free.height() - 32)
+        self.resize(width, height)
 
     def _build_actions(self) -> None:
         def action(text: str, slot, shortcut=None) -> QAction:

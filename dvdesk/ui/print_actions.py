@@ -1,8 +1,10 @@
-"""Printing from the window: every document as a PDF, opened in the system viewer.
+"""Printing from the window: every document as a PDF, then dvdesk's print preview.
 
-The officer chooses where to save; the document is written off the GUI
-thread (a batch of checklists shows progress), then opened in the system's PDF
-viewer, which previews and prints it. dvdesk/reports does the drawing.
+The officer chooses where to save (the dialog starts in Documents, then in the
+last folder used for PDFs); the document is written off the GUI thread (a
+batch of checklists shows "n / total" and can be stopped with Hủy), then shown
+in the preview window, which prints it on A4 and saves copies.
+dvdesk/reports does the drawing.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple, overload
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QWidget
 
 from dvdesk.domain.member import UnitKind
 from dvdesk.store.changes import Changes, Kind
@@ -105,13 +108,28 @@ class PrintActions(QObject):
     def _done(self, target: Path, result: int | Recorded) -> None:
         pages = result.pages if isinstance(result, Recorded) else result
         self.host.show_status(f"Đã tạo {target} ({pages:,} trang).".replace(",", "."))
-        if self.open_viewer and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
-            self.dialogs.warn(
-                "Không mở được tệp PDF",
-                f"Đã lưu “{target}” nhưng máy chưa có chương trình xem PDF để mở tệp này. "
-                "Hãy mở tệp bằng trình duyệt web hoặc cài một chương trình đọc PDF.",
-            )
+        if self.open_viewer:
+            self.show_preview(target)
         self.printed.emit(str(target))
+
+    def show_preview(self, target: Path) -> QWidget | None:
+        """dvdesk's own preview (print, save a copy); the system viewer if QtPdf is missing."""
+        try:
+            from dvdesk.ui.pdf_preview import PdfPreview
+        except ImportError:
+            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+                self.dialogs.warn(
+                    "Không mở được tệp PDF",
+                    f"Đã lưu “{target}” nhưng máy chưa có chương trình xem PDF để mở tệp này. "
+                    "Hãy mở tệp bằng trình duyệt web hoặc cài một chương trình đọc PDF.",
+                )
+            return None
+        parent = self.parent()
+        preview = PdfPreview(target, self.dialogs, parent if isinstance(parent, QWidget) else None)
+        preview.setWindowFlag(Qt.WindowType.Window)
+        preview.show()
+        self.preview = preview
+        return preview
 
     @property
     def on(self) -> date:
