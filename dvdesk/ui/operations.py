@@ -14,7 +14,8 @@ are only ever touched from the GUI thread:
   "Lỗi chương trình".
 
 Cancelling is cooperative: the Hủy button sets a flag and the work's next
-`progress` call raises `Cancelled`. Only ops that say so can be cancelled (a
+`progress` call raises `Cancelled`; `progress(0, 0)` says "a last step that
+cannot be counted" (the bar turns busy). Only ops that say so can be cancelled (a
 write op's work runs in one transaction, so stopping it rolls everything back).
 
 A `WriteOp`'s work returns a `Changes` (or an object with `.changes`); `Jobs`
@@ -117,7 +118,7 @@ class _Job(QRunnable):
         if self.cancel_requested.is_set():
             raise Cancelled
         now = time.monotonic()
-        if now - self._last_emit >= PROGRESS_EVERY_S or done >= total:
+        if now - self._last_emit >= PROGRESS_EVERY_S or done >= total or total <= 0:
             self._last_emit = now
             self.signals.progressed.emit(done, total)
 
@@ -257,6 +258,10 @@ class Op(QObject):
             dialog.setValue(min(done, total))
             count = f"{done:,} / {total:,}".replace(",", ".")
             dialog.setLabelText(f"{self.title}\n{count}")
+        else:  # progress(0, 0): a last step that cannot be counted
+            dialog.setMaximum(0)
+            dialog.setValue(0)
+            dialog.setLabelText(f"{self.title}\nĐang hoàn tất…")
 
     # -- the answer, on the GUI thread ---------------------------------------
 
@@ -269,6 +274,8 @@ class Op(QObject):
             self._dialog.deleteLater()
             self._dialog = None
         self.jobs._finished(self)
+        if kind == _Outcome.OK and self._cancel_flag.is_set() and not self.writes:
+            kind = _Outcome.CANCELLED  # stopped by Hủy just as it ended: drop the answer
         try:
             if kind == _Outcome.OK:
                 self.result = payload

@@ -58,6 +58,7 @@ class Counted(Sequence[str]):
             self.progress(done, total)
             yield item
         self.progress(total, total)
+        self.progress(0, 0)  # what follows (laying out the pages) is not counted
 
 
 def uids_of(store: Store, row_ids: list[int], progress: Progress) -> list[str]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,6 +31,7 @@ from dvdesk.domain.eligibility import RULE_SOURCE, RULE_TEXT
 from dvdesk.domain.member import UNIT_KIND_LABELS, Unit, UnitKind
 from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
+from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.settings import RECEIVING_LEVELS, Settings
 from dvdesk.ui.dialogs import DialogService, translate_buttons
 
@@ -37,6 +42,11 @@ METHOD_HELP = (
     "Khi hai cách cho kết quả khác nhau, chương trình hiện cảnh báo “sát ngưỡng tuổi”. "
     "Nên hỏi Văn phòng Đảng ủy xã cách đang áp dụng."
 )
+
+
+def _class_order(item: tuple[str, int]) -> tuple[object, ...]:
+    """10A2 before 10A10: numbers in a class name compare as numbers."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", item[0].upper()))
 
 
 class SettingsDialog(QDialog):
@@ -114,8 +124,9 @@ class SettingsDialog(QDialog):
         self.target.setDecimals(1)
         self.target.setSuffix(" %")
         self.target.setValue(s.target_percent)
-        self.year_end = QLineEdit(s.school_year_end)
-        self.year_end.setPlaceholderText("MM-DD, ví dụ 05-31")
+        month, day = s.school_year_end.split("-")
+        self.year_end = QLineEdit(f"{day}/{month}")
+        self.year_end.setPlaceholderText("ngày/tháng, ví dụ 31/05")
         form.addRow("Cách tính tháng", self.method)
         form.addRow(help_text)
         form.addRow("Ngày chi bộ dự kiến họp xét", self.consideration)
@@ -126,8 +137,23 @@ class SettingsDialog(QDialog):
         page.setLayout(form)
         return page
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter in the "add" rows adds what was typed instead of closing the dialog."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focus = self.focusWidget()
+            if focus in (self.unit_code, self.unit_name, self.unit_kind):
+                self.add_unit()
+                return
+            if focus in (self.holiday_day, self.holiday_name):
+                self.add_holiday()
+                return
+        super().keyPressEvent(event)
+
     def _units_tab(self) -> QWidget:
         self.units = QListWidget()
+        self.units.currentRowChanged.connect(lambda _: self._show_classes())
+        self.classes = QLabel()
+        self.classes.setWordWrap(True)
         self._fill_units()
         self.unit_code = QLineEdit()
         self.unit_code.setPlaceholderText("mã, ví dụ KDC07")
@@ -144,8 +170,26 @@ class SettingsDialog(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(self.units)
+        layout.addWidget(self.classes)
         layout.addLayout(row)
         return page
+
+    def _show_classes(self) -> None:
+        """A school's classes (lớp) as the members' records give them, with head counts."""
+        row = self.units.currentRow()
+        units = self._unit_list
+        if not 0 <= row < len(units) or units[row].kind is not UnitKind.SCHOOL:
+            self.classes.setText("")
+            return
+        counts = Counter(
+            (r.get("school_class") or "").strip() or "(chưa ghi lớp)"
+            for r in self.store.list_members(MemberQuery(unit_code=units[row].code))
+        )
+        if not counts:
+            self.classes.setText(f"{units[row].name}: chưa có học sinh nào.")
+            return
+        listed = ", ".join(f"{c} ({n})" for c, n in sorted(counts.items(), key=_class_order))
+        self.classes.setText(f"Các lớp của {units[row].name}: {listed}")
 
     def _holidays_tab(self) -> QWidget:
         self.holidays = QListWidget()
@@ -175,7 +219,8 @@ class SettingsDialog(QDialog):
 
     def _fill_units(self) -> None:
         self.units.clear()
-        for u in self.store.units():
+        self._unit_list = self.store.units()
+        for u in self._unit_list:
             self.units.addItem(f"{u.code} — {u.name} ({UNIT_KIND_LABELS[u.kind]})")
 
     def _fill_holidays(self) -> None:
@@ -235,10 +280,12 @@ class SettingsDialog(QDialog):
         consideration = parse_full_date(text).isoformat() if text else ""
         year_end = self.year_end.text().strip()
         try:
-            month, day = (int(x) for x in year_end.split("-"))
+            day, month = (int(x) for x in year_end.replace("-", "/").replace(".", "/").split("/"))
             date(2001, month, day)
         except ValueError as exc:
-            raise ValueError(f"Ngày kết thúc năm học “{year_end}” phải có dạng MM-DD.") from exc
+            raise ValueError(
+                f"Ngày kết thúc năm học “{year_end}” phải có dạng ngày/tháng, ví dụ 31/05."
+            ) from exc
         return replace(
             self.settings,
             **values,
