@@ -267,21 +267,33 @@ class MemberForm(QDialog):
         match = self.unit.findText(text, Qt.MatchFlag.MatchContains)
         return str(self.unit.itemData(match)) if match >= 0 and text else ""
 
-    def member(self) -> Member:
-        """The member as typed; raises DateError for an unreadable date."""
+    def typing_problems(self) -> list[tuple[str, str]]:
+        """(field, message) for every date or year typed that cannot be read."""
+        problems: list[tuple[str, str]] = []
         try:
-            dob = self.dob.value()
+            self.dob.value()
         except DateError as exc:
-            raise DateError(f"Ngày sinh: {exc}") from exc
+            problems.append(("dob", f"Ngày sinh: {exc}"))
         try:
             joined = self.union_joined.value()
+            if joined is not None and not joined.is_full:
+                problems.append(("union_joined", "Ngày vào Đoàn: cần ngày đầy đủ dd/mm/yyyy."))
         except DateError as exc:
-            raise DateError(f"Ngày vào Đoàn: {exc}") from exc
-        if joined is not None and not joined.is_full:
-            raise DateError("Ngày vào Đoàn: cần ngày đầy đủ dd/mm/yyyy.")
+            problems.append(("union_joined", f"Ngày vào Đoàn: {exc}"))
         grad = self.graduation_year.text().strip()
         if grad and not (grad.isdigit() and 1950 <= int(grad) <= 2100):
-            raise DateError(f"Năm tốt nghiệp “{grad}” không hợp lệ.")
+            problems.append(("graduation_year", f"Năm tốt nghiệp “{grad}” không hợp lệ."))
+        return problems
+
+    def member(self, skip_unreadable: bool = False) -> Member:
+        """The member as typed; raises DateError for an unreadable date (or, with
+        `skip_unreadable`, leaves such a field empty so the rest can be checked)."""
+        bad = {field for field, _ in self.typing_problems()}
+        if bad and not skip_unreadable:
+            raise DateError(self.typing_problems()[0][1])
+        dob = None if "dob" in bad else self.dob.value()
+        joined = None if "union_joined" in bad else self.union_joined.value()
+        grad = "" if "graduation_year" in bad else self.graduation_year.text().strip()
         base = self.editing or Member(full_name="", unit_code="")
         return replace(
             base,
@@ -305,8 +317,35 @@ class MemberForm(QDialog):
             notes=self.notes.toPlainText(),
         ).normalized()
 
-    def show_report(self, report: Report, extra: str = "") -> None:
+    def field_widget(self, field: str) -> QWidget | None:
+        return {
+            "full_name": self.name,
+            "dob": self.dob,
+            "gender": self.gender,
+            "unit_code": self.unit,
+            "cccd": self.cccd,
+            "school_class": self.school_class,
+            "school_year": self.school_year,
+            "graduation_year": self.graduation_year,
+            "union_joined": self.union_joined,
+            "presence": self.presence,
+            "phone": self.phone,
+        }.get(field)
+
+    def show_report(
+        self, report: Report, extra: str = "", problems: list[tuple[str, str]] | None = None
+    ) -> None:
+        """Every problem at once; the cursor goes to the first field with an error."""
+        problems = list(problems or [])
         lines = [f"<span style='color:#b00020'>✖ {extra}</span>"] if extra else []
+        lines += [f"<span style='color:#b00020'>✖ {text}</span>" for _, text in problems]
+        errors = [f for f, _ in problems]
+        errors += [i.field for i in report.issues if i.severity is Severity.ERROR]
+        for field in errors:
+            widget = self.field_widget(field)
+            if widget is not None:
+                widget.setFocus()
+                break
         for i in report.issues:
             colour, mark = ("#b00020", "✖") if i.severity is Severity.ERROR else ("#8a5a00", "⚠")
             lines.append(f"<span style='color:{colour}'>{mark} {i.message}</span>")
@@ -316,14 +355,11 @@ class MemberForm(QDialog):
 
     def _save(self) -> str | None:
         """Validate and write; returns the uid, or None when it was not saved."""
-        try:
-            member = self.member()
-        except DateError as exc:
-            self.show_report(Report(), str(exc))
-            return None
+        problems = self.typing_problems()
+        member = self.member(skip_unreadable=True)
         report = self.store.validate(member, self.today)
-        self.show_report(report)
-        if not report.is_valid:
+        self.show_report(report, problems=problems)
+        if problems or not report.is_valid:
             return None
         if self.editing is None and not self._confirmed_duplicate:
             same = self.store.probable_duplicates(member)

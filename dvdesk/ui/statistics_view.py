@@ -56,6 +56,20 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.1f}%".replace(".", ",")
 
 
+def nice_scale(top: int, most_ticks: int = 7) -> tuple[int, int]:
+    """A round tick step (1, 2 or 5 × 10ⁿ) and a tick count whose last tick is ≥ `top`:
+    an axis reads 0, 200, 400 … instead of 0, 737, 1474."""
+    top = max(top, 1)
+    magnitude = 1
+    while True:
+        for base in (1, 2, 5):
+            step = base * magnitude
+            ticks = -(-top // step) + 1  # ceil(top / step) intervals, plus the zero
+            if ticks <= most_ticks:
+                return step, max(ticks, 2)
+        magnitude *= 10
+
+
 class StatisticsView(QWidget):
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -107,7 +121,9 @@ class StatisticsView(QWidget):
         x = QBarCategoryAxis()
         x.append([str(y) for y in stats.years])
         y = QValueAxis()
-        y.setRange(0, max(5, top + 1))
+        step, ticks = nice_scale(top)
+        y.setRange(0, step * (ticks - 1))
+        y.setTickCount(ticks)
         y.setLabelFormat("%d")
         self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
