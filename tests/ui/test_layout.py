@@ -24,5 +24,5 @@ def test_window_fits_1366_by_728(qtbot, demo_store, dialogs):
     # The unit, which tells namesakes apart, is on screen beside the name.
     header = window.table.horizontalHeader()
     left = header.sectionViewportPosition(UNIT_COLUMN)
-    assert 0 <= left and left + header.sectionSize(UNIT_COLUMN) <= window.table.viewport().width()
+    assert left >= 0 and left + header.sectionSize(UNIT_COLUMN) <= window.table.viewport().width()
     assert header.visualIndex(UNIT_COLUMN) == 1
