@@ -11,6 +11,7 @@ from PySide6.QtCore import QDate, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDateEdit,
     QHeaderView,
@@ -39,6 +40,7 @@ from dvdesk.ui import undo
 from dvdesk.ui.dialogs import DialogService
 from dvdesk.ui.empty_state import EmptyState
 from dvdesk.ui.exchange_actions import ExchangeActions
+from dvdesk.ui.help import AboutDialog, HelpWindow, show_help
 from dvdesk.ui.history_view import HistoryView
 from dvdesk.ui.member_form import MemberForm
 from dvdesk.ui.member_model import MemberTableModel
@@ -224,11 +226,16 @@ class MainWindow(QMainWindow):
         self.backup_action = action("Sao lưu ngay", self.backup_now)
         self.restore_action = action("Khôi phục từ bản sao lưu…", self.restore_backup)
         self.open_action = action("Mở tệp dữ liệu…", self.open_file, QKeySequence.StandardKey.Open)
-        self.quit_action = action("Thoát", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = action("Thoát", self.close, QKeySequence("Ctrl+Q"))
         self.find_action = action(
             "Tìm", lambda: self.search.setFocus(), QKeySequence.StandardKey.Find
         )
         self.addAction(self.find_action)
+        self.help_action = action(
+            "Hướng dẫn sử dụng", lambda: self.show_help(), QKeySequence.StandardKey.HelpContents
+        )
+        self.addAction(self.help_action)
+        self.about_action = action("Giới thiệu dvdesk…", self.show_about)
 
     def _build_toolbars(self) -> None:
         bar = QToolBar("Công cụ")
@@ -331,6 +338,22 @@ class MainWindow(QMainWindow):
             ("Báo cáo thống kê…", self.printing.statistics),
         ):
             print_menu.addAction(text, slot)
+
+        help_menu = self.menuBar().addMenu("Trợ &giúp")
+        help_menu.addAction(self.help_action)
+        for text, topic in (
+            ("Bắt đầu", "start"),
+            ("Nhập và sửa đoàn viên", "members"),
+            ("Theo dõi hồ sơ kết nạp", "procedure"),
+            ("In và xem trước", "print"),
+            ("Gửi dữ liệu lên cấp trên", "package"),
+            ("Sao lưu và khôi phục", "backup"),
+            ("Phím tắt", "keys"),
+        ):
+            help_menu.addAction(text, lambda t=topic: self.show_help(t))
+        help_menu.addSeparator()
+        help_menu.addAction(self.about_action)
+        self.help_menu = help_menu
 
         self.exchange = ExchangeActions(self, self)
         self.exchange.finished.connect(lambda text: self.statusBar().showMessage(text, 20000))
@@ -683,6 +706,27 @@ class MainWindow(QMainWindow):
         self.jobs.announce(
             Changes.of(Kind.SETTINGS, Kind.UNITS, Kind.HOLIDAYS, Kind.MEMBERS, reorders=True)
         )
+
+    # -- help --------------------------------------------------------------
+
+    def show_help(self, topic: str = "") -> HelpWindow:
+        """The manual at `topic`, or at the part about what is in front (the procedure
+        panel, the statistics tab, the member list)."""
+        if not topic:
+            if self.main_tabs.currentIndex() == 1:
+                topic = "start"
+            elif self.side_tabs.currentWidget() is self.procedure and (
+                self.procedure.isAncestorOf(QApplication.focusWidget())
+            ):
+                topic = "procedure"
+            else:
+                topic = "members"
+        return show_help(topic, self)
+
+    def show_about(self) -> None:
+        path = self.store.path
+        backups = backup.backup_dir(path) if path else None
+        self.dialogs.show_modal(AboutDialog(path, backups, self))
 
     # -- file actions ------------------------------------------------------
 

@@ -43,6 +43,7 @@ from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.errors import KnownError, ValidationFailed
 from dvdesk.store.gateway import Store
 from dvdesk.ui.dialogs import DialogService, translate_buttons
+from dvdesk.ui.help import add_help
 from dvdesk.ui.operations import changes_of
 
 # Fields that decide where a member sits in the list or which views hold them;
@@ -116,6 +117,7 @@ class MemberForm(QDialog):
         if member:
             self._load(member)
         self._clean = self._snapshot()
+        add_help(self, "form")
         self.name.setFocus()
 
     # -- layout ------------------------------------------------------------

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.ui.dialogs import DialogService
+from dvdesk.ui.help import add_help
 
 ZOOM_STEP = 1.25
 PRINT_DPI = 300
@@ -52,6 +53,7 @@ class PdfPreview(QMainWindow):
         self._build_toolbar()
         self.navigator.currentPageChanged.connect(self._page_changed)
         self._page_changed(0)
+        add_help(self, "print")
         self.resize(900, 680)
 
     def _build_toolbar(self) -> None:

@@ -34,6 +34,7 @@ from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.settings import RECEIVING_LEVELS, Settings
 from dvdesk.ui.dialogs import DialogService, translate_buttons
+from dvdesk.ui.help import add_help
 
 METHOD_HELP = (
     f"<b>Cách tính tuổi theo tháng.</b> {RULE_TEXT} ({RULE_SOURCE}).<br>"
@@ -73,6 +74,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(tabs)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        add_help(self, "settings")
 
     # -- tabs --------------------------------------------------------------
 
