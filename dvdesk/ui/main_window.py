@@ -528,7 +528,7 @@ class MainWindow(QMainWindow):
         if not isinstance(self.main_tabs.widget(1), StatisticsView):
             self.main_tabs.blockSignals(True)
             self.main_tabs.removeTab(1)
-            self.main_tabs.insertTab(1, StatisticsView(self.store), "Thống kê")
+            self.main_tabs.insertTab(1, StatisticsView(self.store, self.jobs), "Thống kê")
             self.main_tabs.setCurrentIndex(1)
             self.main_tabs.blockSignals(False)
         self.main_tabs.widget(1).refresh()
@@ -730,14 +730,16 @@ class MainWindow(QMainWindow):
 
     # -- file actions ------------------------------------------------------
 
-    def backup_now(self) -> Path | None:
-        try:
-            path = backup.make_backup(self.store)
-        except KnownError as exc:
-            self.dialogs.error("Không sao lưu được", str(exc))
+    def backup_now(self) -> Op | None:
+        """Copy the data file off the GUI thread (seconds on a big file)."""
+        if self.store.path is None:
             return None
-        self.statusBar().showMessage(f"Đã sao lưu vào {path}", 10000)
-        return path
+        return self.jobs.long_read(
+            "Đang sao lưu…",
+            lambda store, progress: backup.make_backup(store),
+            lambda path: self.statusBar().showMessage(f"Đã sao lưu vào {path}", 10000),
+            cancellable=False,
+        )
 
     def open_file(self) -> None:
         path = self.dialogs.open_file("Mở tệp dữ liệu dvdesk", "Tệp dữ liệu (*.db);;Mọi tệp (*)")
@@ -747,20 +749,33 @@ class MainWindow(QMainWindow):
     def restore_backup(self) -> None:
         if self.store.path is None:
             return
-        start = str(backup.backup_dir(self.store.path))
-        chosen = self.dialogs.open_file("Chọn bản sao lưu", "Bản sao lưu (*.db)", start)
-        if not chosen or not self.dialogs.confirm(
+        from dvdesk.ui.restore_dialog import RestoreDialog, describe
+
+        dialog = RestoreDialog(self.store.path, self.dialogs, self)
+        if not self.dialogs.show_modal(dialog) or dialog.chosen is None:
+            return
+        chosen = dialog.chosen
+        when, _why = describe(chosen)
+        if not self.dialogs.confirm(
             "Khôi phục",
-            "Thay dữ liệu hiện tại bằng bản sao lưu đã chọn? Dữ liệu hiện tại "
-            "được sao lưu trước, nên vẫn lấy lại được.",
+            f"Thay dữ liệu hiện tại bằng bản sao lưu lúc {when} (“{chosen.name}”)? Dữ liệu "
+            "hiện tại được sao lưu trước, nên vẫn lấy lại được.",
         ):
+            return
+        if not self.jobs.cancel_and_wait():
             return
         path = self.store.path
         self.store.close()
         try:
-            backup.restore(path, Path(chosen))
+            safety = backup.restore(path, chosen)
         except KnownError as exc:
             self.dialogs.error("Không khôi phục được", str(exc))
+        else:
+            self.dialogs.info(
+                "Đã khôi phục",
+                f"Đã khôi phục dữ liệu từ bản sao lưu lúc {when}. Dữ liệu trước khi khôi phục "
+                f"được giữ trong “{safety}”. Cửa sổ mở lại với dữ liệu đã khôi phục.",
+            )
         self.open_requested.emit(path)
 
     # -- window state ------------------------------------------------------

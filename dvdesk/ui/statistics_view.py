@@ -7,6 +7,8 @@ ratios admitted/introduced and admitted/course, per year and per unit kind.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
@@ -15,7 +17,7 @@ from PySide6.QtCharts import (
     QChartView,
     QValueAxis,
 )
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +32,9 @@ from PySide6.QtWidgets import (
 from dvdesk.domain.member import UNIT_KIND_LABELS, UnitKind
 from dvdesk.domain.statistics import Statistics, YearFigures
 from dvdesk.store.gateway import Store
+
+if TYPE_CHECKING:
+    from dvdesk.ui.operations import Jobs
 
 HEADERS = (
     "Năm",
@@ -71,9 +76,20 @@ def nice_scale(top: int, most_ticks: int = 7) -> tuple[int, int]:
 
 
 class StatisticsView(QWidget):
-    def __init__(self, store: Store) -> None:
+    """Figures per year. With `jobs` they are computed off the GUI thread (1–3 s on a big
+    file); `ready` says they are shown.
+
+    Signals:
+        ready(object): the `Statistics` just shown.
+    """
+
+    ready = Signal(object)
+
+    def __init__(self, store: Store, jobs: Jobs | None = None) -> None:
         super().__init__()
         self.store = store
+        self.jobs = jobs
+        self._generation = 0
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -96,12 +112,30 @@ class StatisticsView(QWidget):
         note.setWordWrap(True)
         layout.addWidget(note)
 
-    def refresh(self) -> Statistics:
-        stats = self.store.statistics()
+    def refresh(self) -> None:
+        """Compute the figures again (in the background when there is a jobs runner)."""
+        if self.jobs is None or self.store.path is None:
+            self.show_statistics(self.store.statistics())
+            return
+        self._generation += 1
+        generation = self._generation
+        if not self.summary.text():
+            self.summary.setText("Đang tính số liệu…")
+        self.jobs.read(
+            lambda store: store.statistics(),
+            lambda stats: self._ready(generation, stats),
+            title="Không tính được số liệu thống kê",
+        )
+
+    def _ready(self, generation: int, stats: Statistics) -> None:
+        if generation == self._generation:
+            self.show_statistics(stats)
+
+    def show_statistics(self, stats: Statistics) -> None:
         self._fill_chart(stats)
         self._fill_table(stats)
         self._fill_summary(stats)
-        return stats
+        self.ready.emit(stats)
 
     def _fill_chart(self, stats: Statistics) -> None:
         self.chart.removeAllSeries()

@@ -95,6 +95,7 @@ def test_statistics_tab_shows_figures(qtbot, demo_store, dialogs):
     window = make_window(qtbot, demo_store, dialogs)
     window.main_tabs.setCurrentIndex(1)
     page = window.main_tabs.widget(1)
+    qtbot.waitUntil(lambda: "Cả giai đoạn" in page.summary.text(), timeout=10000)
     stats = demo_store.statistics()
     assert page.table.rowCount() == len(stats.rows) + 3
     assert "Cả giai đoạn" in page.summary.text()
