@@ -23,6 +23,10 @@ from dvdesk.ui.preview_dialog import PreviewDialog
 # What an import or a merge writes: members, their steps and units, received packages.
 BULK = Changes.of(Kind.MEMBERS, Kind.STEPS, Kind.UNITS, Kind.PACKAGES, reorders=True)
 
+ENCRYPTED = ".dvz"  # a passphrase-protected package (AES-GCM, not a zip)
+PLAIN_FILTER = "Gói dữ liệu (*.zip)"
+ENCRYPTED_FILTER = "Gói dữ liệu mã hóa (*.dvz)"
+PACKAGES_FILTER = "Gói dữ liệu (*.zip *.dvz)"
 SEVERITY_WORDS = {Severity.ERROR: "Lỗi", Severity.WARNING: "Cảnh báo"}
 
 
@@ -53,12 +57,6 @@ class ExchangeActions(QObject):
 
     def export_package(self) -> Op | None:
         settings = self.host.store.settings()
-        default = f"goi-du-lieu-{settings.commune_code or 'xa'}-{settings.export_sequence + 1}.zip"
-        out = self.dialogs.save_file(
-            "Xuất gói dữ liệu gửi cấp trên", "Gói dữ liệu (*.zip)", default
-        )
-        if not out:
-            return None
         secret = self.dialogs.ask_text(
             "Mật khẩu bảo vệ",
             "Gói có số CCCD và ngày sinh. Đặt mật khẩu để mã hóa (để trống nếu không mã hóa):",
@@ -73,6 +71,15 @@ class ExchangeActions(QObject):
         ):
             self.dialogs.warn("Mật khẩu", "Hai lần nhập mật khẩu không khớp; chưa xuất gì.")
             return None
+        # An encrypted package is not a zip any more: it gets its own name.
+        suffix, filters = (ENCRYPTED, ENCRYPTED_FILTER) if secret else (".zip", PLAIN_FILTER)
+        number = settings.export_sequence + 1
+        default = f"goi-du-lieu-{settings.commune_code or 'xa'}-{number}{suffix}"
+        out = self.dialogs.save_file("Xuất gói dữ liệu gửi cấp trên", filters, default)
+        if not out:
+            return None
+        if not out.lower().endswith(suffix):
+            out = str(Path(out).with_suffix(suffix))
 
         def work(store, progress):
             from dvdesk.exchange.package import write_package
@@ -176,9 +183,7 @@ class ExchangeActions(QObject):
 
     def merge_packages(self, paths: list[str] | None = None) -> Op | None:
         """Consolidation at the receiving level (tổng hợp gói dữ liệu của các xã)."""
-        paths = paths or self.dialogs.open_files(
-            "Chọn các gói dữ liệu của xã", "Gói dữ liệu (*.zip)"
-        )
+        paths = paths or self.dialogs.open_files("Chọn các gói dữ liệu của xã", PACKAGES_FILTER)
         if not paths:
             return None
         secret = None

@@ -267,6 +267,8 @@ class MainWindow(QMainWindow):
         on = self.model.on
         self.date_edit.setDate(QDate(on.year, on.month, on.day))
         self.date_edit.dateChanged.connect(self._date_changed)
+        self._save_date_timer = QTimer(self, singleShot=True, interval=800)
+        self._save_date_timer.timeout.connect(self.save_consideration_date)
         filters.addWidget(self.date_edit)
 
         filters.addWidget(QLabel("  Đơn vị: "))
@@ -491,6 +493,20 @@ class MainWindow(QMainWindow):
     def _date_changed(self, qdate: QDate) -> None:
         self.model.set_date(date(qdate.year(), qdate.month(), qdate.day()))
         self.refresh_views()
+        self._save_date_timer.start()  # kept for the next start, once typing has settled
+
+    def save_consideration_date(self) -> None:
+        """The meeting date chosen here is the file's planned meeting (Cài đặt shows it)."""
+        if self.store.closed:
+            return
+        on = self.model.on
+        settings = self.store.settings()
+        wanted = "" if on == self.today and not settings.consideration_date else on.isoformat()
+        if settings.consideration_date != wanted:
+            try:
+                self.store.save_settings(replace(settings, consideration_date=wanted))
+            except KnownError as exc:
+                self.statusBar().showMessage(f"Chưa lưu được ngày xét: {exc}", 10000)
 
     def _show_state(self) -> None:
         shown = self.model.rowCount()
@@ -790,6 +806,9 @@ class MainWindow(QMainWindow):
             self.table.horizontalHeader().restoreState(header)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._save_date_timer.isActive():
+            self._save_date_timer.stop()
+            self.save_consideration_date()
         if self.jobs.long_running() and not self.dialogs.confirm(
             "Đang có việc chạy",
             "Một việc (in, xuất, nhập…) vẫn đang chạy. Dừng việc đó và thoát? "

@@ -248,3 +248,28 @@ def test_print_actions_work_against_any_host(qtbot, demo_store, tmp_path: Path):
         pass
     assert len(PdfReader(tmp_path / "ba.pdf").pages) == 3
     assert host.status and "3 trang" in host.status[-1]
+
+
+def test_the_member_stays_selected_across_date_view_and_import(qtbot, demo_store, dialogs):
+    from dvdesk.ui.exchange_actions import BULK
+
+    window = make_window(qtbot, demo_store, dialogs)
+    window.table.selectRow(7)
+    uid = window.current_uid()
+    window.date_edit.setDate(window.date_edit.date().addDays(30))
+    assert window.current_uid() == uid
+    window.select_view("all")  # the same view again, then another that holds them
+    window.view_list.setCurrentRow(0)
+    assert window.current_uid() == uid
+    window.jobs.announce(BULK)  # what an import announces
+    assert window.current_uid() == uid and window.procedure.uid == uid
+
+
+def test_the_consideration_date_is_kept_for_the_next_start(qtbot, demo_store, dialogs):
+    window = make_window(qtbot, demo_store, dialogs)
+    window.date_edit.setDate(window.date_edit.date().addDays(45))
+    chosen = window.model.on
+    window.close()  # saves at once, without waiting for the typing pause
+    assert demo_store.settings().consideration_date == chosen.isoformat()
+    again = make_window(qtbot, demo_store, dialogs)
+    assert again.model.on == chosen
