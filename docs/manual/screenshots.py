@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
 from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget  # noqa: E402
 
 from dvdesk import demo  # noqa: E402
 from dvdesk.store.gateway import Store  # noqa: E402
@@ -66,6 +66,10 @@ def main() -> int:
         from dvdesk.ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(store, window.dialogs, window)
+        tabs = dialog.findChild(QTabWidget)
+        tabs.setCurrentIndex(2)  # the units, with a school's classes
+        schools = [i for i, u in enumerate(dialog._unit_list) if u.kind.value == "school"]
+        dialog.units.setCurrentRow(schools[0] if schools else 0)
         save(dialog, "cai-dat.png")
         dialog.close()
 
