@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from datetime import date
 from pathlib import Path
 
@@ -262,7 +263,8 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.search)
 
         filters.addWidget(QLabel("  Ngày chi bộ xét: "))
-        self.date_edit = QDateEdit(calendarPopup=True)
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         on = self.model.on
         self.date_edit.setDate(QDate(on.year, on.month, on.day))
@@ -352,7 +354,7 @@ class MainWindow(QMainWindow):
             ("Sao lưu và khôi phục", "backup"),
             ("Phím tắt", "keys"),
         ):
-            help_menu.addAction(text, lambda t=topic: self.show_help(t))
+            help_menu.addAction(text, partial(self.show_help, topic))
         help_menu.addSeparator()
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
@@ -375,7 +377,7 @@ class MainWindow(QMainWindow):
         if not paths:
             self.recent_menu.addAction("(chưa có)").setEnabled(False)
         for path in paths:
-            self.recent_menu.addAction(str(path), lambda p=path: self.open_requested.emit(p))
+            self.recent_menu.addAction(str(path), partial(self.open_requested.emit, path))
 
     def _refresh_communes(self) -> None:
         received = self.store.received_packages()
@@ -539,15 +541,16 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         if index != 1:
             return
-        from dvdesk.ui.statistics_view import StatisticsView
-
+        from dvdesk.ui.statistics_view import StatisticsView  # QtCharts: only when shown
         if not isinstance(self.main_tabs.widget(1), StatisticsView):
             self.main_tabs.blockSignals(True)
             self.main_tabs.removeTab(1)
             self.main_tabs.insertTab(1, StatisticsView(self.store, self.jobs), "Thống kê")
             self.main_tabs.setCurrentIndex(1)
             self.main_tabs.blockSignals(False)
-        self.main_tabs.widget(1).refresh()
+        page = self.main_tabs.widget(1)
+        if isinstance(page, StatisticsView):
+            page.refresh()
 
     # -- changes -------------------------------------------------------------
 
@@ -573,9 +576,8 @@ class MainWindow(QMainWindow):
         shown = self.current_uid() or self.procedure.uid
         if changes.reload_list or shown in changes.member_uids or Kind.FILE in changes.kinds:
             self._show_member(shown, force=True)
-        page = self.main_tabs.widget(1)
-        if self.main_tabs.currentIndex() == 1 and hasattr(page, "refresh"):
-            page.refresh()
+        if self.main_tabs.currentIndex() == 1:
+            self._tab_changed(1)
         self.data_changed.emit()
 
     def select_uid(self, uid: str) -> bool:
@@ -731,8 +733,8 @@ class MainWindow(QMainWindow):
         if not topic:
             if self.main_tabs.currentIndex() == 1:
                 topic = "start"
-            elif self.side_tabs.currentWidget() is self.procedure and (
-                self.procedure.isAncestorOf(QApplication.focusWidget())
+            elif (focus := QApplication.focusWidget()) is not None and (
+                self.procedure.isAncestorOf(focus)
             ):
                 topic = "procedure"
             else:

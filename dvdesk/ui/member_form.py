@@ -210,7 +210,8 @@ class MemberForm(QDialog):
         # Enter anywhere in the form means "Lưu": only Save may be the default button.
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         for button in self.buttons.buttons():
-            button.setAutoDefault(button is self.save_button)
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(button is self.save_button)
         self.save_button.setDefault(True)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)

@@ -232,9 +232,9 @@ class MemberTableModel(QAbstractTableModel):
         if key == "gender":
             return GENDER_LABELS[Gender(value)] if value else ""
         if key == "presence":
-            return PRESENCE_LABELS[Presence(value)]
+            return PRESENCE_LABELS[Presence(str(value))]
         if key == "stage":
-            return STAGE_LABELS[Stage(value)]
+            return STAGE_LABELS[Stage(str(value))]
         if key == "status":
             result = self._status(row)
             return STATUS_LABELS[result.status] + (" ⚠" if result.warnings else "")

@@ -290,7 +290,7 @@ class SettingsDialog(QDialog):
             ) from exc
         return replace(
             self.settings,
-            **values,
+            **values,  # type: ignore[arg-type]  # every field here is a str
             receiving_level=self.receiving.currentText().strip(),
             age_method=self.method.currentData(),
             consideration_date=consideration,
