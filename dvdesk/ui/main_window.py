@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import shiboken6
@@ -542,6 +542,7 @@ class MainWindow(QMainWindow):
         if index != 1:
             return
         from dvdesk.ui.statistics_view import StatisticsView  # QtCharts: only when shown
+
         if not isinstance(self.main_tabs.widget(1), StatisticsView):
             self.main_tabs.blockSignals(True)
             self.main_tabs.removeTab(1)
