@@ -56,7 +56,7 @@ class ExchangeActions(QObject):
     # -- out -------------------------------------------------------------------
 
     def export_package(self) -> Op | None:
-        settings = self.host.store.settings()
+        settings = self.host.store.settings.get()
         secret = self.dialogs.ask_text(
             "Mật khẩu bảo vệ",
             "Gói có số CCCD và ngày sinh. Đặt mật khẩu để mã hóa (để trống nếu không mã hóa):",

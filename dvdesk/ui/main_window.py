@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 
 from dvdesk.domain.member import Member
 from dvdesk.domain.procedure import STAGE_LABELS, Stage, StepRecord
-from dvdesk.store import backup
+from dvdesk.errors import KnownError
+from dvdesk.store import backup, restoring
 from dvdesk.store.changes import Changes, Kind
-from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.views import View, views
@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.dialogs = dialogs or DialogService(self)
         self.today = today or date.today()
-        settings = store.settings()
+        settings = store.settings.get()
         self.jobs = Jobs(self, store, self.dialogs)
         self.jobs.changed.connect(self.apply_changes)
         self.undo_stack = QUndoStack(self)
@@ -380,7 +380,7 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(str(path), partial(self.open_requested.emit, path))
 
     def _refresh_communes(self) -> None:
-        received = self.store.received_packages()
+        received = self.store.received.all()
         current = self.commune_filter.currentData()
         self.commune_filter.blockSignals(True)
         self.commune_filter.clear()
@@ -400,7 +400,7 @@ class MainWindow(QMainWindow):
         self.unit_filter.blockSignals(True)
         self.unit_filter.clear()
         self.unit_filter.addItem("Tất cả đơn vị", "")
-        for u in self.store.units():
+        for u in self.store.units.all():
             self.unit_filter.addItem(u.name, u.code)
         self.unit_filter.setCurrentIndex(max(0, self.unit_filter.findData(current)))
         self.unit_filter.blockSignals(False)
@@ -410,7 +410,7 @@ class MainWindow(QMainWindow):
     def refresh_views(self) -> None:
         """Rebuild the view list, keeping the chosen one; counts follow off the GUI thread."""
         row = max(0, self.view_list.currentRow())
-        self._views = views(self.store.settings(), self.model.on)
+        self._views = views(self.store.settings.get(), self.model.on)
         self.view_list.blockSignals(True)
         self.view_list.clear()
         for view in self._views:
@@ -428,7 +428,7 @@ class MainWindow(QMainWindow):
         queries = {v.key: v.query for v in self._views}
 
         def count(store: Store) -> dict[str, int]:
-            return {key: store.member_count(q) for key, q in queries.items()}
+            return {key: store.members.count(q) for key, q in queries.items()}
 
         if self.store.path is None:
             self._show_counts(count(self.store))
@@ -502,17 +502,17 @@ class MainWindow(QMainWindow):
         if self.store.closed:
             return
         on = self.model.on
-        settings = self.store.settings()
+        settings = self.store.settings.get()
         wanted = "" if on == self.today and not settings.consideration_date else on.isoformat()
         if settings.consideration_date != wanted:
             try:
-                self.store.save_settings(replace(settings, consideration_date=wanted))
+                self.store.settings.save(replace(settings, consideration_date=wanted))
             except KnownError as exc:
                 self.statusBar().showMessage(f"Chưa lưu được ngày xét: {exc}", 10000)
 
     def _show_state(self) -> None:
         shown = self.model.rowCount()
-        total = self.store.member_count()
+        total = self.store.members.count()
         self.stack.setCurrentWidget(self.empty if total == 0 else self.table)
         on = self.model.on.strftime("%d/%m/%Y")
         text = (
@@ -561,7 +561,7 @@ class MainWindow(QMainWindow):
         if changes.touches(Kind.UNITS, Kind.PACKAGES):
             self._refresh_units()
         if changes.touches(Kind.SETTINGS):
-            settings = self.store.settings()
+            settings = self.store.settings.get()
             self.model.method = settings.method
         if changes.touches(Kind.SETTINGS, Kind.HOLIDAYS):
             self.refresh_views()  # view definitions follow the settings
@@ -631,7 +631,7 @@ class MainWindow(QMainWindow):
         return self.model.uid_at(index.row()) if index.isValid() else None
 
     def open_form(self, uid: str | None = None) -> MemberForm:
-        member = self.store.get_member(uid) if uid else None
+        member = self.store.members.get(uid) if uid else None
         form = MemberForm(self.store, self.dialogs, member, self.today, self)
         form.saved.connect(self._member_saved)
         return form
@@ -647,7 +647,7 @@ class MainWindow(QMainWindow):
             self._show_member(after.uid, force=True)
 
     def add_member(self) -> None:
-        if not self.store.units():
+        if not self.store.units.all():
             self.dialogs.warn(
                 "Chưa có đơn vị",
                 "Chưa có chi đoàn / đơn vị nào. Hãy thêm đơn vị trong Cài đặt "
@@ -666,7 +666,7 @@ class MainWindow(QMainWindow):
         uids = self.selected_uids() if self.current_view().key != "deleted" else []
         if not uids:
             return
-        names = [self.store.get_member(uid).full_name for uid in uids]
+        names = [self.store.members.get(uid).full_name for uid in uids]
         if len(uids) > 1 and not self.dialogs.confirm(
             "Xóa đoàn viên",
             f"Xóa {number(len(uids))} đoàn viên đang chọn ({', '.join(names[:3])}"
@@ -674,10 +674,12 @@ class MainWindow(QMainWindow):
         ):
             return
         row = self.table.currentIndex().row()
-        for uid in uids:
-            self.store.delete_member(uid)
+        changes = Changes()
+        with self.store.transaction():  # all of them or none
+            for uid in uids:
+                changes |= self.store.members.delete(uid)
         self.undo_stack.push(undo.DeleteMembers(self.store, self.jobs.announce, uids, names))
-        self.jobs.announce(Changes.of(Kind.MEMBERS, uids=uids, reorders=True))
+        self.jobs.announce(changes)
         if self.model.rowCount():
             self.table.selectRow(min(max(row, 0), self.model.rowCount() - 1))
         who = names[0] if len(names) == 1 else f"{number(len(names))} đoàn viên"
@@ -693,17 +695,19 @@ class MainWindow(QMainWindow):
         uids = self.selected_uids()
         if not uids or self.current_view().key != "deleted":
             return
-        names = [self.store.get_member(uid).full_name for uid in uids]
-        for uid in uids:
-            self.store.restore_member(uid)
+        names = [self.store.members.get(uid).full_name for uid in uids]
+        changes = Changes()
+        with self.store.transaction():
+            for uid in uids:
+                changes |= self.store.members.restore(uid)
         self.undo_stack.push(undo.RestoreMembers(self.store, self.jobs.announce, uids, names))
-        self.jobs.announce(Changes.of(Kind.MEMBERS, uids=uids, reorders=True))
+        self.jobs.announce(changes)
         self.statusBar().showMessage("Đã khôi phục đoàn viên.", 8000)
 
     def load_demo(self) -> Op | None:
         if self.store.path is None:
             return None
-        if self.store.member_count() and not self.dialogs.confirm(
+        if self.store.members.count() and not self.dialogs.confirm(
             "Dữ liệu mẫu", "Tệp đã có đoàn viên. Vẫn thêm 2.000 đoàn viên mẫu vào tệp này?"
         ):
             return None
@@ -719,7 +723,7 @@ class MainWindow(QMainWindow):
         from dvdesk.ui.settings_dialog import SettingsDialog
 
         if self.dialogs.show_modal(SettingsDialog(self.store, self.dialogs, self)):
-            settings = self.store.settings()
+            settings = self.store.settings.get()
             self.model.method = settings.method
             self.date_edit.setDate(QDate(*settings.consideration_on(self.today).timetuple()[:3]))
         self.jobs.announce(
@@ -786,7 +790,7 @@ class MainWindow(QMainWindow):
         path = self.store.path
         self.store.close()
         try:
-            safety = backup.restore(path, chosen)
+            safety = restoring.restore(path, chosen)
         except KnownError as exc:
             self.dialogs.error("Không khôi phục được", str(exc))
         else:

@@ -39,34 +39,10 @@ from dvdesk.domain.member import (
     Presence,
 )
 from dvdesk.domain.validation import Report, Severity
-from dvdesk.store.changes import Changes, Kind
-from dvdesk.store.errors import KnownError, ValidationFailed
+from dvdesk.errors import KnownError, ValidationFailed
 from dvdesk.store.gateway import Store
 from dvdesk.ui.dialogs import DialogService, translate_buttons
 from dvdesk.ui.help import add_help
-from dvdesk.ui.operations import changes_of
-
-# Fields that decide where a member sits in the list or which views hold them;
-# an edit of any other field re-reads just that row.
-PLACING_FIELDS = (
-    "full_name",
-    "dob",
-    "unit_code",
-    "cccd",
-    "phone",
-    "school_class",
-    "school_year",
-    "graduation_year",
-    "presence",
-    "gender",
-    "union_officer",
-    "union_extended",
-    "commune_code",
-)
-
-
-def moves_in_list(before: Member, after: Member) -> bool:
-    return any(getattr(before, f, None) != getattr(after, f, None) for f in PLACING_FIELDS)
 
 
 class DateField(QLineEdit):
@@ -135,7 +111,7 @@ class MemberForm(QDialog):
         self.unit = QComboBox()
         self.unit.setEditable(True)
         self.unit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for u in self.store.units():
+        for u in self.store.units.all():
             self.unit.addItem(f"{u.name} ({u.code})", u.code)
         self.unit.setCurrentIndex(-1)
         completer = QCompleter(self.unit.model(), self.unit)
@@ -360,12 +336,12 @@ class MemberForm(QDialog):
         """Validate and write; returns the uid, or None when it was not saved."""
         problems = self.typing_problems()
         member = self.member(skip_unreadable=True)
-        report = self.store.validate(member, self.today)
+        report = self.store.members.validate(member, self.today)
         self.show_report(report, problems=problems)
         if problems or not report.is_valid:
             return None
         if self.editing is None and not self._confirmed_duplicate:
-            same = self.store.probable_duplicates(member)
+            same = self.store.members.probable_duplicates(member)
             if same and not self.dialogs.confirm(
                 "Có thể trùng",
                 f"Đã có {', '.join(same[:3])} cùng ngày sinh {member.dob}. Vẫn lưu người này?",
@@ -374,13 +350,9 @@ class MemberForm(QDialog):
             self._confirmed_duplicate = bool(same)
         try:
             if self.editing is None:
-                result = self.store.add_member(member, self.today)
-                fallback = Changes.of(Kind.MEMBERS, uids=[member.uid], reorders=True)
+                saved = self.store.members.add(member, self.today)
             else:
-                result = self.store.update_member(member, self.today)
-                fallback = Changes.of(
-                    Kind.MEMBERS, uids=[member.uid], reorders=moves_in_list(self.editing, member)
-                )
+                saved = self.store.members.update(member, self.today)
         except ValidationFailed as exc:
             self.show_report(exc.report)  # type: ignore[arg-type]
             return None
@@ -389,7 +361,7 @@ class MemberForm(QDialog):
             return None
         before, self.editing = self.editing, member if self.editing is not None else None
         self._clean = self._snapshot()
-        self.saved.emit(before, member, changes_of(result) or fallback)
+        self.saved.emit(before, member, saved.changes)
         self.member_saved.emit(member.uid)
         return member.uid
 

@@ -17,7 +17,7 @@ from dvdesk.domain.dates import fmt, parse_date
 from dvdesk.domain.eligibility import STATUS_LABELS, Method, Status, evaluate
 from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, Gender, Presence
 from dvdesk.domain.procedure import STAGE_LABELS, Stage
-from dvdesk.store.errors import KnownError
+from dvdesk.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
 
@@ -84,7 +84,7 @@ class MemberTableModel(QAbstractTableModel):
         self._generation += 1  # any answer still on its way is now stale
         self.beginResetModel()
         order, descending = self._order
-        self._ids = self.store.member_ids(self.query, order=order, descending=descending)
+        self._ids = self.store.members.ids(self.query, order=order, descending=descending)
         self._rows.clear()
         self.endResetModel()
 
@@ -105,7 +105,7 @@ class MemberTableModel(QAbstractTableModel):
         self._generation += 1
         generation, (order, descending) = self._generation, self._order
         self.jobs.read(
-            lambda store: store.member_ids(query, order=order, descending=descending),
+            lambda store: store.members.ids(query, order=order, descending=descending),
             lambda ids: self._ids_ready(generation, query, ids),
             title="Không đọc được danh sách đoàn viên",
         )
@@ -133,7 +133,7 @@ class MemberTableModel(QAbstractTableModel):
         rows = []
         for uid in uids:
             try:
-                row_id = self.store.member_row_id(uid)
+                row_id = self.store.members.row_id(uid)
             except KnownError:  # gone from the file altogether
                 continue
             self._rows.pop(row_id, None)
@@ -154,7 +154,7 @@ class MemberTableModel(QAbstractTableModel):
 
     def row_of_uid(self, uid: str) -> int:
         try:
-            return self._ids.index(self.store.member_row_id(uid))
+            return self._ids.index(self.store.members.row_id(uid))
         except ValueError:
             return -1
 
@@ -212,7 +212,7 @@ class MemberTableModel(QAbstractTableModel):
             if len(self._rows) > 20 * BLOCK:
                 self._rows.clear()
             start = max(0, row - BLOCK // 4)
-            fetched = self.store.member_rows(self._ids[start : start + BLOCK])
+            fetched = self.store.members.rows(self._ids[start : start + BLOCK])
             self._rows.update(fetched)
             cached = self._rows[row_id]
         return cached

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sqlite3
 import threading
 import time
 import traceback
@@ -40,7 +39,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, 
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from dvdesk.store.changes import Changes
-from dvdesk.store.errors import KnownError, translate
+from dvdesk.store.errors import translate
 from dvdesk.store.gateway import Store
 from dvdesk.ui.dialogs import DialogService
 
@@ -95,7 +94,7 @@ def _run_work(
 
 
 def _classify(exc: Exception, path: Path | None) -> tuple[str, object]:
-    known = translate(exc, path) if isinstance(exc, KnownError | sqlite3.Error | OSError) else None
+    known = translate(exc, path)  # a KnownError, or an SQLite/OS error the store can name
     if known is not None:
         return _Outcome.KNOWN, str(known)
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))

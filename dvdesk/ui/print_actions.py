@@ -19,8 +19,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget
 
 from dvdesk.domain.member import UnitKind
+from dvdesk.errors import KnownError
 from dvdesk.store.changes import Changes, Kind
-from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.ui.host import ActionHost
 from dvdesk.ui.operations import Op, Progress
@@ -66,7 +66,7 @@ def uids_of(store: Store, row_ids: list[int], progress: Progress) -> list[str]:
     uids: list[str] = []
     for start in range(0, len(row_ids), 2000):
         chunk = row_ids[start : start + 2000]
-        rows = store.member_rows(chunk)
+        rows = store.members.rows(chunk)
         uids += [str(rows[i]["uid"]) for i in chunk if i in rows]
         progress(start + len(chunk), len(row_ids))
     return uids
@@ -143,7 +143,7 @@ class PrintActions(QObject):
             return None
         from dvdesk.reports.checklist_pdf import write_checklists
 
-        name = self.host.store.get_member(uids[0]).full_name
+        name = self.host.store.members.get(uids[0]).full_name
         default = f"phieu-{_slug(name)}.pdf" if len(uids) == 1 else "cac-phieu-theo-doi.pdf"
         on = self.on
         return self._write(
@@ -202,7 +202,7 @@ class PrintActions(QObject):
             self.dialogs.info("Giấy chuyển", "Hãy chọn một học sinh trong bảng trước.")
             return None
         store = self.host.store
-        member = store.get_member(uid)
+        member = store.members.get(uid)
         from dvdesk.reports.transfer_letter import transfer_of, write_transfer_letter
 
         try:  # say "not eligible" before asking anything
@@ -210,7 +210,7 @@ class PrintActions(QObject):
         except KnownError as exc:
             self.dialogs.warn("Không lập được giấy chuyển", str(exc))
             return None
-        kinds = store.unit_kinds()
+        kinds = store.units.kinds()
         if kinds.get(member.unit_code) is not UnitKind.SCHOOL and not self.dialogs.confirm(
             "Giấy chuyển", f"{member.full_name} không thuộc trường THPT. Vẫn lập giấy chuyển?"
         ):
@@ -226,7 +226,7 @@ class PrintActions(QObject):
         def work(store: Store, out: Path, progress: Progress) -> Recorded:
             pages = write_transfer_letter(store, uid, receiver, out)
             # The handover is part of the record: the office follows up on it later.
-            store.record_transfer(uid, date.today(), receiver, f"Giấy chuyển ({out.name})")
+            store.transfers.record(uid, date.today(), receiver, f"Giấy chuyển ({out.name})")
             return Recorded(pages, Changes.of(Kind.TRANSFERS, uids=[uid]))
 
         name = f"giay-chuyen-{_slug(member.full_name)}.pdf"

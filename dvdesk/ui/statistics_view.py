@@ -115,14 +115,14 @@ class StatisticsView(QWidget):
     def refresh(self) -> None:
         """Compute the figures again (in the background when there is a jobs runner)."""
         if self.jobs is None or self.store.path is None:
-            self.show_statistics(self.store.statistics())
+            self.show_statistics(self.store.statistics.compute())
             return
         self._generation += 1
         generation = self._generation
         if not self.summary.text():
             self.summary.setText("Đang tính số liệu…")
         self.jobs.read(
-            lambda store: store.statistics(),
+            lambda store: store.statistics.compute(),
             lambda stats: self._ready(generation, stats),
             title="Không tính được số liệu thống kê",
         )

@@ -16,7 +16,7 @@ from PySide6.QtGui import QUndoCommand
 
 from dvdesk.domain.member import Member
 from dvdesk.domain.procedure import STEP_BY_CODE, StepRecord
-from dvdesk.store.changes import Changes, Kind
+from dvdesk.store.changes import Changes
 from dvdesk.store.gateway import Store
 
 Announce = Callable[[Changes], None]
@@ -53,8 +53,7 @@ class EditMember(_StoreCommand):
 
     def apply(self, forward: bool) -> Changes:
         member = self.after if forward else self.before
-        self.store.update_member(member, self.today)
-        return Changes.of(Kind.MEMBERS, uids=[member.uid], reorders=True)
+        return self.store.members.update(member, self.today).changes
 
 
 class AddMember(_StoreCommand):
@@ -64,10 +63,8 @@ class AddMember(_StoreCommand):
 
     def apply(self, forward: bool) -> Changes:
         if forward:
-            self.store.restore_member(self.uid)
-        else:
-            self.store.delete_member(self.uid)
-        return Changes.of(Kind.MEMBERS, uids=[self.uid], reorders=True)
+            return self.store.members.restore(self.uid)
+        return self.store.members.delete(self.uid)
 
 
 class DeleteMembers(_StoreCommand):
@@ -77,12 +74,14 @@ class DeleteMembers(_StoreCommand):
         self.uids = uids
 
     def apply(self, forward: bool) -> Changes:
-        for uid in self.uids:
-            if forward:
-                self.store.delete_member(uid)
-            else:
-                self.store.restore_member(uid)
-        return Changes.of(Kind.MEMBERS, uids=self.uids, reorders=True)
+        changes = Changes()
+        with self.store.transaction():  # all of them or none
+            for uid in self.uids:
+                if forward:
+                    changes |= self.store.members.delete(uid)
+                else:
+                    changes |= self.store.members.restore(uid)
+        return changes
 
 
 class RestoreMembers(DeleteMembers):
@@ -110,5 +109,4 @@ class RecordStep(_StoreCommand):
         self.uid, self.before, self.after, self.today = uid, before, after, today
 
     def apply(self, forward: bool) -> Changes:
-        self.store.set_step(self.uid, self.after if forward else self.before, self.today)
-        return Changes.of(Kind.STEPS, uids=[self.uid])
+        return self.store.steps.record(self.uid, self.after if forward else self.before, self.today)

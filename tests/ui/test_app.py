@@ -123,8 +123,8 @@ def test_backup_now_and_restore_from_the_window(qtbot, tmp_path, fake_dialogs, l
     saved = done.args[0]
     assert saved is not None and saved.exists()
     assert str(saved) in window.statusBar().currentMessage()
-    window.store.add_member(Member("Bùi Thị Lan", "KDC01", dob=parse_date("01/01/2000")), TODAY)
-    assert window.store.member_count() == 41
+    window.store.members.add(Member("Bùi Thị Lan", "KDC01", dob=parse_date("01/01/2000")), TODAY)
+    assert window.store.members.count() == 41
     fake_dialogs.answer = True
     fake_dialogs.modal_answers = [True]
 
@@ -137,6 +137,6 @@ def test_backup_now_and_restore_from_the_window(qtbot, tmp_path, fake_dialogs, l
     fake_dialogs.on_modal = [pick]
     window.restore_backup()
     assert launcher.window is not window  # reopened on the restored file
-    assert launcher.window.store.member_count() == 40
+    assert launcher.window.store.members.count() == 40
     kind, title, text = fake_dialogs.calls[-1]
     assert (kind, title) == ("info", "Đã khôi phục") and "truoc-khoi-phuc" in text

@@ -58,15 +58,15 @@ def test_editing_one_member_rereads_that_row_not_the_id_list(
     reloads: list[int] = []
     id_reads: list[int] = []
     monkeypatch.setattr(window.model, "reload", lambda: reloads.append(1))
-    real_ids = big_store.member_ids
+    real_ids = big_store.members.ids
     monkeypatch.setattr(
-        big_store, "member_ids", lambda *a, **k: id_reads.append(1) or real_ids(*a, **k)
+        big_store.members, "ids", lambda *a, **k: id_reads.append(1) or real_ids(*a, **k)
     )
     form = window.open_form(uid)
     form.address.setText("Số 9 ngõ Mới")
     form.save()
     assert reloads == [] and id_reads == []
-    assert big_store.get_member(uid).address == "Số 9 ngõ Mới"
+    assert big_store.members.get(uid).address == "Số 9 ngõ Mới"
     # The row shows fresh data, and the member is still the one selected.
     assert window.current_uid() == uid
     assert window.model._row(1234)["uid"] == uid
@@ -88,7 +88,7 @@ def test_undo_and_redo_an_edit_with_the_action_named_in_the_menu(qtbot, demo_sto
     window = make_window(qtbot, demo_store, dialogs)
     window.table.selectRow(3)
     uid = window.current_uid()
-    before = demo_store.get_member(uid)
+    before = demo_store.members.get(uid)
     form = window.open_form(uid)
     form.phone.setText("0987000111")
     form.save()
@@ -96,23 +96,23 @@ def test_undo_and_redo_an_edit_with_the_action_named_in_the_menu(qtbot, demo_sto
     assert window.undo_action.text() == f"Hoàn tác Sửa {before.full_name}"
     assert window.undo_action in window.edit_menu.actions()
     window.undo_action.trigger()
-    assert demo_store.get_member(uid).phone == before.phone
+    assert demo_store.members.get(uid).phone == before.phone
     assert window.redo_action.text() == f"Làm lại Sửa {before.full_name}"
     window.redo_action.trigger()
-    assert demo_store.get_member(uid).phone == "0987000111"
+    assert demo_store.members.get(uid).phone == "0987000111"
     assert window.undo_action.shortcut().toString() == "Ctrl+Z"
     assert "Ctrl+Y" in [s.toString() for s in window.redo_action.shortcuts()]
 
 
 def test_undo_a_delete_an_add_and_a_step(qtbot, demo_store, dialogs):
     window = make_window(qtbot, demo_store, dialogs)
-    count = demo_store.member_count()
+    count = demo_store.members.count()
     window.table.selectRow(0)
     uid = window.current_uid()
     window.delete_current()
-    assert demo_store.member_count() == count - 1
+    assert demo_store.members.count() == count - 1
     window.undo_stack.undo()
-    assert demo_store.member_count() == count and window.model.row_of_uid(uid) >= 0
+    assert demo_store.members.count() == count and window.model.row_of_uid(uid) >= 0
 
     window.select_view("eligible")
     window.stage_filter.setCurrentIndex(window.stage_filter.findData("member"))
@@ -123,12 +123,12 @@ def test_undo_a_delete_an_add_and_a_step(qtbot, demo_store, dialogs):
     panel.state.setCurrentIndex(panel.state.findData("done"))
     panel.done_on.setText("20/11/2026")
     panel.save_step()
-    assert demo_store.steps_of(uid)["source"].state.value == "done"
+    assert demo_store.steps.of(uid)["source"].state.value == "done"
     assert "Ghi bước" in window.undo_stack.undoText()
     window.undo_stack.undo()
-    assert demo_store.steps_of(uid)["source"].state.value != "done"
+    assert demo_store.steps.of(uid)["source"].state.value != "done"
     window.undo_stack.redo()
-    assert demo_store.steps_of(uid)["source"].done_on == date(2026, 11, 20)
+    assert demo_store.steps.of(uid)["source"].done_on == date(2026, 11, 20)
 
 
 def test_recording_a_step_keeps_the_step_selected(qtbot, demo_store, dialogs):
@@ -147,17 +147,17 @@ def test_delete_key_in_the_procedure_panel_deletes_nobody(qtbot, demo_store, dia
     window.show()
     qtbot.waitExposed(window)
     window.table.selectRow(0)
-    count = demo_store.member_count()
+    count = demo_store.members.count()
     window.activateWindow()
     window.procedure.table.setFocus()
     QApplication.processEvents()
     assert window.procedure.table.hasFocus()
     qtbot.keyClick(window.procedure.table, Qt.Key.Key_Delete)
-    assert demo_store.member_count() == count
+    assert demo_store.members.count() == count
     window.table.setFocus()
     QApplication.processEvents()
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
-    assert demo_store.member_count() == count - 1  # one member: no question, undoable
+    assert demo_store.members.count() == count - 1  # one member: no question, undoable
     assert not [c for c in dialogs.calls if c[0] == "confirm"]
 
 
@@ -167,16 +167,16 @@ def test_deleting_several_members_asks_first(qtbot, demo_store, dialogs):
     flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
     for row in (0, 1, 2):
         selection.select(window.model.index(row, 0), flags)
-    count = demo_store.member_count()
+    count = demo_store.members.count()
     dialogs.answer = False
     window.delete_current()
-    assert demo_store.member_count() == count and dialogs.calls[-1][0] == "confirm"
+    assert demo_store.members.count() == count and dialogs.calls[-1][0] == "confirm"
     assert "3 đoàn viên" in dialogs.calls[-1][2]
     dialogs.answer = True
     window.delete_current()
-    assert demo_store.member_count() == count - 3
+    assert demo_store.members.count() == count - 3
     window.undo_stack.undo()
-    assert demo_store.member_count() == count
+    assert demo_store.members.count() == count
 
 
 def test_a_filled_form_asks_before_closing(qtbot, demo_store, dialogs):
@@ -222,7 +222,7 @@ class FakeHost:
         return self.uids
 
     def view_row_ids(self) -> list[int]:
-        return [self.store.member_row_id(u) for u in self.uids]
+        return [self.store.members.row_id(u) for u in self.uids]
 
     def consideration_date(self) -> date:
         return TODAY
@@ -237,7 +237,7 @@ class FakeHost:
 def test_print_actions_work_against_any_host(qtbot, demo_store, tmp_path: Path):
     from pypdf import PdfReader
 
-    uids = [r["uid"] for r in demo_store.list_members()[:3]]
+    uids = [r["uid"] for r in demo_store.members.list()[:3]]
     widget = QWidget()
     qtbot.addWidget(widget)
     host = FakeHost(demo_store, uids, widget)
@@ -270,6 +270,6 @@ def test_the_consideration_date_is_kept_for_the_next_start(qtbot, demo_store, di
     window.date_edit.setDate(window.date_edit.date().addDays(45))
     chosen = window.model.on
     window.close()  # saves at once, without waiting for the typing pause
-    assert demo_store.settings().consideration_date == chosen.isoformat()
+    assert demo_store.settings.get().consideration_date == chosen.isoformat()
     again = make_window(qtbot, demo_store, dialogs)
     assert again.model.on == chosen

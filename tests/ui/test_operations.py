@@ -41,7 +41,7 @@ def test_a_read_answers_on_the_gui_thread(qtbot, jobs):
     seen: list[tuple[int, bool]] = []
 
     def work(store: Store) -> tuple[int, bool]:
-        return store.member_count(), threading.current_thread() is threading.main_thread()
+        return store.members.count(), threading.current_thread() is threading.main_thread()
 
     with qtbot.waitSignal(jobs.read(work, seen.append).done, timeout=10000):
         pass
@@ -52,7 +52,9 @@ def test_a_read_answers_on_the_gui_thread(qtbot, jobs):
 
 def test_a_failing_sqlite_read_shows_a_vietnamese_message_from_the_gui_thread(qtbot, jobs):
     def work(store: Store) -> None:
-        raise sqlite3.OperationalError("database is locked")
+        exc = sqlite3.OperationalError("database is locked")
+        exc.sqlite_errorcode = sqlite3.SQLITE_BUSY  # as sqlite3 sets it
+        raise exc
 
     op = jobs.read(work, lambda _: None, title="Không đọc được")
     with qtbot.waitSignal(op.failed, timeout=10000) as failed:
@@ -109,14 +111,14 @@ def test_a_write_op_broadcasts_its_changes_before_done(qtbot, jobs):
     )
 
     def work(store: Store, progress) -> Changes:
-        store.add_unit(Unit("THON9", "Thôn Chín", UnitKind.RESIDENTIAL))
+        store.units.add(Unit("THON9", "Thôn Chín", UnitKind.RESIDENTIAL))
         return Changes.of(Kind.UNITS)
 
     op = jobs.write("Đang ghi…", work, lambda _: order.append("done"))
     with qtbot.waitSignal(op.done, timeout=10000):
         pass
     assert order == ["changed ['units']", "done"]
-    assert "THON9" in {u.code for u in jobs.store.units()}
+    assert "THON9" in {u.code for u in jobs.store.units.all()}
 
 
 def test_ops_are_freed_when_done(qtbot, jobs):

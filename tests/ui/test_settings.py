@@ -19,14 +19,14 @@ def make_dialog(qtbot, store, dialogs) -> SettingsDialog:
 
 def test_enter_in_the_unit_row_adds_the_unit_and_keeps_the_dialog(qtbot, demo_store, dialogs):
     dialog = make_dialog(qtbot, demo_store, dialogs)
-    before = len(demo_store.units())
+    before = len(demo_store.units.all())
     dialog.unit_code.setText("KDC09")
     dialog.unit_name.setFocus()
     type_text(dialog.unit_name, "Thôn Yên Lạc")
     qtbot.keyClick(dialog.unit_name, Qt.Key.Key_Return)
     assert dialog.isVisible()
-    assert len(demo_store.units()) == before + 1
-    assert "KDC09" in {u.code for u in demo_store.units()}
+    assert len(demo_store.units.all()) == before + 1
+    assert "KDC09" in {u.code for u in demo_store.units.all()}
     assert "Đã thêm" in dialog.message.text() and dialog.unit_name.text() == ""
 
 
@@ -38,7 +38,7 @@ def test_a_schools_classes_are_listed_with_head_counts(qtbot, demo_store, dialog
     code = dialog._unit_list[school].code
     from dvdesk.store.member_query import MemberQuery
 
-    rows = demo_store.list_members(MemberQuery(unit_code=code))
+    rows = demo_store.members.list(MemberQuery(unit_code=code))
     some_class = next(r["school_class"] for r in rows if r.get("school_class"))
     assert text.startswith("Các lớp của") and f"{some_class} (" in text
     assert sum(int(n) for n in __import__("re").findall(r"\((\d+)\)", text)) == len(rows)

@@ -179,7 +179,7 @@ def test_every_menu_and_dialog_of_the_window_is_vietnamese(qtbot, demo_store, di
 def three_pages(demo_store, tmp_path: Path) -> Path:
     from dvdesk.reports.checklist_pdf import write_checklists
 
-    uids = [r["uid"] for r in demo_store.list_members()[:3]]
+    uids = [r["uid"] for r in demo_store.members.list()[:3]]
     out = tmp_path / "ba-trang.pdf"
     write_checklists(demo_store, uids, out, TODAY)
     return out
