@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QTranslator
@@ -131,7 +132,7 @@ def install_error_hook(log_file: Path) -> logging.Handler:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(handler)
 
-    def hook(kind, exc, tb) -> None:
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         dialogs = DialogService(QApplication.activeWindow())
         if isinstance(exc, KnownError):
             dialogs.error("Không thực hiện được", str(exc))

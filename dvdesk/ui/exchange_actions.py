@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QWidget
 
 from dvdesk.domain.validation import Severity
 from dvdesk.store.changes import Changes, Kind
+from dvdesk.store.gateway import Store
 from dvdesk.ui.host import ActionHost
-from dvdesk.ui.operations import Done, Op, Work
+from dvdesk.ui.operations import Done, Op, Progress, Work
 from dvdesk.ui.preview_dialog import PreviewDialog
 
 # What an import or a merge writes: members, their steps and units, received packages.
@@ -81,7 +82,7 @@ class ExchangeActions(QObject):
         if not out.lower().endswith(suffix):
             out = str(Path(out).with_suffix(suffix))
 
-        def work(store, progress):
+        def work(store: Store, progress: Progress) -> Any:
             from dvdesk.exchange.package import write_package
 
             return write_package(store, Path(out), secret or None)
@@ -106,7 +107,7 @@ class ExchangeActions(QObject):
         if target.suffix.lower() not in (".xlsx", ".csv"):
             target = target.with_suffix(".xlsx")
 
-        def work(store, progress):
+        def work(store: Store, progress: Progress) -> Any:
             if target.suffix.lower() == ".csv":
                 from dvdesk.exchange.csv_export import export_csv
 
@@ -123,14 +124,14 @@ class ExchangeActions(QObject):
 
     # -- in --------------------------------------------------------------------
 
-    def import_sheet(self, path: str = "", fields: dict[int, str] | None = None):
+    def import_sheet(self, path: str = "", fields: dict[int, str] | None = None) -> Op | None:
         path = path or self.dialogs.open_file(
             "Nhập danh sách đoàn viên", "Bảng tính (*.xlsx *.xlsm *.csv)"
         )
         if not path:
             return None
 
-        def work(store, progress):
+        def work(store: Store, progress: Progress) -> Any:
             from dvdesk.exchange.sheet_import import plan_import
 
             return plan_import(store, Path(path), fields=fields, progress=progress)
@@ -157,7 +158,7 @@ class ExchangeActions(QObject):
         if not accepted:
             return
 
-        def work(store, progress):
+        def work(store: Store, progress: Progress) -> Any:
             from dvdesk.exchange.sheet_import import apply_import
 
             return apply_import(store, plan, progress=progress)
@@ -194,7 +195,7 @@ class ExchangeActions(QObject):
             if secret is None:
                 return None
 
-        def work(store, progress):
+        def work(store: Store, progress: Progress) -> Any:
             from dvdesk.exchange.merge import plan_merge
             from dvdesk.exchange.package import read_package
 
@@ -229,7 +230,7 @@ class ExchangeActions(QObject):
         if not self.dialogs.show_modal(dialog):
             return
 
-        def work(store, progress):
+        def work(store: Store, progress: Progress) -> Any:
             from dvdesk.exchange.merge import apply_merge
 
             return apply_merge(store, plan)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from functools import partial
@@ -45,7 +46,7 @@ from dvdesk.ui.help import AboutDialog, HelpWindow, show_help
 from dvdesk.ui.history_view import HistoryView
 from dvdesk.ui.member_form import MemberForm
 from dvdesk.ui.member_model import MemberTableModel
-from dvdesk.ui.operations import Jobs, Op
+from dvdesk.ui.operations import Jobs, Op, Progress
 from dvdesk.ui.print_actions import PrintActions
 from dvdesk.ui.procedure_panel import ProcedurePanel
 from dvdesk.ui.recent_files import add_recent, recent_files
@@ -204,7 +205,11 @@ class MainWindow(QMainWindow):
         self.resize(width, height)
 
     def _build_actions(self) -> None:
-        def action(text: str, slot, shortcut=None) -> QAction:
+        def action(
+            text: str,
+            slot: Callable[[], object],
+            shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
+        ) -> QAction:
             a = QAction(text, self)
             if shortcut is not None:
                 a.setShortcut(shortcut)
@@ -713,7 +718,7 @@ class MainWindow(QMainWindow):
             return None
         from dvdesk import demo
 
-        def work(store: Store, progress) -> Changes:
+        def work(store: Store, progress: Progress) -> Changes:
             demo.build(store, 2000, progress=progress)
             return Changes.of(Kind.MEMBERS, Kind.STEPS, Kind.UNITS, Kind.SETTINGS, reorders=True)
 

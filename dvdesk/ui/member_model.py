@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from dvdesk.domain.dates import fmt, parse_date
-from dvdesk.domain.eligibility import STATUS_LABELS, Method, Status, evaluate
+from dvdesk.domain.eligibility import STATUS_LABELS, Eligibility, Method, Status, evaluate
 from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, Gender, Presence
 from dvdesk.domain.procedure import STAGE_LABELS, Stage
 from dvdesk.errors import KnownError
@@ -217,7 +217,7 @@ class MemberTableModel(QAbstractTableModel):
             cached = self._rows[row_id]
         return cached
 
-    def _status(self, row: dict[str, Any]):
+    def _status(self, row: dict[str, Any]) -> Eligibility:
         result = row.get("_status")
         if result is None or row.get("_on") != self.on:
             result = evaluate(parse_date(row["dob"]), self.on, self.method)
