@@ -169,12 +169,56 @@ class SettingsDialog(QDialog):
         row = QHBoxLayout()
         for w in (self.unit_code, self.unit_name, self.unit_kind, add):
             row.addWidget(w)
+        rename = QPushButton("Đổi tên đơn vị đã chọn…")
+        rename.clicked.connect(self.rename_unit)
+        remove = QPushButton("Xóa đơn vị đã chọn")
+        remove.clicked.connect(self.remove_unit)
+        chosen = QHBoxLayout()
+        chosen.addWidget(rename)
+        chosen.addWidget(remove)
+        chosen.addStretch(1)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(self.units)
+        layout.addLayout(chosen)
         layout.addWidget(self.classes)
         layout.addLayout(row)
         return page
+
+    def _chosen_unit(self) -> Unit | None:
+        row = self.units.currentRow()
+        return self._unit_list[row] if 0 <= row < len(self._unit_list) else None
+
+    def rename_unit(self) -> None:
+        unit = self._chosen_unit()
+        if unit is None:
+            return
+        name = self.dialogs.ask_text(
+            "Đổi tên đơn vị", f"Tên mới của đơn vị {unit.code}:", unit.name
+        )
+        if name is None or name.strip() == unit.name:
+            return
+        try:
+            self.store.units.rename(unit.code, name)
+        except KnownError as exc:
+            self._say(str(exc), error=True)
+            return
+        self._say(f"Đã đổi tên đơn vị {unit.code} thành “{' '.join(name.split())}”.")
+        self._fill_units(select=unit.code)
+
+    def remove_unit(self) -> None:
+        unit = self._chosen_unit()
+        if unit is None or not self.dialogs.confirm(
+            "Xóa đơn vị", f"Xóa đơn vị {unit.code} — {unit.name}?"
+        ):
+            return
+        try:
+            self.store.units.remove(unit.code)
+        except KnownError as exc:
+            self._say(str(exc), error=True)
+            return
+        self._say(f"Đã xóa đơn vị {unit.code} — {unit.name}.")
+        self._fill_units()
 
     def _show_classes(self) -> None:
         """A school's classes (lớp) as the members' records give them, with head counts."""
@@ -219,11 +263,14 @@ class SettingsDialog(QDialog):
         layout.addLayout(row)
         return page
 
-    def _fill_units(self) -> None:
+    def _fill_units(self, select: str = "") -> None:
         self.units.clear()
         self._unit_list = self.store.units.all()
         for u in self._unit_list:
             self.units.addItem(f"{u.code} — {u.name} ({UNIT_KIND_LABELS[u.kind]})")
+        codes = [u.code for u in self._unit_list]
+        if select in codes:
+            self.units.setCurrentRow(codes.index(select))
 
     def _fill_holidays(self) -> None:
         self.holidays.clear()

@@ -59,3 +59,32 @@ def test_school_year_end_is_shown_and_read_as_day_month(qtbot, demo_store, dialo
         assert "ngày/tháng" in str(exc)
     else:
         raise AssertionError("31/02 was accepted")
+
+
+def test_a_unit_can_be_renamed_and_an_unused_one_removed(qtbot, demo_store, dialogs):
+    from dvdesk.domain.member import Unit
+
+    dialog = make_dialog(qtbot, demo_store, dialogs)
+    first = dialog._unit_list[0]
+    dialog.units.setCurrentRow(0)
+    dialogs.texts = ["Thôn  Thượng   Mới"]
+    dialog.rename_unit()
+    renamed = {u.code: u.name for u in demo_store.units.all()}
+    assert renamed[first.code] == "Thôn Thượng Mới"
+    assert dialog.units.currentItem().text().startswith(f"{first.code} — Thôn Thượng Mới")
+    # Its members stay in it, under the new name.
+    from dvdesk.store.member_query import MemberQuery
+
+    rows = demo_store.members.list(MemberQuery(unit_code=first.code))
+    assert rows and {r["unit_name"] for r in rows} == {"Thôn Thượng Mới"}
+
+    dialogs.answer = True
+    dialog.remove_unit()  # it has members: refused, nothing removed
+    assert first.code in {u.code for u in demo_store.units.all()}
+    assert "còn" in dialog.message.text() and "đoàn viên" in dialog.message.text()
+
+    demo_store.units.add(Unit("GO01", "Gõ nhầm", UnitKind.RESIDENTIAL))
+    dialog._fill_units(select="GO01")
+    dialog.remove_unit()
+    assert "GO01" not in {u.code for u in demo_store.units.all()}
+    assert "Đã xóa đơn vị GO01" in dialog.message.text()
