@@ -98,13 +98,19 @@ class MembersRepo:
         query: MemberQuery = ALL,
         order: str = "name",
         descending: bool = False,
+        limit: int | None = None,
     ) -> builtins.list[int]:
-        """Row ids in the chosen order; by name it is Vietnamese order (an index scan)."""
+        """Row ids in the chosen order; by name it is Vietnamese order (an index scan).
+
+        `limit`: only the first ones (the window shows its first screen with them
+        while the whole list is read in the background)."""
         where, params = query.where(fts_joined=True)
         direction = " DESC" if descending else ""
         by = ORDERS[order].replace(",", f"{direction},") + direction
         source = query.source(UNITS_JOIN if order == "unit" else "")
         sql = f"SELECT m.id {source} WHERE {where} ORDER BY {by}, m.id{direction}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
         ids = self._remembered(sql, params, lambda: [r[0] for r in self._conn.tuples(sql, params)])
         return list(ids)  # a copy: the caller may edit its list
 

@@ -516,7 +516,7 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"Chưa lưu được ngày xét: {exc}", 10000)
 
     def _show_state(self) -> None:
-        shown = self.model.rowCount()
+        shown = self.model.expected_rows()
         total = self.store.members.count()
         self.stack.setCurrentWidget(self.empty if total == 0 else self.table)
         on = self.model.on.strftime("%d/%m/%Y")

@@ -42,6 +42,8 @@ STATUS_COLOURS = {
     Status.UNKNOWN: QColor("#555555"),
 }
 BLOCK = 200
+FIRST_SCREEN = 2 * BLOCK  # ids read at once for a long list: more than a screen holds
+LONG_LIST = 20_000  # rows above which the rest of the ids come from the background
 UID_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
@@ -70,6 +72,7 @@ class MemberTableModel(QAbstractTableModel):
         self.query = MemberQuery(method=method)
         self._order = ("name", False)
         self._ids: list[int] = []
+        self._expected = 0  # rows of the current list, known from a count before its ids
         self._rows: dict[int, dict[str, Any]] = {}
         self._generation = 0
         self.async_sort = False  # the window turns it on; a sort then never blocks it
@@ -80,13 +83,57 @@ class MemberTableModel(QAbstractTableModel):
     # -- what is shown -----------------------------------------------------
 
     def reload(self) -> None:
-        """Re-read the ids (after a filter, sort or data change)."""
+        """Re-read the ids (after a filter, sort or data change).
+
+        A long list (over LONG_LIST rows) shows its first FIRST_SCREEN ids at
+        once and the count; the whole id list follows from the background and is
+        appended below them, so the first screen never waits for 200,000 ids.
+        """
         self._generation += 1  # any answer still on its way is now stale
-        self.beginResetModel()
         order, descending = self._order
-        self._ids = self.store.members.ids(self.query, order=order, descending=descending)
+        query, members = self.query, self.store.members
+        total = members.count(query) if self.jobs is not None and self.store.path else 0
+        if total > LONG_LIST and self.jobs is not None:
+            head = members.ids(query, order=order, descending=descending, limit=FIRST_SCREEN)
+            self._reset(head, total)
+            generation = self._generation
+            self.jobs.read(
+                lambda store: store.members.ids(query, order=order, descending=descending),
+                lambda ids: self._tail_ready(generation, ids),
+                title="Không đọc được danh sách đoàn viên",
+            )
+            return
+        ids = members.ids(query, order=order, descending=descending)
+        self._reset(ids, len(ids))
+
+    def _reset(self, ids: list[int], expected: int) -> None:
+        self.beginResetModel()
+        self._ids = ids
+        self._expected = expected
         self._rows.clear()
         self.endResetModel()
+
+    def _tail_ready(self, generation: int, ids: list[int]) -> None:
+        """The whole list of a long one: rows added below the first screen (no reset)."""
+        if generation != self._generation or self.store.closed:
+            return
+        shown = len(self._ids)
+        if ids[:shown] != self._ids:
+            self._reset(ids, len(ids))
+        elif len(ids) > shown:
+            self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+            self._ids = ids
+            self.endInsertRows()
+        self._expected = len(ids)
+        self.ids_loaded.emit()
+
+    def expected_rows(self) -> int:
+        """How many rows the list has, even before all of a long list's ids are read."""
+        return max(self._expected, len(self._ids))
+
+    @property
+    def complete(self) -> bool:
+        return len(self._ids) >= self._expected
 
     def set_query(self, query: MemberQuery) -> None:
         self.query = query
@@ -113,11 +160,8 @@ class MemberTableModel(QAbstractTableModel):
     def _ids_ready(self, generation: int, query: MemberQuery, ids: list[int]) -> None:
         if generation != self._generation or self.store.closed:
             return  # an older keystroke's answer
-        self.beginResetModel()
         self.query = query
-        self._ids = ids
-        self._rows.clear()
-        self.endResetModel()
+        self._reset(ids, len(ids))
         self.ids_loaded.emit()
 
     def set_date(self, on: date) -> None:
@@ -146,7 +190,11 @@ class MemberTableModel(QAbstractTableModel):
         return rows
 
     def row_ids(self) -> list[int]:
-        """The row ids shown, in order (a copy: work off the GUI thread reads it)."""
+        """Every row id of the list, in order (a copy: work off the GUI thread reads it);
+        read here when a long list's ids are still on their way."""
+        if not self.complete:
+            order, descending = self._order
+            return self.store.members.ids(self.query, order=order, descending=descending)
         return list(self._ids)
 
     def uid_at(self, row: int) -> str:
