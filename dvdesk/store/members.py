@@ -107,6 +107,10 @@ class MembersRepo:
         where, params = query.where(fts_joined=True)
         direction = " DESC" if descending else ""
         by = ORDERS[order].replace(",", f"{direction},") + direction
+        rank = query.name_rank() if order == "name" else None
+        if rank is not None:  # exact names first, then the usual order
+            by = f"{rank[0]}, {by}"
+            params = [*params, *rank[1]]
         source = query.source(UNITS_JOIN if order == "unit" else "")
         sql = f"SELECT m.id {source} WHERE {where} ORDER BY {by}, m.id{direction}"
         if limit is not None:
