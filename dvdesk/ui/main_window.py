@@ -45,7 +45,7 @@ from dvdesk.ui.exchange_actions import ExchangeActions
 from dvdesk.ui.help import AboutDialog, HelpWindow, show_help
 from dvdesk.ui.history_view import HistoryView
 from dvdesk.ui.member_form import MemberForm
-from dvdesk.ui.member_model import MemberTableModel
+from dvdesk.ui.member_model import LONG_LIST, MemberTableModel
 from dvdesk.ui.operations import Jobs, Op, Progress
 from dvdesk.ui.print_actions import PrintActions
 from dvdesk.ui.procedure_panel import ProcedurePanel
@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
             jobs=self.jobs,
         )
         self._counts: dict[str, int] = {}
+        self._counts_fresh = False  # False from a write until the new counts arrive
         self._counts_generation = 0
         self._views: list[View] = []
         self._shown: tuple[object, ...] | None = None  # what the side panel shows now
@@ -114,8 +115,8 @@ class MainWindow(QMainWindow):
         if self.model.rowCount():
             self.table.selectRow(0)
         self.setWindowTitle(f"dvdesk — {store.path or 'dữ liệu tạm'}")
-        if store.path is not None:
-            add_recent(store.path)
+        if store.path is not None:  # after the first screen: QSettings is slow to start
+            QTimer.singleShot(0, lambda: add_recent(store.path) if store.path else None)
 
     # -- layout ------------------------------------------------------------
 
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.model.ids_loaded.connect(self._ids_loaded)
+        self.model.counted.connect(self._show_state)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         # Indicator first: enabling sorting sorts by it, and Qt's default is descending.
@@ -435,6 +437,7 @@ class MainWindow(QMainWindow):
         def count(store: Store) -> dict[str, int]:
             return {key: store.members.count(q) for key, q in queries.items()}
 
+        self._counts_fresh = False
         if self.store.path is None:
             self._show_counts(count(self.store))
             return
@@ -451,7 +454,8 @@ class MainWindow(QMainWindow):
             self._show_counts(counts)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
-        self._counts = counts
+        self._counts, self._counts_fresh = counts, True
+        self._show_state()
         for row, view in enumerate(self._views):
             if view.key in counts:
                 self.view_list.item(row).setText(f"{view.label}  ({number(counts[view.key])})")
@@ -517,16 +521,25 @@ class MainWindow(QMainWindow):
 
     def _show_state(self) -> None:
         shown = self.model.expected_rows()
-        total = self.store.members.count()
-        self.stack.setCurrentWidget(self.empty if total == 0 else self.table)
+        total = self._total()
+        known_total = total if total is not None else (shown or 0) or self.model.rowCount()
+        self.stack.setCurrentWidget(self.empty if known_total == 0 else self.table)
         on = self.model.on.strftime("%d/%m/%Y")
-        text = (
-            f"{self.current_view().label}: {number(shown)} người · "
-            f"tổng {number(total)} đoàn viên · ngày xét {on}"
-        )
-        if total and not shown:
+        people = "đang đếm…" if shown is None else f"{number(shown)} người"
+        everyone = "đang đếm" if total is None else number(total)
+        text = f"{self.current_view().label}: {people} · tổng {everyone} đoàn viên · ngày xét {on}"
+        if total and shown == 0:
             text += " · không có ai khớp — hãy xóa ô tìm kiếm hoặc chọn bộ lọc khác"
         self.count_label.setText(text)
+
+    def _total(self) -> int | None:
+        """Live members in the file: the views' count when current; counted here on a
+        small file; None ("đang đếm") while a big file's counts are on their way."""
+        last = self._counts.get("all")
+        if self._counts_fresh and last is not None:
+            return last
+        small = last < LONG_LIST if last is not None else self.model.complete
+        return self.store.members.count() if small else None
 
     def _selection_changed(self) -> None:
         self._show_member(self.current_uid())
@@ -563,6 +576,8 @@ class MainWindow(QMainWindow):
     def apply_changes(self, changes: Changes) -> None:
         """Refresh what `changes` touched: rows, the id list, units, views, the side panel."""
         keep = self.current_uid()
+        if changes.touches(Kind.MEMBERS, Kind.STEPS, Kind.SETTINGS):
+            self._counts_fresh = False  # until refresh_counts answers
         if changes.touches(Kind.UNITS, Kind.PACKAGES):
             self._refresh_units()
         if changes.touches(Kind.SETTINGS):

@@ -42,8 +42,7 @@ STATUS_COLOURS = {
     Status.UNKNOWN: QColor("#555555"),
 }
 BLOCK = 200
-FIRST_SCREEN = 2 * BLOCK  # ids read at once for a long list: more than a screen holds
-LONG_LIST = 20_000  # rows above which the rest of the ids come from the background
+LONG_LIST = 20_000  # ids read at once; a longer list's count and rest come from the background
 UID_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
@@ -52,10 +51,12 @@ class MemberTableModel(QAbstractTableModel):
     """Members matching a `MemberQuery`, judged on a consideration date.
 
     Signals:
-        ids_loaded(): a background `request` has been applied.
+        ids_loaded(): a background `request` (or a long list's whole id list) is applied.
+        counted(): a long list's count has arrived (`expected_rows`).
     """
 
     ids_loaded = Signal()
+    counted = Signal()
 
     def __init__(
         self,
@@ -85,26 +86,39 @@ class MemberTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Re-read the ids (after a filter, sort or data change).
 
-        A long list (over LONG_LIST rows) shows its first FIRST_SCREEN ids at
-        once and the count; the whole id list follows from the background and is
-        appended below them, so the first screen never waits for 200,000 ids.
+        A long list (over LONG_LIST rows) shows its first LONG_LIST ids at once
+        (one indexed read with a LIMIT); its count and the whole id list follow
+        from the background, the rest appended below, so the first screen never
+        waits for 200,000 ids.
         """
         self._generation += 1  # any answer still on its way is now stale
         order, descending = self._order
         query, members = self.query, self.store.members
-        total = members.count(query) if self.jobs is not None and self.store.path else 0
-        if total > LONG_LIST and self.jobs is not None:
-            head = members.ids(query, order=order, descending=descending, limit=FIRST_SCREEN)
-            self._reset(head, total)
-            generation = self._generation
-            self.jobs.read(
-                lambda store: store.members.ids(query, order=order, descending=descending),
-                lambda ids: self._tail_ready(generation, ids),
-                title="Không đọc được danh sách đoàn viên",
-            )
+        if self.jobs is None or self.store.path is None:
+            ids = members.ids(query, order=order, descending=descending)
+            self._reset(ids, len(ids))
             return
-        ids = members.ids(query, order=order, descending=descending)
-        self._reset(ids, len(ids))
+        head = members.ids(query, order=order, descending=descending, limit=LONG_LIST + 1)
+        if len(head) <= LONG_LIST:
+            self._reset(head, len(head))
+            return
+        self._reset(head[:LONG_LIST], 0)  # how many there are is still being counted
+        generation = self._generation
+        self.jobs.read(
+            lambda store: store.members.count(query),
+            lambda total: self._counted(generation, total),
+            title="Không đếm được danh sách đoàn viên",
+        )
+        self.jobs.read(
+            lambda store: store.members.ids(query, order=order, descending=descending),
+            lambda ids: self._tail_ready(generation, ids),
+            title="Không đọc được danh sách đoàn viên",
+        )
+
+    def _counted(self, generation: int, total: int) -> None:
+        if generation == self._generation and not self.store.closed:
+            self._expected = max(self._expected, total)
+            self.counted.emit()
 
     def _reset(self, ids: list[int], expected: int) -> None:
         self.beginResetModel()
@@ -127,13 +141,18 @@ class MemberTableModel(QAbstractTableModel):
         self._expected = len(ids)
         self.ids_loaded.emit()
 
-    def expected_rows(self) -> int:
-        """How many rows the list has, even before all of a long list's ids are read."""
+    def expected_rows(self) -> int | None:
+        """How many rows the list has, even before all of a long list's ids are read;
+        None while a long list is still being counted."""
+        if self._expected == 0 and len(self._ids) >= LONG_LIST:
+            return None
         return max(self._expected, len(self._ids))
 
     @property
     def complete(self) -> bool:
-        return len(self._ids) >= self._expected
+        return len(self._ids) >= self._expected and not (
+            self._expected == 0 and len(self._ids) >= LONG_LIST
+        )
 
     def set_query(self, query: MemberQuery) -> None:
         self.query = query

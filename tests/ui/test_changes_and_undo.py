@@ -278,19 +278,19 @@ def test_the_consideration_date_is_kept_for_the_next_start(qtbot, demo_store, di
 def test_a_long_list_shows_its_first_screen_and_count_before_all_ids(
     qtbot, big_store, dialogs, monkeypatch
 ):
-    from dvdesk.ui import member_model
+    from dvdesk.ui import main_window, member_model
 
-    monkeypatch.setattr(member_model, "LONG_LIST", 1000)  # 3,000 members is "long" here
-    monkeypatch.setattr(member_model, "FIRST_SCREEN", 100)
+    monkeypatch.setattr(member_model, "LONG_LIST", 100)  # 3,000 members is "long" here
+    monkeypatch.setattr(main_window, "LONG_LIST", 100)
     window = make_window(qtbot, big_store, dialogs)
     model = window.model
-    assert model.rowCount() == 100 and model.expected_rows() == 3000
-    assert "3.000 người" in window.count_label.text()  # the count is there at once
+    assert model.rowCount() == 100 and not model.complete  # the first screen, at once
     window.table.selectRow(5)
     uid = window.current_uid()
     with qtbot.waitSignal(model.ids_loaded, timeout=10000):
         pass
-    assert model.rowCount() == 3000 and model.complete
+    assert model.rowCount() == 3000 and model.complete and model.expected_rows() == 3000
+    qtbot.waitUntil(lambda: "3.000 người" in window.count_label.text(), timeout=5000)
     assert window.current_uid() == uid  # appended below, nothing reset
     expected = [r["full_name"] for r in big_store.members.list()]
     assert [model.data(model.index(r, 0)) for r in (0, 99, 100, 2999)] == [
@@ -299,3 +299,4 @@ def test_a_long_list_shows_its_first_screen_and_count_before_all_ids(
         expected[100],
         expected[2999],
     ]
+    assert len(window.view_row_ids()) == 3000
