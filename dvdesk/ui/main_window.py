@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
         self.model.counted.connect(self._show_state)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # "Trường T…Lê Quý Đôn": the end of a long unit name tells schools apart.
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         # Indicator first: enabling sorting sorts by it, and Qt's default is descending.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
@@ -350,6 +352,18 @@ class MainWindow(QMainWindow):
         ):
             print_menu.addAction(text, slot)
 
+        self.exchange = ExchangeActions(self, self)
+        self.exchange.finished.connect(lambda text: self.statusBar().showMessage(text, 20000))
+        self.exchange.finished.connect(lambda text: self.dialogs.info("Hoàn tất", text))
+        exchange_menu = self.menuBar().addMenu("&Trao đổi dữ liệu")
+        for text, slot in (
+            ("Xuất gói dữ liệu gửi cấp trên (.zip)…", self.exchange.export_package),
+            ("Xuất danh sách ra Excel / CSV…", self.exchange.export_sheet),
+            ("Nhập danh sách từ Excel / CSV…", self.exchange.import_sheet),
+            ("Tổng hợp gói dữ liệu của các xã…", self.exchange.merge_packages),
+        ):
+            exchange_menu.addAction(text, slot)
+
         help_menu = self.menuBar().addMenu("Trợ &giúp")
         help_menu.addAction(self.help_action)
         for text, topic in (
@@ -365,18 +379,6 @@ class MainWindow(QMainWindow):
         help_menu.addSeparator()
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
-
-        self.exchange = ExchangeActions(self, self)
-        self.exchange.finished.connect(lambda text: self.statusBar().showMessage(text, 20000))
-        self.exchange.finished.connect(lambda text: self.dialogs.info("Hoàn tất", text))
-        exchange_menu = self.menuBar().addMenu("&Trao đổi dữ liệu")
-        for text, slot in (
-            ("Xuất gói dữ liệu gửi cấp trên (.zip)…", self.exchange.export_package),
-            ("Xuất danh sách ra Excel / CSV…", self.exchange.export_sheet),
-            ("Nhập danh sách từ Excel / CSV…", self.exchange.import_sheet),
-            ("Tổng hợp gói dữ liệu của các xã…", self.exchange.merge_packages),
-        ):
-            exchange_menu.addAction(text, slot)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
