@@ -8,19 +8,24 @@ the window opens.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from dvdesk.domain.dates import DateError, parse_date, parse_option_date
 from dvdesk.domain.eligibility import STATUS_LABELS, Method, evaluate
 from dvdesk.errors import KnownError
+
+if TYPE_CHECKING:
+    from dvdesk.store.gateway import Store
+    from dvdesk.store.member_query import MemberQuery
 
 log = logging.getLogger("dvdesk")
 
@@ -47,10 +52,43 @@ def _date(text: str | None, option: str) -> date | None:
         raise KnownError(str(exc)) from exc
 
 
-def _open(args: argparse.Namespace, *, create: bool = False, read_only: bool = False):
+def _db(args: argparse.Namespace) -> Path:
+    return Path(args.db or default_db())
+
+
+def _open(args: argparse.Namespace, *, create: bool = False, read_only: bool = False) -> Store:
+    from dvdesk.store.errors import NotDvdeskFile
     from dvdesk.store.gateway import Store
 
-    return Store.open(args.db or default_db(), create=create, read_only=read_only)
+    path = _db(args)
+    if not create and path.is_file() and path.stat().st_size == 0:
+        # SQLite would take an empty file for a new database and format it.
+        raise NotDvdeskFile(f"“{path}” là tệp trống, không phải là tệp dữ liệu dvdesk.")
+    return Store.open(path, create=create, read_only=read_only)
+
+
+@contextlib.contextmanager
+def _writing(args: argparse.Namespace, *, create: bool = False) -> Iterator[Store]:
+    """The store opened for a command that writes, holding the data file's lock.
+
+    The same lock as the window's (store/lock.py): while a window has the file
+    open, a writing command is refused with who holds it; reading commands
+    do not take it and keep working.
+    """
+    from dvdesk.store.lock import DataFileLock
+
+    with DataFileLock.acquire(_db(args)), _open(args, create=create) as store:
+        yield store
+
+
+def _clean_leftovers(args: argparse.Namespace) -> None:
+    """Delete temporary files a killed dvdesk left beside the data file (exact names)."""
+    from dvdesk.files import clean_leftovers
+    from dvdesk.store import backup
+
+    db = _db(args)
+    clean_leftovers(db.parent)
+    backup.clean_interrupted(db)
 
 
 # -- commands --------------------------------------------------------------
@@ -79,7 +117,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.members < 0:
         raise KnownError("Số đoàn viên phải là số không âm.")
     path = Path(args.db)
-    if path.exists() and path.stat().st_size > 0:
+    new = not path.exists() or (path.is_file() and path.stat().st_size == 0)
+    if not new:
         # Look without touching: a refused file must stay byte-identical.
         with _open(args, read_only=True) as probe:
             if problems := probe.integrity_problems():
@@ -89,13 +128,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 )
             if probe.members.count() or probe.members.count(_deleted_query()):
                 raise KnownError(f"Tệp “{path}” đã có dữ liệu; hãy chọn tệp mới cho dữ liệu mẫu.")
-    with _open(args, create=True) as store:
-        count = demo.build(store, args.members, seed=args.seed, progress=_progress(args))
+    try:
+        with _writing(args, create=True) as store:
+            count = demo.build(store, args.members, seed=args.seed, progress=_progress(args))
+    except BaseException:
+        if new:
+            # A refused demo (full disk, Ctrl+C) leaves no half-made file with its -wal/-shm.
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    Path(f"{path}{suffix}").unlink()
+        raise
     print(f"Đã tạo {count} đoàn viên mẫu trong “{path}”.")
     return 0
 
 
-def _deleted_query():
+def _deleted_query() -> MemberQuery:
     from dvdesk.store.member_query import MemberQuery
 
     return MemberQuery(deleted=True)
@@ -183,9 +230,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         body = ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
         sys.stdout.write(f"[\n{body}\n]\n" if rows else "[]\n")
     elif args.csv:
+        from dvdesk.exchange.cells import escape_cell
+
         writer = csv.DictWriter(sys.stdout, fieldnames=LIST_FIELDS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        # A clerk opens this in Excel: text that would start a formula is escaped.
+        writer.writerows(
+            {k: escape_cell(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows
+        )
     else:
         from dvdesk.domain.dates import fmt
         from dvdesk.domain.eligibility import Status
@@ -224,10 +276,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from dvdesk.files import check_output
     from dvdesk.store import backup
 
+    target = Path(args.out) if args.out else None
+    if target is not None:
+        # Before the data file is even opened: never over a data file or a backup.
+        check_output(target, overwrite=args.overwrite, protect=[_db(args)])
     with _open(args) as store:
-        path = backup.make_backup(store, target=Path(args.out) if args.out else None)
+        path = backup.make_backup(store, target=target, overwrite=args.overwrite)
     print(f"Đã sao lưu vào “{path}”.")
     return 0
 
@@ -263,14 +320,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     suffix = out.suffix.lower()
     if suffix not in (".zip", ".xlsx", ".csv"):
         raise KnownError("Tệp xuất phải có đuôi .zip (gói gửi cấp trên), .xlsx hoặc .csv.")
-    if not out.parent.is_dir():
-        raise KnownError(f"Không có thư mục “{out.parent}”.")
-    with _open(args) as store:
+    from dvdesk.files import check_output
+
+    # Checked before the data file is opened: never the data file, its side files or a backup.
+    check_output(out, overwrite=args.overwrite, protect=[_db(args)])
+    # A package moves the export sequence on: that is a write, under the lock.
+    with _writing(args) if suffix == ".zip" else _open(args) as store:
         if suffix == ".zip":
             from dvdesk.exchange.package import write_package
 
             secret = _passphrase(args)
-            m = write_package(store, out, secret)
+            m = write_package(store, out, secret, overwrite=args.overwrite)
             c = m.counts
             print(
                 f"Đã xuất gói dữ liệu số {m.sequence} của {m.commune_name} (mã "
@@ -282,13 +342,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         elif suffix == ".xlsx":
             from dvdesk.exchange.xlsx_export import export_xlsx
 
-            counts = export_xlsx(store, out)
+            counts = export_xlsx(store, out, overwrite=args.overwrite)
             sheets = ", ".join(f"“{k}” {v} dòng" for k, v in counts.items())
             print(f"Đã xuất tệp Excel “{out}”: {sheets}.")
         else:
             from dvdesk.exchange.csv_export import export_csv
 
-            print(f"Đã xuất {export_csv(store, out)} đoàn viên vào “{out}”.")
+            count = export_csv(store, out, overwrite=args.overwrite)
+            print(f"Đã xuất {count} đoàn viên vào “{out}”.")
     return 0
 
 
@@ -302,7 +363,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
     secret = _passphrase(args)
     # Every package is read and checked before the data file is even opened.
     packages = [read_package(Path(p), secret) for p in args.packages]
-    with _open(args, create=True) as store:
+    opened = _open(args, create=True) if args.dry_run else _writing(args, create=True)
+    with opened as store:
         plan = plan_merge(store, packages)
         for line in plan.lines():
             print(line)
@@ -328,7 +390,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from dvdesk.exchange.sheet_import import apply_import, plan_import
 
-    with _open(args) as store:
+    with _open(args) if args.dry_run else _writing(args) as store:
         plan = plan_import(
             store, Path(args.sheet), default_unit=args.unit, progress=_progress(args)
         )
@@ -362,7 +424,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_print(args: argparse.Namespace) -> int:
     from dvdesk.reports import commands
 
-    return commands.run(args, _open)
+    # The transfer letter also records the handover in the member's file: a write.
+    return commands.run(args, _writing if args.document == "transfer" else _open)
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -424,6 +487,7 @@ def build_parser() -> Parser:
     b = sub.add_parser("backup", help="sao lưu tệp dữ liệu")
     b.add_argument("--db", default=argparse.SUPPRESS)
     b.add_argument("--out", help="tệp sao lưu (mặc định: thư mục backups cạnh tệp dữ liệu)")
+    b.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --out đã có")
     b.set_defaults(func=cmd_backup)
 
     secret_help = "tệp chứa mật khẩu (hoặc biến môi trường DVDESK_PASSPHRASE)"
@@ -431,6 +495,7 @@ def build_parser() -> Parser:
     e.add_argument("--db", default=argparse.SUPPRESS)
     e.add_argument("--out", required=True, help="tệp .zip, .xlsx hoặc .csv")
     e.add_argument("--passphrase-file", help="mã hóa gói .zip bằng mật khẩu: " + secret_help)
+    e.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --out đã có")
     e.set_defaults(func=cmd_export)
 
     mg = sub.add_parser("merge", help="gộp gói dữ liệu của các xã vào dữ liệu tổng hợp")
@@ -472,7 +537,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from dvdesk import selftest
 
         return selftest.main()
+    from dvdesk.files import private_umask
+
+    private_umask()  # names, dates of birth, CCCD numbers: readable by this user only
     try:
+        if args.command not in (None, "age"):
+            _clean_leftovers(args)
         return int(args.func(args) or 0)
     except KnownError as exc:
         print(f"dvdesk: {exc}", file=sys.stderr)

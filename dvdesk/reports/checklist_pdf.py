@@ -300,6 +300,8 @@ def write_checklists(
     out: Path,
     meeting: date | None = None,
     today: date | None = None,
+    *,
+    overwrite: bool = False,
 ) -> int:
     """One PDF with the checklist of each candidate in `uids`; returns its page count."""
     if not uids:
@@ -308,5 +310,9 @@ def write_checklists(
     settings = store.settings.get()
     sheets = (candidate_sheet(store, uid, meeting, today) for uid in uids)
     return f.write_pdf(
-        out, checklist_story(sheets, settings, today), TITLE.capitalize(), settings.party_committee
+        out,
+        checklist_story(sheets, settings, today),
+        TITLE.capitalize(),
+        settings.party_committee,
+        overwrite=overwrite,
     )

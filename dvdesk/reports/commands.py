@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +19,8 @@ from dvdesk.errors import KnownError
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
 
-Opener = Callable[[argparse.Namespace], "Store"]
+# Opens the data file for one command: the store itself, or the store under the write lock.
+Opener = Callable[[argparse.Namespace], "AbstractContextManager[Store]"]
 CANDIDATE_STAGES = tuple(s.value for s in Stage if s is not Stage.MEMBER)
 
 
@@ -76,6 +78,7 @@ def _done(out: Path, pages: int) -> int:
 def run(args: argparse.Namespace, open_store: Opener) -> int:
     """Dispatch `dvdesk print DOCUMENT …`."""
     out = Path(args.out)
+    ow = bool(getattr(args, "overwrite", False))
     today = date.today()
     with open_store(args) as store:
         if args.document == "checklist":
@@ -86,12 +89,14 @@ def run(args: argparse.Namespace, open_store: Opener) -> int:
                 store, args.uid or [], args.unit or "", args.stage or [], eligible_on
             )
             meeting = _day(args.meeting, "--meeting") or eligible_on
-            return _done(out, write_checklists(store, uids, out, meeting, today))
+            return _done(out, write_checklists(store, uids, out, meeting, today, overwrite=ow))
         if args.document == "eligible":
             from dvdesk.reports.member_lists import write_eligible_list
 
             on = _day(args.on, "--on") or store.settings.get().consideration_on(today)
-            return _done(out, write_eligible_list(store, on, out, args.unit or "", today))
+            return _done(
+                out, write_eligible_list(store, on, out, args.unit or "", today, overwrite=ow)
+            )
         if args.document == "upcoming":
             from dvdesk.reports.member_lists import write_upcoming_list
 
@@ -100,7 +105,13 @@ def run(args: argparse.Namespace, open_store: Opener) -> int:
             return _done(
                 out,
                 write_upcoming_list(
-                    store, args.months, out, _day(args.on, "--on"), args.unit or "", today
+                    store,
+                    args.months,
+                    out,
+                    _day(args.on, "--on"),
+                    args.unit or "",
+                    today,
+                    overwrite=ow,
                 ),
             )
         if args.document == "stats":
@@ -108,10 +119,10 @@ def run(args: argparse.Namespace, open_store: Opener) -> int:
 
             if args.year is not None and not 1900 <= args.year <= 2200:
                 raise KnownError(f"Năm {args.year} không hợp lệ.")
-            return _done(out, write_statistics(store, out, args.year, today))
+            return _done(out, write_statistics(store, out, args.year, today, overwrite=ow))
         from dvdesk.reports.transfer_letter import write_transfer_letter
 
-        pages = write_transfer_letter(store, args.uid, args.to, out, today)
+        pages = write_transfer_letter(store, args.uid, args.to, out, today, overwrite=ow)
         # The handover is part of the member's record (chuyển nguồn), not only a paper.
         store.transfers.record(args.uid, today, args.to, f"Giấy chuyển ({out.name})")
         return _done(out, pages)
@@ -132,6 +143,7 @@ def add_parser(
     common = parser_class(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS)
     common.add_argument("--out", required=True, help="tệp PDF kết quả")
+    common.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp kết quả đã có")
 
     c = docs.add_parser(
         "checklist", parents=[common], help="phiếu theo dõi hồ sơ kết nạp, mỗi người một trang"

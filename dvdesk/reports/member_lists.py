@@ -213,7 +213,13 @@ def _unit_order(store: Store, unit_code: str) -> list[str]:
 
 
 def write_eligible_list(
-    store: Store, on: date, out: Path, unit_code: str = "", today: date | None = None
+    store: Store,
+    on: date,
+    out: Path,
+    unit_code: str = "",
+    today: date | None = None,
+    *,
+    overwrite: bool = False,
 ) -> int:
     """Members eligible on the consideration date `on`; returns the page count."""
     today = today or date.today()
@@ -230,7 +236,7 @@ def write_eligible_list(
     )
     body = _unit_tables(rows, ELIGIBLE_COLUMNS, order)
     story = _document(settings, today, title, subtitle, body, len(rows))
-    return f.write_pdf(out, story, title.capitalize(), settings.youth_union)
+    return f.write_pdf(out, story, title.capitalize(), settings.youth_union, overwrite=overwrite)
 
 
 def write_upcoming_list(
@@ -240,6 +246,8 @@ def write_upcoming_list(
     on: date | None = None,
     unit_code: str = "",
     today: date | None = None,
+    *,
+    overwrite: bool = False,
 ) -> int:
     """Members turning 18 (by month count) in the `months` after `on`; the page count."""
     today = today or date.today()
@@ -263,4 +271,4 @@ def write_upcoming_list(
     if rows:
         body += _month_summary(rows)
     story = _document(settings, today, title, subtitle, body, len(rows))
-    return f.write_pdf(out, story, title.capitalize(), settings.youth_union)
+    return f.write_pdf(out, story, title.capitalize(), settings.youth_union, overwrite=overwrite)

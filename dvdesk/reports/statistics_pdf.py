@@ -229,7 +229,12 @@ def report_years(stats_years: Sequence[int], year: int | None, today: date) -> t
 
 
 def write_statistics(
-    store: Store, out: Path, year: int | None = None, today: date | None = None
+    store: Store,
+    out: Path,
+    year: int | None = None,
+    today: date | None = None,
+    *,
+    overwrite: bool = False,
 ) -> int:
     """The statistics report; returns the page count."""
     today = today or date.today()
@@ -237,5 +242,9 @@ def write_statistics(
     years = report_years(store.statistics.compute().years, year, today)
     stats = store.statistics.compute(years)
     return f.write_pdf(
-        out, statistics_story(stats, settings, today), TITLE.capitalize(), settings.party_committee
+        out,
+        statistics_story(stats, settings, today),
+        TITLE.capitalize(),
+        settings.party_committee,
+        overwrite=overwrite,
     )
