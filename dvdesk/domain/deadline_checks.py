@@ -70,7 +70,9 @@ class Findings:
         )
 
     def excepted(self, rule: str, step: str = "") -> bool:
-        return bool(self.d.rule(rule).exception) and self.dossier.exception_for(rule, step) is not None
+        return (
+            bool(self.d.rule(rule).exception) and self.dossier.exception_for(rule, step) is not None
+        )
 
     def flags_for(self, code: str) -> list[Flag]:
         return [f for f in self.flags if f.step == code]
@@ -230,7 +232,9 @@ def check_age(
             ref,
         )
     elif held and result.status is Status.UNKNOWN:
-        b.flag(FlagKind.WARNING, step, f"Chi bộ họp xét ngày {fmt(ref)}: {result.reason}", rule, ref)
+        b.flag(
+            FlagKind.WARNING, step, f"Chi bộ họp xét ngày {fmt(ref)}: {result.reason}", rule, ref
+        )
     elif not held and result.status is not Status.ELIGIBLE and not consent:
         b.flag(FlagKind.WARNING, step, result.reason, rule, ref)
     if b.done("decision") is None or not held:
@@ -270,8 +274,10 @@ def check_probation(b: Findings) -> date | None:
         ("helper_review", "Bản nhận xét của đảng viên giúp đỡ (11-KNĐ)"),
         ("recognition_opinions", "Tổng hợp ý kiến nhận xét (12-KNĐ)"),
     ):
-        if b.done(code) is None and b.open(code) and b.today >= end - timedelta(
-            days=b.param("probation_warn_days")
+        if (
+            b.done(code) is None
+            and b.open(code)
+            and b.today >= end - timedelta(days=b.param("probation_warn_days"))
         ):
             b.deadline(code, due, recognition, what)
         else:

@@ -176,7 +176,9 @@ def _fold(text: str) -> str:
     return text.strip().upper().replace("Đ", "D").replace("_", "-")
 
 
-def _requirements(items: Iterable[Mapping[str, str]], rules: Mapping[str, Rule]) -> tuple[Requirement, ...]:
+def _requirements(
+    items: Iterable[Mapping[str, str]], rules: Mapping[str, Rule]
+) -> tuple[Requirement, ...]:
     out = []
     for item in items:
         req = Requirement(item["rule"], item.get("step", ""), item.get("condition", ""))

@@ -92,8 +92,7 @@ def check_votes(b: Findings) -> None:
             b.flag(
                 FlagKind.VIOLATION,
                 s.code,
-                f"{s.label}: {vote.in_favour}/{vote.total} {whom} tán thành, chưa đủ "
-                f"{num}/{den}.",
+                f"{s.label}: {vote.in_favour}/{vote.total} {whom} tán thành, chưa đủ {num}/{den}.",
                 rule,
             )
 

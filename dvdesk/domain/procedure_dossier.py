@@ -67,7 +67,8 @@ class Vote:
             return f"Số có mặt ({self.present}) lớn hơn tổng số ({self.total})."
         limit = self.present if self.present is not None else self.total
         if self.in_favour > limit:
-            return f"Số tán thành ({self.in_favour}) lớn hơn số {'có mặt' if self.present is not None else 'tổng'} ({limit})."
+            what = "số có mặt" if self.present is not None else "tổng số"
+            return f"Số tán thành ({self.in_favour}) lớn hơn {what} ({limit})."
         return ""
 
     def passes(self, numerator: int = 2, denominator: int = 3) -> bool:

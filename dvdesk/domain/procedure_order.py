@@ -43,7 +43,7 @@ class Problem:
 
 
 def position_of(definition: Definition, dossier: Dossier | None) -> str:
-    if dossier is not None and dossier.position in definition.positions:
+    if dossier is not None and dossier.position and dossier.position in definition.positions:
         return dossier.position
     return definition.default_position
 
@@ -68,7 +68,7 @@ def _condition_met(
         route = (
             "nghị quyết của Đoàn (4-KNĐ) và một đảng viên chính thức giới thiệu"
             if need == 1
-            else "hai đảng viên chính thức giới thiệu (hoặc nghị quyết 4-KNĐ của Đoàn và một đảng viên)"
+            else "hai đảng viên chính thức giới thiệu (hoặc 4-KNĐ của Đoàn và một đảng viên)"
         )
         return have >= need, f"cần {route}; đã ghi {have} người giới thiệu"
     raise ValueError(f"unknown condition {name!r}")
@@ -76,8 +76,10 @@ def _condition_met(
 
 def _waived(definition: Definition, req: Requirement, step: str, dossier: Dossier | None) -> bool:
     rule = definition.rule(req.rule)
-    return bool(rule.exception) and dossier is not None and (
-        dossier.exception_for(rule.code, step) is not None
+    return (
+        bool(rule.exception)
+        and dossier is not None
+        and (dossier.exception_for(rule.code, step) is not None)
     )
 
 
@@ -108,8 +110,7 @@ def _requirement_problem(
         return Problem(
             s.code,
             rule,
-            f"“{s.label}” ngày {fmt(r.done_on)} sớm hơn “{need.label}” ngày "
-            f"{fmt(other.done_on)}.",
+            f"“{s.label}” ngày {fmt(r.done_on)} sớm hơn “{need.label}” ngày {fmt(other.done_on)}.",
             need.code,
         )
     return None
@@ -218,4 +219,3 @@ def effective_steps(
 def refusal_text(problem: Problem) -> str:
     """The message shown when a step is refused: what, the rule and its source."""
     return f"{problem.message} Căn cứ: {problem.rule.text} ({problem.rule.source})"
-

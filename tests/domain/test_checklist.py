@@ -94,7 +94,9 @@ def test_certificate(
     cl = check(steps(source="2019-01-02", course=issued), today, meeting)
     assert kinds(cl, "course") == expected
     assert cl.line("course").valid_until == date.fromisoformat(valid_until)
-    assert all(f.rule is deadline_rules.CERTIFICATE for f in deadline_flags(cl) if f.step == "course")
+    assert all(
+        f.rule is deadline_rules.CERTIFICATE for f in deadline_flags(cl) if f.step == "course"
+    )
 
 
 @pytest.mark.parametrize(

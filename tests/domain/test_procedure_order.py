@@ -61,13 +61,31 @@ def done(code: str, day: str) -> StepRecord:
             ["order_branch"] * 5,  # before 1-, 2-KNĐ, verification, 3-, 5-KNĐ
         ),
         # ceremony without the admission decision (9-KNĐ)
-        (BEFORE_DECISION, done("ceremony", "2024-05-01"), UNION_ROUTE, "chi_bo_co_so", ["order_ceremony"]),
+        (
+            BEFORE_DECISION,
+            done("ceremony", "2024-05-01"),
+            UNION_ROUTE,
+            "chi_bo_co_so",
+            ["order_ceremony"],
+        ),
         # decision at a chi bộ cơ sở: no 8-KNĐ needed
         (BEFORE_DECISION, done("decision", "2024-04-10"), UNION_ROUTE, "chi_bo_co_so", []),
         # decision under a đảng ủy cơ sở without its 8-KNĐ
-        (BEFORE_DECISION, done("decision", "2024-04-10"), UNION_ROUTE, "dang_uy_co_so", ["order_decision"]),
+        (
+            BEFORE_DECISION,
+            done("decision", "2024-04-10"),
+            UNION_ROUTE,
+            "dang_uy_co_so",
+            ["order_decision"],
+        ),
         # decision with no introducer recorded
-        (BEFORE_DECISION, done("decision", "2024-04-10"), Dossier(), "chi_bo_co_so", ["order_decision"]),
+        (
+            BEFORE_DECISION,
+            done("decision", "2024-04-10"),
+            Dossier(),
+            "chi_bo_co_so",
+            ["order_decision"],
+        ),
         # decision without the Đoàn resolution needs two introducers
         (
             {k: v for k, v in BEFORE_DECISION.items() if k != "union_resolution"},
@@ -86,16 +104,58 @@ def done(code: str, day: str) -> StepRecord:
         # decision the same day as the chi bộ meeting: allowed (not before)
         (BEFORE_DECISION, done("decision", "2024-03-20"), UNION_ROUTE, "chi_bo_co_so", []),
         # 9-KNĐ cannot be "không áp dụng"; 4-KNĐ can
-        (BEFORE_DECISION, StepRecord("decision", StepState.NOT_APPLICABLE), UNION_ROUTE, "chi_bo_co_so", ["step_required"]),
-        ({}, StepRecord("union_resolution", StepState.NOT_APPLICABLE), UNION_ROUTE, "chi_bo_co_so", []),
+        (
+            BEFORE_DECISION,
+            StepRecord("decision", StepState.NOT_APPLICABLE),
+            UNION_ROUTE,
+            "chi_bo_co_so",
+            ["step_required"],
+        ),
+        (
+            {},
+            StepRecord("union_resolution", StepState.NOT_APPLICABLE),
+            UNION_ROUTE,
+            "chi_bo_co_so",
+            [],
+        ),
         # 8-KNĐ recorded where it does not apply is refused
-        (BEFORE_DECISION, done("grassroots_resolution", "2024-04-01"), UNION_ROUTE, "chi_bo_co_so", ["step_not_applicable"]),
-        (BEFORE_DECISION, done("grassroots_resolution", "2024-04-01"), UNION_ROUTE, "dang_uy_co_so", []),
+        (
+            BEFORE_DECISION,
+            done("grassroots_resolution", "2024-04-01"),
+            UNION_ROUTE,
+            "chi_bo_co_so",
+            ["step_not_applicable"],
+        ),
+        (
+            BEFORE_DECISION,
+            done("grassroots_resolution", "2024-04-01"),
+            UNION_ROUTE,
+            "dang_uy_co_so",
+            [],
+        ),
         # under a đảng ủy bộ phận, 8-KNĐ needs the 7-KNĐ appraisal
-        (BEFORE_DECISION, done("grassroots_resolution", "2024-04-01"), UNION_ROUTE, "dang_uy_bo_phan", ["order_grassroots"]),
+        (
+            BEFORE_DECISION,
+            done("grassroots_resolution", "2024-04-01"),
+            UNION_ROUTE,
+            "dang_uy_bo_phan",
+            ["order_grassroots"],
+        ),
         # un-marking or re-dating a step a later one needs
-        (BEFORE_DECISION, StepRecord("application", StepState.NOT_STARTED), UNION_ROUTE, "chi_bo_co_so", ["order_application", "order_branch"]),
-        (BEFORE_DECISION, done("application", "2024-02-11"), UNION_ROUTE, "chi_bo_co_so", ["order_application"]),
+        (
+            BEFORE_DECISION,
+            StepRecord("application", StepState.NOT_STARTED),
+            UNION_ROUTE,
+            "chi_bo_co_so",
+            ["order_application", "order_branch"],
+        ),
+        (
+            BEFORE_DECISION,
+            done("application", "2024-02-11"),
+            UNION_ROUTE,
+            "chi_bo_co_so",
+            ["order_application"],
+        ),
         (BEFORE_DECISION, done("application", "2024-02-10"), UNION_ROUTE, "chi_bo_co_so", []),
     ],
 )
@@ -132,7 +192,10 @@ def test_recognition_needs_the_new_member_course_unless_excepted():
         introducers=(OFFICIAL,),
         exceptions=(
             DossierException(
-                "new_member_course", "Ốm dài ngày", "Công văn 12-CV/ĐU ngày 01/4/2025", "recognition_branch"
+                "new_member_course",
+                "Ốm dài ngày",
+                "Công văn 12-CV/ĐU ngày 01/4/2025",
+                "recognition_branch",
             ),
         ),
     )
@@ -151,14 +214,18 @@ def test_an_exception_only_where_the_rule_allows_one():
 
 def test_recognised_and_removed_exclude_each_other():
     full = PROBATION | {"new_member_course": "2024-09-01", "recognition_branch": "2025-04-25"}
-    assert refuse(full | {"recognition_decision": "2025-05-05"}, done("not_recognised", "2025-05-06")) == [
-        "recognition_outcome"
-    ]
+    assert refuse(
+        full | {"recognition_decision": "2025-05-05"}, done("not_recognised", "2025-05-06")
+    ) == ["recognition_outcome"]
     assert refuse(full, done("not_recognised", "2025-05-06")) == []
 
 
 def test_old_out_of_order_records_are_flagged_but_do_not_block_other_steps():
-    legacy = {"ceremony": "2024-05-01", "branch_resolution": "2024-01-02", "application": "2024-02-01"}
+    legacy = {
+        "ceremony": "2024-05-01",
+        "branch_resolution": "2024-01-02",
+        "application": "2024-02-01",
+    }
     found = problems(D, recs(legacy), UNION_ROUTE, "chi_bo_co_so")
     assert {(p.step, p.rule.code) for p in found} >= {
         ("ceremony", "order_ceremony"),
@@ -175,20 +242,38 @@ def test_old_out_of_order_records_are_flagged_but_do_not_block_other_steps():
         ({"ceremony": "2024-05-01"}, UNION_ROUTE, Stage.MEMBER),  # no decision: not admitted
         ({"source": "2024-01-05", "ceremony": "2024-05-01"}, UNION_ROUTE, Stage.INTRODUCED),
         (BEFORE_DECISION, UNION_ROUTE, Stage.ADMISSION),
-        (BEFORE_DECISION | {"decision": "2024-04-10"}, Dossier(), Stage.ADMISSION),  # 9 lacks introducers
-        (BEFORE_DECISION | {"decision": "2024-04-10", "ceremony": "2024-04-20"}, UNION_ROUTE, Stage.PROBATION),
+        (
+            BEFORE_DECISION | {"decision": "2024-04-10"},
+            Dossier(),
+            Stage.ADMISSION,
+        ),  # 9 lacks introducers
+        (
+            BEFORE_DECISION | {"decision": "2024-04-10", "ceremony": "2024-04-20"},
+            UNION_ROUTE,
+            Stage.PROBATION,
+        ),
         (
             BEFORE_DECISION | {"decision": "2024-04-10", "ceremony": "2024-04-09"},
             UNION_ROUTE,
             Stage.ADMISSION,
         ),  # ceremony dated before its decision does not count
         (
-            PROBATION | {"new_member_course": "2024-09-01", "recognition_branch": "2025-04-25", "not_recognised": "2025-05-06"},
+            PROBATION
+            | {
+                "new_member_course": "2024-09-01",
+                "recognition_branch": "2025-04-25",
+                "not_recognised": "2025-05-06",
+            },
             UNION_ROUTE,
             Stage.REMOVED,
         ),
         (
-            PROBATION | {"new_member_course": "2024-09-01", "recognition_branch": "2025-04-25", "recognition_decision": "2025-05-06"},
+            PROBATION
+            | {
+                "new_member_course": "2024-09-01",
+                "recognition_branch": "2025-04-25",
+                "recognition_decision": "2025-05-06",
+            },
             UNION_ROUTE,
             Stage.FULL,
         ),
