@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from dvdesk.domain.checklist import Checklist, build_checklist
+from dvdesk.domain.checklist import Checklist
 from dvdesk.domain.dates import fmt
 from dvdesk.domain.workdays import Holidays
 from dvdesk.store.errors import KnownError
@@ -56,16 +56,9 @@ class DeadlinesMixin:
     def checklist_of(
         self: Store, uid: str, meeting: date | None = None, today: date | None = None
     ) -> Checklist:
-        """One candidate's checklist with the office's age method and holidays.
+        """One candidate's checklist (store.dossier.checklist: the dossier data included).
 
         `meeting` is the planned branch meeting; without one, the consideration
         date from the settings (when set) stands in.
         """
-        today = today or date.today()
-        settings = self.settings()
-        if meeting is None and settings.consideration_date:
-            meeting = settings.consideration_on(today)
-        member = self.get_member(uid)
-        return build_checklist(
-            self.steps_of(uid), member.dob, meeting, today, settings.method, self.holidays()
-        )
+        return self.dossier.checklist(uid, meeting, today)

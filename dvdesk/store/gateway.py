@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from dvdesk.domain.member import Unit, UnitKind
 from dvdesk.store import backup, schema
 from dvdesk.store.deadlines import DeadlinesMixin
+from dvdesk.store.dossier import DossierRepository
 from dvdesk.store.errors import (
     KnownError,
     NewerFormat,
@@ -63,6 +64,7 @@ class Store(
         self.path = path
         self.actor = actor
         self._closed = False
+        self.dossier = DossierRepository(self)
 
     # -- opening ---------------------------------------------------------
 

@@ -51,39 +51,32 @@ class StepsMixin:
         return out
 
     def set_step(self: Store, uid: str, record: StepRecord, today: date | None = None) -> None:
-        """Record one step; the member's stage column follows."""
+        """Record one step after the procedure's checks (store.dossier.record_step)."""
+        self.dossier.record_step(uid, record, today)
+
+    def _write_step(self: Store, uid: str, record: StepRecord) -> None:
+        """Write one step, audited, inside the caller's transaction; no checks."""
         from dvdesk.store.gateway import now_iso
 
-        if record.code not in STEP_BY_CODE:
-            raise KnownError(f"Không có bước “{record.code}” trong quy trình.")
-        if record.state is StepState.DONE and record.done_on is None:
-            raise KnownError(f"Bước “{STEP_BY_CODE[record.code].title}”: cần ngày hoàn thành.")
-        if record.done_on and record.done_on > (today or date.today()):
-            raise KnownError("Ngày hoàn thành ở tương lai.")
-        with self.transaction():
-            member_id = self.member_row_id(uid)
-            old = self.steps_of(uid)[record.code]
-            self.db.execute(
-                "INSERT INTO steps (member_id, code, state, done_on, doc_number, note, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, code) DO UPDATE SET "
-                "state = excluded.state, done_on = excluded.done_on, "
-                "doc_number = excluded.doc_number, note = excluded.note, "
-                "updated_at = excluded.updated_at",
-                (
-                    member_id,
-                    record.code,
-                    record.state.value,
-                    record.done_on.isoformat() if record.done_on else None,
-                    record.doc_number.strip(),
-                    record.note.strip(),
-                    now_iso(),
-                ),
-            )
-            self.audit("update", "step", uid, step_view(old), step_view(record))
-            done = {c for c, r in self.steps_of(uid).items() if r.state is StepState.DONE}
-            self.db.execute(
-                "UPDATE members SET stage = ? WHERE id = ?", (stage_of(done).value, member_id)
-            )
+        member_id = self.member_row_id(uid)
+        old = self.steps_of(uid)[record.code]
+        self.db.execute(
+            "INSERT INTO steps (member_id, code, state, done_on, doc_number, note, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, code) DO UPDATE SET "
+            "state = excluded.state, done_on = excluded.done_on, "
+            "doc_number = excluded.doc_number, note = excluded.note, "
+            "updated_at = excluded.updated_at",
+            (
+                member_id,
+                record.code,
+                record.state.value,
+                record.done_on.isoformat() if record.done_on else None,
+                record.doc_number.strip(),
+                record.note.strip(),
+                now_iso(),
+            ),
+        )
+        self.audit("update", "step", uid, step_view(old), step_view(record))
 
     def set_steps_bulk(self: Store, records: dict[str, list[StepRecord]]) -> None:
         """Record many candidates' steps in one transaction (demo data, imports).
