@@ -12,7 +12,7 @@ the "cần kiểm tra" view. The window and the CLI both come through here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -412,6 +412,58 @@ class DossierRepository:
             )
             self.refresh(uid)
         return Changes.of(Kind.STEPS, uids=[uid])
+
+    def add_many(self, dossiers: Mapping[str, Dossier]) -> Changes:
+        """Write many members' dossier data at once (demo data); no checks, not audited
+        per row. The caller writes their steps (record_many) in the same transaction.
+        """
+        stamp = datetime.now().isoformat(timespec="seconds")
+        with self._s.transaction():
+            ids = {uid: self._member_id(uid) for uid in dossiers}
+            conn = self._s.db.conn
+            conn.executemany(
+                "INSERT OR REPLACE INTO dossiers (member_id, helper, helper_since, education, "
+                "union_member, checked_version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        ids[uid],
+                        d.helper,
+                        _iso(d.helper_since),
+                        d.education,
+                        None if d.union_member is None else int(d.union_member),
+                        self.definition.version,
+                        stamp,
+                    )
+                    for uid, d in dossiers.items()
+                ],
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO introducers (member_id, seq, name, status, "
+                "together_since, introduced_on, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        ids[uid],
+                        seq,
+                        p.name,
+                        p.status.value,
+                        _iso(p.together_since),
+                        _iso(p.introduced_on),
+                        p.note,
+                    )
+                    for uid, d in dossiers.items()
+                    for seq, p in enumerate(d.introducers, 1)
+                ],
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO votes (member_id, step_code, in_favour, total, present) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    (ids[uid], v.step, v.in_favour, v.total, v.present)
+                    for uid, d in dossiers.items()
+                    for v in d.votes.values()
+                ],
+            )
+        return Changes.of(Kind.STEPS, uids=dossiers)
 
     # -- derived columns ---------------------------------------------------------
 

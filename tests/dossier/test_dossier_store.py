@@ -1,4 +1,4 @@
-"""Held-out dossiers through the store API: refused with the rule, or flagged; nothing half-written."""
+"""Held-out dossiers via the store API: refused with the rule or flagged; nothing half-written."""
 
 from __future__ import annotations
 
