@@ -39,7 +39,9 @@ def test_a_demo_file_has_no_dossier_to_check():
         demo.build(store, 400, seed=3, today=TODAY)
         uids = [
             r["uid"]
-            for r in store.query("SELECT DISTINCT m.uid FROM steps s JOIN members m ON m.id = s.member_id")
+            for r in store.query(
+                "SELECT DISTINCT m.uid FROM steps s JOIN members m ON m.id = s.member_id"
+            )
         ]
         assert len(uids) >= 10
         stages = Counter()
