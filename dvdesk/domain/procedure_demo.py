@@ -75,7 +75,7 @@ def sample_dossier(
         out.append(StepRecord(s.code, StepState.DONE, day, number if s.form else ""))
     done = {r.code: r.done_on for r in out}
     introduced = done.get("introduction")
-    introducers = ()
+    introducers: tuple[Introducer, ...] = ()
     if introduced:
         since = introduced - timedelta(days=rng.randint(400, 3000))
         introducers = (Introducer(rng.choice(HELPERS), PartyStatus.OFFICIAL, since),)

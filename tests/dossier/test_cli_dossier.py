@@ -1,4 +1,4 @@
-"""`dvdesk step` and `dvdesk dossier`: the window's checks, exit 1 and nothing written when refused."""
+"""`dvdesk step` and `dvdesk dossier`: the window's checks; a refusal exits 1, writes nothing."""
 
 from __future__ import annotations
 
@@ -76,13 +76,12 @@ def test_the_cli_refuses_exactly_what_the_store_refuses(capsys, db):
     step(capsys, path, uid, "1-KND", "01/02/2026")
     code, _, err = step(capsys, path, uid, "6-KND", "01/01/2026")
     assert code == 1
-    with Store.open(path) as store:
-        with pytest.raises(StepRefused) as caught:
-            store.dossier.record_step(
-                uid,
-                StepRecord("branch_resolution", StepState.DONE, date(2026, 1, 1)),
-                date(2026, 6, 1),
-            )
+    with Store.open(path) as store, pytest.raises(StepRefused) as caught:
+        store.dossier.record_step(
+            uid,
+            StepRecord("branch_resolution", StepState.DONE, date(2026, 1, 1)),
+            date(2026, 6, 1),
+        )
     assert err.splitlines()[0] == f"dvdesk: {str(caught.value).splitlines()[0]}"
 
 
