@@ -79,9 +79,7 @@ def sample_dossier(
     if introduced:
         since = introduced - timedelta(days=rng.randint(400, 3000))
         introducers = (Introducer(rng.choice(HELPERS), PartyStatus.OFFICIAL, since),)
-    votes = {
-        s.code: _votes(rng, s.code, s.vote) for s in steps if s.vote and s.code in done
-    }
+    votes = {s.code: _votes(rng, s.code, s.vote) for s in steps if s.vote and s.code in done}
     dossier = Dossier(
         introducers=introducers,
         votes=votes,
@@ -90,4 +88,3 @@ def sample_dossier(
         helper_since=done.get("source"),
     )
     return out, dossier
-

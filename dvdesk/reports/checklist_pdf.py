@@ -123,7 +123,8 @@ def _steps_table(cl: Checklist) -> Grid:
         [Cell(cell_text(h, w, SANS_BOLD), SANS_BOLD) for h, w in zip(head, COLUMNS, strict=True)]
     ]
     fills = {}
-    for i, line in enumerate(cl.lines, 1):
+    shown = [x for x in cl.lines if not (x.step.outcome and x.state is StepState.NOT_STARTED)]
+    for i, line in enumerate(shown, 1):
         is_next = cl.next_step is line.step
         status, color = _status(line, is_next)
         rows.append(
@@ -229,7 +230,12 @@ def _dossier_rows(cl: Checklist, fit: Callable[[str], str]) -> list[list[CellLik
         if cl.definition.has_step(v.step)
     )
     helper = d.helper + (f" (từ {fmt(d.helper_since)})" if d.helper and d.helper_since else "")
+    party = []
+    if cl.party_since:
+        official = f"; chính thức từ {fmt(cl.probation_end)}" if cl.probation_end else ""
+        party = [["Tuổi đảng:", fit(f"tính từ {fmt(cl.party_since)} (9-KNĐ){official}")]]
     return [
+        *party,
         ["Người giới thiệu:", fit(people or "—")],
         ["Đảng viên giúp đỡ:", fit(helper or "—")],
         ["Biểu quyết:", fit(votes or "—")],

@@ -310,9 +310,13 @@ class ProcedurePanel(QWidget):
         cl = self.store.dossier.checklist(self.uid, self.meeting, self.today)
         self.checklist = cl
         next_step = f" · Việc tiếp theo: <b>{cl.next_step.title}</b>" if cl.next_step else ""
+        party = ""
+        if cl.party_since:
+            official = f", chính thức từ {fmt(cl.probation_end)}" if cl.probation_end else ""
+            party = f"<br>Tuổi đảng tính từ {fmt(cl.party_since)} (quyết định kết nạp){official}."
         self.title.setText(
             f"<b>{member.full_name}</b> — {STAGE_LABELS[cl.stage]}{next_step}<br>"
-            f"Tuổi tại ngày xét {fmt(cl.reference)}: {cl.age.label}. {cl.age.reason}"
+            f"Tuổi tại ngày xét {fmt(cl.reference)}: {cl.age.label}. {cl.age.reason}{party}"
         )
         checked = cl.dossier.checked_version
         self.version.setText(

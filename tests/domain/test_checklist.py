@@ -393,3 +393,37 @@ def test_meeting_passed_but_not_recorded_judges_nothing():
     assert kinds(cl, "course") == [] and kinds(cl, "branch_resolution") == []
     assert cl.next_step is not None and cl.next_step.code == "party_biography"
     assert {"source", "application", "branch_resolution"} <= {s.code for s in cl.missing}
+
+
+# -- probation to full membership -------------------------------------------------
+
+PROBATION = dict(list(FULL.items())[: list(FULL).index("party_biography") + 1])
+
+
+@pytest.mark.parametrize(
+    ("extra", "today", "step", "expected"),
+    [
+        # the new-member course is due by the end of probation (10/03/2024)
+        ({}, "2024-02-22", "new_member_course", []),  # 11 working days left
+        ({}, "2024-02-23", "new_member_course", [FlagKind.EXPIRING]),  # 10 left
+        ({}, "2024-03-11", "new_member_course", [FlagKind.OVERDUE]),
+        ({"new_member_course": "2023-06-01"}, "2024-03-11", "new_member_course", []),
+        # 10-KNĐ is due with the chi bộ's recognition meeting (30 working days after)
+        ({"new_member_course": "2023-06-01"}, "2024-01-01", "self_review", []),
+        ({"new_member_course": "2023-06-01"}, "2024-04-25", "self_review", [FlagKind.OVERDUE]),
+    ],
+)
+def test_probation_steps_have_deadlines(
+    extra: dict[str, str], today: str, step: str, expected: list[FlagKind]
+):
+    cl = check(steps(**PROBATION, **extra), today, dossier=GOOD)
+    got = [f.kind for f in cl.flags if f.step == step]
+    assert got == expected
+    assert cl.stage is Stage.PROBATION
+
+
+def test_not_recognised_removes_the_name():
+    done = {k: v for k, v in FULL.items() if k != "recognition_decision"}
+    cl = check(steps(**done, not_recognised="2024-04-02"), "2024-06-01", dossier=GOOD)
+    assert cl.stage is Stage.REMOVED and cl.next_step is None
+    assert cl.flags == ()
