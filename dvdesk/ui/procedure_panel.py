@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGridLayout,
@@ -251,6 +252,10 @@ class ProcedurePanel(QWidget):
         for code, label in self.store.dossier.definition.positions.items():
             self.position.addItem(label, code)
         form.addRow("Chi bộ của đơn vị", self.position)
+        self.difficult_area = QCheckBox(
+            "Xã thuộc vùng khó khăn: học vấn tối thiểu tốt nghiệp tiểu học (06-HD/TW, 1.2)"
+        )
+        form.addRow("Cài đặt của xã", self.difficult_area)
         self.save_dossier_button = QPushButton("Ghi hồ sơ")
         self.save_dossier_button.clicked.connect(self.save_dossier)
         form.addRow("", self.save_dossier_button)
@@ -416,6 +421,7 @@ class ProcedurePanel(QWidget):
             next(i for i, (_, v) in enumerate(UNION_CHOICES) if v == d.union_member)
         )
         self.position.setCurrentIndex(self.position.findData(cl.position))
+        self.difficult_area.setChecked(d.difficult_area)
         self.exceptions.setText(
             "\n".join(f"Đã ghi ngoại lệ {e.rule}: {e.note} — {e.document}" for e in d.exceptions)
         )
@@ -519,6 +525,8 @@ class ProcedurePanel(QWidget):
                     helper=self.helper.text(),
                     helper_since=since,
                 )
+                if self.difficult_area.isChecked() != self.checklist.dossier.difficult_area:
+                    repo.set_difficult_area(self.difficult_area.isChecked())
                 position = self.position.currentData()
                 if position != self.checklist.position:
                     unit = self.store.get_member(self.uid).unit_code

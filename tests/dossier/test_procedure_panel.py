@@ -128,3 +128,14 @@ def test_position_changes_the_forms(panel: ProcedurePanel, fresh_store):
     assert panel.checklist is not None
     assert "8-KNĐ" in {line.step.form for line in panel.checklist.lines}
     assert fresh_store.dossier.unit_position("KDC01") == "dang_uy_co_so"
+
+
+def test_difficult_area_setting_lowers_the_education_minimum(panel: ProcedurePanel, fresh_store):
+    panel.education.setText("6/12")
+    panel.save_dossier()
+    assert panel.checklist is not None
+    assert "education" in {f.rule.code for f in panel.checklist.flags}
+    panel.difficult_area.setChecked(True)
+    panel.save_dossier()
+    assert "education" not in {f.rule.code for f in panel.checklist.flags}
+    assert fresh_store.dossier.difficult_area
