@@ -338,5 +338,6 @@ def build(
             if m.dob
         }
         store.set_steps_bulk({uid: steps for uid, (steps, _) in samples.items()})
-        store.dossier.add_many({uid: dossier for uid, (_, dossier) in samples.items()})
+        if store.dossier.has_tables():  # not in a file kept at an older format (tests)
+            store.dossier.add_many({uid: d for uid, (_, d) in samples.items()})
     return count

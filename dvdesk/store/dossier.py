@@ -77,6 +77,10 @@ class DossierRepository:
     def _member_id(self, uid: str) -> int:
         return self._s.member_row_id(uid)
 
+    def has_tables(self) -> bool:
+        """False for a file opened without migrating to the dossier format (1.3)."""
+        return bool(self._rows("SELECT 1 FROM sqlite_master WHERE name = 'dossiers'"))
+
     # -- settings --------------------------------------------------------------
 
     def _setting(self, key: str) -> str:
