@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from dvdesk.domain.checklist import Checklist, build_checklist
 from dvdesk.domain.deadline_rules import FlagKind
-from dvdesk.domain.procedure import DEFINITION, Definition, StepRecord, StepState, stage_of
+from dvdesk.domain.procedure import DEFINITION, Definition, StepRecord, StepState
 from dvdesk.domain.procedure_dossier import (
     Dossier,
     DossierException,
@@ -26,7 +26,7 @@ from dvdesk.domain.procedure_dossier import (
     PartyStatus,
     Vote,
 )
-from dvdesk.domain.procedure_order import Problem, effective_steps, refusal_text, refusals
+from dvdesk.domain.procedure_order import Problem, refusal_text, refusals
 from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.errors import KnownError
 
@@ -161,7 +161,7 @@ class DossierRepository:
                 old[0] if old else None,
                 {"position": position},
             )
-            self._refresh_all()
+            self._refresh_all(unit_id)
         return Changes.of(Kind.UNITS, Kind.STEPS)
 
     # -- reading ---------------------------------------------------------------
@@ -213,6 +213,11 @@ class DossierRepository:
         self, uid: str, meeting: date | None = None, today: date | None = None
     ) -> Checklist:
         """One candidate's checklist: the office's age method, holidays and this dossier."""
+        return self._checklist(uid, self.get(uid), meeting, today)
+
+    def _checklist(
+        self, uid: str, dossier: Dossier, meeting: date | None, today: date | None
+    ) -> Checklist:
         today = today or date.today()
         settings = self._s.settings()
         if meeting is None and settings.consideration_date:
@@ -225,7 +230,7 @@ class DossierRepository:
             today,
             settings.method,
             self._s.holidays(),
-            self.get(uid),
+            dossier,
             self.definition,
         )
 
@@ -474,17 +479,13 @@ class DossierRepository:
     def refresh(self, uid: str, today: date | None = None) -> None:
         """Derive the stage and the violation codes again; note the version checked."""
         member_id = self._member_id(uid)
-        dossier = self.get(uid)
-        records = self._s.steps_of(uid)
-        counted = effective_steps(self.definition, records, dossier.position, dossier)
-        stage = stage_of({c: records[c] for c in counted}, self.definition, dossier.position)
-        cl = self.checklist(uid, today=today)
+        cl = self._checklist(uid, self.get(uid), None, today)
         codes = " ".join(
             dict.fromkeys(f.rule.code for f in cl.flags if f.kind is FlagKind.VIOLATION)
         )
         self._execute(
             "UPDATE members SET stage = ?, dossier_issues = ? WHERE id = ?",
-            (stage.value, codes, member_id),
+            (cl.stage.value, codes, member_id),
         )
         self._ensure_row(member_id)
         self._execute(
@@ -492,10 +493,13 @@ class DossierRepository:
             (self.definition.version, member_id),
         )
 
-    def _refresh_all(self) -> None:
+    def _refresh_all(self, unit_id: int | None = None) -> None:
+        """Refresh every candidate (of one unit): a setting their checks read changed."""
+        where, params = ("AND m.unit_id = ?", [unit_id]) if unit_id is not None else ("", [])
         for r in self._rows(
             "SELECT DISTINCT m.uid FROM steps s JOIN members m ON m.id = s.member_id "
-            "WHERE m.deleted_at IS NULL"
+            f"WHERE m.deleted_at IS NULL {where}",
+            params,
         ):
             self.refresh(r["uid"])
 
