@@ -187,7 +187,7 @@ def cmd_dossier(args: argparse.Namespace, open_store: Any) -> int:
                 if args.difficult_area is not None:
                     repo.set_difficult_area(bool(difficult))
                 if args.unit_position:
-                    unit = store.get_member(args.uid).unit_code
+                    unit = store.members.get(args.uid).unit_code
                     repo.set_unit_position(
                         unit, None if args.unit_position == "mac-dinh" else args.unit_position
                     )
@@ -210,7 +210,7 @@ def cmd_dossier(args: argparse.Namespace, open_store: Any) -> int:
                     )
                 for e in exceptions:
                     repo.add_exception(args.uid, e)
-        member = store.get_member(args.uid)
+        member = store.members.get(args.uid)
         cl = store.dossier.checklist(args.uid, on, today)
         if args.json:
             print(json.dumps(dossier_json(args.uid, member.full_name, cl), ensure_ascii=False))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from dvdesk.domain.checklist import Checklist, build_checklist
 from dvdesk.domain.deadline_rules import FlagKind
@@ -27,17 +27,28 @@ from dvdesk.domain.procedure_dossier import (
     Vote,
 )
 from dvdesk.domain.procedure_order import Problem, refusal_text, refusals
+from dvdesk.errors import BadInput, Refused
 from dvdesk.store.changes import Changes, Kind
-from dvdesk.store.errors import KnownError
+from dvdesk.store.connection import Connection
+from dvdesk.store.deadlines import HolidaysRepo
+from dvdesk.store.members import MembersRepo
+from dvdesk.store.settings import SettingsRepo
+from dvdesk.store.units import UnitsRepo
 
-if TYPE_CHECKING:
-    from dvdesk.store.gateway import Store
+
+class StepsReader(Protocol):
+    """What the dossier needs of `store.steps` (procedure_steps.py imports this module)."""
+
+    def of(self, uid: str) -> dict[str, StepRecord]: ...
+
+    def write_unchecked(self, uid: str, record: StepRecord) -> None: ...
+
 
 DIFFICULT_AREA_KEY = "dossier.difficult_area"  # 1: vùng khó khăn (education minimum tiểu học)
 DEFAULT_POSITION_KEY = "dossier.default_position"
 
 
-class StepRefused(KnownError):
+class StepRefused(Refused):
     """Recording a step would break an order or prerequisite rule; nothing was written."""
 
     def __init__(self, found: Sequence[Problem]) -> None:
@@ -47,7 +58,7 @@ class StepRefused(KnownError):
         super().__init__("\n".join([head, *more]))
 
 
-class BadDossierInput(KnownError):
+class BadDossierInput(BadInput):
     """Dossier data that cannot be right (a vote with more in favour than present...)."""
 
 
@@ -62,20 +73,34 @@ def _day(text: str | None) -> date | None:
 class DossierRepository:
     """Dossier data and the checked recording of steps (store.dossier)."""
 
-    def __init__(self, store: Store, definition: Definition = DEFINITION) -> None:
-        self._s = store
+    def __init__(
+        self,
+        conn: Connection,
+        steps: StepsReader,
+        members: MembersRepo,
+        settings: SettingsRepo,
+        units: UnitsRepo,
+        holidays: HolidaysRepo,
+        definition: Definition = DEFINITION,
+    ) -> None:
+        self._conn = conn
+        self._steps = steps
+        self._members = members
+        self._settings = settings
+        self._units = units
+        self._holidays = holidays
         self.definition = definition
 
     # -- SQL (the only place this repository touches the connection) ----------
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self._s.db.execute(sql, params)
+        return self._conn.execute(sql, params)
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        return list(self._s.db.query(sql, params))
+        return self._conn.rows(sql, params)
 
     def _member_id(self, uid: str) -> int:
-        return self._s.member_row_id(uid)
+        return self._members.row_id(uid)
 
     def has_tables(self) -> bool:
         """False for a file opened without migrating to the dossier format (1.3)."""
@@ -96,7 +121,7 @@ class DossierRepository:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
-        self._s.audit("update", "settings", "settings", {key: old}, {key: value})
+        self._conn.audit("update", "settings", "settings", {key: old}, {key: value})
 
     @property
     def difficult_area(self) -> bool:
@@ -104,7 +129,7 @@ class DossierRepository:
 
     def set_difficult_area(self, on: bool) -> Changes:
         """The commune is a difficult area: education minimum tiểu học (06-HD/TW 1.2)."""
-        with self._s.transaction():
+        with self._conn.transaction():
             self._save_setting(DIFFICULT_AREA_KEY, "1" if on else "0")
             self._refresh_all()
         return Changes.of(Kind.SETTINGS, Kind.STEPS)
@@ -116,7 +141,7 @@ class DossierRepository:
 
     def set_default_position(self, position: str) -> Changes:
         self._check_position(position)
-        with self._s.transaction():
+        with self._conn.transaction():
             self._save_setting(DEFAULT_POSITION_KEY, position)
             self._refresh_all()
         return Changes.of(Kind.SETTINGS, Kind.STEPS)
@@ -139,12 +164,12 @@ class DossierRepository:
 
     def set_unit_position(self, unit_code: str, position: str | None) -> Changes:
         """Set (or with None clear) where a unit's chi bộ stands."""
-        unit_id = self._s.unit_id(unit_code)
+        unit_id = self._units.id_of(unit_code)
         if unit_id is None:
             raise BadDossierInput(f"Không có đơn vị mã “{unit_code}”.")
         if position is not None:
             self._check_position(position)
-        with self._s.transaction():
+        with self._conn.transaction():
             old = self._rows("SELECT position FROM unit_positions WHERE unit_id = ?", [unit_id])
             if position is None:
                 self._execute("DELETE FROM unit_positions WHERE unit_id = ?", [unit_id])
@@ -154,7 +179,7 @@ class DossierRepository:
                     "ON CONFLICT(unit_id) DO UPDATE SET position = excluded.position",
                     (unit_id, position),
                 )
-            self._s.audit(
+            self._conn.audit(
                 "update",
                 "unit_position",
                 unit_code,
@@ -219,17 +244,17 @@ class DossierRepository:
         self, uid: str, dossier: Dossier, meeting: date | None, today: date | None
     ) -> Checklist:
         today = today or date.today()
-        settings = self._s.settings()
+        settings = self._settings.get()
         if meeting is None and settings.consideration_date:
             meeting = settings.consideration_on(today)
-        member = self._s.get_member(uid)
+        member = self._members.get(uid)
         return build_checklist(
-            self._s.steps_of(uid),
+            self._steps.of(uid),
             member.dob,
             meeting,
             today,
             settings.method,
-            self._s.holidays(),
+            self._holidays.get(),
             dossier,
             self.definition,
         )
@@ -247,17 +272,18 @@ class DossierRepository:
         if record.done_on and record.done_on > (today or date.today()):
             raise BadDossierInput(f"Bước “{step.label}”: ngày hoàn thành ở tương lai.")
         dossier = self.get(uid)
-        found = refusals(d, self._s.steps_of(uid), record, dossier, dossier.position)
+        found = refusals(d, self._steps.of(uid), record, dossier, dossier.position)
         if found:
             raise StepRefused(found)
 
     def record_step(self, uid: str, record: StepRecord, today: date | None = None) -> Changes:
         """Check, then write one step (audited); the stage and flags follow."""
-        with self._s.transaction():
+        with self._conn.transaction():
             self.check_step(uid, record, today)
-            self._s._write_step(uid, record)
-            self.refresh(uid)
-        return Changes.of(Kind.STEPS, uids=[uid])
+            old_stage = self._conn.scalar("SELECT stage FROM members WHERE uid = ?", [uid])
+            self._steps.write_unchecked(uid, record)
+            stage = self.refresh(uid)
+        return Changes.of(Kind.STEPS, Kind.MEMBERS, uids=[uid], reorders=stage != old_stage)
 
     # -- dossier data ------------------------------------------------------------
 
@@ -273,7 +299,7 @@ class DossierRepository:
         for p in people:
             if not p.name.strip():
                 raise BadDossierInput("Người giới thiệu: cần họ và tên.")
-        with self._s.transaction():
+        with self._conn.transaction():
             member_id = self._member_id(uid)
             old = self.get(uid).introducers
             self._execute("DELETE FROM introducers WHERE member_id = ?", [member_id])
@@ -291,7 +317,7 @@ class DossierRepository:
                         p.note.strip(),
                     ),
                 )
-            self._s.audit(
+            self._conn.audit(
                 "update",
                 "introducers",
                 uid,
@@ -309,7 +335,7 @@ class DossierRepository:
             raise BadDossierInput(f"Chỉ ghi biểu quyết cho các bước: {voted}.")
         if vote is not None and (problem := vote.problem()):
             raise BadDossierInput(f"Biểu quyết {d.step(step_code).cli_code}: {problem}")
-        with self._s.transaction():
+        with self._conn.transaction():
             member_id = self._member_id(uid)
             old = self.get(uid).votes.get(step_code)
             self._execute(
@@ -321,7 +347,7 @@ class DossierRepository:
                     "VALUES (?, ?, ?, ?, ?)",
                     (member_id, step_code, vote.in_favour, vote.total, vote.present),
                 )
-            self._s.audit("update", "vote", uid, _vote_view(old), _vote_view(vote))
+            self._conn.audit("update", "vote", uid, _vote_view(old), _vote_view(vote))
             self.refresh(uid)
         return Changes.of(Kind.STEPS, uids=[uid])
 
@@ -339,7 +365,7 @@ class DossierRepository:
         `union_member` and `helper_since` take "" for "leave as it is" since
         None is a value for them (unknown, not recorded).
         """
-        with self._s.transaction():
+        with self._conn.transaction():
             member_id = self._member_id(uid)
             self._ensure_row(member_id)
             old = self._rows("SELECT * FROM dossiers WHERE member_id = ?", [member_id])[0]
@@ -367,7 +393,7 @@ class DossierRepository:
                     member_id,
                 ),
             )
-            self._s.audit(
+            self._conn.audit(
                 "update",
                 "dossier",
                 uid,
@@ -391,7 +417,7 @@ class DossierRepository:
             )
         if not exception.note.strip() or not exception.document.strip():
             raise BadDossierInput(f"Ngoại lệ cần ghi lý do và văn bản cho phép ({rule.exception}).")
-        with self._s.transaction():
+        with self._conn.transaction():
             member_id = self._member_id(uid)
             self._execute(
                 "INSERT INTO dossier_exceptions (member_id, rule_code, step_code, note, "
@@ -407,7 +433,7 @@ class DossierRepository:
                     datetime.now().isoformat(timespec="seconds"),
                 ),
             )
-            self._s.audit(
+            self._conn.audit(
                 "insert",
                 "dossier_exception",
                 uid,
@@ -427,10 +453,9 @@ class DossierRepository:
         per row. The caller writes their steps (record_many) in the same transaction.
         """
         stamp = datetime.now().isoformat(timespec="seconds")
-        with self._s.transaction():
+        with self._conn.transaction():
             ids = {uid: self._member_id(uid) for uid in dossiers}
-            conn = self._s.db.conn
-            conn.executemany(
+            self._conn.executemany(
                 "INSERT OR REPLACE INTO dossiers (member_id, helper, helper_since, education, "
                 "union_member, checked_version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -446,7 +471,7 @@ class DossierRepository:
                     for uid, d in dossiers.items()
                 ],
             )
-            conn.executemany(
+            self._conn.executemany(
                 "INSERT OR REPLACE INTO introducers (member_id, seq, name, status, "
                 "together_since, introduced_on, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -463,7 +488,7 @@ class DossierRepository:
                     for seq, p in enumerate(d.introducers, 1)
                 ],
             )
-            conn.executemany(
+            self._conn.executemany(
                 "INSERT OR REPLACE INTO votes (member_id, step_code, in_favour, total, present) "
                 "VALUES (?, ?, ?, ?, ?)",
                 [
@@ -476,7 +501,7 @@ class DossierRepository:
 
     # -- derived columns ---------------------------------------------------------
 
-    def refresh(self, uid: str, today: date | None = None) -> None:
+    def refresh(self, uid: str, today: date | None = None) -> str:
         """Derive the stage and the violation codes again; note the version checked."""
         member_id = self._member_id(uid)
         cl = self._checklist(uid, self.get(uid), None, today)
@@ -492,6 +517,7 @@ class DossierRepository:
             "UPDATE dossiers SET checked_version = ? WHERE member_id = ?",
             (self.definition.version, member_id),
         )
+        return cl.stage.value
 
     def _refresh_all(self, unit_id: int | None = None) -> None:
         """Refresh every candidate (of one unit): a setting their checks read changed."""

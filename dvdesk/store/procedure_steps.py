@@ -1,10 +1,10 @@
-"""Procedure steps per candidate in the store (hồ sơ kết nạp), audited."""
+"""Procedure steps per candidate in the store (hồ sơ kết nạp), audited: `store.steps`."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
+from dvdesk.domain.checklist import Checklist
 from dvdesk.domain.dates import parse_date
 from dvdesk.domain.procedure import (
     STEP_BY_CODE,
@@ -14,21 +14,40 @@ from dvdesk.domain.procedure import (
     default_record,
     stage_of,
 )
-from dvdesk.store.errors import KnownError
-from dvdesk.store.rows import audit_json, step_view
+from dvdesk.errors import BadInput, NotFound
+from dvdesk.store.changes import Changes, Kind
+from dvdesk.store.connection import AUDIT_INSERT, Connection, now_iso
+from dvdesk.store.deadlines import HolidaysRepo
+from dvdesk.store.dossier import DossierRepository
+from dvdesk.store.members import MembersRepo
+from dvdesk.store.rows import step_view
+from dvdesk.store.settings import SettingsRepo
+from dvdesk.store.units import UnitsRepo
 
-if TYPE_CHECKING:
-    from dvdesk.store.gateway import Store
 
+class StepsRepo:
+    """`store.steps`: recorded procedure steps; a member's stage follows them."""
 
-class StepsMixin:
-    """Procedure-step operations of `Store` (see gateway.py)."""
+    def __init__(
+        self,
+        conn: Connection,
+        members: MembersRepo,
+        settings: SettingsRepo,
+        holidays: HolidaysRepo,
+        units: UnitsRepo,
+    ) -> None:
+        self._conn = conn
+        self._members = members
+        self._settings = settings
+        self._holidays = holidays
+        # The dossier data and the checks every recorded step goes through.
+        self.dossier = DossierRepository(conn, self, members, settings, units, holidays)
 
-    def steps_of(self: Store, uid: str) -> dict[str, StepRecord]:
+    def of(self, uid: str) -> dict[str, StepRecord]:
         """Every step of the definition, recorded or default, in procedure order."""
         rows = {
             r["code"]: r
-            for r in self.db.query(
+            for r in self._conn.rows(
                 "SELECT s.code, s.state, s.done_on, s.doc_number, s.note FROM steps s "
                 "JOIN members m ON m.id = s.member_id WHERE m.uid = ?",
                 [uid],
@@ -50,17 +69,19 @@ class StepsMixin:
             )
         return out
 
-    def set_step(self: Store, uid: str, record: StepRecord, today: date | None = None) -> None:
-        """Record one step after the procedure's checks (store.dossier.record_step)."""
-        self.dossier.record_step(uid, record, today)
+    def record(self, uid: str, record: StepRecord, today: date | None = None) -> Changes:
+        """Record one step after the procedure's checks (store.dossier.record_step).
 
-    def _write_step(self: Store, uid: str, record: StepRecord) -> None:
+        Refused (StepRefused: the rule and its source) when it breaks the order
+        or a prerequisite; nothing is written then. The stage follows.
+        """
+        return self.dossier.record_step(uid, record, today)
+
+    def write_unchecked(self, uid: str, record: StepRecord) -> None:
         """Write one step, audited, inside the caller's transaction; no checks."""
-        from dvdesk.store.gateway import now_iso
-
-        member_id = self.member_row_id(uid)
-        old = self.steps_of(uid)[record.code]
-        self.db.execute(
+        member_id = self._members.row_id(uid)
+        old = self.of(uid)[record.code]
+        self._conn.execute(
             "INSERT INTO steps (member_id, code, state, done_on, doc_number, note, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, code) DO UPDATE SET "
             "state = excluded.state, done_on = excluded.done_on, "
@@ -76,43 +97,40 @@ class StepsMixin:
                 now_iso(),
             ),
         )
-        self.audit("update", "step", uid, step_view(old), step_view(record))
+        self._conn.audit("update", "step", uid, step_view(old), step_view(record))
 
-    def set_steps_bulk(self: Store, records: dict[str, list[StepRecord]]) -> None:
+    def record_many(self, records: dict[str, list[StepRecord]]) -> Changes:
         """Record many candidates' steps in one transaction (demo data, imports).
 
         Set-based: one query for the row ids and steps already recorded, then
         executemany for steps, audit rows and stages (per-candidate queries
         made a 200k-member demo spend minutes here).
         """
-        from dvdesk.store.gateway import now_iso
-
         stamp = now_iso()
-        with self.transaction():
+        with self._conn.transaction():
             ids: dict[str, int] = {}
             uids = list(records)
             for start in range(0, len(uids), 500):
                 chunk = uids[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 ids.update(
-                    self.db.execute(
-                        f"SELECT uid, id FROM members WHERE uid IN ({marks})", chunk
-                    ).fetchall()
+                    self._conn.tuples(f"SELECT uid, id FROM members WHERE uid IN ({marks})", chunk)
                 )
             if missing := [uid for uid in uids if uid not in ids]:
-                raise KnownError(f"Không tìm thấy đoàn viên mã {missing[0]}.")
+                raise NotFound(f"Không tìm thấy đoàn viên mã {missing[0]}.")
             done: dict[int, set[str]] = {i: set() for i in ids.values()}
-            for member_id, code in self.db.execute(
+            for member_id, code in self._conn.tuples(
                 "SELECT member_id, code FROM steps WHERE state = 'done'"
             ):
                 if member_id in done:
                     done[member_id].add(code)
-            step_rows, audit_rows = [], []
+            step_rows: list[tuple[object, ...]] = []
+            audit_rows: list[tuple[object, ...]] = []
             for uid, steps in records.items():
                 member_id = ids[uid]
                 for r in steps:
                     if r.code not in STEP_BY_CODE:
-                        raise KnownError(f"Không có bước “{r.code}” trong quy trình.")
+                        raise BadInput(f"Không có bước “{r.code}” trong quy trình.")
                     step_rows.append(
                         (
                             member_id,
@@ -125,23 +143,32 @@ class StepsMixin:
                         )
                     )
                     audit_rows.append(
-                        (stamp, self.actor, "update", "step", uid, None, audit_json(step_view(r)))
+                        self._conn.audit_row("update", "step", uid, None, step_view(r), at=stamp)
                     )
                     if r.state is StepState.DONE:
                         done[member_id].add(r.code)
                     else:
                         done[member_id].discard(r.code)
-            self.db.conn.executemany(
+            self._conn.executemany(
                 "INSERT OR REPLACE INTO steps (member_id, code, state, done_on, doc_number, "
                 "note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 step_rows,
             )
-            self.db.conn.executemany(
-                "INSERT INTO audit (at, actor, action, entity, entity_uid, old, new) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                audit_rows,
-            )
-            self.db.conn.executemany(
+            self._conn.executemany(AUDIT_INSERT, audit_rows)
+            self._conn.executemany(
                 "UPDATE members SET stage = ? WHERE id = ?",
                 [(stage_of(done[ids[uid]]).value, ids[uid]) for uid in records],
             )
+        if not records:
+            return Changes()
+        return Changes.of(Kind.STEPS, Kind.MEMBERS, uids=records, reorders=True)
+
+    def checklist(
+        self, uid: str, meeting: date | None = None, today: date | None = None
+    ) -> Checklist:
+        """One candidate's checklist with the office's age method, holidays and dossier.
+
+        `meeting` is the planned branch meeting; without one, the consideration
+        date from the settings (when set) stands in.
+        """
+        return self.dossier.checklist(uid, meeting, today)

@@ -306,3 +306,20 @@ ALTER TABLE members ADD COLUMN dossier_issues TEXT NOT NULL DEFAULT ''
         updates.append((codes, stage_of(recs, DEFINITION, position).value, member_id))
     db.conn.executemany("UPDATE members SET dossier_issues = ?, stage = ? WHERE id = ?", updates)
     _set_version(db, 1, 3)
+
+
+CORE_TABLES = frozenset({"settings", "units", "members", "steps", "audit"})  # since 1.0
+_expected: frozenset[str] | None = None
+
+
+def expected_tables() -> frozenset[str]:
+    """The tables a fully migrated file has (computed once from the migrations)."""
+    global _expected
+    if _expected is None:
+        db = Database(sqlite3.connect(":memory:"))
+        try:
+            migrations.apply(db)
+            _expected = frozenset(db.table_names())
+        finally:
+            db.close()
+    return _expected

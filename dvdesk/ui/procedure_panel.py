@@ -47,7 +47,7 @@ from dvdesk.domain.procedure_dossier import (
     PartyStatus,
     Vote,
 )
-from dvdesk.store.errors import KnownError
+from dvdesk.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.ui.dialogs import DialogService
 
@@ -311,7 +311,7 @@ class ProcedurePanel(QWidget):
             self.table.setRowCount(0)
             self._set_editing_enabled(False)
             return
-        member = self.store.get_member(self.uid)
+        member = self.store.members.get(self.uid)
         cl = self.store.dossier.checklist(self.uid, self.meeting, self.today)
         self.checklist = cl
         next_step = f" · Việc tiếp theo: <b>{cl.next_step.title}</b>" if cl.next_step else ""
@@ -476,7 +476,7 @@ class ProcedurePanel(QWidget):
         vote = self._vote_of(line)
         try:
             with self.store.transaction():
-                self.store.dossier.record_step(self.uid, record, self.today)
+                self.store.steps.record(self.uid, record, self.today)
                 if vote is not None or line.step.code in self.checklist.dossier.votes:
                     self.store.dossier.set_vote(self.uid, line.step.code, vote)
         except KnownError as exc:
@@ -529,7 +529,7 @@ class ProcedurePanel(QWidget):
                     repo.set_difficult_area(self.difficult_area.isChecked())
                 position = self.position.currentData()
                 if position != self.checklist.position:
-                    unit = self.store.get_member(self.uid).unit_code
+                    unit = self.store.members.get(self.uid).unit_code
                     repo.set_unit_position(unit, position)
         except KnownError as exc:
             self._message(self.dossier_message, str(exc), error=True)

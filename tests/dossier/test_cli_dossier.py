@@ -23,9 +23,9 @@ TODAY = "01/06/2026"
 def db(tmp_path: Path) -> tuple[Path, str]:
     path = tmp_path / "xa.db"
     with Store.open(path) as store:
-        store.add_unit(Unit("KDC01", "Thôn Đông", UnitKind.RESIDENTIAL))
+        store.units.add(Unit("KDC01", "Thôn Đông", UnitKind.RESIDENTIAL))
         m = Member("Trần Thị Mai", "KDC01", dob=PartialDate(2001, 4, 2))
-        store.add_member(m, date(2026, 6, 1))
+        store.members.add(m, date(2026, 6, 1))
     return path, m.uid
 
 

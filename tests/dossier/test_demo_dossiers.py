@@ -14,6 +14,7 @@ from dvdesk.domain.deadline_rules import FlagKind
 from dvdesk.domain.procedure import DEFINITION, Stage, stage_of
 from dvdesk.domain.procedure_demo import STAGE_STEPS, sample_dossier
 from dvdesk.store.gateway import Store
+from tests import sql
 
 TODAY = date(2026, 6, 1)
 
@@ -39,14 +40,14 @@ def test_a_demo_file_has_no_dossier_to_check():
         demo.build(store, 400, seed=3, today=TODAY)
         uids = [
             r["uid"]
-            for r in store.query(
-                "SELECT DISTINCT m.uid FROM steps s JOIN members m ON m.id = s.member_id"
+            for r in sql.rows(
+                store, "SELECT DISTINCT m.uid FROM steps s JOIN members m ON m.id = s.member_id"
             )
         ]
         assert len(uids) >= 10
         stages = Counter()
         for uid in uids:
-            cl = store.checklist_of(uid, today=TODAY)
+            cl = store.steps.checklist(uid, today=TODAY)
             assert cl.violations == (), [f.message for f in cl.violations]
             stages[cl.stage] += 1
         assert stages[Stage.PROBATION] + stages[Stage.FULL] > 0

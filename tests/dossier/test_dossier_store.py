@@ -16,6 +16,7 @@ from dvdesk.domain.procedure_dossier import DossierException, Introducer, PartyS
 from dvdesk.store.dossier import BadDossierInput, StepRefused
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
+from tests import sql
 
 TODAY = date(2026, 6, 1)
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -49,7 +50,7 @@ def done(code: str, on: str, number: str = "") -> StepRecord:
 @pytest.fixture
 def uid(fresh_store: Store) -> str:
     m = Member("Trần Thị Mai", "KDC01", dob=PartialDate(2001, 4, 2))
-    fresh_store.add_member(m, TODAY)
+    fresh_store.members.add(m, TODAY)
     return m.uid
 
 
@@ -59,7 +60,7 @@ def fill(store: Store, uid: str, upto: str = "", vote: Vote | None = None) -> No
     )
     store.dossier.set_introducers(uid, [TAM])
     for code, on in STEPS:
-        store.set_step(uid, done(code, on), TODAY)
+        store.steps.record(uid, done(code, on), TODAY)
         if code == "branch_resolution":
             store.dossier.set_vote(uid, code, vote or Vote(code, 9, 12, 11))
         if code == upto:
@@ -67,24 +68,28 @@ def fill(store: Store, uid: str, upto: str = "", vote: Vote | None = None) -> No
 
 
 def stage(store: Store, uid: str) -> Stage:
-    return Stage(store.scalar("SELECT stage FROM members WHERE uid = ?", [uid]))
+    return Stage(sql.scalar(store, "SELECT stage FROM members WHERE uid = ?", [uid]))
+
+
+def issues(store: Store, uid: str) -> str:
+    return str(sql.scalar(store, "SELECT dossier_issues FROM members WHERE uid = ?", [uid]))
 
 
 def written(store: Store) -> tuple[int, int]:
     return (
-        store.scalar("SELECT count(*) FROM steps"),
-        store.scalar("SELECT count(*) FROM audit"),
+        sql.scalar(store, "SELECT count(*) FROM steps"),
+        sql.scalar(store, "SELECT count(*) FROM audit"),
     )
 
 
 def test_a_correct_dossier_passes_with_no_flag(fresh_store: Store, uid: str):
     fill(fresh_store, uid)
-    cl = fresh_store.checklist_of(uid, today=TODAY)
+    cl = fresh_store.steps.checklist(uid, today=TODAY)
     assert cl.flags == ()
     assert cl.stage is Stage.PROBATION
     assert stage(fresh_store, uid) is Stage.PROBATION
     assert fresh_store.dossier.get(uid).checked_version == cl.definition.version
-    assert fresh_store.scalar("SELECT dossier_issues FROM members WHERE uid = ?", [uid]) == ""
+    assert sql.scalar(fresh_store, "SELECT dossier_issues FROM members WHERE uid = ?", [uid]) == ""
 
 
 @pytest.mark.parametrize(
@@ -104,7 +109,7 @@ def test_a_step_that_breaks_the_order_is_refused_and_nothing_written(
     fill(fresh_store, uid, upto)
     before, was = written(fresh_store), stage(fresh_store, uid)
     with pytest.raises(StepRefused) as caught:
-        fresh_store.set_step(uid, record, TODAY)
+        fresh_store.steps.record(uid, record, TODAY)
     assert rule in {p.rule.code for p in caught.value.problems}
     assert "Căn cứ:" in str(caught.value)
     assert written(fresh_store) == before
@@ -115,26 +120,26 @@ def test_decision_needs_the_introducers(fresh_store: Store, uid: str):
     fill(fresh_store, uid, "branch_resolution")
     fresh_store.dossier.set_introducers(uid, [])
     with pytest.raises(StepRefused, match="người giới thiệu"):
-        fresh_store.set_step(uid, done("decision", "2026-01-05"), TODAY)
+        fresh_store.steps.record(uid, done("decision", "2026-01-05"), TODAY)
 
 
 def test_forms_follow_the_unit_setting(fresh_store: Store, uid: str):
     fill(fresh_store, uid, "branch_resolution")
     fresh_store.dossier.set_unit_position("KDC01", "dang_uy_co_so")
-    cl = fresh_store.checklist_of(uid, today=TODAY)
+    cl = fresh_store.steps.checklist(uid, today=TODAY)
     assert cl.has_line("grassroots_resolution") and not cl.has_line("appraisal")
     with pytest.raises(StepRefused, match="8-KNĐ"):
-        fresh_store.set_step(uid, done("decision", "2026-01-05"), TODAY)
-    fresh_store.set_step(uid, done("grassroots_resolution", "2025-12-10"), TODAY)
+        fresh_store.steps.record(uid, done("decision", "2026-01-05"), TODAY)
+    fresh_store.steps.record(uid, done("grassroots_resolution", "2025-12-10"), TODAY)
     fresh_store.dossier.set_vote(uid, "grassroots_resolution", Vote("grassroots_resolution", 5, 7))
-    fresh_store.set_step(uid, done("decision", "2026-01-05"), TODAY)
+    fresh_store.steps.record(uid, done("decision", "2026-01-05"), TODAY)
     assert stage(fresh_store, uid) is Stage.ADMISSION
     fresh_store.dossier.set_unit_position("KDC01", None)
     assert fresh_store.dossier.unit_position("KDC01") == "chi_bo_co_so"
 
 
 def _in_problem_view(store: Store, uid: str) -> bool:
-    return store.member_row_id(uid) in store.member_ids(MemberQuery(has_issues=True))
+    return store.members.row_id(uid) in store.members.ids(MemberQuery(has_issues=True))
 
 
 @pytest.mark.parametrize(
@@ -166,22 +171,24 @@ def test_a_violation_is_flagged_counted_and_listed_for_checking(
     fill(fresh_store, uid, "branch_resolution")
     assert not _in_problem_view(fresh_store, uid)
     change(fresh_store, uid)
-    cl = fresh_store.checklist_of(uid, today=TODAY)
+    cl = fresh_store.steps.checklist(uid, today=TODAY)
     assert cl.flags[0].kind.value == "violation" and cl.flags[0].rule.code == rule
-    assert rule in fresh_store.scalar("SELECT dossier_issues FROM members WHERE uid = ?", [uid])
+    assert rule in sql.scalar(
+        fresh_store, "SELECT dossier_issues FROM members WHERE uid = ?", [uid]
+    )
     assert _in_problem_view(fresh_store, uid)
 
 
 def test_meeting_before_18_and_expired_certificate(fresh_store: Store):
     young = Member("Lò Văn Pá", "KDC01", dob=PartialDate(2008, 3, 1))
-    fresh_store.add_member(young, TODAY)
+    fresh_store.members.add(young, TODAY)
     fresh_store.dossier.set_details(young.uid, education="12/12", helper="Lê Văn Tám")
     fresh_store.dossier.set_introducers(young.uid, [TAM])
     for code, on in STEPS[:9]:
         on = "2020-01-10" if code == "course" else on
-        fresh_store.set_step(young.uid, done(code, on), TODAY)
+        fresh_store.steps.record(young.uid, done(code, on), TODAY)
     fresh_store.dossier.set_vote(young.uid, "branch_resolution", Vote("branch_resolution", 9, 12))
-    cl = fresh_store.checklist_of(young.uid, today=TODAY)
+    cl = fresh_store.steps.checklist(young.uid, today=TODAY)
     assert {f.rule.code for f in cl.violations} == {"age_at_meeting", "certificate_validity"}
     assert _in_problem_view(fresh_store, young.uid)
 
@@ -227,7 +234,7 @@ def test_dossier_data_round_trips_and_is_audited(fresh_store: Store, uid: str):
     assert (d.education, d.union_member, d.helper) == ("9/12", False, "Lê Tám")
     entities = [
         r["entity"]
-        for r in fresh_store.query("SELECT entity FROM audit WHERE entity_uid = ?", [uid])
+        for r in sql.rows(fresh_store, "SELECT entity FROM audit WHERE entity_uid = ?", [uid])
     ]
     assert "introducers" in entities and "dossier" in entities
 
@@ -245,13 +252,15 @@ def test_migration_keeps_out_of_order_steps_and_flags_them(tmp_path: Path):
         before = conn.execute("SELECT count(*) FROM steps").fetchone()[0]
     store = Store.open(path)
     try:
-        uid = store.uid_of(2)
-        assert store.scalar("SELECT count(*) FROM steps") == before
-        assert store.steps_of(uid)["ceremony"].done_on == date(2025, 5, 20)
-        assert "order_ceremony" in store.scalar("SELECT dossier_issues FROM members WHERE id = 2")
+        uid = store.members.uid_of(2)
+        assert sql.scalar(store, "SELECT count(*) FROM steps") == before
+        assert store.steps.of(uid)["ceremony"].done_on == date(2025, 5, 20)
+        assert "order_ceremony" in sql.scalar(
+            store, "SELECT dossier_issues FROM members WHERE id = 2"
+        )
         assert stage(store, uid) is Stage.DOSSIER  # no decision: not a Party member
-        assert 2 in store.member_ids(MemberQuery(has_issues=True))
+        assert 2 in store.members.ids(MemberQuery(has_issues=True))
         # The record can still be corrected step by step.
-        store.set_step(uid, done("biography", "2025-03-05"), TODAY)
+        store.steps.record(uid, done("biography", "2025-03-05"), TODAY)
     finally:
         store.close()

@@ -13,6 +13,7 @@ from dvdesk.domain.procedure import StepRecord, StepState
 from dvdesk.domain.procedure_dossier import PartyStatus
 from dvdesk.store.gateway import Store
 from dvdesk.ui.procedure_panel import LEGEND, ProcedurePanel
+from tests import sql
 
 TODAY = date(2026, 6, 1)
 STEPS = [
@@ -35,9 +36,11 @@ class Dialogs:
 @pytest.fixture
 def panel(qtbot, fresh_store: Store):
     m = Member("Trần Thị Mai", "KDC01", dob=PartialDate(2001, 4, 2))
-    fresh_store.add_member(m, TODAY)
+    fresh_store.members.add(m, TODAY)
     for code, on in STEPS:
-        fresh_store.set_step(m.uid, StepRecord(code, StepState.DONE, date.fromisoformat(on)), TODAY)
+        fresh_store.steps.record(
+            m.uid, StepRecord(code, StepState.DONE, date.fromisoformat(on)), TODAY
+        )
     widget = ProcedurePanel(fresh_store, Dialogs(), TODAY)  # type: ignore[arg-type]
     qtbot.addWidget(widget)
     widget.show_member(m.uid, None)
@@ -60,12 +63,12 @@ def test_a_step_out_of_order_is_refused_with_its_rule_and_source(
     panel: ProcedurePanel, fresh_store
 ):
     uid = panel.uid
-    before = fresh_store.scalar("SELECT count(*) FROM steps")
+    before = sql.scalar(fresh_store, "SELECT count(*) FROM steps")
     record(panel, "ceremony", "01/03/2026")
     text = panel.editor_message.text()
     assert "Không ghi được" in text and "9-KNĐ" in text and "294-QĐ/TW" in text
-    assert fresh_store.scalar("SELECT count(*) FROM steps") == before
-    assert fresh_store.steps_of(uid)["ceremony"].state is StepState.NOT_STARTED
+    assert sql.scalar(fresh_store, "SELECT count(*) FROM steps") == before
+    assert fresh_store.steps.of(uid)["ceremony"].state is StepState.NOT_STARTED
 
 
 def test_forms_that_do_not_apply_are_not_shown(panel: ProcedurePanel):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from dvdesk.domain.procedure import STEP_CODES, StepRecord, StepState
+from dvdesk.errors import KnownError
 from dvdesk.reports.checklist_pdf import write_checklists
-from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from tests.reports.conftest import CAPITALS, LONG, MEETING, TODAY, TONES, pdf_pages
 
@@ -82,7 +82,7 @@ def test_an_overlong_sheet_still_fits_one_page(commune: Store, tmp_path: Path):
     number = "Số 123/QĐ-ĐU ngày ký, kèm theo biên bản họp và danh sách đính kèm của chi bộ"
     # Written unchecked, as an import would: all steps on one day breaks the order rules,
     # which only adds lines to the sheet.
-    commune.set_steps_bulk(
+    commune.steps.record_many(
         {uid: [StepRecord(code, StepState.DONE, date(2026, 5, 4), number) for code in STEP_CODES]}
     )
     out = tmp_path / "dai.pdf"
