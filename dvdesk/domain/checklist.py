@@ -208,7 +208,7 @@ def build_checklist(
     # Flags on steps that do not apply here (recorded in an older file) go on no line.
     order = {c: n for n, c in enumerate(definition.codes)}
     flags = sorted(b.flags, key=lambda f: (SEVERITY_ORDER[f.kind], order.get(f.step, 0)))
-    counted = effective_steps(definition, b.rec, position, dossier)
+    counted = effective_steps(definition, b.rec, position)
     return Checklist(
         tuple(lines),
         stage_of({c: b.rec[c] for c in counted}, definition, position),

@@ -108,6 +108,9 @@ class StepDef:
     excludes: tuple[Requirement, ...] = ()
     vote: str = ""  # "branch" (chi bộ) or "committee" (cấp ủy): votes recorded
     outcome: bool = False  # an alternative outcome, never "missing"
+    # The milestones that must count for this step to move the stage (the
+    # ceremony makes a probationary member only after the admission decision).
+    stage_needs: tuple[str, ...] = ()
 
     @property
     def cli_code(self) -> str:
@@ -215,6 +218,7 @@ def parse_definition(data: Mapping[str, Any]) -> Definition:
                     _requirements(s.get("excludes", ()), rules),
                     s.get("vote", ""),
                     bool(s.get("outcome", False)),
+                    tuple(s.get("stage_needs", ())),
                 )
             )
         codes = {s.code for s in steps}
@@ -280,11 +284,12 @@ def stage_of(
     definition: Definition = DEFINITION,
     position: str | None = None,
 ) -> Stage:
-    """The furthest stage reached by a step that is done *with what it needs*.
+    """The furthest stage reached by a step that counts (procedure_order.effective_steps).
 
     A ceremony recorded without the admission decision does not make a
-    probationary member: a step counts only when every step it requires
-    (where that applies) counts too. Given only codes, dates are not compared.
+    probationary member: a step counts only once the milestones it follows
+    (`stage_needs` in the definition) count, and is not dated before them.
+    Given only codes, dates are not compared.
     """
     from dvdesk.domain.procedure_order import effective_steps
 

@@ -54,13 +54,16 @@ def sample_dossier(
         days_back = rng.randint(90, 300)
     else:
         days_back = rng.randint(30, 300)
-    day = max(today - timedelta(days=days_back), add_months(dob, 18 * 12) - timedelta(days=90))
+    day = today - timedelta(days=days_back)
+    adult = add_months(dob, 18 * 12)
     out: list[StepRecord] = []
     ceremony: date | None = None
     for i, s in enumerate(steps[: last + 1]):
         gap = rng.randint(3, 20) if i else 0
         if s.code == "branch_resolution":
-            day = max(day + timedelta(days=gap), add_months(dob, 18 * 12))
+            day += timedelta(days=gap)
+            if day < adult:
+                break  # the chi bộ considers only from the 18th birthday: waiting
         elif ceremony and s.code in ("self_review", "helper_review", "recognition_opinions"):
             day = max(day, add_months(ceremony, 12) - timedelta(days=rng.randint(1, 10)))
         elif ceremony and s.code == "recognition_branch":

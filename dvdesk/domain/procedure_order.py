@@ -185,9 +185,14 @@ def effective_steps(
     definition: Definition,
     records: Mapping[str, StepRecord],
     position: str | None = None,
-    dossier: Dossier | None = None,
 ) -> set[str]:
-    """Steps done together with everything they need (in procedure order)."""
+    """Steps that move the stage: done, where they apply, after the milestones they follow.
+
+    Which milestones a step follows is data (`stage_needs`): the ceremony follows
+    the admission decision, everything of the probation follows the ceremony. A
+    dossier with gaps before the decision still has its decision (a legal fact);
+    the gaps are flagged as violations by `problems`, not hidden in the stage.
+    """
     counted: set[str] = set()
     for s in definition.steps:
         r = records.get(s.code)
@@ -196,20 +201,12 @@ def effective_steps(
         if s.applies is not None and position is not None and position not in s.applies:
             continue
         ok = True
-        for req in s.requires:
-            if _waived(definition, req, s.code, dossier):
-                continue
-            if req.condition:
-                ok = _condition_met(req.condition, records, dossier)[0]
-            else:
-                need = definition.step(req.step)
-                if need.applies is not None and (position is None or position not in need.applies):
-                    continue
-                other = records.get(need.code)
-                ok = need.code in counted and not (
-                    r.done_on and other and other.done_on and r.done_on < other.done_on
-                )
-            if not ok:
+        for need in s.stage_needs:
+            other = records.get(need)
+            if need not in counted or (
+                r.done_on and other and other.done_on and r.done_on < other.done_on
+            ):
+                ok = False
                 break
         if ok:
             counted.add(s.code)

@@ -283,7 +283,7 @@ def test_stage_is_derived_from_steps_that_count(
     done_steps: dict[str, str], dossier: Dossier, stage: Stage
 ):
     records = recs(done_steps)
-    counted = effective_steps(D, records, "chi_bo_co_so", dossier)
+    counted = effective_steps(D, records, "chi_bo_co_so")
     assert stage_of({c: records[c] for c in counted}, D, "chi_bo_co_so") is stage
 
 
