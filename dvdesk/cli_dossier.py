@@ -25,13 +25,15 @@ from dvdesk.domain.procedure import (
     StepState,
 )
 from dvdesk.domain.procedure_dossier import (
+    KEEP,
     PARTY_STATUS_LABELS,
     DossierException,
     Introducer,
+    Keep,
     PartyStatus,
     Vote,
 )
-from dvdesk.store.errors import KnownError
+from dvdesk.errors import KnownError
 
 STATUS_WORDS = {
     "chinh-thuc": PartyStatus.OFFICIAL,
@@ -140,9 +142,9 @@ def _exception(text: str) -> DossierException:
     return DossierException(parts[0], parts[1], parts[2], step)
 
 
-def _yes_no(text: str | None, option: str) -> bool | str | None:
+def _yes_no(text: str | None, option: str) -> bool | Keep | None:
     if text is None:
-        return ""
+        return KEEP
     if text.lower() in ("?", "chua-ro", "unknown"):
         return None
     if text.lower() not in YES_NO:
@@ -175,8 +177,8 @@ def cmd_dossier(args: argparse.Namespace, open_store: Any) -> int:
     exceptions = [_exception(t) for t in args.exception or []]
     union = _yes_no(args.union_member, "--union-member")
     difficult = _yes_no(args.difficult_area, "--difficult-area")
-    helper_since: date | str | None = (
-        _date(args.helper_since, "--helper-since") if args.helper_since else ""
+    helper_since: date | Keep | None = (
+        _date(args.helper_since, "--helper-since") if args.helper_since else KEEP
     )
     on = _date(args.on, "--on")
     today = _date(args.today, "--today") or date.today()
@@ -197,9 +199,9 @@ def cmd_dossier(args: argparse.Namespace, open_store: Any) -> int:
                     repo.set_vote(args.uid, code, vote)
                 if (
                     args.education is not None
-                    or union != ""
+                    or union is not KEEP
                     or args.helper is not None
-                    or helper_since != ""
+                    or helper_since is not KEEP
                 ):
                     repo.set_details(
                         args.uid,

@@ -14,7 +14,16 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
+from enum import Enum, StrEnum
+
+
+class Keep(Enum):
+    """Leave a value as it is (where None is a value of its own: unknown, not recorded)."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
 
 
 class PartyStatus(StrEnum):

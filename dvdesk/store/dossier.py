@@ -20,9 +20,11 @@ from dvdesk.domain.checklist import Checklist, build_checklist
 from dvdesk.domain.deadline_rules import FlagKind
 from dvdesk.domain.procedure import DEFINITION, Definition, StepRecord, StepState
 from dvdesk.domain.procedure_dossier import (
+    KEEP,
     Dossier,
     DossierException,
     Introducer,
+    Keep,
     PartyStatus,
     Vote,
 )
@@ -356,14 +358,14 @@ class DossierRepository:
         uid: str,
         *,
         education: str | None = None,
-        union_member: bool | str | None = "",
+        union_member: bool | Keep | None = KEEP,
         helper: str | None = None,
-        helper_since: date | str | None = "",
+        helper_since: date | Keep | None = KEEP,
     ) -> Changes:
         """Education, Youth Union membership, the helping member (only what is given).
 
-        `union_member` and `helper_since` take "" for "leave as it is" since
-        None is a value for them (unknown, not recorded).
+        `union_member` and `helper_since` default to KEEP ("leave as it is")
+        since None is a value for them (unknown, not recorded).
         """
         with self._conn.transaction():
             member_id = self._member_id(uid)
@@ -372,12 +374,12 @@ class DossierRepository:
             new = dict(old)
             if education is not None:
                 new["education"] = " ".join(education.split())
-            if union_member != "":
-                new["union_member"] = None if union_member is None else int(bool(union_member))
+            if not isinstance(union_member, Keep):
+                new["union_member"] = None if union_member is None else int(union_member)
             if helper is not None:
                 new["helper"] = " ".join(helper.split())
-            if helper_since != "":
-                new["helper_since"] = _iso(helper_since)  # type: ignore[arg-type]
+            if not isinstance(helper_since, Keep):
+                new["helper_since"] = _iso(helper_since)
             keys = ("education", "union_member", "helper", "helper_since")
             if all(old[k] == new[k] for k in keys):
                 return Changes()
