@@ -35,7 +35,7 @@ class Problem:
     rule: Rule
     message: str
     about: str = ""  # the other step (or condition) involved
-    severe: bool = True  # False: a step recorded where it does not apply (lưu ý)
+    severe: bool = True  # False: data to complete, or a step where it does not apply (lưu ý)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -99,7 +99,9 @@ def _requirement_problem(
         met, detail = _condition_met(req.condition, records, dossier)
         if met:
             return None
-        return Problem(s.code, rule, f"“{s.label}”: {detail}.", req.condition)
+        # Refused when recording; on a step already there (an older file that had
+        # no place for introducers) it is data to complete, a "lưu ý".
+        return Problem(s.code, rule, f"“{s.label}”: {detail}.", req.condition, severe=False)
     need = definition.step(req.step)
     if need.applies is not None and (position is None or position not in need.applies):
         return None  # does not apply where this chi bộ stands

@@ -29,10 +29,11 @@ from dvdesk.domain.procedure_dossier import (
     Vote,
 )
 from dvdesk.domain.procedure_order import Problem, refusal_text, refusals
-from dvdesk.errors import BadInput, Refused
+from dvdesk.errors import Refused
 from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.connection import Connection
 from dvdesk.store.deadlines import HolidaysRepo
+from dvdesk.store.dossier_settings import BadDossierInput, DossierSettings
 from dvdesk.store.members import MembersRepo
 from dvdesk.store.settings import SettingsRepo
 from dvdesk.store.units import UnitsRepo
@@ -46,10 +47,6 @@ class StepsReader(Protocol):
     def write_unchecked(self, uid: str, record: StepRecord) -> None: ...
 
 
-DIFFICULT_AREA_KEY = "dossier.difficult_area"  # 1: vùng khó khăn (education minimum tiểu học)
-DEFAULT_POSITION_KEY = "dossier.default_position"
-
-
 class StepRefused(Refused):
     """Recording a step would break an order or prerequisite rule; nothing was written."""
 
@@ -58,10 +55,6 @@ class StepRefused(Refused):
         head = "Không ghi được bước này: " + refusal_text(self.problems[0])
         more = [f"Và: {p.message}" for p in self.problems[1:]]
         super().__init__("\n".join([head, *more]))
-
-
-class BadDossierInput(BadInput):
-    """Dossier data that cannot be right (a vote with more in favour than present...)."""
 
 
 def _iso(d: date | None) -> str | None:
@@ -92,6 +85,7 @@ class DossierRepository:
         self._units = units
         self._holidays = holidays
         self.definition = definition
+        self.options = DossierSettings(conn, units, definition)
 
     # -- SQL (the only place this repository touches the connection) ----------
 
@@ -108,86 +102,37 @@ class DossierRepository:
         """False for a file opened without migrating to the dossier format (1.3)."""
         return bool(self._rows("SELECT 1 FROM sqlite_master WHERE name = 'dossiers'"))
 
-    # -- settings --------------------------------------------------------------
-
-    def _setting(self, key: str) -> str:
-        row = self._execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-        return str(row[0]) if row else ""
-
-    def _save_setting(self, key: str, value: str) -> None:
-        old = self._setting(key)
-        if old == value:
-            return
-        self._execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
-        self._conn.audit("update", "settings", "settings", {key: old}, {key: value})
+    # -- settings (dossier_settings.py); each change re-checks who it touches ----
 
     @property
     def difficult_area(self) -> bool:
-        return self._setting(DIFFICULT_AREA_KEY) == "1"
+        return self.options.difficult_area
 
     def set_difficult_area(self, on: bool) -> Changes:
         """The commune is a difficult area: education minimum tiểu học (06-HD/TW 1.2)."""
         with self._conn.transaction():
-            self._save_setting(DIFFICULT_AREA_KEY, "1" if on else "0")
+            self.options.save_difficult_area(on)
             self._refresh_all()
         return Changes.of(Kind.SETTINGS, Kind.STEPS)
 
     @property
     def default_position(self) -> str:
-        value = self._setting(DEFAULT_POSITION_KEY)
-        return value if value in self.definition.positions else self.definition.default_position
+        return self.options.default_position
 
     def set_default_position(self, position: str) -> Changes:
-        self._check_position(position)
         with self._conn.transaction():
-            self._save_setting(DEFAULT_POSITION_KEY, position)
+            self.options.save_default_position(position)
             self._refresh_all()
         return Changes.of(Kind.SETTINGS, Kind.STEPS)
 
-    def _check_position(self, position: str) -> None:
-        if position not in self.definition.positions:
-            known = ", ".join(self.definition.positions)
-            raise BadDossierInput(f"Vị trí chi bộ “{position}” không có (chọn một trong: {known}).")
-
     def unit_position(self, unit_code: str) -> str:
         """Where the chi bộ of a unit stands: its own setting, else the commune's."""
-        rows = self._rows(
-            "SELECT p.position FROM unit_positions p JOIN units u ON u.id = p.unit_id "
-            "WHERE u.code = ? AND u.deleted_at IS NULL",
-            [unit_code.strip().upper()],
-        )
-        if rows and rows[0]["position"] in self.definition.positions:
-            return str(rows[0]["position"])
-        return self.default_position
+        return self.options.unit_position(unit_code)
 
     def set_unit_position(self, unit_code: str, position: str | None) -> Changes:
         """Set (or with None clear) where a unit's chi bộ stands."""
-        unit_id = self._units.id_of(unit_code)
-        if unit_id is None:
-            raise BadDossierInput(f"Không có đơn vị mã “{unit_code}”.")
-        if position is not None:
-            self._check_position(position)
         with self._conn.transaction():
-            old = self._rows("SELECT position FROM unit_positions WHERE unit_id = ?", [unit_id])
-            if position is None:
-                self._execute("DELETE FROM unit_positions WHERE unit_id = ?", [unit_id])
-            else:
-                self._execute(
-                    "INSERT INTO unit_positions (unit_id, position) VALUES (?, ?) "
-                    "ON CONFLICT(unit_id) DO UPDATE SET position = excluded.position",
-                    (unit_id, position),
-                )
-            self._conn.audit(
-                "update",
-                "unit_position",
-                unit_code,
-                old[0] if old else None,
-                {"position": position},
-            )
+            unit_id = self.options.save_unit_position(unit_code, position)
             self._refresh_all(unit_id)
         return Changes.of(Kind.UNITS, Kind.STEPS)
 

@@ -292,3 +292,10 @@ def test_stage_from_codes_alone_ignores_what_it_cannot_know():
     assert stage_of({"source", "course"}) is Stage.COURSE
     assert stage_of(set(BEFORE_DECISION) | {"decision", "ceremony"}) is Stage.PROBATION
     assert stage_of({"ceremony"}) is Stage.MEMBER
+
+
+def test_a_recorded_decision_without_introducer_data_is_a_reminder_not_a_violation():
+    # Files from before the dossier format have no introducers; the decision is there.
+    records = recs(BEFORE_DECISION | {"decision": "2024-04-10"})
+    (found,) = problems(D, records, Dossier(), "chi_bo_co_so")
+    assert found.rule.code == "order_decision" and not found.severe
