@@ -82,6 +82,11 @@ class Rule:
     text: str
     source: str
     exception: str = ""
+    label: str = ""  # a few words, for a list's column
+
+    @property
+    def short(self) -> str:
+        return self.label or self.code
 
 
 @dataclass(frozen=True)
@@ -197,7 +202,9 @@ def parse_definition(data: Mapping[str, Any]) -> Definition:
         if data.get("format") != 1:
             raise DefinitionError(f"định dạng {data.get('format')!r} không hỗ trợ")
         rules = {
-            r["code"]: Rule(r["code"], r["text"], r["source"], r.get("exception", ""))
+            r["code"]: Rule(
+                r["code"], r["text"], r["source"], r.get("exception", ""), r.get("label", "")
+            )
             for r in data["rules"]
         }
         steps = []
@@ -277,6 +284,13 @@ PROCEDURE_SOURCES = DEFINITION.sources
 STEPS: tuple[StepDef, ...] = DEFINITION.steps
 STEP_BY_CODE = {s.code: s for s in STEPS}
 STEP_CODES = DEFINITION.codes
+
+
+def issue_labels(codes: str, definition: Definition = DEFINITION) -> list[str]:
+    """What the violation codes kept on a member row (members.dossier_issues) mean."""
+    return [
+        definition.rules[c].short if c in definition.rules else c for c in codes.split() if c
+    ]
 
 
 def stage_of(

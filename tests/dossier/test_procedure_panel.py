@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
 
 from dvdesk.domain.checklist import FlagKind
 from dvdesk.domain.dates import PartialDate
@@ -142,3 +143,23 @@ def test_difficult_area_setting_lowers_the_education_minimum(panel: ProcedurePan
     panel.save_dossier()
     assert "education" not in {f.rule.code for f in panel.checklist.flags}
     assert fresh_store.dossier.difficult_area
+
+
+def test_the_member_list_marks_a_dossier_to_check_with_its_reason(qtbot, fresh_store: Store):
+    from dvdesk.domain.procedure_dossier import Introducer, Vote
+    from dvdesk.ui.member_model import COLUMNS, MemberTableModel
+
+    m = Member("Trần Thị Mai", "KDC01", dob=PartialDate(2001, 4, 2))
+    fresh_store.members.add(m, TODAY)
+    fresh_store.dossier.set_introducers(
+        m.uid, [Introducer("Lê Văn Tám", PartyStatus.OFFICIAL, date(2020, 1, 1))]
+    )
+    for code, on in [*STEPS, ("branch_resolution", "2025-12-01")]:
+        record = StepRecord(code, StepState.DONE, date.fromisoformat(on))
+        fresh_store.steps.record(m.uid, record, TODAY)
+    fresh_store.dossier.set_vote(m.uid, "branch_resolution", Vote("branch_resolution", 6, 12))
+    model = MemberTableModel(fresh_store, TODAY)
+    column = [c[0] for c in COLUMNS].index("stage")
+    index = model.index(0, column)
+    assert model.data(index).endswith("⛔")
+    assert "biểu quyết chưa đủ 2/3" in model.data(index, Qt.ItemDataRole.ToolTipRole)
