@@ -8,6 +8,9 @@ prerequisite rule is refused with the rule and its source (StepRefused),
 nothing written. After every write the member's stage is derived again from
 the steps that count and the violation codes are kept on the member row for
 the "cần kiểm tra" view. The window and the CLI both come through here.
+It is composed on `store.steps` (whose `record` is `record_step`) and reached
+as `store.dossier`; its settings (chi bộ position, difficult area) are in
+dossier_settings.py.
 """
 
 from __future__ import annotations
