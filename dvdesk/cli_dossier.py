@@ -164,6 +164,7 @@ def _writes(args: argparse.Namespace) -> bool:
             "helper",
             "helper_since",
             "exception",
+            "remove_exception",
             "unit_position",
             "difficult_area",
         )
@@ -212,6 +213,8 @@ def cmd_dossier(args: argparse.Namespace, open_store: Any) -> int:
                     )
                 for e in exceptions:
                     repo.add_exception(args.uid, e)
+                for rule in args.remove_exception or []:
+                    repo.remove_exception(args.uid, rule)
         member = store.members.get(args.uid)
         cl = store.dossier.checklist(args.uid, on, today)
         if args.json:
@@ -392,6 +395,9 @@ def add_parsers(sub: Any, open_store: Any) -> None:
     ds.add_argument("--helper-since", help="ngày phân công giúp đỡ")
     ds.add_argument(
         "--exception", action="append", help="ngoại lệ có văn bản: “QUY TẮC;LÝ DO;VĂN BẢN[;BƯỚC]”"
+    )
+    ds.add_argument(
+        "--remove-exception", action="append", metavar="QUY_TẮC", help="bỏ một ngoại lệ"
     )
     ds.add_argument(
         "--unit-position",

@@ -398,6 +398,26 @@ class DossierRepository:
             self.refresh(uid)
         return Changes.of(Kind.STEPS, uids=[uid])
 
+    def remove_exception(self, uid: str, rule: str, step: str = "") -> Changes:
+        """Withdraw a documented exception recorded by mistake (audited)."""
+        with self._conn.transaction():
+            member_id = self._member_id(uid)
+            old = self._conn.one(
+                "SELECT rule_code, step_code, note, document FROM dossier_exceptions "
+                "WHERE member_id = ? AND rule_code = ? AND step_code = ?",
+                (member_id, rule, step),
+            )
+            if old is None:
+                raise BadDossierInput(f"Không có ngoại lệ “{rule}” để bỏ.")
+            self._execute(
+                "DELETE FROM dossier_exceptions WHERE member_id = ? AND rule_code = ? "
+                "AND step_code = ?",
+                (member_id, rule, step),
+            )
+            self._conn.audit("delete", "dossier_exception", uid, old, None)
+            self.refresh(uid)
+        return Changes.of(Kind.STEPS, uids=[uid])
+
     def add_many(self, dossiers: Mapping[str, Dossier]) -> Changes:
         """Write many members' dossier data at once (demo data); no checks, not audited
         per row. The caller writes their steps (record_many) in the same transaction.

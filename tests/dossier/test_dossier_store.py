@@ -205,6 +205,10 @@ def test_exceptions_only_where_allowed_and_documented(fresh_store: Store, uid: s
         ),
     )
     assert fresh_store.dossier.get(uid).exception_for("ceremony_deadline", "ceremony")
+    fresh_store.dossier.remove_exception(uid, "ceremony_deadline", "ceremony")
+    assert fresh_store.dossier.get(uid).exceptions == ()
+    with pytest.raises(BadDossierInput, match="Không có ngoại lệ"):
+        fresh_store.dossier.remove_exception(uid, "ceremony_deadline", "ceremony")
 
 
 @pytest.mark.parametrize(
