@@ -142,6 +142,11 @@ def _exception(text: str) -> DossierException:
     return DossierException(parts[0], parts[1], parts[2], step)
 
 
+def _removal(text: str) -> tuple[str, str]:
+    rule, _, step = (p.strip() for p in text.partition(";"))
+    return rule, _step_code(step) if step else ""
+
+
 def _yes_no(text: str | None, option: str) -> bool | Keep | None:
     if text is None:
         return KEEP
@@ -176,6 +181,7 @@ def cmd_dossier(args: argparse.Namespace, open_store: Any) -> int:
     people = [_introducer(t) for t in args.introducer or []]
     votes = [_vote(t) for t in args.vote or []]
     exceptions = [_exception(t) for t in args.exception or []]
+    removals = [_removal(t) for t in args.remove_exception or []]
     union = _yes_no(args.union_member, "--union-member")
     difficult = _yes_no(args.difficult_area, "--difficult-area")
     helper_since: date | Keep | None = (
@@ -213,8 +219,8 @@ def cmd_dossier(args: argparse.Namespace, open_store: Any) -> int:
                     )
                 for e in exceptions:
                     repo.add_exception(args.uid, e)
-                for rule in args.remove_exception or []:
-                    repo.remove_exception(args.uid, rule)
+                for rule, step in removals:
+                    repo.remove_exception(args.uid, rule, step)
         member = store.members.get(args.uid)
         cl = store.dossier.checklist(args.uid, on, today)
         if args.json:

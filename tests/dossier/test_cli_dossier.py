@@ -193,3 +193,36 @@ def test_dossier_text_names_the_version_and_position(capsys, db):
     )
     assert code == 0
     assert "2025.1" in out and "đảng ủy cơ sở" in out and "8-KNĐ" in out
+
+
+def test_exceptions_are_recorded_and_withdrawn(capsys, db):
+    path, uid = db
+    rec = "ceremony_deadline;Bão lũ;Công văn 45-CV/ĐU ngày 02/3/2026;le-ket-nap"
+    code, out, _ = run(
+        capsys, "dossier", "--db", str(path), "--uid", uid, "--json", "--exception", rec
+    )
+    assert code == 0
+    assert json.loads(out)["exceptions"] == [
+        {
+            "rule": "ceremony_deadline",
+            "step": "ceremony",
+            "note": "Bão lũ",
+            "document": "Công văn 45-CV/ĐU ngày 02/3/2026",
+        }
+    ]
+    code, _, err = run(
+        capsys, "dossier", "--db", str(path), "--uid", uid, "--exception", "order_ceremony;x;y"
+    )
+    assert code == 1 and "không cho phép ngoại lệ" in err
+    code, out, _ = run(
+        capsys,
+        "dossier",
+        "--db",
+        str(path),
+        "--uid",
+        uid,
+        "--json",
+        "--remove-exception",
+        "ceremony_deadline;le-ket-nap",
+    )
+    assert code == 0 and json.loads(out)["exceptions"] == []
