@@ -268,3 +268,26 @@ def test_migration_keeps_out_of_order_steps_and_flags_them(tmp_path: Path):
         store.steps.record(uid, done("biography", "2025-03-05"), TODAY)
     finally:
         store.close()
+
+
+def _pdf_text(store: Store, uid: str, out: Path) -> str:
+    from pypdf import PdfReader
+
+    from dvdesk.reports.checklist_pdf import write_checklists
+
+    assert write_checklists(store, [uid], out, None, TODAY) == 1
+    return " ".join(PdfReader(str(out)).pages[0].extract_text().split())
+
+
+def test_the_printed_checklist_shows_violations_with_their_source(
+    fresh_store: Store, uid: str, tmp_path: Path
+):
+    fill(fresh_store, uid)
+    clean = _pdf_text(fresh_store, uid, tmp_path / "ok.pdf")
+    assert "VI PHẠM" not in clean and "Vi phạm" not in clean
+    assert "Lê Văn Tám" in clean and "12/12" in clean and "6-KNĐ: 9/12 tán thành" in clean
+    fresh_store.dossier.set_vote(uid, "branch_resolution", Vote("branch_resolution", 7, 12, 12))
+    text = _pdf_text(fresh_store, uid, tmp_path / "vp.pdf")
+    assert "VI PHẠM" in text and "Hồ sơ có 1 vi phạm" in text
+    assert "7/12 đảng viên chính thức tán thành, chưa đủ 2/3" in text
+    assert "06-HD/TW" in text

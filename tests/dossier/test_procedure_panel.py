@@ -163,3 +163,35 @@ def test_the_member_list_marks_a_dossier_to_check_with_its_reason(qtbot, fresh_s
     index = model.index(0, column)
     assert model.data(index).endswith("⛔")
     assert "biểu quyết chưa đủ 2/3" in model.data(index, Qt.ItemDataRole.ToolTipRole)
+
+
+@pytest.mark.parametrize(
+    ("dob", "course", "rule"),
+    [
+        (PartialDate(2008, 3, 1), "2025-09-20", "age_at_meeting"),  # 17 at the meeting
+        (PartialDate(2001, 4, 2), "2020-09-20", "certificate_validity"),  # expired
+    ],
+)
+def test_held_out_dossiers_entered_through_the_panel(
+    qtbot, fresh_store: Store, dob: PartialDate, course: str, rule: str
+):
+    m = Member("Lò Văn Pá", "KDC01", dob=dob)
+    fresh_store.members.add(m, TODAY)
+    widget = ProcedurePanel(fresh_store, Dialogs(), TODAY)  # type: ignore[arg-type]
+    qtbot.addWidget(widget)
+    widget.show_member(m.uid, None)
+    name, _, since = widget.introducers[0]
+    name.setText("Lê Văn Tám")
+    since.setText("01/01/2020")
+    widget.education.setText("12/12")
+    widget.helper.setText("Lê Văn Tám")
+    widget.save_dossier()
+    for code, on in [*STEPS, ("branch_resolution", "2025-12-01")]:
+        on = course if code == "course" else on
+        record(widget, code, date.fromisoformat(on).strftime("%d/%m/%Y"))
+        assert "Đã ghi" in widget.editor_message.text(), (code, widget.editor_message.text())
+    cl = widget.checklist
+    assert cl is not None
+    assert rule in {f.rule.code for f in cl.violations}
+    assert widget.flags.text().startswith("<span style='color:#b00020'><b>● Vi phạm")
+    assert cl.violations[0].rule.source in widget.flags.text()
