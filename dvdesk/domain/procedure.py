@@ -288,9 +288,7 @@ STEP_CODES = DEFINITION.codes
 
 def issue_labels(codes: str, definition: Definition = DEFINITION) -> list[str]:
     """What the violation codes kept on a member row (members.dossier_issues) mean."""
-    return [
-        definition.rules[c].short if c in definition.rules else c for c in codes.split() if c
-    ]
+    return [definition.rules[c].short if c in definition.rules else c for c in codes.split() if c]
 
 
 def stage_of(

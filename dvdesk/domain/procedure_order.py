@@ -36,10 +36,11 @@ class Problem:
     message: str
     about: str = ""  # the other step (or condition) involved
     severe: bool = True  # False: data to complete, or a step where it does not apply (lưu ý)
+    kind: str = ""  # "missing", "date": a step missing is not the same breach as one misdated
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.step, self.rule.code, self.about)
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.step, self.rule.code, self.about, self.kind)
 
 
 def position_of(definition: Definition, dossier: Dossier | None) -> str:
@@ -107,13 +108,20 @@ def _requirement_problem(
         return None  # does not apply where this chi bộ stands
     other = _done(records, need.code)
     if other is None:
-        return Problem(s.code, rule, f"“{s.label}” cần “{need.label}” đã xong trước.", need.code)
+        return Problem(
+            s.code,
+            rule,
+            f"“{s.label}” cần “{need.label}” đã xong trước.",
+            need.code,
+            kind="missing",
+        )
     if r.done_on and other.done_on and r.done_on < other.done_on:
         return Problem(
             s.code,
             rule,
             f"“{s.label}” ngày {fmt(r.done_on)} sớm hơn “{need.label}” ngày {fmt(other.done_on)}.",
             need.code,
+            kind="date",
         )
     return None
 

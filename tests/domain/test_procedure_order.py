@@ -299,3 +299,11 @@ def test_a_recorded_decision_without_introducer_data_is_a_reminder_not_a_violati
     records = recs(BEFORE_DECISION | {"decision": "2024-04-10"})
     (found,) = problems(D, records, Dossier(), "chi_bo_co_so")
     assert found.rule.code == "order_decision" and not found.severe
+
+
+def test_filling_an_old_gap_with_a_wrong_date_is_refused():
+    # An older file has the chi bộ meeting without the application; recording the
+    # application now must not date it after the meeting it preceded.
+    legacy = {"course": "2024-01-10", "branch_resolution": "2024-03-20"}
+    assert refuse(legacy, done("application", "2024-04-01")) == ["order_branch"]
+    assert refuse(legacy, done("application", "2024-02-01")) == []
