@@ -2,10 +2,10 @@
 
 The rules themselves (text, source, the numbers behind them) are data in the
 procedure definition (procedure.py, resources/procedure/*.json); the names
-below are those of the definition in force, for callers and tests that need
-one rule. A `Flag` is one finding of a rule for one candidate. The checks
-live in deadline_checks.py and procedure_checks.py, the checklist that
-gathers them in checklist.py.
+below are rules of the definition in force, for callers and tests that need
+one rule. A `Flag` is one finding of a rule for one candidate. The checks live
+in deadline_checks.py and procedure_checks.py, the checklist that gathers them
+in checklist.py.
 """
 
 from __future__ import annotations
@@ -17,19 +17,6 @@ from enum import StrEnum
 from dvdesk.domain.procedure import DEFINITION, Rule
 
 __all__ = ["FLAG_KIND_LABELS", "SEVERITY_ORDER", "Flag", "FlagKind", "Rule"]
-
-_P = DEFINITION.params
-CERTIFICATE_MONTHS = _P["certificate_months"]
-CERTIFICATE_WARN_DAYS = _P["certificate_warn_days"]
-DOSSIER_MONTHS = _P["dossier_months"]
-DOSSIER_WARN_DAYS = _P["dossier_warn_days"]
-DOSSIER_STEPS = ("introduction", "union_resolution", "opinions")  # 3-, 4-, 5-KNĐ
-CEREMONY_WORKING_DAYS = _P["ceremony_working_days"]
-PARTY_BIOGRAPHY_WORKING_DAYS = _P["party_biography_working_days"]
-PROBATION_MONTHS = _P["probation_months"]
-RECOGNITION_WORKING_DAYS = _P["recognition_working_days"]
-PROBATION_WARN_DAYS = _P["probation_warn_days"]
-DEADLINE_WARN_WORKING_DAYS = _P["deadline_warn_working_days"]
 
 CERTIFICATE = DEFINITION.rule("certificate_validity")
 DOSSIER = DEFINITION.rule("dossier_stale")
