@@ -23,7 +23,7 @@ from dvdesk.domain.checklist import FLAG_KIND_LABELS, Checklist, FlagKind, StepL
 from dvdesk.domain.dates import fmt
 from dvdesk.domain.eligibility import Status
 from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, Member
-from dvdesk.domain.procedure import STAGE_LABELS, StepState
+from dvdesk.domain.procedure import STAGE_LABELS, Stage, StepState
 from dvdesk.domain.procedure_dossier import PARTY_STATUS_LABELS
 from dvdesk.errors import KnownError
 from dvdesk.reports import furniture as f
@@ -232,7 +232,10 @@ def _dossier_rows(cl: Checklist, fit: Callable[[str], str]) -> list[list[CellLik
     helper = d.helper + (f" (từ {fmt(d.helper_since)})" if d.helper and d.helper_since else "")
     party = []
     if cl.party_since:
-        official = f"; chính thức từ {fmt(cl.probation_end)}" if cl.probation_end else ""
+        official = ""
+        if cl.probation_end:
+            what = "chính thức từ" if cl.stage is Stage.FULL else "hết dự bị ngày"
+            official = f"; {what} {fmt(cl.probation_end)}"
         party = [["Tuổi đảng:", fit(f"tính từ {fmt(cl.party_since)} (9-KNĐ){official}")]]
     return [
         *party,

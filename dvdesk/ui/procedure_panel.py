@@ -39,7 +39,13 @@ from PySide6.QtWidgets import (
 
 from dvdesk.domain.checklist import FLAG_KIND_LABELS, Checklist, FlagKind, StepLine
 from dvdesk.domain.dates import DateError, fmt, parse_full_date
-from dvdesk.domain.procedure import STAGE_LABELS, STEP_STATE_LABELS, StepRecord, StepState
+from dvdesk.domain.procedure import (
+    STAGE_LABELS,
+    STEP_STATE_LABELS,
+    Stage,
+    StepRecord,
+    StepState,
+)
 from dvdesk.domain.procedure_dossier import (
     PARTY_STATUS_LABELS,
     DossierException,
@@ -317,7 +323,10 @@ class ProcedurePanel(QWidget):
         next_step = f" · Việc tiếp theo: <b>{cl.next_step.title}</b>" if cl.next_step else ""
         party = ""
         if cl.party_since:
-            official = f", chính thức từ {fmt(cl.probation_end)}" if cl.probation_end else ""
+            official = ""
+            if cl.probation_end:
+                what = "chính thức từ" if cl.stage is Stage.FULL else "hết 12 tháng dự bị ngày"
+                official = f", {what} {fmt(cl.probation_end)}"
             party = f"<br>Tuổi đảng tính từ {fmt(cl.party_since)} (quyết định kết nạp){official}."
         self.title.setText(
             f"<b>{member.full_name}</b> — {STAGE_LABELS[cl.stage]}{next_step}<br>"
