@@ -520,8 +520,10 @@ def build_parser() -> Parser:
     r.add_argument("backup")
     r.set_defaults(func=cmd_restore)
 
+    from dvdesk import cli_dossier
     from dvdesk.reports import commands
 
+    cli_dossier.add_parsers(sub, _open)
     commands.add_parser(sub, Parser)
     sub.choices["print"].set_defaults(func=cmd_print)
     return p

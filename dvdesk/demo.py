@@ -16,7 +16,9 @@ from datetime import date, timedelta
 
 from dvdesk.domain.dates import PartialDate, add_months
 from dvdesk.domain.member import Gender, Member, Presence, Unit, UnitKind
-from dvdesk.domain.procedure import STEP_CODES, StepRecord, StepState
+from dvdesk.domain.procedure import Stage, StepRecord
+from dvdesk.domain.procedure_demo import STAGE_STEPS, sample_dossier
+from dvdesk.domain.procedure_dossier import Dossier
 from dvdesk.store.gateway import Store
 
 # Share of the population, in per mille (commonly cited estimates).
@@ -191,7 +193,7 @@ JOBS = [
     "lái xe",
     "nhân viên văn phòng",
 ]
-STAGE_DEPTH = (1, 2, 4, 8, 12, 13, 21)  # steps done for each stage reached
+DEMO_STAGES = tuple(STAGE_STEPS)  # one stage drawn per candidate
 
 
 def make_units(rng: random.Random) -> list[Unit]:
@@ -285,17 +287,11 @@ def members(n: int, units: list[Unit], rng: random.Random, today: date) -> Itera
         )
 
 
-def _procedure(rng: random.Random, depth: int, today: date) -> list[StepRecord]:
-    """`depth` steps done, spread over the last years, in procedure order."""
-    day = today - timedelta(days=rng.randint(60, 900) + 20 * depth)
-    out = []
-    for i, code in enumerate(STEP_CODES[:depth]):
-        day = min(day + timedelta(days=rng.randint(5, 40) if i else 0), today)
-        if code in ("appraisal", "recognition_appraisal"):
-            out.append(StepRecord(code, StepState.NOT_APPLICABLE))
-            continue
-        out.append(StepRecord(code, StepState.DONE, day, f"{rng.randint(1, 250)}-NQ/CB"))
-    return out
+def _procedure(
+    rng: random.Random, stage: Stage, dob: date, today: date
+) -> tuple[list[StepRecord], Dossier]:
+    """Steps and dossier data that pass the procedure's rules (procedure_demo.py)."""
+    return sample_dossier(rng, stage, dob, today)
 
 
 def build(
@@ -336,7 +332,12 @@ def build(
             if m.dob and m.dob.is_full and m.dob.as_date() <= add_months(today, -17 * 12)
         ]
         chosen = rng.sample(adults, min(len(adults), max(3, n // 25)))
-        store.steps.record_many(
-            {m.uid: _procedure(rng, rng.choice(STAGE_DEPTH), today) for m in chosen}
-        )
+        samples = {
+            m.uid: _procedure(rng, rng.choice(DEMO_STAGES), m.dob.as_date(), today)
+            for m in chosen
+            if m.dob
+        }
+        store.steps.record_many({uid: steps for uid, (steps, _) in samples.items()})
+        if store.dossier.has_tables():  # not in a file kept at an older format (tests)
+            store.dossier.add_many({uid: d for uid, (_, d) in samples.items()})
     return count

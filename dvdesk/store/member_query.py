@@ -134,7 +134,7 @@ class MemberQuery:
             )
             params.append(self.graduate_before_eligible)
         if self.has_issues:
-            clauses.append("m.issue_codes <> ''")
+            clauses.append("(m.issue_codes <> '' OR m.dossier_issues <> '')")
         if self.stages:
             clauses.append(f"m.stage IN ({','.join('?' * len(self.stages))})")
             params += list(self.stages)

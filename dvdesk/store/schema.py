@@ -9,12 +9,13 @@ migration registered here, applied in order, each in its own transaction.
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 FORMAT_MAJOR = 1
-FORMAT_MINOR = 2
+FORMAT_MINOR = 3
 APPLICATION_ID = 0x64766B31  # "dvk1": marks the file as dvdesk's
 
 migrations = Migrations("dvdesk")
@@ -226,6 +227,85 @@ CREATE INDEX received_audit_commune ON received_audit (commune_code, sequence)
 """,
     )
     _set_version(db, 1, 2)
+
+
+@migrations(name="1.3_dossier")
+def m_dossier(db: Database) -> None:
+    """Format 1.3: what the Party checks in a dossier besides the dated steps (issue #12).
+
+    Introducers, votes, the helping member, education and Youth Union
+    membership (`dossiers`), documented exceptions, where each unit's chi bộ
+    stands (which forms apply) and, per member, the codes of the violations
+    found (`members.dossier_issues`, read by the "cần kiểm tra" view). Steps
+    an older version let through out of order are kept as they are: they are
+    flagged here and the stage is derived again from the steps that count.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE dossiers (
+    member_id INTEGER PRIMARY KEY REFERENCES members(id),
+    helper TEXT NOT NULL DEFAULT '',
+    helper_since TEXT,
+    education TEXT NOT NULL DEFAULT '',
+    union_member INTEGER CHECK (union_member IN (0, 1)),
+    checked_version TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE introducers (
+    id INTEGER PRIMARY KEY,
+    member_id INTEGER NOT NULL REFERENCES members(id),
+    seq INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('official', 'probationary', 'none')),
+    together_since TEXT,
+    introduced_on TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    UNIQUE (member_id, seq)
+) STRICT;
+CREATE TABLE votes (
+    member_id INTEGER NOT NULL REFERENCES members(id),
+    step_code TEXT NOT NULL,
+    in_favour INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    present INTEGER,
+    PRIMARY KEY (member_id, step_code)
+) STRICT;
+CREATE TABLE dossier_exceptions (
+    id INTEGER PRIMARY KEY,
+    member_id INTEGER NOT NULL REFERENCES members(id),
+    rule_code TEXT NOT NULL,
+    step_code TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL,
+    document TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (member_id, rule_code, step_code)
+) STRICT;
+CREATE TABLE unit_positions (
+    unit_id INTEGER PRIMARY KEY REFERENCES units(id),
+    position TEXT NOT NULL
+) STRICT;
+ALTER TABLE members ADD COLUMN dossier_issues TEXT NOT NULL DEFAULT ''
+""",
+    )
+    from dvdesk.domain.procedure import DEFINITION, StepRecord, StepState, stage_of
+    from dvdesk.domain.procedure_order import problems
+
+    position = DEFINITION.default_position
+    records: dict[int, dict[str, StepRecord]] = {}
+    for member_id, code, state, done_on in db.execute(
+        "SELECT member_id, code, state, done_on FROM steps ORDER BY member_id"
+    ).fetchall():
+        if DEFINITION.has_step(code):
+            day = date.fromisoformat(done_on) if done_on else None
+            records.setdefault(member_id, {})[code] = StepRecord(code, StepState(state), day)
+    updates = []
+    for member_id, recs in records.items():
+        found = problems(DEFINITION, recs, None, position)
+        codes = " ".join(dict.fromkeys(p.rule.code for p in found if p.severe))
+        updates.append((codes, stage_of(recs, DEFINITION, position).value, member_id))
+    db.conn.executemany("UPDATE members SET dossier_issues = ?, stage = ? WHERE id = ?", updates)
+    _set_version(db, 1, 3)
 
 
 CORE_TABLES = frozenset({"settings", "units", "members", "steps", "audit"})  # since 1.0

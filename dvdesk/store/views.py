@@ -87,7 +87,7 @@ def views(settings: Settings, on: date, months: int = UPCOMING_MONTHS) -> list[V
         View(
             "problems",
             "Hồ sơ thiếu hoặc cần kiểm tra",
-            "Thiếu ngày sinh đầy đủ, sai định dạng, quá tuổi Đoàn…",
+            "Thiếu ngày sinh đầy đủ, sai định dạng, quá tuổi Đoàn, hồ sơ kết nạp vi phạm (⛔)…",
             MemberQuery(has_issues=True, method=method),
         ),
         View(

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDateEdit,
+    QFrame,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -171,7 +173,13 @@ class MainWindow(QMainWindow):
         self.procedure.step_recorded.connect(self._step_recorded)
         self.history = HistoryView(self.store)
         self.side_tabs = QTabWidget()
-        self.side_tabs.addTab(self.procedure, "Quy trình kết nạp")
+        # The dossier fields are taller than a 768-pixel screen allows: scroll them
+        # inside the tab rather than let the window outgrow the screen.
+        procedure_scroll = QScrollArea()
+        procedure_scroll.setWidgetResizable(True)
+        procedure_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        procedure_scroll.setWidget(self.procedure)
+        self.side_tabs.addTab(procedure_scroll, "Quy trình kết nạp")
         self.side_tabs.addTab(self.history, "Lịch sử thay đổi")
         self.side_tabs.currentChanged.connect(
             lambda _: self._show_member(self.current_uid() or self.procedure.uid)
@@ -548,12 +556,12 @@ class MainWindow(QMainWindow):
 
     def _show_member(self, uid: str | None, force: bool = False) -> None:
         """Show `uid` in the side tab in front; skipped when it already shows exactly that."""
-        panel = self.side_tabs.currentWidget()
+        panel = self.side_tabs.currentIndex()
         shown = (panel, uid, self.model.on)
         if shown == self._shown and not force:
             return
         self._shown = shown
-        if panel is self.procedure:
+        if panel == 0:  # the procedure tab (its panel sits in a scroll area)
             self.procedure.show_member(uid, self.model.on)
         else:
             self.history.show_member(uid)

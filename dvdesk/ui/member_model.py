@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QColor
 from dvdesk.domain.dates import fmt, parse_date
 from dvdesk.domain.eligibility import STATUS_LABELS, Eligibility, Method, Status, evaluate
 from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, Gender, Presence
-from dvdesk.domain.procedure import STAGE_LABELS, Stage
+from dvdesk.domain.procedure import STAGE_LABELS, Stage, issue_labels
 from dvdesk.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
@@ -255,6 +255,12 @@ class MemberTableModel(QAbstractTableModel):
             return row["uid"]
         if role == Qt.ItemDataRole.ForegroundRole and key == "status":
             return QBrush(STATUS_COLOURS[self._status(row).status])
+        if key == "stage" and row.get("dossier_issues"):
+            # A dossier the Party would send back (issue #12): red, with its reasons.
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#b00020"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Hồ sơ cần kiểm tra: " + "; ".join(issue_labels(row["dossier_issues"]))
         if role == Qt.ItemDataRole.ToolTipRole and key in ("status", "dob"):
             result = self._status(row)
             return "\n".join((result.reason, *result.warnings))
@@ -301,7 +307,7 @@ class MemberTableModel(QAbstractTableModel):
         if key == "presence":
             return PRESENCE_LABELS[Presence(str(value))]
         if key == "stage":
-            return STAGE_LABELS[Stage(str(value))]
+            return STAGE_LABELS[Stage(str(value))] + (" ⛔" if row.get("dossier_issues") else "")
         if key == "status":
             result = self._status(row)
             return STATUS_LABELS[result.status] + (" ⚠" if result.warnings else "")

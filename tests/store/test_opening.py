@@ -50,6 +50,11 @@ def test_tables_are_strict_and_foreign_keys_on(request, kind):
         "transfers",
         "received_packages",
         "received_audit",
+        "dossiers",
+        "introducers",
+        "votes",
+        "dossier_exceptions",
+        "unit_positions",
     }
     assert all(ours.values()), ours
     assert sql.scalar(store, "PRAGMA foreign_keys") == 1
@@ -127,7 +132,10 @@ def test_an_older_file_is_backed_up_then_migrated_with_nothing_lost(tmp_path):
             == "12-NQ/ĐTN"
         )
     after = _dump(path)
-    assert after["members"] == before["members"] and after["steps"] == before["steps"]
+    # Later formats add member columns (1.3: dossier_issues) after the old ones.
+    width = len(before["members"][0])
+    assert [row[:width] for row in after["members"]] == before["members"]
+    assert after["steps"] == before["steps"]
     assert after["units"] == before["units"] and after["settings"] == before["settings"]
     assert after["audit"] == before["audit"]
     [copy] = backup.backups(path)
