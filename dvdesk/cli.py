@@ -8,7 +8,6 @@ the window opens.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import logging
 import os
@@ -16,10 +15,10 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from dvdesk.domain.dates import DateError, parse_date, parse_option_date
-from dvdesk.domain.eligibility import STATUS_LABELS, Method, evaluate
+from dvdesk.domain.eligibility import Method, born_after, evaluate
 from dvdesk.store.errors import KnownError
 
 log = logging.getLogger("dvdesk")
@@ -63,6 +62,11 @@ def cmd_age(args: argparse.Namespace) -> int:
         raise KnownError(f"Ngày sinh: {exc}") from exc
     on = _date(args.on, "--on")
     assert on is not None  # argparse requires --on
+    if dob is not None and born_after(dob, on):
+        raise KnownError(
+            f"Ngày sinh {dob.vi()} sau ngày xét {on:%d/%m/%Y}: kiểm tra lại ngày sinh "
+            "hoặc ngày chi bộ họp xét."
+        )
     result = evaluate(dob, on, Method(args.method))
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False))
@@ -113,97 +117,33 @@ def _progress(args: argparse.Namespace) -> Callable[[int, int], None] | None:
     return report
 
 
-LIST_FIELDS = (
-    "uid",
-    "full_name",
-    "dob",
-    "gender",
-    "unit",
-    "unit_name",
-    "school_class",
-    "presence",
-    "stage",
-    "status",
-    "eligible_from",
-    "age_months",
-)
-
-
-def list_rows(store: Any, args: argparse.Namespace) -> list[dict[str, Any]]:
-    """The rows `dvdesk list` prints: members with their status on the date."""
-    from dvdesk.store.member_query import MemberQuery
-
-    settings = store.settings()
-    method = Method(args.method) if args.method else settings.method
-    eligible_on = _date(args.eligible_on, "--eligible-on")
-    on = eligible_on or _date(args.on, "--on") or settings.consideration_on(date.today())
-    query = MemberQuery(
-        search=args.search or "",
-        unit_code=args.unit or "",
-        eligible_on=eligible_on,
-        upcoming_months=args.upcoming_months,
-        reference=on,
-        method=method,
-        commune_code=args.commune,
-    )
-    if args.unit and store.unit_id(args.unit) is None:
-        raise KnownError(f"Không có đơn vị mã “{args.unit}”.")
-    out = []
-    for row in store.list_members(query):
-        result = evaluate(parse_date(row["dob"]), on, method)
-        out.append(
-            {
-                "uid": row["uid"],
-                "full_name": row["full_name"],
-                "dob": row["dob"],
-                "gender": row["gender"],
-                "unit": row["unit_code"],
-                "unit_name": row["unit_name"],
-                "school_class": row["school_class"],
-                "presence": row["presence"],
-                "stage": row["stage"],
-                "status": result.status.value,
-                "eligible_from": row[f"elig_from_{'b' if method is Method.CALENDAR else 'a'}"],
-                "age_months": result.age_months,
-            }
-        )
-    return out
-
-
 def cmd_list(args: argparse.Namespace) -> int:
+    from dvdesk.services import member_list
+
     if args.upcoming_months is not None and args.upcoming_months < 0:
         raise KnownError("Số tháng phải là số không âm.")
-    for option in ("eligible_on", "on"):  # bad dates before the file is even opened
-        _date(getattr(args, option), "--" + option.replace("_", "-"))
+    # Bad dates before the file is even opened.
+    eligible_on = _date(args.eligible_on, "--eligible-on")
+    on = _date(args.on, "--on")
+    request = member_list.ListRequest(
+        view=args.view or "",
+        search=args.search or "",
+        unit_code=args.unit or "",
+        commune_code=args.commune,
+        eligible_on=eligible_on,
+        upcoming_months=args.upcoming_months,
+        on=on,
+        method=Method(args.method) if args.method else None,
+    )
     with _open(args) as store:
-        rows = list_rows(store, args)
-    if args.json:
-        # One object per line, each encoded by the C encoder: json.dump(indent=...)
-        # writes token by token and took 20 s for 120k rows.
-        body = ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
-        sys.stdout.write(f"[\n{body}\n]\n" if rows else "[]\n")
-    elif args.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=LIST_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    else:
-        from dvdesk.domain.dates import fmt
-        from dvdesk.domain.eligibility import Status
-
-        for i, r in enumerate(rows, 1):
-            dob = parse_date(r["dob"])
-            start = r["eligible_from"]
-            status = STATUS_LABELS[Status(r["status"])]
-            when = (
-                f" (từ {fmt(date.fromisoformat(start))})"
-                if start and r["status"] == "too_young"
-                else ""
-            )
-            print(
-                f"{i:>6}  {r['full_name']:<32} {dob.vi() if dob else '':<10}  "
-                f"{r['unit']:<7} {status}{when}"
-            )
-        print(f"Tổng cộng: {len(rows)} đoàn viên.", file=sys.stderr)
+        rows = member_list.rows(store, request)
+        if args.json:
+            member_list.write_json(rows, sys.stdout)
+        elif args.csv:
+            member_list.write_csv(rows, sys.stdout)
+        else:
+            count = member_list.write_text(rows, sys.stdout)
+            print(f"Tổng cộng: {count} đoàn viên.", file=sys.stderr)
     return 0
 
 
@@ -359,10 +299,102 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_print(args: argparse.Namespace) -> int:
-    from dvdesk.reports import commands
+def _printed(out: Path, pages: int) -> int:
+    print(f"Đã tạo “{out}” ({pages} trang).")
+    return 0
 
-    return commands.run(args, _open)
+
+def cmd_print(args: argparse.Namespace) -> int:
+    """`dvdesk print DOCUMENT …`: one PDF out (services.printing does the work)."""
+    from dvdesk.services import printing
+
+    out = Path(args.out)
+    today = date.today()
+    with _open(args) as store:
+        if args.document == "checklist":
+            eligible_on = _date(args.eligible_on, "--eligible-on")
+            uids = printing.select_candidates(
+                store, args.uid or [], args.unit or "", args.stage or [], eligible_on
+            )
+            meeting = _date(args.meeting, "--meeting") or eligible_on
+            return _printed(out, printing.print_checklists(store, uids, out, meeting, today))
+        if args.document == "eligible":
+            on = _date(args.on, "--on") or store.settings().consideration_on(today)
+            return _printed(out, printing.print_eligible(store, on, out, args.unit or "", today))
+        if args.document == "upcoming":
+            on = _date(args.on, "--on")
+            pages = printing.print_upcoming(store, args.months, out, on, args.unit or "", today)
+            return _printed(out, pages)
+        if args.document == "view":
+            on = _date(args.on, "--on") or store.settings().consideration_on(today)
+            pages = printing.print_view(store, args.view, on, out, args.unit or "", today)
+            return _printed(out, pages)
+        if args.document == "stats":
+            return _printed(out, printing.print_statistics(store, out, args.year, today))
+        issued = printing.issue_transfer_letter(store, args.uid, args.to, out, today)
+        if not issued.recorded:
+            print(
+                f"Bản in lại giấy chuyển ngày {issued.on:%d/%m/%Y}: việc chuyển nguồn đã "
+                "ghi trước đây, không ghi thêm."
+            )
+        return _printed(out, issued.pages)
+
+
+def add_print_parser(sub: argparse._SubParsersAction, parser_class: type[Parser]) -> None:
+    """`dvdesk print` and its documents, each with `--out FILE.pdf`."""
+    from dvdesk.domain.procedure import STAGE_LABELS, Stage
+    from dvdesk.store.views import VIEW_KEYS
+
+    p = sub.add_parser("print", help="in phiếu, danh sách, báo cáo ra tệp PDF")
+    p.add_argument("--db", default=argparse.SUPPRESS)
+    docs = p.add_subparsers(
+        dest="document",
+        required=True,
+        parser_class=parser_class,
+        metavar="checklist|eligible|upcoming|view|stats|transfer",
+    )
+    common = parser_class(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS)
+    common.add_argument("--out", required=True, help="tệp PDF kết quả")
+
+    c = docs.add_parser(
+        "checklist", parents=[common], help="phiếu theo dõi hồ sơ kết nạp, mỗi người một trang"
+    )
+    c.add_argument("--uid", action="append", help="mã đoàn viên (có thể lặp lại)")
+    c.add_argument("--unit", help="mọi người đang trong quy trình của đơn vị")
+    c.add_argument(
+        "--stage",
+        action="append",
+        choices=[s.value for s in Stage],
+        help="giai đoạn: " + ", ".join(f"{s.value} ({STAGE_LABELS[s]})" for s in Stage),
+    )
+    c.add_argument("--eligible-on", help="người đủ tuổi tại ngày chi bộ họp xét")
+    c.add_argument(
+        "--meeting", help="ngày chi bộ dự kiến họp xét (mặc định: --eligible-on hoặc cài đặt)"
+    )
+
+    e = docs.add_parser("eligible", parents=[common], help="danh sách đủ tuổi tại một ngày")
+    e.add_argument("--on", help="ngày chi bộ họp xét (mặc định: cài đặt)")
+    e.add_argument("--unit", help="chỉ một đơn vị")
+
+    u = docs.add_parser("upcoming", parents=[common], help="danh sách sắp đủ 18 tuổi")
+    u.add_argument("--months", type=int, required=True, help="số tháng tới")
+    u.add_argument("--on", help="tính từ ngày (mặc định: hôm nay)")
+    u.add_argument("--unit", help="chỉ một đơn vị")
+
+    v = docs.add_parser("view", parents=[common], help="danh sách của một mục xem có sẵn")
+    v.add_argument("view", choices=VIEW_KEYS, help="mục xem: " + ", ".join(VIEW_KEYS))
+    v.add_argument("--on", help="ngày xét (mặc định: cài đặt hoặc hôm nay)")
+    v.add_argument("--unit", help="chỉ một đơn vị")
+
+    s = docs.add_parser("stats", parents=[common], help="báo cáo thống kê có biểu đồ")
+    s.add_argument("--year", type=int, help="một năm (mặc định: các năm gần đây)")
+
+    t = docs.add_parser(
+        "transfer", parents=[common], help="giấy giới thiệu chuyển nguồn khi học sinh tốt nghiệp"
+    )
+    t.add_argument("--uid", required=True, help="mã đoàn viên")
+    t.add_argument("--to", required=True, help="tổ chức tiếp nhận (Kính gửi)")
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -405,8 +437,15 @@ def build_parser() -> Parser:
 
     ls = sub.add_parser("list", help="danh sách đoàn viên")
     ls.add_argument("--db", default=argparse.SUPPRESS)
-    ls.add_argument("--eligible-on", help="chỉ người đủ tuổi vào Đảng tại ngày này")
-    ls.add_argument("--upcoming-months", type=int, help="người sẽ đủ 18 tuổi trong N tháng tới")
+    chosen = ls.add_mutually_exclusive_group()
+    chosen.add_argument(
+        "--eligible-on",
+        help="người có thể xét kết nạp tại ngày này: đủ tuổi, chưa là đảng viên, chưa chuyển đi",
+    )
+    chosen.add_argument("--upcoming-months", type=int, help="người sẽ đủ 18 tuổi trong N tháng tới")
+    from dvdesk.store.views import VIEW_KEYS
+
+    chosen.add_argument("--view", choices=VIEW_KEYS, help="một mục xem có sẵn của cửa sổ")
     ls.add_argument("--on", help="ngày xét (mặc định: theo cài đặt hoặc hôm nay)")
     ls.add_argument("--unit", help="mã đơn vị, ví dụ KDC01")
     ls.add_argument("--commune", help="chỉ đoàn viên của xã/phường mã này (dữ liệu tổng hợp)")
@@ -455,9 +494,7 @@ def build_parser() -> Parser:
     r.add_argument("backup")
     r.set_defaults(func=cmd_restore)
 
-    from dvdesk.reports import commands
-
-    commands.add_parser(sub, Parser)
+    add_print_parser(sub, Parser)
     sub.choices["print"].set_defaults(func=cmd_print)
     return p
 

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 FORMAT_MAJOR = 1
-FORMAT_MINOR = 2
+FORMAT_MINOR = 3
 APPLICATION_ID = 0x64766B31  # "dvk1": marks the file as dvdesk's
 
 migrations = Migrations("dvdesk")
@@ -226,3 +226,43 @@ CREATE INDEX received_audit_commune ON received_audit (commune_code, sequence)
 """,
     )
     _set_version(db, 1, 2)
+
+
+@migrations(name="m_roster_sort_key_v2")
+def m_roster_sort_key_v2(db: Database) -> None:
+    """Format 1.3: the roster order key and the partial-date eligibility days, recomputed.
+
+    The name key now compares the given name with its tone before the surname
+    (domain/names.py: every "Anh" before every "Ánh"); the eligibility days
+    are now also kept for a partial date of birth, spanning every possible
+    birthday (rows.eligibility_columns), so the eligible and upcoming views
+    no longer drop those members. Both are derived columns: recomputed from
+    the stored name and date of birth, nothing a user entered changes. Runs
+    in the migration's transaction; the same text gives the same key, so
+    running it again changes nothing.
+    """
+    from dvdesk.domain.dates import parse_date
+    from dvdesk.domain.names import sort_key
+    from dvdesk.store.rows import eligibility_columns
+
+    conn = db.conn
+    rows = conn.execute("SELECT id, full_name, dob FROM members").fetchall()
+
+    def updated():
+        for row_id, full_name, dob in rows:
+            cols = eligibility_columns(parse_date(dob))
+            yield (
+                sort_key(full_name),
+                cols["elig_from_a"],
+                cols["over_from_a"],
+                cols["elig_from_b"],
+                cols["over_from_b"],
+                row_id,
+            )
+
+    conn.executemany(
+        "UPDATE members SET name_sort = ?, elig_from_a = ?, over_from_a = ?, "
+        "elig_from_b = ?, over_from_b = ? WHERE id = ?",
+        updated(),
+    )
+    _set_version(db, 1, 3)

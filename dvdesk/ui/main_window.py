@@ -30,7 +30,8 @@ from dvdesk.store import backup
 from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
-from dvdesk.store.views import View, views
+from dvdesk.services import views as preset_views
+from dvdesk.services.views import View
 from dvdesk.ui.background import BackgroundReads
 from dvdesk.ui.dialogs import DialogService
 from dvdesk.ui.empty_state import EmptyState
@@ -330,7 +331,7 @@ class MainWindow(QMainWindow):
     def refresh_views(self) -> None:
         """Rebuild the view list, keeping the chosen one; counts follow off the GUI thread."""
         row = max(0, self.view_list.currentRow())
-        self._views = views(self.store.settings(), self.model.on)
+        self._views = preset_views.preset_views(self.store, self.model.on)
         self.view_list.blockSignals(True)
         self.view_list.clear()
         for view in self._views:
@@ -341,10 +342,10 @@ class MainWindow(QMainWindow):
         self.view_list.setCurrentRow(row)
         self.view_list.blockSignals(False)
         self.apply_filters()
-        queries = {v.key: v.query for v in self._views}
+        chosen, on = list(self._views), self.model.on
 
         def count(store: Store) -> dict[str, int]:
-            return {key: store.member_count(q) for key, q in queries.items()}
+            return preset_views.counts(store, on, chosen)
 
         if self.store.path is None:
             self._show_counts(count(self.store))

@@ -136,15 +136,13 @@ class PrintActions(QObject):
         )
         if not to or not to.strip():
             return None
-        from dvdesk.reports.transfer_letter import write_transfer_letter
+        from dvdesk.services.printing import issue_transfer_letter
 
         receiver = to.strip()
 
         def work(store, out: Path) -> int:
-            pages = write_transfer_letter(store, uid, receiver, out)
-            # The handover is part of the record: the office follows up on it later.
-            store.record_transfer(uid, date.today(), receiver, f"Giấy chuyển ({out.name})")
-            return pages
+            # Printing records the handover once; a reprint records nothing more.
+            return issue_transfer_letter(store, uid, receiver, out).pages
 
         return self._write("Lưu giấy chuyển", f"giay-chuyen-{_slug(member.full_name)}.pdf", work)
 

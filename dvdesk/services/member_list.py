@@ -1,0 +1,150 @@
+"""The member list (`dvdesk list`): which members, and their rows as JSON, CSV or text.
+
+Rows come from store/views.py (`view_rows`), built once per member
+(domain/listing.py) and written as they are read: memory does not grow with
+the number of rows, and no dict is built per row (the JSON object is filled
+from a template, each value encoded by the json module's C encoders).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import TYPE_CHECKING, TextIO
+
+from dvdesk.domain.dates import fmt, parse_date
+from dvdesk.domain.eligibility import STATUS_LABELS, Method, Status
+from dvdesk.domain.listing import LIST_FIELDS, ListRow
+from dvdesk.store import views as preset
+from dvdesk.store.errors import KnownError
+from dvdesk.store.member_query import MemberQuery
+
+if TYPE_CHECKING:
+    from dvdesk.store.gateway import Store
+
+__all__ = ["LIST_FIELDS", "ListRequest", "rows", "write_csv", "write_json", "write_text"]
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    """What `dvdesk list` was asked for (all optional)."""
+
+    view: str = ""  # a preset view key; the other filters narrow it
+    search: str = ""
+    unit_code: str = ""
+    commune_code: str | None = None
+    eligible_on: date | None = None
+    upcoming_months: int | None = None
+    on: date | None = None  # the consideration date (default: settings, then today)
+    method: Method | None = None  # default: the settings
+
+
+def rows(store: Store, request: ListRequest, today: date | None = None) -> Iterator[ListRow]:
+    """The rows `dvdesk list` prints, streamed in roster order.
+
+    --eligible-on and --upcoming-months are the "eligible" and "upcoming"
+    views (Party members and people who moved away or left are not on them);
+    without them every live member is listed.
+    """
+    settings = store.settings()
+    if request.method is not None:
+        settings.age_method = request.method.value
+    on = request.eligible_on or request.on or settings.consideration_on(today or date.today())
+    if request.unit_code and store.unit_id(request.unit_code) is None:
+        raise KnownError(f"Không có đơn vị mã “{request.unit_code}”.")
+    graduation = None
+    query: MemberQuery
+    if request.view:
+        view = next((v for v in preset.preset_views(settings, on) if v.key == request.view), None)
+        if view is None:
+            raise KnownError(
+                f"Không có danh sách “{request.view}”; các danh sách: "
+                f"{', '.join(preset.VIEW_KEYS)}."
+            )
+        query, graduation = view.query, view.graduation
+    elif request.eligible_on is not None:
+        query = preset.eligible_query(on, settings)
+    elif request.upcoming_months is not None:
+        query = preset.upcoming_query(on, request.upcoming_months, settings)
+    else:
+        query = MemberQuery(method=settings.method)
+    query = replace(
+        query,
+        search=request.search or query.search,
+        unit_code=request.unit_code or query.unit_code,
+        commune_code=(
+            request.commune_code if request.commune_code is not None else query.commune_code
+        ),
+    )
+    return preset.view_rows(store, query, on, graduation)
+
+
+def _encoder(field: str):  # type: ignore[no-untyped-def]
+    """A fast encoder for one field's values (all are text, int, None or a tuple of text)."""
+    text = json.encoder.encode_basestring  # type: ignore[attr-defined]
+    if field == "age_months":
+        return lambda v: "null" if v is None else str(v)
+    if field == "possible_statuses":
+        return lambda v: "null" if v is None else "[" + ", ".join(text(s) for s in v) + "]"
+    return lambda v: "null" if v is None else text(v)
+
+
+_TEMPLATE = "{" + ", ".join(f'"{f}": %s' for f in LIST_FIELDS) + "}"
+_ENCODERS = tuple(_encoder(f) for f in LIST_FIELDS)
+
+
+def json_object(row: ListRow) -> str:
+    """One row as the `list --json` object (keys in `LIST_FIELDS` order)."""
+    return _TEMPLATE % tuple(enc(v) for enc, v in zip(_ENCODERS, row, strict=False))
+
+
+def write_json(rows: Iterable[ListRow], out: TextIO) -> int:
+    """A JSON array, one object per line, written as read; returns the count."""
+    n = 0
+    for row in rows:
+        out.write(("[\n" if n == 0 else ",\n") + json_object(row))
+        n += 1
+    out.write("\n]\n" if n else "[]\n")
+    return n
+
+
+def write_csv(rows: Iterable[ListRow], out: TextIO) -> int:
+    """CSV with a header of `LIST_FIELDS`; possible statuses joined by spaces."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(LIST_FIELDS)
+    n = 0
+    at = LIST_FIELDS.index("possible_statuses")
+    width = len(LIST_FIELDS)
+    for row in rows:
+        values = list(row[:width])
+        if values[at] is not None:
+            values[at] = " ".join(values[at])
+        writer.writerow(values)
+        n += 1
+    return n
+
+
+def write_text(rows: Iterable[ListRow], out: TextIO) -> int:
+    """The readable list: number, name, date of birth, unit, status (and when 18)."""
+    n = 0
+    for n, r in enumerate(rows, 1):
+        dob = parse_date(r.dob)
+        status = STATUS_LABELS[Status(r.status)]
+        if r.status == "unknown" and r.possible_statuses:
+            status += (
+                " (có thể: "
+                + ", ".join(STATUS_LABELS[Status(s)].lower() for s in r.possible_statuses)
+                + ")"
+            )
+        when = ""
+        if r.status == "too_young" and r.eligible_from:
+            when = f" (từ {fmt(date.fromisoformat(r.eligible_from))})"
+        note = f" — {r.note}" if r.note else ""
+        out.write(
+            f"{n:>6}  {r.full_name:<32} {dob.vi() if dob else '':<10}  "
+            f"{r.unit:<7} {status}{when}{note}\n"
+        )
+    return n
