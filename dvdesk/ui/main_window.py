@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.domain.procedure import STAGE_LABELS, Stage
+from dvdesk.services import views as preset_views
+from dvdesk.services.views import View
 from dvdesk.store import backup
 from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
-from dvdesk.services import views as preset_views
-from dvdesk.services.views import View
 from dvdesk.ui.background import BackgroundReads
 from dvdesk.ui.dialogs import DialogService
 from dvdesk.ui.empty_state import EmptyState
