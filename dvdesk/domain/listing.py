@@ -65,11 +65,11 @@ LIST_FIELDS = (
     "status",  # eligible | too_young | over_age | unknown (the certain answer when there is one)
     "eligible_from",  # first eligible day when known to the day
     "age_months",  # completed months on the date, when known
-    "possible_statuses",  # partial date of birth: every status a birthday in range gives
     "eligible_from_earliest",  # partial date of birth: range of the first eligible day
     "eligible_from_latest",
     "youth_flag",  # Youth Union age flag on the date: under_16 | past_30 | past_35
     "note",  # what the view asks of this member (e.g. what to transfer at graduation)
+    "possible_statuses",  # partial date of birth: every status a birthday in range gives
 )
 
 
@@ -86,11 +86,11 @@ class ListRow(NamedTuple):
     status: str
     eligible_from: str | None
     age_months: int | None
-    possible_statuses: tuple[str, ...] | None
     eligible_from_earliest: str | None
     eligible_from_latest: str | None
     youth_flag: str | None
     note: str
+    possible_statuses: tuple[str, ...] | None  # last: the JSON writer relies on it
     # -- not in the JSON contract: for printed lists and views --
     unit_kind: str
     graduation_year: int | None
@@ -207,11 +207,11 @@ class RowMaker:
             status,
             start,
             k,
-            possible,
             lo,
             hi,
             youth,
             note,
+            possible,
             kind,
             grad,
             precision is not None and precision != "day",

@@ -82,31 +82,37 @@ def rows(store: Store, request: ListRequest, today: date | None = None) -> Itera
     return preset.view_rows(store, query, on, graduation)
 
 
-def _encoder(field: str):  # type: ignore[no-untyped-def]
-    """A fast encoder for one field's values (all are text, int, None or a tuple of text)."""
-    text = json.encoder.encode_basestring  # type: ignore[attr-defined]
-    if field == "age_months":
-        return lambda v: "null" if v is None else str(v)
-    if field == "possible_statuses":
-        return lambda v: "null" if v is None else "[" + ", ".join(text(s) for s in v) + "]"
-    return lambda v: "null" if v is None else text(v)
-
-
+# Each row's values are encoded by one call of the json module's C encoder, as
+# a JSON array whose separator is NUL: JSON escapes every control character
+# inside a string, so a NUL is always a separator. The one nested array,
+# possible_statuses, is the last field: the split stops before it.
 _TEMPLATE = "{" + ", ".join(f'"{f}": %s' for f in LIST_FIELDS) + "}"
-_ENCODERS = tuple(_encoder(f) for f in LIST_FIELDS)
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=("\x00", ":")).encode
+_WIDTH = len(LIST_FIELDS)
 
 
 def json_object(row: ListRow) -> str:
     """One row as the `list --json` object (keys in `LIST_FIELDS` order)."""
-    return _TEMPLATE % tuple(enc(v) for enc, v in zip(_ENCODERS, row, strict=False))
+    parts = _ENCODE(row[:_WIDTH])[1:-1].split("\x00", _WIDTH - 1)
+    parts[-1] = parts[-1].replace("\x00", ", ")
+    return _TEMPLATE % tuple(parts)
 
 
-def write_json(rows: Iterable[ListRow], out: TextIO) -> int:
-    """A JSON array, one object per line, written as read; returns the count."""
+def write_json(rows: Iterable[ListRow], out: TextIO, chunk: int = 512) -> int:
+    """A JSON array, one object per line, written as read; returns the count.
+
+    Lines are written in chunks: one write per row was a third of the time.
+    """
     n = 0
+    buffer: list[str] = []
     for row in rows:
-        out.write(("[\n" if n == 0 else ",\n") + json_object(row))
+        buffer.append(json_object(row))
         n += 1
+        if len(buffer) >= chunk:
+            out.write(("[\n" if n == len(buffer) else ",\n") + ",\n".join(buffer))
+            buffer = []
+    if buffer:
+        out.write(("[\n" if n == len(buffer) else ",\n") + ",\n".join(buffer))
     out.write("\n]\n" if n else "[]\n")
     return n
 
