@@ -147,6 +147,91 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _percent(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f}%".replace(".", ",")
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """`dvdesk stats`: the directive's period figures, or enter a year's đảng bộ totals."""
+    from dvdesk.services import statistics
+
+    if args.set_year is not None:
+        with _open(args) as store:
+            entered = statistics.enter_year_totals(
+                store, args.set_year, args.members_at_start, args.outside_admitted, args.source
+            )
+        assert entered is not None
+        print(
+            f"Đã ghi số liệu năm {entered.year}: đảng viên đầu năm "
+            f"{'chưa nhập' if entered.members_at_start is None else entered.members_at_start}, "
+            "kết nạp ngoài danh sách "
+            f"{'chưa nhập' if entered.outside_admitted is None else entered.outside_admitted}"
+            f"{f' (nguồn: {entered.source})' if entered.source else ''}."
+        )
+        return 0
+    first = args.from_year if args.from_year is not None else args.to_year
+    last = args.to_year if args.to_year is not None else first
+    if first is None:
+        first = last = date.today().year
+    assert last is not None
+    kind = statistics.KIND_CODES[args.unit_kind] if args.unit_kind else None
+    with _open(args) as store:
+        stats = statistics.figures(store, first, last)
+    data = statistics.as_json(stats, kind)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+        return 0
+    from dvdesk.domain.member import UNIT_KIND_LABELS
+    from dvdesk.domain.statistics import DEFINITIONS
+
+    span = f"{first}–{last}" if first != last else str(first)
+    print(f"Giai đoạn {span}" + (f", {UNIT_KIND_LABELS[kind]}" if kind else "") + ":")
+    rows = [("Cả giai đoạn", data)] + [(str(y["year"]), y) for y in data["years"]]  # type: ignore[union-attr]
+    print(f"{'':<14}{'Giới thiệu':>11}{'Học lớp':>9}{'Kết nạp':>9}{'KN/GT':>8}{'KN/HL':>8}")
+    for label, block in rows:
+        print(
+            f"{label:<14}{block['introduced']:>11}{block['course']:>9}{block['admitted']:>9}"
+            f"{_percent(block['admitted_per_introduced']):>8}"
+            f"{_percent(block['admitted_per_course']):>8}"
+        )
+    st = data["students"]
+    print(
+        f"Học sinh THPT: giới thiệu {st['introduced']}, học lớp {st['course']}, kết nạp "
+        f"{st['admitted']} ({_percent(st['admitted_per_introduced'])} số được giới thiệu)."
+    )
+    for t in stats.targets:
+        if t.percent is None:
+            missing = [
+                name
+                for name, value in (
+                    ("số đảng viên đầu năm", t.party_members),
+                    ("số kết nạp ngoài danh sách", t.outside_admitted),
+                )
+                if value is None
+            ]
+            print(
+                f"Năm {t.year}: kết nạp {t.admitted}; tỷ lệ đảng viên mới: chưa có "
+                f"({', '.join(missing)} chưa nhập)."
+            )
+        else:
+            verdict = "đạt" if t.reached else "chưa đạt"
+            print(
+                f"Năm {t.year}: {t.new_members} đảng viên mới / {t.party_members} đầu năm = "
+                f"{_percent(t.percent / 100, 2)} ({verdict} chỉ tiêu {t.target_percent:g}%)."
+            )
+    print()
+    for key in (
+        "introduced",
+        "course",
+        "admitted",
+        "admitted_per_introduced",
+        "admitted_per_course",
+        "target",
+    ):
+        print(f"- {DEFINITIONS[key]}")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     # A check only reads: it neither migrates nor switches the journal mode.
     with _open(args, read_only=True) as store:
@@ -455,6 +540,27 @@ def build_parser() -> Parser:
     fmt_group.add_argument("--json", action="store_true")
     fmt_group.add_argument("--csv", action="store_true")
     ls.set_defaults(func=cmd_list)
+
+    st = sub.add_parser("stats", help="số liệu phát triển đảng viên theo giai đoạn")
+    st.add_argument("--db", default=argparse.SUPPRESS)
+    st.add_argument("--from", dest="from_year", type=int, help="năm đầu, ví dụ 2019")
+    st.add_argument("--to", dest="to_year", type=int, help="năm cuối, ví dụ 2022")
+    st.add_argument(
+        "--unit-kind", choices=("kdc", "thpt"), help="kdc: khu dân cư; thpt: trường THPT"
+    )
+    st.add_argument("--json", action="store_true")
+    st.add_argument(
+        "--set-year",
+        type=int,
+        metavar="NAM",
+        help="ghi số liệu của đảng bộ cho một năm (cùng --members-at-start, --outside-admitted)",
+    )
+    st.add_argument("--members-at-start", type=int, help="số đảng viên của đảng bộ đầu năm")
+    st.add_argument(
+        "--outside-admitted", type=int, help="số kết nạp ngoài danh sách đoàn viên theo dõi"
+    )
+    st.add_argument("--source", default="", help="nguồn số liệu (báo cáo, sổ đảng viên…)")
+    st.set_defaults(func=cmd_stats)
 
     c = sub.add_parser("check", help="kiểm tra tệp dữ liệu")
     c.add_argument("--db", default=argparse.SUPPRESS)

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 FORMAT_MAJOR = 1
-FORMAT_MINOR = 3
+FORMAT_MINOR = 5
 APPLICATION_ID = 0x64766B31  # "dvk1": marks the file as dvdesk's
 
 migrations = Migrations("dvdesk")
@@ -266,3 +266,67 @@ def m_roster_sort_key_v2(db: Database) -> None:
         updated(),
     )
     _set_version(db, 1, 3)
+
+
+# The unit kind a step was done in, as the statistics count it (notes/domain.md §8:
+# "unit type as at the time"): a THPT student's steps up to their graduation day
+# (the school-year end setting of the graduation year) count as a student's even
+# after they move to a residential area; anyone in a school unit counts as a
+# student. Kept on the step when it is recorded (the triggers), so later changes
+# of unit do not rewrite a past year's figures.
+_STEP_UNIT_KIND = """(
+    SELECT CASE
+        WHEN u.kind = 'school' THEN 'school'
+        WHEN m.graduation_year IS NOT NULL AND {done} <= printf('%04d-%s', m.graduation_year,
+            coalesce((SELECT value FROM settings WHERE key = 'school_year_end'), '05-31'))
+            THEN 'school'
+        ELSE 'residential'
+    END
+    FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = {member}
+)"""
+
+
+@migrations(name="m_step_unit_kind")
+def m_step_unit_kind(db: Database) -> None:
+    """Format 1.4: each step keeps the unit kind (khu dân cư / THPT) it was done in."""
+    kind = _STEP_UNIT_KIND
+    _run(
+        db,
+        f"""
+ALTER TABLE steps ADD COLUMN unit_kind TEXT CHECK (unit_kind IN ('residential', 'school'));
+UPDATE steps SET unit_kind = {kind.format(done="steps.done_on", member="steps.member_id")};
+CREATE TRIGGER steps_unit_kind_insert AFTER INSERT ON steps BEGIN
+    UPDATE steps SET unit_kind = {kind.format(done="new.done_on", member="new.member_id")}
+        WHERE id = new.id;
+END;
+CREATE TRIGGER steps_unit_kind_update AFTER UPDATE OF state, done_on ON steps BEGIN
+    UPDATE steps SET unit_kind = {kind.format(done="new.done_on", member="new.member_id")}
+        WHERE id = new.id;
+END;
+CREATE INDEX steps_statistics ON steps (code, done_on) WHERE state = 'done'
+""",
+    )
+    _set_version(db, 1, 4)
+
+
+@migrations(name="m_party_totals")
+def m_party_totals(db: Database) -> None:
+    """Format 1.5: the đảng bộ's own figures per year, entered by the officer.
+
+    For the 3–4% target (NQ 21-NQ/TW): Party members at the start of the year
+    and new members admitted from outside the tracked Youth Union lists, with
+    where the figures come from. A year without a row is "not entered".
+    """
+    _run(
+        db,
+        """
+CREATE TABLE party_totals (
+    year INTEGER PRIMARY KEY CHECK (year BETWEEN 1900 AND 2200),
+    members_at_start INTEGER CHECK (members_at_start >= 0),
+    outside_admitted INTEGER CHECK (outside_admitted >= 0),
+    source TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+) STRICT
+""",
+    )
+    _set_version(db, 1, 5)

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.domain.member import UNIT_KIND_LABELS, UnitKind
-from dvdesk.domain.statistics import Statistics, YearFigures
+from dvdesk.domain.statistics import DEFINITIONS, Statistics, YearFigures
+from dvdesk.services import statistics as figures
 from dvdesk.store.gateway import Store
 
 HEADERS = (
@@ -37,13 +38,20 @@ HEADERS = (
     "Được giới thiệu",
     "Học lớp nhận thức",
     "Được kết nạp",
-    "Tỉ lệ kết nạp (lứa giới thiệu)",
-    "Tỉ lệ kết nạp (lứa học lớp)",
+    "Kết nạp / giới thiệu",
+    "Kết nạp / học lớp",
 )
-COHORT_NOTE = (
-    "Tỉ lệ tính theo lứa, như Công văn 1237-CV/TU: trong số người được giới thiệu (hoặc học "
-    "lớp nhận thức) năm đó, bao nhiêu người đã được kết nạp tính đến nay. “Được kết nạp” "
-    "là số người có quyết định kết nạp trong năm."
+DEFINITIONS_NOTE = "<br>".join(
+    DEFINITIONS[k]
+    for k in (
+        "introduced",
+        "course",
+        "admitted",
+        "admitted_per_introduced",
+        "admitted_per_course",
+        "students",
+        "target",
+    )
 )
 SERIES = (
     ("Được giới thiệu", "introduced", "#1f4e9c"),
@@ -78,12 +86,12 @@ class StatisticsView(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.chart_view, 1)
         layout.addWidget(self.table, 1)
-        note = QLabel(COHORT_NOTE)
+        note = QLabel(DEFINITIONS_NOTE)
         note.setWordWrap(True)
         layout.addWidget(note)
 
     def refresh(self) -> Statistics:
-        stats = self.store.statistics()
+        stats = figures.recent(self.store)
         self._fill_chart(stats)
         self._fill_table(stats)
         self._fill_summary(stats)
@@ -147,17 +155,18 @@ class StatisticsView(QWidget):
             )
             return
         t = stats.targets[-1]
-        if t.party_members <= 0:
+        if t.reached is None or t.target is None or t.new_members is None:
             target = (
-                "Chưa nhập số đảng viên của đảng bộ trong Cài đặt, nên chưa tính được "
-                "chỉ tiêu 3–4%."
+                f"Năm {t.year}: kết nạp {t.admitted} người trong danh sách; chưa tính được tỷ "
+                "lệ so với chỉ tiêu 3–4% vì chưa nhập số đảng viên đầu năm và số kết nạp "
+                "ngoài danh sách của năm đó (dvdesk stats --set-year)."
             )
         else:
-            state = "đạt" if t.reached else f"còn thiếu {t.target - t.admitted}"
+            state = "đạt" if t.reached else f"còn thiếu {t.target - t.new_members}"
             target = (
-                f"Năm {t.year}: kết nạp {t.admitted} / chỉ tiêu {t.target} "
-                f"({t.target_percent:g}% của {t.party_members} đảng viên; 3% = {t.low}, "
-                f"4% = {t.high}) — <b>{state}</b>."
+                f"Năm {t.year}: {t.new_members} đảng viên mới / chỉ tiêu {t.target} "
+                f"({t.target_percent:g}% của {t.party_members} đảng viên đầu năm; "
+                f"3% = {t.low}, 4% = {t.high}) — <b>{state}</b>."
             )
         total = stats.span(None)
         self.summary.setText(
