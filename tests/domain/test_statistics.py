@@ -16,14 +16,14 @@ from dvdesk.domain.statistics import (
 )
 
 R, S = UnitKind.RESIDENTIAL, UnitKind.SCHOOL
-I, C, A = INTRODUCED_STEP, COURSE_STEP, ADMITTED_STEP
+IN, C, A = INTRODUCED_STEP, COURSE_STEP, ADMITTED_STEP
 COUNTS = {
-    (2019, I, R): 4, (2019, C, R): 3, (2019, A, R): 1,
-    (2019, I, S): 2, (2019, C, S): 1,
-    (2020, I, R): 3, (2020, C, R): 4, (2020, A, R): 2,
-    (2020, I, S): 1, (2020, C, S): 2, (2020, A, S): 1,
+    (2019, IN, R): 4, (2019, C, R): 3, (2019, A, R): 1,
+    (2019, IN, S): 2, (2019, C, S): 1,
+    (2020, IN, R): 3, (2020, C, R): 4, (2020, A, R): 2,
+    (2020, IN, S): 1, (2020, C, S): 2, (2020, A, S): 1,
     (2021, A, R): 1,
-    (2018, I, R): 9, (2023, A, S): 7,  # outside the period: never counted in it
+    (2018, IN, R): 9, (2023, A, S): 7,  # outside the period: never counted in it
 }  # fmt: skip
 
 
@@ -64,13 +64,13 @@ def test_the_period_and_the_students():
 
 def test_a_year_does_not_change_when_later_years_are_added():
     alone = compute(COUNTS, 2019, 2019).row(2019, None)
-    later = {**COUNTS, (2024, A, R): 5, (2025, I, S): 3}
+    later = {**COUNTS, (2024, A, R): 5, (2025, IN, S): 3}
     assert compute(later, 2019, 2025).row(2019, None) == alone
 
 
 def test_the_directive_figures_come_out():
     # 1237-CV/TU: 2019–2022, 36.7% of those introduced, 57.1% of those who took the course
-    counts = {(2019, I, R): 30, (2019, C, R): 21, (2022, A, R): 11, (2021, I, R): 0}
+    counts = {(2019, IN, R): 30, (2019, C, R): 21, (2022, A, R): 11, (2021, IN, R): 0}
     total = compute(counts, 2019, 2022).span(None)
     assert round(100 * total.admitted_per_introduced, 1) == 36.7
     assert round(100 * total.admitted_per_course, 1) == 52.4
