@@ -232,6 +232,44 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan(args: argparse.Namespace) -> int:
+    """`dvdesk plan`: the source plan of a school course or of a year."""
+    from dvdesk.services import plans
+
+    if bool(args.school) != bool(args.course) or bool(args.school) == (args.year is not None):
+        raise KnownError("Chọn --school MÃ --course 2024-2027, hoặc --year NĂM.")
+    with _open(args) as store:
+        if args.school:
+            plan = plans.school_plan(store, args.school, args.course)
+        else:
+            plan = plans.year_plan(store, args.year)
+        if args.out:
+            from dvdesk.reports.source_plan import write_source_plan
+
+            out = Path(args.out)
+            pages = write_source_plan(
+                store.settings(), plan.title, plan.subtitle, plan.groups(), out
+            )
+            return _printed(out, pages)
+    if args.json:
+        print(json.dumps(plan.as_json(), ensure_ascii=False, indent=1))
+        return 0
+    print(plan.title)
+    print(plan.subtitle)
+    for name, entries in plan.groups():
+        print(f"\n{name} — {len(entries)} người")
+        for i, e in enumerate(entries, 1):
+            when = f"{e.earliest:%d/%m/%Y}" if e.earliest else "—"
+            print(
+                f"{i:>4}. {e.full_name} ({e.school_class or e.unit}): có thể xét từ {when}; "
+                + "; ".join(e.reasons)
+            )
+            for step in e.steps:
+                if not step.done_on:
+                    print(f"       - {step.text()}")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     # A check only reads: it neither migrates nor switches the journal mode.
     with _open(args, read_only=True) as store:
@@ -561,6 +599,16 @@ def build_parser() -> Parser:
     )
     st.add_argument("--source", default="", help="nguồn số liệu (báo cáo, sổ đảng viên…)")
     st.set_defaults(func=cmd_stats)
+
+    pl = sub.add_parser("plan", help="kế hoạch tạo nguồn phát triển đảng viên")
+    pl.add_argument("--db", default=argparse.SUPPRESS)
+    pl.add_argument("--school", help="mã trường THPT, ví dụ THPT1")
+    pl.add_argument("--course", help="khóa học, ví dụ 2024-2027")
+    pl.add_argument("--year", type=int, help="năm (các khu dân cư)")
+    plan_out = pl.add_mutually_exclusive_group()
+    plan_out.add_argument("--json", action="store_true")
+    plan_out.add_argument("--out", help="tệp PDF kết quả")
+    pl.set_defaults(func=cmd_plan)
 
     c = sub.add_parser("check", help="kiểm tra tệp dữ liệu")
     c.add_argument("--db", default=argparse.SUPPRESS)

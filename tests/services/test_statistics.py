@@ -169,3 +169,33 @@ def test_cli_stats_one_unit_kind_and_text(capsys, db):
 def test_cli_stats_refusals(capsys, db, argv, message):
     assert main(["stats", "--db", str(db), *argv]) == 1
     assert message in capsys.readouterr().err
+
+
+# -- source plans from the command line ------------------------------------------------
+
+
+def test_cli_plan_json_text_and_pdf(capsys, tmp_path):
+    from tests.reports.conftest import pdf_pages
+
+    path = tmp_path / "xa.db"
+    assert main(["demo", "--db", str(path), "--members", "400", "--seed", "3"]) == 0
+    capsys.readouterr()
+    year = date.today().year
+    start = year - 1 if date.today().month >= 8 else year - 2
+    course = f"{start}-{start + 3}"
+    assert main(["plan", "--db", str(path), "--school", "THPT1", "--course", course, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    members = [m for g in data["groups"] for m in g["members"]]
+    assert members and data["course"] == course
+    assert all(m["graduation"] == f"{start + 3}-05-31" for m in members)
+    assert {m["before_graduation"] for m in members} <= {True, False, None}
+    out = tmp_path / "ke-hoach.pdf"
+    assert main(["plan", "--db", str(path), "--school", "thpt1", "--course", course,
+                 "--out", str(out)]) == 0  # fmt: skip
+    text = " ".join(" ".join(pdf_pages(out)).split())
+    assert f"Tổng cộng: {len(members)} người." in text
+    assert main(["plan", "--db", str(path), "--year", str(year + 1)]) == 0
+    assert "KẾ HOẠCH TẠO NGUỒN" in capsys.readouterr().out
+    assert main(["plan", "--db", str(path), "--year", "2027", "--school", "THPT1"]) == 1
+    assert main(["plan", "--db", str(path), "--school", "KDC01", "--course", course]) == 1
+    assert "không phải trường THPT" in capsys.readouterr().err
