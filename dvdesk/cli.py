@@ -19,7 +19,7 @@ from typing import NoReturn
 
 from dvdesk.domain.dates import DateError, parse_date, parse_option_date
 from dvdesk.domain.eligibility import Method, born_after, evaluate
-from dvdesk.store.errors import KnownError
+from dvdesk.errors import KnownError
 
 log = logging.getLogger("dvdesk")
 
@@ -91,7 +91,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                     f"Tệp “{path}” bị hỏng ({problems[0].rstrip('.')}); "
                     "hãy chọn tệp mới cho dữ liệu mẫu."
                 )
-            if probe.member_count() or probe.member_count(_deleted_query()):
+            if probe.members.count() or probe.members.count(_deleted_query()):
                 raise KnownError(f"Tệp “{path}” đã có dữ liệu; hãy chọn tệp mới cho dữ liệu mẫu.")
     with _open(args, create=True) as store:
         count = demo.build(store, args.members, seed=args.seed, progress=_progress(args))
@@ -248,7 +248,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
             out = Path(args.out)
             pages = write_source_plan(
-                store.settings(), plan.title, plan.subtitle, plan.groups(), out
+                store.settings.get(), plan.title, plan.subtitle, plan.groups(), out
             )
             return _printed(out, pages)
     if args.json:
@@ -275,7 +275,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     with _open(args, read_only=True) as store:
         problems = store.integrity_problems()
         major, minor = store.format_version()
-        count = 0 if problems else store.member_count()
+        count = 0 if problems else store.members.count()
     if problems:
         more = f" (và {len(problems) - 1} lỗi khác)" if len(problems) > 1 else ""
         raise KnownError(
@@ -296,13 +296,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from dvdesk.store import backup
+    from dvdesk.store import restoring
     from dvdesk.store.lock import DataFileLock
 
     db = Path(args.db or default_db())
     # A window still holding the old file would go on writing to a deleted inode.
     with DataFileLock.acquire(db):
-        safety = backup.restore(db, Path(args.backup))
+        safety = restoring.restore(db, Path(args.backup))
     print(f"Đã khôi phục từ “{args.backup}”. Bản trước khi khôi phục: “{safety}”.")
     return 0
 
@@ -442,14 +442,14 @@ def cmd_print(args: argparse.Namespace) -> int:
             meeting = _date(args.meeting, "--meeting") or eligible_on
             return _printed(out, printing.print_checklists(store, uids, out, meeting, today))
         if args.document == "eligible":
-            on = _date(args.on, "--on") or store.settings().consideration_on(today)
+            on = _date(args.on, "--on") or store.settings.get().consideration_on(today)
             return _printed(out, printing.print_eligible(store, on, out, args.unit or "", today))
         if args.document == "upcoming":
             on = _date(args.on, "--on")
             pages = printing.print_upcoming(store, args.months, out, on, args.unit or "", today)
             return _printed(out, pages)
         if args.document == "view":
-            on = _date(args.on, "--on") or store.settings().consideration_on(today)
+            on = _date(args.on, "--on") or store.settings.get().consideration_on(today)
             pages = printing.print_view(store, args.view, on, out, args.unit or "", today)
             return _printed(out, pages)
         if args.document == "stats":

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from dvdesk.domain.dates import parse_date
 from dvdesk.domain.eligibility import (
@@ -135,7 +135,7 @@ class RowMaker:
         self._calendar = method is Method.CALENDAR
         self._y, self._m, self._d = on.year, on.month, on.day
 
-    def __call__(self, src: tuple) -> ListRow:  # type: ignore[type-arg]
+    def __call__(self, src: tuple[Any, ...]) -> ListRow:
         (
             uid,
             name,

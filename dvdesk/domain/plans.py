@@ -22,7 +22,7 @@ proposed for the steps they must attend in person.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -155,7 +155,12 @@ def plan_entry(
 ) -> PlanEntry:
     """One candidate's earliest consideration day and backward schedule."""
 
-    def entry(earliest: date | None, reasons: list[str], steps=(), window=None) -> PlanEntry:
+    def entry(
+        earliest: date | None,
+        reasons: list[str],
+        steps: Sequence[PlanStep] = (),
+        window: tuple[date, date] | None = None,
+    ) -> PlanEntry:
         return PlanEntry(
             uid,
             full_name,

@@ -230,7 +230,9 @@ def _ratio(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole
 
 
-def _figures(counts: Counts, year: int, kinds: Iterable[UnitKind], kind: UnitKind | None):
+def _figures(
+    counts: Counts, year: int, kinds: Iterable[UnitKind], kind: UnitKind | None
+) -> Figures:
     def n(code: str) -> int:
         return sum(counts.get((year, code, k), 0) for k in kinds)
 

@@ -270,9 +270,9 @@ def _document(
 
 
 def _unit_order(store: Store, unit_code: str) -> list[str]:
-    codes = [u.code for u in store.units()]
+    codes = [u.code for u in store.units.all()]
     if unit_code and unit_code.strip().upper() not in codes:
-        from dvdesk.store.errors import KnownError
+        from dvdesk.errors import KnownError
 
         raise KnownError(f"Không có đơn vị mã “{unit_code}”.")
     return codes
@@ -283,7 +283,7 @@ def write_eligible_list(
 ) -> int:
     """Members eligible on the consideration date `on` (the "eligible" view); the page count."""
     today = today or date.today()
-    settings = store.settings()
+    settings = store.settings.get()
     order = _unit_order(store, unit_code)
     query = preset.eligible_query(on, settings, unit_code)
     rows = entries(preset.view_rows(store, query, on), settings, near_limit=True)
@@ -308,7 +308,7 @@ def write_upcoming_list(
     """Members turning 18 (by month count) in the `months` after `on`; the page count."""
     today = today or date.today()
     on = on or today
-    settings = store.settings()
+    settings = store.settings.get()
     order = _unit_order(store, unit_code)
     query = preset.upcoming_query(on, months, settings, unit_code)
     rows = entries(preset.view_rows(store, query, on), settings, near_limit=False)
@@ -336,7 +336,7 @@ def write_view_list(
     from dataclasses import replace
 
     today = today or date.today()
-    settings = store.settings()
+    settings = store.settings.get()
     order = _unit_order(store, unit_code)
     query = replace(view.query, unit_code=unit_code) if unit_code else view.query
     rows = entries(preset.view_rows(store, query, on, view.graduation), settings, near_limit=True)

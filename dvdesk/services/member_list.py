@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, TextIO
 from dvdesk.domain.dates import fmt, parse_date
 from dvdesk.domain.eligibility import STATUS_LABELS, Method, Status
 from dvdesk.domain.listing import LIST_FIELDS, ListRow
+from dvdesk.errors import KnownError
 from dvdesk.store import views as preset
-from dvdesk.store.errors import KnownError
 from dvdesk.store.member_query import MemberQuery
 
 if TYPE_CHECKING:
@@ -49,11 +49,11 @@ def rows(store: Store, request: ListRequest, today: date | None = None) -> Itera
     views (Party members and people who moved away or left are not on them);
     without them every live member is listed.
     """
-    settings = store.settings()
+    settings = store.settings.get()
     if request.method is not None:
         settings.age_method = request.method.value
     on = request.eligible_on or request.on or settings.consideration_on(today or date.today())
-    if request.unit_code and store.unit_id(request.unit_code) is None:
+    if request.unit_code and store.units.id_of(request.unit_code) is None:
         raise KnownError(f"Không có đơn vị mã “{request.unit_code}”.")
     graduation = None
     query: MemberQuery
@@ -125,9 +125,9 @@ def write_csv(rows: Iterable[ListRow], out: TextIO) -> int:
     at = LIST_FIELDS.index("possible_statuses")
     width = len(LIST_FIELDS)
     for row in rows:
-        values = list(row[:width])
-        if values[at] is not None:
-            values[at] = " ".join(values[at])
+        values: list[object] = list(row[:width])
+        if row.possible_statuses is not None:
+            values[at] = " ".join(row.possible_statuses)
         writer.writerow(values)
         n += 1
     return n

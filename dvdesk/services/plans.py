@@ -18,8 +18,8 @@ from dvdesk.domain.dates import parse_date
 from dvdesk.domain.member import UnitKind
 from dvdesk.domain.plans import PlanEntry, course_years, plan_entry
 from dvdesk.domain.procedure import StepState
+from dvdesk.errors import KnownError
 from dvdesk.store import views as preset
-from dvdesk.store.errors import KnownError
 from dvdesk.store.member_query import MemberQuery
 
 if TYPE_CHECKING:
@@ -68,12 +68,12 @@ class Plan:
 def _entries(
     store: Store, query: MemberQuery, start: date, graduation_of: dict[int, date] | None
 ) -> list[PlanEntry]:
-    settings = store.settings()
+    settings = store.settings.get()
     out = []
     for row in preset.view_rows(store, query, start):
         done = {
             code: r.done_on
-            for code, r in store.steps_of(row.uid).items()
+            for code, r in store.steps.of(row.uid).items()
             if r.state is StepState.DONE and r.done_on is not None
         }
         graduation = None
@@ -105,13 +105,13 @@ def school_plan(store: Store, school: str, course: str, today: date | None = Non
     except ValueError as exc:
         raise KnownError(str(exc)) from exc
     code = school.strip().upper()
-    units = {u.code: u for u in store.units()}
+    units = {u.code: u for u in store.units.all()}
     unit = units.get(code)
     if unit is None:
         raise KnownError(f"Không có đơn vị mã “{school}”.")
     if unit.kind is not UnitKind.SCHOOL:
         raise KnownError(f"Đơn vị “{code}” không phải trường THPT.")
-    settings = store.settings()
+    settings = store.settings.get()
     month, day = (int(x) for x in settings.school_year_end.split("-"))
     graduation = date(last, month, day)
     query = MemberQuery(
@@ -138,7 +138,7 @@ def year_plan(store: Store, year: int, today: date | None = None) -> Plan:
     if not 1900 <= year <= 2200:
         raise KnownError(f"Năm {year} không hợp lệ.")
     start = max(today, date(year, 1, 1))
-    settings = store.settings()
+    settings = store.settings.get()
     query = MemberQuery(
         unit_kind=UnitKind.RESIDENTIAL.value,
         stages=tuple(s.value for s in preset.IN_PROCEDURE),

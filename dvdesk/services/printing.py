@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dvdesk.domain.procedure import Stage
+from dvdesk.errors import KnownError
 from dvdesk.store import views as preset
-from dvdesk.store.errors import KnownError
 from dvdesk.store.member_query import MemberQuery
 
 if TYPE_CHECKING:
@@ -43,13 +43,13 @@ def select_candidates(
         )
     if uids:
         for uid in uids:
-            store.member_row_id(uid)  # NotFound with a Vietnamese message
+            store.members.row_id(uid)  # NotFound with a Vietnamese message
         return list(dict.fromkeys(uids))
     if not filtered:
         raise KnownError("Chưa chọn đoàn viên: dùng --uid, --unit, --stage hoặc --eligible-on.")
-    if unit and store.unit_id(unit) is None:
+    if unit and store.units.id_of(unit) is None:
         raise KnownError(f"Không có đơn vị mã “{unit}”.")
-    settings = store.settings()
+    settings = store.settings.get()
     query = MemberQuery(
         unit_code=unit,
         stages=tuple(stages) or CANDIDATE_STAGES,
@@ -110,7 +110,7 @@ def print_view(
     """The printed list of a preset view: the members the window shows for it."""
     from dvdesk.reports.member_lists import write_view_list
 
-    view = next((v for v in preset.preset_views(store.settings(), on) if v.key == key), None)
+    view = next((v for v in preset.preset_views(store.settings.get(), on) if v.key == key), None)
     if view is None:
         raise KnownError(
             f"Không có danh sách “{key}”; các danh sách: {', '.join(preset.VIEW_KEYS)}."
@@ -148,10 +148,10 @@ def issue_transfer_letter(
 
     today = today or date.today()
     receiver = " ".join(to.split())
-    earlier = [t for t in store.transfers_of(uid) if t["to_organisation"] == receiver]
+    earlier = [t for t in store.transfers.of(uid) if t["to_organisation"] == receiver]
     if earlier:
         on = date.fromisoformat(earlier[0]["on_date"])
         return IssuedLetter(write_transfer_letter(store, uid, receiver, out, on), False, on)
     pages = write_transfer_letter(store, uid, receiver, out, today)
-    store.record_transfer(uid, today, receiver, f"Giấy chuyển ({out.name})")
+    store.transfers.record(uid, today, receiver, f"Giấy chuyển ({out.name})")
     return IssuedLetter(pages, True, today)

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from dvdesk.domain.member import UnitKind
 from dvdesk.domain.statistics import DEFINITIONS, Figures, Statistics, YearTotals
-from dvdesk.store.errors import KnownError
-from dvdesk.store.party_totals import PartyTotals
+from dvdesk.errors import KnownError
+from dvdesk.store.party_totals import PartyTotalsRepo
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
@@ -32,11 +32,11 @@ def figures(store: Store, first: int, last: int) -> Statistics:
         raise KnownError(f"Năm cuối ({last}) trước năm đầu ({first}).")
     if last - first >= MAX_YEARS:
         raise KnownError(f"Chọn tối đa {MAX_YEARS} năm.")
-    return store.statistics(range(first, last + 1))
+    return store.statistics.compute(range(first, last + 1))
 
 
-def party_totals(store: Store) -> PartyTotals:
-    return PartyTotals(store)
+def party_totals(store: Store) -> PartyTotalsRepo:
+    return store.statistics.totals
 
 
 def enter_year_totals(
@@ -47,7 +47,7 @@ def enter_year_totals(
     source: str = "",
 ) -> YearTotals | None:
     """The officer enters a year's đảng bộ figures; returns them as stored."""
-    totals = PartyTotals(store)
+    totals = store.statistics.totals
     totals.set(year, members_at_start, outside_admitted, source)
     return totals.get(year)
 
@@ -89,8 +89,8 @@ def as_json(stats: Statistics, unit_kind: UnitKind | None = None) -> dict[str, o
 
 def recent(store: Store, years: int = 6) -> Statistics:
     """The window's figures: the last `years` years up to the latest with data."""
-    everything = store.statistics()
+    everything = store.statistics.compute()
     if not everything.years:
         return everything
     last = everything.last
-    return store.statistics(range(max(everything.first, last - years + 1), last + 1))
+    return store.statistics.compute(range(max(everything.first, last - years + 1), last + 1))

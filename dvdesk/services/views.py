@@ -13,8 +13,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from dvdesk.domain.listing import ListRow
+from dvdesk.errors import KnownError
 from dvdesk.store import views as preset
-from dvdesk.store.errors import KnownError
 from dvdesk.store.views import View
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ __all__ = ["View", "counts", "preset_views", "rows", "view_of"]
 
 def preset_views(store: Store, on: date) -> list[View]:
     """Every preset view for the consideration date `on`, from the file's settings."""
-    return preset.preset_views(store.settings(), on)
+    return preset.preset_views(store.settings.get(), on)
 
 
 def view_of(store: Store, key: str, on: date) -> View:

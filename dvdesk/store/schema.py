@@ -9,6 +9,7 @@ migration registered here, applied in order, each in its own transaction.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -248,7 +249,7 @@ def m_roster_sort_key_v2(db: Database) -> None:
     conn = db.conn
     rows = conn.execute("SELECT id, full_name, dob FROM members").fetchall()
 
-    def updated():
+    def updated() -> Iterator[tuple[object, ...]]:
         for row_id, full_name, dob in rows:
             cols = eligibility_columns(parse_date(dob))
             yield (
@@ -330,3 +331,20 @@ CREATE TABLE party_totals (
 """,
     )
     _set_version(db, 1, 5)
+
+
+CORE_TABLES = frozenset({"settings", "units", "members", "steps", "audit"})  # since 1.0
+_expected: frozenset[str] | None = None
+
+
+def expected_tables() -> frozenset[str]:
+    """The tables a fully migrated file has (computed once from the migrations)."""
+    global _expected
+    if _expected is None:
+        db = Database(sqlite3.connect(":memory:"))
+        try:
+            migrations.apply(db)
+            _expected = frozenset(db.table_names())
+        finally:
+            db.close()
+    return _expected

@@ -189,10 +189,13 @@ def view_rows(
         f"WHERE {where} ORDER BY m.name_sort, m.id"
     )
     make = RowMaker(on, query.method, graduation)
-    for src in store.db.execute(sql, params):
-        yield make(src)
+    conn = store._conn  # inside the store: the one guarded connection
+    # Every fetch runs inside the guard, so a failing read is a Vietnamese message.
+    with conn.guard():
+        for src in conn.execute(sql, params):
+            yield make(src)
 
 
 def count(store: Store, query: MemberQuery) -> int:
     """How many members `query` finds (the same WHERE as `view_rows`)."""
-    return store.member_count(query)
+    return store.members.count(query)

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.domain.procedure import STAGE_LABELS, Stage
+from dvdesk.errors import KnownError
 from dvdesk.services import views as preset_views
 from dvdesk.services.views import View
-from dvdesk.store import backup
-from dvdesk.store.errors import KnownError
+from dvdesk.store import backup, restoring
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
 from dvdesk.ui.background import BackgroundReads
@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.dialogs = dialogs or DialogService(self)
         self.today = today or date.today()
-        settings = store.settings()
+        settings = store.settings.get()
         self.model = MemberTableModel(
             store, settings.consideration_on(self.today), settings.method, load=False
         )
@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(str(path), lambda p=path: self.open_requested.emit(p))
 
     def _refresh_communes(self) -> None:
-        received = self.store.received_packages()
+        received = self.store.received.all()
         current = self.commune_filter.currentData()
         self.commune_filter.blockSignals(True)
         self.commune_filter.clear()
@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
         self.unit_filter.blockSignals(True)
         self.unit_filter.clear()
         self.unit_filter.addItem("Tất cả đơn vị", "")
-        for u in self.store.units():
+        for u in self.store.units.all():
             self.unit_filter.addItem(u.name, u.code)
         self.unit_filter.setCurrentIndex(max(0, self.unit_filter.findData(current)))
         self.unit_filter.blockSignals(False)
@@ -413,7 +413,7 @@ class MainWindow(QMainWindow):
 
     def _show_state(self) -> None:
         shown = self.model.rowCount()
-        total = self.store.member_count()
+        total = self.store.members.count()
         self.stack.setCurrentWidget(self.empty if total == 0 else self.table)
         on = self.model.on.strftime("%d/%m/%Y")
         text = (
@@ -453,13 +453,13 @@ class MainWindow(QMainWindow):
         return self.model.uid_at(index.row()) if index.isValid() else None
 
     def open_form(self, uid: str | None = None) -> MemberForm:
-        member = self.store.get_member(uid) if uid else None
+        member = self.store.members.get(uid) if uid else None
         form = MemberForm(self.store, self.dialogs, member, self.today, self)
         form.member_saved.connect(lambda saved: self._after_change(saved))
         return form
 
     def add_member(self) -> None:
-        if not self.store.units():
+        if not self.store.units.all():
             self.dialogs.warn(
                 "Chưa có đơn vị",
                 "Chưa có chi đoàn / đơn vị nào. Hãy thêm đơn vị trong Cài đặt "
@@ -490,8 +490,8 @@ class MainWindow(QMainWindow):
         uid = self.current_uid()
         if not uid:
             return
-        name = self.store.get_member(uid).full_name
-        self.store.delete_member(uid)
+        name = self.store.members.get(uid).full_name
+        self.store.members.delete(uid)
         self._undo_uid = uid
         self.undo_button.setText(f"Hoàn tác xóa “{name}”")
         self.undo_button.setVisible(True)
@@ -500,7 +500,7 @@ class MainWindow(QMainWindow):
 
     def undo_delete(self) -> None:
         if self._undo_uid:
-            self.store.restore_member(self._undo_uid)
+            self.store.members.restore(self._undo_uid)
             self._after_change(self._undo_uid)
             self._undo_uid = None
         self.undo_button.setVisible(False)
@@ -508,14 +508,14 @@ class MainWindow(QMainWindow):
     def restore_current(self) -> None:
         uid = self.current_uid()
         if uid and self.current_view().key == "deleted":
-            self.store.restore_member(uid)
+            self.store.members.restore(uid)
             self._after_change()
             self.statusBar().showMessage("Đã khôi phục đoàn viên.", 8000)
 
     def load_demo(self) -> Operation | None:
         if self.store.path is None:
             return None
-        if self.store.member_count() and not self.dialogs.confirm(
+        if self.store.members.count() and not self.dialogs.confirm(
             "Dữ liệu mẫu", "Tệp đã có đoàn viên. Vẫn thêm 2.000 đoàn viên mẫu vào tệp này?"
         ):
             return None
@@ -541,7 +541,7 @@ class MainWindow(QMainWindow):
         from dvdesk.ui.settings_dialog import SettingsDialog
 
         if self.dialogs.show_modal(SettingsDialog(self.store, self.dialogs, self)):
-            settings = self.store.settings()
+            settings = self.store.settings.get()
             self.model.method = settings.method
             self.date_edit.setDate(QDate(*settings.consideration_on(self.today).timetuple()[:3]))
         self._after_bulk_change()
@@ -576,7 +576,7 @@ class MainWindow(QMainWindow):
         path = self.store.path
         self.store.close()
         try:
-            backup.restore(path, Path(chosen))
+            restoring.restore(path, Path(chosen))
         except KnownError as exc:
             self.dialogs.error("Không khôi phục được", str(exc))
         self.open_requested.emit(path)

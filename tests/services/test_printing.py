@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from dvdesk.domain.listing import LIST_FIELDS, ListRow
+from dvdesk.errors import KnownError
 from dvdesk.services import member_list, printing
-from dvdesk.store.errors import KnownError
 from tests.reports.conftest import LONG, pdf_pages, populate
 
 
@@ -25,14 +25,14 @@ def test_a_reprint_records_no_second_transfer(fresh_store, tmp_path):
     )
     assert (first.recorded, again.recorded) == (True, False)
     assert again.on == date(2026, 6, 2)  # the copy carries the handover's date
-    (transfer,) = store.transfers_of(uid)
+    (transfer,) = store.transfers.of(uid)
     assert transfer["on_date"] == "2026-06-02"
     text = " ".join(pdf_pages(tmp_path / "b.pdf"))
     assert "02" in text and "2026" in text and LONG.split()[0] in text
     other = printing.issue_transfer_letter(
         store, uid, "Đoàn trường Đại học Vinh", tmp_path / "c.pdf", today=date(2026, 9, 5)
     )
-    assert other.recorded and len(store.transfers_of(uid)) == 2
+    assert other.recorded and len(store.transfers.of(uid)) == 2
 
 
 def test_a_refused_letter_records_nothing(fresh_store, tmp_path):
@@ -40,7 +40,7 @@ def test_a_refused_letter_records_nothing(fresh_store, tmp_path):
     uid = store.people["young"].uid  # no step done: not on the source list
     with pytest.raises(KnownError, match="cảm tình Đảng"):
         printing.issue_transfer_letter(store, uid, "Chi bộ", tmp_path / "x.pdf")
-    assert store.transfers_of(uid) == []
+    assert store.transfers.of(uid) == []
 
 
 def test_json_objects_are_the_contract_and_survive_any_text():

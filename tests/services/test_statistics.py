@@ -22,7 +22,8 @@ R, S = UnitKind.RESIDENTIAL, UnitKind.SCHOOL
 
 def done(store: Store, uid: str, **steps: str) -> None:
     for code, day in steps.items():
-        store.set_step(uid, StepRecord(code, StepState.DONE, date.fromisoformat(day)), today=TODAY)
+        record = StepRecord(code, StepState.DONE, date.fromisoformat(day))
+        store.steps.record(uid, record, today=TODAY)
 
 
 def commune(store: Store) -> Store:
@@ -35,18 +36,18 @@ def commune(store: Store) -> Store:
     c = replace(b, full_name="Lê Văn Cường", uid="c")
     d = Member("Phạm Văn Dũng", "KDC01", PartialDate(1998, 1, 1), uid="d")
     for m in (a, b, c, d):
-        store.add_member(m, today=TODAY)
+        store.members.add(m, today=TODAY)
     done(store, "a", course="2019-03-01", union_resolution="2019-05-01", decision="2020-02-01")
     done(store, "b", course="2019-09-01", union_resolution="2019-10-01")  # a student then
     # b graduates (31/05/2020) and moves home; admitted there in 2021.
-    store.update_member(replace(b, unit_code="KDC01", school_class=""), today=TODAY)
+    store.members.update(replace(b, unit_code="KDC01", school_class=""), today=TODAY)
     done(store, "b", decision="2021-03-01")
     # c moved home first; the 4-KNĐ of 01/03/2020 is recorded afterwards: still a student's.
-    store.update_member(replace(c, unit_code="KDC01", school_class=""), today=TODAY)
+    store.members.update(replace(c, unit_code="KDC01", school_class=""), today=TODAY)
     done(store, "c", union_resolution="2020-03-01")
     done(store, "d", decision="2019-06-01")
-    store.delete_member("d")  # deleted: not counted
-    store.set_step("a", StepRecord("ceremony", StepState.NOT_STARTED), today=TODAY)
+    store.members.delete("d")  # deleted: not counted
+    store.steps.record("a", StepRecord("ceremony", StepState.NOT_STARTED), today=TODAY)
     return store
 
 
@@ -79,8 +80,8 @@ def test_figures_per_year_and_kind_at_the_time(fresh_store):
 def test_a_year_prints_the_same_after_people_move(fresh_store):
     store = commune(fresh_store)
     before = statistics.figures(store, 2019, 2019)
-    a = store.get_member("a")
-    store.update_member(replace(a, unit_code="THPT1", school_class="12A3"), today=TODAY)
+    a = store.members.get("a")
+    store.members.update(replace(a, unit_code="THPT1", school_class="12A3"), today=TODAY)
     done(store, "c", course="2024-09-01")  # new data of a later year
     assert statistics.figures(store, 2019, 2019) == before
 
@@ -95,7 +96,7 @@ def test_entered_totals_make_the_target(fresh_store):
     assert (t2020.new_members, t2020.percent, t2020.target, t2020.reached) == (2, 5.0, 2, True)
     assert t2020.source == "Báo cáo năm 2020"
     assert (t2021.new_members, t2021.percent, t2021.low) == (None, None, 2)
-    history = [h for h in store.history("2020") if h["entity"] == "party_totals"]
+    history = [h for h in store.audit.history("2020") if h["entity"] == "party_totals"]
     assert history and "40" in history[-1]["new"]
 
 

@@ -28,8 +28,8 @@ def demo_db(tmp_path_factory) -> Path:
     assert main(["demo", "--db", str(path), "--members", "600", "--seed", "11"]) == 0
     # A few members the demo does not make: deleted, and a partial date far from 18.
     with Store.open(path) as store:
-        some = [r["uid"] for r in store.list_members()][:3]
-        store.delete_member(some[0])
+        some = [r["uid"] for r in store.members.list()][:3]
+        store.members.delete(some[0])
     return path
 
 

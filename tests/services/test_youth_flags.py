@@ -15,9 +15,9 @@ from dvdesk.store.member_query import YOUTH_FLAGGED
 
 def test_someone_saved_young_is_flagged_past_30_years_later(disk_store):
     born_1990 = Member("Lê Văn Năm", "KDC01", PartialDate(1990, 3, 10), cccd="")
-    disk_store.add_member(born_1990, today=date(2020, 1, 1))  # 29 then: no flag saved
+    disk_store.members.add(born_1990, today=date(2020, 1, 1))  # 29 then: no flag saved
     child = Member("Lê Thị Nhỏ", "KDC01", PartialDate(2011, 6, 1))
-    disk_store.add_member(child, today=date(2026, 1, 1))  # 14 then: "under 16" saved
+    disk_store.members.add(child, today=date(2026, 1, 1))  # 14 then: "under 16" saved
     problems = {
         on: {
             r.uid
@@ -69,7 +69,7 @@ def test_the_sql_flag_is_the_domain_rule(disk_store):
                 uid=f"u{i}",
             )
         )
-    disk_store.add_members(people, today=date(2026, 12, 1))
+    disk_store.members.add_many(people, today=date(2026, 12, 1))
     days = [date(2010, 1, 1) + timedelta(days=rng.randrange(7000)) for _ in range(40)]
     days += [date(2027, 2, 28), date(2031, 2, 28), date(2016, 2, 28), date(2015, 2, 28)]
     conn = sqlite3.connect(disk_store.path)
