@@ -5,6 +5,16 @@ residential areas and 1–2 high schools with grades 10–12; members are 14–3
 a few dates of birth are partial; some people work away or abroad; some
 candidates are at each stage of the admission procedure. The same seed gives
 the same data (on the same `today`).
+
+The data respect every rule dvdesk teaches (tests/services/test_demo_rules.py):
+members are of Youth Union age (from 15 years + 1 day; over 30 only as Đoàn
+officers or extended, at most 35); steps are dated in procedure order; the chi
+bộ meets (6-KNĐ) when the candidate is 18 by month under both methods, within
+60 months of the course certificate and 12 months of the dossier; the
+ceremony, the party biography and the recognition meeting keep their
+working-day deadlines; no open deadline has passed today. Document numbers
+follow their issuers: "-NQ/ĐTN" (Đoàn), "-NQ/CB" (chi bộ), "-NQ/ĐU" and
+"-QĐ/ĐU" (đảng ủy), "-GCN/TTCT" (the course certificate).
 """
 
 from __future__ import annotations
@@ -193,6 +203,49 @@ JOBS = [
 ]
 STAGE_DEPTH = (1, 2, 4, 8, 12, 13, 21)  # steps done for each stage reached
 
+# Days after the previous step (min, max), in procedure order; None: not applicable
+# at commune level (no đảng ủy bộ phận). Small gaps keep the dossier (3-, 4-,
+# 5-KNĐ) within 12 months of the meeting and the ceremony (≤ 30 days after the
+# decision: at most 22 working days) and party biography within their deadlines.
+GAPS: dict[str, tuple[int, int] | None] = {
+    "source": (0, 0),
+    "course": (20, 150),
+    "application": (10, 60),
+    "biography": (5, 30),
+    "verification": (20, 60),
+    "introduction": (5, 20),
+    "union_resolution": (0, 10),
+    "opinions": (3, 15),
+    "branch_resolution": (5, 20),
+    "appraisal": None,
+    "grassroots_resolution": (5, 15),
+    "decision": (5, 20),
+    "ceremony": (5, 30),
+    "party_biography": (5, 25),
+    "self_review": None,  # near the end of the 12 months' probation (below)
+    "helper_review": (0, 3),
+    "recognition_opinions": (0, 3),
+    "recognition_branch": None,  # 1–20 days after the probation ends (below)
+    "recognition_appraisal": None,
+    "recognition_grassroots": (3, 10),
+    "recognition_decision": (3, 15),
+}
+# The issuer's suffix of each numbered document.
+NUMBERS = {
+    "course": "GCN/TTCT",
+    "union_resolution": "NQ/ĐTN",
+    "branch_resolution": "NQ/CB",
+    "grassroots_resolution": "NQ/ĐU",
+    "decision": "QĐ/ĐU",
+    "recognition_branch": "NQ/CB",
+    "recognition_grassroots": "NQ/ĐU",
+    "recognition_decision": "QĐ/ĐU",
+}
+NOT_APPLICABLE = ("appraisal", "recognition_appraisal")
+# How long ago the last step may have been done, by depth, so that nothing open
+# is overdue today (a decision awaits its ceremony within 30 working days …).
+RECENT_DAYS = {1: 400, 2: 400, 4: 300, 8: 200, 12: 25, 13: 20, 21: 1500}
+
 
 def make_units(rng: random.Random) -> list[Unit]:
     areas = rng.sample(AREA_NAMES, rng.randint(6, 12))
@@ -233,13 +286,21 @@ def members(n: int, units: list[Unit], rng: random.Random, today: date) -> Itera
     for _ in range(n):
         gender = rng.choice((Gender.MALE, Gender.FEMALE))
         student = schools and rng.random() < 0.3
+        officer = extended = False
         if student:
             grade = rng.choice((10, 11, 12))
             born_year = start_year - (grade + 5)  # grade 10 starts the year one turns 15
             born = date(born_year, 1, 1) + timedelta(days=rng.randrange(365))
+            if today <= add_months(date(born.year, 12, 31), 15 * 12):
+                born = born.replace(year=born.year - 1, day=min(born.day, 28))  # Đoàn age
+                grade = min(grade + 1, 12)
             unit = rng.choice(schools)
         else:
-            born = today - timedelta(days=rng.randint(16 * 365, 35 * 365))
+            born = today - timedelta(days=rng.randint(16 * 365, 30 * 365))
+            if rng.random() < 0.06:  # over 30: a Đoàn officer, or extended (≤ 35)
+                born = today - timedelta(days=rng.randint(31 * 366, 35 * 365))
+                officer = rng.random() < 0.5
+                extended = not officer
             unit = rng.choice(areas)
         roll = rng.random()
         dob: PartialDate | None
@@ -277,7 +338,8 @@ def members(n: int, units: list[Unit], rng: random.Random, today: date) -> Itera
             school_year=school_year if student else "",
             graduation_year=start_year + 1 + (12 - grade) if student else None,
             union_joined=_joined(rng, born, today),
-            union_officer=not student and rng.random() < 0.03,
+            union_officer=officer or (not student and rng.random() < 0.03),
+            union_extended=extended,
             presence=presence,
             phone=f"09{rng.randrange(10**8):08d}" if rng.random() < 0.6 else "",
             notes="" if rng.random() < 0.9 else f"Nghề nghiệp: {rng.choice(JOBS)}",
@@ -285,16 +347,58 @@ def members(n: int, units: list[Unit], rng: random.Random, today: date) -> Itera
         )
 
 
-def _procedure(rng: random.Random, depth: int, today: date) -> list[StepRecord]:
-    """`depth` steps done, spread over the last years, in procedure order."""
-    day = today - timedelta(days=rng.randint(60, 900) + 20 * depth)
+def _timeline(rng: random.Random) -> dict[str, int]:
+    """Every step's day, counted from the source step (day 0), in procedure order."""
+    days: dict[str, int] = {}
+    day = 0
+    for code in STEP_CODES:
+        gap = GAPS[code]
+        if code == "self_review":
+            day = days["ceremony"] + 365 - rng.randint(5, 25)
+        elif code == "recognition_branch":
+            end = (add_months(date(2000, 1, 1), 12) - date(2000, 1, 1)).days
+            day = max(day, days["ceremony"] + end + rng.randint(1, 20))
+        elif gap is None:
+            continue
+        else:
+            day += rng.randint(*gap)
+        days[code] = day
+    return days
+
+
+def _number(rng: random.Random, code: str, day: date) -> str:
+    suffix = NUMBERS.get(code)
+    if suffix is None:
+        return ""
+    if code == "course":
+        return f"{rng.randint(1, 2500):04d}-{suffix}"
+    return f"{rng.randint(1, 120):02d}-{suffix}"
+
+
+def _procedure(rng: random.Random, depth: int, today: date, born: date) -> list[StepRecord]:
+    """`depth` steps done in procedure order, their deadlines kept, none overdue today.
+
+    The chi bộ meets (6-KNĐ) only when the candidate is 18 by month under both
+    counting methods (a month past the 18th birthday); a timeline that cannot
+    is cut before the meeting.
+    """
+    days = _timeline(rng)
+    codes = STEP_CODES[:depth]
+    last = max(days[c] for c in codes if c in days)
+    anchor = today - timedelta(days=last + rng.randint(0, RECENT_DAYS.get(depth, 300)))
+    meeting = days["branch_resolution"]
+    of_age = add_months(born, 18 * 12 + 1)
+    if "branch_resolution" in codes and anchor + timedelta(days=meeting) < of_age:
+        anchor = of_age - timedelta(days=meeting)
+        if anchor + timedelta(days=last) > today:  # too young for this stage yet
+            return _procedure(rng, 4, today, born)
     out = []
-    for i, code in enumerate(STEP_CODES[:depth]):
-        day = min(day + timedelta(days=rng.randint(5, 40) if i else 0), today)
-        if code in ("appraisal", "recognition_appraisal"):
+    for code in codes:
+        if code in NOT_APPLICABLE:
             out.append(StepRecord(code, StepState.NOT_APPLICABLE))
             continue
-        out.append(StepRecord(code, StepState.DONE, day, f"{rng.randint(1, 250)}-NQ/CB"))
+        day = anchor + timedelta(days=days[code])
+        out.append(StepRecord(code, StepState.DONE, day, _number(rng, code, day)))
     return out
 
 
@@ -329,14 +433,20 @@ def build(
         units = store.units.all()
         people = list(members(n, units, rng, today))
         count = store.members.add_many(people, today=today, progress=progress, total=n).count
-        # A few percent of eligible-age members are candidates at some stage.
-        adults = [
+        # A few percent of members of 17 and over are candidates at some stage;
+        # 17-year-olds (the graduating class) only on the source list or the course.
+        older = [
             m
             for m in people
             if m.dob and m.dob.is_full and m.dob.as_date() <= add_months(today, -17 * 12)
         ]
-        chosen = rng.sample(adults, min(len(adults), max(3, n // 25)))
-        store.steps.record_many(
-            {m.uid: _procedure(rng, rng.choice(STAGE_DEPTH), today) for m in chosen}
-        )
+        chosen = rng.sample(older, min(len(older), max(3, n // 25)))
+        plans = {}
+        for m in chosen:
+            assert m.dob is not None
+            born = m.dob.as_date()
+            adult = born <= add_months(today, -(18 * 12 + 1))
+            depth = rng.choice(STAGE_DEPTH if adult else STAGE_DEPTH[:2])
+            plans[m.uid] = _procedure(rng, depth, today, born)
+        store.steps.record_many(plans)
     return count
