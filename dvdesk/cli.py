@@ -136,13 +136,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         method=Method(args.method) if args.method else None,
     )
     with _open(args) as store:
-        rows = member_list.rows(store, request)
         if args.json:
-            member_list.write_json(rows, sys.stdout)
+            member_list.write_json_objects(member_list.json_objects(store, request), sys.stdout)
         elif args.csv:
-            member_list.write_csv(rows, sys.stdout)
+            member_list.write_csv(member_list.rows(store, request), sys.stdout)
         else:
-            count = member_list.write_text(rows, sys.stdout)
+            count = member_list.write_text(member_list.rows(store, request), sys.stdout)
             print(f"Tổng cộng: {count} đoàn viên.", file=sys.stderr)
     return 0
 

@@ -14,6 +14,7 @@ dates of birth, a few percent, go through `evaluate()` (cached per date).
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -251,3 +252,19 @@ def graduation_note(dob: str | None, stage: str, graduation: date, method: Metho
     else:
         why = f"Đủ tuổi nhưng chưa được kết nạp khi tốt nghiệp ({day})"
     return f"{why}: chuyển {handover}."
+
+
+# Each row's values are encoded by one call of the json module's C encoder, as
+# a JSON array whose separator is NUL: JSON escapes every control character
+# inside a string, so a NUL is always a separator. The one nested array,
+# possible_statuses, is the last field: the split stops before it.
+_TEMPLATE = "{" + ", ".join(f'"{f}": %s' for f in LIST_FIELDS) + "}"
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=("\x00", ":")).encode
+_WIDTH = len(LIST_FIELDS)
+
+
+def json_object(row: ListRow) -> str:
+    """One row as the `list --json` object (keys in `LIST_FIELDS` order), no dict built."""
+    parts = _ENCODE(row[:_WIDTH])[1:-1].split("\x00", _WIDTH - 1)
+    parts[-1] = parts[-1].replace("\x00", ", ")
+    return _TEMPLATE % tuple(parts)

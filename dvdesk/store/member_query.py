@@ -43,7 +43,8 @@ _LATEST_BIRTH = (
 )
 
 
-def _years_on(birth: str, years: int, clamp_leap_day: bool = False) -> str:
+def years_on(birth: str, years: int, clamp_leap_day: bool = False) -> str:
+    """SQL: the ISO date `years` years after the ISO date expression `birth`."""
     shifted = f"printf('%04d', substr({birth}, 1, 4) + {years}) || substr({birth}, 5)"
     if not clamp_leap_day:
         return shifted
@@ -54,9 +55,9 @@ def _years_on(birth: str, years: int, clamp_leap_day: bool = False) -> str:
 
 
 YOUTH_FLAGGED = (
-    f"(m.dob IS NOT NULL AND (? <= {_years_on(_EARLIEST_BIRTH, 15)} OR (m.union_officer = 0 "
-    f"AND ? >= {_years_on(_LATEST_BIRTH, 31, clamp_leap_day=True)} "
-    f"AND (m.union_extended = 0 OR ? >= {_years_on(_LATEST_BIRTH, 36)}))))"
+    f"(m.dob IS NOT NULL AND (? <= {years_on(_EARLIEST_BIRTH, 15)} OR (m.union_officer = 0 "
+    f"AND ? >= {years_on(_LATEST_BIRTH, 31, clamp_leap_day=True)} "
+    f"AND (m.union_extended = 0 OR ? >= {years_on(_LATEST_BIRTH, 36)}))))"
 )
 
 

@@ -150,3 +150,25 @@ def test_counts_are_raw_sql_counts(demo_db):
         counts = preset_views.counts(store, ON)
     assert (counts["all"], counts["deleted"]) == (live, deleted[0])
     assert (counts["away"], counts["in_procedure"]) == (away, in_procedure)
+
+
+@pytest.mark.parametrize("method", [Method.COMPLETED, Method.CALENDAR])
+@pytest.mark.parametrize(
+    "on", [ON, date(2027, 2, 28), date(2028, 2, 29), date(2031, 3, 1), date(2019, 6, 15)]
+)
+def test_the_sqlite_json_is_the_python_row(demo_db, method, on):
+    """view_json (SQLite writes the objects) against json_object(RowMaker) for every member."""
+    from dataclasses import replace
+
+    from dvdesk.domain.listing import json_object
+    from dvdesk.store import views as preset
+    from dvdesk.store.member_query import MemberQuery
+
+    with Store.open(demo_db) as store:
+        for query in (
+            MemberQuery(method=method),
+            replace(preset.eligible_query(on, store.settings.get()), method=method),
+        ):
+            fast = [json.loads(t) for t in preset.view_json(store, query, on)]
+            slow = [json.loads(json_object(r)) for r in preset.view_rows(store, query, on)]
+            assert fast == slow and fast
