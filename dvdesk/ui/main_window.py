@@ -275,7 +275,10 @@ class MainWindow(QMainWindow):
             ("Danh sách đủ tuổi tại ngày xét…", self.printing.eligible_list),
             ("Danh sách sẽ đủ 18 tuổi trong 12 tháng…", self.printing.upcoming_list),
             ("Giấy chuyển giới thiệu cảm tình Đảng (học sinh)…", self.printing.transfer_letter),
+            ("Danh sách đang xem…", self.printing.view_list),
+            ("Kế hoạch tạo nguồn (theo khóa học hoặc theo năm)…", self.printing.source_plan),
             ("Báo cáo thống kê…", self.printing.statistics),
+            ("Nhập số liệu đảng bộ của một năm (chỉ tiêu 3–4%)…", self.printing.party_totals),
         ):
             print_menu.addAction(text, slot)
 

@@ -146,6 +146,114 @@ class PrintActions(QObject):
 
         return self._write("Lưu giấy chuyển", f"giay-chuyen-{_slug(member.full_name)}.pdf", work)
 
+    def view_list(self) -> Operation | None:
+        """The view chosen in the left column, as a printed list (the members it counts)."""
+        from dvdesk.services.printing import print_view
+
+        view = self.window.current_view()
+        unit = self.window.unit_filter.currentData() or ""
+        on = self.on
+        return self._write(
+            "Lưu danh sách",
+            f"danh-sach-{view.key}-{on:%Y%m%d}.pdf",
+            lambda store, out: print_view(store, view.key, on, out, unit),
+        )
+
+    def source_plan(self) -> Operation | None:
+        """Kế hoạch tạo nguồn: a school and its course, or a year (residential areas)."""
+        answer = self.dialogs.ask_text(
+            "Kế hoạch tạo nguồn",
+            "Nhập mã trường và khóa học (ví dụ: THPT1 2024-2027), "
+            "hoặc một năm cho các khu dân cư (ví dụ: 2027):",
+        )
+        if not answer or not answer.split():
+            return None
+        words = answer.split()
+        from dvdesk.errors import KnownError
+        from dvdesk.reports.source_plan import write_source_plan
+        from dvdesk.services import plans
+
+        if len(words) == 1 and words[0].isdigit():
+            year = int(words[0])
+
+            def make(store):  # type: ignore[no-untyped-def]
+                return plans.year_plan(store, year)
+
+            default = f"ke-hoach-tao-nguon-{year}.pdf"
+        elif len(words) == 2:
+            school, course = words
+
+            def make(store):  # type: ignore[no-untyped-def]
+                return plans.school_plan(store, school, course)
+
+            default = f"ke-hoach-tao-nguon-{school.lower()}-{course}.pdf"
+        else:
+            self.dialogs.warn("Kế hoạch tạo nguồn", "Hãy nhập “THPT1 2024-2027” hoặc “2027”.")
+            return None
+        try:
+            make(self.window.store)  # a wrong code or course is said before choosing a file
+        except KnownError as exc:
+            self.dialogs.warn("Kế hoạch tạo nguồn", str(exc))
+            return None
+
+        def work(store, out: Path) -> int:  # type: ignore[no-untyped-def]
+            plan = make(store)
+            return write_source_plan(
+                store.settings.get(), plan.title, plan.subtitle, plan.groups(), out
+            )
+
+        return self._write("Lưu kế hoạch tạo nguồn", default, work)
+
+    def party_totals(self) -> bool:
+        """The officer enters a year's đảng bộ figures for the 3–4% target (audited)."""
+        from dvdesk.errors import KnownError
+        from dvdesk.services.statistics import enter_year_totals
+
+        title = "Số liệu đảng bộ theo năm"
+        year_text = self.dialogs.ask_text(title, "Năm:", str(date.today().year))
+        if not year_text or not year_text.strip().isdigit():
+            return False
+        year = int(year_text)
+        entered = self.window.store.statistics.totals.get(year)
+
+        class Cancelled(Exception):
+            pass
+
+        def ask(label: str, current: str) -> str:
+            text = self.dialogs.ask_text(title, label, current)
+            if text is None:
+                raise Cancelled
+            return text.strip()
+
+        def number(label: str, current: int | None) -> int | None:
+            text = ask(label + " (để trống nếu chưa có):", "" if current is None else str(current))
+            if text and not text.isdigit():
+                self.dialogs.warn(title, f"“{text}” không phải là số.")
+                raise Cancelled
+            return int(text) if text else None
+
+        try:
+            members = number(
+                f"Số đảng viên của đảng bộ đầu năm {year}",
+                entered.members_at_start if entered else None,
+            )
+            outside = number(
+                f"Số kết nạp trong năm {year} ngoài danh sách đoàn viên theo dõi",
+                entered.outside_admitted if entered else None,
+            )
+            source = ask(
+                "Nguồn số liệu (báo cáo, sổ đảng viên…):", entered.source if entered else ""
+            )
+        except Cancelled:
+            return False
+        try:
+            enter_year_totals(self.window.store, year, members, outside, source)
+        except KnownError as exc:
+            self.dialogs.warn(title, str(exc))
+            return False
+        self.window.statusBar().showMessage(f"Đã ghi số liệu đảng bộ năm {year}.", 15000)
+        return True
+
     def statistics(self) -> Operation | None:
         from dvdesk.reports.statistics_pdf import write_statistics
 
