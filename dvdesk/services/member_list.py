@@ -134,24 +134,50 @@ def write_csv(rows: Iterable[ListRow], out: TextIO) -> int:
     return n
 
 
-def write_text(rows: Iterable[ListRow], out: TextIO) -> int:
-    """The readable list: number, name, date of birth, unit, status (and when 18)."""
-    n = 0
-    for n, r in enumerate(rows, 1):
-        dob = parse_date(r.dob)
-        status = STATUS_LABELS[Status(r.status)]
-        if r.status == "unknown" and r.possible_statuses:
-            status += (
-                " (có thể: "
-                + ", ".join(STATUS_LABELS[Status(s)].lower() for s in r.possible_statuses)
-                + ")"
-            )
-        when = ""
-        if r.status == "too_young" and r.eligible_from:
-            when = f" (từ {fmt(date.fromisoformat(r.eligible_from))})"
-        note = f" — {r.note}" if r.note else ""
-        out.write(
-            f"{n:>6}  {r.full_name:<32} {dob.vi() if dob else '':<10}  "
-            f"{r.unit:<7} {status}{when}{note}\n"
+def _text_line(n: int, r: ListRow) -> str:
+    dob = parse_date(r.dob)
+    status = STATUS_LABELS[Status(r.status)]
+    if r.status == "unknown" and r.possible_statuses:
+        status += (
+            " (có thể: "
+            + ", ".join(STATUS_LABELS[Status(s)].lower() for s in r.possible_statuses)
+            + ")"
         )
+    when = ""
+    if r.status == "too_young" and r.eligible_from:
+        when = f" (từ {fmt(date.fromisoformat(r.eligible_from))})"
+    elif r.partial and r.status != "eligible" and r.eligible_from_earliest:
+        lo = fmt(date.fromisoformat(r.eligible_from_earliest))
+        hi = fmt(date.fromisoformat(r.eligible_from_latest or r.eligible_from_earliest))
+        when = f" (đủ 18 tuổi {'ngày ' + lo if lo == hi else f'từ {lo} đến {hi}'})"
+    note = f" — {r.note}" if r.note else ""
+    return (
+        f"{n:>6}  {r.full_name:<32} {dob.vi() if dob else '':<10}  "
+        f"{r.unit:<7} {status}{when}{note}\n"
+    )
+
+
+PARTIAL_HEADING = "Chưa rõ ngày sinh đầy đủ (cần bổ sung để xét tuổi chính xác):"
+
+
+def write_text(rows: Iterable[ListRow], out: TextIO) -> int:
+    """The readable list: number, name, date of birth, unit, status (and when 18).
+
+    Members whose date of birth is partial come last, in their own section,
+    with the statuses still possible and the range of their 18th birthday.
+    They are few, so only they are held back.
+    """
+    n = 0
+    partial: list[ListRow] = []
+    for r in rows:
+        if r.partial:
+            partial.append(r)
+            continue
+        n += 1
+        out.write(_text_line(n, r))
+    if partial:
+        out.write(f"\n{PARTIAL_HEADING}\n")
+        for r in partial:
+            n += 1
+            out.write(_text_line(n, r))
     return n
