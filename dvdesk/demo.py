@@ -449,4 +449,13 @@ def build(
             depth = rng.choice(STAGE_DEPTH if adult else STAGE_DEPTH[:2])
             plans[m.uid] = _procedure(rng, depth, today, born)
         store.steps.record_many(plans)
+        # The đảng bộ's own figures of the last years, as the officer enters them
+        # (the 3–4% target); the current year's outside admissions are not in yet.
+        members_now = max(20, settings.party_members - 10)
+        for year in range(today.year - 3, today.year + 1):
+            members_now += rng.randint(1, 4)
+            outside = None if year == today.year else rng.randint(0, 2)
+            store.statistics.totals.set(
+                year, members_now, outside, f"Báo cáo tổng kết công tác đảng năm {year - 1}"
+            )
     return count
