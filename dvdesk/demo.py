@@ -302,6 +302,12 @@ def members(n: int, units: list[Unit], rng: random.Random, today: date) -> Itera
                 officer = rng.random() < 0.5
                 extended = not officer
             unit = rng.choice(areas)
+        # Young residents who finished high school here: their steps up to the
+        # graduation day count as a student's in the statistics.
+        graduated = None
+        young = add_months(born, 18 * 12) <= today < add_months(born, 22 * 12)
+        if not student and young and rng.random() < 0.6:
+            graduated = born.year + 18 if born.month < 9 else born.year + 19
         roll = rng.random()
         dob: PartialDate | None
         if roll < 0.02:
@@ -336,7 +342,7 @@ def members(n: int, units: list[Unit], rng: random.Random, today: date) -> Itera
             address=unit.name,
             school_class=f"{grade}A{rng.randint(1, 8)}" if student else "",
             school_year=school_year if student else "",
-            graduation_year=start_year + 1 + (12 - grade) if student else None,
+            graduation_year=start_year + 1 + (12 - grade) if student else graduated,
             union_joined=_joined(rng, born, today),
             union_officer=officer or (not student and rng.random() < 0.03),
             union_extended=extended,
@@ -390,8 +396,8 @@ def _procedure(rng: random.Random, depth: int, today: date, born: date) -> list[
     of_age = add_months(born, 18 * 12 + 1)
     if "branch_resolution" in codes and anchor + timedelta(days=meeting) < of_age:
         anchor = of_age - timedelta(days=meeting)
-        if anchor + timedelta(days=last) > today:  # too young for this stage yet
-            return _procedure(rng, 4, today, born)
+        if anchor + timedelta(days=last) > today:  # too young for a meeting yet:
+            return _procedure(rng, 8, today, born)  # the dossier is being made
     out = []
     for code in codes:
         if code in NOT_APPLICABLE:
@@ -446,7 +452,8 @@ def build(
             assert m.dob is not None
             born = m.dob.as_date()
             adult = born <= add_months(today, -(18 * 12 + 1))
-            depth = rng.choice(STAGE_DEPTH if adult else STAGE_DEPTH[:2])
+            near = born <= add_months(today, -(17 * 12 + 6))  # a dossier may be started
+            depth = rng.choice(STAGE_DEPTH if adult else STAGE_DEPTH[:4] if near else (1, 2))
             plans[m.uid] = _procedure(rng, depth, today, born)
         store.steps.record_many(plans)
         # The đảng bộ's own figures of the last years, as the officer enters them
