@@ -307,7 +307,7 @@ def members(n: int, units: list[Unit], rng: random.Random, today: date) -> Itera
         graduated = None
         young = add_months(born, 18 * 12) <= today < add_months(born, 22 * 12)
         if not student and young and rng.random() < 0.6:
-            graduated = born.year + 18 if born.month < 9 else born.year + 19
+            graduated = born.year + 18  # a school cohort is a calendar year of birth
         roll = rng.random()
         dob: PartialDate | None
         if roll < 0.02:
