@@ -464,8 +464,8 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 def add_print_parser(sub: argparse._SubParsersAction, parser_class: type[Parser]) -> None:
     """`dvdesk print` and its documents, each with `--out FILE.pdf`."""
+    from dvdesk.domain.listing import VIEW_KEYS
     from dvdesk.domain.procedure import STAGE_LABELS, Stage
-    from dvdesk.store.views import VIEW_KEYS
 
     p = sub.add_parser("print", help="in phiếu, danh sách, báo cáo ra tệp PDF")
     p.add_argument("--db", default=argparse.SUPPRESS)
@@ -565,7 +565,7 @@ def build_parser() -> Parser:
         help="người có thể xét kết nạp tại ngày này: đủ tuổi, chưa là đảng viên, chưa chuyển đi",
     )
     chosen.add_argument("--upcoming-months", type=int, help="người sẽ đủ 18 tuổi trong N tháng tới")
-    from dvdesk.store.views import VIEW_KEYS
+    from dvdesk.domain.listing import VIEW_KEYS
 
     chosen.add_argument("--view", choices=VIEW_KEYS, help="một mục xem có sẵn của cửa sổ")
     ls.add_argument("--on", help="ngày xét (mặc định: theo cài đặt hoặc hôm nay)")

@@ -31,6 +31,19 @@ from dvdesk.domain.eligibility import (
     youth_flag,
 )
 
+# The preset views (store/views.py defines them), as the command line names them.
+VIEW_KEYS = (
+    "all",
+    "eligible",
+    "upcoming",
+    "turns_18_school_year",
+    "graduating",
+    "in_procedure",
+    "away",
+    "problems",
+    "deleted",
+)
+
 # The stored columns a row is built from, in this order (the store selects them).
 SOURCE_COLUMNS = (
     "m.uid",

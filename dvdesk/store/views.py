@@ -155,19 +155,6 @@ def preset_views(settings: Settings, on: date, months: int = UPCOMING_MONTHS) ->
     ]
 
 
-VIEW_KEYS = (
-    "all",
-    "eligible",
-    "upcoming",
-    "turns_18_school_year",
-    "graduating",
-    "in_procedure",
-    "away",
-    "problems",
-    "deleted",
-)
-
-
 def views(settings: Settings, on: date, months: int = UPCOMING_MONTHS) -> list[View]:
     """The old name of `preset_views` (the window still imports it)."""
     return preset_views(settings, on, months)

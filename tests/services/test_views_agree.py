@@ -172,3 +172,8 @@ def test_the_sqlite_json_is_the_python_row(demo_db, method, on):
             fast = [json.loads(t) for t in preset.view_json(store, query, on)]
             slow = [json.loads(json_object(r)) for r in preset.view_rows(store, query, on)]
             assert fast == slow and fast
+
+
+def test_the_command_line_names_every_view(demo_db):
+    with Store.open(demo_db) as store:
+        assert tuple(v.key for v in preset_views.preset_views(store, ON)) == VIEW_KEYS
