@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from dvdesk.domain.dates import fmt, parse_date
 from dvdesk.domain.eligibility import STATUS_LABELS, Method, Status
-from dvdesk.domain.listing import LIST_FIELDS, ListRow, json_object
+from dvdesk.domain.listing import LIST_FIELDS, VIEW_KEYS, ListRow, json_object
 from dvdesk.errors import KnownError
 from dvdesk.store import views as preset
 from dvdesk.store.member_query import MemberQuery
@@ -57,8 +57,7 @@ def _resolve(
         view = next((v for v in preset.preset_views(settings, on) if v.key == request.view), None)
         if view is None:
             raise KnownError(
-                f"Không có danh sách “{request.view}”; các danh sách: "
-                f"{', '.join(preset.VIEW_KEYS)}."
+                f"Không có danh sách “{request.view}”; các danh sách: {', '.join(VIEW_KEYS)}."
             )
         query, graduation = view.query, view.graduation
     elif request.eligible_on is not None:

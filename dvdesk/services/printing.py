@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dvdesk.domain.listing import VIEW_KEYS
 from dvdesk.domain.procedure import Stage
 from dvdesk.errors import KnownError
 from dvdesk.store import views as preset
@@ -112,9 +113,7 @@ def print_view(
 
     view = next((v for v in preset.preset_views(store.settings.get(), on) if v.key == key), None)
     if view is None:
-        raise KnownError(
-            f"Không có danh sách “{key}”; các danh sách: {', '.join(preset.VIEW_KEYS)}."
-        )
+        raise KnownError(f"Không có danh sách “{key}”; các danh sách: {', '.join(VIEW_KEYS)}.")
     return write_view_list(store, view, on, out, unit, today)
 
 

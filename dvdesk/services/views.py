@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
-from dvdesk.domain.listing import ListRow
+from dvdesk.domain.listing import VIEW_KEYS, ListRow
 from dvdesk.errors import KnownError
 from dvdesk.store import views as preset
 from dvdesk.store.views import View
@@ -32,7 +32,7 @@ def view_of(store: Store, key: str, on: date) -> View:
     for view in preset_views(store, on):
         if view.key == key:
             return view
-    raise KnownError(f"Không có danh sách “{key}”; các danh sách: {', '.join(preset.VIEW_KEYS)}.")
+    raise KnownError(f"Không có danh sách “{key}”; các danh sách: {', '.join(VIEW_KEYS)}.")
 
 
 def counts(store: Store, on: date, views: list[View] | None = None) -> dict[str, int]:

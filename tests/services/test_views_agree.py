@@ -13,10 +13,10 @@ import pytest
 from dvdesk.cli import main
 from dvdesk.domain.dates import parse_date
 from dvdesk.domain.eligibility import Method, Status, evaluate
+from dvdesk.domain.listing import VIEW_KEYS
 from dvdesk.services import printing
 from dvdesk.services import views as preset_views
 from dvdesk.store.gateway import Store
-from dvdesk.store.views import VIEW_KEYS
 from tests.reports.conftest import pdf_pages
 
 ON = date.today()  # the demo is built around today

@@ -8,8 +8,8 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from dvdesk.cli import main
+from dvdesk.domain.listing import VIEW_KEYS
 from dvdesk.services import views as preset_views
-from dvdesk.store.views import VIEW_KEYS
 from dvdesk.ui.main_window import MainWindow
 from tests.ui.conftest import TODAY
 
