@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dvdesk.domain.listing import VIEW_KEYS
 from dvdesk.domain.procedure import Stage
 from dvdesk.errors import KnownError
 from dvdesk.store import views as preset
@@ -110,10 +109,9 @@ def print_view(
 ) -> int:
     """The printed list of a preset view: the members the window shows for it."""
     from dvdesk.reports.member_lists import write_view_list
+    from dvdesk.services.views import view_of
 
-    view = next((v for v in preset.preset_views(store.settings.get(), on) if v.key == key), None)
-    if view is None:
-        raise KnownError(f"Không có danh sách “{key}”; các danh sách: {', '.join(VIEW_KEYS)}.")
+    view = view_of(store, key, on)
     return write_view_list(store, view, on, out, unit, today)
 
 
