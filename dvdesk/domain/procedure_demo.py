@@ -37,6 +37,33 @@ def _votes(rng: random.Random, code: str, kind: str) -> Vote:
     return Vote(code, in_favour, total, present)
 
 
+DOSSIER = ("introduction", "union_resolution", "opinions")  # 3-, 4-, 5-KNĐ: valid 12 months
+
+# The issuer's suffix of each numbered document (a certificate has its own series).
+ISSUERS = {
+    "CN-NTVĐ": "GCN/TTCT",
+    "4-KNĐ": "NQ/ĐTN",
+    "6-KNĐ": "NQ/CB",
+    "13-KNĐ": "NQ/CB",
+    "7-KNĐ": "NQ/ĐUBP",
+    "14-KNĐ": "NQ/ĐUBP",
+    "8-KNĐ": "NQ/ĐU",
+    "15-KNĐ": "NQ/ĐU",
+    "9-KNĐ": "QĐ/ĐU",
+    "16-KNĐ": "QĐ/ĐU",
+}
+
+
+def _number(rng: random.Random, form: str) -> str:
+    """A real-looking document number for `form`, "" for papers that carry none."""
+    suffix = ISSUERS.get(form)
+    if suffix is None:
+        return ""
+    if form == "CN-NTVĐ":
+        return f"{rng.randint(1, 2500):04d}-{suffix}"
+    return f"{rng.randint(1, 120):02d}-{suffix}"
+
+
 def sample_dossier(
     rng: random.Random,
     stage: Stage,
@@ -63,7 +90,13 @@ def sample_dossier(
         if s.code == "branch_resolution":
             day += timedelta(days=gap)
             if day < adult:
-                break  # the chi bộ considers only from the 18th birthday: waiting
+                # The chi bộ considers only from the 18th birthday: waiting. A
+                # dossier (3-, 4-, 5-KNĐ) that would go stale before then is not
+                # made yet: the candidate waits at the step before it.
+                stale_soon = add_months(today, -9)
+                if any(r.done_on and r.done_on < stale_soon for r in out if r.code in DOSSIER):
+                    out = [r for r in out if r.code not in DOSSIER]
+                break
         elif ceremony and s.code in ("self_review", "helper_review", "recognition_opinions"):
             day = max(day, add_months(ceremony, 12) - timedelta(days=rng.randint(1, 10)))
         elif ceremony and s.code == "recognition_branch":
@@ -74,8 +107,11 @@ def sample_dossier(
             break
         if s.code == "ceremony":
             ceremony = day
-        number = f"{rng.randint(1, 250)}-{'QĐ/ĐU' if s.form in ('9-KNĐ', '16-KNĐ') else 'NQ/CB'}"
-        out.append(StepRecord(s.code, StepState.DONE, day, number if s.form else ""))
+        out.append(StepRecord(s.code, StepState.DONE, day, _number(rng, s.form)))
+    codes_done = [r.code for r in out]
+    if "introduction" in codes_done and "union_resolution" not in codes_done:
+        # 3-KNĐ and the Đoàn's 4-KNĐ go together on the Đoàn route: not yet both, neither.
+        out = out[: codes_done.index("introduction")]
     done = {r.code: r.done_on for r in out}
     introduced = done.get("introduction")
     introducers: tuple[Introducer, ...] = ()

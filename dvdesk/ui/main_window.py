@@ -35,11 +35,12 @@ from PySide6.QtWidgets import (
 from dvdesk.domain.member import Member
 from dvdesk.domain.procedure import STAGE_LABELS, Stage, StepRecord
 from dvdesk.errors import KnownError
+from dvdesk.services import views as preset_views
+from dvdesk.services.views import View
 from dvdesk.store import backup, restoring
 from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
-from dvdesk.store.views import View, views
 from dvdesk.ui import undo
 from dvdesk.ui.dialogs import DialogService
 from dvdesk.ui.empty_state import EmptyState
@@ -356,7 +357,10 @@ class MainWindow(QMainWindow):
             ("Danh sách đủ tuổi tại ngày xét…", self.printing.eligible_list),
             ("Danh sách sẽ đủ 18 tuổi trong 12 tháng…", self.printing.upcoming_list),
             ("Giấy chuyển giới thiệu cảm tình Đảng (học sinh)…", self.printing.transfer_letter),
+            ("Danh sách đang xem…", self.printing.view_list),
+            ("Kế hoạch tạo nguồn (theo khóa học hoặc theo năm)…", self.printing.source_plan),
             ("Báo cáo thống kê…", self.printing.statistics),
+            ("Nhập số liệu đảng bộ của một năm (chỉ tiêu 3–4%)…", self.printing.party_totals),
         ):
             print_menu.addAction(text, slot)
 
@@ -427,7 +431,7 @@ class MainWindow(QMainWindow):
     def refresh_views(self) -> None:
         """Rebuild the view list, keeping the chosen one; counts follow off the GUI thread."""
         row = max(0, self.view_list.currentRow())
-        self._views = views(self.store.settings.get(), self.model.on)
+        self._views = preset_views.preset_views(self.store, self.model.on)
         self.view_list.blockSignals(True)
         self.view_list.clear()
         for view in self._views:
@@ -442,10 +446,10 @@ class MainWindow(QMainWindow):
 
     def refresh_counts(self) -> None:
         """Count every view off the GUI thread; only the newest answer is shown."""
-        queries = {v.key: v.query for v in self._views}
+        chosen, on = list(self._views), self.model.on
 
         def count(store: Store) -> dict[str, int]:
-            return {key: store.members.count(q) for key, q in queries.items()}
+            return preset_views.counts(store, on, chosen)
 
         self._counts_fresh = False
         if self.store.path is None:

@@ -312,6 +312,13 @@ class MemberTableModel(QAbstractTableModel):
             result = self._status(row)
             return STATUS_LABELS[result.status] + (" ⚠" if result.warnings else "")
         if key == "eligible_from":
+            if row.get("dob_precision") not in (None, "day"):
+                # A partial date of birth: the range of the 18th birthday, not a guess.
+                span = self._status(row).eligible_from_range
+                if span is None:
+                    return ""
+                lo, hi = span
+                return fmt(lo) if lo == hi else f"{fmt(lo)} – {fmt(hi)}"
             column = "elig_from_b" if self.method is Method.CALENDAR else "elig_from_a"
             start = row.get(column)
             return fmt(date.fromisoformat(start)) if start else ""
