@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from dvdesk.store.errors import KnownError, NotDvdeskFile, translate
 from dvdesk.store.lock import pid_alive
+from dvdesk.store.uri import sqlite_uri
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
@@ -74,7 +75,7 @@ def make_backup(store: Store, reason: str = MANUAL, target: Path | None = None) 
         # Copy from a second, read-only connection: it sees the last committed
         # state, and the backup API run on the store's own connection inside a
         # write transaction retries forever (the window would hang).
-        source = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
+        source = sqlite3.connect(sqlite_uri(store.path, mode="ro"), uri=True)
         try:
             _copy(source, target)
         finally:

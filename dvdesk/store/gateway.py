@@ -37,6 +37,7 @@ from dvdesk.store.rows import audit_json
 from dvdesk.store.settings import Settings
 from dvdesk.store.statistics_queries import StatisticsMixin
 from dvdesk.store.transfers import TransfersMixin
+from dvdesk.store.uri import sqlite_uri
 
 log = logging.getLogger(__name__)
 MEMORY = ":memory:"
@@ -102,9 +103,7 @@ class Store(
         conn: sqlite3.Connection | None = None
         try:
             if read_only and file is not None:
-                conn = sqlite3.connect(
-                    f"{file.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout
-                )
+                conn = sqlite3.connect(sqlite_uri(file, mode="ro"), uri=True, timeout=timeout)
             else:
                 conn = sqlite3.connect(str(file) if file else MEMORY, timeout=timeout)
             store = cls(Database(conn), file, actor or _default_actor())
