@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+from dvdesk import __version__
 from dvdesk.domain.dates import DateError, parse_date, parse_option_date
 from dvdesk.domain.eligibility import STATUS_LABELS, Method, evaluate
 from dvdesk.store.errors import KnownError
@@ -51,6 +52,29 @@ def _open(args: argparse.Namespace, *, create: bool = False, read_only: bool = F
     from dvdesk.store.gateway import Store
 
     return Store.open(args.db or default_db(), create=create, read_only=read_only)
+
+
+def _open_to_read(args: argparse.Namespace):
+    """Open for a command that only reads: never migrates, never changes a byte.
+
+    An older format is not read with queries written for the current one: the
+    command refuses and says how to bring the file up to date (DESIGN.md: only
+    opening to write migrates).
+    """
+    store = _open(args, read_only=True)
+    try:
+        if store.pending_migrations():
+            major, minor = store.format_version()
+            path = store.path
+            raise KnownError(
+                f"Tệp “{path}” ở định dạng cũ ({major}.{minor}); lệnh chỉ đọc không nâng cấp "
+                "tệp. Hãy mở tệp trong cửa sổ dvdesk, hoặc chạy "
+                f"“dvdesk upgrade --db {path}”, rồi chạy lại lệnh."
+            )
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 # -- commands --------------------------------------------------------------
@@ -175,7 +199,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         raise KnownError("Số tháng phải là số không âm.")
     for option in ("eligible_on", "on"):  # bad dates before the file is even opened
         _date(getattr(args, option), "--" + option.replace("_", "-"))
-    with _open(args) as store:
+    with _open_to_read(args) as store:
         rows = list_rows(store, args)
     if args.json:
         # One object per line, each encoded by the C encoder: json.dump(indent=...)
@@ -265,7 +289,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise KnownError("Tệp xuất phải có đuôi .zip (gói gửi cấp trên), .xlsx hoặc .csv.")
     if not out.parent.is_dir():
         raise KnownError(f"Không có thư mục “{out.parent}”.")
-    with _open(args) as store:
+    # A package records its export (the sequence number): that opens to write.
+    with _open(args) if suffix == ".zip" else _open_to_read(args) as store:
         if suffix == ".zip":
             from dvdesk.exchange.package import write_package
 
@@ -362,7 +387,30 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_print(args: argparse.Namespace) -> int:
     from dvdesk.reports import commands
 
-    return commands.run(args, _open)
+    # Printing only reads, except a transfer letter: it records the handover.
+    return commands.run(args, _open if args.document == "transfer" else _open_to_read)
+
+
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from dvdesk.store import backup, schema
+
+    with _open(args, read_only=True) as probe:
+        before = probe.format_version()
+        pending = probe.pending_migrations()
+    if not pending:
+        print(f"Tệp dữ liệu đã ở định dạng mới nhất ({before[0]}.{before[1]}): không cần nâng cấp.")
+        return 0
+    with _open(args) as store:  # backs the file up, then migrates it
+        after = store.format_version()
+        path = store.path
+    assert path is not None
+    saved = [p for p in backup.backups(path) if p.name.endswith("-truoc-nang-cap.db")]
+    kept = f" Bản sao lưu trước khi nâng cấp: “{saved[0]}”." if saved else ""
+    print(
+        f"Đã nâng cấp “{path}” từ định dạng {before[0]}.{before[1]} lên {after[0]}.{after[1]} "
+        f"(bản dvdesk này: {schema.FORMAT_MAJOR}.{schema.FORMAT_MINOR}).{kept}"
+    )
+    return 0
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -377,6 +425,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def build_parser() -> Parser:
     p = Parser(prog="dvdesk", description="Sổ theo dõi đoàn viên và phát triển đảng viên.")
     p.add_argument("--db", help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
+    p.add_argument("--version", action="version", version=f"dvdesk {__version__}")
     p.add_argument(
         "--self-test",
         action="store_true",
@@ -449,6 +498,12 @@ def build_parser() -> Parser:
         "--skip-invalid", action="store_true", help="bỏ qua các dòng có lỗi, nhập các dòng hợp lệ"
     )
     im.set_defaults(func=cmd_import)
+
+    u = sub.add_parser(
+        "upgrade", help="nâng cấp tệp dữ liệu định dạng cũ (sao lưu trước khi nâng cấp)"
+    )
+    u.add_argument("--db", default=argparse.SUPPRESS)
+    u.set_defaults(func=cmd_upgrade)
 
     r = sub.add_parser("restore", help="khôi phục từ bản sao lưu")
     r.add_argument("--db", default=argparse.SUPPRESS)
