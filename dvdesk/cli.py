@@ -431,6 +431,11 @@ def build_parser() -> Parser:
         action="store_true",
         help="tự kiểm tra bản cài đặt (tài nguyên, tệp dữ liệu, in PDF) rồi thoát",
     )
+    p.add_argument(
+        "--gui",
+        action="store_true",
+        help="cùng --self-test: kiểm tra cả cửa sổ (mở ẩn), phông chữ, in một trang, gói dữ liệu",
+    )
     p.set_defaults(func=cmd_gui)
     sub = p.add_subparsers(dest="command", parser_class=Parser)
 
@@ -521,12 +526,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.gui and not args.self_test:
+        parser.error("--gui chỉ dùng cùng --self-test")
     if args.self_test:
         if args.command:
             parser.error("--self-test không đi kèm lệnh khác")
         from dvdesk import selftest
 
-        return selftest.main()
+        return selftest.main(gui=args.gui)
     try:
         return int(args.func(args) or 0)
     except KnownError as exc:
