@@ -17,8 +17,8 @@ from PySide6.QtCore import (
     QSettings,
     Qt,
     QThreadPool,
-    QTranslator,
     QtMsgType,
+    QTranslator,
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
