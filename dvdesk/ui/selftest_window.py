@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QMessageLogContext,
     QSettings,
     Qt,
     QThreadPool,
@@ -32,7 +33,7 @@ HARMLESS = ("This plugin does not support",)
 _previous_handler = None
 
 
-def _quiet(kind: QtMsgType, context: object, message: str) -> None:
+def _quiet(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
     if message.startswith(HARMLESS):
         return
     if _previous_handler is not None:
