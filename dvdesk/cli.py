@@ -523,6 +523,9 @@ def build_parser() -> Parser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from dvdesk.console import ensure_streams
+
+    ensure_streams()  # the windowed dvdesk.exe has no stdout/stderr
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)

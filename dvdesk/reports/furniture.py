@@ -222,6 +222,13 @@ def write_pdf(out: Path, story: list[Flowable], title: str, author: str = "") ->
         )
         doc.build(story, canvasmaker=NumberedCanvas)
         os.replace(tmp, out)
+    except PermissionError as exc:
+        # Windows refuses to replace a PDF that a viewer holds open (WinError 5 or 32).
+        raise KnownError(
+            f"Không ghi đè được “{out}”: tệp đang mở trong chương trình khác (trình xem PDF) "
+            "hoặc chỉ cho phép đọc. Hãy đóng tệp trong trình xem PDF rồi in lại, "
+            "hoặc lưu với tên khác."
+        ) from exc
     except OSError as exc:
         raise KnownError(f"Không ghi được tệp “{out}”: {exc.strerror or exc}.") from exc
     finally:
