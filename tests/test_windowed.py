@@ -1,4 +1,4 @@
-"""The windowed dvdesk.exe (no stdout/stderr) runs commands; a PDF held open gets a clear message."""
+"""Windowed dvdesk.exe (no stdout/stderr) runs commands; a PDF held open gets a clear message."""
 
 from __future__ import annotations
 
