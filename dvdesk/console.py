@@ -23,7 +23,7 @@ def _console_streams() -> tuple[TextIO, TextIO] | None:
         return None
     import ctypes
 
-    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
     if not kernel32.AttachConsole(ATTACH_PARENT_PROCESS):
         return None
     try:

@@ -111,14 +111,14 @@ def check_store(folder: Path) -> str:
         gender=Gender.FEMALE,
     )
     with Store.open(path, create=True) as store:
-        settings = store.settings()
+        settings = store.settings.get()
         settings.commune_code, settings.commune_name = SAMPLE_COMMUNE
-        store.save_settings(settings)
-        store.add_unit(Unit(*SAMPLE_UNIT, UnitKind.RESIDENTIAL))
-        store.add_member(written)
+        store.settings.save(settings)
+        store.units.add(Unit(*SAMPLE_UNIT, UnitKind.RESIDENTIAL))
+        store.members.add(written)
     with Store.open(path, create=False) as store:
-        read = store.get_member(written.uid)
-        audited = len(store.history(written.uid))
+        read = store.members.get(written.uid)
+        audited = len(store.audit.history(written.uid))
         major, minor = store.format_version()
     if (read.full_name, read.dob, read.unit_code) != (SAMPLE_NAME, written.dob, SAMPLE_UNIT[0]):
         raise AssertionError(f"đọc lại khác bản đã ghi: {read.full_name!r}, {read.dob}")
@@ -214,7 +214,7 @@ def check_print(folder: Path) -> str:
 
     out = folder / DATA_FOLDER / "phiếu thử.pdf"
     with Store.open(data_file(folder), create=False) as store:
-        uid = store.list_members()[0]["uid"]
+        uid = store.members.list()[0]["uid"]
         pages = write_checklists(store, [uid], out)
     data = out.read_bytes()
     if pages < 1 or not data.startswith(b"%PDF"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -66,7 +67,7 @@ def start(settings_dir: Path) -> str:
     return f"Qt {qVersion()}, nền tảng “{app.platformName()}” (cửa sổ ẩn)"
 
 
-def _wait(done, what: str) -> None:
+def _wait(done: Callable[[], bool], what: str) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
     while not done():
         if time.monotonic() > deadline:
