@@ -205,3 +205,58 @@ def test_linux_install_upgrade_and_uninstall_keep_the_data(bundle: Path, tmp_pat
     assert not prog.exists() and not (home / ".local" / "bin" / "dvdesk").exists()
     assert (data / "dvdesk.db").read_bytes() == b"the clerk's data"
     assert (data / "backups").is_dir()
+
+
+def _hidden_gl(*names: str) -> list[str]:
+    """A command prefix that runs with the given system libraries unreadable (root only)."""
+    import ctypes.util
+
+    if sys.platform != "linux" or os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare to hide a system library")
+    mounts = []
+    for name in names:
+        found = ctypes.util.find_library(name.split(".so")[0].removeprefix("lib"))
+        if not found:
+            pytest.skip(f"{name} is not on this machine")
+        for folder in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64"):
+            path = Path(folder) / name
+            if path.exists():
+                mounts.append(f'mount --bind /dev/null "{path.resolve()}"')
+                break
+    script = " && ".join([*mounts, 'exec "$@"'])
+    return ["unshare", "--mount", "sh", "-c", script, "sh"]
+
+
+@pytest.mark.parametrize(
+    ("hidden", "apt"),
+    [(["libGL.so.1"], "libgl1"), (["libGL.so.1", "libEGL.so.1"], "libgl1 libegl1")],
+)
+def test_without_libgl_the_gui_self_test_and_installer_name_the_apt_line(
+    bundle: Path, tmp_path: Path, hidden: list[str], apt: str
+):
+    prefix = _hidden_gl(*hidden)
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [*prefix, str(bundle / EXE), "--self-test", "--gui"],
+        capture_output=True,
+        text=True,
+        env={**env, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stderr.splitlines()[-1] == (
+        f"Hãy cài thư viện còn thiếu rồi chạy lại: sudo apt-get install {apt}"
+    )
+    assert "[đạt] Gói dữ liệu" in done.stdout  # what needs no window still passes
+    installed = subprocess.run(
+        [*prefix, "sh", str(bundle / "install-linux.sh")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert installed.returncode == 1
+    assert installed.stderr.strip().splitlines()[-1].strip() == f"sudo apt-get install {apt}"
+    assert not (tmp_path / "home" / ".local" / "opt").exists()
