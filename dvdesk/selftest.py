@@ -196,15 +196,13 @@ def check_qt() -> str:
     if missing:
         raise MissingLibraries(missing)
     try:
-        from dvdesk.ui import selftest_window  # noqa: F401 (imports PySide6)
+        from dvdesk.ui import selftest_window  # imports PySide6
     except ImportError as exc:
         named = libraries_named(str(exc))
         if named:
             raise MissingLibraries(named) from exc
         raise
-    from PySide6 import __version__ as qt_version
-
-    return f"PySide6 {qt_version}"
+    return f"PySide6 {selftest_window.pyside_version()}"
 
 
 def check_print(folder: Path) -> str:

@@ -46,6 +46,12 @@ def _quiet(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
             print(message, file=sys.stderr)
 
 
+def pyside_version() -> str:
+    import PySide6
+
+    return str(PySide6.__version__)
+
+
 def start_offscreen(settings_dir: Path) -> QApplication:
     """dvdesk's QApplication on the offscreen platform, its settings kept in `settings_dir`."""
     from dvdesk.ui.app import make_app
