@@ -90,3 +90,39 @@ def test_the_spec_and_installer_take_the_version_from_the_build() -> None:
     iss = (ROOT / "installer" / "dvdesk.iss").read_text(encoding="utf-8-sig")
     assert 'GetStringFileInfo(BundleExe, "ProductVersion")' in iss
     assert "VersionInfoVersion={#NumericVersion}" in iss
+
+
+READ_WITH_PYINSTALLER = """
+import sys, types
+sys.modules.setdefault("pefile", types.ModuleType("pefile"))  # Windows-only imports of
+import PyInstaller.compat                                       # versioninfo, unused by
+PyInstaller.compat.win32api = None                              # the text reader
+from PyInstaller.utils.win32 import versioninfo
+info = versioninfo.load_version_info_from_text_file(sys.argv[1])
+assert isinstance(info, versioninfo.VSVersionInfo)
+table = info.kids[0].kids[0]
+print(info.ffi.fileVersionMS, info.ffi.fileVersionLS, info.ffi.productVersionMS, table.name)
+for s in table.kids:
+    print(s.name + "=" + s.val)
+"""
+
+
+def test_pyinstaller_itself_reads_the_version_file(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    pytest.importorskip("PyInstaller")
+    path = version_info.write_version_file(tmp_path, VERSION, "dvdesk", "dvdesk")
+    done = subprocess.run(
+        [sys.executable, "-c", READ_WITH_PYINSTALLER, str(path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    first, *strings = done.stdout.splitlines()
+    a, b, c, d = version_info.numeric(VERSION)
+    assert first.split() == [str((a << 16) | b), str((c << 16) | d), str((a << 16) | b), "042A04B0"]
+    assert f"ProductVersion={VERSION}" in strings
+    assert "OriginalFilename=dvdesk.exe" in strings
