@@ -16,6 +16,7 @@ from tests.safety.killing import ENV, contents
 from tests.safety.sheets import write_members_csv
 
 ROUNDS = 50
+DEV = [sys.executable, "-X", "dev", "-X", "faulthandler"]
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +65,23 @@ def test_quitting_mid_job_never_aborts(
     c = contents(db)
     assert c.integrity == []
     assert (c.member_inserts, c.unaudited, c.orphan_audits) == (c.members, 0, 0)
+
+
+def test_the_programs_own_exit_with_reads_in_flight_never_crashes(
+    tmp_path: Path, files: dict[str, Path]
+) -> None:
+    """dvdesk.ui.app.run itself: Ctrl+Q with background reads running, ten times."""
+    db = tmp_path / "xa.db"
+    db.write_bytes(files["db"].read_bytes())
+    for seed in range(10):
+        done = subprocess.run(
+            [*DEV, "-m", "tests.safety.exit_driver", str(db), str(seed)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**ENV, "QT_QPA_PLATFORM": "offscreen"},
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert "Fatal Python error" not in done.stderr
+    assert contents(db).integrity == []
