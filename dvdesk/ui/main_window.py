@@ -791,14 +791,15 @@ class MainWindow(QMainWindow):
         if path:
             self.open_requested.emit(Path(path))
 
-    def restore_backup(self) -> None:
+    def restore_backup(self) -> Op | None:
+        """Replace the file by a chosen backup (off the GUI thread), then reopen it."""
         if self.store.path is None:
-            return
+            return None
         from dvdesk.ui.restore_dialog import RestoreDialog, describe
 
         dialog = RestoreDialog(self.store.path, self.dialogs, self)
         if not self.dialogs.show_modal(dialog) or dialog.chosen is None:
-            return
+            return None
         chosen = dialog.chosen
         when, _why = describe(chosen)
         if not self.dialogs.confirm(
@@ -806,22 +807,29 @@ class MainWindow(QMainWindow):
             f"Thay dữ liệu hiện tại bằng bản sao lưu lúc {when} (“{chosen.name}”)? Dữ liệu "
             "hiện tại được sao lưu trước, nên vẫn lấy lại được.",
         ):
-            return
+            return None
         if not self.jobs.cancel_and_wait():
-            return
+            return None
         path = self.store.path
+        # Nothing may read the file while it is replaced: empty the screens, then close.
+        self.model.show_nothing()
+        self._show_member(None, force=True)
+        self.main_tabs.setEnabled(False)
         self.store.close()
-        try:
-            safety = restoring.restore(path, chosen)
-        except KnownError as exc:
-            self.dialogs.error("Không khôi phục được", str(exc))
-        else:
+
+        def done(safety: Path) -> None:
             self.dialogs.info(
                 "Đã khôi phục",
                 f"Đã khôi phục dữ liệu từ bản sao lưu lúc {when}. Dữ liệu trước khi khôi phục "
                 f"được giữ trong “{safety}”. Cửa sổ mở lại với dữ liệu đã khôi phục.",
             )
-        self.open_requested.emit(path)
+            self.open_requested.emit(path)
+
+        op = self.jobs.detached(
+            "Đang khôi phục dữ liệu…", lambda progress: restoring.restore(path, chosen), done
+        )
+        op.failed.connect(lambda _message: self.open_requested.emit(path))  # reopen as it was
+        return op
 
     # -- window state ------------------------------------------------------
 

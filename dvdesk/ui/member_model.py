@@ -120,6 +120,11 @@ class MemberTableModel(QAbstractTableModel):
             self._expected = max(self._expected, total)
             self.counted.emit()
 
+    def show_nothing(self) -> None:
+        """An empty table that reads nothing (the file is about to be replaced)."""
+        self._generation += 1
+        self._reset([], 0)
+
     def _reset(self, ids: list[int], expected: int) -> None:
         self.beginResetModel()
         self._ids = ids

@@ -83,10 +83,10 @@ class _Signals(QObject):
 
 
 def _run_work(
-    work: Work, store: Store, progress: Progress, path: Path | None
+    work: Work, store: Store | None, progress: Progress, path: Path | None
 ) -> tuple[str, object]:
     try:
-        return _Outcome.OK, work(store, progress)
+        return _Outcome.OK, work(store, progress)  # type: ignore[arg-type]  # None: detached
     except Cancelled:
         return _Outcome.CANCELLED, None
     except Exception as exc:
@@ -109,6 +109,7 @@ class _Job(QRunnable):
         self.path = op.path
         self.work = op.work
         self.read_only = not op.writes
+        self.opens_store = op.opens_store
         self.cancel_requested = op._cancel_flag
         self.finished_event = op._finished_event
         self._last_emit = 0.0
@@ -152,6 +153,7 @@ class Op(QObject):
     cancelled = Signal()
     progressed = Signal(int, int)
     writes = False
+    opens_store = True
 
     def __init__(
         self,
@@ -360,6 +362,18 @@ class Jobs(QObject):
     ) -> ReadOp:
         """A long job that only reads the file (print, export): progress and Hủy."""
         op = ReadOp(self, work, done, title=title, cancellable=cancellable, show_progress=True)
+        op.start()
+        return op
+
+    def detached(
+        self, title: str, work: Callable[[Progress], Any], done: Done | None = None
+    ) -> WriteOp:
+        """A long job on the data file that opens no connection to it (restoring a
+        backup replaces the file): progress dialog, not cancellable."""
+        op = WriteOp(
+            self, lambda _store, progress: work(progress), done, title=title, show_progress=True
+        )
+        op.opens_store = False
         op.start()
         return op
 
