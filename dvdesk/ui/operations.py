@@ -15,7 +15,7 @@ are only ever touched from the GUI thread:
 
 Cancelling is cooperative: the Hủy button sets a flag and the work's next
 `progress` call raises `Cancelled`; `progress(0, 0)` says "a last step that
-cannot be counted" (the bar turns busy). Only ops that say so can be cancelled (a
+cannot be counted nor stopped" (the bar turns busy and Hủy goes away). Only ops that say so can be cancelled (a
 write op's work runs in one transaction, so stopping it rolls everything back).
 
 A `WriteOp`'s work returns a `Changes` (or an object with `.changes`); `Jobs`
@@ -259,10 +259,15 @@ class Op(QObject):
             dialog.setValue(min(done, total))
             count = f"{done:,} / {total:,}".replace(",", ".")
             dialog.setLabelText(f"{self.title}\n{count}")
-        else:  # progress(0, 0): a last step that cannot be counted
+        else:  # progress(0, 0): a last step that cannot be counted, nor stopped
             dialog.setMaximum(0)
             dialog.setValue(0)
             dialog.setLabelText(f"{self.title}\nĐang hoàn tất…")
+            if self.cancellable:
+                self.cancellable = False
+                dialog.canceled.disconnect()
+                dialog.setCancelButton(None)
+                dialog.canceled.connect(lambda: QTimer.singleShot(0, self._reshow))
 
     # -- the answer, on the GUI thread ---------------------------------------
 

@@ -194,3 +194,22 @@ def test_no_progress_dialog_for_quick_reads(qtbot, jobs):
     with qtbot.waitSignal(op.done, timeout=10000):
         pass
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog)]
+
+
+def test_the_last_uncounted_step_can_no_longer_be_cancelled(qtbot, jobs):
+    gate = threading.Event()
+
+    def work(store: Store, progress) -> str:
+        progress(5, 5)
+        progress(0, 0)  # e.g. laying out the PDF's pages
+        gate.wait(5)
+        return "xong"
+
+    op = jobs.long_read("Đang in…", work)
+    qtbot.waitUntil(lambda: op._dialog is not None and "hoàn tất" in op._dialog.labelText())
+    assert not op.cancel() and not op.cancellable
+    assert not [b for b in op._dialog.findChildren(QPushButton) if b.isVisible()]
+    gate.set()
+    with qtbot.waitSignal(op.done, timeout=10000) as done:
+        pass
+    assert done.args == ["xong"]
