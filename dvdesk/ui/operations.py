@@ -15,8 +15,9 @@ are only ever touched from the GUI thread:
 
 Cancelling is cooperative: the Hủy button sets a flag and the work's next
 `progress` call raises `Cancelled`; `progress(0, 0)` says "a last step that
-cannot be counted nor stopped" (the bar turns busy and Hủy goes away). Only ops that say so can be cancelled (a
-write op's work runs in one transaction, so stopping it rolls everything back).
+cannot be counted nor stopped" (the bar turns busy and Hủy goes away). Only
+ops that say so can be cancelled (a write op's work runs in one transaction,
+so stopping it rolls everything back).
 
 A `WriteOp`'s work returns a `Changes` (or an object with `.changes`); `Jobs`
 broadcasts it with `changed` so each screen refreshes only what changed. Ops
