@@ -260,6 +260,8 @@ class MemberTableModel(QAbstractTableModel):
             return row["uid"]
         if role == Qt.ItemDataRole.ForegroundRole and key == "status":
             return QBrush(STATUS_COLOURS[self._status(row).status])
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("full_name", "unit_name"):
+            return self._display(row, key)  # the whole text of a narrow column
         if role == Qt.ItemDataRole.ToolTipRole and key in ("status", "dob"):
             result = self._status(row)
             return "\n".join((result.reason, *result.warnings))
