@@ -42,6 +42,8 @@ STATUS_COLOURS = {
     Status.UNKNOWN: QColor("#555555"),
 }
 BLOCK = 200
+# Orders the file has an index for (store/schema.py), so a LIMIT read is immediate.
+INDEXED_ORDERS = frozenset({"name", "dob", "class", "stage"})
 LONG_LIST = 20_000  # ids read at once; a longer list's count and rest come from the background
 UID_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -272,10 +274,11 @@ class MemberTableModel(QAbstractTableModel):
         if wanted == self._order:
             return  # e.g. the header's restored sort indicator: nothing to re-read
         self._order = wanted
-        if self.async_sort:
-            self.request(self.query)
+        if self.async_sort and wanted[0] not in INDEXED_ORDERS:
+            self.request(self.query)  # a sort of every row: off the GUI thread
         else:
-            self.reload()
+            self.reload()  # an index scan: the first screen at once, the rest after
+            self.ids_loaded.emit()
 
     # -- helpers -----------------------------------------------------------
 
