@@ -115,6 +115,14 @@ class _Job(QRunnable):
         self.finished_event = op._finished_event
         self._last_emit = 0.0
 
+    def _run_on_own_store(self) -> tuple[str, object]:
+        try:
+            store = Store.open(self.path, read_only=self.read_only)  # type: ignore[arg-type]
+        except Exception as exc:
+            return _classify(exc, self.path)
+        with store:
+            return _run_work(self.work, store, self.progress, self.path)
+
     def progress(self, done: int, total: int) -> None:
         if self.cancel_requested.is_set():
             raise Cancelled
@@ -125,13 +133,10 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            try:
-                store = Store.open(self.path, read_only=self.read_only)  # type: ignore[arg-type]
-            except Exception as exc:
-                kind, payload = _classify(exc, self.path)
+            if not self.opens_store:  # the work handles the file itself (a restore)
+                kind, payload = _run_work(self.work, None, self.progress, self.path)
             else:
-                with store:
-                    kind, payload = _run_work(self.work, store, self.progress, self.path)
+                kind, payload = self._run_on_own_store()
             # RuntimeError: the window closed meanwhile; nobody waits for the answer.
             with contextlib.suppress(RuntimeError):
                 self.signals.finished.emit(kind, payload)

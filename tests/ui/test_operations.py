@@ -213,3 +213,16 @@ def test_the_last_uncounted_step_can_no_longer_be_cancelled(qtbot, jobs):
     with qtbot.waitSignal(op.done, timeout=10000) as done:
         pass
     assert done.args == ["xong"]
+
+
+def test_a_detached_op_opens_no_connection_to_the_file(qtbot, jobs, monkeypatch):
+    from dvdesk.ui import operations
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a detached op opened the data file")
+
+    monkeypatch.setattr(operations.Store, "open", refuse)
+    op = jobs.detached("Đang khôi phục…", lambda progress: "đã thay tệp")
+    with qtbot.waitSignal(op.done, timeout=10000) as done:
+        pass
+    assert done.args == ["đã thay tệp"] and jobs.dialogs.calls == []
