@@ -846,10 +846,17 @@ class MainWindow(QMainWindow):
         if self._save_date_timer.isActive():
             self._save_date_timer.stop()
             self.save_consideration_date()
-        if self.jobs.long_running() and not self.dialogs.confirm(
+        running = self.jobs.long_running()
+        writing = any(not op.cancellable for op in running)
+        if running and not self.dialogs.confirm(
             "Đang có việc chạy",
-            "Một việc (in, xuất, nhập…) vẫn đang chạy. Dừng việc đó và thoát? "
-            "Việc ghi dở được hủy trọn vẹn, dữ liệu không bị hỏng.",
+            "Một việc (in, xuất, nhập…) vẫn đang chạy. Dừng và thoát? "
+            + (
+                "Việc đang ghi dữ liệu sẽ được làm nốt rồi cửa sổ mới đóng, "
+                "để dữ liệu không bị ghi dở."
+                if writing
+                else "Việc đó dừng lại, dữ liệu đã lưu không bị ảnh hưởng."
+            ),
         ):
             event.ignore()
             return

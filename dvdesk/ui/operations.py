@@ -227,9 +227,10 @@ class Op(QObject):
     def running(self) -> bool:
         return not self._finished_event.is_set()
 
-    def wait(self, ms: int = 60_000) -> bool:
-        """Block until the work has stopped (its answer is delivered by the event loop)."""
-        return self._finished_event.wait(ms / 1000)
+    def wait(self, ms: int | None = 60_000) -> bool:
+        """Block until the work has stopped (its answer is delivered by the event loop);
+        `None`: however long it takes."""
+        return self._finished_event.wait(None if ms is None else ms / 1000)
 
     # -- progress dialog ---------------------------------------------------
 
@@ -404,11 +405,12 @@ class Jobs(QObject):
         return [op for op in self.running if op._show_progress]
 
     def cancel_and_wait(self, ms: int = 30_000) -> bool:
-        """Cancel what can be cancelled, then wait for every op's thread to stop."""
+        """Cancel what can be cancelled, then wait for every op's thread to stop: `ms`
+        for a cancelled one, as long as it takes for one that cannot stop (a write
+        in its transaction: leaving it would kill it halfway)."""
         ops = list(self._running)
-        for op in ops:
-            op.cancel()
-        return all(op.wait(ms) for op in ops)
+        stopping = {op for op in ops if op.cancel()}
+        return all(op.wait(ms) if op in stopping else op.wait(None) for op in ops)
 
     def _started(self, op: Op) -> None:
         self._running.append(op)
