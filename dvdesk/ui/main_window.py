@@ -10,7 +10,7 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QDate, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QFocusEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -64,6 +64,15 @@ COLUMN_WIDTHS = (175, 82, 112, 92, 130, 50, 170, 130, 60)
 UNIT_COLUMN = 4
 # The window's first size: a 1366×768 laptop less the taskbar (728) and the title bar.
 FIRST_SIZE = (1366, 690)
+
+
+class DateBox(QDateEdit):
+    """A date typed from the day on: entering the box (by mouse too) selects the day,
+    so "15122026" gives 15/12/2026 wherever the click landed."""
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        QTimer.singleShot(0, lambda: self.setSelectedSection(QDateEdit.Section.DaySection))
 
 
 class MainWindow(QMainWindow):
@@ -272,8 +281,12 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.search)
 
         filters.addWidget(QLabel("  Ngày chi bộ xét: "))
-        self.date_edit = QDateEdit()
+        self.date_edit = DateBox()
         self.date_edit.setCalendarPopup(True)
+        self.date_edit.setToolTip(
+            "Ngày chi bộ họp xét. Gõ liền ngày, tháng, năm (ví dụ 15122026) hoặc bấm mũi tên "
+            "để chọn trên lịch."
+        )
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         on = self.model.on
         self.date_edit.setDate(QDate(on.year, on.month, on.day))
