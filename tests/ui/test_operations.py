@@ -226,3 +226,27 @@ def test_a_detached_op_opens_no_connection_to_the_file(qtbot, jobs, monkeypatch)
     with qtbot.waitSignal(op.done, timeout=10000) as done:
         pass
     assert done.args == ["đã thay tệp"] and jobs.dialogs.calls == []
+
+
+def test_a_failing_background_count_of_the_window_is_shown_in_vietnamese(
+    qtbot, demo_store, monkeypatch
+):
+    from dvdesk.store.members import MembersRepo
+
+    real_count = MembersRepo.count
+
+    def count(self, *args, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            exc = sqlite3.OperationalError("disk I/O error")
+            exc.sqlite_errorcode = sqlite3.SQLITE_IOERR
+            raise exc
+        return real_count(self, *args, **kwargs)
+
+    monkeypatch.setattr(MembersRepo, "count", count)
+    dialogs = ThreadCheckingDialogs()
+    window = MainWindow(demo_store, dialogs, today=TODAY)  # counts its views in the background
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: any(c[0] == "error" for c in dialogs.calls), timeout=10000)
+    kind, title, text = next(c for c in dialogs.calls if c[0] == "error")
+    assert title == "Không đếm được các danh sách" and "ổ đĩa" in text
+    assert "Traceback" not in text and all(dialogs.threads)
