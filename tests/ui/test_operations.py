@@ -247,6 +247,6 @@ def test_a_failing_background_count_of_the_window_is_shown_in_vietnamese(
     window = MainWindow(demo_store, dialogs, today=TODAY)  # counts its views in the background
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: any(c[0] == "error" for c in dialogs.calls), timeout=10000)
-    kind, title, text = next(c for c in dialogs.calls if c[0] == "error")
+    _kind, title, text = next(c for c in dialogs.calls if c[0] == "error")
     assert title == "Không đếm được các danh sách" and "ổ đĩa" in text
     assert "Traceback" not in text and all(dialogs.threads)
