@@ -30,7 +30,8 @@ from dvdesk.store.units import UnitsRepo
 LIST_COLUMNS = (
     "m.id, m.uid, m.full_name, m.gender, m.dob, m.dob_precision, m.elig_from_a, "
     "m.over_from_a, m.elig_from_b, m.over_from_b, m.cccd, m.phone, m.school_class, "
-    "m.school_year, m.graduation_year, m.presence, m.stage, m.issue_codes, m.commune_code, "
+    "m.school_year, m.graduation_year, m.presence, m.stage, m.issue_codes, m.dossier_issues, "
+    "m.commune_code, "
     "m.union_officer, m.union_extended, u.code AS unit_code, u.name AS unit_name, "
     "u.kind AS unit_kind"
 )

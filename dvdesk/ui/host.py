@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
+from dvdesk.services.views import View
 from dvdesk.store.gateway import Store
 from dvdesk.ui.dialogs import DialogService
 from dvdesk.ui.operations import Jobs
@@ -34,6 +35,10 @@ class ActionHost(Protocol):
         ...
 
     def consideration_date(self) -> date: ...
+
+    def current_view(self) -> View:
+        """The preset view chosen in the left column."""
+        ...
 
     def unit_code(self) -> str:
         """The unit filter's code ("" for every unit)."""

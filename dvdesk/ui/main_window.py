@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDateEdit,
+    QFrame,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -33,11 +35,12 @@ from PySide6.QtWidgets import (
 from dvdesk.domain.member import Member
 from dvdesk.domain.procedure import STAGE_LABELS, Stage, StepRecord
 from dvdesk.errors import KnownError
+from dvdesk.services import views as preset_views
+from dvdesk.services.views import View
 from dvdesk.store import backup, restoring
 from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
-from dvdesk.store.views import View, views
 from dvdesk.ui import undo
 from dvdesk.ui.dialogs import DialogService
 from dvdesk.ui.empty_state import EmptyState
@@ -180,7 +183,13 @@ class MainWindow(QMainWindow):
         self.procedure.step_recorded.connect(self._step_recorded)
         self.history = HistoryView(self.store)
         self.side_tabs = QTabWidget()
-        self.side_tabs.addTab(self.procedure, "Quy trình kết nạp")
+        # The dossier fields are taller than a 768-pixel screen allows: scroll them
+        # inside the tab rather than let the window outgrow the screen.
+        procedure_scroll = QScrollArea()
+        procedure_scroll.setWidgetResizable(True)
+        procedure_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        procedure_scroll.setWidget(self.procedure)
+        self.side_tabs.addTab(procedure_scroll, "Quy trình kết nạp")
         self.side_tabs.addTab(self.history, "Lịch sử thay đổi")
         self.side_tabs.currentChanged.connect(
             lambda _: self._show_member(self.current_uid() or self.procedure.uid)
@@ -361,7 +370,10 @@ class MainWindow(QMainWindow):
             ("Danh sách đủ tuổi tại ngày xét…", self.printing.eligible_list),
             ("Danh sách sẽ đủ 18 tuổi trong 12 tháng…", self.printing.upcoming_list),
             ("Giấy chuyển giới thiệu cảm tình Đảng (học sinh)…", self.printing.transfer_letter),
+            ("Danh sách đang xem…", self.printing.view_list),
+            ("Kế hoạch tạo nguồn (theo khóa học hoặc theo năm)…", self.printing.source_plan),
             ("Báo cáo thống kê…", self.printing.statistics),
+            ("Nhập số liệu đảng bộ của một năm (chỉ tiêu 3–4%)…", self.printing.party_totals),
         ):
             print_menu.addAction(text, slot)
 
@@ -432,7 +444,7 @@ class MainWindow(QMainWindow):
     def refresh_views(self) -> None:
         """Rebuild the view list, keeping the chosen one; counts follow off the GUI thread."""
         row = max(0, self.view_list.currentRow())
-        self._views = views(self.store.settings.get(), self.model.on)
+        self._views = preset_views.preset_views(self.store, self.model.on)
         self.view_list.blockSignals(True)
         self.view_list.clear()
         for view in self._views:
@@ -447,10 +459,10 @@ class MainWindow(QMainWindow):
 
     def refresh_counts(self) -> None:
         """Count every view off the GUI thread; only the newest answer is shown."""
-        queries = {v.key: v.query for v in self._views}
+        chosen, on = list(self._views), self.model.on
 
         def count(store: Store) -> dict[str, int]:
-            return {key: store.members.count(q) for key, q in queries.items()}
+            return preset_views.counts(store, on, chosen)
 
         self._counts_fresh = False
         if self.store.path is None:
@@ -561,12 +573,12 @@ class MainWindow(QMainWindow):
 
     def _show_member(self, uid: str | None, force: bool = False) -> None:
         """Show `uid` in the side tab in front; skipped when it already shows exactly that."""
-        panel = self.side_tabs.currentWidget()
+        panel = self.side_tabs.currentIndex()
         shown = (panel, uid, self.model.on)
         if shown == self._shown and not force:
             return
         self._shown = shown
-        if panel is self.procedure:
+        if panel == 0:  # the procedure tab (its panel sits in a scroll area)
             self.procedure.show_member(uid, self.model.on)
         else:
             self.history.show_member(uid)

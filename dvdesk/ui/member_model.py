@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QColor
 from dvdesk.domain.dates import fmt, parse_date
 from dvdesk.domain.eligibility import STATUS_LABELS, Eligibility, Method, Status, evaluate
 from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, Gender, Presence
-from dvdesk.domain.procedure import STAGE_LABELS, Stage
+from dvdesk.domain.procedure import STAGE_LABELS, Stage, issue_labels
 from dvdesk.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
@@ -262,6 +262,12 @@ class MemberTableModel(QAbstractTableModel):
             return row["uid"]
         if role == Qt.ItemDataRole.ForegroundRole and key == "status":
             return QBrush(STATUS_COLOURS[self._status(row).status])
+        if key == "stage" and row.get("dossier_issues"):
+            # A dossier the Party would send back (issue #12): red, with its reasons.
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#b00020"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Hồ sơ cần kiểm tra: " + "; ".join(issue_labels(row["dossier_issues"]))
         if role == Qt.ItemDataRole.ToolTipRole and key in ("full_name", "unit_name"):
             return self._display(row, key)  # the whole text of a narrow column
         if role == Qt.ItemDataRole.ToolTipRole and key in ("status", "dob"):
@@ -311,11 +317,18 @@ class MemberTableModel(QAbstractTableModel):
         if key == "presence":
             return PRESENCE_LABELS[Presence(str(value))]
         if key == "stage":
-            return STAGE_LABELS[Stage(str(value))]
+            return STAGE_LABELS[Stage(str(value))] + (" ⛔" if row.get("dossier_issues") else "")
         if key == "status":
             result = self._status(row)
             return STATUS_LABELS[result.status] + (" ⚠" if result.warnings else "")
         if key == "eligible_from":
+            if row.get("dob_precision") not in (None, "day"):
+                # A partial date of birth: the range of the 18th birthday, not a guess.
+                span = self._status(row).eligible_from_range
+                if span is None:
+                    return ""
+                lo, hi = span
+                return fmt(lo) if lo == hi else f"{fmt(lo)} – {fmt(hi)}"
             column = "elig_from_b" if self.method is Method.CALENDAR else "elig_from_a"
             start = row.get(column)
             return fmt(date.fromisoformat(start)) if start else ""

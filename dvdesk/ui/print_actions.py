@@ -96,7 +96,12 @@ class PrintActions(QObject):
     ) -> Op | None:
         """Ask where to save, then make the PDF off the GUI thread. Hủy is offered when
         the work is `counted` (reports progress, so it can stop) and `records` nothing
-        in the data file."""
+        in the data file.
+
+        The save dialog has asked before replacing an existing file, so the
+        writers are called with `overwrite=True`; the output guard still
+        refuses a data file or its companions.
+        """
         if self.host.store.path is None:
             return None
         out = self.dialogs.save_file(title, PDF, default)
@@ -157,7 +162,9 @@ class PrintActions(QObject):
         return self._write(
             "Lưu phiếu theo dõi hồ sơ",
             default,
-            lambda store, out, progress: write_checklists(store, Counted(uids, progress), out, on),
+            lambda store, out, progress: write_checklists(
+                store, Counted(uids, progress), out, on, overwrite=True
+            ),
             counted=True,
         )
 
@@ -181,7 +188,7 @@ class PrintActions(QObject):
 
         def work(store: Store, out: Path, progress: Progress) -> int:
             uids = uids_of(store, row_ids, lambda done, total: None)
-            return write_checklists(store, Counted(uids, progress), out, on)
+            return write_checklists(store, Counted(uids, progress), out, on, overwrite=True)
 
         return self._write("Lưu các phiếu theo dõi", "cac-phieu-theo-doi.pdf", work, counted=True)
 
@@ -192,7 +199,7 @@ class PrintActions(QObject):
         return self._write(
             "Lưu danh sách đủ tuổi",
             f"danh-sach-du-tuoi-{on:%Y%m%d}.pdf",
-            lambda store, out, progress: write_eligible_list(store, on, out, unit),
+            lambda store, out, progress: write_eligible_list(store, on, out, unit, overwrite=True),
         )
 
     def upcoming_list(self, months: int = 12) -> Op | None:
@@ -202,7 +209,9 @@ class PrintActions(QObject):
         return self._write(
             "Lưu danh sách sắp đủ tuổi",
             f"danh-sach-sap-du-tuoi-{months}-thang.pdf",
-            lambda store, out, progress: write_upcoming_list(store, months, out, on, unit),
+            lambda store, out, progress: write_upcoming_list(
+                store, months, out, on, unit, overwrite=True
+            ),
         )
 
     def transfer_letter(self) -> Op | None:
@@ -212,7 +221,7 @@ class PrintActions(QObject):
             return None
         store = self.host.store
         member = store.members.get(uid)
-        from dvdesk.reports.transfer_letter import transfer_of, write_transfer_letter
+        from dvdesk.reports.transfer_letter import transfer_of
 
         try:  # say "not eligible" before asking anything
             transfer_of(store, uid, "-", date.today())
@@ -230,17 +239,127 @@ class PrintActions(QObject):
         )
         if not to or not to.strip():
             return None
+
         receiver = to.strip()
 
         def work(store: Store, out: Path, progress: Progress) -> Recorded:
-            pages = write_transfer_letter(store, uid, receiver, out)
-            # The handover is part of the record: the office follows up on it later.
-            store.transfers.record(uid, date.today(), receiver, f"Giấy chuyển ({out.name})")
-            return Recorded(pages, Changes.of(Kind.TRANSFERS, uids=[uid]))
+            from dvdesk.services.printing import issue_transfer_letter
+
+            # Printing records the handover once; a reprint records nothing more.
+            issued = issue_transfer_letter(store, uid, receiver, out, overwrite=True)
+            changes = Changes.of(Kind.TRANSFERS, uids=[uid]) if issued.recorded else Changes()
+            return Recorded(issued.pages, changes)
 
         name = f"giay-chuyen-{_slug(member.full_name)}.pdf"
         op = self._write("Lưu giấy chuyển", name, work, records=True)
         return op
+
+    def view_list(self) -> Op | None:
+        """The view chosen in the left column, as a printed list (the members it counts)."""
+        from dvdesk.services.printing import print_view
+
+        view = self.host.current_view()
+        unit, on = self.host.unit_code(), self.on
+        return self._write(
+            "Lưu danh sách",
+            f"danh-sach-{view.key}-{on:%Y%m%d}.pdf",
+            lambda store, out, progress: print_view(store, view.key, on, out, unit, overwrite=True),
+        )
+
+    def source_plan(self) -> Op | None:
+        """Kế hoạch tạo nguồn: a school and its course, or a year (residential areas)."""
+        answer = self.dialogs.ask_text(
+            "Kế hoạch tạo nguồn",
+            "Nhập mã trường và khóa học (ví dụ: THPT1 2024-2027), "
+            "hoặc một năm cho các khu dân cư (ví dụ: 2027):",
+        )
+        if not answer or not answer.split():
+            return None
+        words = answer.split()
+        from dvdesk.errors import KnownError
+        from dvdesk.reports.source_plan import write_source_plan
+        from dvdesk.services import plans
+
+        if len(words) == 1 and words[0].isdigit():
+            year = int(words[0])
+
+            def make(store):  # type: ignore[no-untyped-def]
+                return plans.year_plan(store, year)
+
+            default = f"ke-hoach-tao-nguon-{year}.pdf"
+        elif len(words) == 2:
+            school, course = words
+
+            def make(store):  # type: ignore[no-untyped-def]
+                return plans.school_plan(store, school, course)
+
+            default = f"ke-hoach-tao-nguon-{school.lower()}-{course}.pdf"
+        else:
+            self.dialogs.warn("Kế hoạch tạo nguồn", "Hãy nhập “THPT1 2024-2027” hoặc “2027”.")
+            return None
+        try:
+            make(self.host.store)  # a wrong code or course is said before choosing a file
+        except KnownError as exc:
+            self.dialogs.warn("Kế hoạch tạo nguồn", str(exc))
+            return None
+
+        def work(store: Store, out: Path, progress: Progress) -> int:
+            plan = make(store)
+            return write_source_plan(
+                store.settings.get(), plan.title, plan.subtitle, plan.groups(), out, overwrite=True
+            )
+
+        return self._write("Lưu kế hoạch tạo nguồn", default, work)
+
+    def party_totals(self) -> bool:
+        """The officer enters a year's đảng bộ figures for the 3–4% target (audited)."""
+        from dvdesk.errors import KnownError
+        from dvdesk.services.statistics import enter_year_totals
+
+        title = "Số liệu đảng bộ theo năm"
+        year_text = self.dialogs.ask_text(title, "Năm:", str(date.today().year))
+        if not year_text or not year_text.strip().isdigit():
+            return False
+        year = int(year_text)
+        entered = self.host.store.statistics.totals.get(year)
+
+        class Cancelled(Exception):
+            pass
+
+        def ask(label: str, current: str) -> str:
+            text = self.dialogs.ask_text(title, label, current)
+            if text is None:
+                raise Cancelled
+            return text.strip()
+
+        def number(label: str, current: int | None) -> int | None:
+            text = ask(label + " (để trống nếu chưa có):", "" if current is None else str(current))
+            if text and not text.isdigit():
+                self.dialogs.warn(title, f"“{text}” không phải là số.")
+                raise Cancelled
+            return int(text) if text else None
+
+        try:
+            members = number(
+                f"Số đảng viên của đảng bộ đầu năm {year}",
+                entered.members_at_start if entered else None,
+            )
+            outside = number(
+                f"Số kết nạp trong năm {year} ngoài danh sách đoàn viên theo dõi",
+                entered.outside_admitted if entered else None,
+            )
+            source = ask(
+                "Nguồn số liệu (báo cáo, sổ đảng viên…):", entered.source if entered else ""
+            )
+        except Cancelled:
+            return False
+        try:
+            enter_year_totals(self.host.store, year, members, outside, source)
+        except KnownError as exc:
+            self.dialogs.warn(title, str(exc))
+            return False
+        self.host.show_status(f"Đã ghi số liệu đảng bộ năm {year}.")
+        return True
 
     def statistics(self) -> Op | None:
         from dvdesk.reports.statistics_pdf import write_statistics
@@ -248,7 +367,7 @@ class PrintActions(QObject):
         return self._write(
             "Lưu báo cáo thống kê",
             f"bao-cao-thong-ke-{date.today():%Y}.pdf",
-            lambda store, out, progress: write_statistics(store, out),
+            lambda store, out, progress: write_statistics(store, out, overwrite=True),
         )
 
 

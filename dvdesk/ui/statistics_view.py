@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.domain.member import UNIT_KIND_LABELS, UnitKind
-from dvdesk.domain.statistics import Statistics, YearFigures
+from dvdesk.domain.statistics import DEFINITIONS, Statistics, YearFigures
+from dvdesk.services import statistics as figures
 from dvdesk.store.gateway import Store
 
 if TYPE_CHECKING:
@@ -42,13 +43,20 @@ HEADERS = (
     "Được giới thiệu",
     "Học lớp nhận thức",
     "Được kết nạp",
-    "Tỉ lệ kết nạp (lứa giới thiệu)",
-    "Tỉ lệ kết nạp (lứa học lớp)",
+    "Kết nạp / giới thiệu",
+    "Kết nạp / học lớp",
 )
-COHORT_NOTE = (
-    "Tỉ lệ tính theo lứa, như Công văn 1237-CV/TU: trong số người được giới thiệu (hoặc học "
-    "lớp nhận thức) năm đó, bao nhiêu người đã được kết nạp tính đến nay. “Được kết nạp” "
-    "là số người có quyết định kết nạp trong năm."
+DEFINITIONS_NOTE = "<br>".join(
+    DEFINITIONS[k]
+    for k in (
+        "introduced",
+        "course",
+        "admitted",
+        "admitted_per_introduced",
+        "admitted_per_course",
+        "students",
+        "target",
+    )
 )
 SERIES = (
     ("Được giới thiệu", "introduced", "#1f4e9c"),
@@ -108,21 +116,21 @@ class StatisticsView(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.chart_view, 1)
         layout.addWidget(self.table, 1)
-        note = QLabel(COHORT_NOTE)
+        note = QLabel(DEFINITIONS_NOTE)
         note.setWordWrap(True)
         layout.addWidget(note)
 
     def refresh(self) -> None:
         """Compute the figures again (in the background when there is a jobs runner)."""
         if self.jobs is None or self.store.path is None:
-            self.show_statistics(self.store.statistics.compute())
+            self.show_statistics(figures.recent(self.store))
             return
         self._generation += 1
         generation = self._generation
         if not self.summary.text():
             self.summary.setText("Đang tính số liệu…")
         self.jobs.read(
-            lambda store: store.statistics.compute(),
+            figures.recent,
             lambda stats: self._ready(generation, stats),
             title="Không tính được số liệu thống kê",
         )
@@ -197,17 +205,18 @@ class StatisticsView(QWidget):
             )
             return
         t = stats.targets[-1]
-        if t.party_members <= 0:
+        if t.reached is None or t.target is None or t.new_members is None:
             target = (
-                "Chưa nhập số đảng viên của đảng bộ trong Cài đặt, nên chưa tính được "
-                "chỉ tiêu 3–4%."
+                f"Năm {t.year}: kết nạp {t.admitted} người trong danh sách; chưa tính được tỷ "
+                "lệ so với chỉ tiêu 3–4% vì chưa nhập số đảng viên đầu năm và số kết nạp "
+                "ngoài danh sách của năm đó (dvdesk stats --set-year)."
             )
         else:
-            state = "đạt" if t.reached else f"còn thiếu {t.target - t.admitted}"
+            state = "đạt" if t.reached else f"còn thiếu {t.target - t.new_members}"
             target = (
-                f"Năm {t.year}: kết nạp {t.admitted} / chỉ tiêu {t.target} "
-                f"({t.target_percent:g}% của {t.party_members} đảng viên; 3% = {t.low}, "
-                f"4% = {t.high}) — <b>{state}</b>."
+                f"Năm {t.year}: {t.new_members} đảng viên mới / chỉ tiêu {t.target} "
+                f"({t.target_percent:g}% của {t.party_members} đảng viên đầu năm; "
+                f"3% = {t.low}, 4% = {t.high}) — <b>{state}</b>."
             )
         total = stats.span(None)
         self.summary.setText(

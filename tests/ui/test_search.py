@@ -65,7 +65,8 @@ def test_typing_the_last_digits_in_the_window_finds_the_member(
 ):
     window = MainWindow(demo_store, dialogs, today=TODAY)
     qtbot.addWidget(window)
-    type_text(window.search, "9911")
-    qtbot.waitUntil(lambda: window.model.query.search == "9911", timeout=3000)
+    # Six digits: four would also match a demo phone number ending in …9911.
+    type_text(window.search, "009911")
+    qtbot.waitUntil(lambda: window.model.query.search == "009911", timeout=3000)
     assert window.model.rowCount() == 1
     assert window.model.data(window.model.index(0, 0)) == "Nguyễn Văn Đức An"
