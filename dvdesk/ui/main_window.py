@@ -181,6 +181,11 @@ class MainWindow(QMainWindow):
 
         self.procedure = ProcedurePanel(self.store, self.dialogs, self.today)
         self.procedure.step_recorded.connect(self._step_recorded)
+        # Any save in the panel (a step, the dossier's details, an exception) may change
+        # the member's stage, flags and counts: one announcement per save.
+        self.procedure.step_saved.connect(
+            lambda uid: self.jobs.announce(Changes.of(Kind.STEPS, Kind.MEMBERS, uids=[uid]))
+        )
         self.history = HistoryView(self.store)
         self.side_tabs = QTabWidget()
         # The dossier fields are taller than a 768-pixel screen allows: scroll them
@@ -648,8 +653,7 @@ class MainWindow(QMainWindow):
     def _step_recorded(self, uid: str, before: StepRecord, after: StepRecord) -> None:
         self.undo_stack.push(
             undo.RecordStep(self.store, self.jobs.announce, uid, before, after, self.today)
-        )
-        self.jobs.announce(Changes.of(Kind.STEPS, uids=[uid]))
+        )  # the panel's step_saved, which follows, announces the change
 
     # -- the action objects' view of the window (ActionHost) -----------------
 
