@@ -65,6 +65,10 @@ def number(value: int) -> str:
 COLUMN_WIDTHS = (175, 82, 112, 92, 130, 50, 170, 130, 60)
 # Shown second, after the name: the unit tells namesakes apart (model column 4).
 UNIT_COLUMN = 4
+# Saved window state; "-2": what the first release saved had no unit column in sight
+# and a window taller than a 768-pixel screen, so it is not restored.
+GEOMETRY_KEY = "main/geometry-2"
+HEADER_KEY = "main/header-2"
 # The window's first size: a 1366×768 laptop less the taskbar (728) and the title bar.
 FIRST_SIZE = (1366, 690)
 
@@ -864,10 +868,10 @@ class MainWindow(QMainWindow):
 
     def _restore_geometry(self) -> None:
         qs = QSettings()
-        geometry = qs.value("main/geometry")
+        geometry = qs.value(GEOMETRY_KEY)
         if geometry is not None:
             self.restoreGeometry(geometry)
-        header = qs.value("main/header")
+        header = qs.value(HEADER_KEY)
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
 
@@ -891,6 +895,6 @@ class MainWindow(QMainWindow):
             return
         self.jobs.cancel_and_wait()
         qs = QSettings()
-        qs.setValue("main/geometry", self.saveGeometry())
-        qs.setValue("main/header", self.table.horizontalHeader().saveState())
+        qs.setValue(GEOMETRY_KEY, self.saveGeometry())
+        qs.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
         super().closeEvent(event)
