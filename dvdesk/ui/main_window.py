@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
         procedure_scroll = QScrollArea()
         procedure_scroll.setWidgetResizable(True)
         procedure_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        procedure_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         procedure_scroll.setWidget(self.procedure)
         self.side_tabs.addTab(procedure_scroll, "Quy trình kết nạp")
         self.side_tabs.addTab(self.history, "Lịch sử thay đổi")
