@@ -400,6 +400,8 @@ def _passphrase(args: argparse.Namespace) -> str | None:
     if getattr(args, "passphrase_file", None):
         path = Path(args.passphrase_file)
         try:
+            if path.is_file() and path.stat().st_size > 4096:
+                raise KnownError(f"Tệp mật khẩu “{path}” quá lớn: chỉ ghi mật khẩu trong tệp.")
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise KnownError(f"Không đọc được tệp mật khẩu “{path}”.") from exc

@@ -50,6 +50,11 @@ if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
 
 
+# A 200,000-member commune packs to ~25 MB; a file far past that is not a package.
+MAX_PACKAGE_BYTES = 512 * 1024 * 1024
+MAX_MANIFEST_BYTES = 1024 * 1024
+
+
 @dataclass
 class Package:
     """A package read and checked, ready to plan a merge."""
@@ -144,6 +149,10 @@ def read_package(path: Path, passphrase: str | None = None) -> Package:
     """Read and check a package; `PackageError` (Vietnamese) when anything is wrong."""
     source = path.name
     try:
+        if path.is_file() and path.stat().st_size > MAX_PACKAGE_BYTES:
+            raise PackageError(
+                f"Gói “{source}” lớn bất thường (hơn {MAX_PACKAGE_BYTES >> 20} MB), không gộp."
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise _os_problem(exc, path) from exc
@@ -153,6 +162,8 @@ def read_package(path: Path, passphrase: str | None = None) -> Package:
     entries = read_entries(data, source)
     if MANIFEST_FILE not in entries:
         raise PackageError(f"Gói “{source}” thiếu tệp manifest.json.")
+    if len(entries[MANIFEST_FILE]) > MAX_MANIFEST_BYTES:
+        raise PackageError(f"Gói “{source}”: tệp manifest.json lớn bất thường, không gộp.")
     manifest = Manifest.from_json(entries.pop(MANIFEST_FILE), source)
     _check_files(manifest, entries, source)
     package = Package(source, manifest, digest)

@@ -43,6 +43,7 @@ MAX_PARTS = 10_000
 MAX_PART_BYTES = 512 * 1024 * 1024  # a 250,000-row sheet is ~100-200 MB of XML
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 MAX_SHARED_BYTES = 128 * 1024 * 1024  # the shared strings, which openpyxl keeps in memory
+MAX_OTHER_PART_BYTES = 64 * 1024 * 1024  # styles, workbook, relations: parsed whole
 MAX_RATIO = 100  # sheet XML compresses ~10-30:1; a bomb 1000:1
 RATIO_FROM = 8 * 1024 * 1024  # small parts may compress as they like
 _CHUNK = 1 << 20
@@ -148,8 +149,11 @@ def _check_archive(archive: zipfile.ZipFile, path: Path) -> None:
     for info in infos:
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
+        sheet_like = _SHEET_PART.fullmatch(info.filename) or info.filename.lower().endswith(
+            "sharedstrings.xml"
+        )
         if (
-            info.file_size > MAX_PART_BYTES
+            info.file_size > (MAX_PART_BYTES if sheet_like else MAX_OTHER_PART_BYTES)
             or total > MAX_TOTAL_BYTES
             or (info.file_size > RATIO_FROM and ratio > MAX_RATIO)
         ):

@@ -138,7 +138,10 @@ class DataFileLock:
         path = lock_path(db_path)
         for _ in range(3):  # retry when the file was replaced under us
             try:
-                fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+                # Never through a link planted at the lock's name: the holder's details
+                # would truncate whatever file it points to.
+                flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+                fd = os.open(path, flags, FILE_MODE)
             except OSError as exc:
                 raise KnownError(
                     f"Không tạo được tệp khóa “{path}” ({exc.strerror}). "

@@ -301,3 +301,32 @@ def test_excel_serials_decode_to_excels_own_dates(serial: int, expected: date) -
 def test_excels_phantom_29_february_1900_is_refused() -> None:
     with pytest.raises(ValueError, match="29/02/1900"):
         read_date(60)
+
+
+def test_a_link_planted_at_the_lock_name_is_not_followed(tmp_path: Path, target: Path) -> None:
+    victim = tmp_path / "quan-trong.txt"
+    victim.write_text("không được mất", encoding="utf-8")
+    Path(f"{target}.lock").symlink_to(victim)
+    sheet = tmp_path / "ds.csv"
+    sheet.write_text("Họ và tên,Ngày sinh\nNguyễn Văn An,01/02/2005\n", encoding="utf-8")
+    result = run("import", "--db", target, sheet, "--unit", "KDC01")
+    assert result.returncode == 1
+    assert_one_clear_line(result.stderr, "tệp khóa")
+    assert victim.read_text(encoding="utf-8") == "không được mất"
+
+
+def test_a_huge_passphrase_file_or_package_is_refused_unread(
+    tmp_path: Path, package: Path, target: Path
+) -> None:
+    secret = tmp_path / "mat-khau.txt"
+    with secret.open("wb") as f:
+        f.truncate(2 << 30)  # sparse: 2 GiB that cost nothing to make
+    result = run("merge", "--db", target, package, "--passphrase-file", secret)
+    assert result.returncode == 1
+    assert_one_clear_line(result.stderr, "quá lớn")
+    big = tmp_path / "goi-lon.zip"
+    with big.open("wb") as f:
+        f.truncate(600 << 20)
+    result = run("merge", "--db", target, big)
+    assert result.returncode == 1
+    assert_one_clear_line(result.stderr, "lớn bất thường")
