@@ -113,15 +113,18 @@ def _progress(args: argparse.Namespace) -> Callable[[int, int], None] | None:
     return report
 
 
+def _listed() -> tuple[tuple[str, str], ...]:
+    """(list key, store row column) of the member fields `list` prints (domain/fields.py)."""
+    from dvdesk.domain.fields import listed_fields
+
+    pairs = [(f.list_key, f.name) for f in listed_fields()]
+    return tuple(sorted(pairs, key=lambda p: p[0] != "uid"))  # the key column first, as before
+
+
+# Member fields first (registry order), then what the list derives.
 LIST_FIELDS = (
-    "uid",
-    "full_name",
-    "dob",
-    "gender",
-    "unit",
+    *(key for key, _ in _listed()),
     "unit_name",
-    "school_class",
-    "presence",
     "stage",
     "status",
     "eligible_from",
@@ -149,18 +152,13 @@ def list_rows(store: Any, args: argparse.Namespace) -> list[dict[str, Any]]:
     if args.unit and store.unit_id(args.unit) is None:
         raise KnownError(f"Không có đơn vị mã “{args.unit}”.")
     out = []
+    listed = _listed()
     for row in store.list_members(query):
         result = evaluate(parse_date(row["dob"]), on, method)
         out.append(
             {
-                "uid": row["uid"],
-                "full_name": row["full_name"],
-                "dob": row["dob"],
-                "gender": row["gender"],
-                "unit": row["unit_code"],
+                **{key: row[column] for key, column in listed},
                 "unit_name": row["unit_name"],
-                "school_class": row["school_class"],
-                "presence": row["presence"],
                 "stage": row["stage"],
                 "status": result.status.value,
                 "eligible_from": row[f"elig_from_{'b' if method is Method.CALENDAR else 'a'}"],

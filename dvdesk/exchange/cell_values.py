@@ -98,3 +98,12 @@ def year(value: object) -> int | None:
     if s.isdigit() and len(s) == 4:
         return int(s)
     raise ValueError(f"“{s}” không phải là năm.")
+
+
+def number(value: object) -> int | None:
+    s = text(value).replace(".", "").replace(" ", "")
+    if not s:
+        return None
+    if s.isdigit():
+        return int(s)
+    raise ValueError(f"“{text(value)}” không phải là số.")

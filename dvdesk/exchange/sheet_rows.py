@@ -11,44 +11,34 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from dvdesk.domain import fields as registry
 from dvdesk.domain.dates import PartialDate
+from dvdesk.domain.fields import FieldType, import_labels
 from dvdesk.domain.member import PRESENCE_LABELS, Gender, Member
 from dvdesk.domain.names import fold
 from dvdesk.domain.validation import Severity
 from dvdesk.exchange import cell_values as cv
 from dvdesk.exchange.headers import HeaderGuess
 
-FIELD_LABELS = {
-    "stt": "số thứ tự",
-    "full_name": "họ và tên",
-    "name_first": "họ và tên đệm",
-    "name_last": "tên",
-    "dob": "ngày sinh",
-    "gender": "giới tính",
-    "male": "ngày sinh / đánh dấu nam",
-    "female": "ngày sinh / đánh dấu nữ",
-    "cccd": "số CCCD",
-    "unit": "chi đoàn / đơn vị",
-    "unit_code": "mã chi đoàn",
-    "school_class": "lớp",
-    "union_joined": "ngày vào Đoàn",
-    "ethnicity": "dân tộc",
-    "religion": "tôn giáo",
-    "hometown": "quê quán",
-    "address": "nơi ở hiện nay",
-    "phone": "số điện thoại",
-    "notes": "ghi chú",
-    "school_year": "năm học",
-    "graduation_year": "năm tốt nghiệp",
-    "presence": "tình trạng",
-    "stage": "giai đoạn (không nhập)",
-    "uid": "mã dvdesk",
-}
+# Import name → what the preview calls it (domain/fields.py).
+FIELD_LABELS = import_labels()
 # Member attribute (as validation names it) → the sheet fields it comes from.
 _SOURCES = {
     "full_name": ("full_name", "name_last", "name_first"),
     "dob": ("dob", "male", "female"),
     "unit_code": ("unit_code", "unit"),
+}
+# Fields read by their own code below; every other registry field is read by its type.
+_SPECIAL = {
+    "full_name",
+    "dob",
+    "gender",
+    "cccd",
+    "phone",
+    "presence",
+    "unit_code",
+    "uid",
+    "union_joined",
 }
 _PRESENCE = {fold(label): p for p, label in PRESENCE_LABELS.items()}
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -100,17 +90,9 @@ class RowReader:
         out = ReadRow()
         v = out.values
         v["full_name"] = self.name(cells)
-        for name in (
-            "ethnicity",
-            "religion",
-            "hometown",
-            "address",
-            "school_class",
-            "school_year",
-            "notes",
-        ):
-            if name in self.columns and (text := cv.text(self._get(cells, name))):
-                v[name] = text
+        for f in registry.MEMBER_FIELDS:
+            if f.name in self.columns and f.name not in _SPECIAL:
+                self._generic(cells, out, f)
         v["phone"] = cv.phone(self._get(cells, "phone"))
         out.unit = cv.text(self._get(cells, "unit"))
         out.unit_code = cv.text(self._get(cells, "unit_code")).upper()
@@ -119,7 +101,6 @@ class RowReader:
         self._dob_and_gender(cells, out)
         self._cccd(cells, out)
         self._try(out, "union_joined", lambda x: _full(cv.read_date(x)), cells)
-        self._try(out, "graduation_year", cv.year, cells)
         presence = cv.text(self._get(cells, "presence"))
         if presence:
             if fold(presence) in _PRESENCE:
@@ -134,6 +115,24 @@ class RowReader:
                     )
                 )
         return out
+
+    def _generic(self, cells: list[object], out: ReadRow, f: registry.MemberField) -> None:
+        """A field with no reader of its own, read by its type."""
+        t = f.type
+        if t in (FieldType.TEXT, FieldType.CODE):
+            if text := cv.text(self._get(cells, f.name)):
+                out.values[f.name] = text
+        elif t is FieldType.NUMBER:
+            self._try(out, f.name, cv.year if "year" in f.name else cv.number, cells)
+        elif t is FieldType.PARTIAL_DATE:
+            self._try(out, f.name, cv.read_date, cells)
+        elif t is FieldType.DATE:
+            self._try(out, f.name, lambda x: _full(cv.read_date(x)), cells)
+        elif t is FieldType.FLAG:
+            if cv.text(self._get(cells, f.name)):
+                out.values[f.name] = cv.is_mark(self._get(cells, f.name))
+        elif t is FieldType.ENUM:
+            self._try(out, f.name, lambda x: _choice(f, x), cells)
 
     def _try(self, out: ReadRow, name: str, reader, cells: list[object]) -> None:
         if name not in self.columns:
@@ -193,3 +192,13 @@ def _full(value: PartialDate | None):
     if not value.is_full:
         raise ValueError(f"Cần ngày đầy đủ dd/mm/yyyy, không chỉ “{value.vi()}”.")
     return value.as_date()
+
+
+def _choice(f: registry.MemberField, value: object) -> object:
+    text = cv.text(value)
+    if not text:
+        return None
+    for stored, label in f.choices():
+        if fold(text) in (fold(stored), fold(label)):
+            return f.parse_enum(stored)
+    raise ValueError(f"{f.label} “{text}” không rõ.")

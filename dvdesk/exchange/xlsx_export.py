@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from dvdesk.domain.procedure import STEP_CODES, STEP_STATE_LABELS, StepState
 from dvdesk.exchange.cells import escape_cell
-from dvdesk.exchange.sheet_columns import MEMBER_COLUMNS, STEP_HEADERS, list_data
+from dvdesk.exchange.sheet_columns import STEP_HEADERS, list_data, member_columns
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
@@ -59,17 +59,15 @@ def export_xlsx(store: Store, out: Path) -> dict[str, int]:
     from openpyxl import Workbook
 
     data = list_data(store)
+    columns = member_columns()
     book = Workbook()
     book.remove(book.active)
     counts = {}
     counts["Đoàn viên"] = _sheet(
         book,
         "Đoàn viên",
-        [("STT", 5), *((c.label, c.width) for c in MEMBER_COLUMNS)],
-        (
-            [i, *(c.value(m, data.context) for c in MEMBER_COLUMNS)]
-            for i, m in enumerate(data.members, 1)
-        ),
+        [("STT", 5), *((c.label, c.width) for c in columns)],
+        ([i, *(c.value(m, data.context) for c in columns)] for i, m in enumerate(data.members, 1)),
     )
     counts["Chi đoàn"] = _sheet(
         book,
@@ -100,7 +98,7 @@ def export_xlsx(store: Store, out: Path) -> dict[str, int]:
                 out_cells.append(STEP_STATE_LABELS[r.state])
         return out_cells
 
-    by_label = {c.label: c for c in MEMBER_COLUMNS}
+    by_name = {c.name: c for c in columns}
     counts["Quy trình kết nạp"] = _sheet(
         book,
         "Quy trình kết nạp",
@@ -109,9 +107,9 @@ def export_xlsx(store: Store, out: Path) -> dict[str, int]:
             [
                 i,
                 m.full_name,
-                by_label["Ngày sinh"].value(m, data.context),
+                by_name["dob"].value(m, data.context),
                 m.unit_code,
-                by_label["Giai đoạn"].value(m, data.context),
+                by_name["stage"].value(m, data.context),
                 *step_cells(m.uid),
             ]
             for i, m in enumerate(candidates, 1)

@@ -1,0 +1,453 @@
+"""The member fields, described once (các trường thông tin của đoàn viên).
+
+Every place that shows, stores, exchanges or reads a member field reads this
+registry: the member form (label, widget by type, tab order = registry order),
+the table row mapping (store/rows.py), the package CSV columns and the data
+dictionary (exchange/records.py, exchange/dictionary.py), the XLSX/CSV lists,
+the `list --json` keys and the header recognition of a spreadsheet import.
+Adding a field is one `MemberField` here, the attribute on `Member`, and a
+schema migration adding its column.
+
+Synonyms are written as offices write headers; they are compared folded (no
+case, no diacritics, đ → d, punctuation and brackets dropped), so "Ngày,
+tháng, năm sinh" and "NGÀY SINH (dd/mm/yyyy)" are one header.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from functools import cache
+from typing import Any
+
+from dvdesk.domain.dates import PartialDate, parse_date
+from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, Gender, Member, Presence
+
+
+class FieldType(StrEnum):
+    TEXT = "text"  # free text
+    DATE = "date"  # a full date
+    PARTIAL_DATE = "partial_date"  # a full date, a month and year, or a year
+    ENUM = "enum"  # one of a domain enum's values
+    CODE = "code"  # an identifier kept as text, often digits (CCCD, phone, uid)
+    NUMBER = "number"  # a whole number
+    FLAG = "flag"  # yes / no
+    UNIT = "unit"  # the code of a unit of the catalogue
+
+
+@dataclass(frozen=True)
+class MemberField:
+    """One member attribute and everything each layer needs to know about it."""
+
+    name: str  # Member attribute, table column, package CSV column
+    label: str  # Vietnamese label: form, data dictionary, preview
+    type: FieldType
+    enum: builtins.type[StrEnum] | None = None  # allowed values of an ENUM
+    labels: Mapping[Any, str] = field(default_factory=dict)  # ENUM value → Vietnamese label
+    required: bool = False
+    header: str = ""  # export header (the label when empty)
+    synonyms: tuple[str, ...] = ()  # other headers an import accepts
+    width: int = 14  # export column width, characters
+    placeholder: str = ""  # form hint
+    default: Any = None  # value of a new member (the Member default)
+    minimum: int | None = None  # NUMBER range
+    maximum: int | None = None
+    max_length: int = 0  # form input limit (0: none)
+    allowed: str = ""  # format note for the data dictionary
+    form_row: str = ""  # fields sharing a form row: that row's label ("-": no label)
+    multiline: bool = False  # TEXT typed over several lines
+    sticky: bool = False  # "Lưu và thêm tiếp" keeps it for the next person
+    in_form: bool = True
+    exported: bool = True  # a column of the XLSX/CSV lists
+    imported: bool = True  # recognised in a spreadsheet header
+    stored: bool = True  # a column of the members table (unit_code is unit_id there)
+    list_key: str = ""  # key in `dvdesk list --json` ("" : not listed)
+    since: str = "1.0"  # package format that introduced the column (older packages lack it)
+
+    @property
+    def export_header(self) -> str:
+        return self.header or self.label
+
+    @property
+    def preview_label(self) -> str:
+        """The label inside a sentence ("cột “NS” → ngày sinh")."""
+        return self.label[:1].lower() + self.label[1:] if self.label[1:2].islower() else self.label
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(stored value, Vietnamese label) of an ENUM, in the enum's order."""
+        assert self.enum is not None
+        return [(v.value, self.labels.get(v, v.value)) for v in self.enum]
+
+    def parse_enum(self, value: str | None) -> Any:
+        """The enum member of a stored value; None for empty; ValueError when unknown."""
+        assert self.enum is not None
+        if not value:
+            return self.default
+        try:
+            return self.enum(value)
+        except ValueError:
+            allowed = " | ".join(v.value for v in self.enum)
+            raise ValueError(f"giá trị “{value}” không hợp lệ (cần {allowed})") from None
+
+    # -- one value as text (package CSV) and as a table cell ---------------
+
+    def to_text(self, value: Any) -> str:
+        """The package CSV form: ISO dates, "0"/"1", enum values, "" for nothing."""
+        if value is None:
+            return ""
+        if self.type is FieldType.FLAG:
+            return str(int(bool(value)))
+        if isinstance(value, PartialDate | date):
+            return value.isoformat() if isinstance(value, date) else value.iso()
+        if isinstance(value, StrEnum):
+            return value.value
+        return str(value)
+
+    def to_cell(self, value: Any) -> Any:
+        """The table cell (SQLite): text, ISO date, int, or NULL."""
+        if self.type is FieldType.FLAG:
+            return int(bool(value))
+        if self.type is FieldType.NUMBER:
+            return value
+        if self.type in (FieldType.TEXT, FieldType.CODE, FieldType.UNIT):
+            return value if value is not None else ""
+        return self.to_text(value) or None
+
+    def from_cell(self, value: Any) -> Any:
+        """A table cell or a package CSV text back to the domain value (ValueError if bad)."""
+        t = self.type
+        if t is FieldType.FLAG:
+            if value in (0, 1, None, "0", "1", ""):
+                return value in (1, "1")
+            raise ValueError(f"cần 0 hoặc 1, không phải “{value}”")
+        if t is FieldType.NUMBER:
+            if value is None or value == "":
+                return None
+            text = str(value).strip()
+            if not text.lstrip("-").isdigit():
+                raise ValueError(f"“{text}” không phải là số")
+            return int(text)
+        if t is FieldType.ENUM:
+            return self.parse_enum(value or None)
+        if t is FieldType.PARTIAL_DATE:
+            return parse_date(value or None)
+        if t is FieldType.DATE:
+            d = parse_date(value or None)
+            if d is not None and not d.is_full:
+                raise ValueError(f"cần ngày đầy đủ, không chỉ “{d.vi()}”")
+            return d.as_date() if d else None
+        return "" if value is None else value
+
+
+def _f(name: str, label: str, type: FieldType = FieldType.TEXT, **kw: Any) -> MemberField:
+    return MemberField(name, label, type, **kw)
+
+
+T = FieldType
+# The order is the form's reading (and tab) order and the column order of lists and packages.
+MEMBER_FIELDS: tuple[MemberField, ...] = (
+    _f(
+        "full_name",
+        "Họ và tên",
+        required=True,
+        width=28,
+        placeholder="Ví dụ: Nguyễn Văn An",
+        default="",
+        list_key="full_name",
+        synonyms=(
+            "Họ tên",
+            "Họ và tên đoàn viên",
+            "Họ tên đoàn viên",
+            "Tên đoàn viên",
+            "Họ và tên học sinh",
+            "Họ tên học sinh",
+            "Họ và tên khai sinh",
+            "Họ tên khai sinh",
+            "Họ và tên (khai sinh)",
+        ),
+    ),
+    _f(
+        "dob",
+        "Ngày sinh",
+        T.PARTIAL_DATE,
+        width=12,
+        placeholder="dd/mm/yyyy, mm/yyyy hoặc năm",
+        allowed="ngày ISO: YYYY-MM-DD, YYYY-MM hoặc YYYY",
+        list_key="dob",
+        synonyms=(
+            "Ngày, tháng, năm sinh",
+            "Sinh ngày",
+            "Năm sinh",
+            "Sinh năm",
+            "Ngày tháng năm sinh Nam Nữ",
+        ),
+    ),
+    _f(
+        "gender",
+        "Giới tính",
+        T.ENUM,
+        enum=Gender,
+        labels=GENDER_LABELS,
+        width=9,
+        list_key="gender",
+        synonyms=("Nam/Nữ", "Giới"),
+    ),
+    _f(
+        "unit_code",
+        "Chi đoàn / đơn vị",
+        T.UNIT,
+        required=True,
+        header="Mã chi đoàn",
+        width=11,
+        default="",
+        stored=False,
+        sticky=True,
+        allowed="mã có trong units.csv",
+        list_key="unit",
+        synonyms=("Mã đơn vị",),
+    ),
+    _f(
+        "cccd",
+        "Số CCCD / định danh",
+        T.CODE,
+        header="Số CCCD",
+        width=15,
+        placeholder="12 chữ số",
+        max_length=14,
+        default="",
+        allowed="12 chữ số hoặc trống",
+        synonyms=(
+            "CCCD",
+            "Số định danh",
+            "Số định danh cá nhân",
+            "Số CCCD/Định danh",
+            "Số CCCD/Số định danh",
+            "CCCD/CMND",
+            "Số CCCD/CMND",
+            "CMND/CCCD",
+            "Số CMND/CCCD",
+            "Số CMND",
+            "CMND",
+            "Căn cước công dân",
+            "Số căn cước",
+            "Số căn cước công dân",
+            "Mã định danh",
+            "Mã số định danh cá nhân",
+        ),
+    ),
+    _f(
+        "school_class",
+        "Lớp",
+        width=7,
+        default="",
+        form_row="Học sinh",
+        list_key="school_class",
+        synonyms=("Lớp học",),
+    ),
+    _f(
+        "school_year",
+        "Niên khóa",
+        width=11,
+        default="",
+        placeholder="2026-2027",
+        form_row="Học sinh",
+        sticky=True,
+        allowed="ví dụ 2026-2027",
+        synonyms=("Năm học", "Niên khoá"),
+    ),
+    _f(
+        "graduation_year",
+        "Năm tốt nghiệp",
+        T.NUMBER,
+        width=9,
+        placeholder="năm tốt nghiệp THPT",
+        minimum=1950,
+        maximum=2100,
+        form_row="Học sinh",
+        allowed="năm, ví dụ 2027",
+        synonyms=("Năm tốt nghiệp dự kiến",),
+    ),
+    _f(
+        "union_joined",
+        "Ngày vào Đoàn",
+        T.DATE,
+        width=12,
+        placeholder="dd/mm/yyyy",
+        allowed="ngày ISO: YYYY-MM-DD",
+        synonyms=("Ngày kết nạp Đoàn", "Vào Đoàn", "Ngày kết nạp vào Đoàn", "Năm vào Đoàn"),
+    ),
+    _f(
+        "presence",
+        "Tình trạng",
+        T.ENUM,
+        enum=Presence,
+        labels=PRESENCE_LABELS,
+        default=Presence.AT_HOME,
+        width=18,
+        list_key="presence",
+        synonyms=("Tình trạng hiện nay",),
+    ),
+    _f(
+        "phone",
+        "Số điện thoại",
+        T.CODE,
+        width=13,
+        default="",
+        synonyms=("Điện thoại", "SĐT", "Số ĐT", "ĐT"),
+    ),
+    _f("ethnicity", "Dân tộc", width=10, default="Kinh", sticky=True),
+    _f("religion", "Tôn giáo", width=11, default="Không", sticky=True),
+    _f("hometown", "Quê quán", width=24, default="", synonyms=("Nguyên quán",)),
+    _f(
+        "address",
+        "Nơi ở hiện nay",
+        width=24,
+        default="",
+        synonyms=(
+            "Chỗ ở hiện nay",
+            "Địa chỉ",
+            "Nơi cư trú",
+            "Nơi ở",
+            "Thường trú",
+            "Địa chỉ thường trú",
+            "Nơi ở hiện tại",
+        ),
+    ),
+    _f(
+        "union_officer",
+        "Cán bộ Đoàn",
+        T.FLAG,
+        default=False,
+        form_row="-",
+        exported=False,
+        imported=False,
+    ),
+    _f(
+        "union_extended",
+        "Được kéo dài sinh hoạt Đoàn (đến 35 tuổi)",
+        T.FLAG,
+        default=False,
+        form_row="-",
+        exported=False,
+        imported=False,
+    ),
+    _f("notes", "Ghi chú", width=30, default="", multiline=True),
+    _f(
+        "uid",
+        "Mã dvdesk",
+        T.CODE,
+        width=38,
+        in_form=False,
+        allowed="UUID",
+        list_key="uid",
+    ),
+)
+BY_NAME: dict[str, MemberField] = {f.name: f for f in MEMBER_FIELDS}
+
+
+def member_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values that are attributes of `Member` (a registry entry whose attribute is not
+    written yet, as in a scratch registry, is shown and exchanged at its default)."""
+    attributes = _member_attributes()
+    return {k: v for k, v in values.items() if k in attributes}
+
+
+@cache
+def _member_attributes() -> frozenset[str]:
+    from dataclasses import fields
+
+    return frozenset(f.name for f in fields(Member))
+
+
+def member_field(name: str) -> MemberField:
+    return BY_NAME[name]
+
+
+def stored_fields() -> tuple[MemberField, ...]:
+    return tuple(f for f in MEMBER_FIELDS if f.stored)
+
+
+def form_fields() -> tuple[MemberField, ...]:
+    return tuple(f for f in MEMBER_FIELDS if f.in_form)
+
+
+def exported_fields() -> tuple[MemberField, ...]:
+    return tuple(f for f in MEMBER_FIELDS if f.exported)
+
+
+def listed_fields() -> tuple[MemberField, ...]:
+    return tuple(f for f in MEMBER_FIELDS if f.list_key)
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    """A column an imported sheet may have that is not one member field."""
+
+    name: str
+    label: str  # in the preview, inside a sentence
+    synonyms: tuple[str, ...]
+
+
+# Read by the import only: they make up a member field (a name in two parts,
+# a birth date under Nam or Nữ) or tell where a row goes.
+SHEET_COLUMNS: tuple[SheetColumn, ...] = (
+    SheetColumn("stt", "số thứ tự", ("STT", "Số TT", "TT", "Số thứ tự")),
+    SheetColumn(
+        "name_first",
+        "họ và tên đệm",
+        ("Họ và tên đệm", "Họ đệm", "Họ và đệm", "Họ và chữ đệm", "Họ"),
+    ),
+    SheetColumn("name_last", "tên", ("Tên",)),
+    SheetColumn("male", "ngày sinh / đánh dấu nam", ("Nam",)),
+    SheetColumn("female", "ngày sinh / đánh dấu nữ", ("Nữ",)),
+    SheetColumn(
+        "unit",
+        "chi đoàn / đơn vị",
+        (
+            "Chi đoàn",
+            "Khu dân cư",
+            "Thôn",
+            "Thôn/Tổ",
+            "Tổ dân phố",
+            "Thôn/Xóm",
+            "Xóm",
+            "Đơn vị",
+            "Trường",
+            "Thôn/Khu dân cư",
+            "Chi đoàn sinh hoạt",
+            "Tên chi đoàn",
+            "Thôn/Tổ dân phố",
+            "Thôn, tổ dân phố",
+            "Khu phố/Ấp/Bản",
+            "Khu phố",
+            "Ấp",
+            "Bản",
+            "Thôn/Bản",
+            "Thôn/Ấp",
+            "Tổ dân phố/Thôn",
+        ),
+    ),
+    SheetColumn("stage", "giai đoạn (không nhập)", ("Giai đoạn",)),
+)
+
+
+def import_synonyms() -> dict[str, tuple[str, ...]]:
+    """Import name → every header text it is recognised by (export header first)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for f in MEMBER_FIELDS:
+        if f.imported:
+            out[f.name] = (f.export_header, *f.synonyms)
+    for c in SHEET_COLUMNS:
+        out[c.name] = c.synonyms
+    return out
+
+
+def import_labels() -> dict[str, str]:
+    """Import name → what the preview calls it."""
+    out = {f.name: f.preview_label for f in MEMBER_FIELDS if f.imported}
+    out["unit_code"] = "mã chi đoàn"
+    out.update({c.name: c.label for c in SHEET_COLUMNS})
+    return out
