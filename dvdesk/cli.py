@@ -328,7 +328,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     with _open(args) as store:
         plan = plan_import(
-            store, Path(args.sheet), default_unit=args.unit, progress=_progress(args)
+            store,
+            Path(args.sheet),
+            default_unit=args.unit,
+            progress=_progress(args),
+            erase_empty=args.erase_empty,
+            confirm_probable=args.same_person,
         )
         for line in plan.lines():
             print(line)
@@ -342,15 +347,22 @@ def cmd_import(args: argparse.Namespace) -> int:
                 f"{summary['invalid']} dòng có lỗi. Hãy sửa tệp, hoặc thêm --skip-invalid "
                 "để chỉ nhập các dòng hợp lệ."
             )
+        if summary["conflict"]:
+            print(
+                f"{summary['conflict']} dòng có thể là người đã có (cùng họ tên, ngày sinh, đơn vị)"
+                " nên chưa nhập: kiểm tra rồi thêm --same-person để cập nhật họ."
+            )
         if args.dry_run:
             return 0
         count, saved = apply_import(store, plan, progress=_progress(args))
     if not count:
-        print("Không có đoàn viên mới để nhập: dữ liệu không thay đổi.")
+        print("Không có đoàn viên mới hay thay đổi nào để nhập: dữ liệu không thay đổi.")
         return 0
     units = plan.units_to_add
+    added, updated = len(plan.to_add), len(plan.to_update)
     print(
-        f"Đã nhập {count} đoàn viên"
+        f"Đã nhập {added} đoàn viên"
+        + (f", cập nhật {updated} người" if updated else "")
         + (f", tạo {len(units)} đơn vị mới" if units else "")
         + (f". Bản sao lưu trước khi nhập: “{saved}”." if saved else ".")
     )
@@ -442,7 +454,21 @@ def build_parser() -> Parser:
     im.add_argument("--db", default=argparse.SUPPRESS)
     im.add_argument("sheet", metavar="BANG.xlsx", help="bảng tính .xlsx hoặc .csv")
     im.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
-    im.add_argument("--unit", help="mã đơn vị cho các dòng không ghi chi đoàn")
+    im.add_argument(
+        "--unit",
+        help="mã hoặc tên đơn vị cho các dòng không có cột chi đoàn hay dòng nhóm "
+        "(tên chưa có thì tạo đơn vị mới)",
+    )
+    im.add_argument(
+        "--same-person",
+        action="store_true",
+        help="coi các dòng cùng họ tên, ngày sinh, đơn vị với người đã có là cùng người",
+    )
+    im.add_argument(
+        "--erase-empty",
+        action="store_true",
+        help="ô để trống xóa dữ liệu đã có khi nhập lại (mặc định: giữ nguyên)",
+    )
     im.add_argument(
         "--skip-invalid", action="store_true", help="bỏ qua các dòng có lỗi, nhập các dòng hợp lệ"
     )

@@ -15,6 +15,7 @@ from dvdesk.domain.member import Gender
 from dvdesk.domain.names import fold
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's leap-year bug included)
+_ESCAPED = ("=", "+", "-", "@", "\t", "\r")
 MARKS = {"x", "v", "1", "co", "\u2713", "\u2714", "+"}
 
 
@@ -30,7 +31,10 @@ def text(value: object) -> str:
         return fmt(value.date())
     if isinstance(value, date):
         return fmt(value)
-    return " ".join(str(value).split())
+    s = str(value)
+    if s[:1] == "'" and s[1:2] in _ESCAPED:
+        s = s[1:]  # dvdesk's own exports escape formula-looking text (cells.escape_cell)
+    return " ".join(s.split())
 
 
 def _serial(number: float) -> PartialDate:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
@@ -25,16 +25,37 @@ class Grid:
     rows: list[list[object]]
     sheet: str  # sheet name, "" for CSV
     merged_rows: set[int]  # rows with a cell merged across several columns (0-based)
+    # merged ranges as (first row, first column, last row, last column), 0-based, inclusive
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    hidden_rows: set[int] = field(default_factory=set)  # rows hidden in the sheet (0-based)
+    hidden: bool = False  # the whole sheet is hidden
+
+    def span(self, row: int, column: int) -> tuple[int, int]:
+        """The columns a cell covers (itself unless merged across)."""
+        for r0, c0, r1, c1 in self.merged:
+            if r0 <= row <= r1 and c0 <= column <= c1:
+                return c0, c1
+        return column, column
 
 
 def read_grid(path: Path) -> Grid:
+    """The sheet whose header names most known columns (the first sheet if none does)."""
+    grids = read_grids(path)
+    scored = [
+        (len(h.fields) if (h := find_header(g.rows)) else 0, -i, g) for i, g in enumerate(grids)
+    ]
+    return max(scored, key=lambda t: (t[0], t[1]))[2]
+
+
+def read_grids(path: Path) -> list[Grid]:
+    """Every sheet of a workbook (one grid for a CSV), in the workbook's order."""
     if not path.is_file():
         raise KnownError(f"Không tìm thấy tệp “{path}”.")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     if suffix in (".csv", ".txt"):
-        return _read_csv(path)
+        return [_read_csv(path)]
     if suffix == ".xls":
         raise KnownError(
             "Tệp .xls (Excel 97–2003) chưa đọc được: hãy mở bằng Excel và lưu lại dạng .xlsx."
@@ -42,7 +63,7 @@ def read_grid(path: Path) -> Grid:
     raise KnownError(f"Không đọc được loại tệp “{path.suffix}”: hãy dùng .xlsx hoặc .csv.")
 
 
-def _read_xlsx(path: Path) -> Grid:
+def _read_xlsx(path: Path) -> list[Grid]:
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
@@ -57,20 +78,24 @@ def _read_xlsx(path: Path) -> Grid:
             raise KnownError(f"Trang “{sheet.title}” có quá nhiều dòng ({sheet.max_row}).")
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
         merged_rows: set[int] = set()
+        merged: list[tuple[int, int, int, int]] = []
         for rng in sheet.merged_cells.ranges:
+            if rng.min_row > len(rows) or rng.min_col > len(rows[rng.min_row - 1]):
+                continue
             top_left = rows[rng.min_row - 1][rng.min_col - 1]
+            merged.append((rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1))
             if rng.max_col > rng.min_col:
                 merged_rows.update(range(rng.min_row - 1, rng.max_row))
             for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
-                for c in range(rng.min_col - 1, rng.max_col):
+                for c in range(rng.min_col - 1, min(rng.max_col, len(rows[r]))):
                     rows[r][c] = top_left
-        grids.append(Grid(rows, sheet.title, merged_rows))
+        hidden_rows = {
+            r - 1 for r, dim in sheet.row_dimensions.items() if dim.hidden and r <= len(rows)
+        }
+        state = getattr(sheet, "sheet_state", "visible")
+        grids.append(Grid(rows, sheet.title, merged_rows, merged, hidden_rows, state != "visible"))
     book.close()
-    # The sheet whose header names most known columns; the first one if none does.
-    scored = [
-        (len(h.fields) if (h := find_header(g.rows)) else 0, -i, g) for i, g in enumerate(grids)
-    ]
-    return max(scored, key=lambda t: (t[0], t[1]))[2]
+    return grids
 
 
 def _read_csv(path: Path) -> Grid:
