@@ -48,7 +48,7 @@ def member_to_row(m: Member) -> dict[str, str]:
     return row
 
 
-def _date(row: dict[str, str], column: str, *, full: bool):
+def _date(row: dict[str, str], column: str, *, full: bool) -> Any:
     try:
         value = parse_date(row[column])
     except DateError as exc:

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from dvdesk.domain import fields as registry
+from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.fields import FieldType, MemberField
 from dvdesk.domain.member import UNIT_KIND_LABELS, Member
 from dvdesk.domain.procedure import STAGE_LABELS, STEPS, StepState, stage_of
@@ -45,7 +46,7 @@ def _display(f: MemberField) -> Callable[[Member, dict], Value]:
 
         def partial(m: Member, _: dict) -> Value:
             # A full date is a real date cell; a partial one stays text as the clerk knows it.
-            d = getattr(m, name, default)
+            d: PartialDate | None = getattr(m, name, default)
             if d is None:
                 return None
             return d.as_date() if d.is_full else d.vi()
@@ -53,11 +54,17 @@ def _display(f: MemberField) -> Callable[[Member, dict], Value]:
         return partial
     if f.type is FieldType.FLAG:
         return lambda m, _: "x" if getattr(m, name, default) else ""
-    return lambda m, _: getattr(m, name, default)
+
+    def plain(m: Member, _: dict) -> Value:
+        value: Value = getattr(m, name, default)
+        return value
+
+    return plain
 
 
 def _stage(m: Member, c: dict) -> Value:
-    return c["stages"].get(m.uid, STAGE_LABELS[stage_of(set())])
+    stage: str = c["stages"].get(m.uid, STAGE_LABELS[stage_of(set())])
+    return stage
 
 
 # Columns that are not member fields, shown after the field they explain.
@@ -93,13 +100,13 @@ class ListData:
 
 
 def list_data(store: Store) -> ListData:
-    members = store.commune_members(None)
-    steps = store.commune_steps(None)
+    members = store.packages.members(None)
+    steps = store.packages.steps(None)
     stages = {
         uid: STAGE_LABELS[stage_of({r.code for r in rs if r.state is StepState.DONE})]
         for uid, rs in steps.items()
     }
-    units = store.commune_units(None)
+    units = store.packages.units(None)
     counts: dict[str, int] = {}
     for m in members:
         counts[m.unit_code] = counts.get(m.unit_code, 0) + 1

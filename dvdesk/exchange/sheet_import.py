@@ -37,6 +37,7 @@ from dvdesk.domain.fields import FieldType
 from dvdesk.domain.member import Member, Unit, UnitKind
 from dvdesk.domain.names import fold
 from dvdesk.domain.validation import Severity, validate_member
+from dvdesk.errors import KnownError
 from dvdesk.exchange import cell_values as cv
 from dvdesk.exchange.headers import HeaderGuess, find_header
 from dvdesk.exchange.sheet_layout import SKIP_REASONS, RowKind, classify
@@ -48,7 +49,6 @@ from dvdesk.exchange.units_in_sheet import (
     looks_like_unit,
     units_in_title,
 )
-from dvdesk.store.errors import KnownError
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
@@ -281,12 +281,12 @@ class ImportPlan:
                 out.append(f"{where(r)}: cập nhật “{r.existing}” ({how[r.matched_by]}): {diff}")
         for u in self.units_to_add:
             out.append(f"Sẽ tạo đơn vị mới: {u.name} (mã {u.code}, {_KIND_WORDS[u.kind]}).")
-        s = self.summary()
+        n = self.summary()
         erase = "" if self.erase_empty else " Ô để trống không xóa dữ liệu đã có."
         out.append(
-            f"Tổng: {s['rows']} dòng dữ liệu — thêm mới {s['new']}, cập nhật {s['update']}, "
-            f"không đổi {s['existing']}, cần xác nhận {s['conflict']}, có lỗi {s['invalid']} "
-            f"({s['warnings']} dòng có cảnh báo).{erase}"
+            f"Tổng: {n['rows']} dòng dữ liệu — thêm mới {n['new']}, cập nhật {n['update']}, "
+            f"không đổi {n['existing']}, cần xác nhận {n['conflict']}, có lỗi {n['invalid']} "
+            f"({n['warnings']} dòng có cảnh báo).{erase}"
         )
         return out
 
@@ -314,14 +314,19 @@ def plan_import(
         confirm_probable: take every probable match as the same person.
     """
     grids = read_grids(path)
-    resolver = UnitResolver(store.units())
+    resolver = UnitResolver(store.units.all())
     guesses = [find_header(g.rows) for g in grids]
     if not any(guesses):
         raise KnownError(
             f"Không tìm thấy dòng tiêu đề trong “{path.name}”: cần ít nhất cột “Họ và tên” và "
             "một cột khác như “Ngày sinh” trong 30 dòng đầu."
         )
-    main = max(range(len(grids)), key=lambda i: (len(guesses[i].fields) if guesses[i] else 0, -i))
+
+    def score(i: int) -> tuple[int, int]:
+        g = guesses[i]
+        return (len(g.fields) if g else 0, -i)
+
+    main = max(range(len(grids)), key=score)
     if fields is not None:
         g = guesses[main]
         assert g is not None
@@ -394,7 +399,7 @@ class _Planner:
         self.by_cccd: dict[str, str] = {}  # cccd → uid
         self.by_key: dict[tuple[str, str, str], tuple[str, str, str]] = {}
         self.names: dict[str, str] = {}
-        for r in store.commune_identities():
+        for r in store.imports.commune_identities():
             self.by_uid[r["uid"]] = r["full_name"]
             if r["cccd"]:
                 self.by_cccd[r["cccd"]] = r["uid"]
@@ -730,7 +735,7 @@ class _Planner:
         existing: str,
         strong_unit: bool,
     ) -> ImportRow:
-        stored = self.store.get_member(target)
+        stored = self.store.members.get(target)
         assert row.member is not None
         sheet_member = row.member
         values: dict[str, Any] = {}
@@ -808,9 +813,9 @@ def apply_import(
         return 0, None
     saved = backup.make_backup(store, reason="truoc-nhap") if store.path else None
     with store.transaction():
-        count = store.add_units_and_members(
+        count = store.imports.add_units_and_members(
             plan.units_to_add, members, today=today, progress=progress
-        )
+        ).count
         for m in updates:
-            store.update_member(m, today)
+            store.members.update(m, today)
     return count + len(updates), saved

@@ -24,13 +24,13 @@ from dvdesk.domain.dates import fmt
 from dvdesk.domain.eligibility import Status
 from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, Member
 from dvdesk.domain.procedure import PROCEDURE_VERSION, STAGE_LABELS, STEP_CODES, StepState
+from dvdesk.errors import KnownError
 from dvdesk.reports import furniture as f
 from dvdesk.reports import styles as st
 from dvdesk.reports.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD
 from dvdesk.reports.grid import Cell, CellLike, Grid
 from dvdesk.reports.line_blocks import Line, LineColumns, wrapped
 from dvdesk.reports.shapes import CheckBox
-from dvdesk.store.errors import KnownError
 from dvdesk.store.settings import Settings
 
 if TYPE_CHECKING:
@@ -58,12 +58,12 @@ class CandidateSheet:
 
 
 def candidate_sheet(store: Store, uid: str, meeting: date | None, today: date) -> CandidateSheet:
-    member = store.get_member(uid)
-    units = {u.code: u.name for u in store.units()}
+    member = store.members.get(uid)
+    units = {u.code: u.name for u in store.units.all()}
     return CandidateSheet(
         member,
         units.get(member.unit_code, member.unit_code),
-        store.checklist_of(uid, meeting, today),
+        store.steps.checklist(uid, meeting, today),
     )
 
 
@@ -305,7 +305,7 @@ def write_checklists(
     if not uids:
         raise KnownError("Chưa chọn đoàn viên nào để in phiếu.")
     today = today or date.today()
-    settings = store.settings()
+    settings = store.settings.get()
     sheets = (candidate_sheet(store, uid, meeting, today) for uid in uids)
     return f.write_pdf(
         out, checklist_story(sheets, settings, today), TITLE.capitalize(), settings.party_committee

@@ -22,10 +22,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
+from dvdesk.errors import KnownError
 from dvdesk.reports import styles as st
 from dvdesk.reports.fonts import SANS, SERIF, SERIF_BOLD, nfc
 from dvdesk.reports.line_blocks import Line, LineColumns
-from dvdesk.store.errors import KnownError
 from dvdesk.store.settings import Settings
 
 

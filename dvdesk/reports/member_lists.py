@@ -112,7 +112,7 @@ def _rows(
     """List rows with the age on `on` and the notes a reader needs."""
     out = []
     suffix = "b" if query.method is Method.CALENDAR else "a"
-    for row in store.list_members(query):
+    for row in store.members.list(query):
         result = evaluate(parse_date(row["dob"]), on, query.method)
         start = row[f"elig_from_{suffix}"]
         eligible_from = date.fromisoformat(start) if start else None
@@ -204,9 +204,9 @@ def _document(
 
 
 def _unit_order(store: Store, unit_code: str) -> list[str]:
-    codes = [u.code for u in store.units()]
+    codes = [u.code for u in store.units.all()]
     if unit_code and unit_code.strip().upper() not in codes:
-        from dvdesk.store.errors import KnownError
+        from dvdesk.errors import KnownError
 
         raise KnownError(f"Không có đơn vị mã “{unit_code}”.")
     return codes
@@ -217,7 +217,7 @@ def write_eligible_list(
 ) -> int:
     """Members eligible on the consideration date `on`; returns the page count."""
     today = today or date.today()
-    settings = store.settings()
+    settings = store.settings.get()
     order = _unit_order(store, unit_code)
     query = MemberQuery(
         unit_code=unit_code, eligible_on=on, method=settings.method, stages=NOT_ADMITTED
@@ -244,7 +244,7 @@ def write_upcoming_list(
     """Members turning 18 (by month count) in the `months` after `on`; the page count."""
     today = today or date.today()
     on = on or today
-    settings = store.settings()
+    settings = store.settings.get()
     order = _unit_order(store, unit_code)
     query = MemberQuery(
         unit_code=unit_code,

@@ -233,9 +233,9 @@ def write_statistics(
 ) -> int:
     """The statistics report; returns the page count."""
     today = today or date.today()
-    settings = store.settings()
-    years = report_years(store.statistics().years, year, today)
-    stats = store.statistics(years)
+    settings = store.settings.get()
+    years = report_years(store.statistics.compute().years, year, today)
+    stats = store.statistics.compute(years)
     return f.write_pdf(
         out, statistics_story(stats, settings, today), TITLE.capitalize(), settings.party_committee
     )

@@ -25,10 +25,10 @@ from dvdesk.domain.dates import fmt
 from dvdesk.domain.eligibility import Status
 from dvdesk.domain.member import GENDER_LABELS, Member
 from dvdesk.domain.procedure import Stage, StepState
+from dvdesk.errors import KnownError
 from dvdesk.reports import furniture as f
 from dvdesk.reports import styles as st
 from dvdesk.reports.fonts import nfc
-from dvdesk.store.errors import KnownError
 from dvdesk.store.settings import Settings
 
 if TYPE_CHECKING:
@@ -179,8 +179,8 @@ def transfer_of(store: Store, uid: str, to: str, today: date) -> Transfer:
     to = " ".join(to.split())
     if not to:
         raise KnownError("Cần ghi tên tổ chức tiếp nhận (Kính gửi).")
-    member = store.get_member(uid)
-    checklist = store.checklist_of(uid, today=today)
+    member = store.members.get(uid)
+    checklist = store.steps.checklist(uid, today=today)
     if checklist.stage is Stage.MEMBER:
         raise KnownError(
             f"{member.full_name} chưa có trong danh sách cảm tình Đảng "
@@ -191,7 +191,7 @@ def transfer_of(store: Store, uid: str, to: str, today: date) -> Transfer:
             f"{member.full_name} đã là đảng viên: dùng thủ tục chuyển sinh hoạt "
             "đảng, không dùng giấy giới thiệu chuyển nguồn."
         )
-    units = {u.code: u.name for u in store.units()}
+    units = {u.code: u.name for u in store.units.all()}
     return Transfer(member, units.get(member.unit_code, member.unit_code), checklist, to)
 
 
@@ -201,7 +201,7 @@ def write_transfer_letter(
     """The transfer letter of one member to the organisation `to`; the page count."""
     today = today or date.today()
     transfer = transfer_of(store, uid, to, today)
-    settings = store.settings()
+    settings = store.settings.get()
     return f.write_pdf(
         out,
         transfer_story(transfer, settings, today),

@@ -57,11 +57,11 @@ def store(tmp_path: Path, scratch_registry: None):
     with sqlite3.connect(path) as db:  # the field's migration
         db.execute("ALTER TABLE members ADD COLUMN nickname TEXT NOT NULL DEFAULT ''")
     s = Store.open(path)
-    settings = s.settings()
+    settings = s.settings.get()
     settings.commune_code, settings.commune_name = "12345", "Xã Thử"
-    s.save_settings(settings)
-    s.add_unit(Unit("KDC01", "Thôn Đông", UnitKind.RESIDENTIAL))
-    s.add_member(Member("Nguyễn Văn An", "KDC01", PartialDate(2005, 3, 25)), TODAY)
+    s.settings.save(settings)
+    s.units.add(Unit("KDC01", "Thôn Đông", UnitKind.RESIDENTIAL))
+    s.members.add(Member("Nguyễn Văn An", "KDC01", PartialDate(2005, 3, 25)), TODAY)
     yield s
     s.close()
 

@@ -84,10 +84,10 @@ def test_cli_unit_creates_the_unit_the_rows_go_to(tmp_path: Path, capsys):
     assert main(["import", "--db", str(db), str(sheet), "--unit", "Xóm Mới"]) == 0
     assert "tạo 1 đơn vị mới" in capsys.readouterr().out
     with Store.open(db) as store:
-        assert [(u.code, u.name, u.kind) for u in store.units()] == [
+        assert [(u.code, u.name, u.kind) for u in store.units.all()] == [
             ("KDC01", "Xóm Mới", UnitKind.RESIDENTIAL)
         ]
-        assert store.member_count() == 1
+        assert store.members.count() == 1
 
 
 # -- 3: "Họ và tên" over two columns ----------------------------------------------------
@@ -258,7 +258,7 @@ def test_a_lone_nu_column_notes_years_and_old_id_numbers(fresh_store, tmp_path: 
 
 @pytest.fixture
 def commune(disk_store: Store) -> Store:
-    disk_store.add_member(
+    disk_store.members.add(
         Member(
             "Nguyễn Văn An",
             "KDC01",
@@ -271,7 +271,7 @@ def commune(disk_store: Store) -> Store:
         ),
         TODAY,
     )
-    disk_store.add_member(
+    disk_store.members.add(
         Member(
             "Lê Thị Hoa",
             "KDC01",
@@ -313,18 +313,18 @@ def test_reimport_of_an_edited_export_applies_exactly_the_edits(commune: Store, 
     text = "\n".join(plan.lines())
     assert "Số điện thoại: “0912345678” → “0987654321”" in text
     assert "Ngày vào Đoàn: “” → “26/03/2021”" in text
-    before = commune.get_member("00000000-0000-4000-8000-000000000001")
+    before = commune.members.get("00000000-0000-4000-8000-000000000001")
     count, _ = apply_import(commune, plan, today=TODAY)
     assert count == 2
-    an = commune.get_member(before.uid)
+    an = commune.members.get(before.uid)
     assert an.phone == "0987654321" and an.hometown == "Nghệ An"
     from dataclasses import replace
 
     assert replace(an, phone=before.phone) == before  # nothing else moved
-    assert commune.get_member("00000000-0000-4000-8000-000000000002").union_joined == date(
+    assert commune.members.get("00000000-0000-4000-8000-000000000002").union_joined == date(
         2021, 3, 26
     )
-    updates = [h for h in commune.history(before.uid) if h["action"] == "update"]
+    updates = [h for h in commune.audit.history(before.uid) if h["action"] == "update"]
     assert len(updates) == 1  # audited, once
     again = plan_import(commune, out, today=TODAY)
     assert again.summary()["existing"] == 2 and again.summary()["update"] == 0
@@ -357,11 +357,11 @@ def test_a_match_by_cccd_updates_and_a_probable_match_is_asked(commune: Store, t
     }
     assert "CÓ THỂ LÀ “Lê Thị Hoa” đã có" in "\n".join(plan.lines())
     apply_import(commune, plan, today=TODAY)
-    assert commune.get_member("00000000-0000-4000-8000-000000000002").phone == ""
+    assert commune.members.get("00000000-0000-4000-8000-000000000002").phone == ""
     plan = plan_import(commune, path, today=TODAY, confirm_probable=True)
     apply_import(commune, plan, today=TODAY)
-    assert commune.get_member("00000000-0000-4000-8000-000000000002").phone == "0922222222"
-    assert commune.member_count() == 2
+    assert commune.members.get("00000000-0000-4000-8000-000000000002").phone == "0922222222"
+    assert commune.members.count() == 2
 
 
 def test_updates_are_one_transaction(commune: Store, tmp_path: Path, monkeypatch):
@@ -372,7 +372,9 @@ def test_updates_are_one_transaction(commune: Store, tmp_path: Path, monkeypatch
         {("Nguyễn Văn An", "Số điện thoại"): "0987654321", ("Lê Thị Hoa", "Lớp"): "12A1"},
     )
     plan = plan_import(commune, out, today=TODAY)
-    real = Store.update_member
+    from dvdesk.store.members import MembersRepo
+
+    real = MembersRepo.update
     calls = []
 
     def failing(self, member, today=None):
@@ -381,8 +383,8 @@ def test_updates_are_one_transaction(commune: Store, tmp_path: Path, monkeypatch
             raise RuntimeError("disk gone")
         return real(self, member, today)
 
-    monkeypatch.setattr(Store, "update_member", failing)
+    monkeypatch.setattr(MembersRepo, "update", failing)
     with pytest.raises(RuntimeError):
         apply_import(commune, plan, today=TODAY)
     monkeypatch.undo()
-    assert commune.get_member("00000000-0000-4000-8000-000000000001").phone == "0912345678"
+    assert commune.members.get("00000000-0000-4000-8000-000000000001").phone == "0912345678"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from dvdesk.domain.procedure import STEP_CODES, StepRecord, StepState
+from dvdesk.errors import KnownError
 from dvdesk.reports.checklist_pdf import write_checklists
-from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from tests.reports.conftest import CAPITALS, LONG, MEETING, TODAY, TONES, pdf_pages
 
@@ -81,7 +81,7 @@ def test_an_overlong_sheet_still_fits_one_page(commune: Store, tmp_path: Path):
     uid = commune.people["long"].uid
     number = "Số 123/QĐ-ĐU ngày ký, kèm theo biên bản họp và danh sách đính kèm của chi bộ"
     for code in STEP_CODES:
-        commune.set_step(
+        commune.steps.record(
             uid, StepRecord(code, StepState.DONE, date(2026, 5, 4), number), today=TODAY
         )
     out = tmp_path / "dai.pdf"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
+from dvdesk.errors import KnownError
 from dvdesk.reports import furniture as f
 from dvdesk.reports.styles import styles
-from dvdesk.store.errors import KnownError
 from dvdesk.store.settings import Settings
 from tests.reports.conftest import pdf_pages
 

@@ -9,8 +9,8 @@ import pytest
 
 from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.member import Gender, Member
+from dvdesk.errors import KnownError
 from dvdesk.reports.member_lists import write_eligible_list, write_upcoming_list
-from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from tests.reports.conftest import CAPITALS, LONG, TODAY, TONES, pdf_pages
 
@@ -87,7 +87,7 @@ def test_long_list_runs_over_pages(commune: Store, tmp_path: Path):
         )
         for i, given in enumerate(["An", "Bình", "Cường", "Dũng", "Đạt", "Giang"] * 12)
     ]
-    commune.add_members(extra, today=TODAY)
+    commune.members.add_many(extra, today=TODAY)
     out = tmp_path / "du-tuoi.pdf"
     pages = write_eligible_list(commune, date(2026, 9, 10), out, today=TODAY)
     texts = pdf_pages(out)

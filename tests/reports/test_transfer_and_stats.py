@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from dvdesk.errors import KnownError
 from dvdesk.reports.statistics_pdf import percent, report_years, write_statistics
 from dvdesk.reports.transfer_letter import write_transfer_letter
-from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from tests.reports.conftest import LONG, TODAY, pdf_pages
 
