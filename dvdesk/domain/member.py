@@ -85,6 +85,14 @@ class Member:
     presence: Presence = Presence.AT_HOME
     phone: str = ""
     notes: str = ""
+    # Kept by the offices (sổ đoàn viên; format 1.3): see domain/fields.py.
+    union_joined_place: str = ""  # nơi vào Đoàn
+    union_card_no: str = ""  # số thẻ đoàn viên
+    union_position: str = ""  # chức vụ Đoàn
+    residence_commune: str = ""  # xã/phường of the address (two-level, since 1/7/2025)
+    residence_province: str = ""  # tỉnh/thành phố of the address
+    education: str = ""  # trình độ học vấn, e.g. "12/12" (an admission condition)
+    occupation: str = ""  # nghề nghiệp / nơi học tập, làm việc
     uid: str = field(default_factory=new_uid)
 
     def normalized(self) -> Member:
@@ -105,4 +113,11 @@ class Member:
             school_class=text(self.school_class).upper(),
             school_year=text(self.school_year),
             notes=unicodedata.normalize("NFC", self.notes).strip(),
+            union_joined_place=text(self.union_joined_place),
+            union_card_no="".join(self.union_card_no.split()),
+            union_position=text(self.union_position),
+            residence_commune=text(self.residence_commune),
+            residence_province=text(self.residence_province),
+            education=text(self.education),
+            occupation=text(self.occupation),
         )

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 FORMAT_MAJOR = 1
-FORMAT_MINOR = 2
+FORMAT_MINOR = 3
 APPLICATION_ID = 0x64766B31  # "dvk1": marks the file as dvdesk's
 
 migrations = Migrations("dvdesk")
@@ -226,6 +226,24 @@ CREATE INDEX received_audit_commune ON received_audit (commune_code, sequence)
 """,
     )
     _set_version(db, 1, 2)
+
+
+@migrations(name="1.3_member_office_fields")
+def m_member_office_fields(db: Database) -> None:
+    """Format 1.3: the member fields offices keep (domain/fields.py), empty for old rows."""
+    existing = {c.name for c in db["members"].columns}
+    for column in (
+        "union_joined_place",
+        "union_card_no",
+        "union_position",
+        "residence_commune",
+        "residence_province",
+        "education",
+        "occupation",
+    ):
+        if column not in existing:
+            db.execute(f"ALTER TABLE members ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+    _set_version(db, 1, 3)
 
 
 CORE_TABLES = frozenset({"settings", "units", "members", "steps", "audit"})  # since 1.0

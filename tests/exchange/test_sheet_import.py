@@ -196,7 +196,7 @@ def test_apply_then_reimport_adds_nothing_twice(disk_store: Store, sheet: Path):
             ["full_name", "religion", "hometown", "address", "phone", "notes"],
         ),
         (
-            ["Họ và tên", "Ngày vào Đoàn", "Số CCCD", "Chi đoàn", "Nghề nghiệp"],
+            ["Họ và tên", "Ngày vào Đoàn", "Số CCCD", "Chi đoàn", "Xếp loại"],
             ["full_name", "union_joined", "cccd", "unit", None],
         ),
     ],
