@@ -259,6 +259,8 @@ def _passphrase(args: argparse.Namespace) -> str | None:
 def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     suffix = out.suffix.lower()
+    if args.template:
+        return _export_template(args, out)
     if suffix not in (".zip", ".xlsx", ".csv"):
         raise KnownError("Tệp xuất phải có đuôi .zip (gói gửi cấp trên), .xlsx hoặc .csv.")
     if not out.parent.is_dir():
@@ -287,6 +289,19 @@ def cmd_export(args: argparse.Namespace) -> int:
             from dvdesk.exchange.csv_export import export_csv
 
             print(f"Đã xuất {export_csv(store, out)} đoàn viên vào “{out}”.")
+    return 0
+
+
+def _export_template(args: argparse.Namespace, out: Path) -> int:
+    from dvdesk.exchange.templates import TEMPLATES, export_template
+
+    if out.suffix.lower() != ".xlsx":
+        raise KnownError("Xuất theo mẫu (--template) cần tệp .xlsx.")
+    if not out.parent.is_dir():
+        raise KnownError(f"Không có thư mục “{out.parent}”.")
+    with _open(args) as store:
+        count = export_template(store, args.template, out, unit=args.unit)
+    print(f"Đã xuất “{TEMPLATES[args.template].label}” vào “{out}”: {count} dòng.")
     return 0
 
 
@@ -441,6 +456,13 @@ def build_parser() -> Parser:
     e.add_argument("--db", default=argparse.SUPPRESS)
     e.add_argument("--out", required=True, help="tệp .zip, .xlsx hoặc .csv")
     e.add_argument("--passphrase-file", help="mã hóa gói .zip bằng mật khẩu: " + secret_help)
+    e.add_argument(
+        "--template",
+        choices=("hd38", "danh-sach", "trich-ngang", "so-luong"),
+        help="xuất .xlsx theo mẫu: dữ liệu đảng viên (HD 38), danh sách đoàn viên, "
+        "danh sách trích ngang, báo cáo số lượng đoàn viên",
+    )
+    e.add_argument("--unit", help="chỉ một chi đoàn (mã), cho --template")
     e.set_defaults(func=cmd_export)
 
     mg = sub.add_parser("merge", help="gộp gói dữ liệu của các xã vào dữ liệu tổng hợp")
