@@ -21,6 +21,10 @@ MARKS = {"x", "v", "1", "co", "\u2713", "\u2714", "+"}
 
 def text(value: object) -> str:
     """Cell as trimmed text; whole numbers without ".0", dates as dd/mm/yyyy."""
+    if type(value) is str:  # most cells (every CSV cell): one test, not six
+        if value[:1] == "'" and value[1:2] in _ESCAPED:
+            value = value[1:]  # dvdesk's own exports escape formula-looking text
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -36,7 +36,7 @@ from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.fields import FieldType
 from dvdesk.domain.member import Member, Unit, UnitKind
 from dvdesk.domain.names import fold
-from dvdesk.domain.validation import Severity, validate_member
+from dvdesk.domain.validation import Report, Severity, validate_member
 from dvdesk.errors import KnownError
 from dvdesk.exchange import cell_values as cv
 from dvdesk.exchange.headers import HeaderGuess, find_header
@@ -106,6 +106,7 @@ class ImportRow:
     confirmed: bool = False  # a probable match the user confirmed
     unit: str = ""  # "Thôn Đông (KDC01)", "" when none
     unit_reason: str = ""  # why: column, group row, choice, title, sheet name
+    report: Report | None = None  # the validation of `member` (once: the store reuses it)
 
 
 @dataclass(frozen=True)
@@ -405,6 +406,8 @@ class _Planner:
                 self.by_cccd[r["cccd"]] = r["uid"]
             key = (fold(r["full_name"]), r["dob"] or "", r["unit_code"])
             self.by_key[key] = (r["full_name"], r["cccd"], r["uid"])
+        self.stored_members: dict[str, Member] = {}
+        self.lookups = 0
         self.sheet_cccd: dict[str, str] = {}
         # person → (sheet, row label, cccd, uid), for duplicates in the workbook
         self.sheet_keys: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
@@ -484,7 +487,7 @@ class _Planner:
             for c in unknown:
                 if c < len(cells) and cells[c] not in (None, ""):
                     filled_unknown[c] = filled_unknown.get(c, 0) + 1
-            row = self._row(number, cells, reader, ctx, grid, index in grid.hidden_rows)
+            row = self._row(number, cells, name, reader, ctx, grid, index in grid.hidden_rows)
             if isinstance(row, SkippedRow):
                 plan.skipped.append(row)
                 continue
@@ -622,12 +625,13 @@ class _Planner:
         self,
         number: int,
         cells: list[object],
+        name: str,
         reader: RowReader,
         ctx: _Context,
         grid: Grid,
         hidden: bool,
     ) -> ImportRow | SkippedRow:
-        read = reader.read(cells)
+        read = reader.read(cells, name)
         sheet = grid.sheet
         issues = [
             RowIssue(number, col, msg, sev, code, sheet) for col, msg, sev, code in read.problems
@@ -735,7 +739,7 @@ class _Planner:
         existing: str,
         strong_unit: bool,
     ) -> ImportRow:
-        stored = self.store.members.get(target)
+        stored = self._stored(target)
         assert row.member is not None
         sheet_member = row.member
         values: dict[str, Any] = {}
@@ -773,6 +777,16 @@ class _Planner:
             self.sheet_cccd[merged.cccd] = f"{merged.full_name} (dòng {row.row})"
         return row
 
+    def _stored(self, uid: str) -> Member:
+        """A stored member; after the first few, all of them are read at once."""
+        if uid not in self.stored_members:
+            self.lookups += 1
+            if self.lookups == 200:
+                self.stored_members.update((m.uid, m) for m in self.store.packages.members(None))
+            if uid not in self.stored_members:
+                self.stored_members[uid] = self.store.members.get(uid)
+        return self.stored_members[uid]
+
     def _validate(self, row: ImportRow, reader: RowReader, m: Member, own_uid: str) -> None:
         def owner(cccd: str, _uid: str) -> str | None:
             if cccd in self.sheet_cccd:
@@ -785,10 +799,11 @@ class _Planner:
         report = validate_member(
             m,
             today=self.today,
-            unit_kinds=self.resolver.kinds(),
+            unit_kinds=self.resolver.kind_of,
             cccd_owner=owner,
             normalized=True,
         )
+        row.report = report
         unread = {i.column for i in row.issues if i.code.startswith("read.")}
         for i in report.issues:
             column = reader.label_for_member_field(i.field)
@@ -813,8 +828,13 @@ def apply_import(
         return 0, None
     saved = backup.make_backup(store, reason="truoc-nhap") if store.path else None
     with store.transaction():
+        checked = {
+            r.member.uid: r.report
+            for r in plan.rows
+            if r.status is RowStatus.NEW and r.member and r.report is not None
+        }
         count = store.imports.add_units_and_members(
-            plan.units_to_add, members, today=today, progress=progress
+            plan.units_to_add, members, today=today, progress=progress, checked=checked
         ).count
         for m in updates:
             store.members.update(m, today)

@@ -142,10 +142,11 @@ class RowReader:
     def stt(self, cells: list[object]) -> str:
         return cv.text(self._get(cells, "stt"))
 
-    def read(self, cells: list[object]) -> ReadRow:
+    def read(self, cells: list[object], name: str | None = None) -> ReadRow:
+        """One row; `name`: the row's name when the caller has already read it."""
         out = ReadRow()
         v = out.values
-        v["full_name"] = self.name(cells)
+        v["full_name"] = self.name(cells) if name is None else name
         width = len(cells)
         for name, column, reader, is_text in self._generic:
             raw = cells[column] if column < width else None

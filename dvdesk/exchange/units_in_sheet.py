@@ -138,12 +138,13 @@ class UnitResolver:
 
     def __init__(self, units: list[Unit]) -> None:
         self.codes = {u.code: u for u in units}
+        self.kind_of = {u.code: u.kind for u in units}  # kept up to date by resolve()
         self.by_name = {fold(u.name): u for u in units}
         self.by_bare = {_bare(u.name): u for u in units}
         self.new: list[Unit] = []
 
     def kinds(self) -> dict[str, UnitKind]:
-        return {code: u.kind for code, u in self.codes.items()}
+        return self.kind_of
 
     def find(self, text: str) -> Unit | None:
         code = text.strip().upper()
@@ -169,6 +170,7 @@ class UnitResolver:
         unit = Unit(code or self._free_code(kind), name, kind)
         self.new.append(unit)
         self.codes[unit.code] = unit
+        self.kind_of[unit.code] = unit.kind
         self.by_name[fold(unit.name)] = unit
         self.by_bare[_bare(unit.name)] = unit
         return unit

@@ -45,9 +45,7 @@ def _eligibility_columns(dob: PartialDate | None) -> tuple[tuple[str, str | None
 def member_row(member: Member) -> dict[str, Any]:
     """The stored columns of a normalized member (unit and timestamps added by the store)."""
     m = member
-    row: dict[str, Any] = {
-        f.name: f.to_cell(getattr(m, f.name, f.default)) for f in registry.stored_fields()
-    }
+    row: dict[str, Any] = registry.cell_values(m)
     row["name_sort"] = sort_key(m.full_name)
     row["search_text"] = " ".join(x for x in (fold(m.full_name), m.cccd, m.phone) if x)
     row["dob_precision"] = m.dob.precision.value if m.dob else None
@@ -56,8 +54,7 @@ def member_row(member: Member) -> dict[str, Any]:
 
 
 def member_from_row(row: dict[str, Any], unit_code: str) -> Member:
-    values = {f.name: f.from_cell(row[f.name]) for f in registry.stored_fields() if f.name in row}
-    return Member(unit_code=unit_code, **registry.member_values(values))
+    return Member(unit_code=unit_code, **registry.from_cells(row))
 
 
 def audit_view(row: dict[str, Any]) -> dict[str, Any]:
