@@ -576,6 +576,31 @@ SHEET_COLUMNS: tuple[SheetColumn, ...] = (
         ),
     ),
     SheetColumn("stage", "giai đoạn (không nhập)", ("Giai đoạn",)),
+    # The admission columns of a "danh sách trích ngang": recorded as procedure steps.
+    SheetColumn(
+        "course_date",
+        "ngày học lớp nhận thức về Đảng (bước CN-NTVĐ)",
+        (
+            "Ngày học lớp bồi dưỡng nhận thức về Đảng",
+            "Ngày học lớp cảm tình Đảng",
+            "Học lớp cảm tình Đảng",
+            "Ngày học lớp nhận thức về Đảng",
+            "Ngày cấp giấy chứng nhận",
+            "Ngày cấp GCN",
+            "Ngày cấp giấy CN",
+            "Học lớp NTVĐ",
+        ),
+    ),
+    SheetColumn(
+        "course_number",
+        "số giấy chứng nhận (bước CN-NTVĐ)",
+        ("Số giấy chứng nhận", "Số GCN", "Số giấy CN", "Số giấy chứng nhận NTVĐ"),
+    ),
+    SheetColumn(
+        "introducers",
+        "người giới thiệu (ghi chú bước 3-KNĐ)",
+        ("Người giới thiệu", "Đảng viên giới thiệu", "Người giới thiệu vào Đảng"),
+    ),
 )
 
 

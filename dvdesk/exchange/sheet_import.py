@@ -36,6 +36,7 @@ from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.fields import FieldType
 from dvdesk.domain.member import Member, Unit, UnitKind
 from dvdesk.domain.names import fold
+from dvdesk.domain.procedure import StepRecord, StepState
 from dvdesk.domain.validation import Report, Severity, validate_member
 from dvdesk.errors import KnownError
 from dvdesk.exchange import cell_values as cv
@@ -107,6 +108,8 @@ class ImportRow:
     unit: str = ""  # "Thôn Đông (KDC01)", "" when none
     unit_reason: str = ""  # why: column, group row, choice, title, sheet name
     report: Report | None = None  # the validation of `member` (once: the store reuses it)
+    steps: list[StepRecord] = field(default_factory=list)  # admission columns to record
+    member_changed: bool = False  # an UPDATE that changes member fields (not only steps)
 
 
 @dataclass(frozen=True)
@@ -695,6 +698,7 @@ class _Planner:
                 )
             )
         self._validate(row, reader, m, own_uid=m.uid)
+        row.steps = list(read.steps.values())
         if row.status is RowStatus.NEW:
             if m.cccd:
                 self.sheet_cccd[m.cccd] = f"{m.full_name} (dòng {number})"
@@ -764,10 +768,19 @@ class _Planner:
                 values[f.name] = new
                 changes.append(Change(f.name, f.label, _display(f, old), _display(f, new)))
         row.existing, row.matched_by = existing, how
+        row.member_changed = bool(changes)
+        if read.steps:
+            old_steps = self.store.steps.of(target)
+            for code, sheet_step in read.steps.items():
+                old_step = old_steps.get(code)
+                new_step = _merged_step(old_step, sheet_step)
+                if new_step != old_step:
+                    row.steps.append(new_step)
+                    changes.extend(_step_changes(old_step, new_step))
         if not changes:
             row.status, row.member = RowStatus.EXISTING, stored
             return row
-        merged = replace(stored, **values).normalized()
+        merged = replace(stored, **values).normalized() if values else stored
         row.member, row.changes = merged, changes
         row.status = RowStatus.UPDATE if how != "probable" else RowStatus.CONFLICT
         self._validate(row, reader, merged, own_uid=stored.uid)
@@ -816,6 +829,35 @@ class _Planner:
             row.status = RowStatus.INVALID
 
 
+_STEP_LABELS = {
+    ("course", "done_on"): "Ngày học lớp nhận thức về Đảng",
+    ("course", "doc_number"): "Số giấy chứng nhận",
+    ("introduction", "note"): "Người giới thiệu",
+}
+
+
+def _merged_step(old: StepRecord | None, sheet: StepRecord) -> StepRecord:
+    """What the sheet's admission columns make of a recorded step (never undoing a done one)."""
+    if old is None:
+        return sheet
+    if sheet.code == "introduction":
+        return replace(old, note=sheet.note)
+    return replace(old, state=StepState.DONE, done_on=sheet.done_on, doc_number=sheet.doc_number)
+
+
+def _step_changes(old: StepRecord | None, new: StepRecord) -> list[Change]:
+    out = []
+    for (code, attribute), label in _STEP_LABELS.items():
+        if code != new.code:
+            continue
+        before = getattr(old, attribute) if old else None
+        after = getattr(new, attribute)
+        if before != after:
+            show = [cv.text(v) if v else "" for v in (before, after)]
+            out.append(Change(f"{code}.{attribute}", label, show[0], show[1]))
+    return out
+
+
 def apply_import(
     store: Store, plan: ImportPlan, *, today: date | None = None, progress: Progress | None = None
 ) -> tuple[int, Path | None]:
@@ -836,6 +878,14 @@ def apply_import(
         count = store.imports.add_units_and_members(
             plan.units_to_add, members, today=today, progress=progress, checked=checked
         ).count
-        for m in updates:
-            store.members.update(m, today)
+        for r in plan.rows:
+            if r.status is RowStatus.UPDATE and r.member and r.member_changed:
+                store.members.update(r.member, today)
+        steps = {
+            r.member.uid: r.steps
+            for r in plan.rows
+            if r.status in (RowStatus.NEW, RowStatus.UPDATE) and r.member and r.steps
+        }
+        if steps:
+            store.steps.record_many(steps)
     return count + len(updates), saved

@@ -21,6 +21,7 @@ from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.fields import FieldType, import_labels
 from dvdesk.domain.member import PRESENCE_LABELS, Gender, Member, Presence
 from dvdesk.domain.names import fold
+from dvdesk.domain.procedure import StepRecord, StepState
 from dvdesk.domain.validation import Severity
 from dvdesk.exchange import cell_values as cv
 from dvdesk.exchange.headers import HeaderGuess
@@ -88,6 +89,7 @@ class ReadRow:
     uid: str = ""
     present: set[str] = field(default_factory=set)  # member fields with a value in the sheet
     empty: set[str] = field(default_factory=set)  # member fields whose column is empty here
+    steps: dict[str, StepRecord] = field(default_factory=dict)  # admission columns read
 
     def member(self, unit_code: str, uid: str) -> Member:
         return Member(unit_code=unit_code, uid=uid, **registry.member_values(self.values))
@@ -107,6 +109,7 @@ class RowReader:
         if "gender" not in has and ("male" in has) != ("female" in has):
             # One "Nữ" (or "Nam") mark column: an unmarked row is the other gender.
             self.lone_mark = ("female", Gender.MALE) if "female" in has else ("male", Gender.FEMALE)
+        self.has_steps = bool({"course_date", "course_number", "introducers"} & has)
         self._generic: list[tuple[str, int, Reader, bool]] = []
         for f in registry.MEMBER_FIELDS:
             if f.name in self.columns and f.name not in _SPECIAL and f.imported:
@@ -179,6 +182,8 @@ class RowReader:
         self._cccd(cells, out)
         self._joined(cells, out)
         self._presence(cells, out)
+        if self.has_steps:
+            self._steps(cells, out)
         for name in ("full_name", "phone", "cccd", "dob", "gender", "union_joined", "presence"):
             if v.get(name) not in (None, ""):
                 out.present.add(name)
@@ -269,6 +274,30 @@ class RowReader:
                 "read.joined_partial",
             )
         )
+
+    def _steps(self, cells: list[object], out: ReadRow) -> None:
+        """The admission columns of a "danh sách trích ngang", as procedure steps."""
+        try:
+            day = _full(cv.read_date(self._get(cells, "course_date")))
+        except ValueError as exc:
+            out.problems.append((self.label("course_date"), str(exc), _E, "read.course_date"))
+            day = None
+        number = cv.text(self._get(cells, "course_number"))
+        if day is not None:
+            out.steps["course"] = StepRecord("course", StepState.DONE, day, number)
+        elif number:
+            out.problems.append(
+                (
+                    self.label("course_number"),
+                    f"Có số giấy chứng nhận “{number}” mà không có ngày: chưa ghi bước CN-NTVĐ.",
+                    _W,
+                    "read.course_number",
+                )
+            )
+        if names := cv.text(self._get(cells, "introducers")):
+            out.steps["introduction"] = StepRecord(
+                "introduction", StepState.NOT_STARTED, note=f"Người giới thiệu: {names}"
+            )
 
     def _presence(self, cells: list[object], out: ReadRow) -> None:
         presence = cv.text(self._get(cells, "presence"))

@@ -19,7 +19,7 @@ from dvdesk.cli import main
 from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.member import Gender, Member, Presence
 from dvdesk.domain.procedure import StepRecord, StepState
-from dvdesk.exchange.sheet_import import plan_import
+from dvdesk.exchange.sheet_import import RowStatus, apply_import, plan_import
 from dvdesk.exchange.templates import FONT, TEMPLATES, export_template
 from dvdesk.store.gateway import Store
 
@@ -206,3 +206,44 @@ def test_libreoffice_opens_each_template(store: Store, tmp_path: Path, key):
     )
     pdf = tmp_path / f"{key}.pdf"
     assert done.returncode == 0 and pdf.is_file() and pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_trich_ngang_admission_columns_become_steps(store: Store, tmp_path: Path):
+    out = tmp_path / "tn.xlsx"
+    export_template(store, "trich-ngang", out, today=TODAY)
+    other = Store.open(tmp_path / "cap-tren.db")
+    plan = plan_import(other, out, today=TODAY)
+    assert plan.summary()["new"] == 1
+    apply_import(other, plan, today=TODAY)
+    [hoa] = other.packages.members()
+    course = other.steps.of(hoa.uid)["course"]
+    assert (course.state, course.done_on, course.doc_number) == (
+        StepState.DONE,
+        date(2026, 3, 2),
+        "CN-123/2026",
+    )
+    # The certificate number corrected in the sheet updates the step, shown first.
+    book = load_workbook(out)
+    ws = book.active
+    rows = _cells(ws)
+    header = rows[_find(rows, "STT")]
+    r = _find(rows, "Lê Thị Hoa") + 1
+    ws.cell(r, header.index("Số giấy chứng nhận") + 1).value = "CN-124/2026"
+    ws.cell(r, header.index("Người giới thiệu") + 1).value = "Lê Văn Hùng, Trần Thị Mai"
+    book.save(out)
+    plan = plan_import(other, out, today=TODAY)
+    [row] = plan.rows
+    # No CCCD and no dvdesk code in this layout: the same name, birth date and unit is asked.
+    assert row.status is RowStatus.CONFLICT
+    plan.confirm([row])
+    assert row.status is RowStatus.UPDATE
+    assert [(c.label, c.old, c.new) for c in row.changes] == [
+        ("Số giấy chứng nhận", "CN-123/2026", "CN-124/2026"),
+        ("Người giới thiệu", "", "Người giới thiệu: Lê Văn Hùng, Trần Thị Mai"),
+    ]
+    apply_import(other, plan, today=TODAY)
+    steps = other.steps.of(hoa.uid)
+    assert steps["course"].doc_number == "CN-124/2026"
+    assert steps["course"].done_on == date(2026, 3, 2)
+    assert steps["introduction"].note == "Người giới thiệu: Lê Văn Hùng, Trần Thị Mai"
+    other.close()
