@@ -338,6 +338,16 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sheet_units(pairs: list[str] | None) -> dict[str, str]:
+    out = {}
+    for pair in pairs or []:
+        sheet, sep, unit = pair.partition("=")
+        if not sep or not sheet.strip() or not unit.strip():
+            raise KnownError(f"--sheet-unit cần dạng TRANG=ĐƠN VỊ, không phải “{pair}”.")
+        out[sheet.strip()] = unit.strip()
+    return out
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from dvdesk.exchange.sheet_import import apply_import, plan_import
 
@@ -346,6 +356,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             store,
             Path(args.sheet),
             default_unit=args.unit,
+            sheet_units=_sheet_units(args.sheet_unit),
             progress=_progress(args),
             erase_empty=args.erase_empty,
             confirm_probable=args.same_person,
@@ -480,6 +491,12 @@ def build_parser() -> Parser:
         "--unit",
         help="mã hoặc tên đơn vị cho các dòng không có cột chi đoàn hay dòng nhóm "
         "(tên chưa có thì tạo đơn vị mới)",
+    )
+    im.add_argument(
+        "--sheet-unit",
+        action="append",
+        metavar="TRANG=ĐƠN_VỊ",
+        help="đơn vị cho một trang của bảng tính (lặp lại cho nhiều trang)",
     )
     im.add_argument(
         "--same-person",

@@ -47,6 +47,8 @@ from dvdesk.exchange.sheet_rows import FIELD_LABELS, ReadRow, RowReader
 from dvdesk.exchange.units_in_sheet import (
     UnitResolver,
     class_of,
+    clean_group,
+    generic_sheet_name,
     looks_like_unit,
     units_in_title,
 )
@@ -213,6 +215,11 @@ class ImportPlan:
         """Rows that may be someone already in the file: the user is asked."""
         return [r for r in self.rows if r.status is RowStatus.CONFLICT and r.member]
 
+    def sheets_without_unit(self) -> list[str]:
+        """Sheets with rows that no column, group row, title or name gives a unit: the
+        window asks "unit for this sheet" (plan again with `sheet_units`)."""
+        return [s.sheet for s in self.sheets if any(not b.unit for b in s.blocks)]
+
     def confirm(self, rows: Iterable[ImportRow] | None = None) -> None:
         """The user says these probable matches (all when None) are the same people."""
         for r in list(rows) if rows is not None else self.probable:
@@ -344,6 +351,7 @@ def plan_import(
                 "ví dụ “Thôn Đông”."
             )
     planner = _Planner(store, resolver, today or date.today(), erase_empty)
+    planner.many_sheets = sum(1 for g in guesses if g) > 1
     choices = {k: v for k, v in (sheet_units or {}).items() if v}
     total = sum(len(g.rows) - h.data_start for g, h in zip(grids, guesses, strict=True) if h)
     sheets = []
@@ -409,6 +417,7 @@ class _Planner:
                 self.by_cccd[r["cccd"]] = r["uid"]
             key = (fold(r["full_name"]), r["dob"] or "", r["unit_code"])
             self.by_key[key] = (r["full_name"], r["cccd"], r["uid"])
+        self.many_sheets = False  # several sheets with a header: sheet names name units
         self.stored_members: dict[str, Member] = {}
         self.lookups = 0
         self.sheet_cccd: dict[str, str] = {}
@@ -565,10 +574,15 @@ class _Planner:
                         ctx.title_unit, ctx.title = named, text
                     ctx.title = ctx.title or text
         sheet = grid.sheet.strip()
-        if sheet and (self.resolver.find(sheet) is not None or looks_like_unit(sheet)):
-            ctx.sheet_unit = sheet
-        elif sheet and class_of(sheet):
+        if sheet and class_of(sheet):
             ctx.title_class = ctx.title_class or class_of(sheet)
+        elif sheet and (
+            self.resolver.find(sheet) is not None
+            or looks_like_unit(sheet)
+            or (self.many_sheets and not generic_sheet_name(sheet))
+        ):
+            # One sheet per thôn: "Đông", "Nam" name their units when the workbook has several.
+            ctx.sheet_unit = sheet
         return ctx
 
     def _group(self, ctx: _Context, text: str, group_class: str, number: int) -> None:
@@ -578,7 +592,7 @@ class _Planner:
             if ctx.group is not None and ctx.group.kind is not UnitKind.SCHOOL:
                 ctx.group = None
             return
-        ctx.group = self.resolver.resolve(text)
+        ctx.group = self.resolver.resolve(clean_group(text))
         ctx.group_class = ""
 
     def _school(self, ctx: _Context) -> tuple[Unit | None, str]:

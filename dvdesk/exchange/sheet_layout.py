@@ -125,4 +125,6 @@ def classify(
         return RowSense(RowKind.NOTE, joined)
     if len(distinct) == 1 and merged_across:
         return RowSense(RowKind.NOTE, joined)
+    if distinct == [name] and (any(c.isdigit() for c in name) or len(name.split()) > 6):
+        return RowSense(RowKind.NOTE, joined)  # "Danh sách có 25 đoàn viên" under the list
     return RowSense(RowKind.DATA)

@@ -72,6 +72,27 @@ _TITLE_WORDS = (
 ACRONYMS = {"THPT", "THCS", "TDP", "KDC", "TH", "PTDTNT", "DTNT", "CĐ", "ĐH"}
 
 
+_TAIL = re.compile(
+    r"\s*(?:[(\[][^)\]]*[)\]]|[:–-]\s*\d+\s*(?:đoàn viên|đv|người)?\.?|[:]\s*.*)\s*$",
+    re.IGNORECASE,
+)
+_GENERIC_SHEETS = re.compile(
+    r"^(?:sheet|trang tinh|trang|bang|ds|danh sach|tong hop|du lieu|data|doan vien|mau)"
+    r"(?:\s|\d|$)"
+)
+
+
+def clean_group(text: str) -> str:
+    """A group title without its count or remark: "Thôn Đông (15 đoàn viên)" → "Thôn Đông"."""
+    stripped = _TAIL.sub("", text).strip()
+    return stripped if len(stripped) > 2 else text
+
+
+def generic_sheet_name(name: str) -> bool:
+    """ "Sheet1", "Trang tính1", "DS đoàn viên", "Tổng hợp": a sheet name that names no unit."""
+    return bool(_GENERIC_SHEETS.match(fold(name).strip())) or not name.strip()
+
+
 def strip_numbering(text: str) -> str:
     """A group row's text without its "I." / "1." / "A." numbering."""
     stripped = _NUMBERING.sub("", text, count=1)

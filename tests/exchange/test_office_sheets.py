@@ -388,3 +388,63 @@ def test_updates_are_one_transaction(commune: Store, tmp_path: Path, monkeypatch
         apply_import(commune, plan, today=TODAY)
     monkeypatch.undo()
     assert commune.members.get("00000000-0000-4000-8000-000000000001").phone == "0912345678"
+
+
+def test_one_sheet_per_thon_named_bare_with_a_summary_sheet(fresh_store, tmp_path: Path):
+    book = Workbook()
+    summary = book.active
+    summary.title = "Tổng hợp"
+    summary.append([*HEAD, "Thôn"])
+    summary.append([1, "Nguyễn Văn An", "25/03/2005", "Nam", None, "Thôn Đông"])
+    summary.append([2, "Trần Văn Bình", "12/12/2004", "Nam", None, "Thôn Bắc"])
+    for title, person in (
+        ("Đông", [1, "Nguyễn Văn An", "25/03/2005", "Nam", None]),
+        ("Bắc", [1, "Trần Văn Bình", "12/12/2004", "Nam", None]),
+        ("Hạ", [1, "Võ Thị Mai", "03/03/2003", "Nữ", None]),
+    ):
+        ws = book.create_sheet(title)
+        ws.append(HEAD)
+        ws.append(person)
+        ws.append([None, "Danh sách có 1 đoàn viên"])
+    plan = plan_import(fresh_store, save(book, tmp_path / "thon.xlsx"), today=TODAY)
+    got = {n: m.unit_code for n, m in people(plan).items()}
+    assert got == {"Nguyễn Văn An": "KDC01", "Trần Văn Bình": "KDC02", "Võ Thị Mai": "KDC03"}
+    assert plan.summary()["new"] == 3 and plan.summary()["invalid"] == 0
+    assert [u.name for u in plan.units_to_add] == ["Thôn Bắc", "Hạ"]
+    east = next(s for s in plan.sheets if s.sheet == "Đông")
+    assert [(s.row, s.reason) for s in east.skipped] == [
+        (2, "cùng người ở trang “Tổng hợp” dòng 2"),
+        (3, "dòng chữ không có họ tên"),
+    ]
+
+
+def test_a_group_title_with_its_count(fresh_store, tmp_path: Path):
+    book = Workbook()
+    ws = book.active
+    ws.append(HEAD)
+    ws.append(["II. CHI ĐOÀN THÔN NAM (2 đoàn viên)"])
+    ws.append([1, "Trần Văn Bình", "12/12/2004", "Nam", None])
+    plan = plan_import(fresh_store, save(book, tmp_path / "g.xlsx"), today=TODAY)
+    assert [u.name for u in plan.units_to_add] == ["Thôn Nam"]
+
+
+def test_the_unit_for_a_sheet_is_the_users_choice(tmp_path: Path, capsys):
+    book = Workbook()
+    ws = book.active
+    ws.title = "Sheet1"
+    ws.append(HEAD)
+    ws.append([1, "Phạm Văn Dũng", "01/02/2003", "Nam", None])
+    sheet = save(book, tmp_path / "ds.xlsx")
+    db = tmp_path / "xa.db"
+    Store.open(db).close()
+    with Store.open(db) as store:
+        plan = plan_import(store, sheet, today=TODAY)
+        assert plan.sheets_without_unit() == ["Sheet1"]
+        assert "CHƯA RÕ ĐƠN VỊ" in "\n".join(plan.lines())
+    args = ["import", "--db", str(db), str(sheet), "--sheet-unit", "Sheet1=Thôn Tây"]
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "→ Thôn Tây (KDC01), theo đơn vị đã chọn" in out
+    assert main(args) == 0
+    with Store.open(db) as store:
+        assert [u.name for u in store.units.all()] == ["Thôn Tây"]
