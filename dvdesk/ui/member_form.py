@@ -258,11 +258,33 @@ class MemberForm(QDialog):
             return int(text) if text else None
         return text
 
-    def member(self) -> Member:
-        """The member as typed; raises DateError for an unreadable date or number."""
+    def typing_problems(self) -> list[tuple[str, str]]:
+        """(field, message) for every date or number typed that cannot be read."""
+        problems: list[tuple[str, str]] = []
+        for f in registry.form_fields():
+            try:
+                self._read(f)
+            except DateError as exc:
+                problems.append((f.name, str(exc)))
+        return problems
+
+    def member(self, skip_unreadable: bool = False) -> Member:
+        """The member as typed; raises DateError for an unreadable date or number (or, with
+        `skip_unreadable`, leaves such a field at its default so the rest can be checked)."""
+        values: dict[str, Any] = {}
+        for f in registry.form_fields():
+            try:
+                values[f.name] = self._read(f)
+            except DateError:
+                if not skip_unreadable:
+                    raise
+                values[f.name] = f.default
         base = self.editing or Member(full_name="", unit_code="")
-        values = {f.name: self._read(f) for f in registry.form_fields()}
         return replace(base, **registry.member_values(values)).normalized()
+
+    def field_widget(self, field: str) -> QWidget | None:
+        """The input of a registry field (domain/fields.py), for moving the cursor to it."""
+        return self.fields.get(field)
 
     def show_report(self, report: Report, extra: str = "") -> None:
         lines = [f"<span style='color:#b00020'>✖ {extra}</span>"] if extra else []

@@ -151,3 +151,29 @@ def test_form_labels_are_the_registry_labels(qtbot, fresh_store):
     assert "Niên khóa" in texts and "Năm học" not in texts
     described = {(r["file"], r["name"]): r["label"] for r in dictionary_rows()}
     assert described[("members.csv", "school_year")] == "Niên khóa"
+
+
+def test_form_reports_every_unreadable_field_by_its_registry_label(qtbot, fresh_store):
+    from dvdesk.ui.dialogs import DialogService
+    from dvdesk.ui.member_form import MemberForm
+
+    form = MemberForm(fresh_store, DialogService(), today=TODAY)
+    qtbot.addWidget(form)
+    form.name.setText("Trần Thị Bình")
+    form.dob.setText("31/02/2005")
+    form.fields["graduation_year"].setText("20x7")
+    form.fields["union_joined"].setText("2019")
+    problems = form.typing_problems()
+    assert [f for f, _ in problems] == ["dob", "graduation_year", "union_joined"]
+    assert problems[1][1] == "Năm tốt nghiệp “20x7” không hợp lệ."
+    assert problems[2][1] == "Ngày vào Đoàn: cần ngày đầy đủ dd/mm/yyyy."
+    with pytest.raises(ValueError, match="Ngày sinh"):
+        form.member()
+    m = form.member(skip_unreadable=True)
+    assert (m.full_name, m.dob, m.graduation_year, m.union_joined) == (
+        "Trần Thị Bình",
+        None,
+        None,
+        None,
+    )
+    assert form.field_widget("dob") is form.dob
