@@ -23,6 +23,8 @@ CCCD and card numbers as text, real dates shown dd/mm/yyyy.
 
 from __future__ import annotations
 
+import io
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -32,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from dvdesk.domain.dates import add_months
 from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, Gender, Member, Presence
 from dvdesk.domain.procedure import Stage, StepRecord, StepState, stage_of
-from dvdesk.errors import KnownError
+from dvdesk.errors import KnownError, OutputRefused
 from dvdesk.exchange.cells import escape_cell
 from dvdesk.exchange.sheet_columns import ListData, list_data
 
@@ -510,10 +512,22 @@ def _counts(s: _Sheet, ctx: _Context, unit: str | None) -> tuple[int, int]:
 
 
 def export_template(
-    store: Store, key: str, out: Path, *, unit: str | None = None, today: date | None = None
+    store: Store,
+    key: str,
+    out: Path,
+    *,
+    unit: str | None = None,
+    today: date | None = None,
+    overwrite: bool = False,
 ) -> int:
-    """Write the workbook of one template; returns the number of rows in its table."""
+    """Write the workbook of one template; returns the number of rows in its table.
+
+    An existing `out` is replaced only with `overwrite`, never the data file itself;
+    the workbook is built in memory and appears whole (temporary file, then rename).
+    """
     from openpyxl import Workbook
+
+    _check_output(store, out, overwrite)
 
     if key not in TEMPLATES:
         names = ", ".join(TEMPLATES)
@@ -554,5 +568,25 @@ def export_template(
         header_row, count = _members_sheet(s, columns, groups, ctx)
     _signature(s, t, settings)
     _print_setup(ws, t.landscape, f"{header_row}:{header_row + 1}")
-    book.save(out)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    _write_whole(out, buffer.getvalue())
     return count
+
+
+def _check_output(store: Store, out: Path, overwrite: bool) -> None:
+    if store.path is not None and out.resolve() == Path(store.path).resolve():
+        raise OutputRefused(f"“{out}” là tệp dữ liệu đang mở: hãy chọn tên tệp khác.")
+    if out.exists() and not overwrite:
+        raise OutputRefused(f"Tệp “{out}” đã có: chọn tên khác hoặc cho phép ghi đè.")
+
+
+def _write_whole(out: Path, data: bytes) -> None:
+    tmp = out.with_name(f".{out.name}.dvdesk-{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise KnownError(f"Không ghi được tệp “{out}” ({exc.strerror or exc}).") from exc
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -247,3 +247,16 @@ def test_trich_ngang_admission_columns_become_steps(store: Store, tmp_path: Path
     assert steps["course"].done_on == date(2026, 3, 2)
     assert steps["introduction"].note == "Người giới thiệu: Lê Văn Hùng, Trần Thị Mai"
     other.close()
+
+
+def test_a_template_never_replaces_a_file_unasked_nor_the_data_file(store: Store, tmp_path):
+    out = tmp_path / "ds.xlsx"
+    out.write_bytes(b"old")
+    with pytest.raises(Exception, match="đã có"):
+        export_template(store, "so-luong", out, today=TODAY)
+    assert out.read_bytes() == b"old"
+    export_template(store, "so-luong", out, today=TODAY, overwrite=True)
+    assert load_workbook(out).active.title
+    with pytest.raises(Exception, match="tệp dữ liệu đang mở"):
+        export_template(store, "so-luong", Path(store.path), today=TODAY, overwrite=True)
+    assert not list(tmp_path.glob(".*.tmp"))
