@@ -448,3 +448,36 @@ def test_the_unit_for_a_sheet_is_the_users_choice(tmp_path: Path, capsys):
     assert main(args) == 0
     with Store.open(db) as store:
         assert [u.name for u in store.units.all()] == ["Thôn Tây"]
+
+
+def _libreoffice_save(path: Path, out_dir: Path) -> Path:
+    """Open and save the workbook in LibreOffice (headless), as an office clerk's edit would."""
+    import subprocess
+
+    out_dir.mkdir(exist_ok=True)
+    convert = ["--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out_dir)]
+    subprocess.run(
+        ["soffice", "--headless", *convert, str(path)],
+        capture_output=True,
+        timeout=180,
+        check=True,
+        env={"HOME": str(out_dir), "PATH": "/usr/bin:/bin"},
+    )
+    return out_dir / path.name
+
+
+@pytest.mark.skipif(
+    __import__("shutil").which("soffice") is None, reason="LibreOffice is not installed"
+)
+def test_export_saved_by_libreoffice_then_edited_applies_exactly_the_edits(
+    commune: Store, tmp_path: Path
+):
+    out = tmp_path / "ds.xlsx"
+    export_xlsx(commune, out)
+    saved = _libreoffice_save(out, tmp_path / "lo1")
+    assert plan_import(commune, saved, today=TODAY).summary()["existing"] == 2
+    _edit(saved, {("Lê Thị Hoa", "Số điện thoại"): "0933333333"})
+    again = _libreoffice_save(saved, tmp_path / "lo2")
+    plan = plan_import(commune, again, today=TODAY)
+    changes = [(r.member.full_name, c.field, c.new) for r in plan.rows for c in r.changes]
+    assert changes == [("Lê Thị Hoa", "phone", "0933333333")]
