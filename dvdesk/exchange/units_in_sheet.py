@@ -109,8 +109,19 @@ def class_of(text: str) -> str:
     return f"{m.group(1)}{m.group(2)}{m.group(3)}".upper() if m else ""
 
 
+# How a unit's kind words are written at the start of its name.
+_KIND_WORDS = (
+    ("khu dan cu", "Khu dân cư"),
+    ("to dan pho", "Tổ dân phố"),
+    ("khu pho", "Khu phố"),
+    ("chi doan", "Chi đoàn"),
+    ("truong thpt", "Trường THPT"),
+)
+
+
 def titled(text: str) -> str:
-    """A name written in capitals as a name ("THÔN ĐÔNG" → "Thôn Đông", THPT kept)."""
+    """A name written in capitals as a name: "THÔN ĐÔNG" → "Thôn Đông", "KHU DÂN CƯ SỐ 1" →
+    "Khu dân cư số 1", THPT kept."""
     text = " ".join(unicodedata.normalize("NFC", text).split())
     if text != text.upper():
         return text[:1].upper() + text[1:]
@@ -118,6 +129,14 @@ def titled(text: str) -> str:
     for w in text.split(" "):
         keep = w in ACRONYMS or any(ch.isdigit() for ch in w) or len(w) == 1
         words.append(w if keep else w[:1] + w[1:].lower())
+    key = fold(" ".join(words))
+    for folded, written in _KIND_WORDS:
+        n = len(folded.split())
+        if key == folded or key.startswith(folded + " "):
+            words[:n] = written.split()
+            break
+    if len(words) > 2 and fold(words[-2]) == "so" and words[-1][:1].isdigit():
+        words[-2] = "số"  # "Khu dân cư số 1"
     return " ".join(words)
 
 

@@ -481,3 +481,19 @@ def test_export_saved_by_libreoffice_then_edited_applies_exactly_the_edits(
     plan = plan_import(commune, again, today=TODAY)
     changes = [(r.member.full_name, c.field, c.new) for r in plan.rows for c in r.changes]
     assert changes == [("Lê Thị Hoa", "phone", "0933333333")]
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("A. KHU DÂN CƯ SỐ 1", "Khu dân cư số 1"),
+        ("II - TỔ DÂN PHỐ 3", "Tổ dân phố 3"),
+        ("1. Thôn Nam", "Thôn Nam"),
+        ("CHI ĐOÀN XÓM MỚI", "Xóm Mới"),
+        ("Trường THPT Lê Lợi", "Trường THPT Lê Lợi"),
+    ],
+)
+def test_new_units_are_named_as_written_in_a_list(written, name):
+    from dvdesk.exchange.units_in_sheet import UnitResolver
+
+    assert UnitResolver([]).resolve(written).name == name
