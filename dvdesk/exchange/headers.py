@@ -79,7 +79,7 @@ def _has_name(fields: dict[int, str]) -> bool:
     return bool({"full_name", "name_last"} & set(fields.values()))
 
 
-def _is_header_like(row: Sequence[object]) -> bool:
+def is_header_like(row: Sequence[object]) -> bool:
     """A second header row or a row of column numbers "(1) (2) …"."""
     cells = [str(v).strip() for v in row if v not in (None, "")]
     return bool(cells) and all(field_of(c) or _COLUMN_NUMBER.match(fold(c)) for c in cells)
@@ -98,7 +98,7 @@ def find_header(grid: Sequence[Sequence[object]]) -> HeaderGuess | None:
     fields = _fields(grid[r])
     labels = {c: str(grid[r][c]).strip() for c in fields}
     start = r + 1
-    while start < len(grid) and _is_header_like(grid[start]):
+    while start < len(grid) and is_header_like(grid[start]):
         # A sub-header names the columns under a merged cell more precisely.
         for c, name in _fields(grid[start]).items():
             if any(f == name and k != c for k, f in fields.items()):

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from dvdesk.domain.names import fold
 from dvdesk.exchange import cell_values as cv
+from dvdesk.exchange.headers import field_of, is_header_like
 from dvdesk.exchange.units_in_sheet import class_of, looks_like_unit
 
 _NOT_WORD = re.compile(r"[^0-9a-z/]+")
@@ -37,6 +38,7 @@ class RowKind(StrEnum):
     TOTAL = "total"  # "Cộng", "Tổng cộng"
     SIGNATURE = "signature"  # date line, "Người lập biểu", signer, and all under them
     NOTE = "note"  # "Ghi chú: …" under the list, or a text row with no name
+    HEADER = "header"  # the header (or its column numbers) repeated above another block
 
 
 SKIP_REASONS = {
@@ -44,6 +46,7 @@ SKIP_REASONS = {
     RowKind.SIGNATURE: "phần ký tên cuối danh sách",
     RowKind.NOTE: "dòng chữ không có họ tên",
     RowKind.GROUP: "dòng tên nhóm",
+    RowKind.HEADER: "dòng tiêu đề cột lặp lại",
 }
 
 
@@ -105,6 +108,8 @@ def classify(
     texts = [cv.text(v) for v in cells]
     distinct = list(dict.fromkeys(t for t in texts if t))
     joined = " ".join(distinct)
+    if sum(1 for t in distinct if field_of(t)) >= 2 or (distinct and is_header_like(distinct)):
+        return RowSense(RowKind.HEADER, joined)
     group = group_text(distinct, stt)
     if group:
         return RowSense(RowKind.GROUP, group, class_of(group))

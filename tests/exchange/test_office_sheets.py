@@ -497,3 +497,21 @@ def test_new_units_are_named_as_written_in_a_list(written, name):
     from dvdesk.exchange.units_in_sheet import UnitResolver
 
     assert UnitResolver([]).resolve(written).name == name
+
+
+def test_a_header_repeated_above_each_block_is_not_a_person(fresh_store, tmp_path: Path):
+    book = Workbook()
+    ws = book.active
+    for unit, person in (
+        ("Thôn Đông", [1, "Nguyễn Văn An", "25/03/2005", "Nam", None]),
+        ("Thôn Nam", [1, "Trần Văn Bình", "12/12/2004", "Nam", None]),
+    ):
+        ws.append([f"CHI ĐOÀN {unit.upper()}"])
+        ws.append(HEAD)
+        ws.append(["(1)", "(2)", "(3)", "(4)", "(5)"])
+        ws.append(person)
+    plan = plan_import(fresh_store, save(book, tmp_path / "khoi.xlsx"), today=TODAY)
+    got = {n: m.unit_code for n, m in people(plan).items()}
+    assert got == {"Nguyễn Văn An": "KDC01", "Trần Văn Bình": "KDC02"}
+    reasons = [(s.row, s.reason) for s in plan.sheets[0].skipped]
+    assert reasons == [(6, "dòng tiêu đề cột lặp lại"), (7, "dòng tiêu đề cột lặp lại")]
