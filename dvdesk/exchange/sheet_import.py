@@ -780,7 +780,11 @@ class _Planner:
                 continue
             if new != old:
                 values[f.name] = new
-                changes.append(Change(f.name, f.label, _display(f, old), _display(f, new)))
+                if f.type is FieldType.UNIT:
+                    shown = [self._unit_label(code) for code in (old, new)]
+                else:
+                    shown = [_display(f, old), _display(f, new)]
+                changes.append(Change(f.name, f.label, shown[0], shown[1]))
         row.existing, row.matched_by = existing, how
         row.member_changed = bool(changes)
         if read.steps:
@@ -803,6 +807,10 @@ class _Planner:
         if merged.cccd:
             self.sheet_cccd[merged.cccd] = f"{merged.full_name} (dòng {row.row})"
         return row
+
+    def _unit_label(self, code: str) -> str:
+        unit = self.resolver.codes.get(code)
+        return f"{unit.name} ({code})" if unit else code
 
     def _stored(self, uid: str) -> Member:
         """A stored member; after the first few, all of them are read at once."""

@@ -515,3 +515,18 @@ def test_a_header_repeated_above_each_block_is_not_a_person(fresh_store, tmp_pat
     assert got == {"Nguyễn Văn An": "KDC01", "Trần Văn Bình": "KDC02"}
     reasons = [(s.row, s.reason) for s in plan.sheets[0].skipped]
     assert reasons == [(6, "dòng tiêu đề cột lặp lại"), (7, "dòng tiêu đề cột lặp lại")]
+
+
+def test_a_move_to_another_unit_is_an_update_named_by_unit(commune: Store, tmp_path: Path):
+    out = tmp_path / "ds.xlsx"
+    export_xlsx(commune, out)
+    _edit(out, {("Lê Thị Hoa", "Mã chi đoàn"): "THPT1", ("Lê Thị Hoa", "Lớp"): "12A1"})
+    plan = plan_import(commune, out, today=TODAY)
+    [row] = [r for r in plan.rows if r.changes]
+    assert [(c.label, c.old, c.new) for c in row.changes] == [
+        ("Chi đoàn / đơn vị", "Thôn Đông (KDC01)", "Trường THPT Nguyễn Trãi (THPT1)"),
+        ("Lớp", "", "12A1"),
+    ]
+    apply_import(commune, plan, today=TODAY)
+    moved = commune.members.get("00000000-0000-4000-8000-000000000002")
+    assert (moved.unit_code, moved.school_class) == ("THPT1", "12A1")
