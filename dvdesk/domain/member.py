@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.names import normalize_name
@@ -63,6 +64,12 @@ def new_uid() -> str:
     return str(uuid.uuid4())
 
 
+@lru_cache(maxsize=4096)
+def _word(text: str) -> str:
+    """An ethnicity or religion in storage form (a commune has a handful of each)."""
+    return normalize_name(text)
+
+
 @dataclass(frozen=True)
 class Member:
     """One đoàn viên. `uid` is stable for life and travels in every export."""
@@ -106,8 +113,8 @@ class Member:
             full_name=normalize_name(self.full_name),
             cccd="".join(self.cccd.split()),
             phone=text(self.phone),
-            ethnicity=normalize_name(self.ethnicity),
-            religion=normalize_name(self.religion),
+            ethnicity=_word(self.ethnicity),
+            religion=_word(self.religion),
             hometown=text(self.hometown),
             address=text(self.address),
             school_class=text(self.school_class).upper(),

@@ -9,6 +9,7 @@ raises `ValueError` with a Vietnamese message.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from dvdesk.domain.dates import DateError, PartialDate, fmt, parse_date
 from dvdesk.domain.member import Gender
@@ -48,6 +49,8 @@ def _serial(number: float) -> PartialDate:
 def read_date(value: object) -> PartialDate | None:
     if value is None or value == "":
         return None
+    if type(value) is str:
+        return _text_date(value)
     if isinstance(value, datetime):
         return PartialDate.of(value.date())
     if isinstance(value, date):
@@ -58,7 +61,15 @@ def read_date(value: object) -> PartialDate | None:
         if 1 <= value < 2958466:
             return _serial(value)
         raise ValueError(f"Số “{value}” không phải là ngày.")
+    return _text_date(text(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_date(value: str) -> PartialDate | None:
+    # A list has a few thousand distinct dates: each text is read once (PartialDate is frozen).
     s = text(value)
+    if not s:
+        return None
     if s.isdigit() and len(s) == 5:
         return _serial(int(s))  # a serial number saved as text by a CSV export
     # "25/03/2008 00:00:00" from a date column saved as text: keep the date part.
