@@ -14,7 +14,8 @@ from enum import StrEnum
 
 from dvdesk.domain.names import fold
 from dvdesk.exchange import cell_values as cv
-from dvdesk.exchange.headers import field_of, is_header_like
+from dvdesk.exchange.headers import HeaderGuess, field_of, is_header_like
+from dvdesk.exchange.sheet_reader import Grid
 from dvdesk.exchange.units_in_sheet import class_of, looks_like_unit
 
 _NOT_WORD = re.compile(r"[^0-9a-z/]+")
@@ -133,3 +134,65 @@ def classify(
     if distinct == [name] and (any(c.isdigit() for c in name) or len(name.split()) > 6):
         return RowSense(RowKind.NOTE, joined)  # "Danh sách có 25 đoàn viên" under the list
     return RowSense(RowKind.DATA)
+
+
+def letter(column: int) -> str:
+    """The spreadsheet letter of a 0-based column (0 → A, 26 → AA)."""
+    out = ""
+    n = column + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def name_columns(grid: Grid, guess: HeaderGuess) -> tuple[tuple[int, ...], str]:
+    """The columns of a "Họ và tên" written over two columns (merged, or an empty header),
+    and the preview's note about it."""
+    c = guess.column_of("full_name")
+    if c is None:
+        return (), ""
+    first, last = grid.span(guess.row, c)
+    columns = tuple(range(first, last + 1))
+    if len(columns) == 1:
+        nxt = c + 1
+        head = grid.rows[guess.row]
+        if nxt in guess.fields or (nxt < len(head) and cv.text(head[nxt])):
+            return (), ""
+        rows = grid.rows[guess.data_start : guess.data_start + 200]
+        both = sum(
+            1
+            for r in rows
+            if nxt < len(r)
+            and cv.text(r[c])
+            and cv.text(r[nxt])
+            and cv.text(r[nxt]) != cv.text(r[c])
+        )
+        named = sum(1 for r in rows if c < len(r) and cv.text(r[c]))
+        if not named or both * 2 < named:
+            return (), ""
+        columns = (c, nxt)
+    if any(x in guess.fields and x != c for x in columns):
+        return (), ""
+    letters = "–".join(letter(x) for x in (columns[0], columns[-1]))
+    note = f"“{guess.labels[c]}” gồm {len(columns)} cột ({letters}): đã ghép họ, tên đệm và tên."
+    return columns, note
+
+
+def ignored_columns(
+    header_row: list[object], unknown: list[int], filled: dict[int, int]
+) -> list[str]:
+    """The columns read into nothing, for the preview: with data first, then empty ones."""
+    out: list[str] = []
+    empty: list[str] = []
+    for c in unknown:
+        head = cv.text(header_row[c]) if c < len(header_row) else ""
+        if head and c in filled:
+            out.append(f"“{head}” (cột {letter(c)}, {filled[c]} ô có dữ liệu)")
+        elif head:
+            empty.append(f"“{head}”")
+        elif c in filled:
+            out.append(f"cột {letter(c)} không có tiêu đề ({filled[c]} ô có dữ liệu)")
+    if empty:
+        out.append(f"{len(empty)} cột không nhận ra, đều trống: {', '.join(empty)}")
+    return out
