@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dvdesk import __version__, older_than_this
 from dvdesk.domain.dates import fmt
 from dvdesk.domain.names import fold
 from dvdesk.domain.validation import validate_member
@@ -67,7 +68,13 @@ class MergePlan:
         """The summary a clerk reads before deciding (Vietnamese)."""
         out: list[str] = []
         for p in self.packages:
-            out.append(f"Gói “{p.package.source}”: {p.label}")
+            version = p.package.manifest.app_version or "không rõ phiên bản"
+            out.append(f"Gói “{p.package.source}”: {p.label}; xuất bằng dvdesk {version}")
+            if older_than_this(p.package.manifest.app_version):
+                out.append(
+                    f"  Lưu ý: xã này dùng dvdesk {version}, cũ hơn bản ở đây ({__version__}): "
+                    "hãy đề nghị xã cập nhật dvdesk."
+                )
             if p.action == SAME and p.refreshed:
                 out.append(
                     f"  Cảnh báo: đã gộp một gói số {p.previous} khác của xã này (tạo lúc "

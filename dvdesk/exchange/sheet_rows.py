@@ -19,7 +19,7 @@ from typing import Any
 from dvdesk.domain import fields as registry
 from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.fields import FieldType, import_labels
-from dvdesk.domain.member import PRESENCE_LABELS, Gender, Member, Presence
+from dvdesk.domain.member import PRESENCE_ALIASES, PRESENCE_LABELS, Gender, Member, Presence
 from dvdesk.domain.names import fold
 from dvdesk.domain.procedure import StepRecord, StepState
 from dvdesk.domain.validation import Severity
@@ -46,7 +46,9 @@ _SPECIAL = {
     "uid",
     "union_joined",
 }
-_PRESENCE = {fold(label): p for p, label in PRESENCE_LABELS.items()}
+_PRESENCE = {fold(label): p for p, label in PRESENCE_LABELS.items()} | {
+    fold(label): p for label, p in PRESENCE_ALIASES.items()
+}
 # Words in "Ghi chú" that say where the member is (folded; the first match wins).
 PRESENCE_WORDS: tuple[tuple[str, Presence], ...] = (
     ("xuat khau lao dong", Presence.ABROAD),

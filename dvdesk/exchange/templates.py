@@ -24,14 +24,13 @@ CCCD and card numbers as text, real dates shown dd/mm/yyyy.
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dvdesk.domain.member import Gender, Member, Presence
-from dvdesk.errors import KnownError, OutputRefused
+from dvdesk.errors import KnownError
 from dvdesk.exchange.cells import escape_cell
 from dvdesk.exchange.sheet_columns import list_data
 from dvdesk.exchange.templates_columns import (
@@ -49,6 +48,7 @@ from dvdesk.exchange.templates_columns import (
     Template,
     Value,
 )
+from dvdesk.files import check_output, write_private
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
@@ -322,12 +322,12 @@ def export_template(
 ) -> int:
     """Write the workbook of one template; returns the number of rows in its table.
 
-    An existing `out` is replaced only with `overwrite`, never the data file itself;
-    the workbook is built in memory and appears whole (temporary file, then rename).
+    `out` is checked first and written whole or not at all (dvdesk/files.py); an
+    existing file is replaced only with `overwrite`, never a data file.
     """
     from openpyxl import Workbook
 
-    _check_output(store, out, overwrite)
+    check_output(out, overwrite=overwrite, protect=[store.path])
 
     if key not in TEMPLATES:
         names = ", ".join(TEMPLATES)
@@ -370,23 +370,5 @@ def export_template(
     _print_setup(ws, t.landscape, f"{header_row}:{header_row + 1}")
     buffer = io.BytesIO()
     book.save(buffer)
-    _write_whole(out, buffer.getvalue())
+    write_private(out, buffer.getvalue(), overwrite=overwrite, protect=[store.path])
     return count
-
-
-def _check_output(store: Store, out: Path, overwrite: bool) -> None:
-    if store.path is not None and out.resolve() == Path(store.path).resolve():
-        raise OutputRefused(f"“{out}” là tệp dữ liệu đang mở: hãy chọn tên tệp khác.")
-    if out.exists() and not overwrite:
-        raise OutputRefused(f"Tệp “{out}” đã có: chọn tên khác hoặc cho phép ghi đè.")
-
-
-def _write_whole(out: Path, data: bytes) -> None:
-    tmp = out.with_name(f".{out.name}.dvdesk-{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise KnownError(f"Không ghi được tệp “{out}” ({exc.strerror or exc}).") from exc
-    finally:
-        tmp.unlink(missing_ok=True)

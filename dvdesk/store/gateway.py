@@ -30,6 +30,7 @@ from dvdesk.store.settings import SettingsRepo
 from dvdesk.store.statistics_queries import StatisticsRepo
 from dvdesk.store.transfers import TransfersRepo
 from dvdesk.store.units import UnitsRepo
+from dvdesk.store.uri import sqlite_uri
 
 __all__ = ["MEMORY", "Store", "now_iso"]  # now_iso: for older imports
 
@@ -43,7 +44,8 @@ class Store:
     Each repository is a small class given the one private `Connection`
     (which runs every statement, translates errors, owns transactions and the
     audit write): `members`, `steps`, `holidays`, `settings`, `units`,
-    `statistics`, `packages`, `received`, `imports`, `transfers`, `audit`.
+    `statistics`, `packages`, `received`, `imports`, `transfers`, `audit`, and
+    `dossier` (the steps' dossier data and checks, store/dossier.py).
     """
 
     def __init__(self, conn: Connection) -> None:
@@ -53,7 +55,8 @@ class Store:
         self.units = UnitsRepo(conn, self.settings)
         self.members = MembersRepo(conn, self.settings, self.units)
         self.holidays = HolidaysRepo(conn)
-        self.steps = StepsRepo(conn, self.members, self.settings, self.holidays)
+        self.steps = StepsRepo(conn, self.members, self.settings, self.holidays, self.units)
+        self.dossier = self.steps.dossier
         self.statistics = StatisticsRepo(conn, self.settings)
         self.packages = PackagesRepo(conn, self.settings)
         self.received = ReceivedRepo(conn, self.packages)
@@ -107,9 +110,7 @@ class Store:
         conn: sqlite3.Connection | None = None
         try:
             if read_only and file is not None:
-                conn = sqlite3.connect(
-                    f"{file.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout
-                )
+                conn = sqlite3.connect(sqlite_uri(file, mode="ro"), uri=True, timeout=timeout)
             else:
                 conn = sqlite3.connect(str(file) if file else MEMORY, timeout=timeout)
             store = cls(Connection(conn, file, actor or _default_actor()))

@@ -177,3 +177,13 @@ def test_form_reports_every_unreadable_field_by_its_registry_label(qtbot, fresh_
         None,
     )
     assert form.field_widget("dob") is form.dob
+
+
+def test_list_json_member_keys_are_the_registrys():
+    """`list --json` (domain/listing.py) names its member fields as the registry does."""
+    from dvdesk.domain.fields import listed_fields
+    from dvdesk.domain.listing import LIST_FIELDS
+
+    keys = [f.list_key for f in listed_fields()]
+    assert set(keys) <= set(LIST_FIELDS)
+    assert {f.name for f in listed_fields()} - {"unit_code"} <= set(LIST_FIELDS)

@@ -66,13 +66,16 @@ def store(disk_store: Store) -> Store:
     for m in people:
         disk_store.members.add(m, TODAY)
     an, hoa = people[0].uid, people[1].uid
-    for code, day in (("decision", date(2025, 5, 10)), ("ceremony", date(2025, 6, 1))):
-        disk_store.steps.record(an, StepRecord(code, StepState.DONE, day), TODAY)
-    disk_store.steps.record(
-        an, StepRecord("recognition_decision", StepState.DONE, date(2026, 6, 15)), TODAY
-    )
-    disk_store.steps.record(
-        hoa, StepRecord("course", StepState.DONE, date(2026, 3, 2), "CN-123/2026"), TODAY
+    # Set-based, as an import records them (no order check: only the dates matter here).
+    disk_store.steps.record_many(
+        {
+            an: [
+                StepRecord("decision", StepState.DONE, date(2025, 5, 10)),
+                StepRecord("ceremony", StepState.DONE, date(2025, 6, 1)),
+                StepRecord("recognition_decision", StepState.DONE, date(2026, 6, 15)),
+            ],
+            hoa: [StepRecord("course", StepState.DONE, date(2026, 3, 2), "CN-123/2026")],
+        }
     )
     return disk_store
 
