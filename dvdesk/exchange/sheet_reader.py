@@ -99,6 +99,31 @@ def _sheet_layout(source: IO[bytes]) -> tuple[list[tuple[int, int, int, int]], s
     return merged, hidden
 
 
+MAX_UNPACKED = 2 << 30  # a 250,000-row list unpacks to about 100 MB of XML
+MAX_RATIO = 300  # sheet XML compresses 5–20:1; a "zip bomb" 1000:1 and more
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a workbook that would unpack to gigabytes before openpyxl reads any of it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise KnownError(f"Tệp “{path.name}” không phải tệp Excel .xlsx đọc được.") from exc
+    total = sum(i.file_size for i in infos)
+    swollen = any(
+        i.file_size > (16 << 20) and i.file_size / max(i.compress_size, 1) > MAX_RATIO
+        for i in infos
+    )
+    if total > MAX_UNPACKED or swollen:
+        raise KnownError(
+            f"Tệp “{path.name}” giải nén ra quá lớn ({total // (1 << 20):,} MB): không phải một "
+            "danh sách bình thường, không đọc."
+        )
+
+
 def _read_xlsx(path: Path) -> list[Grid]:
     """Every sheet, streamed (openpyxl's read-only mode: about 40% less CPU and a fraction
     of the memory), merged cells filled with their top-left value."""
@@ -106,6 +131,7 @@ def _read_xlsx(path: Path) -> list[Grid]:
 
     from openpyxl import load_workbook
 
+    _check_unpacked_size(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, KeyError, ValueError, OSError) as exc:

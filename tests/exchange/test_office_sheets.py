@@ -530,3 +530,18 @@ def test_a_move_to_another_unit_is_an_update_named_by_unit(commune: Store, tmp_p
     apply_import(commune, plan, today=TODAY)
     moved = commune.members.get("00000000-0000-4000-8000-000000000002")
     assert (moved.unit_code, moved.school_class) == ("THPT1", "12A1")
+
+
+def test_a_workbook_that_unpacks_to_gigabytes_is_refused_unread(fresh_store, tmp_path: Path):
+    import zipfile
+
+    path = tmp_path / "bom.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as f:
+            chunk = b"A" * (1 << 20)
+            for _ in range(64):  # 64 MB of one letter: a ratio near 1000:1
+                f.write(chunk)
+    assert path.stat().st_size < 1 << 20
+    with pytest.raises(Exception, match="giải nén ra quá lớn"):
+        plan_import(fresh_store, path, today=TODAY)
