@@ -125,9 +125,11 @@ def plan_import(
     choices = {k: v for k, v in (sheet_units or {}).items() if v}
     total = sum(len(g.rows) - h.data_start for g, h in zip(grids, guesses, strict=True) if h)
     sheets = []
-    for grid, guess in zip(grids, guesses, strict=True):
+    for guess in guesses:
+        grid = grids.pop(0)  # each sheet's cells are let go once it is planned
         choice = choices.get(grid.sheet, default_unit or "")
         sheets.append(planner.sheet(grid, guess, choice, progress, total))
+        del grid
     if progress:
         progress(total, total)
     plan = ImportPlan(path.name, sheets, resolver.new, main, erase_empty)
