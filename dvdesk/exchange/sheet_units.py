@@ -104,6 +104,11 @@ class UnitChooser:
     ) -> tuple[Unit | None, str, str]:
         """(unit, why, class from a group or title) of one row."""
         klass = ctx.group_class or (ctx.title_class if ctx.group is None else "")
+        if read.unit and not read.unit_code and class_of(read.unit):
+            # "12A1" or "Chi đoàn 12A1" in the unit column is a class of a school.
+            klass = class_of(read.unit)
+            school, why = self.school(ctx)
+            return school, f"lớp {klass} theo cột “{reader.label('unit')}”, {why}", klass
         if read.unit_code or read.unit:
             column = reader.label("unit_code" if read.unit_code else "unit")
             return self.resolver.resolve(read.unit, read.unit_code), f"theo cột “{column}”", klass

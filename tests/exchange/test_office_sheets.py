@@ -545,3 +545,16 @@ def test_a_workbook_that_unpacks_to_gigabytes_is_refused_unread(fresh_store, tmp
     assert path.stat().st_size < 1 << 20
     with pytest.raises(Exception, match="giải nén ra quá lớn"):
         plan_import(fresh_store, path, today=TODAY)
+
+
+def test_a_class_in_the_unit_column_is_a_class_of_the_school(fresh_store, tmp_path: Path):
+    book = Workbook()
+    ws = book.active
+    ws.append(["DANH SÁCH ĐOÀN VIÊN TRƯỜNG THPT NGUYỄN TRÃI"])
+    ws.append([*HEAD, "Chi đoàn"])
+    ws.append([1, "Đinh Thị Giang", "01/09/2008", "Nữ", None, "Chi đoàn 12A1"])
+    ws.append([2, "Võ Văn Khải", "03/03/2009", "Nam", None, "11B2"])
+    plan = plan_import(fresh_store, save(book, tmp_path / "lop.xlsx"), today=TODAY)
+    got = {n: (m.unit_code, m.school_class) for n, m in people(plan).items()}
+    assert got == {"Đinh Thị Giang": ("THPT1", "12A1"), "Võ Văn Khải": ("THPT1", "11B2")}
+    assert plan.units_to_add == []
