@@ -9,12 +9,12 @@ A spreadsheet comes from elsewhere and is read with bounded memory and time:
 before openpyxl sees an .xlsx, its zip directory is checked (number of parts,
 each part's and the total uncompressed size, the compression ratio) and each
 sheet part is scanned once, streaming, for over-long text, the row count and
-the merged ranges; then openpyxl reads it in read-only mode, row by row, with
-the row, column and cell limits applied as it streams. A damaged file (cut
-short, a missing sheet part, broken XML) is one Vietnamese message.
+a cut-off end; then openpyxl reads it in read-only mode, row by row, with the
+row, column and cell limits applied as it streams. A damaged file (cut short,
+a missing sheet part, broken XML) is one Vietnamese message.
 
-Hidden and very hidden sheets are never chosen by themselves: the grid lists
-every sheet with its state, and a caller may name the sheet it wants.
+Hidden and very hidden sheets are never read unless named: every grid lists
+every sheet of its workbook with its state, for the preview.
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from dvdesk.errors import KnownError
 from dvdesk.exchange.headers import SCAN_ROWS, find_header
@@ -44,12 +45,11 @@ MAX_PART_BYTES = 512 * 1024 * 1024  # a 250,000-row sheet is ~100-200 MB of XML
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 MAX_SHARED_BYTES = 128 * 1024 * 1024  # the shared strings, which openpyxl keeps in memory
 MAX_OTHER_PART_BYTES = 64 * 1024 * 1024  # styles, workbook, relations: parsed whole
-MAX_RATIO = 100  # sheet XML compresses ~10-30:1; a bomb 1000:1
+MAX_RATIO = 100  # sheet XML compresses ~5-30:1; a bomb 1000:1
 RATIO_FROM = 8 * 1024 * 1024  # small parts may compress as they like
 _CHUNK = 1 << 20
 # Text between two tags longer than this cannot be one legal cell (UTF-8, entities).
 _MAX_TEXT_RUN = MAX_CELL_CHARS * 8
-_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)\"")
 _ROW = re.compile(rb"<(?:\w+:)?row\b")
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b")
 _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
@@ -65,7 +65,7 @@ class SheetState(StrEnum):
 STATE_LABELS = {
     SheetState.VISIBLE: "hiện",
     SheetState.HIDDEN: "ẩn",
-    SheetState.VERY_HIDDEN: "ẩn hẳn (chỉ mở được bằng VBA)",
+    SheetState.VERY_HIDDEN: "ẩn hẳn, chỉ mở được bằng VBA",
 }
 
 
@@ -84,34 +84,96 @@ class Grid:
     rows: list[list[object]]
     sheet: str  # sheet name, "" for CSV
     merged_rows: set[int]  # rows with a cell merged across several columns (0-based)
+    # merged ranges as (first row, first column, last row, last column), 0-based, inclusive
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    hidden_rows: set[int] = field(default_factory=set)  # rows hidden in the sheet (0-based)
+    hidden: bool = False  # the whole sheet is hidden
     sheets: list[SheetInfo] = field(default_factory=list)  # every sheet of the workbook
 
-    def sheet_lines(self) -> list[str]:
-        """For the preview: every sheet with its state, and which one is read."""
+    def sheet_lines(self, read: Sequence[str] = ()) -> list[str]:
+        """For the preview: every sheet with its state, which are read, which are not."""
+        names = set(read) or {self.sheet}
         if len(self.sheets) < 2 and all(s.state is SheetState.VISIBLE for s in self.sheets):
             return []
         listed = "; ".join(
-            s.label + (" — đang đọc" if s.name == self.sheet else "") for s in self.sheets
+            s.label + (" — đang đọc" if s.name in names else " — không đọc") for s in self.sheets
         )
-        return [f"Các trang tính: {listed}."]
+        out = [f"Các trang tính: {listed}."]
+        if any(s.state is not SheetState.VISIBLE and s.name not in names for s in self.sheets):
+            out.append(
+                "Trang ẩn không được đọc; muốn đọc, hãy chọn trang đó (dòng lệnh: --sheet TÊN)."
+            )
+        return out
+
+    def span(self, row: int, column: int) -> tuple[int, int]:
+        """The columns a cell covers (itself unless merged across)."""
+        for r0, c0, r1, c1 in self.merged:
+            if r0 <= row <= r1 and c0 <= column <= c1:
+                return c0, c1
+        return column, column
 
 
 def read_grid(path: Path, sheet: str | None = None) -> Grid:
-    """The grid of `path`; for a workbook, of `sheet` or else the best visible sheet."""
+    """`sheet`, or the visible sheet whose header names most known columns (the first
+    visible sheet if none does)."""
+    grids = read_grids(path, [sheet] if sheet else None)
+    scored = [
+        (len(h.fields) if (h := find_header(g.rows)) else 0, -i, g) for i, g in enumerate(grids)
+    ]
+    return max(scored, key=lambda t: (t[0], t[1]))[2]
+
+
+def read_grids(path: Path, sheets: Sequence[str] | None = None) -> list[Grid]:
+    """The sheets of a workbook (one grid for a CSV), in the workbook's order: the
+    named `sheets` (hidden ones too), or else every visible sheet."""
     if not path.is_file():
         raise KnownError(f"Không tìm thấy tệp “{path}”.")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet)
-    if sheet:
+        return _read_xlsx(path, list(sheets) if sheets else None)
+    if sheets:
         raise KnownError(f"Tệp “{path.name}” không có trang tính: chỉ chọn trang cho tệp .xlsx.")
     if suffix in (".csv", ".txt"):
-        return _read_csv(path)
+        return [_read_csv(path)]
     if suffix == ".xls":
         raise KnownError(
             "Tệp .xls (Excel 97–2003) chưa đọc được: hãy mở bằng Excel và lưu lại dạng .xlsx."
         )
     raise KnownError(f"Không đọc được loại tệp “{path.suffix}”: hãy dùng .xlsx hoặc .csv.")
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\s[^>]*?hidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _sheet_layout(source: IO[bytes]) -> tuple[list[tuple[int, int, int, int]], set[int]]:
+    """Merged ranges and hidden rows of a worksheet, read from its XML in one pass
+    (openpyxl's streaming reader gives neither)."""
+    merged: list[tuple[int, int, int, int]] = []
+    hidden: set[int] = set()
+    tail = b""
+    while chunk := source.read(1 << 20):
+        data = tail + chunk
+        # Keep the last partial tag for the next chunk.
+        cut = data.rfind(b"<")
+        data, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+        for m in _MERGE.finditer(data):
+            c0, r0 = _column_index(m.group(1)), int(m.group(2)) - 1
+            c1 = _column_index(m.group(3)) if m.group(3) else c0
+            r1 = int(m.group(4)) - 1 if m.group(4) else r0
+            merged.append((r0, c0, r1, c1))
+        for m in _HIDDEN_ROW.finditer(data):
+            if number := _ROW_NUMBER.search(m.group(0)):
+                hidden.add(int(number.group(1)) - 1)
+    return merged, hidden
 
 
 def _damaged(path: Path) -> KnownError:
@@ -131,14 +193,6 @@ def _too_big(path: Path, what: str) -> KnownError:
 @dataclass
 class _Scan:
     rows: int = 0
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 1-based, inclusive
-
-
-def _column(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
 
 
 def _check_archive(archive: zipfile.ZipFile, path: Path) -> None:
@@ -161,7 +215,7 @@ def _check_archive(archive: zipfile.ZipFile, path: Path) -> None:
 
 
 def _scan_part(archive: zipfile.ZipFile, name: str, path: Path, sheet: bool) -> _Scan:
-    """One streaming pass over a part: sizes honest, no over-long text, rows, merges."""
+    """One streaming pass over a part: sizes honest, no over-long text, rows, whole."""
     info = archive.getinfo(name)
     scan = _Scan()
     seen = 0
@@ -185,10 +239,6 @@ def _scan_part(archive: zipfile.ZipFile, name: str, path: Path, sheet: bool) -> 
                     raise KnownError(
                         f"Tệp “{path.name}” có quá nhiều dòng (hơn {MAX_ROWS:,}); hãy chia nhỏ."
                     )
-                for m in _MERGE.finditer(body):
-                    c1, r1, c2, r2 = _column(m[1]), int(m[2]), _column(m[3]), int(m[4])
-                    if r1 <= r2 <= MAX_SHEET_ROWS and c1 <= c2:
-                        scan.merges.append((r1, c1, r2, min(c2, MAX_COLUMNS)))
     if len(tail) > _MAX_TEXT_RUN:
         raise _too_big(path, "có ô chứa văn bản quá dài")
     if sheet and not _END.search(tail[-64:] if tail else b""):
@@ -207,11 +257,14 @@ def _states(book: Any) -> list[SheetInfo]:
     return out
 
 
-def _rows(ws: Any, path: Path, limit: int | None) -> list[list[object]]:
-    """Stream a read-only sheet into lists, applying the limits as rows arrive."""
+def _rows(ws: Any, path: Path, spent: list[int]) -> list[list[object]]:
+    """Stream a read-only sheet into lists, applying the limits as rows arrive.
+
+    `spent` counts the cells of the whole workbook so far (one bound for all sheets).
+    """
     ws.reset_dimensions()  # a lying <dimension> must not pad every row to 16,384 cells
     rows: list[list[object]] = []
-    filled = cells = 0
+    filled = 0
     empty: list[object] = []
     for row in ws.iter_rows(values_only=True):
         if len(rows) >= MAX_SHEET_ROWS:
@@ -226,8 +279,8 @@ def _rows(ws: Any, path: Path, limit: int | None) -> list[list[object]]:
                     "hãy chỉ giữ danh sách đoàn viên."
                 )
             row = row[:MAX_COLUMNS]
-        cells += len(row)
-        if cells > MAX_GRID_CELLS:
+        spent[0] += len(row)
+        if spent[0] > MAX_GRID_CELLS:
             raise _too_big(path, "có quá nhiều ô")
         values = list(row)
         for v in values:
@@ -240,31 +293,12 @@ def _rows(ws: Any, path: Path, limit: int | None) -> list[list[object]]:
                     f"Tệp “{path.name}” có quá nhiều dòng (hơn {MAX_ROWS:,}); hãy chia nhỏ."
                 )
         rows.append(values)
-        if limit is not None and len(rows) >= limit:
-            break
     while rows and not any(v is not None and v != "" for v in rows[-1]):
         rows.pop()  # trailing empty rows (formatting only)
     return rows
 
 
-def _fill_merged(rows: list[list[object]], merges: list[tuple[int, int, int, int]]) -> set[int]:
-    merged_rows: set[int] = set()
-    for r1, c1, r2, c2 in merges:
-        if r1 > len(rows):
-            continue
-        top = rows[r1 - 1]
-        top_left = top[c1 - 1] if c1 - 1 < len(top) else None
-        if c2 > c1:
-            merged_rows.update(range(r1 - 1, min(r2, len(rows))))
-        for r in range(r1 - 1, min(r2, len(rows))):
-            if len(rows[r]) < c2:
-                rows[r] = rows[r] + [None] * (c2 - len(rows[r]))
-            for c in range(c1 - 1, c2):
-                rows[r][c] = top_left
-    return merged_rows
-
-
-def _read_xlsx(path: Path, wanted: str | None) -> Grid:
+def _read_xlsx(path: Path, wanted: list[str] | None) -> list[Grid]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -281,11 +315,12 @@ def _read_xlsx(path: Path, wanted: str | None) -> Grid:
             raise _damaged(path) from exc
 
 
-def _read_book(archive: zipfile.ZipFile, path: Path, wanted: str | None) -> Grid:
+def _read_book(archive: zipfile.ZipFile, path: Path, wanted: list[str] | None) -> list[Grid]:
+    """The chosen sheets, streamed (openpyxl's read-only mode), merged cells filled
+    with their top-left value."""
     from openpyxl import load_workbook
 
     listed = len(_SHEET.findall(archive.read("xl/workbook.xml")))
-    scans: dict[str, _Scan] = {}
     for name in archive.namelist():
         # openpyxl loads the shared strings whole, even in read-only mode, and parses a
         # whole sheet that has no <dimension> just to size it: bound every part first.
@@ -294,50 +329,62 @@ def _read_book(archive: zipfile.ZipFile, path: Path, wanted: str | None) -> Grid
                 raise _too_big(path, "có bảng chữ dùng chung quá lớn")
             _scan_part(archive, name, path, sheet=False)
         elif _SHEET_PART.fullmatch(name):
-            scans[name] = _scan_part(archive, name, path, sheet=True)
+            _scan_part(archive, name, path, sheet=True)
     book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    grids = []
     try:
-        sheets = _states(book)
-        if not sheets or len(book.sheetnames) < listed:
+        infos = _states(book)
+        if not infos or len(book.sheetnames) < listed:
             raise _damaged(path)  # a sheet named in the workbook has no part
-        by_name = {ws.title: ws for ws in book.worksheets}
-        parts = {ws.title: ws._worksheet_path for ws in book.worksheets}
         if wanted is not None:
-            if wanted not in by_name:
-                names = ", ".join(s.label for s in sheets)
-                raise KnownError(
-                    f"Tệp “{path.name}” không có trang tính “{wanted}”. Các trang: {names}."
-                )
-            chosen = wanted
+            known = {i.name for i in infos}
+            for name in wanted:
+                if name not in known:
+                    names = ", ".join(i.label for i in infos)
+                    raise KnownError(
+                        f"Tệp “{path.name}” không có trang tính “{name}”. Các trang: {names}."
+                    )
+            chosen = [i.name for i in infos if i.name in wanted]
         else:
-            visible = [s.name for s in sheets if s.state is SheetState.VISIBLE]
-            if not visible:
+            chosen = [i.name for i in infos if i.state is SheetState.VISIBLE]
+            if not chosen:
                 raise KnownError(
                     f"Tệp “{path.name}” không có trang tính nào đang hiện; hãy chọn trang "
                     "cần đọc (dòng lệnh: --sheet TÊN)."
                 )
-            chosen = _best(visible, by_name, path)
-        scan = scans.get(parts[chosen]) or _scan_part(archive, parts[chosen], path, sheet=True)
-        rows = _rows(by_name[chosen], path, None)
-        merged_rows = _fill_merged(rows, scan.merges)
+        by_name = {ws.title: ws for ws in book.worksheets}
+        states = {i.name: i.state for i in infos}
+        spent = [0]
+        for title in chosen:
+            sheet = by_name[title]
+            rows = _rows(sheet, path, spent)
+            with sheet._get_source() as source:
+                merged, hidden_rows = _sheet_layout(source)
+            width = max((len(r) for r in rows), default=0)
+            width = max([width, *(c1 + 1 for _, _, r1, c1 in merged if r1 < len(rows))])
+            width = min(width, MAX_COLUMNS)
+            for i, row in enumerate(rows):
+                if len(row) < width:
+                    rows[i] = row + [None] * (width - len(row))
+            merged_rows: set[int] = set()
+            kept = []
+            for r0, c0, r1, c1 in merged:
+                if r0 >= len(rows) or c0 >= width:
+                    continue
+                c1 = min(c1, width - 1)
+                kept.append((r0, c0, r1, c1))
+                top_left = rows[r0][c0]
+                if c1 > c0:
+                    merged_rows.update(range(r0, min(r1 + 1, len(rows))))
+                for r in range(r0, min(r1 + 1, len(rows))):
+                    for c in range(c0, c1 + 1):
+                        rows[r][c] = top_left
+            hidden_rows = {r for r in hidden_rows if r < len(rows)}
+            hidden = states[title] is not SheetState.VISIBLE
+            grids.append(Grid(rows, title, merged_rows, kept, hidden_rows, hidden, infos))
     finally:
         book.close()
-    width = max((len(r) for r in rows), default=0)
-    rows = [r + [None] * (width - len(r)) for r in rows]
-    return Grid(rows, chosen, merged_rows, sheets)
-
-
-def _best(names: list[str], by_name: dict[str, Any], path: Path) -> str:
-    """The visible sheet whose header names most known columns; the first if none does."""
-    if len(names) == 1:
-        return names[0]
-    scored = []
-    for i, name in enumerate(names):
-        head = _rows(by_name[name], path, SCAN_ROWS + 5)
-        width = max((len(r) for r in head), default=0)
-        guess = find_header([r + [None] * (width - len(r)) for r in head])
-        scored.append((len(guess.fields) if guess else 0, -i, name))
-    return max(scored)[2]
+    return grids
 
 
 def _read_csv(path: Path) -> Grid:

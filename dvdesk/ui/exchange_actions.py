@@ -154,7 +154,11 @@ class ExchangeActions(QObject):
         problems = [
             (str(i.row), i.column, SEVERITY_WORDS[i.severity], i.message) for i in plan.issues
         ]
-        action = f"Nhập {s['new']} người hợp lệ" if s["new"] else None
+        action = (
+            f"Nhập {s['new']} người mới, cập nhật {s['update']} người"
+            if s["new"] or s["update"]
+            else None
+        )
         dialog = PreviewDialog(
             "Xem trước khi nhập", plan.lines(), action, problems, self.parent_widget
         )

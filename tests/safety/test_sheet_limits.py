@@ -220,9 +220,10 @@ def test_hidden_sheets_are_never_chosen_by_default(hidden_first: Path) -> None:
         ("Bí mật", SheetState.VERY_HIDDEN),
         ("Danh sách", SheetState.VISIBLE),
     ]
-    (line,) = grid.sheet_lines()
-    assert "“Cũ” (ẩn)" in line and "“Bí mật” (ẩn hẳn" in line
-    assert "“Danh sách” (hiện) — đang đọc" in line
+    listed, advice = grid.sheet_lines()
+    assert "“Cũ” (ẩn) — không đọc" in listed and "“Bí mật” (ẩn hẳn" in listed
+    assert "“Danh sách” (hiện) — đang đọc" in listed
+    assert "--sheet" in advice
 
 
 def test_the_cli_preview_lists_the_sheets_and_sheet_chooses(
@@ -236,8 +237,8 @@ def test_the_cli_preview_lists_the_sheets_and_sheet_chooses(
         timeout=120,
     )
     assert shown.returncode == 0, shown.stderr
-    assert "Các trang tính:" in shown.stdout and "(ẩn)" in shown.stdout
-    assert "trang “Danh sách”" in shown.stdout
+    assert "Các trang tính:" in shown.stdout and "“Cũ” (ẩn) — không đọc" in shown.stdout
+    assert "“Danh sách” (hiện) — đang đọc" in shown.stdout
     chosen = subprocess.run(
         dvdesk("import", "--db", target, hidden_first, "--dry-run", "--sheet", "Bí mật"),
         capture_output=True,
@@ -246,7 +247,8 @@ def test_the_cli_preview_lists_the_sheets_and_sheet_chooses(
         timeout=120,
     )
     assert chosen.returncode == 0, chosen.stderr
-    assert "trang “Bí mật”" in chosen.stdout
+    assert "“Bí mật” (ẩn hẳn, chỉ mở được bằng VBA) — đang đọc" in chosen.stdout
+    assert "“Danh sách” (hiện) — không đọc" in chosen.stdout
     missing = subprocess.run(
         dvdesk("import", "--db", target, hidden_first, "--sheet", "Không có"),
         capture_output=True,
