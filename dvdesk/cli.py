@@ -303,7 +303,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     # Every package is read and checked before the data file is even opened.
     packages = [read_package(Path(p), secret) for p in args.packages]
     with _open(args, create=True) as store:
-        plan = plan_merge(store, packages)
+        plan = plan_merge(store, packages, accept_keys=args.accept_key or ())
         for line in plan.lines():
             print(line)
         if plan.conflicts:
@@ -317,12 +317,21 @@ def cmd_merge(args: argparse.Namespace) -> int:
         if not plan.applied:
             print("Không có gói mới để gộp: dữ liệu không thay đổi.")
             return 0
-        saved = apply_merge(store, plan)
+        saved = apply_merge(store, plan, progress=_package_progress(args))
     print(
         f"Đã gộp {len(plan.applied)} gói trong một lần ghi."
         + (f" Bản sao lưu trước khi gộp: “{saved}”." if saved else "")
     )
     return 0
+
+
+def _package_progress(args: argparse.Namespace) -> Callable[[int, int], None]:
+    """One line per package merged (on stderr: stdout keeps the summary)."""
+
+    def report(done: int, total: int) -> None:
+        print(f"Đã ghi gói {done}/{total}.", file=sys.stderr, flush=True)
+
+    return report
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -438,6 +447,12 @@ def build_parser() -> Parser:
     mg.add_argument("packages", nargs="+", metavar="GOI.zip", help="gói dữ liệu của các xã")
     mg.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
     mg.add_argument("--passphrase-file", help="mật khẩu của gói mã hóa: " + secret_help)
+    mg.add_argument(
+        "--accept-key",
+        action="append",
+        metavar="MA-NHAN-DANG",
+        help="chấp nhận khóa ký mới của một xã (mã nhận dạng đã gọi điện xác nhận với xã)",
+    )
     mg.set_defaults(func=cmd_merge)
 
     im = sub.add_parser("import", help="nhập danh sách đoàn viên từ Excel (.xlsx) hoặc .csv")

@@ -23,7 +23,7 @@ from dvdesk import __version__
 from dvdesk.domain.member import Member, Unit
 from dvdesk.domain.procedure import StepRecord
 from dvdesk.errors import KnownError
-from dvdesk.exchange import crypto, records
+from dvdesk.exchange import crypto, records, signing
 from dvdesk.exchange.cells import escape_reversible, unescape_reversible
 from dvdesk.exchange.csv_files import csv_bytes, dict_rows
 from dvdesk.exchange.dictionary import (
@@ -33,7 +33,14 @@ from dvdesk.exchange.dictionary import (
     column_names,
     dictionary_rows,
 )
-from dvdesk.exchange.manifest import MANIFEST_FILE, Manifest, PackageError, sha256
+from dvdesk.exchange.manifest import (
+    MANIFEST_FILE,
+    Manifest,
+    PackageError,
+    check_identity,
+    commune_code_problem,
+    sha256,
+)
 from dvdesk.exchange.safe_zip import read_entries
 from dvdesk.store.errors import translate
 
@@ -52,6 +59,11 @@ class Package:
     members: list[Member] = field(default_factory=list)
     steps: dict[str, list[StepRecord]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
+    public_key: bytes = b""  # the key that signed it (verified against manifest.sig)
+
+    @property
+    def fingerprint(self) -> str:
+        return signing.fingerprint(self.public_key)
 
 
 def _table(file: str, rows: list[dict[str, Any]]) -> bytes:
@@ -62,10 +74,7 @@ def _table(file: str, rows: list[dict[str, Any]]) -> bytes:
 def build_package(store: Store, now: datetime | None = None) -> tuple[bytes, Manifest, int]:
     """The zip bytes of the next package, its manifest, and the audit mark it reaches."""
     settings = store.settings.get()
-    if not settings.commune_code.strip():
-        raise PackageError(
-            "Chưa đặt mã xã/phường (mã đơn vị hành chính) trong Cài đặt: gói dữ liệu cần mã này."
-        )
+    _check_sender(settings.commune_code.strip(), settings.commune_name)
     steps = store.packages.steps(None)
     audit, mark = store.packages.audit_since(settings.export_audit_mark)
     tables = {
@@ -87,12 +96,32 @@ def build_package(store: Store, now: datetime | None = None) -> tuple[bytes, Man
         counts={name: len(rows) for name, rows in tables.items()},
         files={name: sha256(data) for name, data in files.items()},
     )
+    return signed_archive(store, manifest, files), manifest, mark
+
+
+def _check_sender(code: str, name: str) -> None:
+    problem = commune_code_problem(code)
+    if problem:
+        raise PackageError(
+            f"Không xuất được gói: {problem}. Hãy đặt mã xã/phường (mã đơn vị hành chính, "
+            "5 chữ số) trong Cài đặt hoặc bằng lệnh dvdesk init."
+        )
+    if not name.strip():
+        raise PackageError("Không xuất được gói: chưa đặt tên xã/phường trong Cài đặt.")
+
+
+def signed_archive(store: Store, manifest: Manifest, files: dict[str, bytes]) -> bytes:
+    """The zip of a manifest, its signature with this data file's key, and the files."""
+    private, public = store.packages.signing_key()
+    manifest.signing_key = signing.encode_key(public)
+    body = manifest.to_json()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(MANIFEST_FILE, manifest.to_json())
+        archive.writestr(MANIFEST_FILE, body)
+        archive.writestr(signing.SIGNATURE_FILE, signing.sign(private, body))
         for name, data in files.items():
             archive.writestr(name, data)
-    return buf.getvalue(), manifest, mark
+    return buf.getvalue()
 
 
 def write_package(store: Store, out: Path, passphrase: str | None = None) -> Manifest:
@@ -131,11 +160,9 @@ def read_package(path: Path, passphrase: str | None = None) -> Package:
     if crypto.is_encrypted(data):
         data = crypto.decrypt(data, passphrase, source)
     entries = read_entries(data, source)
-    if MANIFEST_FILE not in entries:
-        raise PackageError(f"Gói “{source}” thiếu tệp manifest.json.")
-    manifest = Manifest.from_json(entries.pop(MANIFEST_FILE), source)
+    manifest, public_key = signed_manifest(entries, source)
     _check_files(manifest, entries, source)
-    package = Package(source, manifest, digest)
+    package = Package(source, manifest, digest, public_key=public_key)
     tables = {name: _rows(name, entries[name], manifest, source) for name in FILES}
     _convert(tables["units.csv"], records.unit_from_row, package.units.append, "units.csv", source)
     # Normalized once here (NFC, trimmed) so planning compares storage forms.
@@ -156,6 +183,22 @@ def read_package(path: Path, passphrase: str | None = None) -> Package:
         for r in tables["audit.csv"]
     ]
     return package
+
+
+def signed_manifest(entries: dict[str, bytes], source: str) -> tuple[Manifest, bytes]:
+    """Pop manifest.json and manifest.sig from `entries`; the checked manifest and signer.
+
+    The signature is checked on the manifest's exact bytes before anything in
+    it is believed; then the commune code and the sequence number.
+    """
+    if MANIFEST_FILE not in entries:
+        raise PackageError(f"Gói “{source}” thiếu tệp manifest.json.")
+    body = entries.pop(MANIFEST_FILE)
+    signature = entries.pop(signing.SIGNATURE_FILE, None)
+    manifest = Manifest.from_json(body, source)  # format and version first: "not a package"
+    public_key = signing.verify(body, signature, source)
+    check_identity(manifest, source)
+    return manifest, public_key
 
 
 def _os_problem(exc: OSError, path: Path) -> KnownError:

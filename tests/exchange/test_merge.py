@@ -12,7 +12,8 @@ import pytest
 from dvdesk.cli import main
 from dvdesk.domain.procedure import StepRecord, StepState
 from dvdesk.errors import KnownError
-from dvdesk.exchange.merge import APPLY, OLDER, SAME, SUPERSEDED, apply_merge, plan_merge
+from dvdesk.exchange.manifest import PackageError
+from dvdesk.exchange.merge import APPLY, SUPERSEDED, apply_merge, plan_merge
 from dvdesk.exchange.package import read_package, write_package
 from dvdesk.store import backup
 from dvdesk.store.gateway import Store
@@ -82,17 +83,16 @@ def test_consolidated_list_answers_like_each_commune(level, three, capsys):
     assert _list(["list", "--db", str(level.path)], capsys) == sorted(total, key=lambda r: r["uid"])
 
 
-def test_repeated_and_older_packages_change_nothing(commune, level, tmp_path: Path):
+def test_repeated_and_older_packages_are_refused_as_replays(commune, level, tmp_path: Path):
     store = commune()
     first = _export(store, tmp_path / "1.zip")
     second = _export(store, tmp_path / "2.zip")
     _merge(level, [second])
     before = _audit_count(level)
-    plan = plan_merge(level, [second, first], TODAY)
-    assert [p.action for p in plan.packages] == [SAME, OLDER]
-    assert "đã được gộp trước đây" in "\n".join(plan.lines())
-    assert "cũ hơn gói đã gộp (số 2)" in "\n".join(plan.lines())
-    assert apply_merge(level, plan, TODAY) is None
+    with pytest.raises(PackageError, match="số 2, đã được gộp trước đây"):
+        plan_merge(level, [second], TODAY)
+    with pytest.raises(PackageError, match="số 1, cũ hơn .*số 2"):
+        plan_merge(level, [first], TODAY)
     assert _audit_count(level) == before
 
 
@@ -161,7 +161,7 @@ def test_a_member_in_two_communes_packages_is_a_conflict(commune, level, tmp_pat
     plan = plan_merge(
         level, [_export(one, tmp_path / "1.zip"), _export(two, tmp_path / "2.zip")], TODAY
     )
-    assert plan.conflicts == 1
+    assert plan.conflicts == 2  # one line in each package
     assert "có trong gói của cả xã mã 00001 và xã mã 00002" in "\n".join(plan.lines())
     before = _audit_count(level)
     with pytest.raises(KnownError, match="xung đột"):
@@ -197,15 +197,15 @@ def test_cli_merge_dry_run_and_refusals(commune, tmp_path: Path, capsys):
     assert not other.exists()
     assert main(["merge", "--db", str(target), str(tmp_path / "goi.zip")]) == 0
     assert "Đã gộp 1 gói" in capsys.readouterr().out
-    assert main(["merge", "--db", str(target), str(tmp_path / "goi.zip")]) == 0
-    assert "không thay đổi gì" in capsys.readouterr().out
+    assert main(["merge", "--db", str(target), str(tmp_path / "goi.zip")]) == 1
+    err = capsys.readouterr().err
+    assert "đã được gộp trước đây" in err and len(err.strip().splitlines()) == 1
 
 
 def test_a_commune_cannot_merge_its_own_package_into_its_own_file(commune, tmp_path: Path):
     store = commune(n=5)
-    plan = plan_merge(store, [_export(store, tmp_path / "1.zip")], TODAY)
-    assert plan.conflicts == 1
-    assert plan.lines()[1].strip().startswith("Xung đột: Đây là gói của chính xã/phường")
+    with pytest.raises(PackageError, match="gói của chính xã/phường của tệp dữ liệu này"):
+        plan_merge(store, [_export(store, tmp_path / "1.zip")], TODAY)
 
 
 def test_the_same_number_exported_again_after_a_restore_is_flagged(commune, level, tmp_path):
@@ -216,6 +216,5 @@ def test_the_same_number_exported_again_after_a_restore_is_flagged(commune, leve
     store.settings.save(settings)
     again = _export(store, tmp_path / "1b.zip")
     again.manifest.created_at = datetime(2030, 1, 1).isoformat()
-    plan = plan_merge(level, [again], TODAY)
-    assert plan.packages[0].action == SAME
-    assert "Có thể xã đã khôi phục dữ liệu từ bản sao lưu" in "\n".join(plan.lines())
+    with pytest.raises(PackageError, match="Có thể xã đã khôi phục dữ liệu từ bản sao lưu"):
+        plan_merge(level, [again], TODAY)

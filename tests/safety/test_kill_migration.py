@@ -22,6 +22,8 @@ TABLES_OF = {
     (1, 0): set(),
     (1, 1): {"holidays", "transfers"},
     (1, 2): {"holidays", "transfers", "received_packages", "received_audit"},
+    (1, 3): {"holidays", "transfers", "received_packages", "received_audit"}
+    | {"signing_key", "commune_keys", "transfers_in"},
 }
 ALL_NEW = set().union(*TABLES_OF.values())
 STEPS = {(1, minor) for minor in range(schema.FORMAT_MINOR + 1)}
