@@ -293,7 +293,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from dvdesk.exchange.merge import apply_merge, plan_merge
     from dvdesk.exchange.package import read_package
 
     if not args.db:
@@ -302,6 +301,21 @@ def cmd_merge(args: argparse.Namespace) -> int:
     secret = _passphrase(args)
     # Every package is read and checked before the data file is even opened.
     packages = [read_package(Path(p), secret) for p in args.packages]
+    target = Path(args.db)
+    new = not target.exists()
+    try:
+        return _merge_into(args, packages)
+    except BaseException:
+        if new:
+            # A refused first merge leaves no empty consolidated file behind.
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+        raise
+
+
+def _merge_into(args: argparse.Namespace, packages: list[Any]) -> int:
+    from dvdesk.exchange.merge import apply_merge, plan_merge
+
     with _open(args, create=True) as store:
         plan = plan_merge(store, packages, accept_keys=args.accept_key or ())
         for line in plan.lines():

@@ -339,12 +339,13 @@ def _place_members(
         home = homes.get(uid)  # (commune code, deleted?)
         # (commune, package age, plan): each package holding them, and a live record
         # in a commune not merged now (its last package competes too).
-        contenders: list[tuple[str, str, PackagePlan | None]] = [
-            (p.package.manifest.commune_code, age(p.package.manifest.commune_code), p)
+        # A package merged now wins a tie with one merged before: it arrived later.
+        contenders: list[tuple[str, tuple[str, int], PackagePlan | None]] = [
+            (p.package.manifest.commune_code, (age(p.package.manifest.commune_code), 1), p)
             for p, _ in holders
         ]
         if home is not None and not home[1] and home[0] not in batch:
-            contenders.append((home[0], age(home[0]), None))
+            contenders.append((home[0], (age(home[0]), 0), None))
         newest = max(c[1] for c in contenders)
         first = [c for c in contenders if c[1] == newest]
         if len(first) > 1:
