@@ -91,7 +91,7 @@ def test_repeated_and_older_packages_are_refused_as_replays(commune, level, tmp_
     before = _audit_count(level)
     with pytest.raises(PackageError, match="số 2, đã được gộp trước đây"):
         plan_merge(level, [second], TODAY)
-    with pytest.raises(PackageError, match="số 1, cũ hơn .*số 2"):
+    with pytest.raises(PackageError, match=r"số 1, cũ hơn .*số 2"):
         plan_merge(level, [first], TODAY)
     assert _audit_count(level) == before
 

@@ -38,7 +38,9 @@ def _live(level: Store, uid: str) -> list[tuple[str, str]]:
     return [
         (r["uid"], r["commune_code"])
         for r in sql.rows(
-            level, "SELECT uid, commune_code FROM members WHERE uid = ? AND deleted_at IS NULL", [uid]
+            level,
+            "SELECT uid, commune_code FROM members WHERE uid = ? AND deleted_at IS NULL",
+            [uid],
         )
     ]
 
@@ -142,7 +144,7 @@ def test_same_moment_in_one_batch_is_a_conflict(two, level, tmp_path: Path):
 def test_a_move_through_the_cli(two, level, tmp_path: Path, capsys):
     from dvdesk.cli import main
 
-    a, b, person = two
+    _a, b, person = two
     _arrive(b, person)
     out = tmp_path / "b2.zip"
     write_package(b, out)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from dvdesk.exchange import signing
 from dvdesk.exchange.csv_files import dict_rows
 from dvdesk.exchange.dictionary import DICTIONARY_FILE, FILES
 from dvdesk.exchange.manifest import MANIFEST_FILE, PackageError, sha256
-from dvdesk.exchange import signing
 from dvdesk.exchange.package import read_package, write_package
 from dvdesk.exchange.signing import SIGNATURE_FILE
 

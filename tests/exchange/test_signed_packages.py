@@ -174,7 +174,7 @@ def test_hostile_package_exit_1_one_line_file_unchanged(setup, tmp_path: Path, c
     make, message = HOSTILE[case]
     forged = make(store, second, tmp_path / f"{case}.zip")
     before = _dump(level)
-    code, out, err = _merge(capsys, level, forged)
+    code, _out, err = _merge(capsys, level, forged)
     assert code == 1
     assert message in err
     assert len(err.strip().splitlines()) == 1 and err.startswith("dvdesk: ")
@@ -214,7 +214,7 @@ def test_first_package_shows_the_fingerprint_and_records_the_key(commune, tmp_pa
 
 
 def test_a_re_keyed_commune_needs_the_officers_confirmation(setup, commune, tmp_path, capsys):
-    store, level, _, second = setup
+    store, level, _, _second = setup
     # The commune lost its computer and started a new data file (a new key).
     anew = make_commune(tmp_path / "may-moi.db", "00012", "Xã Yên Phú", 12, 4)
     settings = anew.settings.get()
