@@ -89,9 +89,68 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 )
             if probe.members.count() or probe.members.count(_deleted_query()):
                 raise KnownError(f"Tệp “{path}” đã có dữ liệu; hãy chọn tệp mới cho dữ liệu mẫu.")
+    commune = _commune_options(args)
     with _open(args, create=True) as store:
+        if commune:
+            _set_commune(store, *commune)
         count = demo.build(store, args.members, seed=args.seed, progress=_progress(args))
-    print(f"Đã tạo {count} đoàn viên mẫu trong “{path}”.")
+        settings = store.settings.get()
+    print(
+        f"Đã tạo {count} đoàn viên mẫu của {settings.commune_name} (mã {settings.commune_code}) "
+        f"trong “{path}”."
+    )
+    return 0
+
+
+def _commune_options(args: argparse.Namespace) -> tuple[str, str] | None:
+    """--commune-code and --commune-name, trimmed and checked (both or neither on demo)."""
+    import unicodedata
+
+    from dvdesk.exchange.manifest import commune_code_problem
+
+    code, name = getattr(args, "commune_code", None), getattr(args, "commune_name", None)
+    if code is None and name is None:
+        return None
+    if code is None or name is None:
+        raise KnownError("Hãy cho cả --commune-code và --commune-name.")
+    code = code.strip()
+    name = " ".join(unicodedata.normalize("NFC", name).split())
+    if problem := commune_code_problem(code):
+        raise KnownError(f"--commune-code: {problem}.")
+    if not name:
+        raise KnownError("--commune-name: tên xã/phường trống.")
+    return code, name
+
+
+def _set_commune(store: Any, code: str, name: str) -> None:
+    settings = store.settings.get()
+    settings.commune_code, settings.commune_name = code, name
+    settings.party_committee = settings.party_committee or f"ĐẢNG ỦY {name.upper()}"
+    settings.youth_union = settings.youth_union or f"ĐOÀN {name.upper()}"
+    store.settings.save(settings)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """An empty data file for one commune (or the receiving level's consolidated file)."""
+    from dvdesk.exchange.signing import fingerprint
+
+    commune = _commune_options(args)
+    assert commune is not None  # argparse requires both
+    path = Path(args.db)
+    if path.exists() and path.stat().st_size > 0:
+        raise KnownError(
+            f"Tệp “{path}” đã có; dvdesk init chỉ tạo tệp dữ liệu mới (đổi tên, mã xã trong "
+            "Cài đặt của cửa sổ chương trình)."
+        )
+    if not path.parent.is_dir():
+        raise KnownError(f"Không có thư mục “{path.parent}”.")
+    with _open(args, create=True) as store:
+        _set_commune(store, *commune)
+        public = store.packages.signing_key()[1]
+    print(
+        f"Đã tạo tệp dữ liệu “{path}” của {commune[1]} (mã {commune[0]}). "
+        f"Mã nhận dạng khóa ký gói dữ liệu: {fingerprint(public)}."
+    )
     return 0
 
 
@@ -277,7 +336,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                 f"{m.commune_code}) vào “{out}”: {c['members.csv']} đoàn viên, "
                 f"{c['units.csv']} đơn vị, {c['steps.csv']} bước quy trình, "
                 f"{c['audit.csv']} dòng nhật ký mới"
-                f"{'; đã mã hóa bằng mật khẩu' if secret else ''}."
+                f"{'; đã mã hóa bằng mật khẩu' if secret else ''}. Gói đã ký; mã nhận dạng "
+                f"khóa ký (đọc cho cấp nhận khi gọi điện): {_fingerprint(store)}."
             )
         elif suffix == ".xlsx":
             from dvdesk.exchange.xlsx_export import export_xlsx
@@ -290,6 +350,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
             print(f"Đã xuất {export_csv(store, out)} đoàn viên vào “{out}”.")
     return 0
+
+
+def _fingerprint(store: Any) -> str:
+    from dvdesk.exchange.signing import fingerprint
+
+    return fingerprint(store.packages.signing_key()[1])
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
@@ -420,11 +486,21 @@ def build_parser() -> Parser:
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=cmd_age)
 
+    code_help = "mã xã/phường (mã đơn vị hành chính, 5 chữ số), ví dụ 12345"
+    name_help = "tên xã/phường, ví dụ \"Xã Yên Phú\""
     d = sub.add_parser("demo", help="tạo dữ liệu mẫu")
     d.add_argument("--db", required=True)
     d.add_argument("--members", type=int, required=True)
     d.add_argument("--seed", type=int, default=1)
+    d.add_argument("--commune-code", help=code_help + " (mặc định 99999)")
+    d.add_argument("--commune-name", help=name_help + " (mặc định Xã Demo)")
     d.set_defaults(func=cmd_demo)
+
+    ini = sub.add_parser("init", help="tạo tệp dữ liệu mới của một xã/phường")
+    ini.add_argument("--db", required=True)
+    ini.add_argument("--commune-code", required=True, help=code_help)
+    ini.add_argument("--commune-name", required=True, help=name_help)
+    ini.set_defaults(func=cmd_init)
 
     ls = sub.add_parser("list", help="danh sách đoàn viên")
     ls.add_argument("--db", default=argparse.SUPPRESS)
