@@ -448,6 +448,83 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_transfer_file(args: argparse.Namespace) -> int:
+    """The one-person transfer file written with (or after) the transfer letter."""
+    from dvdesk.exchange.transfer_file import write_transfer_file
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".zip":
+        raise KnownError("Tệp chuyển nguồn phải có đuôi .zip.")
+    if not out.parent.is_dir():
+        raise KnownError(f"Không có thư mục “{out.parent}”.")
+    if out.exists() and not getattr(args, "overwrite", False):
+        raise KnownError(f"Tệp “{out}” đã có; hãy chọn tên khác.")
+    secret = _passphrase(args)
+    with _open(args) as store:
+        info = write_transfer_file(store, args.uid, args.to, out, args.letter_number, secret)
+        fp = _fingerprint(store)
+    print(
+        f"Đã ghi tệp chuyển nguồn của {info['member_name']} đến {info['to_organisation']} "
+        f"vào “{out}” (giấy chuyển số {info['letter_number'] or 'không ghi'}, ngày "
+        f"{info['on_date']}){'; đã mã hóa' if secret else ''}. Mã nhận dạng khóa ký: {fp}. "
+        "Người này ở danh sách “Đã chuyển đi — chờ nơi nhận xác nhận” đến khi nơi nhận "
+        "gửi lại tệp xác nhận."
+    )
+    return 0
+
+
+def cmd_receive_transfer(args: argparse.Namespace) -> int:
+    """Load a transfer file (the person arrives) or a receipt (the transfer is confirmed)."""
+    from dvdesk.exchange.transfer_file import (
+        RECEIPT_FORMAT,
+        load,
+        preview,
+        read_transfer_file,
+        write_receipt,
+    )
+
+    secret = _passphrase(args)
+    tf = read_transfer_file(Path(args.file), secret)
+    receipt = Path(args.receipt) if args.receipt else None
+    if receipt is not None and (receipt.suffix.lower() != ".zip" or not receipt.parent.is_dir()):
+        raise KnownError(f"Tệp xác nhận “{receipt}”: cần đuôi .zip trong một thư mục có sẵn.")
+    with _open(args) as store:
+        if args.dry_run:
+            for line in preview(store, tf):
+                print(line)
+            print("Chạy thử (--dry-run): chưa ghi gì vào tệp dữ liệu.")
+            return 0
+        for line in load(store, tf, args.unit or ""):
+            print(line)
+        if tf.kind == RECEIPT_FORMAT:
+            print("Đã ghi nhận: nơi nhận đã xác nhận việc chuyển.")
+            return 0
+        print(f"Đã nhận {tf.info['member_name']}, được chuyển đến từ {tf.sender}.")
+        if receipt is not None:
+            write_receipt(store, str(tf.info["transfer_id"]), receipt, secret)
+            print(f"Đã ghi tệp xác nhận “{receipt}”: hãy gửi lại cho {tf.sender}.")
+    return 0
+
+
+def cmd_transfers(args: argparse.Namespace) -> int:
+    """The follow-up lists: sent and waiting for confirmation; received."""
+    with _open(args, read_only=True) as store:
+        pending, arrived = store.transfers.pending(), store.transfers.arrivals()
+    if args.json:
+        print(json.dumps({"pending": pending, "arrived": arrived}, ensure_ascii=False, indent=1))
+        return 0
+    print(f"Đã chuyển đi — chờ nơi nhận xác nhận: {len(pending)} người.")
+    for r in pending:
+        print(
+            f"  {r['full_name']} — {r['to_organisation']} (ngày {r['on_date']}, số "
+            f"{r['letter_number'] or 'không ghi'})"
+        )
+    print(f"Được chuyển đến: {len(arrived)} người.")
+    for r in arrived:
+        print(f"  {r['full_name']} — từ {r['from_name']} (ngày {r['on_date']})")
+    return 0
+
+
 def cmd_print(args: argparse.Namespace) -> int:
     from dvdesk.reports import commands
 
@@ -487,7 +564,7 @@ def build_parser() -> Parser:
     a.set_defaults(func=cmd_age)
 
     code_help = "mã xã/phường (mã đơn vị hành chính, 5 chữ số), ví dụ 12345"
-    name_help = "tên xã/phường, ví dụ \"Xã Yên Phú\""
+    name_help = 'tên xã/phường, ví dụ "Xã Yên Phú"'
     d = sub.add_parser("demo", help="tạo dữ liệu mẫu")
     d.add_argument("--db", required=True)
     d.add_argument("--members", type=int, required=True)
@@ -554,6 +631,34 @@ def build_parser() -> Parser:
         "--skip-invalid", action="store_true", help="bỏ qua các dòng có lỗi, nhập các dòng hợp lệ"
     )
     im.set_defaults(func=cmd_import)
+
+    tf = sub.add_parser(
+        "transfer-file", help="ghi tệp chuyển nguồn (một người, có ký) kèm giấy chuyển"
+    )
+    tf.add_argument("--db", default=argparse.SUPPRESS)
+    tf.add_argument("--uid", required=True, help="mã đoàn viên (uid)")
+    tf.add_argument("--to", required=True, help="tổ chức tiếp nhận, như trên giấy chuyển")
+    tf.add_argument("--letter-number", default="", help="số giấy chuyển, ví dụ 12-GGT/ĐU")
+    tf.add_argument("--out", required=True, help="tệp .zip")
+    tf.add_argument("--passphrase-file", help="mã hóa bằng mật khẩu: " + secret_help)
+    tf.set_defaults(func=cmd_transfer_file)
+
+    rt = sub.add_parser(
+        "receive-transfer",
+        help="nhận tệp chuyển nguồn (người được chuyển đến) hoặc tệp xác nhận của nơi nhận",
+    )
+    rt.add_argument("--db", default=argparse.SUPPRESS)
+    rt.add_argument("file", metavar="TEP.zip")
+    rt.add_argument("--unit", help="đơn vị (chi đoàn) nhận người này, ví dụ KDC01")
+    rt.add_argument("--receipt", help="ghi tệp xác nhận .zip để gửi lại nơi chuyển")
+    rt.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
+    rt.add_argument("--passphrase-file", help="mật khẩu của tệp mã hóa: " + secret_help)
+    rt.set_defaults(func=cmd_receive_transfer)
+
+    tl = sub.add_parser("transfers", help="theo dõi chuyển nguồn: chờ xác nhận, được chuyển đến")
+    tl.add_argument("--db", default=argparse.SUPPRESS)
+    tl.add_argument("--json", action="store_true")
+    tl.set_defaults(func=cmd_transfers)
 
     r = sub.add_parser("restore", help="khôi phục từ bản sao lưu")
     r.add_argument("--db", default=argparse.SUPPRESS)

@@ -64,9 +64,7 @@ def run_merge(db: Path, packages: list[Path]) -> dict[str, float]:
         raise SystemExit(f"merge failed: {done.stderr[-2000:]}")
     progress = [line for line in done.stderr.splitlines() if line.startswith("Đã ghi gói")]
     return {
-        "cpu_s": round(
-            (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 2
-        ),
+        "cpu_s": round((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 2),
         "wall_s": round(wall, 2),
         "peak_rss_mb": round(after.ru_maxrss / 1024, 1),
         "progress_lines": len(progress),
