@@ -320,8 +320,13 @@ def _passphrase(args: argparse.Namespace) -> str | None:
 def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     suffix = out.suffix.lower()
-    if suffix not in (".zip", ".xlsx", ".csv"):
-        raise KnownError("Tệp xuất phải có đuôi .zip (gói gửi cấp trên), .xlsx hoặc .csv.")
+    if suffix not in (".zip", ".xlsx", ".csv", ".pdf"):
+        raise KnownError(
+            "Tệp xuất phải có đuôi .zip (gói gửi cấp trên), .xlsx, .csv hoặc .pdf (bảng tổng "
+            "hợp theo xã)."
+        )
+    if suffix == ".zip" and args.commune is not None:
+        raise KnownError("--commune chỉ dùng cho danh sách .xlsx, .csv, .pdf, không dùng cho gói.")
     if not out.parent.is_dir():
         raise KnownError(f"Không có thư mục “{out.parent}”.")
     with _open(args) as store:
@@ -339,6 +344,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                 f"{'; đã mã hóa bằng mật khẩu' if secret else ''}. Gói đã ký; mã nhận dạng "
                 f"khóa ký (đọc cho cấp nhận khi gọi điện): {_fingerprint(store)}."
             )
+        elif suffix == ".pdf" or _consolidated(store, args):
+            _export_consolidated(store, out, args)
         elif suffix == ".xlsx":
             from dvdesk.exchange.xlsx_export import export_xlsx
 
@@ -350,6 +357,32 @@ def cmd_export(args: argparse.Namespace) -> int:
 
             print(f"Đã xuất {export_csv(store, out)} đoàn viên vào “{out}”.")
     return 0
+
+
+def _consolidated(store: Any, args: argparse.Namespace) -> bool:
+    from dvdesk.exchange.consolidated import is_consolidated
+
+    return args.commune is not None or is_consolidated(store)
+
+
+def _export_consolidated(store: Any, out: Path, args: argparse.Namespace) -> None:
+    """Lists at the receiving level: every row with its commune; the summary per commune."""
+    from dvdesk.exchange import consolidated
+
+    on = _date(args.on, "--on") or date.today()
+    suffix = out.suffix.lower()
+    if suffix == ".pdf":
+        from dvdesk.reports.commune_summary import write_commune_summary
+
+        pages = write_commune_summary(store, out, on, args.commune)
+        print(f"Đã in bảng tổng hợp theo xã vào “{out}” ({pages} trang).")
+    elif suffix == ".xlsx":
+        counts = consolidated.export_consolidated_xlsx(store, out, args.commune, on)
+        sheets = ", ".join(f"“{k}” {v} dòng" for k, v in counts.items())
+        print(f"Đã xuất tệp Excel tổng hợp “{out}”: {sheets}.")
+    else:
+        count = consolidated.export_consolidated_csv(store, out, args.commune)
+        print(f"Đã xuất {count} đoàn viên (kèm mã và tên xã) vào “{out}”.")
 
 
 def _fingerprint(store: Any) -> str:
@@ -607,6 +640,8 @@ def build_parser() -> Parser:
     e.add_argument("--db", default=argparse.SUPPRESS)
     e.add_argument("--out", required=True, help="tệp .zip, .xlsx hoặc .csv")
     e.add_argument("--passphrase-file", help="mã hóa gói .zip bằng mật khẩu: " + secret_help)
+    e.add_argument("--commune", help="dữ liệu tổng hợp: chỉ xã/phường mã này")
+    e.add_argument("--on", help="ngày tính đủ tuổi trong bảng tổng hợp (mặc định hôm nay)")
     e.set_defaults(func=cmd_export)
 
     mg = sub.add_parser("merge", help="gộp gói dữ liệu của các xã vào dữ liệu tổng hợp")

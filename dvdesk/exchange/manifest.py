@@ -36,6 +36,8 @@ class Manifest:
     counts: dict[str, int] = field(default_factory=dict)  # rows per CSV file
     files: dict[str, str] = field(default_factory=dict)  # file name → SHA-256
     signing_key: str = ""  # the signer's Ed25519 public key, base64 (signing.py)
+    party_members: int = 0  # the commune's Party members and target (receiving level's summary)
+    target_percent: float = 3.0
     format: str = FORMAT_NAME
     format_version: str = FORMAT_VERSION
 
@@ -62,6 +64,8 @@ class Manifest:
                 files={str(k): str(v) for k, v in raw["files"].items()},
                 format_version=str(raw["format_version"]),
                 signing_key=str(raw.get("signing_key", "")),
+                party_members=max(0, _whole(raw.get("party_members", 0))),
+                target_percent=min(100.0, max(0.0, float(raw.get("target_percent", 3.0)))),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise PackageError(f"Gói “{source}”: manifest.json thiếu thông tin ({exc}).") from exc

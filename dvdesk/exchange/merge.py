@@ -436,6 +436,8 @@ def apply_merge(
                 "created_at": m.created_at,
                 "app_version": m.app_version,
                 "sha256": pkg.digest,
+                "party_members": m.party_members,
+                "target_percent": m.target_percent,
             }
             store.received.record_key(
                 m.commune_code, m.commune_name, pkg.public_key, pkg.fingerprint

@@ -94,6 +94,8 @@ def build_package(store: Store, now: datetime | None = None) -> tuple[bytes, Man
         sequence=settings.export_sequence + 1,
         app_version=__version__,
         counts={name: len(rows) for name, rows in tables.items()},
+        party_members=settings.party_members,
+        target_percent=settings.target_percent,
         files={name: sha256(data) for name, data in files.items()},
     )
     return signed_archive(store, manifest, files), manifest, mark

@@ -11,18 +11,50 @@ from __future__ import annotations
 import contextlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
 from typing import Any
 
-from dvdesk.domain.member import Member, Unit
-from dvdesk.domain.procedure import StepRecord, StepState, stage_of
+from dvdesk.domain.checklist import build_checklist
+from dvdesk.domain.dates import parse_date
+from dvdesk.domain.eligibility import Method
+from dvdesk.domain.member import Member, Unit, UnitKind
+from dvdesk.domain.procedure import Stage, StepRecord, StepState, stage_of
+from dvdesk.domain.statistics import Milestones, Statistics, TargetProgress, compute
 from dvdesk.domain.validation import validate_member
 from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.connection import AUDIT_INSERT, Connection, now_iso
+from dvdesk.store.deadlines import HolidaysRepo
 from dvdesk.store.members import FTS_INSERT_TRIGGER
 from dvdesk.store.packages import PackagesRepo
 from dvdesk.store.rows import audit_view, member_row, step_view
+
+IN_PROCEDURE = (Stage.INTRODUCED, Stage.COURSE, Stage.DOSSIER, Stage.ADMISSION)
+PARTY = (Stage.PROBATION, Stage.FULL)
+
+
+@dataclass(frozen=True)
+class CommuneFigures:
+    """One commune's line of the receiving level's summary (tổng hợp theo xã)."""
+
+    commune_code: str
+    commune_name: str
+    sequence: int | None  # last package merged (None: members without a package)
+    created_at: str  # when that package was made at the commune
+    merged_at: str  # when it was merged here
+    members: int
+    eligible: int  # eligible on the date (not yet Party members)
+    stages: dict[str, int]  # Stage value → members at that stage
+    flagged: int  # records with validation warnings (cảnh báo)
+    overdue: int  # candidates with an overdue step (quá hạn)
+    expiring: int  # candidates with a step about to lapse (sắp hết hạn)
+    statistics: Statistics  # the directive's figures, every year with activity
+    year: TargetProgress | None  # this year's admissions against the commune's target
+
+    @property
+    def candidates(self) -> int:
+        return sum(self.stages.get(s.value, 0) for s in IN_PROCEDURE)
 
 
 class ReceivedRepo:
@@ -40,6 +72,112 @@ class ReceivedRepo:
 
     def all(self) -> list[dict[str, Any]]:
         return self._conn.rows("SELECT * FROM received_packages ORDER BY commune_code")
+
+    def commune_codes(self) -> list[str]:
+        """Every commune with a package merged or live members here, in code order."""
+        return [
+            r[0]
+            for r in self._conn.tuples(
+                "SELECT commune_code FROM received_packages UNION "
+                "SELECT DISTINCT commune_code FROM members WHERE deleted_at IS NULL ORDER BY 1"
+            )
+        ]
+
+    def summary(self, on: date, method: Method = Method.COMPLETED) -> list[CommuneFigures]:
+        """Per commune: package, members, eligible on `on`, stages, ratios, target, flags.
+
+        Everything is counted per commune code, so one commune's "KDC01" never
+        adds to another's. Communes with members but no package (the file's
+        own entries) come too.
+        """
+        s = "b" if method is Method.CALENDAR else "a"
+        day = on.isoformat()
+        party = tuple(x.value for x in PARTY)
+        received = {r["commune_code"]: r for r in self.all()}
+        counts = {
+            r["commune_code"]: r
+            for r in self._conn.rows(
+                f"SELECT commune_code, count(*) AS members, "
+                f"sum(elig_from_{s} <= ? AND over_from_{s} > ? AND stage NOT IN (?, ?)) "
+                "AS eligible, sum(issue_codes <> '') AS flagged FROM members "
+                "WHERE deleted_at IS NULL GROUP BY commune_code",
+                [day, day, *party],
+            )
+        }
+        stages: dict[str, dict[str, int]] = defaultdict(dict)
+        for code, stage, n in self._conn.tuples(
+            "SELECT commune_code, stage, count(*) FROM members WHERE deleted_at IS NULL "
+            "GROUP BY commune_code, stage"
+        ):
+            stages[code][stage] = n
+        milestones = self._milestones()
+        flags = self._flags(on, method)
+        out: list[CommuneFigures] = []
+        for code in sorted(set(received) | set(counts)):
+            r, c = received.get(code), counts.get(code, {})
+            party_members = int(r["party_members"]) if r else 0
+            target = float(r["target_percent"]) if r else 3.0
+            stats = compute(milestones.get(code, []), None, party_members, target)
+            year = compute(milestones.get(code, []), [on.year], party_members, target)
+            out.append(
+                CommuneFigures(
+                    code,
+                    r["commune_name"] if r else "",
+                    int(r["sequence"]) if r else None,
+                    r["created_at"] if r else "",
+                    r["merged_at"] if r else "",
+                    int(c.get("members") or 0),
+                    int(c.get("eligible") or 0),
+                    stages.get(code, {}),
+                    int(c.get("flagged") or 0),
+                    flags.get(code, (0, 0))[0],
+                    flags.get(code, (0, 0))[1],
+                    stats,
+                    year.targets[0] if party_members else None,
+                )
+            )
+        return out
+
+    def _milestones(self) -> dict[str, list[Milestones]]:
+        people: dict[int, dict[str, Any]] = {}
+        communes: dict[int, str] = {}
+        for member_id, code, kind, step, done_on in self._conn.tuples(
+            "SELECT m.id, m.commune_code, u.kind, s.code, s.done_on FROM steps s "
+            "JOIN members m ON m.id = s.member_id JOIN units u ON u.id = m.unit_id "
+            "WHERE s.state = 'done' AND s.done_on IS NOT NULL "
+            "AND s.code IN ('source', 'course', 'decision', 'ceremony') "
+            "AND m.deleted_at IS NULL ORDER BY m.id"
+        ):
+            person = people.setdefault(member_id, {"kind": UnitKind(kind)})
+            person[step] = date.fromisoformat(done_on)
+            communes[member_id] = code
+        out: dict[str, list[Milestones]] = defaultdict(list)
+        for member_id, p in people.items():
+            out[communes[member_id]].append(Milestones(**p))
+        return out
+
+    def _flags(self, on: date, method: Method) -> dict[str, tuple[int, int]]:
+        """Candidates with an overdue / an expiring step, per commune (their checklists)."""
+        marks = ",".join("?" * len(IN_PROCEDURE))
+        rows = self._conn.tuples(
+            "SELECT m.commune_code, m.dob, s.code, s.state, s.done_on, "
+            "s.doc_number, s.note, m.id FROM members m JOIN steps s ON s.member_id = m.id "
+            f"WHERE m.deleted_at IS NULL AND m.stage IN ({marks}) ORDER BY m.id",
+            [x.value for x in IN_PROCEDURE],
+        )
+        holidays = HolidaysRepo(self._conn).get()
+        people: dict[int, tuple[str, Any, dict[str, StepRecord]]] = {}
+        for code, dob, step, state, done_on, doc, note, member_id in rows:
+            entry = people.setdefault(member_id, (code, parse_date(dob), {}))
+            entry[2][step] = StepRecord(
+                step, StepState(state), date.fromisoformat(done_on) if done_on else None, doc, note
+            )
+        out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for code, dob, records in people.values():
+            checklist = build_checklist(records, dob, None, on, method, holidays)
+            out[code][0] += bool(checklist.overdue)
+            out[code][1] += bool(checklist.expiring)
+        return {code: (v[0], v[1]) for code, v in out.items()}
 
     def commune_key(self, commune_code: str) -> dict[str, Any] | None:
         """The public key recorded for a commune (its first package), or None."""
@@ -348,6 +486,8 @@ class ReceivedRepo:
                 "sha256",
             )
         }
+        row["party_members"] = int(info.get("party_members", 0))
+        row["target_percent"] = float(info.get("target_percent", 3.0))
         row["merged_at"] = stamp
         self._conn.upsert("received_packages", row, pk="commune_code")
         columns = ("at", "actor", "action", "entity", "entity_uid", "old", "new")
@@ -357,3 +497,92 @@ class ReceivedRepo:
             ((code, info["sequence"], *(r[c] for c in columns)) for r in audit_rows),
         )
         self._conn.audit("merge", "package", code, old, row)
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return None if whole == 0 else part / whole
+
+
+SUMMARY_HEADER: tuple[tuple[str, int], ...] = (
+    ("Mã xã", 8),
+    ("Xã/phường", 24),
+    ("Gói số", 7),
+    ("Ngày lập gói", 12),
+    ("Ngày gộp", 12),
+    ("Đoàn viên", 10),
+    ("Đủ tuổi vào Đảng", 10),
+    ("Được giới thiệu", 10),
+    ("Đã học lớp nhận thức", 10),
+    ("Đang làm hồ sơ", 10),
+    ("Đang xét kết nạp", 10),
+    ("Đảng viên dự bị", 10),
+    ("Kết nạp / giới thiệu", 10),
+    ("Kết nạp / học lớp", 10),
+    ("Kết nạp trong năm", 10),
+    ("Chỉ tiêu năm", 9),
+    ("Quá hạn", 8),
+    ("Sắp hết hạn", 8),
+    ("Hồ sơ có cảnh báo", 10),
+)
+RATIO_COLUMNS = frozenset({12, 13})  # fractions 0..1 (None: nothing to divide)
+
+
+def summary_rows(figures: list[CommuneFigures], year: int) -> list[list[Any]]:
+    """One row per commune and a total row (Cộng), in SUMMARY_HEADER's order.
+
+    Ratios follow the directive (cohorts, every year with activity): admitted
+    of those introduced, admitted of those who took the course. The year's
+    admissions and target come from each commune's own Party membership.
+    """
+    rows: list[list[Any]] = []
+    totals = [0] * len(SUMMARY_HEADER)
+    spans = [0, 0, 0, 0]  # introduced, introduced_admitted, course, course_admitted
+    for f in figures:
+        span = f.statistics.span(None)
+        admitted_year = 0
+        target: int | None = None
+        if f.year is not None:
+            admitted_year, target = f.year.admitted, f.year.target
+        else:
+            admitted_year = sum(
+                r.admitted for r in f.statistics.rows if r.year == year and r.kind is None
+            )
+        row: list[Any] = [
+            f.commune_code,
+            f.commune_name,
+            f.sequence,
+            f.created_at[:10] or None,
+            f.merged_at[:10] or None,
+            f.members,
+            f.eligible,
+            f.stages.get(Stage.INTRODUCED.value, 0),
+            f.stages.get(Stage.COURSE.value, 0),
+            f.stages.get(Stage.DOSSIER.value, 0),
+            f.stages.get(Stage.ADMISSION.value, 0),
+            f.stages.get(Stage.PROBATION.value, 0),
+            span.admitted_per_introduced,
+            span.admitted_per_course,
+            admitted_year,
+            target,
+            f.overdue,
+            f.expiring,
+            f.flagged,
+        ]
+        rows.append(row)
+        for i in (5, 6, 7, 8, 9, 10, 11, 14, 15, 16, 17, 18):
+            totals[i] += row[i] or 0
+        for i, v in enumerate(
+            (span.introduced, span.introduced_admitted, span.course, span.course_admitted)
+        ):
+            spans[i] += v
+    total: list[Any] = list(totals)
+    total[0], total[1], total[2], total[3], total[4] = (
+        "",
+        f"Cộng ({len(figures)} xã)",
+        None,
+        None,
+        None,
+    )
+    total[12], total[13] = _ratio(spans[1], spans[0]), _ratio(spans[3], spans[2])
+    rows.append(total)
+    return rows

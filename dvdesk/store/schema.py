@@ -237,7 +237,8 @@ def m_signing_keys(db: Database) -> None:
     `commune_keys` the public key the receiving level recorded for each
     commune on its first package. `transfers` gains the letter number, the
     transfer file's id and the receiver's confirmation; `transfers_in` keeps
-    the transfer files a receiving organisation loaded.
+    the transfer files a receiving organisation loaded. `received_packages`
+    keeps each commune's party membership and target (for its summary line).
     """
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -273,7 +274,9 @@ CREATE TABLE transfers_in (
     on_date TEXT NOT NULL,
     received_at TEXT NOT NULL
 ) STRICT;
-CREATE INDEX transfers_in_member ON transfers_in (member_id)
+CREATE INDEX transfers_in_member ON transfers_in (member_id);
+ALTER TABLE received_packages ADD COLUMN party_members INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE received_packages ADD COLUMN target_percent REAL NOT NULL DEFAULT 3.0
 """,
     )
     key = Ed25519PrivateKey.generate()
