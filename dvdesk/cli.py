@@ -392,18 +392,19 @@ def _fingerprint(store: Any) -> str:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from dvdesk.exchange.package import read_package
+    from dvdesk.exchange.package import PackageFile
 
     if not args.db:
         # Never merge into the default file by accident: that is the commune's own data.
         raise KnownError("Hãy chỉ rõ tệp dữ liệu tổng hợp bằng --db, ví dụ --db tong-hop.db.")
     secret = _passphrase(args)
-    # Every package is read and checked before the data file is even opened.
-    packages = [read_package(Path(p), secret) for p in args.packages]
+    # Every package file is read (and decrypted) before the data file is even opened;
+    # each is unpacked and checked in full when the merge reaches it.
+    files = [PackageFile.open(Path(p), secret) for p in args.packages]
     target = Path(args.db)
     new = not target.exists()
     try:
-        return _merge_into(args, packages)
+        return _merge_into(args, files)
     except BaseException:
         if new:
             # A refused first merge leaves no empty consolidated file behind.
@@ -412,11 +413,25 @@ def cmd_merge(args: argparse.Namespace) -> int:
         raise
 
 
-def _merge_into(args: argparse.Namespace, packages: list[Any]) -> int:
-    from dvdesk.exchange.merge import apply_merge, plan_merge
+def _merge_into(args: argparse.Namespace, files: list[Any]) -> int:
+    import gc
+
+    from dvdesk.exchange.merge import merge_files
 
     with _open(args, create=True) as store:
-        plan = plan_merge(store, packages, accept_keys=args.accept_key or ())
+        # Hundreds of thousands of short-lived rows, no cycles: the collector would
+        # rescan every live object again and again for nothing.
+        gc.disable()
+        try:
+            plan, saved = merge_files(
+                store,
+                files,
+                commit=not args.dry_run,
+                accept_keys=args.accept_key or (),
+                progress=_package_progress(args),
+            )
+        finally:
+            gc.enable()
         for line in plan.lines():
             print(line)
         if plan.conflicts:
@@ -430,7 +445,6 @@ def _merge_into(args: argparse.Namespace, packages: list[Any]) -> int:
         if not plan.applied:
             print("Không có gói mới để gộp: dữ liệu không thay đổi.")
             return 0
-        saved = apply_merge(store, plan, progress=_package_progress(args))
     print(
         f"Đã gộp {len(plan.applied)} gói trong một lần ghi."
         + (f" Bản sao lưu trước khi gộp: “{saved}”." if saved else "")
@@ -439,10 +453,10 @@ def _merge_into(args: argparse.Namespace, packages: list[Any]) -> int:
 
 
 def _package_progress(args: argparse.Namespace) -> Callable[[int, int], None]:
-    """One line per package merged (on stderr: stdout keeps the summary)."""
+    """One line per package checked and written, on stdout (stderr keeps the one error line)."""
 
     def report(done: int, total: int) -> None:
-        print(f"Đã ghi gói {done}/{total}.", file=sys.stderr, flush=True)
+        print(f"Đã xử lý gói {done}/{total}.", flush=True)
 
     return report
 

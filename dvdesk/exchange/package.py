@@ -153,19 +153,68 @@ def write_package(store: Store, out: Path, passphrase: str | None = None) -> Man
 
 def read_package(path: Path, passphrase: str | None = None) -> Package:
     """Read and check a package; `PackageError` (Vietnamese) when anything is wrong."""
-    source = path.name
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _os_problem(exc, path) from exc
-    digest = sha256(data)
-    if crypto.is_encrypted(data):
-        data = crypto.decrypt(data, passphrase, source)
+    return PackageFile.open(path, passphrase).load()
+
+
+class PackageFile:
+    """A package file read from disk (and decrypted), not yet unpacked.
+
+    `manifest` is peeked from the archive without checking anything but its
+    format, commune code and sequence (a merge orders and sorts packages by
+    it); `load()` then checks everything and converts the rows. Keeping only
+    the archive's bytes between the two lets a merge of a hundred communes
+    hold one commune's rows at a time.
+    """
+
+    def __init__(self, source: str, data: bytes, digest: str) -> None:
+        self.source = source
+        self.digest = digest  # SHA-256 of the file as received
+        self._data: bytes | None = data
+        self.manifest = self._peek()
+
+    @classmethod
+    def open(cls, path: Path, passphrase: str | None = None) -> PackageFile:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise _os_problem(exc, path) from exc
+        digest = sha256(data)
+        if crypto.is_encrypted(data):
+            data = crypto.decrypt(data, passphrase, path.name)
+        return cls(path.name, data, digest)
+
+    def _peek(self) -> Manifest:
+        assert self._data is not None
+        try:
+            with zipfile.ZipFile(io.BytesIO(self._data)) as archive:
+                info = archive.getinfo(MANIFEST_FILE)
+                if info.file_size > 1_000_000:
+                    raise KeyError(MANIFEST_FILE)
+                body = archive.read(info)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError):
+            self.load()  # says precisely what is wrong
+            raise PackageError(f"Gói “{self.source}” bị hỏng.") from None
+        manifest = Manifest.from_json(body, self.source)
+        check_identity(manifest, self.source)
+        return manifest
+
+    def load(self, *, release: bool = False) -> Package:
+        """Check everything and read the rows; `release` drops the archive's bytes."""
+        if self._data is None:
+            raise PackageError(f"Gói “{self.source}” đã được đọc.")
+        data, source = self._data, self.source
+        if release:
+            self._data = None
+        return _unpack(data, source, self.digest)
+
+
+def _unpack(data: bytes, source: str, digest: str) -> Package:
     entries = read_entries(data, source)
     manifest, public_key = signed_manifest(entries, source)
     _check_files(manifest, entries, source)
     package = Package(source, manifest, digest, public_key=public_key)
     tables = {name: _rows(name, entries[name], manifest, source) for name in FILES}
+    del entries
     _convert(tables["units.csv"], records.unit_from_row, package.units.append, "units.csv", source)
     # Normalized once here (NFC, trimmed) so planning compares storage forms.
     _convert(
@@ -180,8 +229,9 @@ def read_package(path: Path, passphrase: str | None = None) -> Package:
         package.steps.setdefault(pair[0], []).append(pair[1])
 
     _convert(tables["steps.csv"], records.step_from_row, add_step, "steps.csv", source)
+    columns = column_names("audit.csv")
     package.audit = [
-        {k: r[k] or None if k in ("old", "new") else r[k] for k in column_names("audit.csv")}
+        {k: r[k] or None if k in ("old", "new") else r[k] for k in columns}
         for r in tables["audit.csv"]
     ]
     return package

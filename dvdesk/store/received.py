@@ -57,6 +57,17 @@ class CommuneFigures:
         return sum(self.stages.get(s.value, 0) for s in IN_PROCEDURE)
 
 
+@dataclass(frozen=True)
+class Replaced:
+    """What `replace_commune` did: the change value and the counts a preview shows."""
+
+    changes: Changes
+    added: int  # new here (moved-in members included)
+    updated: int  # record or procedure steps changed
+    unchanged: int
+    removed: int  # no longer in the commune's list (soft-deleted)
+
+
 class ReceivedRepo:
     """`store.received`: merged packages at the receiving level."""
 
@@ -225,11 +236,15 @@ class ReceivedRepo:
             )
         return Changes.of(Kind.PACKAGES)
 
-    def member_identities(self) -> list[dict[str, Any]]:
-        """uid, commune, CCCD, name and date of birth of every live member (duplicate checks)."""
-        return self._conn.rows(
-            "SELECT uid, commune_code, cccd, full_name, dob FROM members WHERE deleted_at IS NULL"
-        )
+    def member_identities(self) -> list[tuple[str, str, str, str, str | None]]:
+        """(uid, commune, CCCD, name, date of birth) of every live member (duplicate checks)."""
+        return [
+            (r[0], r[1], r[2], r[3], r[4])
+            for r in self._conn.tuples(
+                "SELECT uid, commune_code, cccd, full_name, dob FROM members "
+                "WHERE deleted_at IS NULL"
+            )
+        ]
 
     def uid_communes(self, uids: Iterable[str]) -> dict[str, str]:
         """The commune each of these uids already belongs to in this file."""
@@ -295,7 +310,7 @@ class ReceivedRepo:
         audit_rows: list[dict[str, Any]],
         today: date,
         issue_codes: dict[str, str] | None = None,
-    ) -> Changes:
+    ) -> Replaced:
         """Make one commune's rows equal to a package's. Call inside `store.transaction()`.
 
         `members` are normalized (as a package reads them). A member whose
@@ -332,6 +347,7 @@ class ReceivedRepo:
         arriving = self._rows_by_uid([u for u in incoming if u not in old_rows])
         fresh: list[dict[str, Any]] = []
         updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
+        changed_uids: set[str] = set()
         for m in members:
             codes = (issue_codes or {}).get(m.uid)
             if codes is None:
@@ -349,6 +365,7 @@ class ReceivedRepo:
             changed = {k: v for k, v in row.items() if old.get(k) != v}
             if not changed:
                 continue
+            changed_uids.add(m.uid)
             changed["updated_at"] = stamp
             columns = tuple(sorted(changed))
             updates[columns].append((*(changed[c] for c in columns), old["id"]))
@@ -373,16 +390,20 @@ class ReceivedRepo:
                 for r in fresh
             ]
         self._conn.executemany(AUDIT_INSERT, audit)
-        self._merge_steps(code, steps, stamp)
+        steps_changed = self._merge_steps(code, steps, stamp)
         self._conn.execute(
             "UPDATE units SET deleted_at = ? WHERE commune_code = ? AND deleted_at IS NULL "
             f"AND code NOT IN ({','.join('?' * len(units)) or 'NULL'})",
             [stamp, code, *(u.code for u in units)],
         )
         self._record_received(info, audit_rows, stamp)
-        return Changes.of(
+        live_before = {u for u, r in old_rows.items() if r["deleted_at"] is None} & incoming
+        added = len(incoming) - len(live_before)  # new, moved in, or back from deletion
+        updated = len((changed_uids | steps_changed) & live_before)
+        changes = Changes.of(
             Kind.MEMBERS, Kind.UNITS, Kind.STEPS, Kind.PACKAGES, reorders=True, commune=code
         )
+        return Replaced(changes, added, updated, len(incoming) - added - updated, len(gone))
 
     def _rows_by_uid(self, uids: list[str]) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
@@ -419,7 +440,8 @@ class ReceivedRepo:
                 self._conn.audit("update", "unit", f"{code}/{u.code}", before, new)
         return ids
 
-    def _merge_steps(self, code: str, steps: dict[str, list[StepRecord]], stamp: str) -> None:
+    def _merge_steps(self, code: str, steps: dict[str, list[StepRecord]], stamp: str) -> set[str]:
+        """Replace the steps that differ; the uids whose steps changed."""
         ids = {
             r[0]: r[1]
             for r in self._conn.tuples(
@@ -469,6 +491,7 @@ class ReceivedRepo:
         )
         self._conn.executemany("UPDATE members SET stage = ? WHERE id = ?", stages)
         self._conn.executemany(AUDIT_INSERT, audit)
+        return {uid for uid, _ in changed}
 
     def _record_received(
         self, info: dict[str, Any], audit_rows: list[dict[str, Any]], stamp: str

@@ -62,7 +62,7 @@ def run_merge(db: Path, packages: list[Path]) -> dict[str, float]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"merge failed: {done.stderr[-2000:]}")
-    progress = [line for line in done.stderr.splitlines() if line.startswith("Đã ghi gói")]
+    progress = [line for line in done.stdout.splitlines() if line.startswith("Đã xử lý gói")]
     return {
         "cpu_s": round((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 2),
         "wall_s": round(wall, 2),

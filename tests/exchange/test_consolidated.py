@@ -120,7 +120,7 @@ def test_consolidated_workbook_and_pdf(province, capsys):
 
     folder, _, level = province
     out = folder / "tong-hop.xlsx"
-    code, text, err = _run(capsys, "export", "--db", str(level), "--out", str(out), "--on", ON)
+    code, _, err = _run(capsys, "export", "--db", str(level), "--out", str(out), "--on", ON)
     assert code == 0, err
     book = load_workbook(out, read_only=True)
     summary = list(book["Tổng hợp theo xã"].values)
@@ -132,7 +132,7 @@ def test_consolidated_workbook_and_pdf(province, capsys):
     assert members[0][:3] == ("STT", "Mã xã", "Xã/phường")
     assert Counter(r[1] for r in members[1:]) == {c[0]: c[2] for c in COMMUNES}
     pdf = folder / "tong-hop.pdf"
-    code, text, err = _run(capsys, "export", "--db", str(level), "--out", str(pdf))
+    code, _text, err = _run(capsys, "export", "--db", str(level), "--out", str(pdf))
     assert code == 0 and pdf.read_bytes().startswith(b"%PDF")
     missing = folder / "khong.csv"
     code, _, err = _run(

@@ -13,7 +13,7 @@ from dvdesk.cli import main
 from dvdesk.domain.procedure import StepRecord, StepState
 from dvdesk.errors import KnownError
 from dvdesk.exchange.manifest import PackageError
-from dvdesk.exchange.merge import APPLY, SUPERSEDED, apply_merge, plan_merge
+from dvdesk.exchange.merge import APPLY, SAME, SUPERSEDED, apply_merge, plan_merge
 from dvdesk.exchange.package import read_package, write_package
 from dvdesk.store import backup
 from dvdesk.store.gateway import Store
@@ -83,14 +83,18 @@ def test_consolidated_list_answers_like_each_commune(level, three, capsys):
     assert _list(["list", "--db", str(level.path)], capsys) == sorted(total, key=lambda r: r["uid"])
 
 
-def test_repeated_and_older_packages_are_refused_as_replays(commune, level, tmp_path: Path):
+def test_the_same_file_again_changes_nothing_an_older_one_is_refused(
+    commune, level, tmp_path: Path
+):
     store = commune()
     first = _export(store, tmp_path / "1.zip")
     second = _export(store, tmp_path / "2.zip")
     _merge(level, [second])
     before = _audit_count(level)
-    with pytest.raises(PackageError, match="số 2, đã được gộp trước đây"):
-        plan_merge(level, [second], TODAY)
+    plan = plan_merge(level, [second], TODAY)
+    assert [p.action for p in plan.packages] == [SAME]
+    assert "đã được gộp trước đây" in "\n".join(plan.lines())
+    assert apply_merge(level, plan, TODAY) is None
     with pytest.raises(PackageError, match=r"số 1, cũ hơn .*số 2"):
         plan_merge(level, [first], TODAY)
     assert _audit_count(level) == before
@@ -197,9 +201,8 @@ def test_cli_merge_dry_run_and_refusals(commune, tmp_path: Path, capsys):
     assert not other.exists()
     assert main(["merge", "--db", str(target), str(tmp_path / "goi.zip")]) == 0
     assert "Đã gộp 1 gói" in capsys.readouterr().out
-    assert main(["merge", "--db", str(target), str(tmp_path / "goi.zip")]) == 1
-    err = capsys.readouterr().err
-    assert "đã được gộp trước đây" in err and len(err.strip().splitlines()) == 1
+    assert main(["merge", "--db", str(target), str(tmp_path / "goi.zip")]) == 0
+    assert "không thay đổi gì" in capsys.readouterr().out
 
 
 def test_a_commune_cannot_merge_its_own_package_into_its_own_file(commune, tmp_path: Path):

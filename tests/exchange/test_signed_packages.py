@@ -183,15 +183,28 @@ def test_hostile_package_exit_1_one_line_file_unchanged(setup, tmp_path: Path, c
     assert _merge(capsys, level, second)[0] == 0
 
 
-def test_replayed_package_is_refused(setup, capsys):
-    _, level, first, second = setup
-    before = _dump(level)
-    code, _, err = _merge(capsys, level, first)
-    assert code == 1 and "đã được gộp trước đây" in err
-    assert _dump(level) == before
+def test_replayed_package_is_refused(setup, tmp_path, capsys):
+    store, level, first, second = setup
     assert _merge(capsys, level, second)[0] == 0
+    before = _dump(level)
+    # An old genuine package sent again: refused, the commune's newer data kept.
     code, _, err = _merge(capsys, level, first)
     assert code == 1 and "cũ hơn" in err and "số 2" in err
+    assert len(err.strip().splitlines()) == 1
+    assert _dump(level) == before
+    # Another file under a number already merged (made after a restore): refused too.
+    settings = store.settings.get()
+    settings.export_sequence = 1
+    store.settings.save(settings)
+    again = tmp_path / "p2b.zip"
+    write_package(store, again)
+    code, _, err = _merge(capsys, level, again)
+    assert code == 1 and "gói số 2" in err
+    assert _dump(level) == before
+    # The very file merged last time: nothing to do, nothing changed.
+    code, out, _ = _merge(capsys, level, second)
+    assert code == 0 and "không thay đổi gì" in out
+    assert _dump(level) == before
 
 
 def test_first_package_shows_the_fingerprint_and_records_the_key(commune, tmp_path, capsys):
@@ -263,7 +276,7 @@ def test_two_communes_signed_by_one_key_in_one_batch_are_refused(commune, tmp_pa
     forged = _forge(pkg, tmp_path / "b.zip", manifest={"commune_code": "00015"}, key=_key(store))
     level = tmp_path / "tinh.db"
     code, _, err = _merge(capsys, level, pkg, forged)
-    assert code == 1 and "cùng một khóa" in err
+    assert code == 1 and "giả danh" in err and len(err.strip().splitlines()) == 1
     # A refused first merge leaves no new file behind.
     assert sorted(p.name for p in tmp_path.glob("tinh.db*")) == []
 
