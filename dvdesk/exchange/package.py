@@ -291,7 +291,13 @@ def _rows(name: str, data: bytes, manifest: Manifest, source: str) -> list[dict[
             f"Gói “{source}”: tệp {name} có {len(rows)} dòng, manifest ghi "
             f"{manifest.counts.get(name)}."
         )
-    return [{k: unescape_reversible(v) for k, v in r.items()} for r in rows]
+    # Only cells escaped on export start with "'" (cells.py): unescape just those.
+    return [
+        {k: unescape_reversible(v) for k, v in r.items()}
+        if any(v[:1] == "'" for v in r.values())
+        else r
+        for r in rows
+    ]
 
 
 def _convert(

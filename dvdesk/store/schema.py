@@ -238,7 +238,9 @@ def m_signing_keys(db: Database) -> None:
     commune on its first package. `transfers` gains the letter number, the
     transfer file's id and the receiver's confirmation; `transfers_in` keeps
     the transfer files a receiving organisation loaded. `received_packages`
-    keeps each commune's party membership and target (for its summary line).
+    keeps each commune's party membership and target (for its summary line);
+    `members_commune` finds one commune's rows without reading the others'
+    (a merge of a hundred communes read the whole table once per package).
     """
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -275,6 +277,7 @@ CREATE TABLE transfers_in (
     received_at TEXT NOT NULL
 ) STRICT;
 CREATE INDEX transfers_in_member ON transfers_in (member_id);
+CREATE INDEX members_commune ON members (commune_code, deleted_at);
 ALTER TABLE received_packages ADD COLUMN party_members INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE received_packages ADD COLUMN target_percent REAL NOT NULL DEFAULT 3.0
 """,

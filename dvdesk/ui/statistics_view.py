@@ -81,12 +81,17 @@ class StatisticsView(QWidget):
         note = QLabel(COHORT_NOTE)
         note.setWordWrap(True)
         layout.addWidget(note)
+        from dvdesk.ui.commune_summary_view import CommuneSummaryView
+
+        self.communes = CommuneSummaryView(store)  # the receiving level only
+        layout.addWidget(self.communes, 1)
 
     def refresh(self) -> Statistics:
         stats = self.store.statistics.compute()
         self._fill_chart(stats)
         self._fill_table(stats)
         self._fill_summary(stats)
+        self.communes.refresh()
         return stats
 
     def _fill_chart(self, stats: Statistics) -> None:
