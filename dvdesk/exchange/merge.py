@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dvdesk.domain.dates import fmt
-from dvdesk.domain.names import fold
 from dvdesk.domain.validation import validate_member
 from dvdesk.errors import KnownError
 from dvdesk.exchange.manifest import Manifest, PackageError
@@ -512,24 +511,18 @@ def _find_duplicates(store: Store, applied: list[PackagePlan]) -> None:
     if not plans:
         return
     by_cccd: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    by_dob: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for _uid, code, cccd, name, dob in store.received.member_identities():
+    by_name: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for _uid, code, cccd, name, dob, folded in store.received.member_identities():
         if cccd:
             by_cccd[cccd].append((code, name))
         if dob and len(dob) == 10:  # full dates only: a birth year alone matches too many
-            by_dob[dob].append((code, name))
+            by_name[(folded, dob)].append((code, name))
     for cccd, group in by_cccd.items():
         if len({c for c, _ in group}) > 1:
             _report(plans, group, f"cùng số CCCD {cccd} ở các xã khác nhau")
-    for dob, people in by_dob.items():
-        if len(people) < 2 or not any(c in plans for c, _ in people):
-            continue
-        by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for person in people:
-            by_name[fold(person[1])].append(person)
-        for group in by_name.values():
-            if len(group) > 1:
-                _report(plans, group, f"cùng họ tên và ngày sinh {fmt(date.fromisoformat(dob))}")
+    for (_, dob), group in by_name.items():
+        if len(group) > 1 and any(c in plans for c, _ in group):
+            _report(plans, group, f"cùng họ tên và ngày sinh {fmt(date.fromisoformat(dob))}")
 
 
 def _report(plans: dict[str, PackagePlan], group: list[tuple[str, str]], why: str) -> None:

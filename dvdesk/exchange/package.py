@@ -291,13 +291,9 @@ def _rows(name: str, data: bytes, manifest: Manifest, source: str) -> list[dict[
             f"Gói “{source}”: tệp {name} có {len(rows)} dòng, manifest ghi "
             f"{manifest.counts.get(name)}."
         )
-    # Only cells escaped on export start with "'" (cells.py): unescape just those.
-    return [
-        {k: unescape_reversible(v) for k, v in r.items()}
-        if any(v[:1] == "'" for v in r.values())
-        else r
-        for r in rows
-    ]
+    if b"'" not in data:
+        return rows  # nothing was escaped on export (cells.py escapes with a leading ')
+    return [{k: unescape_reversible(v) for k, v in r.items()} for r in rows]
 
 
 def _convert(

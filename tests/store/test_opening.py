@@ -50,6 +50,9 @@ def test_tables_are_strict_and_foreign_keys_on(request, kind):
         "transfers",
         "received_packages",
         "received_audit",
+        "signing_key",
+        "commune_keys",
+        "transfers_in",
     }
     assert all(ours.values()), ours
     assert sql.scalar(store, "PRAGMA foreign_keys") == 1
