@@ -12,7 +12,7 @@ GUI_LIBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-re
 	libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
 TOOLS := poppler-utils
 
-.PHONY: run test lint bench venv system-libs gui-libs clean bundle icons
+.PHONY: run test lint bench venv system-libs gui-libs clean bundle icons translations docs
 
 run: venv gui-libs
 	$(BIN)/dvdesk $(ARGS)
@@ -36,6 +36,14 @@ bundle: venv
 	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
 	  installer/dvdesk.spec
 	@du -sh dist/dvdesk
+
+# The manual's screenshots (docs/manual/*.png), taken from the real app, offscreen.
+docs: venv system-libs
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/manual/screenshots.py
+
+# Recompile Qt's Vietnamese texts after editing resources/translations/qtbase_vi.ts.
+translations: venv
+	$(BIN)/pyside6-lrelease resources/translations/qtbase_vi.ts -qm resources/translations/qtbase_vi.qm
 
 # Re-render the committed PNG/.ico icons after editing resources/icons/dvdesk.svg.
 icons: venv

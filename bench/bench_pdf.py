@@ -34,6 +34,7 @@ from dvdesk.domain.checklist import build_checklist
 from dvdesk.domain.dates import fmt
 from dvdesk.domain.member import Unit, UnitKind
 from dvdesk.domain.procedure import STAGE_LABELS, StepState
+from dvdesk.domain.procedure_dossier import Dossier
 from dvdesk.reports import furniture as f
 from dvdesk.reports import styles as st
 from dvdesk.reports.checklist_pdf import TITLE, CandidateSheet, checklist_story
@@ -60,9 +61,16 @@ def sheets(count: int, seed: int = 7) -> list[CandidateSheet]:
     ]
     out = []
     for member in demo.members(count, units, rng, TODAY):
-        depth = rng.choice(demo.STAGE_DEPTH)
-        records = {r.code: r for r in demo._procedure(rng, depth, TODAY)}
-        checklist = build_checklist(records, member.dob, date(2026, 7, 15), TODAY)
+        stage = rng.choice(demo.DEMO_STAGES)
+        steps, dossier = (
+            demo._procedure(rng, stage, member.dob.as_date(), TODAY)
+            if member.dob and member.dob.is_full
+            else ([], None)
+        )
+        records = {r.code: r for r in steps}
+        checklist = build_checklist(
+            records, member.dob, date(2026, 7, 15), TODAY, dossier=dossier or Dossier()
+        )
         name = next(u.name for u in units if u.code == member.unit_code)
         out.append(CandidateSheet(member, name, checklist))
     return out

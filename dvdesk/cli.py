@@ -8,19 +8,24 @@ the window opens.
 from __future__ import annotations
 
 import argparse
-import csv
+import contextlib
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from dvdesk.domain.dates import DateError, parse_date, parse_option_date
-from dvdesk.domain.eligibility import STATUS_LABELS, Method, evaluate
+from dvdesk.domain.eligibility import Method, born_after, evaluate
 from dvdesk.errors import KnownError
+
+if TYPE_CHECKING:
+    from dvdesk.exchange.package import PackageFile
+    from dvdesk.store.gateway import Store
+    from dvdesk.store.member_query import MemberQuery
 
 log = logging.getLogger("dvdesk")
 
@@ -47,10 +52,43 @@ def _date(text: str | None, option: str) -> date | None:
         raise KnownError(str(exc)) from exc
 
 
-def _open(args: argparse.Namespace, *, create: bool = False, read_only: bool = False):
+def _db(args: argparse.Namespace) -> Path:
+    return Path(args.db or default_db())
+
+
+def _open(args: argparse.Namespace, *, create: bool = False, read_only: bool = False) -> Store:
+    from dvdesk.store.errors import NotDvdeskFile
     from dvdesk.store.gateway import Store
 
-    return Store.open(args.db or default_db(), create=create, read_only=read_only)
+    path = _db(args)
+    if not create and path.is_file() and path.stat().st_size == 0:
+        # SQLite would take an empty file for a new database and format it.
+        raise NotDvdeskFile(f"“{path}” là tệp trống, không phải là tệp dữ liệu dvdesk.")
+    return Store.open(path, create=create, read_only=read_only)
+
+
+@contextlib.contextmanager
+def _writing(args: argparse.Namespace, *, create: bool = False) -> Iterator[Store]:
+    """The store opened for a command that writes, holding the data file's lock.
+
+    The same lock as the window's (store/lock.py): while a window has the file
+    open, a writing command is refused with who holds it; reading commands
+    do not take it and keep working.
+    """
+    from dvdesk.store.lock import DataFileLock
+
+    with DataFileLock.acquire(_db(args)), _open(args, create=create) as store:
+        yield store
+
+
+def _clean_leftovers(args: argparse.Namespace) -> None:
+    """Delete temporary files a killed dvdesk left beside the data file (exact names)."""
+    from dvdesk.files import clean_leftovers
+    from dvdesk.store import backup
+
+    db = _db(args)
+    clean_leftovers(db.parent)
+    backup.clean_interrupted(db)
 
 
 # -- commands --------------------------------------------------------------
@@ -63,6 +101,11 @@ def cmd_age(args: argparse.Namespace) -> int:
         raise KnownError(f"Ngày sinh: {exc}") from exc
     on = _date(args.on, "--on")
     assert on is not None  # argparse requires --on
+    if dob is not None and born_after(dob, on):
+        raise KnownError(
+            f"Ngày sinh {dob.vi()} sau ngày xét {on:%d/%m/%Y}: kiểm tra lại ngày sinh "
+            "hoặc ngày chi bộ họp xét."
+        )
     result = evaluate(dob, on, Method(args.method))
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False))
@@ -79,7 +122,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.members < 0:
         raise KnownError("Số đoàn viên phải là số không âm.")
     path = Path(args.db)
-    if path.exists() and path.stat().st_size > 0:
+    new = not path.exists() or (path.is_file() and path.stat().st_size == 0)
+    if not new:
         # Look without touching: a refused file must stay byte-identical.
         with _open(args, read_only=True) as probe:
             if problems := probe.integrity_problems():
@@ -90,11 +134,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
             if probe.members.count() or probe.members.count(_deleted_query()):
                 raise KnownError(f"Tệp “{path}” đã có dữ liệu; hãy chọn tệp mới cho dữ liệu mẫu.")
     commune = _commune_options(args)
-    with _open(args, create=True) as store:
-        if commune:
-            _set_commune(store, *commune)
-        count = demo.build(store, args.members, seed=args.seed, progress=_progress(args))
-        settings = store.settings.get()
+    try:
+        with _writing(args, create=True) as store:
+            if commune:
+                _set_commune(store, *commune)
+            count = demo.build(store, args.members, seed=args.seed, progress=_progress(args))
+            settings = store.settings.get()
+    except BaseException:
+        if new:
+            # A refused demo (full disk, Ctrl+C) leaves no half-made file with its -wal/-shm.
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    Path(f"{path}{suffix}").unlink()
+        raise
     print(
         f"Đã tạo {count} đoàn viên mẫu của {settings.commune_name} (mã {settings.commune_code}) "
         f"trong “{path}”."
@@ -122,7 +174,7 @@ def _commune_options(args: argparse.Namespace) -> tuple[str, str] | None:
     return code, name
 
 
-def _set_commune(store: Any, code: str, name: str) -> None:
+def _set_commune(store: Store, code: str, name: str) -> None:
     settings = store.settings.get()
     settings.commune_code, settings.commune_name = code, name
     settings.party_committee = settings.party_committee or f"ĐẢNG ỦY {name.upper()}"
@@ -144,7 +196,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         )
     if not path.parent.is_dir():
         raise KnownError(f"Không có thư mục “{path.parent}”.")
-    with _open(args, create=True) as store:
+    with _writing(args, create=True) as store:
         _set_commune(store, *commune)
         public = store.packages.signing_key()[1]
     print(
@@ -154,7 +206,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _deleted_query():
+def _deleted_query() -> MemberQuery:
     from dvdesk.store.member_query import MemberQuery
 
     return MemberQuery(deleted=True)
@@ -172,97 +224,155 @@ def _progress(args: argparse.Namespace) -> Callable[[int, int], None] | None:
     return report
 
 
-LIST_FIELDS = (
-    "uid",
-    "full_name",
-    "dob",
-    "gender",
-    "unit",
-    "unit_name",
-    "school_class",
-    "presence",
-    "stage",
-    "status",
-    "eligible_from",
-    "age_months",
-)
-
-
-def list_rows(store: Any, args: argparse.Namespace) -> list[dict[str, Any]]:
-    """The rows `dvdesk list` prints: members with their status on the date."""
-    from dvdesk.store.member_query import MemberQuery
-
-    settings = store.settings.get()
-    method = Method(args.method) if args.method else settings.method
-    eligible_on = _date(args.eligible_on, "--eligible-on")
-    on = eligible_on or _date(args.on, "--on") or settings.consideration_on(date.today())
-    query = MemberQuery(
-        search=args.search or "",
-        unit_code=args.unit or "",
-        eligible_on=eligible_on,
-        upcoming_months=args.upcoming_months,
-        reference=on,
-        method=method,
-        commune_code=args.commune,
-    )
-    if args.unit and store.units.id_of(args.unit) is None:
-        raise KnownError(f"Không có đơn vị mã “{args.unit}”.")
-    out = []
-    for row in store.members.list(query):
-        result = evaluate(parse_date(row["dob"]), on, method)
-        out.append(
-            {
-                "uid": row["uid"],
-                "full_name": row["full_name"],
-                "dob": row["dob"],
-                "gender": row["gender"],
-                "unit": row["unit_code"],
-                "unit_name": row["unit_name"],
-                "school_class": row["school_class"],
-                "presence": row["presence"],
-                "stage": row["stage"],
-                "status": result.status.value,
-                "eligible_from": row[f"elig_from_{'b' if method is Method.CALENDAR else 'a'}"],
-                "age_months": result.age_months,
-            }
-        )
-    return out
-
-
 def cmd_list(args: argparse.Namespace) -> int:
+    from dvdesk.services import member_list
+
     if args.upcoming_months is not None and args.upcoming_months < 0:
         raise KnownError("Số tháng phải là số không âm.")
-    for option in ("eligible_on", "on"):  # bad dates before the file is even opened
-        _date(getattr(args, option), "--" + option.replace("_", "-"))
+    # Bad dates before the file is even opened.
+    eligible_on = _date(args.eligible_on, "--eligible-on")
+    on = _date(args.on, "--on")
+    request = member_list.ListRequest(
+        view=args.view or "",
+        search=args.search or "",
+        unit_code=args.unit or "",
+        commune_code=args.commune,
+        eligible_on=eligible_on,
+        upcoming_months=args.upcoming_months,
+        on=on,
+        method=Method(args.method) if args.method else None,
+    )
     with _open(args) as store:
-        rows = list_rows(store, args)
-    if args.json:
-        # One object per line, each encoded by the C encoder: json.dump(indent=...)
-        # writes token by token and took 20 s for 120k rows.
-        body = ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
-        sys.stdout.write(f"[\n{body}\n]\n" if rows else "[]\n")
-    elif args.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=LIST_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    else:
-        from dvdesk.domain.dates import fmt
-        from dvdesk.domain.eligibility import Status
+        if args.json:
+            member_list.write_json_objects(member_list.json_objects(store, request), sys.stdout)
+        elif args.csv:
+            member_list.write_csv(member_list.rows(store, request), sys.stdout)
+        else:
+            count = member_list.write_text(member_list.rows(store, request), sys.stdout)
+            print(f"Tổng cộng: {count} đoàn viên.", file=sys.stderr)
+    return 0
 
-        for i, r in enumerate(rows, 1):
-            dob = parse_date(r["dob"])
-            start = r["eligible_from"]
-            status = STATUS_LABELS[Status(r["status"])]
-            when = (
-                f" (từ {fmt(date.fromisoformat(start))})"
-                if start and r["status"] == "too_young"
-                else ""
+
+def _percent(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f}%".replace(".", ",")
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """`dvdesk stats`: the directive's period figures, or enter a year's đảng bộ totals."""
+    from dvdesk.services import statistics
+
+    if args.set_year is not None:
+        with _open(args) as store:
+            entered = statistics.enter_year_totals(
+                store, args.set_year, args.members_at_start, args.outside_admitted, args.source
             )
+        assert entered is not None
+        print(
+            f"Đã ghi số liệu năm {entered.year}: đảng viên đầu năm "
+            f"{'chưa nhập' if entered.members_at_start is None else entered.members_at_start}, "
+            "kết nạp ngoài danh sách "
+            f"{'chưa nhập' if entered.outside_admitted is None else entered.outside_admitted}"
+            f"{f' (nguồn: {entered.source})' if entered.source else ''}."
+        )
+        return 0
+    first = args.from_year if args.from_year is not None else args.to_year
+    last = args.to_year if args.to_year is not None else first
+    if first is None:
+        first = last = date.today().year
+    assert last is not None
+    kind = statistics.KIND_CODES[args.unit_kind] if args.unit_kind else None
+    with _open(args) as store:
+        stats = statistics.figures(store, first, last)
+    data = statistics.as_json(stats, kind)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+        return 0
+    from dvdesk.domain.member import UNIT_KIND_LABELS
+    from dvdesk.domain.statistics import DEFINITIONS
+
+    span = f"{first}–{last}" if first != last else str(first)
+    print(f"Giai đoạn {span}" + (f", {UNIT_KIND_LABELS[kind]}" if kind else "") + ":")
+    rows = [("Cả giai đoạn", data)] + [(str(y["year"]), y) for y in data["years"]]  # type: ignore[union-attr]
+    print(f"{'':<14}{'Giới thiệu':>11}{'Học lớp':>9}{'Kết nạp':>9}{'KN/GT':>8}{'KN/HL':>8}")
+    for label, block in rows:
+        print(
+            f"{label:<14}{block['introduced']:>11}{block['course']:>9}{block['admitted']:>9}"
+            f"{_percent(block['admitted_per_introduced']):>8}"
+            f"{_percent(block['admitted_per_course']):>8}"
+        )
+    st = data["students"]
+    print(
+        f"Học sinh THPT: giới thiệu {st['introduced']}, học lớp {st['course']}, kết nạp "
+        f"{st['admitted']} ({_percent(st['admitted_per_introduced'])} số được giới thiệu)."
+    )
+    for t in stats.targets:
+        if t.percent is None:
+            missing = [
+                name
+                for name, value in (
+                    ("số đảng viên đầu năm", t.party_members),
+                    ("số kết nạp ngoài danh sách", t.outside_admitted),
+                )
+                if value is None
+            ]
             print(
-                f"{i:>6}  {r['full_name']:<32} {dob.vi() if dob else '':<10}  "
-                f"{r['unit']:<7} {status}{when}"
+                f"Năm {t.year}: kết nạp {t.admitted}; tỷ lệ đảng viên mới: chưa có "
+                f"({', '.join(missing)} chưa nhập)."
             )
-        print(f"Tổng cộng: {len(rows)} đoàn viên.", file=sys.stderr)
+        else:
+            verdict = "đạt" if t.reached else "chưa đạt"
+            print(
+                f"Năm {t.year}: {t.new_members} đảng viên mới / {t.party_members} đầu năm = "
+                f"{_percent(t.percent / 100, 2)} ({verdict} chỉ tiêu {t.target_percent:g}%)."
+            )
+    print()
+    for key in (
+        "introduced",
+        "course",
+        "admitted",
+        "admitted_per_introduced",
+        "admitted_per_course",
+        "target",
+    ):
+        print(f"- {DEFINITIONS[key]}")
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    """`dvdesk plan`: the source plan of a school course or of a year."""
+    from dvdesk.services import plans
+
+    if bool(args.school) != bool(args.course) or bool(args.school) == (args.year is not None):
+        raise KnownError("Chọn --school MÃ --course 2024-2027, hoặc --year NĂM.")
+    with _open(args) as store:
+        if args.school:
+            plan = plans.school_plan(store, args.school, args.course)
+        else:
+            plan = plans.year_plan(store, args.year)
+        if args.out:
+            from dvdesk.reports.source_plan import write_source_plan
+
+            out = Path(args.out)
+            pages = write_source_plan(
+                store.settings.get(), plan.title, plan.subtitle, plan.groups(), out
+            )
+            return _printed(out, pages)
+    if args.json:
+        print(json.dumps(plan.as_json(), ensure_ascii=False, indent=1))
+        return 0
+    print(plan.title)
+    print(plan.subtitle)
+    for name, entries in plan.groups():
+        print(f"\n{name} — {len(entries)} người")
+        for i, e in enumerate(entries, 1):
+            when = f"{e.earliest:%d/%m/%Y}" if e.earliest else "—"
+            print(
+                f"{i:>4}. {e.full_name} ({e.school_class or e.unit}): có thể xét từ {when}; "
+                + "; ".join(e.reasons)
+            )
+            for step in e.steps:
+                if not step.done_on:
+                    print(f"       - {step.text()}")
     return 0
 
 
@@ -283,10 +393,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from dvdesk.files import check_output
     from dvdesk.store import backup
 
+    target = Path(args.out) if args.out else None
+    if target is not None:
+        # Before the data file is even opened: never over a data file or a backup.
+        check_output(target, overwrite=args.overwrite, protect=[_db(args)])
     with _open(args) as store:
-        path = backup.make_backup(store, target=Path(args.out) if args.out else None)
+        path = backup.make_backup(store, target=target, overwrite=args.overwrite)
     print(f"Đã sao lưu vào “{path}”.")
     return 0
 
@@ -327,14 +442,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     if suffix == ".zip" and args.commune is not None:
         raise KnownError("--commune chỉ dùng cho danh sách .xlsx, .csv, .pdf, không dùng cho gói.")
-    if not out.parent.is_dir():
-        raise KnownError(f"Không có thư mục “{out.parent}”.")
-    with _open(args) as store:
+    from dvdesk.files import check_output
+
+    # Checked before the data file is opened: never the data file, its side files or a backup.
+    check_output(out, overwrite=args.overwrite, protect=[_db(args)])
+    # A package moves the export sequence on: that is a write, under the lock.
+    with _writing(args) if suffix == ".zip" else _open(args) as store:
         if suffix == ".zip":
             from dvdesk.exchange.package import write_package
 
             secret = _passphrase(args)
-            m = write_package(store, out, secret)
+            m = write_package(store, out, secret, overwrite=args.overwrite)
             c = m.counts
             print(
                 f"Đã xuất gói dữ liệu số {m.sequence} của {m.commune_name} (mã "
@@ -349,23 +467,24 @@ def cmd_export(args: argparse.Namespace) -> int:
         elif suffix == ".xlsx":
             from dvdesk.exchange.xlsx_export import export_xlsx
 
-            counts = export_xlsx(store, out)
+            counts = export_xlsx(store, out, overwrite=args.overwrite)
             sheets = ", ".join(f"“{k}” {v} dòng" for k, v in counts.items())
             print(f"Đã xuất tệp Excel “{out}”: {sheets}.")
         else:
             from dvdesk.exchange.csv_export import export_csv
 
-            print(f"Đã xuất {export_csv(store, out)} đoàn viên vào “{out}”.")
+            count = export_csv(store, out, overwrite=args.overwrite)
+            print(f"Đã xuất {count} đoàn viên vào “{out}”.")
     return 0
 
 
-def _consolidated(store: Any, args: argparse.Namespace) -> bool:
+def _consolidated(store: Store, args: argparse.Namespace) -> bool:
     from dvdesk.exchange.consolidated import is_consolidated
 
     return args.commune is not None or is_consolidated(store)
 
 
-def _export_consolidated(store: Any, out: Path, args: argparse.Namespace) -> None:
+def _export_consolidated(store: Store, out: Path, args: argparse.Namespace) -> None:
     """Lists at the receiving level: every row with its commune; the summary per commune."""
     from dvdesk.exchange import consolidated
 
@@ -374,18 +493,22 @@ def _export_consolidated(store: Any, out: Path, args: argparse.Namespace) -> Non
     if suffix == ".pdf":
         from dvdesk.reports.commune_summary import write_commune_summary
 
-        pages = write_commune_summary(store, out, on, args.commune)
+        pages = write_commune_summary(store, out, on, args.commune, overwrite=args.overwrite)
         print(f"Đã in bảng tổng hợp theo xã vào “{out}” ({pages} trang).")
     elif suffix == ".xlsx":
-        counts = consolidated.export_consolidated_xlsx(store, out, args.commune, on)
+        counts = consolidated.export_consolidated_xlsx(
+            store, out, args.commune, on, overwrite=args.overwrite
+        )
         sheets = ", ".join(f"“{k}” {v} dòng" for k, v in counts.items())
         print(f"Đã xuất tệp Excel tổng hợp “{out}”: {sheets}.")
     else:
-        count = consolidated.export_consolidated_csv(store, out, args.commune)
+        count = consolidated.export_consolidated_csv(
+            store, out, args.commune, overwrite=args.overwrite
+        )
         print(f"Đã xuất {count} đoàn viên (kèm mã và tên xã) vào “{out}”.")
 
 
-def _fingerprint(store: Any) -> str:
+def _fingerprint(store: Store) -> str:
     from dvdesk.exchange.signing import fingerprint
 
     return fingerprint(store.packages.signing_key()[1])
@@ -413,12 +536,13 @@ def cmd_merge(args: argparse.Namespace) -> int:
         raise
 
 
-def _merge_into(args: argparse.Namespace, files: list[Any]) -> int:
+def _merge_into(args: argparse.Namespace, files: list[PackageFile]) -> int:
     import gc
 
     from dvdesk.exchange.merge import merge_files
 
-    with _open(args, create=True) as store:
+    opened = _open(args, create=True) if args.dry_run else _writing(args, create=True)
+    with opened as store:
         # Hundreds of thousands of short-lived rows, no cycles: the collector would
         # rescan every live object again and again for nothing.
         gc.disable()
@@ -464,7 +588,7 @@ def _package_progress(args: argparse.Namespace) -> Callable[[int, int], None]:
 def cmd_import(args: argparse.Namespace) -> int:
     from dvdesk.exchange.sheet_import import apply_import, plan_import
 
-    with _open(args) as store:
+    with _open(args) if args.dry_run else _writing(args) as store:
         plan = plan_import(
             store, Path(args.sheet), default_unit=args.unit, progress=_progress(args)
         )
@@ -498,17 +622,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_transfer_file(args: argparse.Namespace) -> int:
     """The one-person transfer file written with (or after) the transfer letter."""
     from dvdesk.exchange.transfer_file import write_transfer_file
+    from dvdesk.files import check_output
 
     out = Path(args.out)
     if out.suffix.lower() != ".zip":
         raise KnownError("Tệp chuyển nguồn phải có đuôi .zip.")
-    if not out.parent.is_dir():
-        raise KnownError(f"Không có thư mục “{out.parent}”.")
-    if out.exists() and not getattr(args, "overwrite", False):
-        raise KnownError(f"Tệp “{out}” đã có; hãy chọn tên khác.")
+    check_output(out, overwrite=args.overwrite, protect=[_db(args)])
     secret = _passphrase(args)
-    with _open(args) as store:
-        info = write_transfer_file(store, args.uid, args.to, out, args.letter_number, secret)
+    with _writing(args) as store:
+        info = write_transfer_file(
+            store, args.uid, args.to, out, args.letter_number, secret, overwrite=args.overwrite
+        )
         fp = _fingerprint(store)
     print(
         f"Đã ghi tệp chuyển nguồn của {info['member_name']} đến {info['to_organisation']} "
@@ -533,9 +657,13 @@ def cmd_receive_transfer(args: argparse.Namespace) -> int:
     secret = _passphrase(args)
     tf = read_transfer_file(Path(args.file), secret)
     receipt = Path(args.receipt) if args.receipt else None
-    if receipt is not None and (receipt.suffix.lower() != ".zip" or not receipt.parent.is_dir()):
-        raise KnownError(f"Tệp xác nhận “{receipt}”: cần đuôi .zip trong một thư mục có sẵn.")
-    with _open(args) as store:
+    if receipt is not None:
+        from dvdesk.files import check_output
+
+        if receipt.suffix.lower() != ".zip":
+            raise KnownError(f"Tệp xác nhận “{receipt}” phải có đuôi .zip.")
+        check_output(receipt, overwrite=args.overwrite, protect=[_db(args)])
+    with _open(args) if args.dry_run else _writing(args) as store:
         if args.dry_run:
             for line in preview(store, tf):
                 print(line)
@@ -548,7 +676,9 @@ def cmd_receive_transfer(args: argparse.Namespace) -> int:
             return 0
         print(f"Đã nhận {tf.info['member_name']}, được chuyển đến từ {tf.sender}.")
         if receipt is not None:
-            write_receipt(store, str(tf.info["transfer_id"]), receipt, secret)
+            write_receipt(
+                store, str(tf.info["transfer_id"]), receipt, secret, overwrite=args.overwrite
+            )
             print(f"Đã ghi tệp xác nhận “{receipt}”: hãy gửi lại cho {tf.sender}.")
     return 0
 
@@ -572,10 +702,145 @@ def cmd_transfers(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_print(args: argparse.Namespace) -> int:
-    from dvdesk.reports import commands
+def _printed(out: Path, pages: int) -> int:
+    print(f"Đã tạo “{out}” ({pages} trang).")
+    return 0
 
-    return commands.run(args, _open)
+
+def cmd_print(args: argparse.Namespace) -> int:
+    """`dvdesk print DOCUMENT …`: one PDF out (services.printing does the work)."""
+    from dvdesk.services import printing
+
+    out = Path(args.out)
+    today = date.today()
+    # The transfer letter also records the handover in the member's file: a write.
+    with (_writing if args.document == "transfer" else _open)(args) as store:
+        if args.document == "checklist":
+            eligible_on = _date(args.eligible_on, "--eligible-on")
+            uids = printing.select_candidates(
+                store, args.uid or [], args.unit or "", args.stage or [], eligible_on
+            )
+            meeting = _date(args.meeting, "--meeting") or eligible_on
+            return _printed(
+                out,
+                printing.print_checklists(
+                    store, uids, out, meeting, today, overwrite=args.overwrite
+                ),
+            )
+        if args.document == "eligible":
+            on = _date(args.on, "--on") or store.settings.get().consideration_on(today)
+            return _printed(
+                out,
+                printing.print_eligible(
+                    store, on, out, args.unit or "", today, overwrite=args.overwrite
+                ),
+            )
+        if args.document == "upcoming":
+            on = _date(args.on, "--on")
+            pages = printing.print_upcoming(
+                store, args.months, out, on, args.unit or "", today, overwrite=args.overwrite
+            )
+            return _printed(out, pages)
+        if args.document == "view":
+            on = _date(args.on, "--on") or store.settings.get().consideration_on(today)
+            pages = printing.print_view(
+                store, args.view, on, out, args.unit or "", today, overwrite=args.overwrite
+            )
+            return _printed(out, pages)
+        if args.document == "stats":
+            return _printed(
+                out,
+                printing.print_statistics(store, out, args.year, today, overwrite=args.overwrite),
+            )
+        package = Path(args.transfer_file) if args.transfer_file else None
+        if package is not None and package.suffix.lower() != ".zip":
+            raise KnownError("Tệp chuyển nguồn (--transfer-file) phải có đuôi .zip.")
+        issued = printing.issue_transfer_letter(
+            store,
+            args.uid,
+            args.to,
+            out,
+            today,
+            overwrite=args.overwrite,
+            transfer_file=package,
+            letter_number=args.letter_number,
+            passphrase=_passphrase(args) if package is not None else None,
+        )
+        if not issued.recorded:
+            print(
+                f"Bản in lại giấy chuyển ngày {issued.on:%d/%m/%Y}: việc chuyển nguồn đã "
+                "ghi trước đây, không ghi thêm."
+            )
+        if issued.transfer_file is not None:
+            print(
+                f"Đã ghi tệp chuyển nguồn “{package}” (có ký) cho "
+                f"{issued.transfer_file['to_organisation']}: gửi kèm giấy chuyển; người này ở "
+                "danh sách “Đã chuyển đi — chờ nơi nhận xác nhận”."
+            )
+        return _printed(out, issued.pages)
+
+
+def add_print_parser(sub: argparse._SubParsersAction, parser_class: type[Parser]) -> None:
+    """`dvdesk print` and its documents, each with `--out FILE.pdf`."""
+    from dvdesk.domain.listing import VIEW_KEYS
+    from dvdesk.domain.procedure import STAGE_LABELS, Stage
+
+    p = sub.add_parser("print", help="in phiếu, danh sách, báo cáo ra tệp PDF")
+    p.add_argument("--db", default=argparse.SUPPRESS)
+    docs = p.add_subparsers(
+        dest="document",
+        required=True,
+        parser_class=parser_class,
+        metavar="checklist|eligible|upcoming|view|stats|transfer",
+    )
+    common = parser_class(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS)
+    common.add_argument("--out", required=True, help="tệp PDF kết quả")
+    common.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp kết quả đã có")
+
+    c = docs.add_parser(
+        "checklist", parents=[common], help="phiếu theo dõi hồ sơ kết nạp, mỗi người một trang"
+    )
+    c.add_argument("--uid", action="append", help="mã đoàn viên (có thể lặp lại)")
+    c.add_argument("--unit", help="mọi người đang trong quy trình của đơn vị")
+    c.add_argument(
+        "--stage",
+        action="append",
+        choices=[s.value for s in Stage],
+        help="giai đoạn: " + ", ".join(f"{s.value} ({STAGE_LABELS[s]})" for s in Stage),
+    )
+    c.add_argument("--eligible-on", help="người đủ tuổi tại ngày chi bộ họp xét")
+    c.add_argument(
+        "--meeting", help="ngày chi bộ dự kiến họp xét (mặc định: --eligible-on hoặc cài đặt)"
+    )
+
+    e = docs.add_parser("eligible", parents=[common], help="danh sách đủ tuổi tại một ngày")
+    e.add_argument("--on", help="ngày chi bộ họp xét (mặc định: cài đặt)")
+    e.add_argument("--unit", help="chỉ một đơn vị")
+
+    u = docs.add_parser("upcoming", parents=[common], help="danh sách sắp đủ 18 tuổi")
+    u.add_argument("--months", type=int, required=True, help="số tháng tới")
+    u.add_argument("--on", help="tính từ ngày (mặc định: hôm nay)")
+    u.add_argument("--unit", help="chỉ một đơn vị")
+
+    v = docs.add_parser("view", parents=[common], help="danh sách của một mục xem có sẵn")
+    v.add_argument("view", choices=VIEW_KEYS, help="mục xem: " + ", ".join(VIEW_KEYS))
+    v.add_argument("--on", help="ngày xét (mặc định: cài đặt hoặc hôm nay)")
+    v.add_argument("--unit", help="chỉ một đơn vị")
+
+    s = docs.add_parser("stats", parents=[common], help="báo cáo thống kê có biểu đồ")
+    s.add_argument("--year", type=int, help="một năm (mặc định: các năm gần đây)")
+
+    t = docs.add_parser(
+        "transfer", parents=[common], help="giấy giới thiệu chuyển nguồn khi học sinh tốt nghiệp"
+    )
+    t.add_argument("--uid", required=True, help="mã đoàn viên")
+    t.add_argument("--to", required=True, help="tổ chức tiếp nhận (Kính gửi)")
+    t.add_argument(
+        "--transfer-file", help="ghi thêm tệp chuyển nguồn .zip (có ký) cho dvdesk nơi nhận"
+    )
+    t.add_argument("--letter-number", default="", help="số giấy chuyển, ví dụ 12-GGT/ĐU")
+    t.add_argument("--passphrase-file", help="mã hóa tệp chuyển nguồn bằng mật khẩu trong tệp này")
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -628,8 +893,15 @@ def build_parser() -> Parser:
 
     ls = sub.add_parser("list", help="danh sách đoàn viên")
     ls.add_argument("--db", default=argparse.SUPPRESS)
-    ls.add_argument("--eligible-on", help="chỉ người đủ tuổi vào Đảng tại ngày này")
-    ls.add_argument("--upcoming-months", type=int, help="người sẽ đủ 18 tuổi trong N tháng tới")
+    chosen = ls.add_mutually_exclusive_group()
+    chosen.add_argument(
+        "--eligible-on",
+        help="người có thể xét kết nạp tại ngày này: đủ tuổi, chưa là đảng viên, chưa chuyển đi",
+    )
+    chosen.add_argument("--upcoming-months", type=int, help="người sẽ đủ 18 tuổi trong N tháng tới")
+    from dvdesk.domain.listing import VIEW_KEYS
+
+    chosen.add_argument("--view", choices=VIEW_KEYS, help="một mục xem có sẵn của cửa sổ")
     ls.add_argument("--on", help="ngày xét (mặc định: theo cài đặt hoặc hôm nay)")
     ls.add_argument("--unit", help="mã đơn vị, ví dụ KDC01")
     ls.add_argument("--commune", help="chỉ đoàn viên của xã/phường mã này (dữ liệu tổng hợp)")
@@ -640,6 +912,37 @@ def build_parser() -> Parser:
     fmt_group.add_argument("--csv", action="store_true")
     ls.set_defaults(func=cmd_list)
 
+    st = sub.add_parser("stats", help="số liệu phát triển đảng viên theo giai đoạn")
+    st.add_argument("--db", default=argparse.SUPPRESS)
+    st.add_argument("--from", dest="from_year", type=int, help="năm đầu, ví dụ 2019")
+    st.add_argument("--to", dest="to_year", type=int, help="năm cuối, ví dụ 2022")
+    st.add_argument(
+        "--unit-kind", choices=("kdc", "thpt"), help="kdc: khu dân cư; thpt: trường THPT"
+    )
+    st.add_argument("--json", action="store_true")
+    st.add_argument(
+        "--set-year",
+        type=int,
+        metavar="NAM",
+        help="ghi số liệu của đảng bộ cho một năm (cùng --members-at-start, --outside-admitted)",
+    )
+    st.add_argument("--members-at-start", type=int, help="số đảng viên của đảng bộ đầu năm")
+    st.add_argument(
+        "--outside-admitted", type=int, help="số kết nạp ngoài danh sách đoàn viên theo dõi"
+    )
+    st.add_argument("--source", default="", help="nguồn số liệu (báo cáo, sổ đảng viên…)")
+    st.set_defaults(func=cmd_stats)
+
+    pl = sub.add_parser("plan", help="kế hoạch tạo nguồn phát triển đảng viên")
+    pl.add_argument("--db", default=argparse.SUPPRESS)
+    pl.add_argument("--school", help="mã trường THPT, ví dụ THPT1")
+    pl.add_argument("--course", help="khóa học, ví dụ 2024-2027")
+    pl.add_argument("--year", type=int, help="năm (các khu dân cư)")
+    plan_out = pl.add_mutually_exclusive_group()
+    plan_out.add_argument("--json", action="store_true")
+    plan_out.add_argument("--out", help="tệp PDF kết quả")
+    pl.set_defaults(func=cmd_plan)
+
     c = sub.add_parser("check", help="kiểm tra tệp dữ liệu")
     c.add_argument("--db", default=argparse.SUPPRESS)
     c.set_defaults(func=cmd_check)
@@ -647,6 +950,7 @@ def build_parser() -> Parser:
     b = sub.add_parser("backup", help="sao lưu tệp dữ liệu")
     b.add_argument("--db", default=argparse.SUPPRESS)
     b.add_argument("--out", help="tệp sao lưu (mặc định: thư mục backups cạnh tệp dữ liệu)")
+    b.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --out đã có")
     b.set_defaults(func=cmd_backup)
 
     secret_help = "tệp chứa mật khẩu (hoặc biến môi trường DVDESK_PASSPHRASE)"
@@ -656,6 +960,7 @@ def build_parser() -> Parser:
     e.add_argument("--passphrase-file", help="mã hóa gói .zip bằng mật khẩu: " + secret_help)
     e.add_argument("--commune", help="dữ liệu tổng hợp: chỉ xã/phường mã này")
     e.add_argument("--on", help="ngày tính đủ tuổi trong bảng tổng hợp (mặc định hôm nay)")
+    e.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --out đã có")
     e.set_defaults(func=cmd_export)
 
     mg = sub.add_parser("merge", help="gộp gói dữ liệu của các xã vào dữ liệu tổng hợp")
@@ -671,16 +976,6 @@ def build_parser() -> Parser:
     )
     mg.set_defaults(func=cmd_merge)
 
-    im = sub.add_parser("import", help="nhập danh sách đoàn viên từ Excel (.xlsx) hoặc .csv")
-    im.add_argument("--db", default=argparse.SUPPRESS)
-    im.add_argument("sheet", metavar="BANG.xlsx", help="bảng tính .xlsx hoặc .csv")
-    im.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
-    im.add_argument("--unit", help="mã đơn vị cho các dòng không ghi chi đoàn")
-    im.add_argument(
-        "--skip-invalid", action="store_true", help="bỏ qua các dòng có lỗi, nhập các dòng hợp lệ"
-    )
-    im.set_defaults(func=cmd_import)
-
     tf = sub.add_parser(
         "transfer-file", help="ghi tệp chuyển nguồn (một người, có ký) kèm giấy chuyển"
     )
@@ -690,6 +985,7 @@ def build_parser() -> Parser:
     tf.add_argument("--letter-number", default="", help="số giấy chuyển, ví dụ 12-GGT/ĐU")
     tf.add_argument("--out", required=True, help="tệp .zip")
     tf.add_argument("--passphrase-file", help="mã hóa bằng mật khẩu: " + secret_help)
+    tf.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --out đã có")
     tf.set_defaults(func=cmd_transfer_file)
 
     rt = sub.add_parser(
@@ -702,6 +998,7 @@ def build_parser() -> Parser:
     rt.add_argument("--receipt", help="ghi tệp xác nhận .zip để gửi lại nơi chuyển")
     rt.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
     rt.add_argument("--passphrase-file", help="mật khẩu của tệp mã hóa: " + secret_help)
+    rt.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --receipt đã có")
     rt.set_defaults(func=cmd_receive_transfer)
 
     tl = sub.add_parser("transfers", help="theo dõi chuyển nguồn: chờ xác nhận, được chuyển đến")
@@ -709,14 +1006,25 @@ def build_parser() -> Parser:
     tl.add_argument("--json", action="store_true")
     tl.set_defaults(func=cmd_transfers)
 
+    im = sub.add_parser("import", help="nhập danh sách đoàn viên từ Excel (.xlsx) hoặc .csv")
+    im.add_argument("--db", default=argparse.SUPPRESS)
+    im.add_argument("sheet", metavar="BANG.xlsx", help="bảng tính .xlsx hoặc .csv")
+    im.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
+    im.add_argument("--unit", help="mã đơn vị cho các dòng không ghi chi đoàn")
+    im.add_argument(
+        "--skip-invalid", action="store_true", help="bỏ qua các dòng có lỗi, nhập các dòng hợp lệ"
+    )
+    im.set_defaults(func=cmd_import)
+
     r = sub.add_parser("restore", help="khôi phục từ bản sao lưu")
     r.add_argument("--db", default=argparse.SUPPRESS)
     r.add_argument("backup")
     r.set_defaults(func=cmd_restore)
 
-    from dvdesk.reports import commands
+    from dvdesk import cli_dossier
 
-    commands.add_parser(sub, Parser)
+    cli_dossier.add_parsers(sub, _open)
+    add_print_parser(sub, Parser)
     sub.choices["print"].set_defaults(func=cmd_print)
     return p
 
@@ -731,7 +1039,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from dvdesk import selftest
 
         return selftest.main()
+    from dvdesk.files import private_umask
+
+    private_umask()  # names, dates of birth, CCCD numbers: readable by this user only
     try:
+        if args.command not in (None, "age"):
+            _clean_leftovers(args)
         return int(args.func(args) or 0)
     except KnownError as exc:
         print(f"dvdesk: {exc}", file=sys.stderr)

@@ -5,6 +5,16 @@ residential areas and 1–2 high schools with grades 10–12; members are 14–3
 a few dates of birth are partial; some people work away or abroad; some
 candidates are at each stage of the admission procedure. The same seed gives
 the same data (on the same `today`).
+
+The data respect every rule dvdesk teaches (tests/services/test_demo_rules.py):
+members are of Youth Union age (from 15 years + 1 day; over 30 only as Đoàn
+officers or extended, at most 35); steps are dated in procedure order; the chi
+bộ meets (6-KNĐ) when the candidate is 18 by month under both methods, within
+60 months of the course certificate and 12 months of the dossier; the
+ceremony, the party biography and the recognition meeting keep their
+working-day deadlines; no open deadline has passed today. Document numbers
+follow their issuers: "-NQ/ĐTN" (Đoàn), "-NQ/CB" (chi bộ), "-NQ/ĐU" and
+"-QĐ/ĐU" (đảng ủy), "-GCN/TTCT" (the course certificate).
 """
 
 from __future__ import annotations
@@ -16,7 +26,9 @@ from datetime import date, timedelta
 
 from dvdesk.domain.dates import PartialDate, add_months
 from dvdesk.domain.member import Gender, Member, Presence, Unit, UnitKind
-from dvdesk.domain.procedure import STEP_CODES, StepRecord, StepState
+from dvdesk.domain.procedure import Stage, StepRecord
+from dvdesk.domain.procedure_demo import STAGE_STEPS, sample_dossier
+from dvdesk.domain.procedure_dossier import Dossier
 from dvdesk.store.gateway import Store
 
 # Share of the population, in per mille (commonly cited estimates).
@@ -191,7 +203,7 @@ JOBS = [
     "lái xe",
     "nhân viên văn phòng",
 ]
-STAGE_DEPTH = (1, 2, 4, 8, 12, 13, 21)  # steps done for each stage reached
+DEMO_STAGES = tuple(STAGE_STEPS)  # one stage drawn per candidate
 
 
 def make_units(rng: random.Random) -> list[Unit]:
@@ -233,14 +245,28 @@ def members(n: int, units: list[Unit], rng: random.Random, today: date) -> Itera
     for _ in range(n):
         gender = rng.choice((Gender.MALE, Gender.FEMALE))
         student = schools and rng.random() < 0.3
+        officer = extended = False
         if student:
             grade = rng.choice((10, 11, 12))
             born_year = start_year - (grade + 5)  # grade 10 starts the year one turns 15
             born = date(born_year, 1, 1) + timedelta(days=rng.randrange(365))
+            if today <= add_months(date(born.year, 12, 31), 15 * 12):
+                born = born.replace(year=born.year - 1, day=min(born.day, 28))  # Đoàn age
+                grade = min(grade + 1, 12)
             unit = rng.choice(schools)
         else:
-            born = today - timedelta(days=rng.randint(16 * 365, 35 * 365))
+            born = today - timedelta(days=rng.randint(16 * 365, 30 * 365))
+            if rng.random() < 0.06:  # over 30: a Đoàn officer, or extended (≤ 35)
+                born = today - timedelta(days=rng.randint(31 * 366, 35 * 365))
+                officer = rng.random() < 0.5
+                extended = not officer
             unit = rng.choice(areas)
+        # Young residents who finished high school here: their steps up to the
+        # graduation day count as a student's in the statistics.
+        graduated = None
+        young = add_months(born, 18 * 12) <= today < add_months(born, 22 * 12)
+        if not student and young and rng.random() < 0.6:
+            graduated = born.year + 18  # a school cohort is a calendar year of birth
         roll = rng.random()
         dob: PartialDate | None
         if roll < 0.02:
@@ -275,9 +301,10 @@ def members(n: int, units: list[Unit], rng: random.Random, today: date) -> Itera
             address=unit.name,
             school_class=f"{grade}A{rng.randint(1, 8)}" if student else "",
             school_year=school_year if student else "",
-            graduation_year=start_year + 1 + (12 - grade) if student else None,
+            graduation_year=start_year + 1 + (12 - grade) if student else graduated,
             union_joined=_joined(rng, born, today),
-            union_officer=not student and rng.random() < 0.03,
+            union_officer=officer or (not student and rng.random() < 0.03),
+            union_extended=extended,
             presence=presence,
             phone=f"09{rng.randrange(10**8):08d}" if rng.random() < 0.6 else "",
             notes="" if rng.random() < 0.9 else f"Nghề nghiệp: {rng.choice(JOBS)}",
@@ -285,17 +312,11 @@ def members(n: int, units: list[Unit], rng: random.Random, today: date) -> Itera
         )
 
 
-def _procedure(rng: random.Random, depth: int, today: date) -> list[StepRecord]:
-    """`depth` steps done, spread over the last years, in procedure order."""
-    day = today - timedelta(days=rng.randint(60, 900) + 20 * depth)
-    out = []
-    for i, code in enumerate(STEP_CODES[:depth]):
-        day = min(day + timedelta(days=rng.randint(5, 40) if i else 0), today)
-        if code in ("appraisal", "recognition_appraisal"):
-            out.append(StepRecord(code, StepState.NOT_APPLICABLE))
-            continue
-        out.append(StepRecord(code, StepState.DONE, day, f"{rng.randint(1, 250)}-NQ/CB"))
-    return out
+def _procedure(
+    rng: random.Random, stage: Stage, dob: date, today: date
+) -> tuple[list[StepRecord], Dossier]:
+    """Steps and dossier data that pass the procedure's rules (procedure_demo.py)."""
+    return sample_dossier(rng, stage, dob, today)
 
 
 def build(
@@ -329,14 +350,30 @@ def build(
         units = store.units.all()
         people = list(members(n, units, rng, today))
         count = store.members.add_many(people, today=today, progress=progress, total=n).count
-        # A few percent of eligible-age members are candidates at some stage.
-        adults = [
+        # A few percent of members of 17 and over are candidates at some stage;
+        # 17-year-olds (the graduating class) only on the source list or the course.
+        older = [
             m
             for m in people
             if m.dob and m.dob.is_full and m.dob.as_date() <= add_months(today, -17 * 12)
         ]
-        chosen = rng.sample(adults, min(len(adults), max(3, n // 25)))
-        store.steps.record_many(
-            {m.uid: _procedure(rng, rng.choice(STAGE_DEPTH), today) for m in chosen}
-        )
+        chosen = rng.sample(older, min(len(older), max(3, n // 25)))
+        samples = {
+            m.uid: _procedure(rng, rng.choice(DEMO_STAGES), m.dob.as_date(), today)
+            for m in chosen
+            if m.dob
+        }
+        store.steps.record_many({uid: steps for uid, (steps, _) in samples.items()})
+        if store.dossier.has_tables():  # not in a file kept at an older format (tests)
+            store.dossier.add_many({uid: d for uid, (_, d) in samples.items()})
+        # The đảng bộ's own figures of the last years, as the officer enters them
+        # (the 3–4% target); the current year's outside admissions are not in yet.
+        members_now = max(20, settings.party_members - 10)
+        with_totals = store.format_version() >= (1, 5)  # not in a file kept at an older format
+        for year in range(today.year - 3, today.year + 1) if with_totals else ():
+            members_now += rng.randint(1, 4)
+            outside = None if year == today.year else rng.randint(0, 2)
+            store.statistics.totals.set(
+                year, members_now, outside, f"Báo cáo tổng kết công tác đảng năm {year - 1}"
+            )
     return count

@@ -5,8 +5,6 @@ store/ or ui/, no relative import leaving its package, and a Store without mixin
 import ast
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parent.parent / "dvdesk"
 
 
@@ -211,11 +209,6 @@ def test_no_import_circle_in_the_store():
     assert _cycles(_graph(), "store") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui/print_actions and ui/exchange_actions import MainWindow back; the window "
-    "helper's part of issue #10 (item 2) removes it; then delete this mark",
-)
 def test_no_import_circle_in_the_window():
     assert _cycles(_graph(), "ui") == []
 

@@ -95,7 +95,7 @@ class Eligibility:
             "warnings": list(self.warnings),
             "reason": self.reason,
         }
-        if self.status is Status.UNKNOWN and self.eligible_from_range:
+        if self.eligible_from_range:
             lo, hi = self.eligible_from_range
             out["possible_statuses"] = [s.value for s in self.possible]
             out["eligible_from_earliest"] = lo.isoformat()
@@ -185,27 +185,77 @@ def _evaluate_full(dob: date, on: date, method: Method) -> Eligibility:
     return Eligibility(status, k, None, reason, warnings)
 
 
-def evaluate(dob: PartialDate | None, on: date, method: Method = Method.COMPLETED) -> Eligibility:
-    """Eligibility of a date of birth on the consideration date `on`.
+def possible_window(dob: PartialDate, method: Method = Method.COMPLETED) -> tuple[date, date]:
+    """(first day eligible is possible, first day over-age is certain) for any date of birth.
 
-    A missing or partial date of birth is `unknown`, with the range of possible
-    answers (never a guess).
+    For a full date this is `eligible_window` with its end as the next day. For
+    a partial one it spans every day the person could have been born on: a
+    consideration date in [start, end) may find them eligible. Stored per
+    member so "may be eligible on D" is one range condition in SQL.
     """
-    if dob is None:
-        return Eligibility(Status.UNKNOWN, None, None, "Chưa có ngày sinh.")
-    if dob.is_full:
-        return _evaluate_full(dob.as_date(), on, method)
+    start = first_day_with(method, dob.earliest(), MIN_MONTHS)
+    end = first_day_with(method, dob.latest(), MAX_MONTHS + 1)
+    return start, end
+
+
+_ORDER = (Status.TOO_YOUNG, Status.ELIGIBLE, Status.OVER_AGE)
+
+
+def _age_span(k_min: int, k_max: int) -> str:
+    if k_min == k_max:
+        return _years_months(k_min)
+    lo, hi = max(k_min, 0) // 12, k_max // 12
+    return f"{lo} tuổi" if lo == hi else f"từ {lo} đến {hi} tuổi"
+
+
+def _between(lo: date, hi: date) -> str:
+    return f"ngày {fmt(lo)}" if lo == hi else f"khoảng từ {fmt(lo)} đến {fmt(hi)}"
+
+
+def _evaluate_partial(dob: PartialDate, on: date, method: Method) -> Eligibility:
     lo, hi = dob.earliest(), dob.latest()
     # The oldest possible person is born first: most months, earliest start.
     k_max, k_min = months_by(method, lo, on), months_by(method, hi, on)
-    order = [Status.TOO_YOUNG, Status.ELIGIBLE, Status.OVER_AGE]
-    possible = tuple(order[order.index(_classify(k_min)) : order.index(_classify(k_max)) + 1])
+    first, last = _ORDER.index(_classify(k_min)), _ORDER.index(_classify(k_max))
+    possible = _ORDER[first : last + 1]
     start_lo = first_day_with(method, lo, MIN_MONTHS)
     start_hi = first_day_with(method, hi, MIN_MONTHS)
+    over_lo = first_day_with(method, lo, MAX_MONTHS + 1)
+    over_hi = first_day_with(method, hi, MAX_MONTHS + 1)
+    known = f"Ngày sinh chỉ biết “{dob.vi()}”"
+    when = fmt(on)
+    if len(possible) == 1:
+        # Whatever the missing day or month, the answer is the same: say it.
+        status = possible[0]
+        k = k_min if k_min == k_max else None
+        reason = (
+            f"{known}; dù sinh vào ngày nào trong khoảng đó, đến ngày {when} vẫn "
+            f"{STATUS_LABELS[status].lower()} ({_age_span(k_min, k_max)})."
+        )
+        if status is Status.TOO_YOUNG:
+            reason += f" Đủ 18 tuổi (tính theo tháng) vào {_between(start_lo, start_hi)}."
+        elif status is Status.OVER_AGE:
+            reason += (
+                " Chỉ xem xét kết nạp khi được ban thường vụ tỉnh ủy, thành ủy đồng ý "
+                "bằng văn bản (06-HD/TW, mục 1.1)."
+            )
+        return Eligibility(
+            status,
+            k,
+            start_lo if status is Status.TOO_YOUNG and start_lo == start_hi else None,
+            reason,
+            possible=possible,
+            eligible_from_range=(start_lo, start_hi),
+            age_months_range=(k_min, k_max),
+        )
     labels = ", ".join(STATUS_LABELS[s].lower() for s in possible)
+    parts = []
+    if Status.TOO_YOUNG in possible:
+        parts.append(f"đủ 18 tuổi (tính theo tháng) vào {_between(start_lo, start_hi)}")
+    if Status.OVER_AGE in possible:
+        parts.append(f"trên 60 tuổi từ {_between(over_lo, over_hi)}")
     reason = (
-        f"Ngày sinh chỉ biết “{dob.vi()}”: đủ 18 tuổi vào khoảng từ {fmt(start_lo)} "
-        f"đến {fmt(start_hi)}; đến ngày {fmt(on)} có thể là: {labels}. "
+        f"{known}: {'; '.join(parts)}; đến ngày {when} có thể là: {labels}. "
         "Cần bổ sung ngày sinh đầy đủ."
     )
     return Eligibility(
@@ -219,6 +269,26 @@ def evaluate(dob: PartialDate | None, on: date, method: Method = Method.COMPLETE
     )
 
 
+def evaluate(dob: PartialDate | None, on: date, method: Method = Method.COMPLETED) -> Eligibility:
+    """Eligibility of a date of birth on the consideration date `on`.
+
+    A partial date of birth gives the status every possible birthday agrees
+    on, or `unknown` with the possible statuses and ranges (never a guess);
+    its `possible` statuses and ranges are always filled in. A month and year
+    under method B is exact: B ignores the day.
+    """
+    if dob is None:
+        return Eligibility(Status.UNKNOWN, None, None, "Chưa có ngày sinh.")
+    if dob.is_full:
+        return _evaluate_full(dob.as_date(), on, method)
+    return _evaluate_partial(dob, on, method)
+
+
+def born_after(dob: PartialDate, on: date) -> bool:
+    """The date of birth is certainly after the consideration date (refused by `age`)."""
+    return dob.earliest() > on
+
+
 class YouthFlag(StrEnum):
     """Youth Union age flags (Điều lệ Đoàn, Điều 1 and Điều 4)."""
 
@@ -228,7 +298,7 @@ class YouthFlag(StrEnum):
 
 
 YOUTH_FLAG_LABELS = {
-    YouthFlag.UNDER_16: "Chưa đủ 16 tuổi (tuổi kết nạp Đoàn từ đủ 15 tuổi + 1 ngày)",
+    YouthFlag.UNDER_16: "Chưa đến tuổi Đoàn (tuổi Đoàn từ đủ 15 tuổi + 1 ngày)",
     YouthFlag.PAST_30: "Quá 30 tuổi — làm lễ trưởng thành Đoàn",
     YouthFlag.PAST_35: "Quá 35 tuổi — hết thời hạn sinh hoạt Đoàn kéo dài",
 }
@@ -246,15 +316,15 @@ def youth_flag(
     Đoàn age is 16–30 ("từ đủ 15 tuổi + 1 ngày", Hướng dẫn 22-HD/TWĐTN); a
     member whose age in completed years is over 30 "trưởng thành đoàn" unless a
     Đoàn officer (cán bộ đoàn, no limit) or extended by the chi đoàn (at most
-    35) — notes/domain.md §4. Partial dates use the latest possible birth so
-    nobody is flagged on a guess.
+    35) — notes/domain.md §4. Partial dates are flagged only when every
+    possible birthday gives the flag: nobody is flagged on a guess. Callers
+    pass the consideration date (or today), never the day the record was saved.
     """
     if dob is None:
         return None
-    born = dob.latest()
-    if on <= add_months(born, 15 * 12):
+    if on <= add_months(dob.earliest(), 15 * 12):
         return YouthFlag.UNDER_16
-    years = completed_years(born, on)
+    years = completed_years(dob.latest(), on)
     if union_officer or years <= 30:
         return None
     if extended:

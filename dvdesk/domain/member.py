@@ -28,7 +28,7 @@ class Presence(StrEnum):
     ABROAD = "abroad"  # đi làm việc ở nước ngoài
     MOVED = "moved"  # đã chuyển đi
     GRADUATED = "graduated"  # đã tốt nghiệp (học sinh)
-    LEFT_UNION = "left_union"  # đã trưởng thành đoàn / ra khỏi Đoàn
+    LEFT_UNION = "left_union"  # đã trưởng thành Đoàn hoặc thôi sinh hoạt Đoàn
 
 
 PRESENCE_LABELS = {
@@ -37,7 +37,13 @@ PRESENCE_LABELS = {
     Presence.ABROAD: "Đi nước ngoài",
     Presence.MOVED: "Đã chuyển đi",
     Presence.GRADUATED: "Đã tốt nghiệp",
-    Presence.LEFT_UNION: "Đã ra khỏi Đoàn",
+    # Not "Đã ra khỏi Đoàn": trưởng thành Đoàn is an honour, not a leaving (domain.md §4).
+    Presence.LEFT_UNION: "Đã trưởng thành Đoàn, thôi sinh hoạt Đoàn",
+}
+# Labels earlier versions wrote, still read back on import.
+PRESENCE_ALIASES = {
+    "Đã ra khỏi Đoàn": Presence.LEFT_UNION,
+    "Đã trưởng thành Đoàn": Presence.LEFT_UNION,
 }
 
 

@@ -3,10 +3,10 @@
 - Stored NFC, trimmed, single-spaced, each word capitalised.
 - Search key: case and diacritics folded, including đ/Đ → d (NFD does not
   decompose đ), so "nguyen van duc" finds "Nguyễn Văn Đức".
-- Sort key: Vietnamese order compares the given name (tên, last word) first,
-  then the surname (họ, first word), then the middle names (tên đệm); letters
-  in the order a ă â b c d đ e ê … o ô ơ … u ư …, and tones only to break ties
-  in the order ngang, huyền, hỏi, ngã, sắc, nặng. The key is plain text that
+- Sort key: roster order compares the given name (tên, last word) with its
+  tone first, then the surname (họ, first word), then the middle names (tên
+  đệm); within a word letters in the order a ă â b c d đ e ê … o ô ơ … u ư …,
+  then tones in the order ngang, huyền, hỏi, ngã, sắc, nặng. The key is plain text that
   sorts correctly under SQLite's BINARY collation, so it is stored in an
   indexed column and ordering is an index scan.
 """
@@ -57,30 +57,37 @@ def fold(text: str) -> str:
 # Names repeat words endlessly (Nguyễn, Văn, Thị, Anh): per-word caches make a
 # 200k-member import spend its time in SQLite, not here.
 @lru_cache(maxsize=1 << 16)
-def _letters_and_tone(word: str) -> tuple[str, int]:
-    """Base letters (with ă â ê ô ơ ư kept) and the word's tone (0 = ngang)."""
-    tone = 0
+def _letters_and_tones(word: str) -> tuple[str, str]:
+    """Base letters (with ă â ê ô ơ ư đ kept) and one tone digit per letter (0 = ngang)."""
     out = []
+    tones = []
     for ch in word.lower():
         if ch == "đ":
             out.append(ch)
+            tones.append("0")
             continue
         decomposed = unicodedata.normalize("NFD", ch)
         base, marks = decomposed[0], decomposed[1:]
+        tone = 0
         for mark in marks:
             if mark in _TONE_MARKS:
                 tone = _TONE_MARKS[mark]
             elif mark in _LETTER_MARKS:
                 base += mark
         out.append(unicodedata.normalize("NFC", base))
-    return "".join(out), tone
+        tones.append(str(tone))
+    return "".join(out), "".join(tones)
 
 
 @lru_cache(maxsize=1 << 16)
 def _encode(letters: str) -> str:
     # Each known letter becomes one character from "B" upward so BINARY order
-    # is alphabet order; anything else (digits, foreign letters) sorts after.
-    return "".join(chr(0x42 + _ALPHABET.index(c)) if c in _ALPHABET else "~" + c for c in letters)
+    # is alphabet order; a space between middle names sorts before every
+    # letter; anything else (digits, foreign letters) sorts after.
+    return "".join(
+        chr(0x42 + _ALPHABET.index(c)) if c in _ALPHABET else "#" if c == " " else "~" + c
+        for c in letters
+    )
 
 
 def split_name(full_name: str) -> tuple[str, str, str]:
@@ -91,17 +98,24 @@ def split_name(full_name: str) -> tuple[str, str, str]:
     return words[0], " ".join(words[1:-1]), words[-1]
 
 
-def sort_key(full_name: str) -> str:
-    """Text key giving Vietnamese order under a BINARY comparison.
+@lru_cache(maxsize=1 << 16)
+def _column_key(text: str) -> str:
+    letters, tones = _letters_and_tones(text)
+    return f"{_encode(letters)}!{tones}"
 
-    Primary: given name, surname, middle names by letters; secondary: the same
-    words' tones. "!" separates words and " " separates the levels: both sort
-    before every letter code, so "An" comes before "Anh" and "Nguyễn An"
-    before "Nguyễn Văn An".
+
+def sort_key(full_name: str) -> str:
+    """Text key giving the roster order under a BINARY comparison.
+
+    The order a clerk gets sorting a sheet on Tên, then Họ, then Đệm: the
+    given name as a whole word with its tone decides first ("Anh" of every
+    surname before "Ánh"), then the surname, then the middle names. Within a
+    column letters come first (a ă â b c d đ e ê …), then the tones letter by
+    letter (ngang, huyền, hỏi, ngã, sắc, nặng) — as ICU's Vietnamese collation
+    compares one column. Per column the key is letter codes, "!", tone digits;
+    columns are joined by " ". Both separators sort before every letter code
+    and "!" before the middle names' "#", so "An" comes before "Anh" and
+    "Nguyễn An" before "Nguyễn Văn An".
     """
     surname, middle, given = split_name(full_name)
-    words = [given, surname, *middle.split(" ")] if middle else [given, surname]
-    parts = [_letters_and_tone(w) for w in words if w]
-    primary = "!".join(_encode(letters) for letters, _ in parts)
-    tones = "".join(str(tone) for _, tone in parts)
-    return f"{primary} {tones}"
+    return " ".join(_column_key(c) for c in (given, surname, middle))

@@ -1,77 +1,127 @@
 """Party development statistics (thống kê phát triển đảng viên), pure.
 
-The provincial directive behind dvdesk measured "only 36.7% of the
-outstanding members introduced were admitted, 57.1% of those who took the
-course" and set a target of 3–4% new Party members a year. These figures are
-computed the same way here, per calendar year and per unit kind (khu dân cư /
-trường THPT):
+The provincial directive behind dvdesk (Công văn 1237-CV/TU) measured, over
+2019–2022, "only 36.7% of the outstanding members introduced were admitted,
+57.1% of those who took the course, 21.4% of the students introduced" and
+set a target of 3–4% new Party members a year (NQ 21-NQ/TW). These are
+*period counts* (notes/domain.md §8), computed the same way here for any
+period (a year or a range of years) and per unit kind (khu dân cư / trường
+THPT) as it was at the time of each step:
 
-- introduced (được giới thiệu) in year Y: the "source" step (danh sách cảm tình
-  Đảng, đoàn viên ưu tú được giới thiệu học lớp nhận thức) was done in Y. When
-  that step was never recorded but the course was, the course date stands in:
-  nobody attends the course without being introduced, so a member is never
-  admitted without counting as introduced. The Youth Union resolution 4-KNĐ is
-  NOT used: it comes after the course, when the dossier is made, and using it
-  would leave out exactly the people the directive says are lost.
-- took the course (học lớp nhận thức về Đảng) in Y: step "course" done in Y.
-- admitted (kết nạp) in Y: the decision 9-KNĐ date, or the ceremony date when
-  no decision date was recorded (party age counts from the decision).
-- Ratios follow cohorts, as the directive did: of those introduced in Y, the
-  share admitted by now (on any later date); of those who took the course in Y,
-  the share admitted by now.
+- introduced (được giới thiệu): the Youth Union's resolution introducing the
+  member to the Party (4-KNĐ) is dated in the period;
+- took the course (học lớp nhận thức về Đảng): the certificate CN-NTVĐ is
+  dated in the period;
+- admitted (được kết nạp): the admission decision 9-KNĐ is dated in the period;
+- admitted / introduced and admitted / course: the two counts of the same
+  period divided, None (shown "—") when the divisor is 0.
+
+Each count depends only on steps dated in the period, so a year's figures do
+not change when printed again later unless that year's data change. The
+students' figures are those of the THPT unit kind.
+
+The 3–4% target of a year: new Party members of the year (admitted from the
+tracked lists + admitted from outside them, entered by the officer) divided
+by the đảng bộ's Party members at the start of the year (entered by the
+officer). dvdesk knows only its own candidates, so a year without those
+figures is shown as missing, never guessed.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
 
 from dvdesk.domain.member import UnitKind
 
-TARGET_LOW_PERCENT = 3.0  # chỉ tiêu 3–4% đảng viên mới mỗi năm (Công văn 1237-CV/TU)
+TARGET_LOW_PERCENT = 3.0  # chỉ tiêu 3–4% đảng viên mới mỗi năm (NQ 21-NQ/TW, 1237-CV/TU)
 TARGET_HIGH_PERCENT = 4.0
 
+INTRODUCED_STEP = "union_resolution"  # 4-KNĐ
+COURSE_STEP = "course"  # CN-NTVĐ
+ADMITTED_STEP = "decision"  # 9-KNĐ
+EVENT_STEPS = (INTRODUCED_STEP, COURSE_STEP, ADMITTED_STEP)
+
+# How each figure is defined: printed beside it in the window and on paper.
+DEFINITIONS = {
+    "introduced": (
+        "Được giới thiệu: số đoàn viên ưu tú có nghị quyết giới thiệu của BCH Đoàn cơ sở "
+        "(mẫu 4-KNĐ) ghi ngày trong kỳ."
+    ),
+    "course": (
+        "Học lớp nhận thức về Đảng: số người có giấy chứng nhận (CN-NTVĐ) ghi ngày trong kỳ."
+    ),
+    "admitted": "Được kết nạp: số người có quyết định kết nạp (mẫu 9-KNĐ) ghi ngày trong kỳ.",
+    "admitted_per_introduced": (
+        "Tỷ lệ kết nạp trên giới thiệu = số được kết nạp trong kỳ ÷ số được giới thiệu "
+        "(4-KNĐ) trong cùng kỳ."
+    ),
+    "admitted_per_course": (
+        "Tỷ lệ kết nạp trên số học lớp nhận thức = số được kết nạp trong kỳ ÷ số học lớp "
+        "nhận thức về Đảng trong cùng kỳ."
+    ),
+    "students": (
+        "Học sinh: các số trên của đoàn viên thuộc trường THPT tại thời điểm của từng bước."
+    ),
+    "target": (
+        "Tỷ lệ đảng viên mới của năm = (số kết nạp trong năm từ danh sách đoàn viên + số kết "
+        "nạp ngoài danh sách) ÷ số đảng viên của đảng bộ đầu năm; chỉ tiêu 3–4% mỗi năm. "
+        "Năm chưa nhập số đảng viên đầu năm hoặc số kết nạp ngoài danh sách: để trống."
+    ),
+}
+
+# (year, step code, unit kind at the time) -> members with that step dated in that year
+Counts = Mapping[tuple[int, str, UnitKind], int]
+
 
 @dataclass(frozen=True)
-class Milestones:
-    """One member's dated milestones in the procedure."""
+class Figures:
+    """One period's figures for one unit kind, or all kinds when `kind` is None.
 
-    kind: UnitKind
-    source: date | None = None
-    course: date | None = None
-    decision: date | None = None
-    ceremony: date | None = None
+    `year` is the year for a yearly row; None for a whole period (`first`–`last`).
+    """
 
-    @property
-    def introduced(self) -> date | None:
-        return self.source or self.course
-
-    @property
-    def admitted(self) -> date | None:
-        return self.decision or self.ceremony
-
-
-@dataclass(frozen=True)
-class YearFigures:
-    """One year's figures for one unit kind, or all kinds when `kind` is None."""
-
-    year: int
+    first: int
+    last: int
     kind: UnitKind | None
     introduced: int = 0
     course: int = 0
     admitted: int = 0
-    introduced_admitted: int = 0  # of those introduced this year, admitted by now
-    course_admitted: int = 0  # of those who took the course this year, admitted by now
+
+    @property
+    def year(self) -> int | None:
+        return self.first if self.first == self.last else None
 
     @property
     def admitted_per_introduced(self) -> float | None:
-        return _ratio(self.introduced_admitted, self.introduced)
+        return _ratio(self.admitted, self.introduced)
 
     @property
     def admitted_per_course(self) -> float | None:
-        return _ratio(self.course_admitted, self.course)
+        return _ratio(self.admitted, self.course)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "introduced": self.introduced,
+            "course": self.course,
+            "admitted": self.admitted,
+            "admitted_per_introduced": self.admitted_per_introduced,
+            "admitted_per_course": self.admitted_per_course,
+        }
+
+
+YearFigures = Figures  # the name the window and the report used
+
+
+@dataclass(frozen=True)
+class YearTotals:
+    """What the officer entered for one year (số liệu đảng bộ do cán bộ nhập)."""
+
+    year: int
+    members_at_start: int | None  # đảng viên của đảng bộ đầu năm
+    outside_admitted: int | None  # kết nạp ngoài danh sách đoàn viên được theo dõi
+    source: str = ""  # nguồn số liệu (báo cáo, sổ đảng viên …)
 
 
 @dataclass(frozen=True)
@@ -79,109 +129,149 @@ class TargetProgress:
     """New Party members of a year against the 3–4% target (chỉ tiêu kết nạp)."""
 
     year: int
-    admitted: int
-    party_members: int  # đảng viên của đảng bộ, from the settings
+    admitted: int  # admitted in the year from the tracked lists (9-KNĐ dated in the year)
+    outside_admitted: int | None  # entered by the officer; None = not entered
+    party_members: int | None  # at the start of the year, entered; None = not entered
     target_percent: float  # the office's own target, from the settings
+    source: str = ""
+
+    @property
+    def new_members(self) -> int | None:
+        if self.outside_admitted is None:
+            return None
+        return self.admitted + self.outside_admitted
 
     @property
     def percent(self) -> float | None:
-        return None if self.party_members <= 0 else 100.0 * self.admitted / self.party_members
+        new = self.new_members
+        if new is None or not self.party_members:
+            return None
+        return 100.0 * new / self.party_members
 
-    def needed(self, percent: float) -> int:
-        """New members a year needs to reach `percent` (rounded up)."""
+    def needed(self, percent: float) -> int | None:
+        """New members the year needs to reach `percent` (rounded up); None if unknown."""
+        if not self.party_members:
+            return None
         return math.ceil(round(self.party_members * percent / 100.0, 9))
 
     @property
-    def low(self) -> int:
+    def low(self) -> int | None:
         return self.needed(TARGET_LOW_PERCENT)
 
     @property
-    def high(self) -> int:
+    def high(self) -> int | None:
         return self.needed(TARGET_HIGH_PERCENT)
 
     @property
-    def target(self) -> int:
+    def target(self) -> int | None:
         return self.needed(self.target_percent)
 
     @property
-    def reached(self) -> bool:
-        return self.party_members > 0 and self.admitted >= self.target
+    def reached(self) -> bool | None:
+        """True or False against the office's target; None while a figure is missing."""
+        target, new = self.target, self.new_members
+        if target is None or new is None:
+            return None
+        return new >= target
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "year": self.year,
+            "party_members_at_start": self.party_members,
+            "admitted_tracked": self.admitted,
+            "admitted_outside": self.outside_admitted,
+            "new_members": self.new_members,
+            "percent": self.percent,
+            "target_percent": self.target_percent,
+            "needed_low": self.low,
+            "needed_high": self.high,
+            "needed_target": self.target,
+            "reached": self.reached,
+            "source": self.source,
+        }
 
 
 @dataclass(frozen=True)
 class Statistics:
-    years: tuple[int, ...]
-    rows: tuple[YearFigures, ...]  # per year: one per kind, then the total (kind None)
+    first: int
+    last: int
+    rows: tuple[Figures, ...]  # per year: one per kind, then the total (kind None)
     targets: tuple[TargetProgress, ...]
 
-    def row(self, year: int, kind: UnitKind | None) -> YearFigures:
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.first, self.last + 1)) if self.rows else ()
+
+    def row(self, year: int, kind: UnitKind | None) -> Figures:
         for r in self.rows:
-            if r.year == year and r.kind is kind:
+            if r.first == year and r.kind is kind:
                 return r
         raise KeyError((year, kind))
 
-    def span(self, kind: UnitKind | None) -> YearFigures:
-        """All years together (the directive's "2019–2022" style figure)."""
+    def span(self, kind: UnitKind | None) -> Figures:
+        """The whole period (the directive's "2019–2022" figure): counts add up over years."""
         rows = [r for r in self.rows if r.kind is kind]
-        return YearFigures(
-            self.years[-1] if self.years else 0,
+        return Figures(
+            self.first,
+            self.last,
             kind,
-            *(
-                sum(getattr(r, f) for r in rows)
-                for f in (
-                    "introduced",
-                    "course",
-                    "admitted",
-                    "introduced_admitted",
-                    "course_admitted",
-                )
-            ),
+            sum(r.introduced for r in rows),
+            sum(r.course for r in rows),
+            sum(r.admitted for r in rows),
         )
+
+    @property
+    def students(self) -> Figures:
+        """The students' figures over the period (THPT at the time of each step)."""
+        return self.span(UnitKind.SCHOOL)
 
 
 def _ratio(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole
 
 
-def _year(d: date | None) -> int | None:
-    return d.year if d else None
+def _figures(
+    counts: Counts, year: int, kinds: Iterable[UnitKind], kind: UnitKind | None
+) -> Figures:
+    def n(code: str) -> int:
+        return sum(counts.get((year, code, k), 0) for k in kinds)
+
+    return Figures(year, year, kind, n(INTRODUCED_STEP), n(COURSE_STEP), n(ADMITTED_STEP))
 
 
-def _figures(people: list[Milestones], year: int, kind: UnitKind | None) -> YearFigures:
-    intro = [p for p in people if _year(p.introduced) == year]
-    course = [p for p in people if _year(p.course) == year]
-    return YearFigures(
-        year,
-        kind,
-        introduced=len(intro),
-        course=len(course),
-        admitted=sum(1 for p in people if _year(p.admitted) == year),
-        introduced_admitted=sum(1 for p in intro if p.admitted),
-        course_admitted=sum(1 for p in course if p.admitted),
-    )
-
-
-def active_years(people: Iterable[Milestones]) -> tuple[int, ...]:
-    """Every year in which something was introduced, taught or admitted, in order."""
-    found = {d.year for p in people for d in (p.introduced, p.course, p.admitted) if d}
-    return tuple(sorted(found))
+def active_years(counts: Counts) -> tuple[int, int] | None:
+    """(first, last) year in which anything was introduced, taught or admitted."""
+    years = [y for (y, _, _), n in counts.items() if n]
+    return (min(years), max(years)) if years else None
 
 
 def compute(
-    people: Iterable[Milestones],
-    years: Iterable[int] | None = None,
-    party_members: int = 0,
+    counts: Counts,
+    first: int,
+    last: int,
+    totals: Mapping[int, YearTotals] | None = None,
     target_percent: float = TARGET_LOW_PERCENT,
 ) -> Statistics:
-    """Figures per year and unit kind, and the yearly target progress."""
-    people = list(people)
-    chosen = tuple(sorted(set(years))) if years is not None else active_years(people)
-    rows: list[YearFigures] = []
+    """Figures per year and unit kind for `first`–`last`, and each year's target progress."""
+    if last < first:
+        raise ValueError("last < first")
+    totals = totals or {}
+    rows: list[Figures] = []
     targets: list[TargetProgress] = []
-    for year in chosen:
+    for year in range(first, last + 1):
         for kind in UnitKind:
-            rows.append(_figures([p for p in people if p.kind is kind], year, kind))
-        total = _figures(people, year, None)
+            rows.append(_figures(counts, year, (kind,), kind))
+        total = _figures(counts, year, tuple(UnitKind), None)
         rows.append(total)
-        targets.append(TargetProgress(year, total.admitted, party_members, target_percent))
-    return Statistics(chosen, tuple(rows), tuple(targets))
+        entered = totals.get(year)
+        targets.append(
+            TargetProgress(
+                year,
+                total.admitted,
+                entered.outside_admitted if entered else None,
+                entered.members_at_start if entered else None,
+                target_percent,
+                entered.source if entered else "",
+            )
+        )
+    return Statistics(first, last, tuple(rows), tuple(targets))

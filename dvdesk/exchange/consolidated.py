@@ -11,6 +11,7 @@ and flagged records.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,7 @@ from dvdesk.domain.procedure import STAGE_LABELS, StepState, stage_of
 from dvdesk.errors import KnownError
 from dvdesk.exchange import sheet_columns
 from dvdesk.exchange.csv_files import csv_bytes
+from dvdesk.files import check_output, write_private
 from dvdesk.store.received import RATIO_COLUMNS, SUMMARY_HEADER, summary_rows
 
 if TYPE_CHECKING:
@@ -95,11 +97,17 @@ def member_header() -> list[tuple[str, int]]:
 
 
 def export_consolidated_xlsx(
-    store: Store, out: Path, commune: str | None = None, on: date | None = None
+    store: Store,
+    out: Path,
+    commune: str | None = None,
+    on: date | None = None,
+    *,
+    overwrite: bool = False,
 ) -> dict[str, int]:
     """Summary per commune, members and units with their commune; rows per sheet."""
     from openpyxl import Workbook
 
+    check_output(out, overwrite=overwrite, protect=[store.path])
     from dvdesk.exchange.xlsx_export import _sheet
 
     on = on or date.today()
@@ -125,7 +133,9 @@ def export_consolidated_xlsx(
         ],
         ([c.code, c.name, *u] for c in communes(store, commune) for u in c.units),
     )
-    book.save(out)
+    buf = io.BytesIO()
+    book.save(buf)
+    write_private(out, buf.getvalue(), overwrite=overwrite, protect=[store.path])
     return counts
 
 
@@ -141,10 +151,14 @@ def _summary_sheet(book: Any, figures: Sequence[Any], on: date) -> int:
     return count - 1  # the total row is not a commune
 
 
-def export_consolidated_csv(store: Store, out: Path, commune: str | None = None) -> int:
+def export_consolidated_csv(
+    store: Store, out: Path, commune: str | None = None, *, overwrite: bool = False
+) -> int:
     """The member list with each member's commune; returns the number of members."""
     from dvdesk.exchange.csv_export import _text
 
+    check_output(out, overwrite=overwrite, protect=[store.path])
     rows = [[_text(v) for v in row] for row in _member_rows(communes(store, commune))]
-    out.write_bytes(csv_bytes([label for label, _ in member_header()], rows))
+    data = csv_bytes([label for label, _ in member_header()], rows)
+    write_private(out, data, overwrite=overwrite, protect=[store.path])
     return len(rows)

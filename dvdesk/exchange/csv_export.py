@@ -14,6 +14,7 @@ from dvdesk.domain.dates import fmt
 from dvdesk.exchange.cells import escape_cell
 from dvdesk.exchange.csv_files import csv_bytes
 from dvdesk.exchange.sheet_columns import MEMBER_COLUMNS, list_data
+from dvdesk.files import check_output, write_private
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
@@ -27,13 +28,18 @@ def _text(value: object) -> str:
     return escape_cell(str(value))
 
 
-def export_csv(store: Store, out: Path) -> int:
-    """Write the member list; returns the number of members written."""
+def export_csv(store: Store, out: Path, *, overwrite: bool = False) -> int:
+    """Write the member list; returns the number of members written.
+
+    `out` is checked first and written whole or not at all (dvdesk/files.py);
+    an existing file is replaced only with `overwrite`.
+    """
+    check_output(out, overwrite=overwrite, protect=[store.path])
     data = list_data(store)
     header = ["STT", *(c.label for c in MEMBER_COLUMNS)]
     rows = (
         [str(i), *(_text(c.value(m, data.context)) for c in MEMBER_COLUMNS)]
         for i, m in enumerate(data.members, 1)
     )
-    out.write_bytes(csv_bytes(header, rows))
+    write_private(out, csv_bytes(header, rows), overwrite=overwrite, protect=[store.path])
     return len(data.members)

@@ -10,8 +10,8 @@ counts and every value; any failure refuses the whole package.
 
 from __future__ import annotations
 
+import contextlib
 import io
-import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +42,7 @@ from dvdesk.exchange.manifest import (
     sha256,
 )
 from dvdesk.exchange.safe_zip import read_entries
+from dvdesk.files import check_output, write_private
 from dvdesk.store.errors import translate
 
 if TYPE_CHECKING:
@@ -126,28 +127,39 @@ def signed_archive(store: Store, manifest: Manifest, files: dict[str, bytes]) ->
     return buf.getvalue()
 
 
-def write_package(store: Store, out: Path, passphrase: str | None = None) -> Manifest:
+def write_package(
+    store: Store, out: Path, passphrase: str | None = None, *, overwrite: bool = False
+) -> Manifest:
     """Write the next package to `out` and record it as sent (sequence, audit mark).
 
-    The file appears whole or not at all: it is written under a temporary
-    name and renamed only after the store has recorded the export.
+    The path is checked before anything is built (dvdesk/files.py). The
+    package is sealed in memory, so no temporary file ever holds it
+    unencrypted when a passphrase was given. Recording and placing the file
+    are one step: the export is recorded inside a transaction, the file is
+    renamed into place, and only then is the transaction committed; if the
+    commit fails the new file is removed again. A kill in between leaves a
+    package whose sequence the next export simply uses again.
     """
+    check_output(out, overwrite=overwrite, protect=[store.path])
     data, manifest, mark = build_package(store)
     if passphrase is not None:
         data = crypto.encrypt(data, passphrase)
-    tmp = out.with_name(out.name + ".tmp")
+    placed = False
     try:
-        tmp.write_bytes(data)
-        store.packages.record_export(
-            manifest.sequence,
-            mark,
-            {"file": out.name, "counts": manifest.counts, "encrypted": passphrase is not None},
-        )
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise _os_problem(exc, out) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
+        with store.transaction():
+            store.packages.record_export(
+                manifest.sequence,
+                mark,
+                {"file": out.name, "counts": manifest.counts, "encrypted": passphrase is not None},
+            )
+            write_private(out, data, overwrite=overwrite, protect=[store.path])
+            placed = True
+    except BaseException:
+        if placed:
+            # Written but not recorded: a package the store does not know must not be sent.
+            with contextlib.suppress(OSError):
+                out.unlink()
+        raise
     return manifest
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dvdesk.domain.dates import PartialDate
-from dvdesk.domain.member import PRESENCE_LABELS, Gender, Member
+from dvdesk.domain.member import PRESENCE_ALIASES, PRESENCE_LABELS, Gender, Member
 from dvdesk.domain.names import fold
 from dvdesk.domain.validation import Severity
 from dvdesk.exchange import cell_values as cv
@@ -50,7 +50,9 @@ _SOURCES = {
     "dob": ("dob", "male", "female"),
     "unit_code": ("unit_code", "unit"),
 }
-_PRESENCE = {fold(label): p for p, label in PRESENCE_LABELS.items()}
+_PRESENCE = {fold(label): p for p, label in PRESENCE_LABELS.items()} | {
+    fold(label): p for label, p in PRESENCE_ALIASES.items()
+}
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _E, _W = Severity.ERROR, Severity.WARNING
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from dvdesk.exchange.csv_files import csv_bytes, dict_rows
 from dvdesk.exchange.dictionary import column_names
 from dvdesk.exchange.manifest import MANIFEST_FILE, PackageError, commune_code_problem, sha256
 from dvdesk.exchange.safe_zip import read_entries
+from dvdesk.files import check_output, write_private
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
@@ -94,17 +94,10 @@ def _archive(store: Store, manifest: dict[str, Any], files: dict[str, bytes]) ->
     return buf.getvalue()
 
 
-def _write(out: Path, data: bytes, passphrase: str | None) -> None:
+def _write(store: Store, out: Path, data: bytes, passphrase: str | None, overwrite: bool) -> None:
     if passphrase is not None:
         data = crypto.encrypt(data, passphrase)
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise KnownError(f"Không ghi được tệp “{out}” ({exc}).") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_private(out, data, overwrite=overwrite, protect=[store.path])
 
 
 def _sender(store: Store) -> dict[str, str]:
@@ -129,6 +122,8 @@ def write_transfer_file(
     letter_number: str = "",
     passphrase: str | None = None,
     today: date | None = None,
+    *,
+    overwrite: bool = False,
 ) -> dict[str, Any]:
     """Write the one-person transfer file and record the handover; the manifest.
 
@@ -137,6 +132,7 @@ def write_transfer_file(
     second transfer. A member without any procedure step has nothing to
     transfer (the letter refuses them too).
     """
+    check_output(out, overwrite=overwrite, protect=[store.path])
     today = today or date.today()
     receiver = " ".join(to.split())
     member = store.members.get(uid)
@@ -161,14 +157,20 @@ def write_transfer_file(
         "on_date": transfer["on_date"],
         **_sender(store),
     }
-    _write(out, _archive(store, manifest, files), passphrase)
+    _write(store, out, _archive(store, manifest, files), passphrase, overwrite)
     return manifest
 
 
 def write_receipt(
-    store: Store, transfer_id: str, out: Path, passphrase: str | None = None
+    store: Store,
+    transfer_id: str,
+    out: Path,
+    passphrase: str | None = None,
+    *,
+    overwrite: bool = False,
 ) -> dict[str, Any]:
     """The signed receipt of a transfer file loaded here, for the sender to load."""
+    check_output(out, overwrite=overwrite, protect=[store.path])
     arrival = store.transfers.arrival(transfer_id)
     manifest = {
         "format": RECEIPT_FORMAT,
@@ -178,7 +180,7 @@ def write_receipt(
         "received_at": arrival["received_at"],
         **_sender(store),
     }
-    _write(out, _archive(store, manifest, {}), passphrase)
+    _write(store, out, _archive(store, manifest, {}), passphrase, overwrite)
     return manifest
 
 

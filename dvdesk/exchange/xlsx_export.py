@@ -7,6 +7,7 @@ formula-looking text escaped so opening the file never runs anything.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from dvdesk.domain.procedure import STEP_CODES, STEP_STATE_LABELS, StepState
 from dvdesk.exchange.cells import escape_cell
 from dvdesk.exchange.sheet_columns import MEMBER_COLUMNS, STEP_HEADERS, list_data
+from dvdesk.files import check_output, write_private
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
@@ -54,10 +56,15 @@ def _sheet(
     return count
 
 
-def export_xlsx(store: Store, out: Path) -> dict[str, int]:
-    """Write the workbook; returns rows per sheet."""
+def export_xlsx(store: Store, out: Path, *, overwrite: bool = False) -> dict[str, int]:
+    """Write the workbook; returns rows per sheet.
+
+    `out` is checked first and written whole or not at all (dvdesk/files.py);
+    an existing file is replaced only with `overwrite`.
+    """
     from openpyxl import Workbook
 
+    check_output(out, overwrite=overwrite, protect=[store.path])
     data = list_data(store)
     book = Workbook()
     book.remove(book.active)
@@ -117,5 +124,9 @@ def export_xlsx(store: Store, out: Path) -> dict[str, int]:
             for i, m in enumerate(candidates, 1)
         ),
     )
-    book.save(out)
+    # Zipped in memory, then written by the one writer: openpyxl's own file, left
+    # open when the disk fills, would fail again in its finaliser with a traceback.
+    buf = io.BytesIO()
+    book.save(buf)
+    write_private(out, buf.getvalue(), overwrite=overwrite, protect=[store.path])
     return counts

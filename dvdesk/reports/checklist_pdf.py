@@ -9,7 +9,7 @@ is one PDF with each candidate on exactly one page (shrunk to fit if needed).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,7 +23,8 @@ from dvdesk.domain.checklist import FLAG_KIND_LABELS, Checklist, FlagKind, StepL
 from dvdesk.domain.dates import fmt
 from dvdesk.domain.eligibility import Status
 from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, Member
-from dvdesk.domain.procedure import PROCEDURE_VERSION, STAGE_LABELS, STEP_CODES, StepState
+from dvdesk.domain.procedure import STAGE_LABELS, Stage, StepState
+from dvdesk.domain.procedure_dossier import PARTY_STATUS_LABELS
 from dvdesk.errors import KnownError
 from dvdesk.reports import furniture as f
 from dvdesk.reports import styles as st
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 TITLE = "PHIẾU THEO DÕI HỒ SƠ KẾT NẠP ĐẢNG VIÊN"
 ROW_FILL = {
+    FlagKind.VIOLATION: colors.HexColor("#F8D7DA"),
     FlagKind.OVERDUE: colors.HexColor("#F8D7DA"),
     FlagKind.EXPIRING: colors.HexColor("#FCEBD0"),
 }
@@ -70,7 +72,12 @@ def candidate_sheet(store: Store, uid: str, meeting: date | None, today: date) -
 def _status(line: StepLine, is_next: bool) -> tuple[str, colors.Color]:
     """The mark in the last column and its colour."""
     kinds = {fl.kind for fl in line.flags}
-    for kind, color in ((FlagKind.OVERDUE, st.OVERDUE), (FlagKind.EXPIRING, st.EXPIRING)):
+    marks = (
+        (FlagKind.VIOLATION, st.OVERDUE),
+        (FlagKind.OVERDUE, st.OVERDUE),
+        (FlagKind.EXPIRING, st.EXPIRING),
+    )
+    for kind, color in marks:
         if kind in kinds:
             return FLAG_KIND_LABELS[kind].upper(), color
     if FlagKind.WARNING in kinds:
@@ -116,7 +123,8 @@ def _steps_table(cl: Checklist) -> Grid:
         [Cell(cell_text(h, w, SANS_BOLD), SANS_BOLD) for h, w in zip(head, COLUMNS, strict=True)]
     ]
     fills = {}
-    for i, line in enumerate(cl.lines, 1):
+    shown = [x for x in cl.lines if not (x.step.outcome and x.state is StepState.NOT_STARTED)]
+    for i, line in enumerate(shown, 1):
         is_next = cl.next_step is line.step
         status, color = _status(line, is_next)
         rows.append(
@@ -131,7 +139,7 @@ def _steps_table(cl: Checklist) -> Grid:
         )
         kinds = [fl.kind for fl in line.flags]
         fill = next(
-            (ROW_FILL[k] for k in (FlagKind.OVERDUE, FlagKind.EXPIRING) if k in kinds),
+            (ROW_FILL[k] for k in ROW_FILL if k in kinds),
             NEXT_FILL if is_next else None,
         )
         if fill is not None:
@@ -157,7 +165,7 @@ def _meeting_text(cl: Checklist) -> str:
         age_text += f" ({age.age_months // 12} tuổi {age.age_months % 12} tháng)"
     if age.status is Status.TOO_YOUNG and age.eligible_from:
         age_text += f", đủ tuổi từ {fmt(age.eligible_from)}"
-    index = STEP_CODES.index("branch_resolution")
+    index = [x.step.code for x in cl.lines].index("branch_resolution")
     if not cl.meeting_held and any(x.state is StepState.DONE for x in cl.lines[index + 1 :]):
         return "chưa ghi ngày nghị quyết 6-KNĐ (đã qua bước này)"
     held = "đã họp" if cl.meeting_held else "dự kiến"
@@ -189,6 +197,7 @@ def _details(sheet: CandidateSheet) -> Grid:
         ["Nơi ở hiện nay:", fit(address, two[1])],
         ["Giai đoạn:", STAGE_LABELS[cl.stage]],
         ["Ngày họp xét:", fit(_meeting_text(cl), two[1])],
+        *_dossier_rows(cl, lambda text: fit(text, two[1])),
     ]
     widths = [two if len(row) == 2 else four for row in rows]
     return Grid(
@@ -204,7 +213,42 @@ def _details(sheet: CandidateSheet) -> Grid:
     )
 
 
+def _dossier_rows(cl: Checklist, fit: Callable[[str], str]) -> list[list[CellLike]]:
+    """Introducers, helper, votes, education and the chi bộ's position (issue #12)."""
+    d = cl.dossier
+    people = "; ".join(
+        f"{p.name} ({PARTY_STATUS_LABELS[p.status].lower()}"
+        + (f", cùng sinh hoạt từ {fmt(p.together_since)})" if p.together_since else ")")
+        for p in d.introducers
+    )
+    if cl.has_line("union_resolution") and cl.line("union_resolution").state is StepState.DONE:
+        people = "BCH Đoàn cơ sở (4-KNĐ)" + (f"; {people}" if people else "")
+    votes = "; ".join(
+        f"{cl.definition.step(v.step).form or v.step}: {v.in_favour}/{v.total} tán thành"
+        + (f", có mặt {v.present}" if v.present is not None else "")
+        for v in d.votes.values()
+        if cl.definition.has_step(v.step)
+    )
+    helper = d.helper + (f" (từ {fmt(d.helper_since)})" if d.helper and d.helper_since else "")
+    party = []
+    if cl.party_since:
+        official = ""
+        if cl.probation_end:
+            what = "chính thức từ" if cl.stage is Stage.FULL else "hết dự bị ngày"
+            official = f"; {what} {fmt(cl.probation_end)}"
+        party = [["Tuổi đảng:", fit(f"tính từ {fmt(cl.party_since)} (9-KNĐ){official}")]]
+    return [
+        *party,
+        ["Người giới thiệu:", fit(people or "—")],
+        ["Đảng viên giúp đỡ:", fit(helper or "—")],
+        ["Biểu quyết:", fit(votes or "—")],
+        ["Trình độ học vấn:", fit(d.education or "—")],
+        ["Chi bộ:", fit(cl.position_label)],
+    ]
+
+
 FLAG_COLORS = {
+    FlagKind.VIOLATION: st.OVERDUE,
     FlagKind.OVERDUE: st.OVERDUE,
     FlagKind.EXPIRING: st.EXPIRING,
     FlagKind.WARNING: colors.black,
@@ -220,6 +264,14 @@ def _flag_lines(cl: Checklist) -> Grid | None:
         return [Cell(label + ":", SANS_BOLD, color), wrapped(text, SANS, CELL_SIZE, text_width - 2)]
 
     rows: list[list[CellLike]] = []
+    if cl.violations:
+        rows.append(
+            row(
+                "Cần kiểm tra",
+                f"Hồ sơ có {len(cl.violations)} vi phạm điều kiện kết nạp (ghi dưới đây).",
+                st.OVERDUE,
+            )
+        )
     if cl.next_step is not None:
         form = f" ({cl.next_step.form})" if cl.next_step.form else ""
         rows.append(row("Cần làm tiếp", f"{cl.next_step.title}{form}."))
@@ -253,7 +305,7 @@ def sheet_story(sheet: CandidateSheet, settings: Settings, today: date) -> list[
     """The flowables of one candidate's page (before fitting to the page)."""
     subtitle = (
         f"Căn cứ Quy định 294-QĐ/TW, Hướng dẫn 06-HD/TW, biểu mẫu 38-HD/BTCTW "
-        f"— quy trình {PROCEDURE_VERSION}"
+        f"— quy trình {sheet.checklist.definition.version}"
     )
     heading = LineColumns(
         [[Line(TITLE, SERIF_BOLD, 13, space_before=4), Line(subtitle, SERIF, 9.5)]],
@@ -300,6 +352,8 @@ def write_checklists(
     out: Path,
     meeting: date | None = None,
     today: date | None = None,
+    *,
+    overwrite: bool = False,
 ) -> int:
     """One PDF with the checklist of each candidate in `uids`; returns its page count."""
     if not uids:
@@ -308,5 +362,9 @@ def write_checklists(
     settings = store.settings.get()
     sheets = (candidate_sheet(store, uid, meeting, today) for uid in uids)
     return f.write_pdf(
-        out, checklist_story(sheets, settings, today), TITLE.capitalize(), settings.party_committee
+        out,
+        checklist_story(sheets, settings, today),
+        TITLE.capitalize(),
+        settings.party_committee,
+        overwrite=overwrite,
     )

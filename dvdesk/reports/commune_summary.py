@@ -92,9 +92,9 @@ def summary_story(store: Store, on: date, commune: str | None = None) -> list[Fl
         Spacer(1, 2 * mm),
         f.para(
             "Đủ tuổi: đủ tuổi vào Đảng, chưa là đảng viên. Giới thiệu, học lớp, hồ sơ, xét KN, "
-            "dự bị: số người đang ở giai đoạn đó. KN / GT, KN / HL: kết nạp / giới thiệu, kết "
-            "nạp / học lớp nhận thức, tính theo lứa như chỉ thị (trong số người "
-            "được giới thiệu hoặc học lớp nhận thức, bao nhiêu người đã được kết nạp). Chỉ tiêu "
+            "dự bị: số người đang ở giai đoạn đó. KN / GT, KN / HL: số được kết nạp (9-KNĐ) ÷ số "
+            "được giới thiệu (4-KNĐ), ÷ số học lớp nhận thức (CN-NTVĐ), cùng các năm có số liệu "
+            "của xã. KN năm: kết nạp trong năm từ danh sách đoàn viên. Chỉ tiêu "
             "năm: theo số đảng viên và tỷ lệ chỉ tiêu xã gửi kèm gói dữ liệu (trống khi xã "
             "chưa nhập số đảng viên). Quá hạn, sắp hết hạn: người đang trong quy trình kết nạp.",
             s.small,
@@ -103,10 +103,17 @@ def summary_story(store: Store, on: date, commune: str | None = None) -> list[Fl
 
 
 def write_commune_summary(
-    store: Store, out: Path, on: date | None = None, commune: str | None = None
+    store: Store,
+    out: Path,
+    on: date | None = None,
+    commune: str | None = None,
+    *,
+    overwrite: bool = False,
 ) -> int:
     """The summary PDF; returns the page count."""
     on = on or date.today()
     settings = store.settings.get()
     story = summary_story(store, on, commune)
-    return f.write_pdf(out, story, TITLE.capitalize(), settings.party_committee)
+    return f.write_pdf(
+        out, story, TITLE.capitalize(), settings.party_committee, overwrite=overwrite
+    )

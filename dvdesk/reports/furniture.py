@@ -9,9 +9,6 @@ settings lack the body's name the state letterhead with the commune stands in.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
@@ -23,6 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
 from dvdesk.errors import KnownError
+from dvdesk.files import atomic_output
 from dvdesk.reports import styles as st
 from dvdesk.reports.fonts import SANS, SERIF, SERIF_BOLD, nfc
 from dvdesk.reports.line_blocks import Line, LineColumns
@@ -190,25 +188,23 @@ class NumberedCanvas(Canvas):
         super().save()
 
 
-def write_pdf(out: Path, story: list[Flowable], title: str, author: str = "") -> int:
+def write_pdf(
+    out: Path, story: list[Flowable], title: str, author: str = "", *, overwrite: bool = False
+) -> int:
     """Build `story` into `out` atomically; returns the number of pages.
 
-    The PDF is written to a temporary file beside `out` and renamed over it
-    only when complete, so a failure never leaves a half-written PDF.
+    The output path is checked first and the PDF goes to a private temporary
+    file renamed over `out` only when complete (dvdesk/files.py): a failure
+    never leaves a half-written PDF, and an existing file is replaced only
+    with `overwrite` (the user agreed).
     """
     out = Path(out)
     if out.suffix.lower() != ".pdf":
         raise KnownError(f"Tệp kết quả “{out}” phải có đuôi .pdf.")
     if not out.parent.is_dir():
         raise KnownError(f"Không có thư mục “{out.parent}” để lưu tệp PDF.")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".pdf.tmp", dir=out.parent)
-    except OSError as exc:
-        raise KnownError(f"Không ghi được vào thư mục “{out.parent}”: {exc.strerror}.") from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
     pad = st.FRAME_PADDING
-    try:
+    with atomic_output(out, overwrite=overwrite) as tmp:
         doc = SimpleDocTemplate(
             str(tmp),
             pagesize=(st.PAGE_WIDTH, st.PAGE_HEIGHT),
@@ -221,10 +217,4 @@ def write_pdf(out: Path, story: list[Flowable], title: str, author: str = "") ->
             bottomMargin=st.BOTTOM_MARGIN - pad,
         )
         doc.build(story, canvasmaker=NumberedCanvas)
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise KnownError(f"Không ghi được tệp “{out}”: {exc.strerror or exc}.") from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
     return doc.page

@@ -1,9 +1,10 @@
 """Statistics report (báo cáo thống kê phát triển đảng viên) with a bar chart.
 
 Per year and unit kind: introduced, took the course, admitted, and the
-directive's two ratios (admitted of those introduced, admitted of those who
-took the course, by cohort — see domain/statistics.py for how each is
-counted); then the year's new members against the 3–4% target.
+directive's two ratios (admitted in the period of those introduced in the
+period, admitted of those who took the course in the period — period counts,
+see domain/statistics.py, each printed with its definition); then the year's
+new members against the 3–4% target, from the figures the officer entered.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from dvdesk.domain.member import UNIT_KIND_LABELS, UnitKind
 from dvdesk.domain.statistics import (
+    DEFINITIONS,
     TARGET_HIGH_PERCENT,
     TARGET_LOW_PERCENT,
     Statistics,
@@ -143,8 +145,8 @@ def _target_table(stats: Statistics) -> Table:
     pct_text = f"{pct:g}".replace(".", ",")
     head = [
         "Năm",
-        "Số đảng viên",
-        "Kết nạp mới",
+        "Đảng viên đầu năm",
+        "Kết nạp mới (trong + ngoài danh sách)",
         "Tỷ lệ",
         f"Cần ({TARGET_LOW_PERCENT:g}%)",
         f"Cần ({TARGET_HIGH_PERCENT:g}%)",
@@ -153,16 +155,17 @@ def _target_table(stats: Statistics) -> Table:
     ]
     rows: list[list[object]] = [[f.para(h, s.head_cell) for h in head]]
     for t in stats.targets:
-        verdict = "—" if t.party_members <= 0 else ("Đạt" if t.reached else "Chưa đạt")
+        verdict = "Chưa đủ số liệu" if t.reached is None else ("Đạt" if t.reached else "Chưa đạt")
+        outside = "chưa nhập" if t.outside_admitted is None else str(t.outside_admitted)
         rows.append(
             [
                 str(t.year),
-                str(t.party_members or "—"),
-                str(t.admitted),
+                "chưa nhập" if t.party_members is None else str(t.party_members),
+                f"{t.admitted} + {outside}",
                 percent(None if t.percent is None else t.percent / 100, 2),
-                str(t.low),
-                str(t.high),
-                str(t.target),
+                "—" if t.low is None else str(t.low),
+                "—" if t.high is None else str(t.high),
+                "—" if t.target is None else str(t.target),
                 verdict,
             ]
         )
@@ -184,13 +187,16 @@ def statistics_story(stats: Statistics, settings: Settings, today: date) -> list
         Spacer(1, 5 * mm),
         f.para(TITLE, s.title),
         f.para(f"Từ nguồn đoàn viên ưu tú, {period}", s.subtitle),
-        f.para(
-            "Được giới thiệu: đoàn viên ưu tú đưa vào danh sách cảm tình Đảng trong năm "
-            "(nếu chưa ghi, tính theo ngày học lớp nhận thức về Đảng). Được kết nạp: theo "
-            "ngày quyết định kết nạp (9-KNĐ), nếu chưa ghi thì theo ngày lễ kết nạp. Tỷ lệ "
-            "tính theo lứa: trong số người được giới thiệu (hoặc học lớp) của năm đó, bao "
-            "nhiêu người đã được kết nạp đến nay.",
-            s.small,
+        *(
+            f.para(DEFINITIONS[k], s.small)
+            for k in (
+                "introduced",
+                "course",
+                "admitted",
+                "admitted_per_introduced",
+                "admitted_per_course",
+                "students",
+            )
         ),
         Spacer(1, 2 * mm),
         f.para("1. Kết quả theo năm và loại đơn vị", s.heading),
@@ -203,14 +209,7 @@ def statistics_story(stats: Statistics, settings: Settings, today: date) -> list
             ]
         ),
     ]
-    if not settings.party_members:
-        story.append(
-            f.para(
-                "Chưa nhập số đảng viên của đảng bộ trong phần cài đặt nên "
-                "chưa tính được tỷ lệ so với chỉ tiêu.",
-                s.small,
-            )
-        )
+    story.append(f.para(DEFINITIONS["target"], s.small))
     story += [
         Spacer(1, 5 * mm),
         f.signatures([(["NGƯỜI LẬP BÁO CÁO"], ""), f.party_signature(settings)]),
@@ -229,7 +228,12 @@ def report_years(stats_years: Sequence[int], year: int | None, today: date) -> t
 
 
 def write_statistics(
-    store: Store, out: Path, year: int | None = None, today: date | None = None
+    store: Store,
+    out: Path,
+    year: int | None = None,
+    today: date | None = None,
+    *,
+    overwrite: bool = False,
 ) -> int:
     """The statistics report; returns the page count."""
     today = today or date.today()
@@ -237,5 +241,9 @@ def write_statistics(
     years = report_years(store.statistics.compute().years, year, today)
     stats = store.statistics.compute(years)
     return f.write_pdf(
-        out, statistics_story(stats, settings, today), TITLE.capitalize(), settings.party_committee
+        out,
+        statistics_story(stats, settings, today),
+        TITLE.capitalize(),
+        settings.party_committee,
+        overwrite=overwrite,
     )

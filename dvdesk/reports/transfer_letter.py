@@ -196,7 +196,13 @@ def transfer_of(store: Store, uid: str, to: str, today: date) -> Transfer:
 
 
 def write_transfer_letter(
-    store: Store, uid: str, to: str, out: Path, today: date | None = None
+    store: Store,
+    uid: str,
+    to: str,
+    out: Path,
+    today: date | None = None,
+    *,
+    overwrite: bool = False,
 ) -> int:
     """The transfer letter of one member to the organisation `to`; the page count."""
     today = today or date.today()
@@ -207,4 +213,5 @@ def write_transfer_letter(
         transfer_story(transfer, settings, today),
         f"{TITLE.capitalize()} — {transfer.member.full_name}",
         settings.party_committee,
+        overwrite=overwrite,
     )

@@ -17,8 +17,15 @@ from pathlib import Path
 from typing import Protocol
 
 from dvdesk.errors import KnownError
+from dvdesk.files import (
+    FILE_MODE,
+    check_output,
+    clean_leftovers,
+    pid_alive,
+    private_dir,
+    temporary_name,
+)
 from dvdesk.store.errors import translate
-from dvdesk.store.lock import pid_alive
 
 
 class OpenFile(Protocol):
@@ -39,45 +46,74 @@ def backup_dir(db_path: Path) -> Path:
 
 def _partial_name(target: Path) -> Path:
     """Where a copy is written before it is whole; the pid tells whose copy it is."""
-    return target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    return temporary_name(target)
 
 
-def _clean_interrupted(folder: Path, stem: str) -> None:
-    """Delete partial copies left by a process that was killed mid-copy."""
-    for path in folder.glob(f"{stem}-*.tmp"):
-        pid = path.name.rsplit(".", 2)[-2] if path.name.count(".") >= 2 else ""
-        if not pid.isdigit() or not pid_alive(int(pid)):
+# Partial copies of the versions before dvdesk/files.py: `xa-STAMP-REASON.db.PID.tmp`
+# (older still: `xa-STAMP-REASON.tmp`), with the `-journal` SQLite keeps beside it.
+_OLD_PARTIAL = r"-\d{8}-\d{6}-\d{6}-[^/]+?(?:\.db\.(?P<pid>\d+))?\.tmp(?:-journal|-wal|-shm)?"
+
+
+def clean_interrupted(db_path: Path) -> None:
+    """Delete partial copies a killed dvdesk left in the backups folder (exact names only)."""
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return
+    clean_leftovers(folder)
+    pattern = re.compile(re.escape(db_path.stem) + _OLD_PARTIAL)
+    for path in folder.iterdir():
+        m = pattern.fullmatch(path.name)
+        if m and not (m["pid"] and pid_alive(int(m["pid"]))):
             with contextlib.suppress(OSError):
                 path.unlink()
 
 
 def copy_file(source: sqlite3.Connection, target: Path) -> None:
+    """A consistent copy of `source` at `target`, private and whole or not at all."""
     tmp = _partial_name(target)
     tmp.unlink(missing_ok=True)
+    # Created private first: SQLite keeps the mode of an existing file (and gives it
+    # to the -journal it makes beside it).
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
     dest = sqlite3.connect(tmp)
     try:
         source.backup(dest)
         dest.execute("PRAGMA journal_mode = DELETE")
+        dest.close()
+        fd = os.open(tmp, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        # A copy is only ever seen whole: write it under a temporary name, then rename.
+        os.replace(tmp, target)
     except BaseException:
         dest.close()
-        tmp.unlink(missing_ok=True)  # a failed copy (disk full) leaves nothing behind
+        for leftover in (tmp, Path(f"{tmp}-journal")):  # a failed copy leaves nothing behind
+            leftover.unlink(missing_ok=True)
         raise
-    dest.close()
-    # A copy is only ever seen whole: write it under a temporary name, then rename.
-    os.replace(tmp, target)
 
 
-def make_backup(store: OpenFile, reason: str = MANUAL, target: Path | None = None) -> Path:
-    """Copy the open file; returns the backup's path."""
+def make_backup(
+    store: OpenFile, reason: str = MANUAL, target: Path | None = None, *, overwrite: bool = False
+) -> Path:
+    """Copy the open file; returns the backup's path.
+
+    A `target` chosen by the user goes through the output guard (dvdesk/files.py):
+    never over a data file, a backup or its side files; another existing file
+    only with `overwrite`. The backups folder is private (0700), copies 0600.
+    """
     if store.path is None:
         raise KnownError("Dữ liệu trong bộ nhớ, không có tệp để sao lưu.")
     folder = backup_dir(store.path)
     if target is None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         target = folder / f"{store.path.stem}-{stamp}-{reason}.db"
+        private_dir(folder, own=True)
+    else:
+        check_output(target, overwrite=overwrite, protect=[store.path])
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _clean_interrupted(folder, store.path.stem)
+        clean_interrupted(store.path)
         # Copy from a second, read-only connection: it sees the last committed
         # state, and the backup API run on the store's own connection inside a
         # write transaction retries forever (the window would hang).

@@ -43,7 +43,8 @@ class Store:
     Each repository is a small class given the one private `Connection`
     (which runs every statement, translates errors, owns transactions and the
     audit write): `members`, `steps`, `holidays`, `settings`, `units`,
-    `statistics`, `packages`, `received`, `imports`, `transfers`, `audit`.
+    `statistics`, `packages`, `received`, `imports`, `transfers`, `audit`, and
+    `dossier` (the steps' dossier data and checks, store/dossier.py).
     """
 
     def __init__(self, conn: Connection) -> None:
@@ -53,7 +54,8 @@ class Store:
         self.units = UnitsRepo(conn, self.settings)
         self.members = MembersRepo(conn, self.settings, self.units)
         self.holidays = HolidaysRepo(conn)
-        self.steps = StepsRepo(conn, self.members, self.settings, self.holidays)
+        self.steps = StepsRepo(conn, self.members, self.settings, self.holidays, self.units)
+        self.dossier = self.steps.dossier
         self.statistics = StatisticsRepo(conn, self.settings)
         self.packages = PackagesRepo(conn, self.settings)
         self.received = ReceivedRepo(conn, self.packages)

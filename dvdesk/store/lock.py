@@ -25,7 +25,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from dvdesk.files import FILE_MODE, pid_alive
 from dvdesk.store.errors import FileLocked, KnownError
+
+__all__ = ["DataFileLock", "Holder", "lock_path", "pid_alive", "read_holder", "this_host"]
 
 # The byte that is locked lies past the text, so on Windows (where a locked
 # region cannot be read) the holder's details stay readable.
@@ -66,30 +69,6 @@ def this_host() -> str:
 def lock_path(db_path: Path) -> Path:
     """The lock file of a data file: `xa.db` → `xa.db.lock`."""
     return db_path.with_name(db_path.name + ".lock")
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id exists on this machine."""
-    if pid <= 0:
-        return False
-    if sys.platform == "win32":
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, owned by someone else
-    return True
 
 
 def read_holder(db_path: Path) -> Holder | None:
@@ -159,7 +138,7 @@ class DataFileLock:
         path = lock_path(db_path)
         for _ in range(3):  # retry when the file was replaced under us
             try:
-                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
             except OSError as exc:
                 raise KnownError(
                     f"Không tạo được tệp khóa “{path}” ({exc.strerror}). "

@@ -15,12 +15,53 @@ from dvdesk.domain.eligibility import Method
 from dvdesk.domain.names import fold
 
 _TOKEN = re.compile(r"[0-9a-z]+")
+# Digits typed alone (3 or more) may be the END of a CCCD or phone number: people
+# quote the last digits. The full-text index only matches from the start.
+_DIGITS = re.compile(r"\d{3,}")
 
 
 def fts_query(text: str) -> str | None:
     """An FTS5 prefix query for search-as-you-type ("nguyen van du" → all three as prefixes)."""
     tokens = _TOKEN.findall(fold(text))
     return " ".join(f'"{t}"*' for t in tokens) or None
+
+
+# The stored warning codes without the Youth Union age flags: those were
+# judged on the day of saving and go stale; YOUTH_FLAGGED judges them again on
+# the date asked (domain.eligibility.youth_flag, in SQL). Dates are ISO text,
+# so "N years later" is the year digits plus N; a 29/02 birthday 31 years on
+# falls in a common year and is clamped to 28/02 as add_months does (15 and 36
+# years on from a leap year need no clamp: 15 is never leap again and 36 is).
+STORED_ISSUES_BUT_YOUTH = (
+    "trim(replace(replace(replace(' ' || m.issue_codes || ' ', ' youth.under_16 ', ' '), "
+    "' youth.past_30 ', ' '), ' youth.past_35 ', ' '))"
+)
+_EARLIEST_BIRTH = (
+    "(CASE m.dob_precision WHEN 'day' THEN m.dob WHEN 'month' THEN m.dob || '-01' "
+    "ELSE m.dob || '-01-01' END)"
+)
+_LATEST_BIRTH = (
+    "(CASE m.dob_precision WHEN 'day' THEN m.dob "
+    "WHEN 'month' THEN date(m.dob || '-01', '+1 month', '-1 day') ELSE m.dob || '-12-31' END)"
+)
+
+
+def years_on(birth: str, years: int, clamp_leap_day: bool = False) -> str:
+    """SQL: the ISO date `years` years after the ISO date expression `birth`."""
+    shifted = f"printf('%04d', substr({birth}, 1, 4) + {years}) || substr({birth}, 5)"
+    if not clamp_leap_day:
+        return shifted
+    return (
+        f"(CASE WHEN substr({birth}, 6) = '02-29' "
+        f"THEN printf('%04d-02-28', substr({birth}, 1, 4) + {years}) ELSE {shifted} END)"
+    )
+
+
+YOUTH_FLAGGED = (
+    f"(m.dob IS NOT NULL AND (? <= {years_on(_EARLIEST_BIRTH, 15)} OR (m.union_officer = 0 "
+    f"AND ? >= {years_on(_LATEST_BIRTH, 31, clamp_leap_day=True)} "
+    f"AND (m.union_extended = 0 OR ? >= {years_on(_LATEST_BIRTH, 36)}))))"
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +83,34 @@ class MemberQuery:
     # comes before their 18th: their introduction must be transferred.
     graduate_before_eligible: str = ""
     has_issues: bool = False  # records with validation warnings
+    # With has_issues: the Youth Union age flags are judged on this date
+    # (the consideration date), not read from the flags stored at save time.
+    issues_on: date | None = None
     deleted: bool = False  # the recycle bin instead of the live list
+    not_stages: tuple[str, ...] = ()  # e.g. Party members (dự bị, chính thức)
+    not_presences: tuple[str, ...] = ()  # e.g. moved away, left the Youth Union
+    graduation_year: int | None = None  # students of the graduating class of that year
+
+    def _digits(self) -> str | None:
+        text = self.search.strip().replace(" ", "").replace(".", "")
+        return text if _DIGITS.fullmatch(text) else None
+
+    def _fts_drives(self) -> bool:
+        return fts_query(self.search) is not None and self._digits() is None
+
+    def name_rank(self) -> tuple[str, list[object]] | None:
+        """An ORDER BY term that puts members whose whole name is what was typed first
+        ("Nguyễn Văn Đức" before "Nguyễn Văn Đức An"), or None when not searching a name.
+
+        `search_text` is the folded name, then the CCCD and phone (digits)."""
+        tokens = _TOKEN.findall(fold(self.search))
+        if not tokens or self._digits() is not None:
+            return None
+        name = " ".join(tokens)
+        return (
+            "(CASE WHEN m.search_text = ? OR m.search_text GLOB ? THEN 0 ELSE 1 END)",
+            [name, f"{name} [0-9]*"],
+        )
 
     def source(self, joins: str = "") -> str:
         """The FROM clause for `members m` (plus `joins`) under this query.
@@ -53,7 +121,7 @@ class MemberQuery:
         order and probed each, several times slower for a few hundred matches.
         Pair it with `where(fts_joined=True)`.
         """
-        if fts_query(self.search):
+        if self._fts_drives():
             return f"FROM members_fts CROSS JOIN members m ON m.id = members_fts.rowid {joins}"
         return f"FROM members m {joins}"
 
@@ -67,7 +135,14 @@ class MemberQuery:
         s = "b" if self.method is Method.CALENDAR else "a"
         clauses = ["m.deleted_at IS NOT NULL" if self.deleted else "m.deleted_at IS NULL"]
         params: list[object] = []
-        if q := fts_query(self.search):
+        if (digits := self._digits()) is not None:
+            # From the start (the index) or at the end of the CCCD or phone number.
+            clauses.append(
+                "(m.id IN (SELECT rowid FROM members_fts WHERE members_fts MATCH ?) "
+                "OR m.cccd LIKE ? OR m.phone LIKE ?)"
+            )
+            params += [f'"{digits}"*', f"%{digits}", f"%{digits}"]
+        elif q := fts_query(self.search):
             clauses.append(
                 "members_fts MATCH ?"
                 if fts_joined
@@ -102,8 +177,23 @@ class MemberQuery:
                 "printf('%04d-%s', m.graduation_year, ?)"
             )
             params.append(self.graduate_before_eligible)
-        if self.has_issues:
-            clauses.append("m.issue_codes <> ''")
+        if self.has_issues and self.issues_on is not None:
+            day = self.issues_on.isoformat()
+            clauses.append(
+                f"({STORED_ISSUES_BUT_YOUTH} <> '' OR {YOUTH_FLAGGED} OR m.dossier_issues <> '')"
+            )
+            params += [day, day, day]
+        elif self.has_issues:
+            clauses.append("(m.issue_codes <> '' OR m.dossier_issues <> '')")
+        if self.not_stages:
+            clauses.append(f"m.stage NOT IN ({','.join('?' * len(self.not_stages))})")
+            params += list(self.not_stages)
+        if self.not_presences:
+            clauses.append(f"m.presence NOT IN ({','.join('?' * len(self.not_presences))})")
+            params += list(self.not_presences)
+        if self.graduation_year is not None:
+            clauses.append("m.graduation_year = ?")
+            params.append(self.graduation_year)
         if self.stages:
             clauses.append(f"m.stage IN ({','.join('?' * len(self.stages))})")
             params += list(self.stages)

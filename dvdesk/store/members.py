@@ -30,7 +30,8 @@ from dvdesk.store.units import UnitsRepo
 LIST_COLUMNS = (
     "m.id, m.uid, m.full_name, m.gender, m.dob, m.dob_precision, m.elig_from_a, "
     "m.over_from_a, m.elig_from_b, m.over_from_b, m.cccd, m.phone, m.school_class, "
-    "m.school_year, m.graduation_year, m.presence, m.stage, m.issue_codes, m.commune_code, "
+    "m.school_year, m.graduation_year, m.presence, m.stage, m.issue_codes, m.dossier_issues, "
+    "m.commune_code, "
     "m.union_officer, m.union_extended, u.code AS unit_code, u.name AS unit_name, "
     "u.kind AS unit_kind"
 )
@@ -98,13 +99,23 @@ class MembersRepo:
         query: MemberQuery = ALL,
         order: str = "name",
         descending: bool = False,
+        limit: int | None = None,
     ) -> builtins.list[int]:
-        """Row ids in the chosen order; by name it is Vietnamese order (an index scan)."""
+        """Row ids in the chosen order; by name it is Vietnamese order (an index scan).
+
+        `limit`: only the first ones (the window shows its first screen with them
+        while the whole list is read in the background)."""
         where, params = query.where(fts_joined=True)
         direction = " DESC" if descending else ""
         by = ORDERS[order].replace(",", f"{direction},") + direction
+        rank = query.name_rank() if order == "name" else None
+        if rank is not None:  # exact names first, then the usual order
+            by = f"{rank[0]}, {by}"
+            params = [*params, *rank[1]]
         source = query.source(UNITS_JOIN if order == "unit" else "")
         sql = f"SELECT m.id {source} WHERE {where} ORDER BY {by}, m.id{direction}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
         ids = self._remembered(sql, params, lambda: [r[0] for r in self._conn.tuples(sql, params)])
         return list(ids)  # a copy: the caller may edit its list
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from dvdesk.domain.checklist import Checklist, build_checklist
+from dvdesk.domain.checklist import Checklist
 from dvdesk.domain.dates import parse_date
 from dvdesk.domain.procedure import (
     STEP_BY_CODE,
@@ -18,9 +18,11 @@ from dvdesk.errors import BadInput, NotFound
 from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.connection import AUDIT_INSERT, Connection, now_iso
 from dvdesk.store.deadlines import HolidaysRepo
+from dvdesk.store.dossier import DossierRepository
 from dvdesk.store.members import MembersRepo
 from dvdesk.store.rows import step_view
 from dvdesk.store.settings import SettingsRepo
+from dvdesk.store.units import UnitsRepo
 
 
 class StepsRepo:
@@ -32,11 +34,14 @@ class StepsRepo:
         members: MembersRepo,
         settings: SettingsRepo,
         holidays: HolidaysRepo,
+        units: UnitsRepo,
     ) -> None:
         self._conn = conn
         self._members = members
         self._settings = settings
         self._holidays = holidays
+        # The dossier data and the checks every recorded step goes through.
+        self.dossier = DossierRepository(conn, self, members, settings, units, holidays)
 
     def of(self, uid: str) -> dict[str, StepRecord]:
         """Every step of the definition, recorded or default, in procedure order."""
@@ -65,38 +70,34 @@ class StepsRepo:
         return out
 
     def record(self, uid: str, record: StepRecord, today: date | None = None) -> Changes:
-        """Record one step; the member's stage column follows."""
-        if record.code not in STEP_BY_CODE:
-            raise BadInput(f"Không có bước “{record.code}” trong quy trình.")
-        if record.state is StepState.DONE and record.done_on is None:
-            raise BadInput(f"Bước “{STEP_BY_CODE[record.code].title}”: cần ngày hoàn thành.")
-        if record.done_on and record.done_on > (today or date.today()):
-            raise BadInput("Ngày hoàn thành ở tương lai.")
-        with self._conn.transaction():
-            member_id = self._members.row_id(uid)
-            old_stage = self._conn.scalar("SELECT stage FROM members WHERE id = ?", [member_id])
-            old = self.of(uid)[record.code]
-            self._conn.execute(
-                "INSERT INTO steps (member_id, code, state, done_on, doc_number, note, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, code) DO UPDATE SET "
-                "state = excluded.state, done_on = excluded.done_on, "
-                "doc_number = excluded.doc_number, note = excluded.note, "
-                "updated_at = excluded.updated_at",
-                (
-                    member_id,
-                    record.code,
-                    record.state.value,
-                    record.done_on.isoformat() if record.done_on else None,
-                    record.doc_number.strip(),
-                    record.note.strip(),
-                    now_iso(),
-                ),
-            )
-            self._conn.audit("update", "step", uid, step_view(old), step_view(record))
-            done = {c for c, r in self.of(uid).items() if r.state is StepState.DONE}
-            stage = stage_of(done).value
-            self._conn.execute("UPDATE members SET stage = ? WHERE id = ?", (stage, member_id))
-        return Changes.of(Kind.STEPS, Kind.MEMBERS, uids=[uid], reorders=stage != old_stage)
+        """Record one step after the procedure's checks (store.dossier.record_step).
+
+        Refused (StepRefused: the rule and its source) when it breaks the order
+        or a prerequisite; nothing is written then. The stage follows.
+        """
+        return self.dossier.record_step(uid, record, today)
+
+    def write_unchecked(self, uid: str, record: StepRecord) -> None:
+        """Write one step, audited, inside the caller's transaction; no checks."""
+        member_id = self._members.row_id(uid)
+        old = self.of(uid)[record.code]
+        self._conn.execute(
+            "INSERT INTO steps (member_id, code, state, done_on, doc_number, note, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, code) DO UPDATE SET "
+            "state = excluded.state, done_on = excluded.done_on, "
+            "doc_number = excluded.doc_number, note = excluded.note, "
+            "updated_at = excluded.updated_at",
+            (
+                member_id,
+                record.code,
+                record.state.value,
+                record.done_on.isoformat() if record.done_on else None,
+                record.doc_number.strip(),
+                record.note.strip(),
+                now_iso(),
+            ),
+        )
+        self._conn.audit("update", "step", uid, step_view(old), step_view(record))
 
     def record_many(self, records: dict[str, list[StepRecord]]) -> Changes:
         """Record many candidates' steps in one transaction (demo data, imports).
@@ -165,16 +166,9 @@ class StepsRepo:
     def checklist(
         self, uid: str, meeting: date | None = None, today: date | None = None
     ) -> Checklist:
-        """One candidate's checklist with the office's age method and holidays.
+        """One candidate's checklist with the office's age method, holidays and dossier.
 
         `meeting` is the planned branch meeting; without one, the consideration
         date from the settings (when set) stands in.
         """
-        today = today or date.today()
-        settings = self._settings.get()
-        if meeting is None and settings.consideration_date:
-            meeting = settings.consideration_on(today)
-        member = self._members.get(uid)
-        return build_checklist(
-            self.of(uid), member.dob, meeting, today, settings.method, self._holidays.get()
-        )
+        return self.dossier.checklist(uid, meeting, today)

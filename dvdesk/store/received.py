@@ -21,7 +21,14 @@ from dvdesk.domain.dates import parse_date
 from dvdesk.domain.eligibility import Method
 from dvdesk.domain.member import Member, Unit, UnitKind
 from dvdesk.domain.procedure import Stage, StepRecord, StepState, stage_of
-from dvdesk.domain.statistics import Milestones, Statistics, TargetProgress, compute
+from dvdesk.domain.statistics import (
+    EVENT_STEPS,
+    Counts,
+    Statistics,
+    TargetProgress,
+    active_years,
+    compute,
+)
 from dvdesk.domain.validation import validate_member
 from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.connection import AUDIT_INSERT, Connection, now_iso
@@ -49,8 +56,8 @@ class CommuneFigures:
     flagged: int  # records with validation warnings (cảnh báo)
     overdue: int  # candidates with an overdue step (quá hạn)
     expiring: int  # candidates with a step about to lapse (sắp hết hạn)
-    statistics: Statistics  # the directive's figures, every year with activity
-    year: TargetProgress | None  # this year's admissions against the commune's target
+    statistics: Statistics  # the directive's figures over every year with activity
+    year: TargetProgress  # this year's admissions against the commune's target
 
     @property
     def candidates(self) -> int:
@@ -121,15 +128,18 @@ class ReceivedRepo:
             "GROUP BY commune_code, stage"
         ):
             stages[code][stage] = n
-        milestones = self._milestones()
+        events = self._event_counts()
         flags = self._flags(on, method)
         out: list[CommuneFigures] = []
         for code in sorted(set(received) | set(counts)):
             r, c = received.get(code), counts.get(code, {})
             party_members = int(r["party_members"]) if r else 0
             target = float(r["target_percent"]) if r else 3.0
-            stats = compute(milestones.get(code, []), None, party_members, target)
-            year = compute(milestones.get(code, []), [on.year], party_members, target)
+            mine = events.get(code, {})
+            span = active_years(mine) or (on.year, on.year)
+            stats = compute(mine, span[0], span[1], None, target)
+            admitted = compute(mine, on.year, on.year, None, target).row(on.year, None).admitted
+            year = TargetProgress(on.year, admitted, None, party_members or None, target)
             out.append(
                 CommuneFigures(
                     code,
@@ -144,28 +154,25 @@ class ReceivedRepo:
                     flags.get(code, (0, 0))[0],
                     flags.get(code, (0, 0))[1],
                     stats,
-                    year.targets[0] if party_members else None,
+                    year,
                 )
             )
         return out
 
-    def _milestones(self) -> dict[str, list[Milestones]]:
-        people: dict[int, dict[str, Any]] = {}
-        communes: dict[int, str] = {}
-        for member_id, code, kind, step, done_on in self._conn.tuples(
-            "SELECT m.id, m.commune_code, u.kind, s.code, s.done_on FROM steps s "
+    def _event_counts(self) -> dict[str, Counts]:
+        """Per commune: members per (year, step, unit kind at the time), as store.statistics."""
+        marks = ",".join("?" * len(EVENT_STEPS))
+        out: dict[str, dict[tuple[int, str, UnitKind], int]] = defaultdict(dict)
+        for code, year, step, kind, n in self._conn.tuples(
+            "SELECT m.commune_code, CAST(substr(s.done_on, 1, 4) AS INTEGER), s.code, "
+            "coalesce(s.unit_kind, u.kind), count(*) FROM steps s "
             "JOIN members m ON m.id = s.member_id JOIN units u ON u.id = m.unit_id "
-            "WHERE s.state = 'done' AND s.done_on IS NOT NULL "
-            "AND s.code IN ('source', 'course', 'decision', 'ceremony') "
-            "AND m.deleted_at IS NULL ORDER BY m.id"
+            f"WHERE s.state = 'done' AND s.done_on IS NOT NULL AND s.code IN ({marks}) "
+            "AND m.deleted_at IS NULL GROUP BY 1, 2, 3, 4",
+            list(EVENT_STEPS),
         ):
-            person = people.setdefault(member_id, {"kind": UnitKind(kind)})
-            person[step] = date.fromisoformat(done_on)
-            communes[member_id] = code
-        out: dict[str, list[Milestones]] = defaultdict(list)
-        for member_id, p in people.items():
-            out[communes[member_id]].append(Milestones(**p))
-        return out
+            out[code][(year, step, UnitKind(kind))] = n
+        return dict(out)
 
     def _flags(self, on: date, method: Method) -> dict[str, tuple[int, int]]:
         """Candidates with an overdue / an expiring step, per commune (their checklists)."""
@@ -561,23 +568,17 @@ RATIO_COLUMNS = frozenset({12, 13})  # fractions 0..1 (None: nothing to divide)
 def summary_rows(figures: list[CommuneFigures], year: int) -> list[list[Any]]:
     """One row per commune and a total row (Cộng), in SUMMARY_HEADER's order.
 
-    Ratios follow the directive (cohorts, every year with activity): admitted
-    of those introduced, admitted of those who took the course. The year's
+    Ratios are the directive's period counts (domain/statistics.py) over the
+    commune's years with activity: admitted ÷ introduced, admitted ÷ course;
+    the total row divides the summed counts. The year's
     admissions and target come from each commune's own Party membership.
     """
     rows: list[list[Any]] = []
     totals = [0] * len(SUMMARY_HEADER)
-    spans = [0, 0, 0, 0]  # introduced, introduced_admitted, course, course_admitted
+    spans = [0, 0, 0]  # introduced, course, admitted over each commune's years
     for f in figures:
         span = f.statistics.span(None)
-        admitted_year = 0
-        target: int | None = None
-        if f.year is not None:
-            admitted_year, target = f.year.admitted, f.year.target
-        else:
-            admitted_year = sum(
-                r.admitted for r in f.statistics.rows if r.year == year and r.kind is None
-            )
+        admitted_year, target = f.year.admitted, f.year.target
         row: list[Any] = [
             f.commune_code,
             f.commune_name,
@@ -602,9 +603,7 @@ def summary_rows(figures: list[CommuneFigures], year: int) -> list[list[Any]]:
         rows.append(row)
         for i in (5, 6, 7, 8, 9, 10, 11, 14, 15, 16, 17, 18):
             totals[i] += row[i] or 0
-        for i, v in enumerate(
-            (span.introduced, span.introduced_admitted, span.course, span.course_admitted)
-        ):
+        for i, v in enumerate((span.introduced, span.course, span.admitted)):
             spans[i] += v
     total: list[Any] = list(totals)
     total[0], total[1], total[2], total[3], total[4] = (
@@ -614,6 +613,6 @@ def summary_rows(figures: list[CommuneFigures], year: int) -> list[list[Any]]:
         None,
         None,
     )
-    total[12], total[13] = _ratio(spans[1], spans[0]), _ratio(spans[3], spans[2])
+    total[12], total[13] = _ratio(spans[2], spans[0]), _ratio(spans[2], spans[1])
     rows.append(total)
     return rows

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from dvdesk.errors import NotFound
+from dvdesk.files import temporary_name
 from dvdesk.store.backup import make_backup
 from dvdesk.store.errors import NotDvdeskFile
 from dvdesk.store.gateway import Store
@@ -26,7 +27,8 @@ def restore(db_path: Path, source: Path) -> Path:
         if db_path.exists():
             with Store.open(db_path, create=False, migrate=False) as current:
                 safety = make_backup(current, reason="truoc-khoi-phuc")
-        tmp = db_path.with_suffix(".restore.tmp")
+        # An exact temporary name: a killed restore's copy is found and deleted later.
+        tmp = temporary_name(db_path)
         probe.copy_to(tmp)
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)

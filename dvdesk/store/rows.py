@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from dvdesk.domain.dates import PartialDate, parse_date
-from dvdesk.domain.eligibility import MAX_MONTHS, MIN_MONTHS, Method, first_day_with
+from dvdesk.domain.eligibility import Method, possible_window
 from dvdesk.domain.member import Gender, Member, Presence
 from dvdesk.domain.names import fold, sort_key
 from dvdesk.domain.procedure import StepRecord
@@ -45,7 +45,13 @@ def _iso(d: date | None) -> str | None:
 
 
 def eligibility_columns(dob: PartialDate | None) -> dict[str, str | None]:
-    """First eligible and first over-age days by method A and B (None unless full)."""
+    """First day eligible is possible and first day over-age is certain, by method A and B.
+
+    For a full date of birth these are the first eligible and the first
+    over-age day; for a partial one they span every possible birthday, so a
+    view "eligible on D" (elig_from <= D < over_from) never drops someone who
+    may be of age. None without a date of birth.
+    """
     return dict(_eligibility_columns(dob))
 
 
@@ -54,9 +60,9 @@ def _eligibility_columns(dob: PartialDate | None) -> tuple[tuple[str, str | None
     # A commune has a few thousand distinct birthdays: cache per date of birth.
     cols: dict[str, str | None] = {}
     for method, suffix in ((Method.COMPLETED, "a"), (Method.CALENDAR, "b")):
-        full = dob.as_date() if dob and dob.is_full else None
-        cols[f"elig_from_{suffix}"] = _iso(full and first_day_with(method, full, MIN_MONTHS))
-        cols[f"over_from_{suffix}"] = _iso(full and first_day_with(method, full, MAX_MONTHS + 1))
+        start, end = possible_window(dob, method) if dob else (None, None)
+        cols[f"elig_from_{suffix}"] = _iso(start)
+        cols[f"over_from_{suffix}"] = _iso(end)
     return tuple(cols.items())
 
 

@@ -9,12 +9,14 @@ migration registered here, applied in order, each in its own transaction.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from datetime import date
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 FORMAT_MAJOR = 1
-FORMAT_MINOR = 3
+FORMAT_MINOR = 7
 APPLICATION_ID = 0x64766B31  # "dvk1": marks the file as dvdesk's
 
 migrations = Migrations("dvdesk")
@@ -228,9 +230,192 @@ CREATE INDEX received_audit_commune ON received_audit (commune_code, sequence)
     _set_version(db, 1, 2)
 
 
-@migrations(name="1.3_signing_keys")
+@migrations(name="1.3_roster_sort_key")
+def m_roster_sort_key_v2(db: Database) -> None:
+    """Format 1.3: the roster order key and the partial-date eligibility days, recomputed.
+
+    The name key now compares the given name with its tone before the surname
+    (domain/names.py: every "Anh" before every "Ánh"); the eligibility days
+    are now also kept for a partial date of birth, spanning every possible
+    birthday (rows.eligibility_columns), so the eligible and upcoming views
+    no longer drop those members. Both are derived columns: recomputed from
+    the stored name and date of birth, nothing a user entered changes. Runs
+    in the migration's transaction; the same text gives the same key, so
+    running it again changes nothing.
+    """
+    from dvdesk.domain.dates import parse_date
+    from dvdesk.domain.names import sort_key
+    from dvdesk.store.rows import eligibility_columns
+
+    conn = db.conn
+    rows = conn.execute("SELECT id, full_name, dob FROM members").fetchall()
+
+    def updated() -> Iterator[tuple[object, ...]]:
+        for row_id, full_name, dob in rows:
+            cols = eligibility_columns(parse_date(dob))
+            yield (
+                sort_key(full_name),
+                cols["elig_from_a"],
+                cols["over_from_a"],
+                cols["elig_from_b"],
+                cols["over_from_b"],
+                row_id,
+            )
+
+    conn.executemany(
+        "UPDATE members SET name_sort = ?, elig_from_a = ?, over_from_a = ?, "
+        "elig_from_b = ?, over_from_b = ? WHERE id = ?",
+        updated(),
+    )
+    _set_version(db, 1, 3)
+
+
+# The unit kind a step was done in, as the statistics count it (notes/domain.md §8:
+# "unit type as at the time"): a THPT student's steps up to their graduation day
+# (the school-year end setting of the graduation year) count as a student's even
+# after they move to a residential area; anyone in a school unit counts as a
+# student. Kept on the step when it is recorded (the triggers), so later changes
+# of unit do not rewrite a past year's figures.
+_STEP_UNIT_KIND = """(
+    SELECT CASE
+        WHEN u.kind = 'school' THEN 'school'
+        WHEN m.graduation_year IS NOT NULL AND {done} <= printf('%04d-%s', m.graduation_year,
+            coalesce((SELECT value FROM settings WHERE key = 'school_year_end'), '05-31'))
+            THEN 'school'
+        ELSE 'residential'
+    END
+    FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = {member}
+)"""
+
+
+@migrations(name="1.4_step_unit_kind")
+def m_step_unit_kind(db: Database) -> None:
+    """Format 1.4: each step keeps the unit kind (khu dân cư / THPT) it was done in."""
+    kind = _STEP_UNIT_KIND
+    _run(
+        db,
+        f"""
+ALTER TABLE steps ADD COLUMN unit_kind TEXT CHECK (unit_kind IN ('residential', 'school'));
+UPDATE steps SET unit_kind = {kind.format(done="steps.done_on", member="steps.member_id")};
+CREATE TRIGGER steps_unit_kind_insert AFTER INSERT ON steps BEGIN
+    UPDATE steps SET unit_kind = {kind.format(done="new.done_on", member="new.member_id")}
+        WHERE id = new.id;
+END;
+CREATE TRIGGER steps_unit_kind_update AFTER UPDATE OF state, done_on ON steps BEGIN
+    UPDATE steps SET unit_kind = {kind.format(done="new.done_on", member="new.member_id")}
+        WHERE id = new.id;
+END;
+CREATE INDEX steps_statistics ON steps (code, done_on) WHERE state = 'done'
+""",
+    )
+    _set_version(db, 1, 4)
+
+
+@migrations(name="1.5_party_totals")
+def m_party_totals(db: Database) -> None:
+    """Format 1.5: the đảng bộ's own figures per year, entered by the officer.
+
+    For the 3–4% target (NQ 21-NQ/TW): Party members at the start of the year
+    and new members admitted from outside the tracked Youth Union lists, with
+    where the figures come from. A year without a row is "not entered".
+    """
+    _run(
+        db,
+        """
+CREATE TABLE party_totals (
+    year INTEGER PRIMARY KEY CHECK (year BETWEEN 1900 AND 2200),
+    members_at_start INTEGER CHECK (members_at_start >= 0),
+    outside_admitted INTEGER CHECK (outside_admitted >= 0),
+    source TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+) STRICT
+""",
+    )
+    _set_version(db, 1, 5)
+
+
+@migrations(name="1.6_dossier")
+def m_dossier(db: Database) -> None:
+    """Format 1.6: what the Party checks in a dossier besides the dated steps (issue #12).
+
+    Introducers, votes, the helping member, education and Youth Union
+    membership (`dossiers`), documented exceptions, where each unit's chi bộ
+    stands (which forms apply) and, per member, the codes of the violations
+    found (`members.dossier_issues`, read by the "cần kiểm tra" view). Steps
+    an older version let through out of order are kept as they are: they are
+    flagged here and the stage is derived again from the steps that count.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE dossiers (
+    member_id INTEGER PRIMARY KEY REFERENCES members(id),
+    helper TEXT NOT NULL DEFAULT '',
+    helper_since TEXT,
+    education TEXT NOT NULL DEFAULT '',
+    union_member INTEGER CHECK (union_member IN (0, 1)),
+    checked_version TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE introducers (
+    id INTEGER PRIMARY KEY,
+    member_id INTEGER NOT NULL REFERENCES members(id),
+    seq INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('official', 'probationary', 'none')),
+    together_since TEXT,
+    introduced_on TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    UNIQUE (member_id, seq)
+) STRICT;
+CREATE TABLE votes (
+    member_id INTEGER NOT NULL REFERENCES members(id),
+    step_code TEXT NOT NULL,
+    in_favour INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    present INTEGER,
+    PRIMARY KEY (member_id, step_code)
+) STRICT;
+CREATE TABLE dossier_exceptions (
+    id INTEGER PRIMARY KEY,
+    member_id INTEGER NOT NULL REFERENCES members(id),
+    rule_code TEXT NOT NULL,
+    step_code TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL,
+    document TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (member_id, rule_code, step_code)
+) STRICT;
+CREATE TABLE unit_positions (
+    unit_id INTEGER PRIMARY KEY REFERENCES units(id),
+    position TEXT NOT NULL
+) STRICT;
+ALTER TABLE members ADD COLUMN dossier_issues TEXT NOT NULL DEFAULT ''
+""",
+    )
+    from dvdesk.domain.procedure import DEFINITION, StepRecord, StepState, stage_of
+    from dvdesk.domain.procedure_order import problems
+
+    position = DEFINITION.default_position
+    records: dict[int, dict[str, StepRecord]] = {}
+    for member_id, code, state, done_on in db.execute(
+        "SELECT member_id, code, state, done_on FROM steps ORDER BY member_id"
+    ).fetchall():
+        if DEFINITION.has_step(code):
+            day = date.fromisoformat(done_on) if done_on else None
+            records.setdefault(member_id, {})[code] = StepRecord(code, StepState(state), day)
+    updates = []
+    for member_id, recs in records.items():
+        found = problems(DEFINITION, recs, None, position)
+        codes = " ".join(dict.fromkeys(p.rule.code for p in found if p.severe))
+        updates.append((codes, stage_of(recs, DEFINITION, position).value, member_id))
+    db.conn.executemany("UPDATE members SET dossier_issues = ?, stage = ? WHERE id = ?", updates)
+    _set_version(db, 1, 6)
+
+
+@migrations(name="1.7_signing_keys")
 def m_signing_keys(db: Database) -> None:
-    """Format 1.3: signed packages, the communes' keys, transfer files.
+    """Format 1.7: signed packages, the communes' keys, transfer files.
 
     `signing_key` holds this data file's own Ed25519 key (one row, made here,
     so a new file has it from its creation and every backup carries it);
@@ -291,7 +476,7 @@ ALTER TABLE received_packages ADD COLUMN target_percent REAL NOT NULL DEFAULT 3.
             key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
         ],
     )
-    _set_version(db, 1, 3)
+    _set_version(db, 1, 7)
 
 
 CORE_TABLES = frozenset({"settings", "units", "members", "steps", "audit"})  # since 1.0

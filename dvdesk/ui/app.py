@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -17,6 +18,7 @@ from dvdesk.store import backup
 from dvdesk.store.gateway import Store
 from dvdesk.store.lock import DataFileLock
 from dvdesk.ui.dialogs import DialogService
+from dvdesk.ui.operations import BUG_TITLE, bug_message
 
 if TYPE_CHECKING:
     from dvdesk.ui.main_window import MainWindow
@@ -39,11 +41,29 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         app.setFont(QFont(families[0], 9))
     # Month and day names in the date pickers in Vietnamese.
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    install_translation(app)
     icon = QIcon()
     for size in (16, 32, 48, 64, 128, 256):
         icon.addFile(str(resource("icons", f"dvdesk-{size}.png")))
     app.setWindowIcon(icon)
     return app
+
+
+QT_TRANSLATION = ("translations", "qtbase_vi.qm")
+
+
+def install_translation(app: QApplication) -> bool:
+    """Vietnamese for Qt's own texts (file dialog, context menus, standard buttons, print
+    dialogs): Qt ships none, so dvdesk carries its own (resources/translations)."""
+    if app.property("dvdesk_translator") is not None:
+        return True
+    translator = QTranslator(app)
+    if not translator.load(str(resource(*QT_TRANSLATION))):
+        log.warning("Qt translation not loaded: %s", resource(*QT_TRANSLATION))
+        return False
+    app.installTranslator(translator)
+    app.setProperty("dvdesk_translator", translator)
+    return True
 
 
 def open_store(path: Path, dialogs: DialogService) -> Store | None:
@@ -112,19 +132,14 @@ def install_error_hook(log_file: Path) -> logging.Handler:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(handler)
 
-    def hook(kind, exc, tb) -> None:
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         dialogs = DialogService(QApplication.activeWindow())
         if isinstance(exc, KnownError):
             dialogs.error("Không thực hiện được", str(exc))
             return
         text = "".join(traceback.format_exception(kind, exc, tb))
         log.error("unhandled error\n%s", text)
-        dialogs.error(
-            "Lỗi chương trình",
-            f"dvdesk gặp lỗi chương trình và chưa làm được việc vừa yêu cầu. Dữ liệu đã lưu "
-            f"không bị ảnh hưởng. Hãy gửi tệp nhật ký “{log_file}” cho người hỗ trợ.",
-            text,
-        )
+        dialogs.error(BUG_TITLE, bug_message(log_file), text)
 
     sys.excepthook = hook
     return handler

@@ -25,7 +25,8 @@ from dvdesk.store.received import RATIO_COLUMNS, SUMMARY_HEADER, summary_rows
 
 NOTE = (
     "Mỗi xã, phường một dòng: gói dữ liệu đã gộp, đoàn viên, đủ tuổi vào Đảng tại ngày xét, "
-    "số người ở từng giai đoạn, tỉ lệ kết nạp theo lứa, kết nạp so với chỉ tiêu của năm, "
+    "số người ở từng giai đoạn, tỉ lệ kết nạp trên giới thiệu và trên học lớp, kết nạp so "
+    "với chỉ tiêu của năm, "
     "quá hạn và hồ sơ có cảnh báo. Xuất ra Excel/PDF: dvdesk export --out tong-hop.xlsx "
     "(hoặc .pdf)."
 )

@@ -1,12 +1,20 @@
 """Every message box behind one small service, in Vietnamese.
 
-Qt ships no Vietnamese translation (no qtbase_vi.qm in the wheels), so the
-standard buttons get their texts here. Tests replace the service with a fake
-that records the calls and answers, so no test blocks on a modal window.
+Qt ships no Vietnamese translation (no qtbase_vi.qm in the wheels): dvdesk
+loads its own (resources/translations, app.install_translation), and the
+standard buttons also get their texts here so a box is Vietnamese even where
+that translation is not loaded. File pickers start in the user's Documents
+folder and then in the last folder used for that kind of file. Tests replace
+the service with a fake that records the calls and answers, so no test blocks
+on a modal window.
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -44,6 +52,34 @@ FILE_DIALOG_LABELS = {
     QFileDialog.DialogLabel.FileType: "Loại tệp:",
     QFileDialog.DialogLabel.Reject: "Hủy",
 }
+
+
+def documents_folder() -> Path:
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    folder = Path(found) if found else Path.home()
+    return folder if folder.is_dir() else Path.home()
+
+
+def file_kind(filters: str) -> str:
+    """The kind of file a picker is for, from its filter: "Tệp PDF (*.pdf)" → "pdf"."""
+    patterns = re.findall(r"\*\.(\w+)", filters)
+    return "-".join(sorted(set(p.lower() for p in patterns))) or "any"
+
+
+def start_path(filters: str, start: str = "") -> str:
+    """Where a picker opens: `start` if it is a full path, else the last folder used
+    for this kind of file (or Documents), with `start` as the suggested name."""
+    if start and Path(start).is_absolute():
+        return start
+    remembered = QSettings().value(f"folders/{file_kind(filters)}")
+    folder = Path(str(remembered)) if remembered else documents_folder()
+    if not folder.is_dir():
+        folder = documents_folder()
+    return str(folder / start) if start else str(folder)
+
+
+def remember_folder(filters: str, chosen: str) -> None:
+    QSettings().setValue(f"folders/{file_kind(filters)}", str(Path(chosen).parent))
 
 
 def translate_buttons(box: QMessageBox | QDialogButtonBox) -> None:
@@ -96,7 +132,7 @@ class DialogService:
     def _file_dialog(
         self, title: str, filters: str, start: str, save: bool, many: bool = False
     ) -> list[str]:
-        box = QFileDialog(self.parent, title, start, filters)
+        box = QFileDialog(self.parent, title, start_path(filters, start), filters)
         box.setAcceptMode(
             QFileDialog.AcceptMode.AcceptSave if save else QFileDialog.AcceptMode.AcceptOpen
         )
@@ -108,7 +144,10 @@ class DialogService:
         for label, text in FILE_DIALOG_LABELS.items():
             box.setLabelText(label, text)
         box.setLabelText(QFileDialog.DialogLabel.Accept, "Lưu" if save else "Mở")
-        return box.selectedFiles() if box.exec() else []
+        chosen = box.selectedFiles() if box.exec() else []
+        if chosen:
+            remember_folder(filters, chosen[0])
+        return chosen
 
     def open_file(self, title: str, filters: str, start: str = "") -> str:
         chosen = self._file_dialog(title, filters, start, save=False)

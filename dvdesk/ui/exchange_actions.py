@@ -9,55 +9,55 @@ this module only asks, shows and reports).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from dvdesk.domain.validation import Severity
-from dvdesk.ui.operations import Operation
+from dvdesk.store.changes import Changes, Kind
+from dvdesk.store.gateway import Store
+from dvdesk.ui.host import ActionHost
+from dvdesk.ui.operations import Done, Op, Progress, Work
 from dvdesk.ui.preview_dialog import PreviewDialog
 
-if TYPE_CHECKING:
-    from dvdesk.ui.main_window import MainWindow
+# What an import or a merge writes: members, their steps and units, received packages.
+BULK = Changes.of(Kind.MEMBERS, Kind.STEPS, Kind.UNITS, Kind.PACKAGES, reorders=True)
 
+ENCRYPTED = ".dvz"  # a passphrase-protected package (AES-GCM, not a zip)
+PLAIN_FILTER = "Gói dữ liệu (*.zip)"
+ENCRYPTED_FILTER = "Gói dữ liệu mã hóa (*.dvz)"
+PACKAGES_FILTER = "Gói dữ liệu (*.zip *.dvz)"
 SEVERITY_WORDS = {Severity.ERROR: "Lỗi", Severity.WARNING: "Cảnh báo"}
 
 
 class ExchangeActions(QObject):
     """Signals:
     finished(str): a message for the status bar after a successful action.
-    data_changed(): members or units were written.
     """
 
     finished = Signal(str)
-    data_changed = Signal()
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.dialogs = window.dialogs
-        self.last: Operation | None = None  # the running operation (tests wait on it)
+    def __init__(self, host: ActionHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.parent_widget = parent
+        self.dialogs = host.dialogs
+        self.last: Op | None = None  # the running operation (tests wait on it)
 
-    def _run(self, title: str, work, done) -> Operation | None:
-        path = self.window.store.path
-        if path is None:
+    def _run(self, title: str, work: Work, done: Done, writes: bool = False) -> Op | None:
+        """Reads can be stopped with Hủy; a write runs whole (one transaction)."""
+        if self.host.store.path is None:
             return None
-        op = Operation(self.window, path, title, work, self.dialogs)
-        op.done.connect(done)
+        jobs = self.host.jobs
+        op = jobs.write(title, work, done) if writes else jobs.long_read(title, work, done)
         self.last = op
-        op.start()
         return op
 
     # -- out -------------------------------------------------------------------
 
-    def export_package(self) -> Operation | None:
-        settings = self.window.store.settings.get()
-        default = f"goi-du-lieu-{settings.commune_code or 'xa'}-{settings.export_sequence + 1}.zip"
-        out = self.dialogs.save_file(
-            "Xuất gói dữ liệu gửi cấp trên", "Gói dữ liệu (*.zip)", default
-        )
-        if not out:
-            return None
+    def export_package(self) -> Op | None:
+        settings = self.host.store.settings.get()
         secret = self.dialogs.ask_text(
             "Mật khẩu bảo vệ",
             "Gói có số CCCD và ngày sinh. Đặt mật khẩu để mã hóa (để trống nếu không mã hóa):",
@@ -72,12 +72,22 @@ class ExchangeActions(QObject):
         ):
             self.dialogs.warn("Mật khẩu", "Hai lần nhập mật khẩu không khớp; chưa xuất gì.")
             return None
+        # An encrypted package is not a zip any more: it gets its own name.
+        suffix, filters = (ENCRYPTED, ENCRYPTED_FILTER) if secret else (".zip", PLAIN_FILTER)
+        number = settings.export_sequence + 1
+        default = f"goi-du-lieu-{settings.commune_code or 'xa'}-{number}{suffix}"
+        out = self.dialogs.save_file("Xuất gói dữ liệu gửi cấp trên", filters, default)
+        if not out:
+            return None
+        if not out.lower().endswith(suffix):
+            out = str(Path(out).with_suffix(suffix))
 
-        def work(store, progress):
+        def work(store: Store, progress: Progress) -> Any:
             from dvdesk.exchange.package import write_package
 
             return write_package(store, Path(out), secret or None)
 
+        # It records the export's sequence number in the data file: a write.
         def done(manifest: Any) -> None:
             note = " (đã mã hóa)" if secret else ""
             self.finished.emit(
@@ -85,9 +95,9 @@ class ExchangeActions(QObject):
                 f"Gửi tệp này cho {settings.receiving_level}."
             )
 
-        return self._run("Đang xuất gói dữ liệu…", work, done)
+        return self._run("Đang xuất gói dữ liệu…", work, done, writes=True)
 
-    def export_sheet(self) -> Operation | None:
+    def export_sheet(self) -> Op | None:
         out = self.dialogs.save_file(
             "Xuất danh sách ra bảng tính", "Excel (*.xlsx);;CSV (*.csv)", "danh-sach-doan-vien.xlsx"
         )
@@ -97,7 +107,7 @@ class ExchangeActions(QObject):
         if target.suffix.lower() not in (".xlsx", ".csv"):
             target = target.with_suffix(".xlsx")
 
-        def work(store, progress):
+        def work(store: Store, progress: Progress) -> Any:
             if target.suffix.lower() == ".csv":
                 from dvdesk.exchange.csv_export import export_csv
 
@@ -114,14 +124,14 @@ class ExchangeActions(QObject):
 
     # -- in --------------------------------------------------------------------
 
-    def import_sheet(self, path: str = "", fields: dict[int, str] | None = None):
+    def import_sheet(self, path: str = "", fields: dict[int, str] | None = None) -> Op | None:
         path = path or self.dialogs.open_file(
             "Nhập danh sách đoàn viên", "Bảng tính (*.xlsx *.xlsm *.csv)"
         )
         if not path:
             return None
 
-        def work(store, progress):
+        def work(store: Store, progress: Progress) -> Any:
             from dvdesk.exchange.sheet_import import plan_import
 
             return plan_import(store, Path(path), fields=fields, progress=progress)
@@ -136,7 +146,9 @@ class ExchangeActions(QObject):
             (str(i.row), i.column, SEVERITY_WORDS[i.severity], i.message) for i in plan.issues
         ]
         action = f"Nhập {s['new']} người hợp lệ" if s["new"] else None
-        dialog = PreviewDialog("Xem trước khi nhập", plan.lines(), action, problems, self.window)
+        dialog = PreviewDialog(
+            "Xem trước khi nhập", plan.lines(), action, problems, self.parent_widget
+        )
         dialog.add_remap_button()
         self.preview = dialog
         accepted = self.dialogs.show_modal(dialog)
@@ -146,18 +158,18 @@ class ExchangeActions(QObject):
         if not accepted:
             return
 
-        def work(store, progress):
+        def work(store: Store, progress: Progress) -> Any:
             from dvdesk.exchange.sheet_import import apply_import
 
             return apply_import(store, plan, progress=progress)
 
         def done(result: tuple[int, Path | None]) -> None:
             count, saved = result
-            self.data_changed.emit()
+            self.host.jobs.announce(BULK)
             where = f" Bản sao lưu trước khi nhập: {saved}." if saved else ""
             self.finished.emit(f"Đã nhập {count} đoàn viên từ “{Path(path).name}”.{where}")
 
-        self._run("Đang ghi dữ liệu nhập…", work, done)
+        self._run("Đang ghi dữ liệu nhập…", work, done, writes=True)
 
     def _remap(self, path: str, plan: Any) -> None:
         from dvdesk.exchange.cell_values import text
@@ -166,15 +178,13 @@ class ExchangeActions(QObject):
 
         row = read_grid(Path(path)).rows[plan.header.row]
         headers = {c: text(v) or f"(cột {c + 1})" for c, v in enumerate(row)}
-        dialog = ColumnMappingDialog(headers, plan.header.fields, self.window)
+        dialog = ColumnMappingDialog(headers, plan.header.fields, self.parent_widget)
         if self.dialogs.show_modal(dialog):
             self.import_sheet(path, dialog.fields())
 
-    def merge_packages(self, paths: list[str] | None = None) -> Operation | None:
+    def merge_packages(self, paths: list[str] | None = None) -> Op | None:
         """Consolidation at the receiving level (tổng hợp gói dữ liệu của các xã)."""
-        paths = paths or self.dialogs.open_files(
-            "Chọn các gói dữ liệu của xã", "Gói dữ liệu (*.zip)"
-        )
+        paths = paths or self.dialogs.open_files("Chọn các gói dữ liệu của xã", PACKAGES_FILTER)
         if not paths:
             return None
         secret = None
@@ -185,7 +195,7 @@ class ExchangeActions(QObject):
             if secret is None:
                 return None
 
-        def work(store, progress):
+        def work(store: Store, progress: Progress) -> Any:
             from dvdesk.exchange.merge import plan_merge
             from dvdesk.exchange.package import read_package
 
@@ -215,20 +225,20 @@ class ExchangeActions(QObject):
             if plan.conflicts or not plan.applied
             else f"Gộp {len(plan.applied)} gói (tất cả hoặc không)"
         )
-        dialog = PreviewDialog("Xem trước khi tổng hợp", lines, action, parent=self.window)
+        dialog = PreviewDialog("Xem trước khi tổng hợp", lines, action, parent=self.parent_widget)
         self.preview = dialog
         if not self.dialogs.show_modal(dialog):
             return
 
-        def work(store, progress):
+        def work(store: Store, progress: Progress) -> Any:
             from dvdesk.exchange.merge import apply_merge
 
             return apply_merge(store, plan)
 
         def done(saved: Path | None) -> None:
-            self.data_changed.emit()
+            self.host.jobs.announce(BULK)
             self.finished.emit(
                 f"Đã gộp {len(plan.applied)} gói. Bản sao lưu trước khi gộp: {saved}."
             )
 
-        self._run("Đang gộp dữ liệu…", work, done)
+        self._run("Đang gộp dữ liệu…", work, done, writes=True)

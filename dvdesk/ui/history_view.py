@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +43,25 @@ FIELD_LABELS = {
 }
 
 
+ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}).*)?$")
+ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def vi_value(value: object) -> str:
+    """A stored value as a clerk writes it: 2009-04-15 → 15/04/2009, 2009-04 → 04/2009."""
+    text = "" if value is None else str(value)
+    day = ISO_DAY.match(text)
+    if day:
+        y, m, d, hh, mm = day.groups()
+        return f"{d}/{m}/{y}" + (f" {hh}:{mm}" if hh else "")
+    month = ISO_MONTH.match(text)
+    if month:
+        return f"{month.group(2)}/{month.group(1)}"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    return text
+
+
 def describe(entry: dict[str, Any]) -> str:
     """One audit entry as a clerk reads it: what changed from what to what."""
     old = json.loads(entry["old"]) if entry["old"] else {}
@@ -49,7 +69,7 @@ def describe(entry: dict[str, Any]) -> str:
     if entry["entity"] == "step":
         step = STEP_BY_CODE.get(new.get("code", ""))
         state = STEP_STATE_LABELS.get(StepState(new["state"])) if new.get("state") else ""
-        when = f" ngày {new['done_on']}" if new.get("done_on") else ""
+        when = f" ngày {vi_value(new['done_on'])}" if new.get("done_on") else ""
         number = f", số {new['doc_number']}" if new.get("doc_number") else ""
         return f"{step.title if step else new.get('code')}: {state}{when}{number}"
     if entry["entity"] == "transfer":
@@ -59,7 +79,8 @@ def describe(entry: dict[str, Any]) -> str:
     parts = []
     for key, value in new.items():
         if key in FIELD_LABELS and old.get(key) != value:
-            parts.append(f"{FIELD_LABELS[key]}: “{old.get(key) or ''}” → “{value or ''}”")
+            before, after = vi_value(old.get(key)), vi_value(value)
+            parts.append(f"{FIELD_LABELS[key]}: “{before}” → “{after}”")
     return "; ".join(parts) or ACTIONS.get(entry["action"], entry["action"])
 
 

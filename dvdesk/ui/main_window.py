@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QDate, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDateEdit,
+    QFrame,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -18,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -25,30 +32,51 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
-from dvdesk.domain.procedure import STAGE_LABELS, Stage
+from dvdesk.domain.member import Member
+from dvdesk.domain.procedure import STAGE_LABELS, Stage, StepRecord
 from dvdesk.errors import KnownError
+from dvdesk.services import views as preset_views
+from dvdesk.services.views import View
 from dvdesk.store import backup, restoring
+from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
-from dvdesk.store.views import View, views
-from dvdesk.ui.background import BackgroundReads
+from dvdesk.ui import undo
 from dvdesk.ui.dialogs import DialogService
 from dvdesk.ui.empty_state import EmptyState
 from dvdesk.ui.exchange_actions import ExchangeActions
+from dvdesk.ui.help import AboutDialog, HelpWindow, show_help
 from dvdesk.ui.history_view import HistoryView
 from dvdesk.ui.member_form import MemberForm
-from dvdesk.ui.member_model import MemberTableModel
-from dvdesk.ui.operations import Operation
+from dvdesk.ui.member_model import LONG_LIST, MemberTableModel
+from dvdesk.ui.operations import Jobs, Op, Progress
 from dvdesk.ui.print_actions import PrintActions
 from dvdesk.ui.procedure_panel import ProcedurePanel
 from dvdesk.ui.recent_files import add_recent, recent_files
 
 SEARCH_DELAY_MS = 120
-COLUMN_WIDTHS = (190, 85, 120, 95, 170, 50, 170, 130, 60)
+
+
+def number(value: int) -> str:
+    """120484 → "120.484" (Vietnamese thousands separator)."""
+    return f"{value:,}".replace(",", ".")
+
+
+COLUMN_WIDTHS = (175, 82, 112, 92, 130, 50, 170, 130, 60)
+# Shown second, after the name: the unit tells namesakes apart (model column 4).
+UNIT_COLUMN = 4
+# The window's first size: a 1366×768 laptop less the taskbar (728) and the title bar.
+FIRST_SIZE = (1366, 690)
 
 
 class MainWindow(QMainWindow):
     """dvdesk's main window over one open store.
+
+    Every write, whether made here or by a background op, ends in
+    `apply_changes(Changes)`, which refreshes only what the change touched.
+    The print and exchange action objects see the window only through the
+    small `ActionHost` surface (selected members, view, date, unit, jobs,
+    status line), never its widgets.
 
     Signals:
         data_changed(): members were added, edited, deleted or restored.
@@ -68,14 +96,21 @@ class MainWindow(QMainWindow):
         self.dialogs = dialogs or DialogService(self)
         self.today = today or date.today()
         settings = store.settings.get()
+        self.jobs = Jobs(self, store, self.dialogs)
+        self.jobs.changed.connect(self.apply_changes)
+        self.undo_stack = QUndoStack(self)
         self.model = MemberTableModel(
-            store, settings.consideration_on(self.today), settings.method, load=False
+            store,
+            settings.consideration_on(self.today),
+            settings.method,
+            load=False,
+            jobs=self.jobs,
         )
-        self.reads = BackgroundReads(self)
         self._counts: dict[str, int] = {}
+        self._counts_fresh = False  # False from a write until the new counts arrive
         self._counts_generation = 0
         self._views: list[View] = []
-        self._undo_uid: str | None = None
+        self._shown: tuple[object, ...] | None = None  # what the side panel shows now
         self._build()
         self._refresh_units()
         self.refresh_views()
@@ -83,13 +118,13 @@ class MainWindow(QMainWindow):
         if self.model.rowCount():
             self.table.selectRow(0)
         self.setWindowTitle(f"dvdesk — {store.path or 'dữ liệu tạm'}")
-        if store.path is not None:
-            add_recent(store.path)
+        if store.path is not None:  # after the first screen: QSettings is slow to start
+            QTimer.singleShot(0, lambda: add_recent(store.path) if store.path else None)
 
     # -- layout ------------------------------------------------------------
 
     def _build(self) -> None:
-        self.resize(1366, 760)
+        self._fit_to_screen()
         self._build_actions()
         self._build_toolbars()
         self._build_menus()
@@ -103,8 +138,11 @@ class MainWindow(QMainWindow):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.model.ids_loaded.connect(self._ids_loaded)
+        self.model.counted.connect(self._show_state)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # "Trường T…Lê Quý Đôn": the end of a long unit name tells schools apart.
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         # Indicator first: enabling sorting sorts by it, and Qt's default is descending.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
@@ -115,11 +153,15 @@ class MainWindow(QMainWindow):
         self.table.doubleClicked.connect(lambda _: self.edit_current())
         for column, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().moveSection(UNIT_COLUMN, 1)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         open_row = QAction(self.table, shortcut=QKeySequence(Qt.Key.Key_Return))
         open_row.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         open_row.triggered.connect(self.edit_current)
         self.table.addAction(open_row)
+        # Del deletes members only from the table, never from the procedure panel.
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.addAction(self.delete_action)
 
         self.empty = EmptyState()
         self.empty.add_button.clicked.connect(self.add_member)
@@ -129,10 +171,16 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.empty)
 
         self.procedure = ProcedurePanel(self.store, self.dialogs, self.today)
-        self.procedure.step_saved.connect(lambda _: self._after_change(keep_selection=True))
+        self.procedure.step_recorded.connect(self._step_recorded)
         self.history = HistoryView(self.store)
         self.side_tabs = QTabWidget()
-        self.side_tabs.addTab(self.procedure, "Quy trình kết nạp")
+        # The dossier fields are taller than a 768-pixel screen allows: scroll them
+        # inside the tab rather than let the window outgrow the screen.
+        procedure_scroll = QScrollArea()
+        procedure_scroll.setWidgetResizable(True)
+        procedure_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        procedure_scroll.setWidget(self.procedure)
+        self.side_tabs.addTab(procedure_scroll, "Quy trình kết nạp")
         self.side_tabs.addTab(self.history, "Lịch sử thay đổi")
         self.side_tabs.currentChanged.connect(
             lambda _: self._show_member(self.current_uid() or self.procedure.uid)
@@ -142,7 +190,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.view_list)
         self.splitter.addWidget(self.stack)
         self.splitter.addWidget(self.side_tabs)
-        self.splitter.setSizes([200, 560, 600])
+        self.splitter.setSizes([185, 650, 530])
         self.splitter.setStretchFactor(1, 1)
 
         self.main_tabs = QTabWidget()
@@ -153,14 +201,28 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.main_tabs)
 
         self.count_label = QLabel()
-        self.undo_button = QPushButton("Hoàn tác xóa")
+        self.undo_button = QPushButton("Hoàn tác")
         self.undo_button.setVisible(False)
-        self.undo_button.clicked.connect(self.undo_delete)
+        self.undo_button.clicked.connect(self.undo_stack.undo)
+        self.undo_stack.indexChanged.connect(self._undo_state)
         self.statusBar().addWidget(self.count_label, 1)
         self.statusBar().addPermanentWidget(self.undo_button)
 
+    def _fit_to_screen(self) -> None:
+        """Open no bigger than the screen's free area (less a title bar)."""
+        width, height = FIRST_SIZE
+        screen = self.screen()
+        if screen is not None:
+            free = screen.availableGeometry()
+            width, height = min(width, free.width()), min(height, free.height() - 32)
+        self.resize(width, height)
+
     def _build_actions(self) -> None:
-        def action(text: str, slot, shortcut=None) -> QAction:
+        def action(
+            text: str,
+            slot: Callable[[], object],
+            shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
+        ) -> QAction:
             a = QAction(text, self)
             if shortcut is not None:
                 a.setShortcut(shortcut)
@@ -169,18 +231,30 @@ class MainWindow(QMainWindow):
 
         self.add_action = action("Thêm đoàn viên", self.add_member, QKeySequence.StandardKey.New)
         self.edit_action = action("Sửa", self.edit_current)
-        self.delete_action = action("Xóa", self.delete_current, QKeySequence.StandardKey.Delete)
+        self.delete_action = action("Xóa", self.delete_current, QKeySequence(Qt.Key.Key_Delete))
+        self.undo_action = self.undo_stack.createUndoAction(self, "Hoàn tác")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "Làm lại")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        for a in (self.undo_action, self.redo_action):
+            # Inside a text box Ctrl+Z undoes the typing; elsewhere the last change.
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.restore_member_action = action("Khôi phục người đã xóa", self.restore_current)
         self.demo_action = action("Tạo dữ liệu mẫu…", self.load_demo)
         self.settings_action = action("Cài đặt…", self.open_settings)
         self.backup_action = action("Sao lưu ngay", self.backup_now)
         self.restore_action = action("Khôi phục từ bản sao lưu…", self.restore_backup)
         self.open_action = action("Mở tệp dữ liệu…", self.open_file, QKeySequence.StandardKey.Open)
-        self.quit_action = action("Thoát", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = action("Thoát", self.close, QKeySequence("Ctrl+Q"))
         self.find_action = action(
             "Tìm", lambda: self.search.setFocus(), QKeySequence.StandardKey.Find
         )
         self.addAction(self.find_action)
+        self.help_action = action(
+            "Hướng dẫn sử dụng", lambda: self.show_help(), QKeySequence.StandardKey.HelpContents
+        )
+        self.addAction(self.help_action)
+        self.about_action = action("Giới thiệu dvdesk…", self.show_about)
 
     def _build_toolbars(self) -> None:
         bar = QToolBar("Công cụ")
@@ -207,11 +281,14 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.search)
 
         filters.addWidget(QLabel("  Ngày chi bộ xét: "))
-        self.date_edit = QDateEdit(calendarPopup=True)
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         on = self.model.on
         self.date_edit.setDate(QDate(on.year, on.month, on.day))
         self.date_edit.dateChanged.connect(self._date_changed)
+        self._save_date_timer = QTimer(self, singleShot=True, interval=800)
+        self._save_date_timer.timeout.connect(self.save_consideration_date)
         filters.addWidget(self.date_edit)
 
         filters.addWidget(QLabel("  Đơn vị: "))
@@ -253,6 +330,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        edit_menu = self.menuBar().addMenu("&Sửa")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        self.edit_menu = edit_menu
         data_menu = self.menuBar().addMenu("&Dữ liệu")
         for a in (
             self.add_action,
@@ -266,7 +349,7 @@ class MainWindow(QMainWindow):
         data_menu.addAction(self.settings_action)
         self.file_menu, self.data_menu = file_menu, data_menu
 
-        self.printing = PrintActions(self)
+        self.printing = PrintActions(self, self)
         print_menu = self.menuBar().addMenu("&In")
         for text, slot in (
             ("Phiếu theo dõi hồ sơ của người đang chọn…", self.printing.checklist),
@@ -274,14 +357,16 @@ class MainWindow(QMainWindow):
             ("Danh sách đủ tuổi tại ngày xét…", self.printing.eligible_list),
             ("Danh sách sẽ đủ 18 tuổi trong 12 tháng…", self.printing.upcoming_list),
             ("Giấy chuyển giới thiệu cảm tình Đảng (học sinh)…", self.printing.transfer_letter),
+            ("Danh sách đang xem…", self.printing.view_list),
+            ("Kế hoạch tạo nguồn (theo khóa học hoặc theo năm)…", self.printing.source_plan),
             ("Báo cáo thống kê…", self.printing.statistics),
+            ("Nhập số liệu đảng bộ của một năm (chỉ tiêu 3–4%)…", self.printing.party_totals),
         ):
             print_menu.addAction(text, slot)
 
-        self.exchange = ExchangeActions(self)
+        self.exchange = ExchangeActions(self, self)
         self.exchange.finished.connect(lambda text: self.statusBar().showMessage(text, 20000))
         self.exchange.finished.connect(lambda text: self.dialogs.info("Hoàn tất", text))
-        self.exchange.data_changed.connect(self._after_bulk_change)
         exchange_menu = self.menuBar().addMenu("&Trao đổi dữ liệu")
         for text, slot in (
             ("Xuất gói dữ liệu gửi cấp trên (.zip)…", self.exchange.export_package),
@@ -291,13 +376,29 @@ class MainWindow(QMainWindow):
         ):
             exchange_menu.addAction(text, slot)
 
+        help_menu = self.menuBar().addMenu("Trợ &giúp")
+        help_menu.addAction(self.help_action)
+        for text, topic in (
+            ("Bắt đầu", "start"),
+            ("Nhập và sửa đoàn viên", "members"),
+            ("Theo dõi hồ sơ kết nạp", "procedure"),
+            ("In và xem trước", "print"),
+            ("Gửi dữ liệu lên cấp trên", "package"),
+            ("Sao lưu và khôi phục", "backup"),
+            ("Phím tắt", "keys"),
+        ):
+            help_menu.addAction(text, partial(self.show_help, topic))
+        help_menu.addSeparator()
+        help_menu.addAction(self.about_action)
+        self.help_menu = help_menu
+
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         paths = [p for p in recent_files() if p != self.store.path]
         if not paths:
             self.recent_menu.addAction("(chưa có)").setEnabled(False)
         for path in paths:
-            self.recent_menu.addAction(str(path), lambda p=path: self.open_requested.emit(p))
+            self.recent_menu.addAction(str(path), partial(self.open_requested.emit, path))
 
     def _refresh_communes(self) -> None:
         received = self.store.received.all()
@@ -330,7 +431,7 @@ class MainWindow(QMainWindow):
     def refresh_views(self) -> None:
         """Rebuild the view list, keeping the chosen one; counts follow off the GUI thread."""
         row = max(0, self.view_list.currentRow())
-        self._views = views(self.store.settings.get(), self.model.on)
+        self._views = preset_views.preset_views(self.store, self.model.on)
         self.view_list.blockSignals(True)
         self.view_list.clear()
         for view in self._views:
@@ -341,18 +442,25 @@ class MainWindow(QMainWindow):
         self.view_list.setCurrentRow(row)
         self.view_list.blockSignals(False)
         self.apply_filters()
-        queries = {v.key: v.query for v in self._views}
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """Count every view off the GUI thread; only the newest answer is shown."""
+        chosen, on = list(self._views), self.model.on
 
         def count(store: Store) -> dict[str, int]:
-            return {key: store.members.count(q) for key, q in queries.items()}
+            return preset_views.counts(store, on, chosen)
 
+        self._counts_fresh = False
         if self.store.path is None:
             self._show_counts(count(self.store))
             return
         self._counts_generation += 1
         generation = self._counts_generation
-        self.reads.start(
-            self.store.path, count, lambda counts: self._counts_ready(generation, counts)
+        self.jobs.read(
+            count,
+            lambda counts: self._counts_ready(generation, counts),
+            title="Không đếm được các danh sách",
         )
 
     def _counts_ready(self, generation: int, counts: dict[str, int]) -> None:
@@ -360,11 +468,11 @@ class MainWindow(QMainWindow):
             self._show_counts(counts)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
-        self._counts = counts
+        self._counts, self._counts_fresh = counts, True
+        self._show_state()
         for row, view in enumerate(self._views):
             if view.key in counts:
-                text = f"{view.label}  ({counts[view.key]:,})".replace(",", ".")
-                self.view_list.item(row).setText(text)
+                self.view_list.item(row).setText(f"{view.label}  ({number(counts[view.key])})")
         self.counts_ready.emit()
 
     def current_view(self) -> View:
@@ -376,8 +484,6 @@ class MainWindow(QMainWindow):
                 self.view_list.setCurrentRow(row)
 
     def current_query(self) -> MemberQuery:
-        from dataclasses import replace
-
         query = self.current_view().query
         stage = self.stage_filter.currentData()
         return replace(
@@ -389,12 +495,14 @@ class MainWindow(QMainWindow):
         )
 
     def apply_filters(self) -> None:
+        keep = self.current_uid()
         self.model.set_query(self.current_query())
         deleted_view = self.current_view().key == "deleted"
         self.delete_action.setEnabled(not deleted_view)
         self.restore_member_action.setEnabled(deleted_view)
         self._show_state()
-        self._selection_changed()
+        if keep is None or not self.select_uid(keep):
+            self._selection_changed()
 
     def search_changed(self) -> None:
         """Typing: read the matching ids off the GUI thread; the newest answer wins."""
@@ -403,31 +511,61 @@ class MainWindow(QMainWindow):
     def _ids_loaded(self) -> None:
         self._show_state()
         if not self.table.currentIndex().isValid() and self.model.rowCount():
-            self.table.selectRow(0)  # the first match is ready for Enter
-        self._selection_changed()
+            self.table.selectRow(0)  # the first match is ready for Enter (shows it too)
+        else:
+            self._selection_changed()
 
     def _date_changed(self, qdate: QDate) -> None:
         self.model.set_date(date(qdate.year(), qdate.month(), qdate.day()))
         self.refresh_views()
+        self._save_date_timer.start()  # kept for the next start, once typing has settled
+
+    def save_consideration_date(self) -> None:
+        """The meeting date chosen here is the file's planned meeting (Cài đặt shows it)."""
+        if self.store.closed:
+            return
+        on = self.model.on
+        settings = self.store.settings.get()
+        wanted = "" if on == self.today and not settings.consideration_date else on.isoformat()
+        if settings.consideration_date != wanted:
+            try:
+                self.store.settings.save(replace(settings, consideration_date=wanted))
+            except KnownError as exc:
+                self.statusBar().showMessage(f"Chưa lưu được ngày xét: {exc}", 10000)
 
     def _show_state(self) -> None:
-        shown = self.model.rowCount()
-        total = self.store.members.count()
-        self.stack.setCurrentWidget(self.empty if total == 0 else self.table)
+        shown = self.model.expected_rows()
+        total = self._total()
+        known_total = total if total is not None else (shown or 0) or self.model.rowCount()
+        self.stack.setCurrentWidget(self.empty if known_total == 0 else self.table)
         on = self.model.on.strftime("%d/%m/%Y")
-        text = (
-            f"{self.current_view().label}: {shown:,} người · tổng {total:,} đoàn viên · "
-            f"ngày xét {on}"
-        ).replace(",", ".")
-        if total and not shown:
+        people = "đang đếm…" if shown is None else f"{number(shown)} người"
+        everyone = "đang đếm" if total is None else number(total)
+        text = f"{self.current_view().label}: {people} · tổng {everyone} đoàn viên · ngày xét {on}"
+        if total and shown == 0:
             text += " · không có ai khớp — hãy xóa ô tìm kiếm hoặc chọn bộ lọc khác"
         self.count_label.setText(text)
+
+    def _total(self) -> int | None:
+        """Live members in the file: the views' count when current; counted here on a
+        small file; None ("đang đếm") while a big file's counts are on their way."""
+        last = self._counts.get("all")
+        if self._counts_fresh and last is not None:
+            return last
+        small = last < LONG_LIST if last is not None else self.model.complete
+        return self.store.members.count() if small else None
 
     def _selection_changed(self) -> None:
         self._show_member(self.current_uid())
 
-    def _show_member(self, uid: str | None) -> None:
-        if self.side_tabs.currentWidget() is self.procedure:
+    def _show_member(self, uid: str | None, force: bool = False) -> None:
+        """Show `uid` in the side tab in front; skipped when it already shows exactly that."""
+        panel = self.side_tabs.currentIndex()
+        shown = (panel, uid, self.model.on)
+        if shown == self._shown and not force:
+            return
+        self._shown = shown
+        if panel == 0:  # the procedure tab (its panel sits in a scroll area)
             self.procedure.show_member(uid, self.model.on)
         else:
             self.history.show_member(uid)
@@ -435,15 +573,90 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         if index != 1:
             return
-        from dvdesk.ui.statistics_view import StatisticsView
+        from dvdesk.ui.statistics_view import StatisticsView  # QtCharts: only when shown
 
         if not isinstance(self.main_tabs.widget(1), StatisticsView):
             self.main_tabs.blockSignals(True)
             self.main_tabs.removeTab(1)
-            self.main_tabs.insertTab(1, StatisticsView(self.store), "Thống kê")
+            self.main_tabs.insertTab(1, StatisticsView(self.store, self.jobs), "Thống kê")
             self.main_tabs.setCurrentIndex(1)
             self.main_tabs.blockSignals(False)
-        self.main_tabs.widget(1).refresh()
+        page = self.main_tabs.widget(1)
+        if isinstance(page, StatisticsView):
+            page.refresh()
+
+    # -- changes -------------------------------------------------------------
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Refresh what `changes` touched: rows, the id list, units, views, the side panel."""
+        keep = self.current_uid()
+        if changes.touches(Kind.MEMBERS, Kind.STEPS, Kind.SETTINGS):
+            self._counts_fresh = False  # until refresh_counts answers
+        if changes.touches(Kind.UNITS, Kind.PACKAGES):
+            self._refresh_units()
+        if changes.touches(Kind.SETTINGS):
+            settings = self.store.settings.get()
+            self.model.method = settings.method
+        if changes.touches(Kind.SETTINGS, Kind.HOLIDAYS):
+            self.refresh_views()  # view definitions follow the settings
+        elif changes.reload_list:
+            self.model.reload()
+            self._show_state()
+        elif changes.touches(Kind.MEMBERS, Kind.STEPS, Kind.TRANSFERS):
+            self.model.refresh_rows(changes.member_uids)
+        if changes.touches(Kind.MEMBERS, Kind.STEPS):
+            self.refresh_counts()
+        if keep is not None and self.current_uid() != keep:
+            self.select_uid(keep)
+        shown = self.current_uid() or self.procedure.uid
+        if changes.reload_list or shown in changes.member_uids or Kind.FILE in changes.kinds:
+            self._show_member(shown, force=True)
+        if self.main_tabs.currentIndex() == 1:
+            self._tab_changed(1)
+        self.data_changed.emit()
+
+    def select_uid(self, uid: str) -> bool:
+        """Select and show `uid` if the table lists it."""
+        row = self.model.row_of_uid(uid)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _undo_state(self, _index: int = 0) -> None:
+        if not shiboken6.isValid(self.undo_stack) or not shiboken6.isValid(self.undo_button):
+            return  # the window is being destroyed (the stack clears itself)
+        can = self.undo_stack.canUndo()
+        self.undo_button.setVisible(can)
+        if can:
+            self.undo_button.setText(f"Hoàn tác: {self.undo_stack.undoText()} (Ctrl+Z)")
+
+    def _step_recorded(self, uid: str, before: StepRecord, after: StepRecord) -> None:
+        self.undo_stack.push(
+            undo.RecordStep(self.store, self.jobs.announce, uid, before, after, self.today)
+        )
+        self.jobs.announce(Changes.of(Kind.STEPS, uids=[uid]))
+
+    # -- the action objects' view of the window (ActionHost) -----------------
+
+    def selected_uids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        if not rows and self.current_uid():
+            return [self.current_uid() or ""]
+        return [self.model.uid_at(r) for r in rows]
+
+    def consideration_date(self) -> date:
+        return self.model.on
+
+    def unit_code(self) -> str:
+        return str(self.unit_filter.currentData() or "")
+
+    def view_row_ids(self) -> list[int]:
+        return self.model.row_ids()
+
+    def show_status(self, text: str, ms: int = 15000) -> None:
+        self.statusBar().showMessage(text, ms)
 
     # -- member actions ----------------------------------------------------
 
@@ -454,8 +667,18 @@ class MainWindow(QMainWindow):
     def open_form(self, uid: str | None = None) -> MemberForm:
         member = self.store.members.get(uid) if uid else None
         form = MemberForm(self.store, self.dialogs, member, self.today, self)
-        form.member_saved.connect(lambda saved: self._after_change(saved))
+        form.saved.connect(self._member_saved)
         return form
+
+    def _member_saved(self, before: Member | None, after: Member, changes: Changes) -> None:
+        if before is None:
+            command: undo._StoreCommand = undo.AddMember(self.store, self.jobs.announce, after)
+        else:
+            command = undo.EditMember(self.store, self.jobs.announce, before, after, self.today)
+        self.undo_stack.push(command)
+        self.jobs.announce(changes)
+        if not self.select_uid(after.uid):
+            self._show_member(after.uid, force=True)
 
     def add_member(self) -> None:
         if not self.store.units.all():
@@ -472,46 +695,50 @@ class MainWindow(QMainWindow):
         if uid:
             self.dialogs.show_modal(self.open_form(uid))
 
-    def _after_change(self, uid: str | None = None, keep_selection: bool = False) -> None:
-        uid = uid or (self.current_uid() if keep_selection else None)
-        self.refresh_views()
-        if uid:
-            row = self.model.row_of_uid(uid)
-            if row >= 0:
-                self.table.selectRow(row)
-                self.table.scrollTo(self.model.index(row, 0))
-            elif keep_selection:
-                # The change moved the member out of this view; keep showing them.
-                self._show_member(uid)
-        self.data_changed.emit()
-
     def delete_current(self) -> None:
-        uid = self.current_uid()
-        if not uid:
+        """Soft-delete the selected members (asks first when there are several)."""
+        uids = self.selected_uids() if self.current_view().key != "deleted" else []
+        if not uids:
             return
-        name = self.store.members.get(uid).full_name
-        self.store.members.delete(uid)
-        self._undo_uid = uid
-        self.undo_button.setText(f"Hoàn tác xóa “{name}”")
-        self.undo_button.setVisible(True)
-        self._after_change()
-        self.statusBar().showMessage(f"Đã xóa {name}. Bấm “Hoàn tác xóa” để lấy lại.", 10000)
+        names = [self.store.members.get(uid).full_name for uid in uids]
+        if len(uids) > 1 and not self.dialogs.confirm(
+            "Xóa đoàn viên",
+            f"Xóa {number(len(uids))} đoàn viên đang chọn ({', '.join(names[:3])}"
+            f"{'…' if len(names) > 3 else ''})? Có thể hoàn tác bằng Ctrl+Z.",
+        ):
+            return
+        row = self.table.currentIndex().row()
+        changes = Changes()
+        with self.store.transaction():  # all of them or none
+            for uid in uids:
+                changes |= self.store.members.delete(uid)
+        self.undo_stack.push(undo.DeleteMembers(self.store, self.jobs.announce, uids, names))
+        self.jobs.announce(changes)
+        if self.model.rowCount():
+            self.table.selectRow(min(max(row, 0), self.model.rowCount() - 1))
+        who = names[0] if len(names) == 1 else f"{number(len(names))} đoàn viên"
+        self.statusBar().showMessage(
+            f"Đã xóa {who}. Bấm Ctrl+Z (Sửa → Hoàn tác) để lấy lại.", 10000
+        )
 
     def undo_delete(self) -> None:
-        if self._undo_uid:
-            self.store.members.restore(self._undo_uid)
-            self._after_change(self._undo_uid)
-            self._undo_uid = None
-        self.undo_button.setVisible(False)
+        """The status-bar button: undo the last change."""
+        self.undo_stack.undo()
 
     def restore_current(self) -> None:
-        uid = self.current_uid()
-        if uid and self.current_view().key == "deleted":
-            self.store.members.restore(uid)
-            self._after_change()
-            self.statusBar().showMessage("Đã khôi phục đoàn viên.", 8000)
+        uids = self.selected_uids()
+        if not uids or self.current_view().key != "deleted":
+            return
+        names = [self.store.members.get(uid).full_name for uid in uids]
+        changes = Changes()
+        with self.store.transaction():
+            for uid in uids:
+                changes |= self.store.members.restore(uid)
+        self.undo_stack.push(undo.RestoreMembers(self.store, self.jobs.announce, uids, names))
+        self.jobs.announce(changes)
+        self.statusBar().showMessage("Đã khôi phục đoàn viên.", 8000)
 
-    def load_demo(self) -> Operation | None:
+    def load_demo(self) -> Op | None:
         if self.store.path is None:
             return None
         if self.store.members.count() and not self.dialogs.confirm(
@@ -520,21 +747,11 @@ class MainWindow(QMainWindow):
             return None
         from dvdesk import demo
 
-        op = Operation(
-            self,
-            self.store.path,
-            "Đang tạo dữ liệu mẫu…",
-            lambda store, progress: demo.build(store, 2000, progress=progress),
-            self.dialogs,
-        )
-        op.done.connect(lambda _: self._after_bulk_change())
-        op.start()
-        return op
+        def work(store: Store, progress: Progress) -> Changes:
+            demo.build(store, 2000, progress=progress)
+            return Changes.of(Kind.MEMBERS, Kind.STEPS, Kind.UNITS, Kind.SETTINGS, reorders=True)
 
-    def _after_bulk_change(self) -> None:
-        self._refresh_units()
-        self.refresh_views()
-        self.data_changed.emit()
+        return self.jobs.write("Đang tạo dữ liệu mẫu…", work, cancellable=True)
 
     def open_settings(self) -> None:
         from dvdesk.ui.settings_dialog import SettingsDialog
@@ -543,18 +760,43 @@ class MainWindow(QMainWindow):
             settings = self.store.settings.get()
             self.model.method = settings.method
             self.date_edit.setDate(QDate(*settings.consideration_on(self.today).timetuple()[:3]))
-        self._after_bulk_change()
+        self.jobs.announce(
+            Changes.of(Kind.SETTINGS, Kind.UNITS, Kind.HOLIDAYS, Kind.MEMBERS, reorders=True)
+        )
+
+    # -- help --------------------------------------------------------------
+
+    def show_help(self, topic: str = "") -> HelpWindow:
+        """The manual at `topic`, or at the part about what is in front (the procedure
+        panel, the statistics tab, the member list)."""
+        if not topic:
+            if self.main_tabs.currentIndex() == 1:
+                topic = "start"
+            elif (focus := QApplication.focusWidget()) is not None and (
+                self.procedure.isAncestorOf(focus)
+            ):
+                topic = "procedure"
+            else:
+                topic = "members"
+        return show_help(topic, self)
+
+    def show_about(self) -> None:
+        path = self.store.path
+        backups = backup.backup_dir(path) if path else None
+        self.dialogs.show_modal(AboutDialog(path, backups, self))
 
     # -- file actions ------------------------------------------------------
 
-    def backup_now(self) -> Path | None:
-        try:
-            path = backup.make_backup(self.store)
-        except KnownError as exc:
-            self.dialogs.error("Không sao lưu được", str(exc))
+    def backup_now(self) -> Op | None:
+        """Copy the data file off the GUI thread (seconds on a big file)."""
+        if self.store.path is None:
             return None
-        self.statusBar().showMessage(f"Đã sao lưu vào {path}", 10000)
-        return path
+        return self.jobs.long_read(
+            "Đang sao lưu…",
+            lambda store, progress: backup.make_backup(store),
+            lambda path: self.statusBar().showMessage(f"Đã sao lưu vào {path}", 10000),
+            cancellable=False,
+        )
 
     def open_file(self) -> None:
         path = self.dialogs.open_file("Mở tệp dữ liệu dvdesk", "Tệp dữ liệu (*.db);;Mọi tệp (*)")
@@ -564,20 +806,33 @@ class MainWindow(QMainWindow):
     def restore_backup(self) -> None:
         if self.store.path is None:
             return
-        start = str(backup.backup_dir(self.store.path))
-        chosen = self.dialogs.open_file("Chọn bản sao lưu", "Bản sao lưu (*.db)", start)
-        if not chosen or not self.dialogs.confirm(
+        from dvdesk.ui.restore_dialog import RestoreDialog, describe
+
+        dialog = RestoreDialog(self.store.path, self.dialogs, self)
+        if not self.dialogs.show_modal(dialog) or dialog.chosen is None:
+            return
+        chosen = dialog.chosen
+        when, _why = describe(chosen)
+        if not self.dialogs.confirm(
             "Khôi phục",
-            "Thay dữ liệu hiện tại bằng bản sao lưu đã chọn? Dữ liệu hiện tại "
-            "được sao lưu trước, nên vẫn lấy lại được.",
+            f"Thay dữ liệu hiện tại bằng bản sao lưu lúc {when} (“{chosen.name}”)? Dữ liệu "
+            "hiện tại được sao lưu trước, nên vẫn lấy lại được.",
         ):
+            return
+        if not self.jobs.cancel_and_wait():
             return
         path = self.store.path
         self.store.close()
         try:
-            restoring.restore(path, Path(chosen))
+            safety = restoring.restore(path, chosen)
         except KnownError as exc:
             self.dialogs.error("Không khôi phục được", str(exc))
+        else:
+            self.dialogs.info(
+                "Đã khôi phục",
+                f"Đã khôi phục dữ liệu từ bản sao lưu lúc {when}. Dữ liệu trước khi khôi phục "
+                f"được giữ trong “{safety}”. Cửa sổ mở lại với dữ liệu đã khôi phục.",
+            )
         self.open_requested.emit(path)
 
     # -- window state ------------------------------------------------------
@@ -591,7 +846,18 @@ class MainWindow(QMainWindow):
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._save_date_timer.isActive():
+            self._save_date_timer.stop()
+            self.save_consideration_date()
+        if self.jobs.long_running() and not self.dialogs.confirm(
+            "Đang có việc chạy",
+            "Một việc (in, xuất, nhập…) vẫn đang chạy. Dừng việc đó và thoát? "
+            "Việc ghi dở được hủy trọn vẹn, dữ liệu không bị hỏng.",
+        ):
+            event.ignore()
+            return
+        self.jobs.cancel_and_wait()
         qs = QSettings()
         qs.setValue("main/geometry", self.saveGeometry())
         qs.setValue("main/header", self.table.horizontalHeader().saveState())

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,6 +42,7 @@ from dvdesk.domain.validation import Report, Severity
 from dvdesk.errors import KnownError, ValidationFailed
 from dvdesk.store.gateway import Store
 from dvdesk.ui.dialogs import DialogService, translate_buttons
+from dvdesk.ui.help import add_help
 
 
 class DateField(QLineEdit):
@@ -65,9 +67,11 @@ class MemberForm(QDialog):
 
     Signals:
         member_saved(str): the uid of the member just saved.
+        saved(object, object, object): before (None for an add), after, the `Changes`.
     """
 
     member_saved = Signal(str)
+    saved = Signal(object, object, object)
 
     def __init__(
         self,
@@ -88,6 +92,8 @@ class MemberForm(QDialog):
         self._build()
         if member:
             self._load(member)
+        self._clean = self._snapshot()
+        add_help(self, "form")
         self.name.setFocus()
 
     # -- layout ------------------------------------------------------------
@@ -172,13 +178,16 @@ class MemberForm(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         translate_buttons(self.buttons)
-        self.save_next = QPushButton("Lưu và thêm tiếp")
+        self.save_next = QPushButton("Lưu và thêm tiếp (Ctrl+Enter)")
+        self.save_next.setShortcut(QKeySequence("Ctrl+Return"))
+        self.save_next.setToolTip("Lưu người này rồi nhập người tiếp theo cùng đơn vị, niên khóa")
         self.buttons.addButton(self.save_next, QDialogButtonBox.ButtonRole.ActionRole)
         self.save_next.setVisible(self.editing is None)  # after addButton, which shows it
         # Enter anywhere in the form means "Lưu": only Save may be the default button.
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         for button in self.buttons.buttons():
-            button.setAutoDefault(button is self.save_button)
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(button is self.save_button)
         self.save_button.setDefault(True)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -188,6 +197,24 @@ class MemberForm(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.messages)
         layout.addWidget(self.buttons)
+
+    def _snapshot(self) -> tuple[object, ...]:
+        """Everything typed or chosen, to tell whether the form has unsaved changes."""
+        texts = tuple(w.text() for w in self.findChildren(QLineEdit))
+        choices = tuple(w.currentIndex() for w in self.findChildren(QComboBox))
+        checks = tuple(w.isChecked() for w in self.findChildren(QCheckBox))
+        return (texts, choices, checks, self.notes.toPlainText())
+
+    def is_dirty(self) -> bool:
+        return self._snapshot() != self._clean
+
+    def reject(self) -> None:
+        """Esc, Hủy or the close box: ask before throwing away what was typed."""
+        if self.is_dirty() and not self.dialogs.confirm(
+            "Bỏ thay đổi?", "Phiếu có thông tin chưa lưu. Đóng phiếu và bỏ các thay đổi này?"
+        ):
+            return
+        super().reject()
 
     def _load(self, m: Member) -> None:
         self.name.setText(m.full_name)
@@ -219,21 +246,33 @@ class MemberForm(QDialog):
         match = self.unit.findText(text, Qt.MatchFlag.MatchContains)
         return str(self.unit.itemData(match)) if match >= 0 and text else ""
 
-    def member(self) -> Member:
-        """The member as typed; raises DateError for an unreadable date."""
+    def typing_problems(self) -> list[tuple[str, str]]:
+        """(field, message) for every date or year typed that cannot be read."""
+        problems: list[tuple[str, str]] = []
         try:
-            dob = self.dob.value()
+            self.dob.value()
         except DateError as exc:
-            raise DateError(f"Ngày sinh: {exc}") from exc
+            problems.append(("dob", f"Ngày sinh: {exc}"))
         try:
             joined = self.union_joined.value()
+            if joined is not None and not joined.is_full:
+                problems.append(("union_joined", "Ngày vào Đoàn: cần ngày đầy đủ dd/mm/yyyy."))
         except DateError as exc:
-            raise DateError(f"Ngày vào Đoàn: {exc}") from exc
-        if joined is not None and not joined.is_full:
-            raise DateError("Ngày vào Đoàn: cần ngày đầy đủ dd/mm/yyyy.")
+            problems.append(("union_joined", f"Ngày vào Đoàn: {exc}"))
         grad = self.graduation_year.text().strip()
         if grad and not (grad.isdigit() and 1950 <= int(grad) <= 2100):
-            raise DateError(f"Năm tốt nghiệp “{grad}” không hợp lệ.")
+            problems.append(("graduation_year", f"Năm tốt nghiệp “{grad}” không hợp lệ."))
+        return problems
+
+    def member(self, skip_unreadable: bool = False) -> Member:
+        """The member as typed; raises DateError for an unreadable date (or, with
+        `skip_unreadable`, leaves such a field empty so the rest can be checked)."""
+        bad = {field for field, _ in self.typing_problems()}
+        if bad and not skip_unreadable:
+            raise DateError(self.typing_problems()[0][1])
+        dob = None if "dob" in bad else self.dob.value()
+        joined = None if "union_joined" in bad else self.union_joined.value()
+        grad = "" if "graduation_year" in bad else self.graduation_year.text().strip()
         base = self.editing or Member(full_name="", unit_code="")
         return replace(
             base,
@@ -257,8 +296,35 @@ class MemberForm(QDialog):
             notes=self.notes.toPlainText(),
         ).normalized()
 
-    def show_report(self, report: Report, extra: str = "") -> None:
+    def field_widget(self, field: str) -> QWidget | None:
+        return {
+            "full_name": self.name,
+            "dob": self.dob,
+            "gender": self.gender,
+            "unit_code": self.unit,
+            "cccd": self.cccd,
+            "school_class": self.school_class,
+            "school_year": self.school_year,
+            "graduation_year": self.graduation_year,
+            "union_joined": self.union_joined,
+            "presence": self.presence,
+            "phone": self.phone,
+        }.get(field)
+
+    def show_report(
+        self, report: Report, extra: str = "", problems: list[tuple[str, str]] | None = None
+    ) -> None:
+        """Every problem at once; the cursor goes to the first field with an error."""
+        problems = list(problems or [])
         lines = [f"<span style='color:#b00020'>✖ {extra}</span>"] if extra else []
+        lines += [f"<span style='color:#b00020'>✖ {text}</span>" for _, text in problems]
+        errors = [f for f, _ in problems]
+        errors += [i.field for i in report.issues if i.severity is Severity.ERROR]
+        for field in errors:
+            widget = self.field_widget(field)
+            if widget is not None:
+                widget.setFocus()
+                break
         for i in report.issues:
             colour, mark = ("#b00020", "✖") if i.severity is Severity.ERROR else ("#8a5a00", "⚠")
             lines.append(f"<span style='color:{colour}'>{mark} {i.message}</span>")
@@ -268,14 +334,11 @@ class MemberForm(QDialog):
 
     def _save(self) -> str | None:
         """Validate and write; returns the uid, or None when it was not saved."""
-        try:
-            member = self.member()
-        except DateError as exc:
-            self.show_report(Report(), str(exc))
-            return None
+        problems = self.typing_problems()
+        member = self.member(skip_unreadable=True)
         report = self.store.members.validate(member, self.today)
-        self.show_report(report)
-        if not report.is_valid:
+        self.show_report(report, problems=problems)
+        if problems or not report.is_valid:
             return None
         if self.editing is None and not self._confirmed_duplicate:
             same = self.store.members.probable_duplicates(member)
@@ -287,15 +350,18 @@ class MemberForm(QDialog):
             self._confirmed_duplicate = bool(same)
         try:
             if self.editing is None:
-                self.store.members.add(member, self.today)
+                saved = self.store.members.add(member, self.today)
             else:
-                self.store.members.update(member, self.today)
+                saved = self.store.members.update(member, self.today)
         except ValidationFailed as exc:
             self.show_report(exc.report)  # type: ignore[arg-type]
             return None
         except KnownError as exc:
             self.dialogs.error("Không lưu được", str(exc))
             return None
+        before, self.editing = self.editing, member if self.editing is not None else None
+        self._clean = self._snapshot()
+        self.saved.emit(before, member, saved.changes)
         self.member_saved.emit(member.uid)
         return member.uid
 
@@ -329,5 +395,6 @@ class MemberForm(QDialog):
         self.unit.setCurrentIndex(keep_unit)
         self.school_year.setText(keep_year)
         self._confirmed_duplicate = False
+        self._clean = self._snapshot()
         self.messages.setText(f"<span style='color:#1b7f3b'>✔ Đã lưu {saved}.</span>")
         self.name.setFocus()

@@ -6,19 +6,23 @@ ids and asks the store for a block of rows only when the view paints them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from dvdesk.domain.dates import fmt, parse_date
-from dvdesk.domain.eligibility import STATUS_LABELS, Method, Status, evaluate
+from dvdesk.domain.eligibility import STATUS_LABELS, Eligibility, Method, Status, evaluate
 from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, Gender, Presence
-from dvdesk.domain.procedure import STAGE_LABELS, Stage
+from dvdesk.domain.procedure import STAGE_LABELS, Stage, issue_labels
+from dvdesk.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
-from dvdesk.ui.background import BackgroundReads
+
+if TYPE_CHECKING:
+    from dvdesk.ui.operations import Jobs
 
 COLUMNS = (
     ("full_name", "Họ và tên", "name"),
@@ -38,6 +42,7 @@ STATUS_COLOURS = {
     Status.UNKNOWN: QColor("#555555"),
 }
 BLOCK = 200
+LONG_LIST = 20_000  # ids read at once; a longer list's count and rest come from the background
 UID_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
@@ -46,13 +51,20 @@ class MemberTableModel(QAbstractTableModel):
     """Members matching a `MemberQuery`, judged on a consideration date.
 
     Signals:
-        ids_loaded(): a background `request` has been applied.
+        ids_loaded(): a background `request` (or a long list's whole id list) is applied.
+        counted(): a long list's count has arrived (`expected_rows`).
     """
 
     ids_loaded = Signal()
+    counted = Signal()
 
     def __init__(
-        self, store: Store, on: date, method: Method = Method.COMPLETED, load: bool = True
+        self,
+        store: Store,
+        on: date,
+        method: Method = Method.COMPLETED,
+        load: bool = True,
+        jobs: Jobs | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -61,23 +73,86 @@ class MemberTableModel(QAbstractTableModel):
         self.query = MemberQuery(method=method)
         self._order = ("name", False)
         self._ids: list[int] = []
+        self._expected = 0  # rows of the current list, known from a count before its ids
         self._rows: dict[int, dict[str, Any]] = {}
         self._generation = 0
         self.async_sort = False  # the window turns it on; a sort then never blocks it
-        self.reads = BackgroundReads(self)
+        self.jobs = jobs  # background reads; None: every read on this thread
         if load:  # the window loads once, with its filters, instead
             self.reload()
 
     # -- what is shown -----------------------------------------------------
 
     def reload(self) -> None:
-        """Re-read the ids (after a filter, sort or data change)."""
+        """Re-read the ids (after a filter, sort or data change).
+
+        A long list (over LONG_LIST rows) shows its first LONG_LIST ids at once
+        (one indexed read with a LIMIT); its count and the whole id list follow
+        from the background, the rest appended below, so the first screen never
+        waits for 200,000 ids.
+        """
         self._generation += 1  # any answer still on its way is now stale
-        self.beginResetModel()
         order, descending = self._order
-        self._ids = self.store.members.ids(self.query, order=order, descending=descending)
+        query, members = self.query, self.store.members
+        if self.jobs is None or self.store.path is None:
+            ids = members.ids(query, order=order, descending=descending)
+            self._reset(ids, len(ids))
+            return
+        head = members.ids(query, order=order, descending=descending, limit=LONG_LIST + 1)
+        if len(head) <= LONG_LIST:
+            self._reset(head, len(head))
+            return
+        self._reset(head[:LONG_LIST], 0)  # how many there are is still being counted
+        generation = self._generation
+        self.jobs.read(
+            lambda store: store.members.count(query),
+            lambda total: self._counted(generation, total),
+            title="Không đếm được danh sách đoàn viên",
+        )
+        self.jobs.read(
+            lambda store: store.members.ids(query, order=order, descending=descending),
+            lambda ids: self._tail_ready(generation, ids),
+            title="Không đọc được danh sách đoàn viên",
+        )
+
+    def _counted(self, generation: int, total: int) -> None:
+        if generation == self._generation and not self.store.closed:
+            self._expected = max(self._expected, total)
+            self.counted.emit()
+
+    def _reset(self, ids: list[int], expected: int) -> None:
+        self.beginResetModel()
+        self._ids = ids
+        self._expected = expected
         self._rows.clear()
         self.endResetModel()
+
+    def _tail_ready(self, generation: int, ids: list[int]) -> None:
+        """The whole list of a long one: rows added below the first screen (no reset)."""
+        if generation != self._generation or self.store.closed:
+            return
+        shown = len(self._ids)
+        if ids[:shown] != self._ids:
+            self._reset(ids, len(ids))
+        elif len(ids) > shown:
+            self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+            self._ids = ids
+            self.endInsertRows()
+        self._expected = len(ids)
+        self.ids_loaded.emit()
+
+    def expected_rows(self) -> int | None:
+        """How many rows the list has, even before all of a long list's ids are read;
+        None while a long list is still being counted."""
+        if self._expected == 0 and len(self._ids) >= LONG_LIST:
+            return None
+        return max(self._expected, len(self._ids))
+
+    @property
+    def complete(self) -> bool:
+        return len(self._ids) >= self._expected and not (
+            self._expected == 0 and len(self._ids) >= LONG_LIST
+        )
 
     def set_query(self, query: MemberQuery) -> None:
         self.query = query
@@ -89,25 +164,23 @@ class MemberTableModel(QAbstractTableModel):
         Each keystroke starts a read on its own connection; only the newest
         answer is shown, so typing never waits for an older, broader search.
         """
-        if self.store.path is None:
+        if self.store.path is None or self.jobs is None:
             self.set_query(query)
+            self.ids_loaded.emit()
             return
         self._generation += 1
         generation, (order, descending) = self._generation, self._order
-        self.reads.start(
-            self.store.path,
+        self.jobs.read(
             lambda store: store.members.ids(query, order=order, descending=descending),
             lambda ids: self._ids_ready(generation, query, ids),
+            title="Không đọc được danh sách đoàn viên",
         )
 
     def _ids_ready(self, generation: int, query: MemberQuery, ids: list[int]) -> None:
         if generation != self._generation or self.store.closed:
             return  # an older keystroke's answer
-        self.beginResetModel()
         self.query = query
-        self._ids = ids
-        self._rows.clear()
-        self.endResetModel()
+        self._reset(ids, len(ids))
         self.ids_loaded.emit()
 
     def set_date(self, on: date) -> None:
@@ -117,6 +190,31 @@ class MemberTableModel(QAbstractTableModel):
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1)
             )
+
+    def refresh_rows(self, uids: Iterable[str]) -> list[int]:
+        """Re-read just these members' rows (an edit that moves nobody); returns their rows."""
+        rows = []
+        for uid in uids:
+            try:
+                row_id = self.store.members.row_id(uid)
+            except KnownError:  # gone from the file altogether
+                continue
+            self._rows.pop(row_id, None)
+            try:
+                rows.append(self._ids.index(row_id))
+            except ValueError:  # not in this view
+                continue
+        for row in rows:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        return rows
+
+    def row_ids(self) -> list[int]:
+        """Every row id of the list, in order (a copy: work off the GUI thread reads it);
+        read here when a long list's ids are still on their way."""
+        if not self.complete:
+            order, descending = self._order
+            return self.store.members.ids(self.query, order=order, descending=descending)
+        return list(self._ids)
 
     def uid_at(self, row: int) -> str:
         return str(self._row(row)["uid"])
@@ -157,6 +255,12 @@ class MemberTableModel(QAbstractTableModel):
             return row["uid"]
         if role == Qt.ItemDataRole.ForegroundRole and key == "status":
             return QBrush(STATUS_COLOURS[self._status(row).status])
+        if key == "stage" and row.get("dossier_issues"):
+            # A dossier the Party would send back (issue #12): red, with its reasons.
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#b00020"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Hồ sơ cần kiểm tra: " + "; ".join(issue_labels(row["dossier_issues"]))
         if role == Qt.ItemDataRole.ToolTipRole and key in ("status", "dob"):
             result = self._status(row)
             return "\n".join((result.reason, *result.warnings))
@@ -186,7 +290,7 @@ class MemberTableModel(QAbstractTableModel):
             cached = self._rows[row_id]
         return cached
 
-    def _status(self, row: dict[str, Any]):
+    def _status(self, row: dict[str, Any]) -> Eligibility:
         result = row.get("_status")
         if result is None or row.get("_on") != self.on:
             result = evaluate(parse_date(row["dob"]), self.on, self.method)
@@ -201,13 +305,20 @@ class MemberTableModel(QAbstractTableModel):
         if key == "gender":
             return GENDER_LABELS[Gender(value)] if value else ""
         if key == "presence":
-            return PRESENCE_LABELS[Presence(value)]
+            return PRESENCE_LABELS[Presence(str(value))]
         if key == "stage":
-            return STAGE_LABELS[Stage(value)]
+            return STAGE_LABELS[Stage(str(value))] + (" ⛔" if row.get("dossier_issues") else "")
         if key == "status":
             result = self._status(row)
             return STATUS_LABELS[result.status] + (" ⚠" if result.warnings else "")
         if key == "eligible_from":
+            if row.get("dob_precision") not in (None, "day"):
+                # A partial date of birth: the range of the 18th birthday, not a guess.
+                span = self._status(row).eligible_from_range
+                if span is None:
+                    return ""
+                lo, hi = span
+                return fmt(lo) if lo == hi else f"{fmt(lo)} – {fmt(hi)}"
             column = "elig_from_b" if self.method is Method.CALENDAR else "elig_from_a"
             start = row.get(column)
             return fmt(date.fromisoformat(start)) if start else ""

@@ -1,104 +1,397 @@
-"""Slow work off the GUI thread, with progress and one place for failures.
+"""Work off the GUI thread: one read op and one write op (after Anki's QueryOp/CollectionOp).
 
-An operation is a plain function `work(store, progress) -> result` that runs
-in a worker thread on its OWN connection to the same file (an SQLite
-connection belongs to the thread that made it; WAL lets the window keep
-reading meanwhile). The window gets `done(result)` or a failure routed to the
-dialog service: a `KnownError` as its message, anything else as a bug.
+An op runs a plain function `work(store, progress) -> result` in Qt's thread
+pool on its OWN connection to the data file (an SQLite connection belongs to
+the thread that made it; WAL lets the window keep reading meanwhile). Whatever
+happens there comes back to the GUI thread through a queued signal, so widgets
+are only ever touched from the GUI thread:
+
+- the result goes to the op's `done` callback and signal;
+- progress `progress(done, total)` moves the progress dialog ("n / total");
+- a `KnownError` (or an SQLite/OS error the store can name) is shown as its
+  Vietnamese message through the dialog service;
+- anything else is a bug: logged with its traceback (dvdesk.log) and shown as
+  "Lỗi chương trình".
+
+Cancelling is cooperative: the Hủy button sets a flag and the work's next
+`progress` call raises `Cancelled`; `progress(0, 0)` says "a last step that
+cannot be counted" (the bar turns busy). Only ops that say so can be cancelled (a
+write op's work runs in one transaction, so stopping it rolls everything back).
+
+A `WriteOp`'s work returns a `Changes` (or an object with `.changes`); `Jobs`
+broadcasts it with `changed` so each screen refreshes only what changed. Ops
+are freed (deleteLater) when they finish; `Jobs` keeps the running ones so the
+window can cancel and wait for them before it closes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from dvdesk.errors import KnownError
+from dvdesk.store.changes import Changes
+from dvdesk.store.errors import translate
 from dvdesk.store.gateway import Store
 from dvdesk.ui.dialogs import DialogService
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 Work = Callable[[Store, Progress], Any]
+Done = Callable[[Any], None]
+
+SHOW_PROGRESS_AFTER_MS = 500
+PROGRESS_EVERY_S = 0.05  # at most ~20 progress signals a second reach the GUI thread
+BUG_TITLE = "Lỗi chương trình"
 
 
-class _Worker(QObject):
+class Cancelled(Exception):
+    """The officer pressed Hủy; raised by `progress` inside the work."""
+
+
+def bug_message(log_file: Path | None) -> str:
+    where = f" Hãy gửi tệp nhật ký “{log_file}” cho người hỗ trợ." if log_file else ""
+    return (
+        "dvdesk gặp lỗi chương trình và chưa làm được việc vừa yêu cầu. "
+        f"Dữ liệu đã lưu không bị ảnh hưởng.{where}"
+    )
+
+
+def changes_of(result: object) -> Changes | None:
+    """The change value a write returned: itself, or its `.changes`."""
+    if isinstance(result, Changes):
+        return result
+    found = getattr(result, "changes", None)
+    return found if isinstance(found, Changes) else None
+
+
+class _Outcome:
+    OK, CANCELLED, KNOWN, BUG = "ok", "cancelled", "known", "bug"
+
+
+class _Signals(QObject):
     progressed = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(str, str)  # message, traceback ("" for a known problem)
+    finished = Signal(str, object)  # outcome kind, payload
 
-    def __init__(self, path: Path, work: Work) -> None:
+
+def _run_work(
+    work: Work, store: Store, progress: Progress, path: Path | None
+) -> tuple[str, object]:
+    try:
+        return _Outcome.OK, work(store, progress)
+    except Cancelled:
+        return _Outcome.CANCELLED, None
+    except Exception as exc:
+        return _classify(exc, path)
+
+
+def _classify(exc: Exception, path: Path | None) -> tuple[str, object]:
+    known = translate(exc, path)  # a KnownError, or an SQLite/OS error the store can name
+    if known is not None:
+        return _Outcome.KNOWN, str(known)
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    log.error("background work failed\n%s", text)
+    return _Outcome.BUG, text
+
+
+class _Job(QRunnable):
+    def __init__(self, op: Op) -> None:
         super().__init__()
-        self.path = path
-        self.work = work
+        self.signals = _Signals()
+        self.path = op.path
+        self.work = op.work
+        self.read_only = not op.writes
+        self.cancel_requested = op._cancel_flag
+        self.finished_event = op._finished_event
+        self._last_emit = 0.0
+
+    def progress(self, done: int, total: int) -> None:
+        if self.cancel_requested.is_set():
+            raise Cancelled
+        now = time.monotonic()
+        if now - self._last_emit >= PROGRESS_EVERY_S or done >= total or total <= 0:
+            self._last_emit = now
+            self.signals.progressed.emit(done, total)
 
     def run(self) -> None:
         try:
-            with Store.open(self.path) as store:
-                result = self.work(store, lambda done, total: self.progressed.emit(done, total))
-            self.finished.emit(result)
-        except KnownError as exc:
-            self.failed.emit(str(exc), "")
-        except Exception as exc:  # a bug: keep the traceback for the report
-            log.exception("operation failed")
-            self.failed.emit(f"Lỗi chương trình: {exc}", traceback.format_exc())
+            try:
+                store = Store.open(self.path, read_only=self.read_only)  # type: ignore[arg-type]
+            except Exception as exc:
+                kind, payload = _classify(exc, self.path)
+            else:
+                with store:
+                    kind, payload = _run_work(self.work, store, self.progress, self.path)
+            # RuntimeError: the window closed meanwhile; nobody waits for the answer.
+            with contextlib.suppress(RuntimeError):
+                self.signals.finished.emit(kind, payload)
+        finally:
+            self.finished_event.set()
 
 
-class Operation(QObject):
-    """One background operation with a modal progress dialog.
+class Op(QObject):
+    """One piece of background work; use `ReadOp` or `WriteOp`.
 
     Signals:
         done(object): the work's result, on the GUI thread.
-        failed(str): the message shown to the user.
+        failed(str): the message shown to the officer.
+        cancelled(): the officer stopped the work.
+        progressed(int, int): done, total (total 0: unknown).
     """
 
     done = Signal(object)
     failed = Signal(str)
+    cancelled = Signal()
+    progressed = Signal(int, int)
+    writes = False
 
     def __init__(
-        self, parent: QWidget, path: Path, title: str, work: Work, dialogs: DialogService
+        self,
+        jobs: Jobs,
+        work: Work,
+        done: Done | None = None,
+        *,
+        title: str = "",
+        cancellable: bool = False,
+        show_progress: bool = False,
+        quiet: bool = False,
     ) -> None:
-        super().__init__(parent)
-        self.dialogs = dialogs
+        super().__init__(jobs)
+        self.jobs = jobs
+        self.path = jobs.path
+        self.work = work
         self.title = title
-        self.thread = QThread(self)
-        self.worker = _Worker(path, work)
-        self.worker.moveToThread(self.thread)
-        self.progress = QProgressDialog(title, "", 0, 0, parent)
-        self.progress.setCancelButton(None)  # writes are all-or-nothing; no half cancel
-        self.progress.setWindowTitle("Đang xử lý")
-        self.progress.setMinimumDuration(300)
-        self.thread.started.connect(self.worker.run)
-        self.worker.progressed.connect(self._on_progress)
-        self.worker.finished.connect(self._on_finished)
-        self.worker.failed.connect(self._on_failed)
+        self.cancellable = cancellable
+        self.quiet = quiet  # a known problem is not shown (e.g. a superseded count)
+        self.result: object = None
+        self.outcome = ""
+        self._done_callback = done
+        self._cancel_flag = threading.Event()
+        self._finished_event = threading.Event()
+        self._show_progress = show_progress
+        self._dialog: QProgressDialog | None = None
+        self._job: _Job | None = None
 
-    def start(self) -> None:
-        self.thread.start()
+    # -- running -----------------------------------------------------------
+
+    def start(self) -> Op:
+        self.jobs._started(self)
+        if self._show_progress:
+            self._dialog = self._make_dialog()
+        if self.path is None:  # an in-memory file: one connection, so run here
+            QTimer.singleShot(0, self._run_here)
+            return self
+        job = self._job = _Job(self)
+        queued = Qt.ConnectionType.QueuedConnection
+        job.signals.progressed.connect(self._on_progress, queued)
+        job.signals.finished.connect(self._on_finished, queued)
+        QThreadPool.globalInstance().start(job)
+        return self
+
+    def _run_here(self) -> None:
+        def progress(done: int, total: int) -> None:
+            if self._cancel_flag.is_set():
+                raise Cancelled
+            self._on_progress(done, total)
+
+        kind, payload = _run_work(self.work, self.jobs.store, progress, None)
+        self._finished_event.set()
+        self._on_finished(kind, payload)
+
+    def cancel(self) -> bool:
+        """Ask the work to stop at its next progress call; False if it cannot be stopped."""
+        if not self.cancellable:
+            return False
+        self._cancel_flag.set()
+        if self._dialog is not None:
+            self._dialog.setLabelText(f"{self.title}\nĐang dừng…")
+        return True
+
+    @property
+    def running(self) -> bool:
+        return not self._finished_event.is_set()
 
     def wait(self, ms: int = 60_000) -> bool:
-        return self.thread.wait(ms)
+        """Block until the work has stopped (its answer is delivered by the event loop)."""
+        return self._finished_event.wait(ms / 1000)
 
+    # -- progress dialog ---------------------------------------------------
+
+    def _make_dialog(self) -> QProgressDialog:
+        parent = self.jobs.widget
+        dialog = QProgressDialog(self.title, "Hủy", 0, 0, parent)
+        dialog.setWindowTitle("Đang xử lý")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(SHOW_PROGRESS_AFTER_MS)
+        dialog.setMinimumWidth(420)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        if self.cancellable:
+            dialog.canceled.connect(self.cancel)
+        else:
+            dialog.setCancelButton(None)
+            # Closing the box does not stop an all-or-nothing write: show it again.
+            dialog.canceled.connect(lambda: QTimer.singleShot(0, self._reshow))
+        return dialog
+
+    def _reshow(self) -> None:
+        if self._dialog is not None and self.running:
+            self._dialog.show()
+
+    @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setMaximum(total)
-        self.progress.setValue(done)
+        self.progressed.emit(done, total)
+        dialog = self._dialog
+        if dialog is None or self._cancel_flag.is_set():
+            return
+        if total > 0:
+            dialog.setMaximum(total)
+            dialog.setValue(min(done, total))
+            count = f"{done:,} / {total:,}".replace(",", ".")
+            dialog.setLabelText(f"{self.title}\n{count}")
+        else:  # progress(0, 0): a last step that cannot be counted
+            dialog.setMaximum(0)
+            dialog.setValue(0)
+            dialog.setLabelText(f"{self.title}\nĐang hoàn tất…")
 
-    def _stop(self) -> None:
-        self.progress.reset()
-        self.progress.close()
-        self.thread.quit()
-        self.thread.wait()
+    # -- the answer, on the GUI thread ---------------------------------------
 
-    def _on_finished(self, result: object) -> None:
-        self._stop()
+    @Slot(str, object)
+    def _on_finished(self, kind: str, payload: object) -> None:
+        self.outcome = kind
+        if self._dialog is not None:
+            self._dialog.canceled.disconnect()
+            self._dialog.close()
+            self._dialog.deleteLater()
+            self._dialog = None
+        self.jobs._finished(self)
+        if kind == _Outcome.OK and self._cancel_flag.is_set() and not self.writes:
+            kind = _Outcome.CANCELLED  # stopped by Hủy just as it ended: drop the answer
+        try:
+            if kind == _Outcome.OK:
+                self.result = payload
+                self._succeeded(payload)
+            elif kind == _Outcome.CANCELLED:
+                self.cancelled.emit()
+            elif kind == _Outcome.KNOWN:
+                if not self.quiet:
+                    self.jobs.dialogs.error(self.title or "Không thực hiện được", str(payload))
+                self.failed.emit(str(payload))
+            else:
+                message = bug_message(self.jobs.log_file)
+                self.jobs.dialogs.error(BUG_TITLE, message, str(payload))
+                self.failed.emit(message)
+        finally:
+            self.deleteLater()
+
+    def _succeeded(self, result: object) -> None:
+        if self._done_callback is not None:
+            self._done_callback(result)
         self.done.emit(result)
 
-    def _on_failed(self, message: str, trace: str) -> None:
-        self._stop()
-        self.dialogs.error(self.title, message, trace)
-        self.failed.emit(message)
+
+class ReadOp(Op):
+    """Reads on a read-only connection; never changes the file."""
+
+
+class WriteOp(Op):
+    """Writes on a connection of its own; the `Changes` it returns are broadcast
+    before `done` runs, so the screens are current when the caller reports."""
+
+    writes = True
+
+    def _succeeded(self, result: object) -> None:
+        changes = changes_of(result)
+        if changes:
+            self.jobs.announce(changes)
+        super()._succeeded(result)
+
+
+class Jobs(QObject):
+    """The window's ops: starts them, keeps the running ones, broadcasts changes.
+
+    Signals:
+        changed(object): a `Changes` written by an op or announced by a screen.
+        busy(bool): whether any op is running.
+    """
+
+    changed = Signal(object)
+    busy = Signal(bool)
+
+    def __init__(self, widget: QWidget | None, store: Store, dialogs: DialogService) -> None:
+        super().__init__(widget)
+        self.widget = widget
+        self.store = store
+        self.dialogs = dialogs
+        self._running: list[Op] = []
+
+    @property
+    def path(self) -> Path | None:
+        return self.store.path
+
+    @property
+    def log_file(self) -> Path | None:
+        return self.store.path.parent / "dvdesk.log" if self.store.path else None
+
+    def read(self, work: Callable[[Store], Any], done: Done, **options: Any) -> ReadOp:
+        """Start a read; `work(store)` gets no progress (reads are short)."""
+        op = ReadOp(self, lambda store, _progress: work(store), done, **options)
+        op.start()
+        return op
+
+    def write(
+        self, title: str, work: Work, done: Done | None = None, *, cancellable: bool = False
+    ) -> WriteOp:
+        """Start a write with a progress dialog (shown after half a second)."""
+        op = WriteOp(self, work, done, title=title, cancellable=cancellable, show_progress=True)
+        op.start()
+        return op
+
+    def long_read(
+        self, title: str, work: Work, done: Done | None = None, *, cancellable: bool = True
+    ) -> ReadOp:
+        """A long job that only reads the file (print, export): progress and Hủy."""
+        op = ReadOp(self, work, done, title=title, cancellable=cancellable, show_progress=True)
+        op.start()
+        return op
+
+    def announce(self, changes: Changes) -> None:
+        """Tell every screen what a write changed (writes made on the GUI thread too)."""
+        if changes:
+            self.changed.emit(changes)
+
+    # -- the running ones ------------------------------------------------------
+
+    @property
+    def running(self) -> list[Op]:
+        return [op for op in self._running if op.running]
+
+    def long_running(self) -> list[Op]:
+        """Running ops the officer started (with a progress dialog), not quick reads."""
+        return [op for op in self.running if op._show_progress]
+
+    def cancel_and_wait(self, ms: int = 30_000) -> bool:
+        """Cancel what can be cancelled, then wait for every op's thread to stop."""
+        ops = list(self._running)
+        for op in ops:
+            op.cancel()
+        return all(op.wait(ms) for op in ops)
+
+    def _started(self, op: Op) -> None:
+        self._running.append(op)
+        if len(self._running) == 1:
+            self.busy.emit(True)
+
+    def _finished(self, op: Op) -> None:
+        if op in self._running:
+            self._running.remove(op)
+            if not self._running:
+                self.busy.emit(False)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.ui.dialogs import translate_buttons
+from dvdesk.ui.help import add_help
 
 
 class PreviewDialog(QDialog):
@@ -66,6 +67,7 @@ class PreviewDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        add_help(self, "import")
 
     def add_remap_button(self) -> QPushButton:
         button = self.buttons.addButton(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,8 +31,10 @@ from dvdesk.domain.eligibility import RULE_SOURCE, RULE_TEXT
 from dvdesk.domain.member import UNIT_KIND_LABELS, Unit, UnitKind
 from dvdesk.errors import KnownError
 from dvdesk.store.gateway import Store
+from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.settings import RECEIVING_LEVELS, Settings
 from dvdesk.ui.dialogs import DialogService, translate_buttons
+from dvdesk.ui.help import add_help
 
 METHOD_HELP = (
     f"<b>Cách tính tuổi theo tháng.</b> {RULE_TEXT} ({RULE_SOURCE}).<br>"
@@ -37,6 +43,11 @@ METHOD_HELP = (
     "Khi hai cách cho kết quả khác nhau, chương trình hiện cảnh báo “sát ngưỡng tuổi”. "
     "Nên hỏi Văn phòng Đảng ủy xã cách đang áp dụng."
 )
+
+
+def _class_order(item: tuple[str, int]) -> tuple[object, ...]:
+    """10A2 before 10A10: numbers in a class name compare as numbers."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", item[0].upper()))
 
 
 class SettingsDialog(QDialog):
@@ -63,6 +74,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(tabs)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        add_help(self, "settings")
 
     # -- tabs --------------------------------------------------------------
 
@@ -114,8 +126,9 @@ class SettingsDialog(QDialog):
         self.target.setDecimals(1)
         self.target.setSuffix(" %")
         self.target.setValue(s.target_percent)
-        self.year_end = QLineEdit(s.school_year_end)
-        self.year_end.setPlaceholderText("MM-DD, ví dụ 05-31")
+        month, day = s.school_year_end.split("-")
+        self.year_end = QLineEdit(f"{day}/{month}")
+        self.year_end.setPlaceholderText("ngày/tháng, ví dụ 31/05")
         form.addRow("Cách tính tháng", self.method)
         form.addRow(help_text)
         form.addRow("Ngày chi bộ dự kiến họp xét", self.consideration)
@@ -126,8 +139,23 @@ class SettingsDialog(QDialog):
         page.setLayout(form)
         return page
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter in the "add" rows adds what was typed instead of closing the dialog."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focus = self.focusWidget()
+            if focus in (self.unit_code, self.unit_name, self.unit_kind):
+                self.add_unit()
+                return
+            if focus in (self.holiday_day, self.holiday_name):
+                self.add_holiday()
+                return
+        super().keyPressEvent(event)
+
     def _units_tab(self) -> QWidget:
         self.units = QListWidget()
+        self.units.currentRowChanged.connect(lambda _: self._show_classes())
+        self.classes = QLabel()
+        self.classes.setWordWrap(True)
         self._fill_units()
         self.unit_code = QLineEdit()
         self.unit_code.setPlaceholderText("mã, ví dụ KDC07")
@@ -141,11 +169,73 @@ class SettingsDialog(QDialog):
         row = QHBoxLayout()
         for w in (self.unit_code, self.unit_name, self.unit_kind, add):
             row.addWidget(w)
+        rename = QPushButton("Đổi tên đơn vị đã chọn…")
+        rename.clicked.connect(self.rename_unit)
+        remove = QPushButton("Xóa đơn vị đã chọn")
+        remove.clicked.connect(self.remove_unit)
+        chosen = QHBoxLayout()
+        chosen.addWidget(rename)
+        chosen.addWidget(remove)
+        chosen.addStretch(1)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(self.units)
+        layout.addLayout(chosen)
+        layout.addWidget(self.classes)
         layout.addLayout(row)
         return page
+
+    def _chosen_unit(self) -> Unit | None:
+        row = self.units.currentRow()
+        return self._unit_list[row] if 0 <= row < len(self._unit_list) else None
+
+    def rename_unit(self) -> None:
+        unit = self._chosen_unit()
+        if unit is None:
+            return
+        name = self.dialogs.ask_text(
+            "Đổi tên đơn vị", f"Tên mới của đơn vị {unit.code}:", unit.name
+        )
+        if name is None or name.strip() == unit.name:
+            return
+        try:
+            self.store.units.rename(unit.code, name)
+        except KnownError as exc:
+            self._say(str(exc), error=True)
+            return
+        self._say(f"Đã đổi tên đơn vị {unit.code} thành “{' '.join(name.split())}”.")
+        self._fill_units(select=unit.code)
+
+    def remove_unit(self) -> None:
+        unit = self._chosen_unit()
+        if unit is None or not self.dialogs.confirm(
+            "Xóa đơn vị", f"Xóa đơn vị {unit.code} — {unit.name}?"
+        ):
+            return
+        try:
+            self.store.units.remove(unit.code)
+        except KnownError as exc:
+            self._say(str(exc), error=True)
+            return
+        self._say(f"Đã xóa đơn vị {unit.code} — {unit.name}.")
+        self._fill_units()
+
+    def _show_classes(self) -> None:
+        """A school's classes (lớp) as the members' records give them, with head counts."""
+        row = self.units.currentRow()
+        units = self._unit_list
+        if not 0 <= row < len(units) or units[row].kind is not UnitKind.SCHOOL:
+            self.classes.setText("")
+            return
+        counts = Counter(
+            (r.get("school_class") or "").strip() or "(chưa ghi lớp)"
+            for r in self.store.members.list(MemberQuery(unit_code=units[row].code))
+        )
+        if not counts:
+            self.classes.setText(f"{units[row].name}: chưa có học sinh nào.")
+            return
+        listed = ", ".join(f"{c} ({n})" for c, n in sorted(counts.items(), key=_class_order))
+        self.classes.setText(f"Các lớp của {units[row].name}: {listed}")
 
     def _holidays_tab(self) -> QWidget:
         self.holidays = QListWidget()
@@ -173,10 +263,14 @@ class SettingsDialog(QDialog):
         layout.addLayout(row)
         return page
 
-    def _fill_units(self) -> None:
+    def _fill_units(self, select: str = "") -> None:
         self.units.clear()
-        for u in self.store.units.all():
+        self._unit_list = self.store.units.all()
+        for u in self._unit_list:
             self.units.addItem(f"{u.code} — {u.name} ({UNIT_KIND_LABELS[u.kind]})")
+        codes = [u.code for u in self._unit_list]
+        if select in codes:
+            self.units.setCurrentRow(codes.index(select))
 
     def _fill_holidays(self) -> None:
         self.holidays.clear()
@@ -235,13 +329,15 @@ class SettingsDialog(QDialog):
         consideration = parse_full_date(text).isoformat() if text else ""
         year_end = self.year_end.text().strip()
         try:
-            month, day = (int(x) for x in year_end.split("-"))
+            day, month = (int(x) for x in year_end.replace("-", "/").replace(".", "/").split("/"))
             date(2001, month, day)
         except ValueError as exc:
-            raise ValueError(f"Ngày kết thúc năm học “{year_end}” phải có dạng MM-DD.") from exc
+            raise ValueError(
+                f"Ngày kết thúc năm học “{year_end}” phải có dạng ngày/tháng, ví dụ 31/05."
+            ) from exc
         return replace(
             self.settings,
-            **values,
+            **values,  # type: ignore[arg-type]  # every field here is a str
             receiving_level=self.receiving.currentText().strip(),
             age_method=self.method.currentData(),
             consideration_date=consideration,

@@ -7,6 +7,8 @@ ratios admitted/introduced and admitted/course, per year and per unit kind.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
@@ -15,7 +17,7 @@ from PySide6.QtCharts import (
     QChartView,
     QValueAxis,
 )
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,8 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.domain.member import UNIT_KIND_LABELS, UnitKind
-from dvdesk.domain.statistics import Statistics, YearFigures
+from dvdesk.domain.statistics import DEFINITIONS, Statistics, YearFigures
+from dvdesk.services import statistics as figures
 from dvdesk.store.gateway import Store
+
+if TYPE_CHECKING:
+    from dvdesk.ui.operations import Jobs
 
 HEADERS = (
     "Năm",
@@ -37,13 +43,20 @@ HEADERS = (
     "Được giới thiệu",
     "Học lớp nhận thức",
     "Được kết nạp",
-    "Tỉ lệ kết nạp (lứa giới thiệu)",
-    "Tỉ lệ kết nạp (lứa học lớp)",
+    "Kết nạp / giới thiệu",
+    "Kết nạp / học lớp",
 )
-COHORT_NOTE = (
-    "Tỉ lệ tính theo lứa, như Công văn 1237-CV/TU: trong số người được giới thiệu (hoặc học "
-    "lớp nhận thức) năm đó, bao nhiêu người đã được kết nạp tính đến nay. “Được kết nạp” "
-    "là số người có quyết định kết nạp trong năm."
+DEFINITIONS_NOTE = "<br>".join(
+    DEFINITIONS[k]
+    for k in (
+        "introduced",
+        "course",
+        "admitted",
+        "admitted_per_introduced",
+        "admitted_per_course",
+        "students",
+        "target",
+    )
 )
 SERIES = (
     ("Được giới thiệu", "introduced", "#1f4e9c"),
@@ -56,10 +69,35 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.1f}%".replace(".", ",")
 
 
+def nice_scale(top: int, most_ticks: int = 7) -> tuple[int, int]:
+    """A round tick step (1, 2 or 5 × 10ⁿ) and a tick count whose last tick is ≥ `top`:
+    an axis reads 0, 200, 400 … instead of 0, 737, 1474."""
+    top = max(top, 1)
+    magnitude = 1
+    while True:
+        for base in (1, 2, 5):
+            step = base * magnitude
+            ticks = -(-top // step) + 1  # ceil(top / step) intervals, plus the zero
+            if ticks <= most_ticks:
+                return step, max(ticks, 2)
+        magnitude *= 10
+
+
 class StatisticsView(QWidget):
-    def __init__(self, store: Store) -> None:
+    """Figures per year. With `jobs` they are computed off the GUI thread (1–3 s on a big
+    file); `ready` says they are shown.
+
+    Signals:
+        ready(object): the `Statistics` just shown.
+    """
+
+    ready = Signal(object)
+
+    def __init__(self, store: Store, jobs: Jobs | None = None) -> None:
         super().__init__()
         self.store = store
+        self.jobs = jobs
+        self._generation = 0
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -78,7 +116,7 @@ class StatisticsView(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.chart_view, 1)
         layout.addWidget(self.table, 1)
-        note = QLabel(COHORT_NOTE)
+        note = QLabel(DEFINITIONS_NOTE)
         note.setWordWrap(True)
         layout.addWidget(note)
         from dvdesk.ui.commune_summary_view import CommuneSummaryView
@@ -86,13 +124,31 @@ class StatisticsView(QWidget):
         self.communes = CommuneSummaryView(store)  # the receiving level only
         layout.addWidget(self.communes, 1)
 
-    def refresh(self) -> Statistics:
-        stats = self.store.statistics.compute()
+    def refresh(self) -> None:
+        """Compute the figures again (in the background when there is a jobs runner)."""
+        if self.jobs is None or self.store.path is None:
+            self.show_statistics(figures.recent(self.store))
+            return
+        self._generation += 1
+        generation = self._generation
+        if not self.summary.text():
+            self.summary.setText("Đang tính số liệu…")
+        self.jobs.read(
+            figures.recent,
+            lambda stats: self._ready(generation, stats),
+            title="Không tính được số liệu thống kê",
+        )
+
+    def _ready(self, generation: int, stats: Statistics) -> None:
+        if generation == self._generation:
+            self.show_statistics(stats)
+
+    def show_statistics(self, stats: Statistics) -> None:
         self._fill_chart(stats)
         self._fill_table(stats)
         self._fill_summary(stats)
         self.communes.refresh()
-        return stats
+        self.ready.emit(stats)
 
     def _fill_chart(self, stats: Statistics) -> None:
         self.chart.removeAllSeries()
@@ -112,7 +168,9 @@ class StatisticsView(QWidget):
         x = QBarCategoryAxis()
         x.append([str(y) for y in stats.years])
         y = QValueAxis()
-        y.setRange(0, max(5, top + 1))
+        step, ticks = nice_scale(top)
+        y.setRange(0, step * (ticks - 1))
+        y.setTickCount(ticks)
         y.setLabelFormat("%d")
         self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
@@ -152,17 +210,18 @@ class StatisticsView(QWidget):
             )
             return
         t = stats.targets[-1]
-        if t.party_members <= 0:
+        if t.reached is None or t.target is None or t.new_members is None:
             target = (
-                "Chưa nhập số đảng viên của đảng bộ trong Cài đặt, nên chưa tính được "
-                "chỉ tiêu 3–4%."
+                f"Năm {t.year}: kết nạp {t.admitted} người trong danh sách; chưa tính được tỷ "
+                "lệ so với chỉ tiêu 3–4% vì chưa nhập số đảng viên đầu năm và số kết nạp "
+                "ngoài danh sách của năm đó (dvdesk stats --set-year)."
             )
         else:
-            state = "đạt" if t.reached else f"còn thiếu {t.target - t.admitted}"
+            state = "đạt" if t.reached else f"còn thiếu {t.target - t.new_members}"
             target = (
-                f"Năm {t.year}: kết nạp {t.admitted} / chỉ tiêu {t.target} "
-                f"({t.target_percent:g}% của {t.party_members} đảng viên; 3% = {t.low}, "
-                f"4% = {t.high}) — <b>{state}</b>."
+                f"Năm {t.year}: {t.new_members} đảng viên mới / chỉ tiêu {t.target} "
+                f"({t.target_percent:g}% của {t.party_members} đảng viên đầu năm; "
+                f"3% = {t.low}, 4% = {t.high}) — <b>{state}</b>."
             )
         total = stats.span(None)
         self.summary.setText(

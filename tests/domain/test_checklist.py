@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 
 from dvdesk.domain import deadline_rules
-from dvdesk.domain.checklist import Checklist, FlagKind, build_checklist
+from dvdesk.domain.checklist import Checklist, Flag, FlagKind, build_checklist
 from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.eligibility import Method, Status
 from dvdesk.domain.procedure import Stage, StepRecord, StepState
+from dvdesk.domain.procedure_dossier import EMPTY, Dossier, Introducer, PartyStatus, Vote
 
 ADULT = PartialDate(1998, 6, 1)
 MAY_DAY = frozenset({date(2026, 4, 30), date(2026, 5, 1)})
@@ -31,6 +32,7 @@ def check(
     dob: PartialDate | None = ADULT,
     holidays: frozenset[date] = frozenset(),
     method: Method = Method.COMPLETED,
+    dossier: Dossier = EMPTY,
 ) -> Checklist:
     return build_checklist(
         records,
@@ -39,11 +41,30 @@ def check(
         date.fromisoformat(today),
         method,
         holidays,
+        dossier,
     )
 
 
+# The deadline rules these tests are about; order and dossier-data checks have
+# their own tests (test_procedure_order.py, test_procedure_checks.py).
+DEADLINE_RULES = {
+    "certificate_validity",
+    "dossier_stale",
+    "ceremony_deadline",
+    "party_biography_deadline",
+    "recognition_deadline",
+    "recognition_too_early",
+    "age_at_meeting",
+    "age_over_60",
+}
+
+
+def deadline_flags(cl: Checklist) -> list[Flag]:
+    return [f for f in cl.flags if f.rule.code in DEADLINE_RULES]
+
+
 def kinds(cl: Checklist, step: str) -> list[FlagKind]:
-    return [f.kind for f in cl.flags if f.step == step]
+    return [f.kind for f in deadline_flags(cl) if f.step == step]
 
 
 # -- certificate CN-NTVĐ: valid strictly before issue + 60 months -------------
@@ -73,12 +94,18 @@ def test_certificate(
     cl = check(steps(source="2019-01-02", course=issued), today, meeting)
     assert kinds(cl, "course") == expected
     assert cl.line("course").valid_until == date.fromisoformat(valid_until)
-    assert all(f.rule is deadline_rules.CERTIFICATE for f in cl.flags if f.step == "course")
+    assert all(
+        f.rule is deadline_rules.CERTIFICATE for f in deadline_flags(cl) if f.step == "course"
+    )
 
 
 @pytest.mark.parametrize(
     ("held", "expected"),
-    [("2025-01-14", []), ("2025-01-15", [FlagKind.WARNING]), ("2025-02-03", [FlagKind.WARNING])],
+    [
+        ("2025-01-14", []),
+        ("2025-01-15", [FlagKind.VIOLATION]),
+        ("2025-02-03", [FlagKind.VIOLATION]),
+    ],
 )
 def test_certificate_at_a_held_meeting(held: str, expected: list[FlagKind]):
     cl = check(steps(course="2020-01-15", branch_resolution=held), "2025-06-01")
@@ -120,11 +147,11 @@ def test_dossier(
     assert kinds(cl, first) == expected
     for code in dossier:
         assert cl.line(code).valid_until == date.fromisoformat(last_valid)
-    assert all(f.rule is deadline_rules.DOSSIER for f in cl.flags if f.step in dossier)
+    assert all(f.rule is deadline_rules.DOSSIER for f in deadline_flags(cl) if f.step in dossier)
 
 
 @pytest.mark.parametrize(
-    ("held", "expected"), [("2025-03-05", []), ("2025-03-06", [FlagKind.WARNING])]
+    ("held", "expected"), [("2025-03-05", []), ("2025-03-06", [FlagKind.VIOLATION])]
 )
 def test_dossier_at_a_held_meeting(held: str, expected: list[FlagKind]):
     cl = check(steps(**DOSSIER, branch_resolution=held), "2026-01-01")
@@ -183,7 +210,7 @@ def test_last_day_message():
             "2025-02-28",
             "2026-02-20",
             "2026-05-01",
-            [FlagKind.WARNING],
+            [FlagKind.VIOLATION],
             "2026-02-28",
             "2026-04-10",
         ),  # before the probation ended
@@ -232,7 +259,7 @@ def test_age_at_planned_meeting(
     assert cl.age.status is status
     assert cl.reference == date.fromisoformat(meeting) and not cl.meeting_held
     assert len(kinds(cl, "branch_resolution")) == warnings
-    assert all(f.rule is deadline_rules.AGE for f in cl.warnings)
+    assert all(f.rule in (deadline_rules.AGE, deadline_rules.AGE_OVER_60) for f in cl.warnings)
 
 
 def test_age_without_a_meeting_is_judged_today():
@@ -249,7 +276,8 @@ def test_age_at_a_held_meeting():
     )
     assert cl.reference == date(2026, 3, 20)
     assert cl.age.status is Status.TOO_YOUNG
-    assert cl.warnings[0].message.startswith("Chi bộ họp xét ngày 20/03/2026")
+    (age,) = [f for f in cl.violations if f.rule is deadline_rules.AGE]
+    assert age.message.startswith("Chi bộ họp xét ngày 20/03/2026")
 
 
 # -- what is missing next ----------------------------------------------------
@@ -296,52 +324,62 @@ def test_next_step(done: dict[str, str], next_code: str, missing: list[str]):
     assert [s.code for s in cl.missing] == missing
 
 
-def test_optional_step_is_never_next():
+def test_forms_that_do_not_apply_are_not_listed():
+    # A chi bộ cơ sở (the definition's default) has no 7-KNĐ/8-KNĐ/14-KNĐ/15-KNĐ.
     records = steps(**{c: "2024-05-01" for c in ("source", "course", "application")})
-    records["appraisal"] = StepRecord("appraisal", StepState.NOT_STARTED)
     cl = check(records, "2024-06-01")
     assert cl.next_step is not None and cl.next_step.code == "biography"
-    assert not cl.line("appraisal").missing
+    forms = {line.step.form for line in cl.lines}
+    assert not forms & {"7-KNĐ", "8-KNĐ", "14-KNĐ", "15-KNĐ"}
+    assert {"6-KNĐ", "9-KNĐ", "13-KNĐ", "16-KNĐ"} <= forms
+
+
+FULL = {
+    "source": "2023-01-05",
+    "course": "2023-01-10",
+    "application": "2023-01-20",
+    "biography": "2023-01-25",
+    "verification": "2023-02-01",
+    "introduction": "2023-02-03",
+    "union_resolution": "2023-02-03",
+    "opinions": "2023-02-05",
+    "branch_resolution": "2023-02-10",
+    "decision": "2023-03-01",
+    "ceremony": "2023-03-10",
+    "party_biography": "2023-03-20",
+    "new_member_course": "2023-06-01",
+    "self_review": "2024-03-12",
+    "helper_review": "2024-03-12",
+    "recognition_opinions": "2024-03-13",
+    "recognition_branch": "2024-03-20",
+    "recognition_decision": "2024-04-02",
+}
+GOOD = Dossier(
+    introducers=(Introducer("Lê Văn Tám", PartyStatus.OFFICIAL, date(2020, 1, 1)),),
+    votes={
+        "branch_resolution": Vote("branch_resolution", 9, 12, 11),
+        "decision": Vote("decision", 5, 7),
+        "recognition_branch": Vote("recognition_branch", 10, 12, 12),
+        "recognition_decision": Vote("recognition_decision", 7, 7),
+    },
+    education="12/12",
+    helper="Lê Văn Tám",
+    helper_since=date(2023, 1, 5),
+)
 
 
 def test_full_member_has_nothing_next():
-    codes = (
-        "source",
-        "course",
-        "application",
-        "biography",
-        "verification",
-        "introduction",
-        "union_resolution",
-        "opinions",
-        "branch_resolution",
-        "grassroots_resolution",
-        "decision",
-        "ceremony",
-        "party_biography",
-        "self_review",
-        "helper_review",
-        "recognition_opinions",
-        "recognition_branch",
-        "recognition_grassroots",
-        "recognition_decision",
-    )
-    dates = dict.fromkeys(codes, "2024-05-02")
-    dates |= {
-        "decision": "2023-03-01",
-        "ceremony": "2023-03-10",
-        "party_biography": "2023-03-20",
-        "recognition_branch": "2024-03-20",
-    }
-    cl = check(steps(**dates), "2024-06-01")
+    cl = check(steps(**FULL), "2024-06-01", dossier=GOOD)
     assert cl.next_step is None and cl.stage is Stage.FULL
     assert cl.flags == ()
+    assert cl.party_since == date(2023, 3, 1)  # tuổi đảng: the admission decision
+    assert cl.probation_end == date(2024, 3, 10)  # official from the end of probation
 
 
 def test_flags_sorted_overdue_first():
     # A stale dossier (step 6) is overdue; the certificate (step 2) only expiring.
     cl = check(steps(course="2021-08-01", introduction="2025-01-10"), "2026-05-15")
-    assert [(f.kind, f.step) for f in cl.flags] == [
+    assert [(f.kind, f.step) for f in deadline_flags(cl)] == [
         (FlagKind.OVERDUE, "introduction"),
         (FlagKind.EXPIRING, "course"),
     ]
@@ -355,3 +393,37 @@ def test_meeting_passed_but_not_recorded_judges_nothing():
     assert kinds(cl, "course") == [] and kinds(cl, "branch_resolution") == []
     assert cl.next_step is not None and cl.next_step.code == "party_biography"
     assert {"source", "application", "branch_resolution"} <= {s.code for s in cl.missing}
+
+
+# -- probation to full membership -------------------------------------------------
+
+PROBATION = dict(list(FULL.items())[: list(FULL).index("party_biography") + 1])
+
+
+@pytest.mark.parametrize(
+    ("extra", "today", "step", "expected"),
+    [
+        # the new-member course is due by the end of probation (10/03/2024)
+        ({}, "2024-02-22", "new_member_course", []),  # 11 working days left
+        ({}, "2024-02-23", "new_member_course", [FlagKind.EXPIRING]),  # 10 left
+        ({}, "2024-03-11", "new_member_course", [FlagKind.OVERDUE]),
+        ({"new_member_course": "2023-06-01"}, "2024-03-11", "new_member_course", []),
+        # 10-KNĐ is due with the chi bộ's recognition meeting (30 working days after)
+        ({"new_member_course": "2023-06-01"}, "2024-01-01", "self_review", []),
+        ({"new_member_course": "2023-06-01"}, "2024-04-25", "self_review", [FlagKind.OVERDUE]),
+    ],
+)
+def test_probation_steps_have_deadlines(
+    extra: dict[str, str], today: str, step: str, expected: list[FlagKind]
+):
+    cl = check(steps(**PROBATION, **extra), today, dossier=GOOD)
+    got = [f.kind for f in cl.flags if f.step == step]
+    assert got == expected
+    assert cl.stage is Stage.PROBATION
+
+
+def test_not_recognised_removes_the_name():
+    done = {k: v for k, v in FULL.items() if k != "recognition_decision"}
+    cl = check(steps(**done, not_recognised="2024-04-02"), "2024-06-01", dossier=GOOD)
+    assert cl.stage is Stage.REMOVED and cl.next_step is None
+    assert cl.flags == ()

@@ -101,24 +101,131 @@ def test_seventeen_years_eleven_months_is_too_young_with_the_start_date():
     assert "26/12/2026" in result.reason
 
 
+# Partial dates of birth, worked by hand: the birthday can be any day of the
+# month (or year); the status is certain when every one of them gives the same.
 @pytest.mark.parametrize(
-    ("dob", "on", "possible", "earliest", "latest"),
+    ("dob", "on", "method", "status", "possible", "earliest", "latest", "k"),
     [
-        ("2008", "2026-02-28", ["too_young", "eligible"], "2026-01-01", "2026-12-31"),
-        ("2008", "2027-01-01", ["eligible"], "2026-01-01", "2026-12-31"),
-        ("2008", "2025-12-31", ["too_young"], "2026-01-01", "2026-12-31"),
-        ("02/2008", "2026-02-15", ["too_young", "eligible"], "2026-02-01", "2026-02-28"),
-        ("1966", "2026-11-26", ["eligible", "over_age"], "1984-01-01", "1984-12-31"),
+        (
+            "2008",
+            "2026-02-28",
+            A,
+            "unknown",
+            ["too_young", "eligible"],
+            "2026-01-01",
+            "2026-12-31",
+            None,
+        ),
+        ("2008", "2027-01-01", A, "eligible", ["eligible"], "2026-01-01", "2026-12-31", None),
+        # 31/12/2008 + 216 months = 31/12/2026: even the last possible birthday is 18.
+        ("2008", "2026-12-31", A, "eligible", ["eligible"], "2026-01-01", "2026-12-31", None),
+        (
+            "2008",
+            "2026-12-30",
+            A,
+            "unknown",
+            ["too_young", "eligible"],
+            "2026-01-01",
+            "2026-12-31",
+            None,
+        ),
+        ("2008", "2025-12-31", A, "too_young", ["too_young"], "2026-01-01", "2026-12-31", None),
+        (
+            "02/2008",
+            "2026-02-15",
+            A,
+            "unknown",
+            ["too_young", "eligible"],
+            "2026-02-01",
+            "2026-02-28",
+            None,
+        ),
+        # 31/03/2008 + 216 months = 31/03/2026 < 01/04/2026
+        ("03/2008", "2026-04-01", A, "eligible", ["eligible"], "2026-03-01", "2026-03-31", None),
+        ("03/2008", "2026-03-31", A, "eligible", ["eligible"], "2026-03-01", "2026-03-31", 216),
+        (
+            "03/2008",
+            "2026-03-30",
+            A,
+            "unknown",
+            ["too_young", "eligible"],
+            "2026-03-01",
+            "2026-03-31",
+            None,
+        ),
+        # method B ignores the day: a month and year is exact
+        ("03/2008", "2026-03-01", B, "eligible", ["eligible"], "2026-03-01", "2026-03-01", 216),
+        ("03/2008", "2026-02-28", B, "too_young", ["too_young"], "2026-03-01", "2026-03-01", 215),
+        ("11/1966", "2026-11-30", B, "eligible", ["eligible"], "1984-11-01", "1984-11-01", 720),
+        ("11/1966", "2026-12-01", B, "over_age", ["over_age"], "1984-11-01", "1984-11-01", 721),
+        # the 60-year bound by method A: 01/11/1966 + 721 months = 01/12/2026,
+        # 30/11/1966 + 721 months = 30/12/2026
+        ("11/1966", "2026-11-30", A, "eligible", ["eligible"], "1984-11-01", "1984-11-30", 720),
+        (
+            "11/1966",
+            "2026-12-01",
+            A,
+            "unknown",
+            ["eligible", "over_age"],
+            "1984-11-01",
+            "1984-11-30",
+            None,
+        ),
+        (
+            "11/1966",
+            "2026-12-29",
+            A,
+            "unknown",
+            ["eligible", "over_age"],
+            "1984-11-01",
+            "1984-11-30",
+            None,
+        ),
+        ("11/1966", "2026-12-30", A, "over_age", ["over_age"], "1984-11-01", "1984-11-30", 721),
+        (
+            "1966",
+            "2026-11-26",
+            A,
+            "unknown",
+            ["eligible", "over_age"],
+            "1984-01-01",
+            "1984-12-31",
+            None,
+        ),
+        ("1993", "2026-12-01", A, "eligible", ["eligible"], "2011-01-01", "2011-12-31", None),
+        ("1960", "2026-12-01", A, "over_age", ["over_age"], "1978-01-01", "1978-12-31", None),
+        ("2010", "2026-06-01", A, "too_young", ["too_young"], "2028-01-01", "2028-12-31", None),
     ],
 )
-def test_partial_dates_are_unknown_with_the_range(dob, on, possible, earliest, latest):
-    result = evaluate(parse_date(dob), D(on))
+def test_partial_dates_give_the_certain_status_or_the_range(
+    dob, on, method, status, possible, earliest, latest, k
+):
+    result = evaluate(parse_date(dob), D(on), method)
     data = result.as_json()
-    assert data["status"] == "unknown"
-    assert data["age_months"] is None and data["eligible_from"] is None
+    assert data["status"] == status
+    assert data["age_months"] == k
     assert data["possible_statuses"] == possible
     assert (data["eligible_from_earliest"], data["eligible_from_latest"]) == (earliest, latest)
     assert dob in result.reason
+
+
+@pytest.mark.parametrize(
+    ("dob", "on", "method", "present", "absent"),
+    [
+        # one possible day: no "từ 01/03/2026 đến 01/03/2026"
+        ("03/2008", "2026-02-01", B, ["ngày 01/03/2026"], ["đến 01/03/2026"]),
+        ("2010", "2026-06-01", A, ["từ 01/01/2028 đến 31/12/2028"], []),
+        # nobody speaks of turning 18 to someone who is 60
+        ("1966", "2026-11-26", A, ["trên 60 tuổi"], ["đủ 18"]),
+        ("1960", "2026-12-01", A, ["Trên 60 tuổi".lower(), "ban thường vụ"], ["đủ 18"]),
+        ("1993", "2026-12-01", A, ["đủ tuổi"], ["đủ 18", "bổ sung"]),
+        ("12/2008", "2026-12-01", A, ["bổ sung", "từ 01/12/2026 đến 31/12/2026"], []),
+    ],
+)
+def test_partial_date_reasons_read_right(dob, on, method, present, absent):
+    reason = evaluate(parse_date(dob), D(on), method).reason
+    assert all(p in reason for p in present), reason
+    assert not any(a in reason for a in absent), reason
 
 
 def test_missing_date_of_birth_is_unknown():

@@ -81,6 +81,17 @@ ORDERED = [
     ["Vu", "Vù", "Vũ", "Vụ", "Vư", "Vừ", "Vữ"],
     # the given name's tone weighs more than the surname's
     ["Lệ Anh", "Lê Ánh"],
+    # the issue's roster: every "Anh" before every "Ánh", whatever the surname
+    ["Cao Khánh Anh", "Đặng Kim Anh", "Bùi Ngọc Ánh", "Đặng Diệu Ánh"],
+    ["Vũ Anh", "Lê Ảnh", "An Ánh"],  # ngang < hỏi < sắc, before the surname counts
+    ["Lê Dũng", "Trần Dũng", "An Đức", "Lê Đức"],  # d before đ
+    ["Nguyễn On", "Lê Ôn", "Bùi Ơn"],
+    ["Lê Ủng", "An Ụng", "Trần Ưng", "An Ừng"],  # ủ ụ are u with a tone; ư is a letter
+    # identical given names: the surname, then the middle names, each with its tone
+    ["Bùi Thị Hoa", "Đỗ Thị Hoa", "Hồ Văn Hoa", "Hồ Vân Hoa", "Hổ Văn Hoa"],
+    ["Nguyễn Hoa", "Nguyễn Thị Hoa", "Nguyễn Thị Thu Hoa", "Nguyễn Thu Hoa"],
+    # tones letter by letter, as ICU compares a word: Hoà before Hòa
+    ["Lê Hoa", "Lê Hoà", "Lê Hòa", "Lê Hóa"],
 ]
 
 
@@ -142,3 +153,82 @@ def test_sort_key_order_is_transitive_and_ignores_input_order(names):
     a, b, c = (sort_key(n) for n in names[:3])
     if a <= b <= c:
         assert a <= c
+
+
+# -- against ICU's Vietnamese collation, column by column --------------------
+
+ICU_SCRIPT = """
+import json, sys
+import icu
+collator = icu.Collator.createInstance(icu.Locale("vi"))
+columns = json.load(sys.stdin)
+print(json.dumps([[collator.getSortKey(c).hex() for c in row] for row in columns]))
+"""
+ICU_NAMES = sorted(
+    {n for group in ORDERED for n in group}
+    | {
+        "Bùi Ngọc Ánh",
+        "Cao Khánh Anh",
+        "Đặng Diệu Ánh",
+        "Đặng Kim Anh",
+        "Nguyễn Văn Ảnh",
+        "Trần Thị Ãnh",
+        "Lê Văn Ạnh",
+        "Lê Anh",
+        "Lê Thị Anh",
+        "Phạm Đức",
+        "Phan Dũng",
+        "Đỗ Ơn",
+        "Đồ Ôn",
+        "Do On",
+        "Lý Ưng",
+        "Lý Ủng",
+        "Lý Ụng",
+        "Lý Ùng",
+        "Ngô Thị Mỹ Duyên",
+        "Ngô Thị Mỹ Duyến",
+        "Ngô Thị My Duyên",
+        "Ngô Duyên",
+        "Ngô Thi Duyên",
+        "Đinh Yến",
+        "Định Yến",
+        "Đinh Yên",
+        "Đình Yên",
+        "Võ Thị Ánh Tuyết",
+        "Vỏ Thị Ánh Tuyết",
+        "Hồ Xuân Hương",
+        "Hổ Xuân Hương",
+        "Hồ Xuân Hường",
+        "Hồ Xuân Hưởng",
+    }
+)
+
+
+def _icu_keys(rows: list[list[str]]) -> list[list[str]] | None:
+    """ICU sort keys (hex) of each column, from Debian's python3-icu in a subprocess."""
+    import json
+    import shutil
+    import subprocess
+
+    python = shutil.which("python3", path="/usr/bin")
+    if python is None:
+        return None
+    done = subprocess.run(
+        [python, "-c", ICU_SCRIPT], input=json.dumps(rows), capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        return None
+    return json.loads(done.stdout)
+
+
+def test_roster_order_agrees_with_icu_vietnamese_collation_column_by_column():
+    columns = [[split_name(n)[2], split_name(n)[0], split_name(n)[1]] for n in ICU_NAMES]
+    keys = _icu_keys(columns)
+    if keys is None:
+        pytest.skip(
+            "ICU not available: install Debian's python3-icu for /usr/bin/python3 "
+            "(apt-get install -y python3-icu); PyICU has no wheel for this Python"
+        )
+    icu_order = [n for _, n in sorted(zip(keys, ICU_NAMES, strict=True))]
+    ours = sorted(ICU_NAMES, key=sort_key)
+    assert ours == icu_order

@@ -200,7 +200,7 @@ def test_formula_text_travels_unchanged_but_escaped(commune, tmp_path: Path):
     for notes in ('=HYPERLINK("http://x")', "'quoted", "+84 note", "@SUM(A1)"):
         store.members.update(replace(member, notes=notes))
         out = tmp_path / "f.zip"
-        write_package(store, out)
+        write_package(store, out, overwrite=True)
         _, rows = dict_rows(_entries(out)["members.csv"])
         raw = next(r["notes"] for r in rows if r["uid"] == uid)
         assert raw.startswith("'")

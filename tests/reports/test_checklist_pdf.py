@@ -80,10 +80,11 @@ def test_an_overlong_sheet_still_fits_one_page(commune: Store, tmp_path: Path):
     # page is shrunk to fit rather than spilling onto a second one.
     uid = commune.people["long"].uid
     number = "Số 123/QĐ-ĐU ngày ký, kèm theo biên bản họp và danh sách đính kèm của chi bộ"
-    for code in STEP_CODES:
-        commune.steps.record(
-            uid, StepRecord(code, StepState.DONE, date(2026, 5, 4), number), today=TODAY
-        )
+    # Written unchecked, as an import would: all steps on one day breaks the order rules,
+    # which only adds lines to the sheet.
+    commune.steps.record_many(
+        {uid: [StepRecord(code, StepState.DONE, date(2026, 5, 4), number) for code in STEP_CODES]}
+    )
     out = tmp_path / "dai.pdf"
     assert write_checklists(commune, [uid, commune.people["tones"].uid], out, MEETING, TODAY) == 2
     first, second = pdf_pages(out)

@@ -96,8 +96,8 @@ def test_failed_build_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(SimpleDocTemplate, "build", broken)
-    with pytest.raises(KnownError, match="Không ghi được tệp"):
-        f.write_pdf(out, [], "Thử")
+    with pytest.raises(KnownError, match="Ổ đĩa đã đầy"):
+        f.write_pdf(out, [], "Thử", overwrite=True)
     assert out.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
 

@@ -59,11 +59,13 @@ def test_statistics_report(commune: Store, tmp_path: Path):
     assert write_statistics(commune, out, today=TODAY) >= 1
     text = flat(pdf_pages(out))
     assert "BÁO CÁO KẾT QUẢ PHÁT TRIỂN ĐẢNG VIÊN" in text
-    assert "từ năm 2020 đến năm 2025" in text
-    # 2020: one introduced (Lưu …), admitted in 2025 → 100,0% by cohort.
-    assert "2020 Khu dân cư 1 0 0 100,0% —" in text
-    # 2025: 1 admitted of 60 party members = 1,67%; 3% needs 2, 4% needs 3.
-    assert "2025 60 1 1,67% 2 3 2 Chưa đạt" in text
+    # Period counts (domain/statistics.py): 4-KNĐ, CN-NTVĐ, 9-KNĐ dated in the year.
+    assert "từ năm 2021 đến năm 2025" in text
+    # 2025: Đặng … introduced (4-KNĐ), Lưu … admitted (9-KNĐ); the student took the course.
+    assert "2025 Khu dân cư 1 0 1 100,0% — Trường THPT 0 1 0 — 0,0%" in text
+    # The đảng bộ's figures for 2025 were never entered: missing, not "Chưa đạt".
+    assert "2025 chưa nhập 1 + chưa nhập — — — — Chưa đủ số liệu" in text
+    assert "4-KNĐ" in text and "ngày trong kỳ" in text  # each figure with its definition
     assert "Được giới thiệu" in text and "Số người" in text  # the chart's legend and axis
 
 
@@ -72,7 +74,7 @@ def test_statistics_one_year(commune: Store, tmp_path: Path):
     write_statistics(commune, out, year=2024, today=TODAY)
     text = flat(pdf_pages(out))
     assert "Từ nguồn đoàn viên ưu tú, năm 2024" in text
-    assert "2024 Khu dân cư 1 1 0 0,0% 0,0%" in text
+    assert "2024 Khu dân cư 0 1 0 — 0,0%" in text
     assert "2025 Khu dân cư" not in text
 
 

@@ -82,12 +82,19 @@ def test_the_list_is_an_index_scan_not_a_sort(store):
         (MemberQuery(search="  "), [p[0] for p in sorted(PEOPLE, key=lambda p: sort_key(p[0]))]),
         (MemberQuery(unit_code="thpt1"), ["Phạm Ngọc An", "Lê Anh"]),
         (MemberQuery(unit_kind="school"), ["Phạm Ngọc An", "Lê Anh"]),
-        # 26/11/2026: Ánh is exactly 18, Dũng (26/12/2008) one month short, partial dob excluded
-        (MemberQuery(eligible_on=TODAY), ["Hoàng Thị Ân", "Trần Thị Ánh", "Nguyễn Văn Đức"]),
-        (MemberQuery(eligible_on=date(2026, 11, 25)), ["Hoàng Thị Ân", "Nguyễn Văn Đức"]),
+        # 26/11/2026: Ánh is exactly 18, Dũng (26/12/2008) one month short; Đỗ Minh
+        # Dũng (born in 2000) is of age whatever the day: partial dates are not dropped
+        (
+            MemberQuery(eligible_on=TODAY),
+            ["Hoàng Thị Ân", "Trần Thị Ánh", "Đỗ Minh Dũng", "Nguyễn Văn Đức"],
+        ),
+        (
+            MemberQuery(eligible_on=date(2026, 11, 25)),
+            ["Hoàng Thị Ân", "Đỗ Minh Dũng", "Nguyễn Văn Đức"],
+        ),
         (
             MemberQuery(eligible_on=date(2026, 12, 1), method=Method.CALENDAR),
-            ["Hoàng Thị Ân", "Trần Thị Ánh", "Nguyễn Văn Dũng", "Nguyễn Văn Đức"],
+            ["Hoàng Thị Ân", "Trần Thị Ánh", "Nguyễn Văn Dũng", "Đỗ Minh Dũng", "Nguyễn Văn Đức"],
         ),
         (MemberQuery(upcoming_months=1, reference=TODAY), ["Nguyễn Văn Dũng"]),
         (MemberQuery(upcoming_months=4, reference=TODAY), ["Nguyễn Văn Dũng", "Lê Anh"]),

@@ -27,6 +27,7 @@ class FakeDialogs:
         self.texts: list[str | None] = []  # answers to ask_text, in order
         self.modal_answers: list[bool] = []  # answers to show_modal, in order
         self.modals: list[object] = []  # every dialog shown modally
+        self.on_modal: list = []  # callables run on the next dialogs shown (e.g. pick a row)
 
     def info(self, title: str, text: str) -> None:
         self.calls.append(("info", title, text))
@@ -42,6 +43,7 @@ class FakeDialogs:
         return self.answer
 
     def open_file(self, title: str, filters: str, start: str = "") -> str:
+        self.calls.append(("open_file", title, start))
         return self.paths.pop(0) if self.paths else ""
 
     def save_file(self, title: str, filters: str, start: str = "") -> str:
@@ -53,6 +55,8 @@ class FakeDialogs:
 
     def show_modal(self, dialog) -> bool:
         self.modals.append(dialog)
+        if self.on_modal:
+            self.on_modal.pop(0)(dialog)
         return self.modal_answers.pop(0) if self.modal_answers else False
 
     def ask_text(self, title: str, label: str, text: str = "", secret: bool = False):

@@ -117,12 +117,26 @@ def test_backup_now_and_restore_from_the_window(qtbot, tmp_path, fake_dialogs, l
     assert launcher.open(path)
     window = launcher.window
     window.dialogs = fake_dialogs
-    saved = window.backup_now()
+    op = window.backup_now()
+    with qtbot.waitSignal(op.done, timeout=30000) as done:
+        pass
+    saved = done.args[0]
     assert saved is not None and saved.exists()
+    assert str(saved) in window.statusBar().currentMessage()
     window.store.members.add(Member("Bùi Thị Lan", "KDC01", dob=parse_date("01/01/2000")), TODAY)
     assert window.store.members.count() == 41
-    fake_dialogs.paths = [str(saved)]
     fake_dialogs.answer = True
+    fake_dialogs.modal_answers = [True]
+
+    def pick(dialog) -> None:  # the officer picks the manual backup in the list
+        row = dialog.files.index(saved)
+        assert "Sao lưu bằng tay" in dialog.table.item(row, 1).text()
+        dialog.table.selectRow(row)
+        dialog.accept_selected()
+
+    fake_dialogs.on_modal = [pick]
     window.restore_backup()
     assert launcher.window is not window  # reopened on the restored file
     assert launcher.window.store.members.count() == 40
+    kind, title, text = fake_dialogs.calls[-1]
+    assert (kind, title) == ("info", "Đã khôi phục") and "truoc-khoi-phuc" in text

@@ -94,3 +94,21 @@ def test_transfer_letter_records_the_handover(qtbot, demo_store, dialogs, tmp_pa
     assert "Yên Lạc" in PdfReader(tmp_path / "chuyen.pdf").pages[0].extract_text()
     (row,) = demo_store.transfers.of(uid)
     assert row["to_organisation"] == "Chi bộ thôn Yên Lạc, xã Hòa Bình"
+
+
+def test_an_encrypted_package_is_not_named_zip_and_merges_back(
+    qtbot, demo_store, dialogs, tmp_path: Path, empty_store
+):
+    window = make_window(qtbot, demo_store, dialogs)
+    dialogs.paths = [str(tmp_path / "goi")]
+    dialogs.texts = ["bi-mat-123", "bi-mat-123"]
+    finish(qtbot, window.exchange.export_package())
+    assert (tmp_path / "goi.dvz").exists() and not zipfile.is_zipfile(tmp_path / "goi.dvz")
+    assert "(đã mã hóa)" in window.statusBar().currentMessage()
+
+    level = make_window(qtbot, empty_store, dialogs)
+    dialogs.texts = ["bi-mat-123"]
+    dialogs.modal_answers = [True]
+    finish(qtbot, level.exchange.merge_packages([str(tmp_path / "goi.dvz")]))
+    finish(qtbot, level.exchange.last)
+    assert empty_store.members.count() == demo_store.members.count()

@@ -1,0 +1,120 @@
+"""Source plan (kế hoạch tạo nguồn phát triển đảng viên) on paper.
+
+One table per group (the school year or year a candidate can first be
+considered): name, date of birth, class or unit, the earliest day the chi bộ
+may consider them and why, whether it is before graduation, and the steps
+dated backwards from that day. The plan itself is computed in domain/plans.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyle
+
+from dvdesk.domain.dates import fmt, parse_date
+from dvdesk.domain.plans import PlanEntry
+from dvdesk.domain.procedure import STAGE_LABELS, Stage
+from dvdesk.reports import furniture as f
+from dvdesk.reports import styles as st
+from dvdesk.store.settings import Settings
+
+WIDTHS = (8 * mm, 36 * mm, 18 * mm, 16 * mm, 30 * mm, 62 * mm)
+
+
+def _cells(i: int, e: PlanEntry) -> list[object]:
+    s = st.styles()
+    dob = parse_date(e.dob)
+    when = fmt(e.earliest) if e.earliest else "—"
+    why = "; ".join(e.reasons)
+    if e.before_graduation is not None and e.graduation is not None:
+        why += (
+            f". Trước khi tốt nghiệp ({fmt(e.graduation)})"
+            if e.before_graduation
+            else f". Sau khi tốt nghiệp ({fmt(e.graduation)}): chuẩn bị chuyển giới thiệu "
+            "cảm tình Đảng"
+        )
+    if e.away:
+        why += ". Đi làm ăn xa"
+    steps = "<br/>".join(f"• {escape(step.text())}" for step in e.steps if not step.done_on)
+    done = [step for step in e.steps if step.done_on]
+    if done:
+        steps += (
+            ("<br/>" if steps else "")
+            + "Đã xong: "
+            + ", ".join(
+                f"{escape(step.title.split(' (')[0])} ({fmt(step.done_on)})" for step in done
+            )
+        )
+    return [
+        str(i),
+        f.markup(f"{escape(e.full_name)}<br/>{escape(STAGE_LABELS[Stage(e.stage)])}", s.cell),
+        dob.vi() if dob else "",
+        e.school_class or e.unit,
+        f.markup(f"<b>{when}</b><br/>{escape(why)}", s.cell),
+        f.markup(steps or "—", s.cell),
+    ]
+
+
+def plan_story(
+    settings: Settings,
+    title: str,
+    subtitle: str,
+    groups: Sequence[tuple[str, Sequence[PlanEntry]]],
+    today: date,
+) -> list[Flowable]:
+    s = st.styles()
+    story: list[Flowable] = [
+        f.letterhead(f.Letterhead.PARTY, settings, today),
+        Spacer(1, 5 * mm),
+        f.para(title, s.title),
+        f.para(subtitle, s.subtitle),
+        f.para(
+            "Ngày sớm nhất chi bộ có thể họp xét: đủ 18 tuổi tính theo tháng, giấy chứng nhận "
+            "CN-NTVĐ còn giá trị (60 tháng), hồ sơ 3-, 4-, 5-KNĐ làm trong 12 tháng trước ngày "
+            "họp; thời gian chuẩn bị từng bước là đề xuất.",
+            s.small,
+        ),
+    ]
+    total = 0
+    head = ["TT", "Họ và tên", "Ngày sinh", "Lớp / đơn vị", "Có thể xét từ", "Các bước cần làm"]
+    for number, (name, entries) in enumerate(groups, 1):
+        story.append(CondPageBreak(35 * mm))
+        story.append(f.para(f"{number}. {name} — {len(entries)} người", s.heading))
+        rows: list[list[object]] = [[f.para(h, s.head_cell) for h in head]]
+        rows += [_cells(i, e) for i, e in enumerate(entries, 1)]
+        table = Table(rows, colWidths=WIDTHS, repeatRows=1)
+        table.setStyle(TableStyle([*st.grid_style(), *st.plain_cells()]))
+        story.append(table)
+        total += len(entries)
+    if not total:
+        story.append(f.para("Không có đoàn viên nào trong kế hoạch.", s.body))
+    story += [
+        Spacer(1, 3 * mm),
+        f.para(f"Tổng cộng: {total} người.", s.body),
+        Spacer(1, 4 * mm),
+        f.signatures([(["NGƯỜI LẬP KẾ HOẠCH"], ""), f.party_signature(settings)]),
+    ]
+    return story
+
+
+def write_source_plan(
+    settings: Settings,
+    title: str,
+    subtitle: str,
+    groups: Sequence[tuple[str, Sequence[PlanEntry]]],
+    out: Path,
+    today: date | None = None,
+    *,
+    overwrite: bool = False,
+) -> int:
+    """The source plan as a PDF; returns the page count."""
+    today = today or date.today()
+    story = plan_story(settings, title, subtitle, groups, today)
+    return f.write_pdf(
+        out, story, title.capitalize(), settings.party_committee, overwrite=overwrite
+    )
