@@ -19,7 +19,7 @@ from typing import Any
 from dvdesk.domain.checklist import build_checklist
 from dvdesk.domain.dates import parse_date
 from dvdesk.domain.eligibility import Method
-from dvdesk.domain.member import Member, Unit, UnitKind
+from dvdesk.domain.member import Member, Presence, Unit, UnitKind
 from dvdesk.domain.procedure import Stage, StepRecord, StepState, stage_of
 from dvdesk.domain.statistics import (
     EVENT_STEPS,
@@ -33,12 +33,17 @@ from dvdesk.domain.validation import validate_member
 from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.connection import AUDIT_INSERT, Connection, now_iso
 from dvdesk.store.deadlines import HolidaysRepo
+from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.members import FTS_INSERT_TRIGGER
 from dvdesk.store.packages import PackagesRepo
 from dvdesk.store.rows import audit_view, member_row, step_view
 
 IN_PROCEDURE = (Stage.INTRODUCED, Stage.COURSE, Stage.DOSSIER, Stage.ADMISSION)
 PARTY = (Stage.PROBATION, Stage.FULL)
+# The "eligible" view's exclusions, as store/views.py (PARTY_MEMBERS, GONE); views.py
+# imports the gateway, so they are not imported from there.
+_NOT_STAGES = tuple(s.value for s in PARTY)
+_GONE = (Presence.MOVED.value, Presence.LEFT_UNION.value)
 
 
 @dataclass(frozen=True)
@@ -108,18 +113,25 @@ class ReceivedRepo:
         adds to another's. Communes with members but no package (the file's
         own entries) come too.
         """
-        s = "b" if method is Method.CALENDAR else "a"
-        day = on.isoformat()
-        party = tuple(x.value for x in PARTY)
         received = {r["commune_code"]: r for r in self.all()}
         counts = {
             r["commune_code"]: r
             for r in self._conn.rows(
-                f"SELECT commune_code, count(*) AS members, "
-                f"sum(elig_from_{s} <= ? AND over_from_{s} > ? AND stage NOT IN (?, ?)) "
-                "AS eligible, sum(issue_codes <> '') AS flagged FROM members "
-                "WHERE deleted_at IS NULL GROUP BY commune_code",
-                [day, day, *party],
+                "SELECT commune_code, count(*) AS members, sum(issue_codes <> '') AS flagged "
+                "FROM members WHERE deleted_at IS NULL GROUP BY commune_code"
+            )
+        }
+        # The "eligible" view's own question (store/views.py), counted per commune.
+        eligible = MemberQuery(
+            eligible_on=on, method=method, not_stages=_NOT_STAGES, not_presences=_GONE
+        )
+        where, params = eligible.where()
+        eligible_counts = {
+            code: n
+            for code, n in self._conn.tuples(
+                f"SELECT m.commune_code, count(*) FROM members m WHERE {where} "
+                "GROUP BY m.commune_code",
+                params,
             )
         }
         stages: dict[str, dict[str, int]] = defaultdict(dict)
@@ -148,7 +160,7 @@ class ReceivedRepo:
                     r["created_at"] if r else "",
                     r["merged_at"] if r else "",
                     int(c.get("members") or 0),
-                    int(c.get("eligible") or 0),
+                    int(eligible_counts.get(code, 0)),
                     stages.get(code, {}),
                     int(c.get("flagged") or 0),
                     flags.get(code, (0, 0))[0],

@@ -227,3 +227,24 @@ def test_a_member_without_steps_has_no_transfer_file(school: Store, tmp_path: Pa
         write_transfer_file(school, plain, RECEIVER, tmp_path / "x.zip", today=date(2026, 11, 26))
     assert not (tmp_path / "x.zip").exists()
     assert school.transfers.of(plain) == []
+
+
+def test_printing_the_letter_writes_the_transfer_file_once(school: Store, tmp_path: Path, capsys):
+    uid = _candidate(school)
+    db = str(school.path)
+    school.close()
+    letter, package = tmp_path / "giay.pdf", tmp_path / "chuyen.zip"
+    argv = ["print", "transfer", "--db", db, "--uid", uid, "--to", RECEIVER, "--out", str(letter)]
+    extra = ["--transfer-file", str(package), "--letter-number", "7-GGT/ĐU"]
+    code, text, err = _run(capsys, *argv, *extra)
+    assert code == 0, err
+    assert "Đã ghi tệp chuyển nguồn" in text and letter.exists() and package.exists()
+    # A reprint, file and all: still one handover, the same transfer id.
+    first = read_transfer_file(package).info["transfer_id"]
+    code, text, err = _run(capsys, *argv, *extra, "--overwrite")
+    assert code == 0, err
+    assert "không ghi thêm" in text
+    with Store.open(Path(db)) as again:
+        assert sql.scalar(again, "SELECT count(*) FROM transfers") == 1
+        assert [r["letter_number"] for r in again.transfers.pending()] == ["7-GGT/ĐU"]
+    assert read_transfer_file(package).info["transfer_id"] == first
