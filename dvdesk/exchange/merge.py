@@ -21,7 +21,6 @@ blocks anyone.
 from __future__ import annotations
 
 import contextlib
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -510,19 +509,12 @@ def _find_duplicates(store: Store, applied: list[PackagePlan]) -> None:
     plans = {p.manifest.commune_code: p for p in applied if p.action == APPLY}
     if not plans:
         return
-    by_cccd: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    by_name: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for _uid, code, cccd, name, dob, folded in store.received.member_identities():
-        if cccd:
-            by_cccd[cccd].append((code, name))
-        if dob and len(dob) == 10:  # full dates only: a birth year alone matches too many
-            by_name[(folded, dob)].append((code, name))
-    for cccd, group in by_cccd.items():
-        if len({c for c, _ in group}) > 1:
-            _report(plans, group, f"cùng số CCCD {cccd} ở các xã khác nhau")
-    for (_, dob), group in by_name.items():
-        if len(group) > 1 and any(c in plans for c, _ in group):
-            _report(plans, group, f"cùng họ tên và ngày sinh {fmt(date.fromisoformat(dob))}")
+    for cccd, group in store.received.shared_cccds():
+        _report(plans, group, f"cùng số CCCD {cccd} ở các xã khác nhau")
+    for people in store.received.namesakes():
+        if any(c in plans for c, _, _ in people):
+            dob = fmt(date.fromisoformat(people[0][2]))
+            _report(plans, [(c, n) for c, n, _ in people], f"cùng họ tên và ngày sinh {dob}")
 
 
 def _report(plans: dict[str, PackagePlan], group: list[tuple[str, str]], why: str) -> None:

@@ -255,23 +255,46 @@ class ReceivedRepo:
             )
         return Changes.of(Kind.PACKAGES)
 
-    def member_identities(self) -> list[tuple[str, str, str, str, str | None, str]]:
-        """(uid, commune, CCCD, name, date of birth, folded name) of every live member.
-
-        The folded name (names.fold: no diacritics, lower case) is read from the
-        stored search text, which begins with it (rows.member_row), instead of
-        folding 200,000 names again for a duplicate check.
-        """
-        out = []
-        for uid, code, cccd, name, dob, search in self._conn.tuples(
-            "SELECT uid, commune_code, cccd, full_name, dob, search_text FROM members "
-            "WHERE deleted_at IS NULL"
+    def shared_cccds(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Each CCCD held by live members of more than one commune: [(commune, name)]."""
+        out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for cccd, code, name in self._conn.tuples(
+            "SELECT cccd, commune_code, full_name FROM members WHERE deleted_at IS NULL "
+            "AND cccd IN (SELECT cccd FROM members WHERE deleted_at IS NULL AND cccd <> '' "
+            "GROUP BY cccd HAVING count(DISTINCT commune_code) > 1) ORDER BY cccd, commune_code"
         ):
-            words = search.split()
-            if cccd and cccd in words:
-                words = words[: words.index(cccd)]
-            out.append((uid, code, cccd, name, dob, " ".join(words[: len(name.split())])))
-        return out
+            out[cccd].append((code, name))
+        return list(out.items())
+
+    def namesakes(self) -> Iterator[list[tuple[str, str, str]]]:
+        """Groups of live members with the same folded name and full date of birth.
+
+        Each group is [(commune, name, dob)]. Read in date order a few thousand
+        rows at a time (a province's 200,000 names never in memory together);
+        the folded name (names.fold) is read from the stored search text, which
+        begins with it (rows.member_row).
+        """
+        with self._conn.guard():
+            cursor = self._conn.sqlite.execute(
+                "SELECT dob, commune_code, full_name, cccd, search_text FROM members "
+                "WHERE deleted_at IS NULL AND length(dob) = 10 ORDER BY dob"
+            )
+        day: str | None = None
+        group: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        while True:
+            with self._conn.guard():
+                batch = cursor.fetchmany(5000)
+            for dob, code, name, cccd, search in batch:
+                if dob != day:
+                    yield from (g for g in group.values() if len(g) > 1)
+                    day, group = dob, defaultdict(list)
+                words = search.split()
+                if cccd and cccd in words:
+                    words = words[: words.index(cccd)]
+                group[" ".join(words[: len(name.split())])].append((code, name, dob))
+            if not batch:
+                break
+        yield from (g for g in group.values() if len(g) > 1)
 
     def uid_communes(self, uids: Iterable[str]) -> dict[str, str]:
         """The commune each of these uids already belongs to in this file."""
