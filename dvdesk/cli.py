@@ -702,6 +702,11 @@ def cmd_transfers(args: argparse.Namespace) -> int:
     return 0
 
 
+def _commune(args: argparse.Namespace) -> str | None:
+    code = getattr(args, "commune", None)
+    return None if code is None else code.strip()
+
+
 def _printed(out: Path, pages: int) -> int:
     print(f"Đã tạo “{out}” ({pages} trang).")
     return 0
@@ -732,19 +737,39 @@ def cmd_print(args: argparse.Namespace) -> int:
             return _printed(
                 out,
                 printing.print_eligible(
-                    store, on, out, args.unit or "", today, overwrite=args.overwrite
+                    store,
+                    on,
+                    out,
+                    args.unit or "",
+                    today,
+                    overwrite=args.overwrite,
+                    commune_code=_commune(args),
                 ),
             )
         if args.document == "upcoming":
             on = _date(args.on, "--on")
             pages = printing.print_upcoming(
-                store, args.months, out, on, args.unit or "", today, overwrite=args.overwrite
+                store,
+                args.months,
+                out,
+                on,
+                args.unit or "",
+                today,
+                overwrite=args.overwrite,
+                commune_code=_commune(args),
             )
             return _printed(out, pages)
         if args.document == "view":
             on = _date(args.on, "--on") or store.settings.get().consideration_on(today)
             pages = printing.print_view(
-                store, args.view, on, out, args.unit or "", today, overwrite=args.overwrite
+                store,
+                args.view,
+                on,
+                out,
+                args.unit or "",
+                today,
+                overwrite=args.overwrite,
+                commune_code=_commune(args),
             )
             return _printed(out, pages)
         if args.document == "stats":
@@ -793,6 +818,7 @@ def add_print_parser(sub: argparse._SubParsersAction, parser_class: type[Parser]
         parser_class=parser_class,
         metavar="checklist|eligible|upcoming|view|stats|transfer",
     )
+    commune_help = "dữ liệu tổng hợp: chỉ đoàn viên của xã/phường mã này"
     common = parser_class(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS)
     common.add_argument("--out", required=True, help="tệp PDF kết quả")
@@ -817,16 +843,19 @@ def add_print_parser(sub: argparse._SubParsersAction, parser_class: type[Parser]
     e = docs.add_parser("eligible", parents=[common], help="danh sách đủ tuổi tại một ngày")
     e.add_argument("--on", help="ngày chi bộ họp xét (mặc định: cài đặt)")
     e.add_argument("--unit", help="chỉ một đơn vị")
+    e.add_argument("--commune", help=commune_help)
 
     u = docs.add_parser("upcoming", parents=[common], help="danh sách sắp đủ 18 tuổi")
     u.add_argument("--months", type=int, required=True, help="số tháng tới")
     u.add_argument("--on", help="tính từ ngày (mặc định: hôm nay)")
     u.add_argument("--unit", help="chỉ một đơn vị")
+    u.add_argument("--commune", help=commune_help)
 
     v = docs.add_parser("view", parents=[common], help="danh sách của một mục xem có sẵn")
     v.add_argument("view", choices=VIEW_KEYS, help="mục xem: " + ", ".join(VIEW_KEYS))
     v.add_argument("--on", help="ngày xét (mặc định: cài đặt hoặc hôm nay)")
     v.add_argument("--unit", help="chỉ một đơn vị")
+    v.add_argument("--commune", help=commune_help)
 
     s = docs.add_parser("stats", parents=[common], help="báo cáo thống kê có biểu đồ")
     s.add_argument("--year", type=int, help="một năm (mặc định: các năm gần đây)")

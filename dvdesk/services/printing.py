@@ -91,10 +91,13 @@ def print_eligible(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    commune_code: str | None = None,
 ) -> int:
     from dvdesk.reports.member_lists import write_eligible_list
 
-    return write_eligible_list(store, on, out, unit, today, overwrite=overwrite)
+    return write_eligible_list(
+        store, on, out, unit, today, overwrite=overwrite, commune_code=commune_code
+    )
 
 
 def print_upcoming(
@@ -106,12 +109,15 @@ def print_upcoming(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    commune_code: str | None = None,
 ) -> int:
     from dvdesk.reports.member_lists import write_upcoming_list
 
     if not 1 <= months <= 60:
         raise KnownError("Số tháng phải từ 1 đến 60.")
-    return write_upcoming_list(store, months, out, on, unit, today, overwrite=overwrite)
+    return write_upcoming_list(
+        store, months, out, on, unit, today, overwrite=overwrite, commune_code=commune_code
+    )
 
 
 def print_view(
@@ -123,13 +129,16 @@ def print_view(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    commune_code: str | None = None,
 ) -> int:
     """The printed list of a preset view: the members the window shows for it."""
     from dvdesk.reports.member_lists import write_view_list
     from dvdesk.services.views import view_of
 
     view = view_of(store, key, on)
-    return write_view_list(store, view, on, out, unit, today, overwrite=overwrite)
+    return write_view_list(
+        store, view, on, out, unit, today, overwrite=overwrite, commune_code=commune_code
+    )
 
 
 def print_statistics(

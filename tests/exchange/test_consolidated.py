@@ -201,3 +201,40 @@ def test_an_export_without_a_valid_code_is_refused(tmp_path: Path, capsys):
     out = tmp_path / "x.zip"
     rc, _, err = _run(capsys, "export", "--db", str(db), "--out", str(out))
     assert rc == 1 and "chưa có mã xã" in err and not out.exists()
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+@pytest.mark.parametrize("document", ["eligible", "upcoming"])
+def test_print_commune_lists_what_the_commune_prints(province, capsys, document):
+    import re
+
+    folder, files, level = province
+    extra = ["--on", ON] if document == "eligible" else ["--months", "12", "--on", ON]
+    for code, name, _, _ in COMMUNES:
+        mine, theirs = folder / f"{document}-{code}-tinh.pdf", folder / f"{document}-{code}.pdf"
+        argv = ["print", document, "--out"]
+        rc, _, err = _run(capsys, *argv, str(mine), "--db", str(level), "--commune", code, *extra)
+        assert rc == 0, err
+        assert _run(capsys, *argv, str(theirs), "--db", str(files[code]), *extra)[0] == 0
+        total = re.compile(r"Tổng cộng: (\d+) đoàn viên")
+        ours, own = _pdf_text(mine), _pdf_text(theirs)
+        assert total.findall(ours) == total.findall(own) != []
+        assert f"{name} (mã {code})" in " ".join(ours.split())
+    rc, _, err = _run(
+        capsys,
+        "print",
+        document,
+        "--out",
+        str(folder / "x.pdf"),
+        "--db",
+        str(level),
+        "--commune",
+        "09999",
+        *extra,
+    )
+    assert rc == 1 and "09999" in err
