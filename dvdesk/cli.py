@@ -283,6 +283,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
     kind = statistics.KIND_CODES[args.unit_kind] if args.unit_kind else None
     with _open(args) as store:
         stats = statistics.figures(store, first, last)
+        if args.commune is not None:
+            # The receiving level: one commune's figures (its own totals stay at the commune).
+            code = args.commune.strip()
+            if code not in store.received.commune_codes():
+                raise KnownError(f"Không có dữ liệu của xã/phường mã “{code}” trong tệp này.")
+            stats = store.received.statistics(code, first, last)
     data = statistics.as_json(stats, kind)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=1))
@@ -949,6 +955,7 @@ def build_parser() -> Parser:
         "--unit-kind", choices=("kdc", "thpt"), help="kdc: khu dân cư; thpt: trường THPT"
     )
     st.add_argument("--json", action="store_true")
+    st.add_argument("--commune", help="dữ liệu tổng hợp: chỉ số liệu của xã/phường mã này")
     st.add_argument(
         "--set-year",
         type=int,

@@ -171,7 +171,20 @@ class ReceivedRepo:
             )
         return out
 
-    def _event_counts(self) -> dict[str, Counts]:
+    def statistics(self, commune_code: str, first: int, last: int) -> Statistics:
+        """One commune's period figures (as its own file's `store.statistics.compute`).
+
+        The yearly đảng bộ totals are the commune's own entries, which packages do
+        not carry: the targets show as not entered, with the commune's target percent.
+        """
+        received = {r["commune_code"]: r for r in self.all()}
+        target = (
+            float(received[commune_code]["target_percent"]) if commune_code in received else 3.0
+        )
+        counts = self._event_counts(commune_code).get(commune_code, {})
+        return compute(counts, first, last, None, target)
+
+    def _event_counts(self, commune_code: str | None = None) -> dict[str, Counts]:
         """Per commune: members per (year, step, unit kind at the time), as store.statistics."""
         marks = ",".join("?" * len(EVENT_STEPS))
         out: dict[str, dict[tuple[int, str, UnitKind], int]] = defaultdict(dict)
@@ -180,8 +193,9 @@ class ReceivedRepo:
             "coalesce(s.unit_kind, u.kind), count(*) FROM steps s "
             "JOIN members m ON m.id = s.member_id JOIN units u ON u.id = m.unit_id "
             f"WHERE s.state = 'done' AND s.done_on IS NOT NULL AND s.code IN ({marks}) "
-            "AND m.deleted_at IS NULL GROUP BY 1, 2, 3, 4",
-            list(EVENT_STEPS),
+            f"AND m.deleted_at IS NULL {'' if commune_code is None else 'AND m.commune_code = ?'} "
+            "GROUP BY 1, 2, 3, 4",
+            [*EVENT_STEPS, *([] if commune_code is None else [commune_code])],
         ):
             out[code][(year, step, UnitKind(kind))] = n
         return dict(out)

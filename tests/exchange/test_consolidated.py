@@ -238,3 +238,23 @@ def test_print_commune_lists_what_the_commune_prints(province, capsys, document)
         *extra,
     )
     assert rc == 1 and "09999" in err
+
+
+def test_stats_of_one_commune_at_the_receiving_level(province, capsys):
+    _, files, level = province
+    span = ("--from", "2015", "--to", "2026", "--json")
+    for code, _, _, _ in COMMUNES:
+        rc, out, err = _run(capsys, "stats", "--db", str(level), "--commune", code, *span)
+        assert rc == 0, err
+        ours = json.loads(out)
+        own = json.loads(_run(capsys, "stats", "--db", str(files[code]), *span)[1])
+        # The đảng bộ's yearly totals are entered at the commune and not sent: only
+        # the figures counted from the members' steps are compared.
+        ours.pop("target"), own.pop("target")
+        assert ours == own
+        assert ours["admitted"] + ours["introduced"] + ours["course"] > 0
+    everyone = json.loads(_run(capsys, "stats", "--db", str(level), *span)[1])
+    assert everyone["introduced"] == sum(
+        json.loads(_run(capsys, "stats", "--db", str(files[c[0]]), *span)[1])["introduced"]
+        for c in COMMUNES
+    )
