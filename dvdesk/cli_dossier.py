@@ -189,7 +189,7 @@ def cmd_dossier(args: argparse.Namespace, open_store: Any) -> int:
     )
     on = _date(args.on, "--on")
     today = _date(args.today, "--today") or date.today()
-    with open_store(args) as store:
+    with open_store(args, writes=_writes(args)) as store:
         if _writes(args):
             with store.transaction():
                 repo = store.dossier

@@ -253,7 +253,16 @@ def atomic_output(
             os.chmod(tmp, FILE_MODE)  # a writer that re-created the file keeps it private
         # Looked at again just before the rename: the target may have appeared meanwhile.
         check_output(out, overwrite=overwrite, protect=protect)
-        os.replace(tmp, out)
+        try:
+            os.replace(tmp, out)
+        except PermissionError as exc:
+            # Windows refuses to replace a file another program holds open (a PDF
+            # in its viewer, a sheet in Excel): WinError 5 or 32.
+            raise KnownError(
+                f"Không ghi đè được “{out}”: tệp đang mở trong chương trình khác (trình xem "
+                "PDF, Excel) hoặc chỉ cho phép đọc. Hãy đóng tệp trong chương trình đó rồi "
+                "làm lại, hoặc lưu với tên khác."
+            ) from exc
         _fsync_dir(out.parent)
     except OSError as exc:
         raise os_problem(exc, out) from exc

@@ -8,6 +8,12 @@
 # ~/.local/share/applications, the icons to ~/.local/share/icons/hicolor.
 # The data file and its backups (~/.local/share/dvdesk) are never touched:
 # not by an upgrade, not by --uninstall.
+#
+# Before installing it checks that this PC can run the bundle: the C library
+# (glibc) must be at least the version the bundle was built against (written
+# by dvdesk.spec into _internal/dvdesk-glibc-min), and the window's self-test
+# (dvdesk --self-test --gui) must pass; when libGL/libEGL are missing it prints
+# the exact apt-get line and installs nothing.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,6 +48,47 @@ if [ ! -x "$here/dvdesk" ] || [ ! -d "$here/_internal/resources" ]; then
     exit 1
 fi
 
+# glibc: the bundle's libraries need at least this version (e.g. 2.36).
+need=$(cat "$here/_internal/dvdesk-glibc-min" 2>/dev/null || echo "")
+have=$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $2}' || true)
+if [ -n "$need" ]; then
+    if [ -z "$have" ]; then
+        echo "Không xác định được phiên bản thư viện C (glibc) của máy này; dvdesk cần glibc $need trở lên." >&2
+        exit 1
+    fi
+    lowest=$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -n 1)
+    if [ "$lowest" != "$need" ]; then
+        echo "Máy này có glibc $have; dvdesk cần glibc $need trở lên, nên không chạy được ở đây." >&2
+        fits=""
+        for pair in "Debian 12:2.36" "Debian 13:2.41" "Ubuntu 22.04:2.35" "Ubuntu 24.04:2.39" \
+                    "Linux Mint 21:2.35" "Linux Mint 22:2.39" "Fedora 37:2.36" "Fedora 41:2.40"; do
+            name=${pair%:*}
+            version=${pair##*:}
+            if [ "$(printf '%s\n%s\n' "$need" "$version" | sort -V | head -n 1)" = "$need" ]; then
+                fits="$fits, $name"
+            fi
+        done
+        if [ -n "$fits" ]; then
+            echo "Hãy dùng bản Linux mới hơn (đủ điều kiện: ${fits#, } hoặc mới hơn)." >&2
+        else
+            echo "Hãy dùng bản Linux có glibc $need trở lên." >&2
+        fi
+        exit 1
+    fi
+fi
+
+# The window needs the PC's graphics libraries (libGL, libEGL): check before installing.
+if ! report=$(QT_QPA_PLATFORM=offscreen "$here/dvdesk" --self-test --gui 2>&1); then
+    echo "$report" >&2
+    echo "Chưa cài dvdesk: máy này chưa chạy được chương trình (xem dòng “không đạt” ở trên)." >&2
+    fix=$(printf '%s\n' "$report" | sed -n 's/^Hãy cài thư viện còn thiếu rồi chạy lại: //p' | head -n 1)
+    if [ -n "$fix" ]; then
+        echo "Hãy chạy lệnh sau (cần quyền quản trị) rồi chạy lại ./install-linux.sh:" >&2
+        echo "    $fix" >&2
+    fi
+    exit 1
+fi
+
 # Replace the whole program folder so an upgrade leaves no stale library behind.
 if [ "$here" != "$prog" ]; then
     rm -rf "$prog"
@@ -63,4 +110,4 @@ refresh_menu
 
 echo "Đã cài dvdesk vào “$prog” (menu Văn phòng → dvdesk)."
 echo "Dữ liệu sẽ nằm ở “$share/dvdesk”, bản sao lưu ở “$share/dvdesk/backups”."
-"$prog/dvdesk" --self-test
+QT_QPA_PLATFORM=offscreen "$prog/dvdesk" --self-test --gui

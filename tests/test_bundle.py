@@ -43,7 +43,15 @@ def _pyinstaller() -> list[str]:
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh build of the spec, copied elsewhere; the build output is removed."""
+    """A fresh build of the spec, copied elsewhere; the build output is removed.
+
+    DVDESK_BUNDLE=dist/dvdesk tests a bundle already built by `make bundle`
+    (from requirements/bundle.lock) instead of building one here.
+    """
+    copy = tmp_path_factory.mktemp("office") / "Tài liệu xã" / "dvdesk"
+    if os.environ.get("DVDESK_BUNDLE"):
+        shutil.copytree(os.environ["DVDESK_BUNDLE"], copy, symlinks=True)
+        return copy
     work = tmp_path_factory.mktemp("pyinstaller")
     subprocess.run(
         [
@@ -61,7 +69,6 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
         timeout=900,
         cwd=work,
     )
-    copy = tmp_path_factory.mktemp("office") / "Tài liệu xã" / "dvdesk"
     shutil.copytree(work / "dist" / "dvdesk", copy, symlinks=True)
     shutil.rmtree(work)
     return copy
@@ -95,6 +102,39 @@ def test_self_test_uses_only_the_bundle(bundle: Path, tmp_path: Path):
     assert "Tự kiểm tra: đạt" in done.stdout
 
 
+def test_gui_self_test_in_the_bundle(bundle: Path, tmp_path: Path):
+    done = _run(bundle, "--self-test", "--gui", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, ""), done.stdout + done.stderr
+    assert done.stdout.count("[đạt]") == 10
+    assert "danh sách hiện “Nguyễn Thị Ánh Tuyết”" in done.stdout
+
+
+def test_the_bundle_reports_pyprojects_version(bundle: Path, tmp_path: Path):
+    import tomllib
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+    done = _run(bundle, "--version", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (0, f"dvdesk {version}\n")
+    assert (bundle / "_internal" / f"dvdesk-{version}.dist-info" / "METADATA").is_file()
+
+
+def test_no_build_host_path_in_the_bundle(bundle: Path):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "installer" / "check_bundle.py"), str(bundle)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Linux bundle")
+def test_the_minimum_glibc_is_recorded(bundle: Path):
+    text = (bundle / "_internal" / "dvdesk-glibc-min").read_text("ascii").strip()
+    assert re.fullmatch(r"2\.\d+", text)
+    assert f"glibc {text}" in (ROOT / "installer" / "README.md").read_text("utf-8")
+
+
 def test_cli_command_in_bundle(bundle: Path, tmp_path: Path):
     done = _run(bundle, "age", "17/05/2008", "--on", "2026-05-17", "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
@@ -111,9 +151,13 @@ def test_contents_and_size(bundle: Path):
         "icons/dvdesk.svg",
         "icons/dvdesk-256.png",
         "icons/dvdesk.ico",
+        "translations/qtbase_vi.qm",  # dvdesk's own Vietnamese for Qt's texts
     ):
         assert f"_internal/resources/{shipped}" in names
-    unwanted = [n for n in names if re.search(r"WebEngine|Qt6Qml|Qt6Quick|/translations/", n)]
+    assert "_internal/docs/manual/huong-dan.html" in names
+    unwanted = [
+        n for n in names if re.search(r"WebEngine|Qt6Qml|Qt6Quick|PySide6/Qt/translations/", n)
+    ]
     assert unwanted == []
     size_mb = sum(p.stat().st_size for p in files) / 2**20
     assert size_mb < MAX_MB
@@ -150,7 +194,7 @@ def test_linux_install_upgrade_and_uninstall_keep_the_data(bundle: Path, tmp_pat
     for _ in range(2):  # install, then upgrade over it
         done = script()
         assert done.returncode == 0, done.stdout + done.stderr
-        assert "Tự kiểm tra: đạt" in done.stdout
+        assert "Tự kiểm tra: đạt (10/10 mục" in done.stdout  # the window's checks too
     prog = home / ".local" / "opt" / "dvdesk"
     menu = (home / ".local" / "share" / "applications" / "dvdesk.desktop").read_text("utf-8")
     assert f'Exec="{prog}/dvdesk"' in menu.splitlines()
@@ -165,3 +209,58 @@ def test_linux_install_upgrade_and_uninstall_keep_the_data(bundle: Path, tmp_pat
     assert not prog.exists() and not (home / ".local" / "bin" / "dvdesk").exists()
     assert (data / "dvdesk.db").read_bytes() == b"the clerk's data"
     assert (data / "backups").is_dir()
+
+
+def _hidden_gl(*names: str) -> list[str]:
+    """A command prefix that runs with the given system libraries unreadable (root only)."""
+    import ctypes.util
+
+    if sys.platform != "linux" or os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare to hide a system library")
+    mounts = []
+    for name in names:
+        found = ctypes.util.find_library(name.split(".so")[0].removeprefix("lib"))
+        if not found:
+            pytest.skip(f"{name} is not on this machine")
+        for folder in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64"):
+            path = Path(folder) / name
+            if path.exists():
+                mounts.append(f'mount --bind /dev/null "{path.resolve()}"')
+                break
+    script = " && ".join([*mounts, 'exec "$@"'])
+    return ["unshare", "--mount", "sh", "-c", script, "sh"]
+
+
+@pytest.mark.parametrize(
+    ("hidden", "apt"),
+    [(["libGL.so.1"], "libgl1"), (["libGL.so.1", "libEGL.so.1"], "libgl1 libegl1")],
+)
+def test_without_libgl_the_gui_self_test_and_installer_name_the_apt_line(
+    bundle: Path, tmp_path: Path, hidden: list[str], apt: str
+):
+    prefix = _hidden_gl(*hidden)
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [*prefix, str(bundle / EXE), "--self-test", "--gui"],
+        capture_output=True,
+        text=True,
+        env={**env, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stderr.splitlines()[-1] == (
+        f"Hãy cài thư viện còn thiếu rồi chạy lại: sudo apt-get install {apt}"
+    )
+    assert "[đạt] Gói dữ liệu" in done.stdout  # what needs no window still passes
+    installed = subprocess.run(
+        [*prefix, "sh", str(bundle / "install-linux.sh")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert installed.returncode == 1
+    assert installed.stderr.strip().splitlines()[-1].strip() == f"sudo apt-get install {apt}"
+    assert not (tmp_path / "home" / ".local" / "opt").exists()

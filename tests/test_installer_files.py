@@ -89,3 +89,41 @@ def test_icon_sizes(size: int):
         assert png.mode == "RGBA"
     with Image.open(ICONS / "dvdesk.ico") as ico:
         assert (size, size) in ico.ico.sizes()
+
+
+def _icons() -> list[dict[str, str]]:
+    script = ISS.read_text(encoding="utf-8-sig")
+    section = re.search(r"^\[Icons\]\n(.*?)(?=^\[)", script, re.M | re.S)
+    assert section
+    entries = []
+    for line in section.group(1).splitlines():
+        if line and not line.startswith(";"):
+            fields = re.findall(r'(\w+): ("(?:[^"]|"")*"|[^;]+)', line)
+            entries.append({k: v.strip().strip('"') for k, v in fields})
+    return entries
+
+
+def test_shortcuts_start_in_the_users_documents_not_the_program_folder():
+    started = [e for e in _icons() if e["Filename"] != "{uninstallexe}"]
+    assert len(started) == 6  # window, self-test, desktop: each per user and for all users
+    for entry in started:
+        assert "{app}" not in entry.get("WorkingDir", "{app}")
+        if entry["Check"] == "not IsAdminInstallMode":
+            assert entry["WorkingDir"] == "{userdocs}"
+        else:
+            assert entry["Check"] == "IsAdminInstallMode"
+            assert entry["WorkingDir"] == r"%USERPROFILE%\Documents"
+
+
+def test_the_self_test_shortcut_checks_the_window_too():
+    selftest = [e for e in _icons() if "SelfTestShortcut" in e["Name"]]
+    assert selftest and all("--self-test --gui" in e["Parameters"] for e in selftest)
+
+
+def test_signing_is_wired_to_the_build_script():
+    script = ISS.read_text(encoding="utf-8-sig")
+    block = re.search(r"^#ifdef Sign\n(.*?)^#endif", script, re.M | re.S)
+    assert block
+    assert {"SignTool=dvdesksign", "SignedUninstaller=yes"} <= set(block.group(1).splitlines())
+    build = (INSTALLER / "build-windows.ps1").read_text(encoding="utf-8-sig")
+    assert "/Sdvdesksign=" in build and "/DSign" in build

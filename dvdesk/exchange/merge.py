@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dvdesk import __version__, older_than_this
 from dvdesk.domain.dates import fmt
 from dvdesk.domain.validation import validate_member
 from dvdesk.errors import KnownError
@@ -95,7 +96,13 @@ class MergePlan:
         """The summary a clerk reads before deciding (Vietnamese)."""
         out: list[str] = []
         for p in self.packages:
-            out.append(f"Gói “{p.source}”: {p.label}")
+            version = p.manifest.app_version or "không rõ phiên bản"
+            out.append(f"Gói “{p.source}”: {p.label}; xuất bằng dvdesk {version}")
+            if older_than_this(p.manifest.app_version):
+                out.append(
+                    f"  Lưu ý: xã này dùng dvdesk {version}, cũ hơn bản ở đây ({__version__}): "
+                    "hãy đề nghị xã cập nhật dvdesk."
+                )
             out += _identity_lines(p)
             if p.action == SAME:
                 out.append(

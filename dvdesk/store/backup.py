@@ -26,6 +26,7 @@ from dvdesk.files import (
     temporary_name,
 )
 from dvdesk.store.errors import translate
+from dvdesk.store.uri import sqlite_uri
 
 
 class OpenFile(Protocol):
@@ -117,7 +118,7 @@ def make_backup(
         # Copy from a second, read-only connection: it sees the last committed
         # state, and the backup API run on the store's own connection inside a
         # write transaction retries forever (the window would hang).
-        source = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
+        source = sqlite3.connect(sqlite_uri(store.path, mode="ro"), uri=True)
         try:
             copy_file(source, target)
         finally:

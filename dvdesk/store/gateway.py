@@ -30,6 +30,7 @@ from dvdesk.store.settings import SettingsRepo
 from dvdesk.store.statistics_queries import StatisticsRepo
 from dvdesk.store.transfers import TransfersRepo
 from dvdesk.store.units import UnitsRepo
+from dvdesk.store.uri import sqlite_uri
 
 __all__ = ["MEMORY", "Store", "now_iso"]  # now_iso: for older imports
 
@@ -109,9 +110,7 @@ class Store:
         conn: sqlite3.Connection | None = None
         try:
             if read_only and file is not None:
-                conn = sqlite3.connect(
-                    f"{file.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout
-                )
+                conn = sqlite3.connect(sqlite_uri(file, mode="ro"), uri=True, timeout=timeout)
             else:
                 conn = sqlite3.connect(str(file) if file else MEMORY, timeout=timeout)
             store = cls(Connection(conn, file, actor or _default_actor()))

@@ -413,6 +413,25 @@ ALTER TABLE members ADD COLUMN dossier_issues TEXT NOT NULL DEFAULT ''
     _set_version(db, 1, 6)
 
 
+@migrations(name="m_window_sort_indexes")
+def m_window_sort_indexes(db: Database) -> None:
+    """Indexes for sorting the member table by date of birth, class or stage.
+
+    The id list in those orders becomes an index scan instead of a sort of
+    every row (1.5 s at 200,000 members), and the window's first screen of a
+    sorted list (a LIMIT read) is immediate. Indexes only: the format version
+    stays, and an older dvdesk reads the file as before.
+    """
+    _run(
+        db,
+        """
+CREATE INDEX IF NOT EXISTS members_by_dob ON members (deleted_at, dob, name_sort);
+CREATE INDEX IF NOT EXISTS members_by_class ON members (deleted_at, school_class, name_sort);
+CREATE INDEX IF NOT EXISTS members_by_stage ON members (deleted_at, stage, name_sort);
+""",
+    )
+
+
 @migrations(name="1.7_signing_keys")
 def m_signing_keys(db: Database) -> None:
     """Format 1.7: signed packages, the communes' keys, transfer files.

@@ -50,8 +50,8 @@ def test_format_10_file_opens_migrated_with_a_backup(tmp_path: Path, format_10) 
     template, before = format_10
     db = tmp_path / "xa.db"
     shutil.copy(template, db)
-    # `check` only reads; any ordinary command (here `list`) opens and upgrades.
-    result = run("list", "--db", db)
+    # Reading commands (`check`, `list`) never migrate; `upgrade` (like the window) does.
+    result = run("upgrade", "--db", db)
     assert result.returncode == 0, result.stderr
     after = contents(db)
     assert after.version == CURRENT
@@ -65,7 +65,7 @@ def test_killed_migration_leaves_old_or_new_format_never_half(tmp_path: Path, fo
     template, before = format_10
     probe = tmp_path / "sql.database(probe)"
     shutil.copy(template, probe)
-    full = time_of(dvdesk("list", "--db", probe))
+    full = time_of(dvdesk("upgrade", "--db", probe))
     rng = random.Random(10)
     seen = set()
     for i in range(6):
@@ -73,7 +73,7 @@ def test_killed_migration_leaves_old_or_new_format_never_half(tmp_path: Path, fo
         db.parent.mkdir()
         shutil.copy(template, db)
         # Aim at the second half of the run, where the backup and migration happen.
-        kill_after(dvdesk("list", "--db", db), rng.uniform(0.4, 1.0) * full)
+        kill_after(dvdesk("upgrade", "--db", db), rng.uniform(0.4, 1.0) * full)
         c = contents(db)
         assert_audit_matches(c)
         assert c.digest == before.digest and c.members == before.members
@@ -87,7 +87,7 @@ def test_killed_migration_leaves_old_or_new_format_never_half(tmp_path: Path, fo
         for saved in backup.backups(db):
             assert contents(saved) == before
         # The next start finishes the job.
-        assert run("list", "--db", db).returncode == 0
+        assert run("upgrade", "--db", db).returncode == 0
         assert contents(db).version == CURRENT
         # A copy cut short by the kill is cleaned up by the next backup, not kept forever.
         assert list(backup.backup_dir(db).glob("*.tmp")) == []
