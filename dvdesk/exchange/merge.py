@@ -269,10 +269,11 @@ def _run(
     received = {r["commune_code"]: r for r in store.received.all()}
     plans = [_header(s, received) for s in sources]
     merge = MergePlan(plans, sources, accept_keys)
+    accepted = {normalize_fingerprint(k) for k in accept_keys} - {""}
+    _rekeyed(store, plans, accepted)
     _order(plans, received)
     _refuse_replays(plans)
     own = store.settings.get().commune_code.strip()
-    accepted = {normalize_fingerprint(k) for k in accept_keys} - {""}
     applied = [(p, s) for p, s in zip(plans, sources, strict=True) if p.action == APPLY]
     if not applied:
         return merge
@@ -298,6 +299,40 @@ def _run(
     except _Rollback:
         pass
     return merge
+
+
+def _rekeyed(store: Store, plans: list[PackagePlan], accepted: set[str]) -> None:
+    """A commune whose key changed: refused unless confirmed; confirmed, its numbering restarts.
+
+    Read from the manifest before the package is unpacked (the signature check
+    then binds that key to the manifest): a commune that lost its computer
+    starts a new data file, whose packages count from 1 again.
+    """
+    for plan in plans:
+        key = _b64_key(plan.manifest.signing_key)
+        recorded = store.received.commune_key(plan.manifest.commune_code)
+        if key is None or recorded is None or recorded["public_key"] == key:
+            continue
+        m, new = plan.manifest, fingerprint(key)
+        if new not in accepted:
+            raise PackageError(
+                f"Gói “{plan.source}” của {m.commune_name} (mã {m.commune_code}) được ký bằng "
+                f"khóa khác khóa đã ghi nhận (mã nhận dạng đã ghi {recorded['fingerprint']}, gói "
+                f"này {new}). Không gộp. Nếu xã đã đổi máy hoặc tệp dữ liệu, hãy gọi điện xác "
+                f"nhận mã mới rồi gộp lại với --accept-key {new}."
+            )
+        plan.previous = None  # a new key counts its packages from 1
+
+
+def _b64_key(text: str) -> bytes | None:
+    import base64
+    import binascii
+
+    try:
+        key = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return key if len(key) == 32 else None
 
 
 def _header(source: Source, received: dict[str, dict[str, Any]]) -> PackagePlan:

@@ -229,10 +229,8 @@ def test_first_package_shows_the_fingerprint_and_records_the_key(commune, tmp_pa
 def test_a_re_keyed_commune_needs_the_officers_confirmation(setup, commune, tmp_path, capsys):
     store, level, _, _second = setup
     # The commune lost its computer and started a new data file (a new key).
+    # Its packages count from 1 again: the key, not the number, is what is refused.
     anew = make_commune(tmp_path / "may-moi.db", "00012", "Xã Yên Phú", 12, 4)
-    settings = anew.settings.get()
-    settings.export_sequence = 5
-    anew.settings.save(settings)
     rekeyed = tmp_path / "moi.zip"
     write_package(anew, rekeyed)
     new_fp = signing.fingerprint(anew.packages.signing_key()[1])
@@ -248,6 +246,9 @@ def test_a_re_keyed_commune_needs_the_officers_confirmation(setup, commune, tmp_
     typed = new_fp.replace("-", "").lower()
     code, out, _ = _merge(capsys, level, rekeyed, extra=("--accept-key", typed))
     assert code == 0 and "Khóa ký mới của xã đã được xác nhận" in out
+    with Store.open(level) as lvl:
+        assert lvl.received.sequence("00012") == 1
+        assert lvl.received.commune_key("00012")["fingerprint"] == new_fp
     # From now on the old key is the stranger.
     settings = store.settings.get()
     settings.export_sequence = 9
