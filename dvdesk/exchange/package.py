@@ -241,11 +241,11 @@ def _unpack(data: bytes, source: str, digest: str) -> Package:
         package.steps.setdefault(pair[0], []).append(pair[1])
 
     _convert(tables["steps.csv"], records.step_from_row, add_step, "steps.csv", source)
-    columns = column_names("audit.csv")
-    package.audit = [
-        {k: r[k] or None if k in ("old", "new") else r[k] for k in columns}
-        for r in tables["audit.csv"]
-    ]
+    # The rows as read (their columns were checked): empty old/new values are None.
+    package.audit = tables["audit.csv"]
+    for r in package.audit:
+        r["old"] = r["old"] or None
+        r["new"] = r["new"] or None
     return package
 
 

@@ -577,11 +577,11 @@ class ReceivedRepo:
         row["target_percent"] = float(info.get("target_percent", 3.0))
         row["merged_at"] = stamp
         self._conn.upsert("received_packages", row, pk="commune_code")
-        columns = ("at", "actor", "action", "entity", "entity_uid", "old", "new")
+        values = itemgetter("at", "actor", "action", "entity", "entity_uid", "old", "new")
         self._conn.executemany(
             "INSERT INTO received_audit (commune_code, sequence, at, actor, action, entity, "
             "entity_uid, old, new) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            ((code, info["sequence"], *(r[c] for c in columns)) for r in audit_rows),
+            ((code, info["sequence"], *values(r)) for r in audit_rows),
         )
         self._conn.audit("merge", "package", code, old, row)
 

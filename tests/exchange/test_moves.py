@@ -150,6 +150,8 @@ def test_a_move_through_the_cli(two, level, tmp_path: Path, capsys):
     write_package(b, out)
     level.close()
     assert main(["merge", "--db", str(tmp_path / "tong-hop.db"), str(out)]) == 0
-    assert f"sang {B[1]} (mã {B[0]})" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"sang {B[1]} (mã {B[0]})" in out
+    assert "Đã xử lý gói 1/1." in out  # progress, one line per package
     with Store.open(tmp_path / "tong-hop.db") as again:
         assert _live(again, person.uid) == [(person.uid, B[0])]
