@@ -8,7 +8,7 @@ has merged packages.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
 
 from dvdesk.store.gateway import Store
 from dvdesk.store.received import RATIO_COLUMNS, SUMMARY_HEADER, summary_rows
+
+if TYPE_CHECKING:
+    from dvdesk.ui.operations import Jobs
 
 NOTE = (
     "Mỗi xã, phường một dòng: gói dữ liệu đã gộp, đoàn viên, đủ tuổi vào Đảng tại ngày xét, "
@@ -43,9 +46,13 @@ def cell_text(value: Any, column: int) -> str:
 
 
 class CommuneSummaryView(QWidget):
-    def __init__(self, store: Store) -> None:
+    """With `jobs` the figures are read off the GUI thread (each candidate's checklist)."""
+
+    def __init__(self, store: Store, jobs: Jobs | None = None) -> None:
         super().__init__()
         self.store = store
+        self.jobs = jobs
+        self._generation = 0
         self.title = QLabel("<b>Tổng hợp theo xã, phường</b>")
         self.table = QTableWidget(0, len(SUMMARY_HEADER))
         self.table.setHorizontalHeaderLabels([label for label, _ in SUMMARY_HEADER])
@@ -61,15 +68,33 @@ class CommuneSummaryView(QWidget):
         layout.addWidget(note)
 
     def refresh(self, on: date | None = None) -> list[list[Any]]:
-        """Fill the table; hidden when the file holds no merged package."""
+        """Fill the table (now, or when the background read is done); hidden when
+        the file holds no merged package. Returns the rows filled now."""
         on = on or date.today()
         shown = bool(self.store.received.all())
         self.setVisible(shown)
         if not shown:
             self.table.setRowCount(0)
             return []
-        figures = self.store.received.summary(on, self.store.settings.get().method)
-        rows = summary_rows(figures, on.year)
+        day = on
+
+        def work(store: Store) -> list[list[Any]]:
+            figures = store.received.summary(day, store.settings.get().method)
+            return summary_rows(figures, day.year)
+
+        if self.jobs is None or self.store.path is None:
+            return self.fill(work(self.store))
+        self._generation += 1
+        generation = self._generation
+
+        def done(rows: list[list[Any]]) -> None:
+            if generation == self._generation:  # not overtaken by a later refresh
+                self.fill(rows)
+
+        self.jobs.read(work, done, title="Không tính được bảng tổng hợp theo xã")
+        return []
+
+    def fill(self, rows: list[list[Any]]) -> list[list[Any]]:
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             for c, value in enumerate(row):

@@ -121,7 +121,7 @@ class StatisticsView(QWidget):
         layout.addWidget(note)
         from dvdesk.ui.commune_summary_view import CommuneSummaryView
 
-        self.communes = CommuneSummaryView(store)  # the receiving level only
+        self.communes = CommuneSummaryView(store, jobs)  # the receiving level only
         layout.addWidget(self.communes, 1)
 
     def refresh(self) -> None:

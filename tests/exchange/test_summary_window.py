@@ -38,3 +38,23 @@ def test_summary_shown_only_at_the_receiving_level(qtbot, commune, level, tmp_pa
     assert [table.item(r, 5).text() for r in range(3)] == ["30", "20", "50"]
     assert table.item(2, 1).text() == expected[2][1] == "Cộng (2 xã)"
     assert table.item(0, 6).text() == str(expected[0][6])
+
+
+def test_window_statistics_tab_fills_the_summary_off_the_gui_thread(
+    qtbot, commune, level, tmp_path: Path
+):
+    from dvdesk.ui.main_window import MainWindow
+    from tests.ui.conftest import FakeDialogs
+
+    packages = []
+    for store in (commune("00012", "Xã Yên Phú", 15, 1), commune("00013", "Xã Đông Hòa", 10, 2)):
+        out = tmp_path / f"{store.settings.get().commune_code}.zip"
+        write_package(store, out)
+        packages.append(read_package(out))
+    apply_merge(level, plan_merge(level, packages, TODAY), TODAY)
+    window = MainWindow(level, FakeDialogs(), today=TODAY)
+    qtbot.addWidget(window)
+    window.main_tabs.setCurrentIndex(1)
+    page = window.main_tabs.widget(1)
+    qtbot.waitUntil(lambda: page.communes.table.rowCount() == 3, timeout=10000)
+    assert page.communes.table.item(2, 5).text() == "25"
