@@ -165,11 +165,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
             if probe.members.count() or probe.members.count(_deleted_query()):
                 raise KnownError(f"Tệp “{path}” đã có dữ liệu; hãy chọn tệp mới cho dữ liệu mẫu.")
     commune = _commune_options(args)
+    seed = args.seed
+    if commune:
+        # Distinct communes get distinct people (and member uids): the same seed with
+        # another code is another commune, as reproducible as before.
+        import hashlib
+
+        seed = int.from_bytes(hashlib.sha256(f"{args.seed}:{commune[0]}".encode()).digest()[:6])
     try:
         with _writing(args, create=True) as store:
             if commune:
                 _set_commune(store, *commune)
-            count = demo.build(store, args.members, seed=args.seed, progress=_progress(args))
+            count = demo.build(store, args.members, seed=seed, progress=_progress(args))
             settings = store.settings.get()
     except BaseException:
         if new:

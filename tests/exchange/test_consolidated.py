@@ -258,3 +258,19 @@ def test_stats_of_one_commune_at_the_receiving_level(province, capsys):
         json.loads(_run(capsys, "stats", "--db", str(files[c[0]]), *span)[1])["introduced"]
         for c in COMMUNES
     )
+
+
+def test_demo_communes_made_with_the_same_seed_are_different_people(tmp_path: Path, capsys):
+    uids = []
+    for code in ("00021", "00022"):
+        db = tmp_path / f"{code}.db"
+        argv = ["demo", "--db", str(db), "--members", "30", "--commune-code", code]
+        assert main([*argv, "--commune-name", f"Xã {code}"]) == 0
+        with Store.open(db, read_only=True) as s:
+            uids.append({m.uid for m in s.packages.members()})
+    assert len(uids[0]) == len(uids[1]) == 30 and not uids[0] & uids[1]
+    again = tmp_path / "again.db"
+    argv = ["demo", "--db", str(again), "--members", "30", "--commune-code", "00021"]
+    assert main([*argv, "--commune-name", "Xã 00021"]) == 0
+    with Store.open(again, read_only=True) as s:
+        assert {m.uid for m in s.packages.members()} == uids[0]  # reproducible
