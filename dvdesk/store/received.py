@@ -310,21 +310,6 @@ class ReceivedRepo:
                 break
         yield from (g for g in group.values() if len(g) > 1)
 
-    def uid_communes(self, uids: Iterable[str]) -> dict[str, str]:
-        """The commune each of these uids already belongs to in this file."""
-        out: dict[str, str] = {}
-        uids = list(uids)
-        for start in range(0, len(uids), 500):
-            chunk = uids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in self._conn.tuples(
-                f"SELECT uid, commune_code FROM members WHERE uid IN ({marks})", chunk
-            ):
-                out[r[0]] = r[1]
-        return out
-
-    # -- writing (merge at the receiving level) -----------------------------
-
     def uid_homes(self, uids: Iterable[str]) -> dict[str, tuple[str, bool]]:
         """Where each of these uids has a record in this file: (commune code, deleted?)."""
         out: dict[str, tuple[str, bool]] = {}
