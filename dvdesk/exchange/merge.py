@@ -275,11 +275,16 @@ def _run(
     _refuse_replays(plans)
     own = store.settings.get().commune_code.strip()
     applied = [(p, s) for p, s in zip(plans, sources, strict=True) if p.action == APPLY]
+    batch = _Batch(own, accepted)
+    for plan, source in zip(plans, sources, strict=True):
+        if plan.action == SUPERSEDED:
+            # Not merged, but checked all the same: a forged file in a batch refuses it.
+            package = source if isinstance(source, Package) else source.load(release=release)
+            batch.check_sender(store, plan, package)
     if not applied:
         return merge
     try:
         with store.transaction(), store.received.bulk():
-            batch = _Batch(own, accepted)
             for done, (plan, source) in enumerate(applied, start=1):
                 package = source if isinstance(source, Package) else source.load(release=release)
                 plan.package = package

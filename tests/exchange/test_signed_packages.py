@@ -353,3 +353,46 @@ def test_the_signing_key_is_made_with_the_file_and_travels_in_backups(tmp_path):
 )
 def test_fingerprints_typed_by_the_officer(typed: str, canonical: str):
     assert signing.normalize_fingerprint(typed) == canonical
+
+
+def test_a_forged_package_after_good_ones_leaves_the_file_unchanged(
+    setup, commune, tmp_path, capsys
+):
+    _, level, _, second = setup
+    other = commune("00013", "Xã Đông Hòa", 8, 5)
+    good = tmp_path / "b1.zip"
+    write_package(other, good)
+    forged = _forge(second, tmp_path / "f.zip", files={"members.csv": _members_csv_edited(second)})
+    before = _dump(level)
+    # A forged copy of a package in the same batch (it would be superseded): checked too.
+    code, _, err = _merge(capsys, level, good, second, forged)
+    assert code == 1 and "SHA-256" in err
+    assert _dump(level) == before
+    # A forged package of another commune after good ones: those were written inside
+    # the merge's transaction before it was reached, and all of it is rolled back.
+    third = _forge(good, tmp_path / "g.zip", manifest={"commune_code": "00014"}, new_key=True)
+    broken = _forge(third, tmp_path / "h.zip", files={"members.csv": _members_csv_edited(third)})
+    code, out, err = _merge(capsys, level, good, second, broken)
+    assert code == 1 and "SHA-256" in err and "Đã xử lý gói 2/3." in out
+    assert _dump(level) == before
+
+
+def test_each_member_is_validated_once_per_merge(setup, commune, tmp_path, monkeypatch, capsys):
+    from dvdesk.exchange import merge
+    from dvdesk.store import received
+
+    _, level, _, second = setup
+    calls = {"n": 0}
+    real = merge.validate_member
+
+    def counting(*args, **kwargs):
+        calls["n"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(merge, "validate_member", counting)
+    monkeypatch.setattr(received, "validate_member", counting)
+    other = commune("00013", "Xã Đông Hòa", 9, 5)
+    pkg = tmp_path / "b1.zip"
+    write_package(other, pkg)
+    assert _merge(capsys, level, pkg, second)[0] == 0
+    assert calls["n"] == 9 + 12
