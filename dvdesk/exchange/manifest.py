@@ -12,17 +12,19 @@ from typing import Any
 from dvdesk.errors import KnownError
 
 FORMAT_NAME = "dvdesk-goi-du-lieu-xa"
-# major.minor: a newer minor reads; a newer major is refused. 1.1: members.csv has the
-# office fields (domain/fields.py, since="1.1"); a 1.0 package lacks them and still reads.
+# major.minor: a newer minor reads; a newer major is refused. 1.1: signed (manifest.sig),
+# and members.csv has the office fields (domain/fields.py, since="1.1"); a 1.0 package
+# lacks them and still reads (but an unsigned package is refused: packages.py).
 FORMAT_VERSION = "1.1"
 MANIFEST_FILE = "manifest.json"
+MAX_SEQUENCE = 999_999  # a commune exporting daily for 2,700 years; a forged 10**15 is refused
+_COMMUNE_CODE = re.compile(r"[0-9]{5}")
 # What a package may carry, by pattern: nothing that could become a path or a formula.
 VERSION = re.compile(r"\d{1,3}\.\d{1,3}")
-CODE = re.compile(r"\w[\w.-]{0,31}")  # commune and unit codes: KDC01, THPT1, 27001
+CODE = re.compile(r"\w[\w.-]{0,31}")  # unit codes: KDC01, THPT1 (communes: five digits)
 UID = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{0,63}")  # a uuid, as new_uid makes them
 SHA256 = re.compile(r"[0-9a-f]{64}")
-FILE_NAME = re.compile(r"[a-z][a-z_]{0,31}\.csv")
-MAX_SEQUENCE = 2**62  # SQLite integers stop at 2**63 - 1; no commune sends that many
+FILE_NAME = re.compile(r"[a-z][a-z_]{0,31}\.(?:csv|json)")
 MAX_COUNT = 10_000_000
 
 
@@ -43,6 +45,9 @@ class Manifest:
     app_version: str
     counts: dict[str, int] = field(default_factory=dict)  # rows per CSV file
     files: dict[str, str] = field(default_factory=dict)  # file name → SHA-256
+    signing_key: str = ""  # the signer's Ed25519 public key, base64 (signing.py)
+    party_members: int = 0  # the commune's Party members and target (receiving level's summary)
+    target_percent: float = 3.0
     format: str = FORMAT_NAME
     format_version: str = FORMAT_VERSION
 
@@ -63,13 +68,16 @@ class Manifest:
                 commune_code=_text(raw["commune_code"]),
                 commune_name=_text(raw["commune_name"]),
                 created_at=_text(raw["created_at"]),
-                sequence=_number(raw["sequence"], 1, MAX_SEQUENCE),
+                sequence=_whole(raw["sequence"]),
                 app_version=_text(raw.get("app_version", "")),
-                counts={_text(k): _number(v, 0, MAX_COUNT) for k, v in raw["counts"].items()},
+                counts={_text(k): _count(v) for k, v in raw["counts"].items()},
                 files={_text(k): _text(v) for k, v in raw["files"].items()},
                 format_version=str(raw["format_version"]),
+                signing_key=str(raw.get("signing_key", "")),
+                party_members=max(0, _whole(raw.get("party_members", 0))),
+                target_percent=min(100.0, max(0.0, float(raw.get("target_percent", 3.0)))),
             )
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise PackageError(
                 f"Gói “{source}”: manifest.json thiếu thông tin hoặc có giá trị sai ({exc})."
             ) from exc
@@ -77,27 +85,28 @@ class Manifest:
         return manifest
 
     def _check(self, source: str) -> None:
+        """Every text by pattern: codes, file names, checksums, the creation time."""
+
         def bad(what: str) -> PackageError:
             return PackageError(f"Gói “{source}”: manifest.json có {what} không hợp lệ.")
 
-        if not CODE.fullmatch(self.commune_code):
-            raise bad(f"mã xã/phường “{self.commune_code[:40]}”")
-        if not self.commune_name.strip() or len(self.commune_name) > 200:
+        # The commune code and name are checked by check_identity (five digits).
+        if len(self.commune_name) > 200:
             raise bad("tên xã/phường")
         try:
             datetime.fromisoformat(self.created_at)
         except ValueError as exc:
             raise bad(f"thời điểm tạo “{self.created_at[:40]}”") from exc
-        if len(self.app_version) > 40:
-            raise bad("phiên bản chương trình")
+        if len(self.app_version) > 40 or len(self.signing_key) > 200:
+            raise bad("phiên bản chương trình hoặc khóa ký")
         for name, digest in self.files.items():
             if not FILE_NAME.fullmatch(name):
                 raise bad(f"tên tệp “{name[:40]}”")
             if not SHA256.fullmatch(digest):
                 raise bad(f"mã kiểm tra của {name[:40]}")
         for name in self.counts:
-            if name not in self.files:
-                raise bad(f"số dòng của tệp “{name[:40]}” không có trong gói")
+            if not FILE_NAME.fullmatch(name):
+                raise bad(f"tên tệp “{name[:40]}”")
 
 
 def _text(value: object) -> str:
@@ -106,16 +115,23 @@ def _text(value: object) -> str:
     return value
 
 
-def _number(value: object, low: int, high: int) -> int:
-    # JSON true/false are ints to Python, and 1e400 a float: only a real integer counts.
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"số “{str(value)[:30]}” ngoài khoảng {low}–{high}")
+def _count(value: object) -> int:
+    number = _whole(value)
+    if not 0 <= number <= MAX_COUNT:
+        raise ValueError(f"số dòng “{number}” ngoài khoảng 0–{MAX_COUNT}")
+    return number
+
+
+def _whole(value: Any) -> int:
+    # JSON true, 2.5 or "7" are not sequence numbers (int() would take them).
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"số thứ tự gói “{value}” không phải số nguyên")
     return value
 
 
 def _check_version(value: object, source: str) -> None:
     text = value if isinstance(value, str) else ""
-    if not VERSION.fullmatch(text):
+    if not VERSION.fullmatch(text) or int(text.split(".")[0]) < 1:
         raise PackageError(
             f"Gói “{source}”: phiên bản định dạng “{str(value)[:20]}” không đọc được."
         )
@@ -126,5 +142,30 @@ def _check_version(value: object, source: str) -> None:
             f"Gói “{source}” có định dạng {text}, mới hơn định dạng phiên bản này đọc được "
             f"({FORMAT_VERSION}). Hãy cập nhật dvdesk rồi gộp lại."
         )
-    if major < 1:
-        raise PackageError(f"Gói “{source}”: phiên bản định dạng “{text}” không đọc được.")
+
+
+def commune_code_problem(code: str) -> str:
+    """Why `code` is not an official commune code (mã đơn vị hành chính), or ''.
+
+    Official codes are exactly five digits (00001 … 99999); the caller trims
+    what a person typed, but a package must carry the code exactly.
+    """
+    if not code:
+        return "chưa có mã xã/phường"
+    if not _COMMUNE_CODE.fullmatch(code) or code == "00000":
+        return f"mã xã/phường “{code}” không hợp lệ (mã đơn vị hành chính gồm đúng 5 chữ số)"
+    return ""
+
+
+def check_identity(manifest: Manifest, source: str) -> None:
+    """The commune code and the sequence number a package may carry."""
+    problem = commune_code_problem(manifest.commune_code)
+    if problem:
+        raise PackageError(f"Gói “{source}”: {problem}. Không gộp gói này.")
+    if not 1 <= manifest.sequence <= MAX_SEQUENCE:
+        raise PackageError(
+            f"Gói “{source}”: số thứ tự gói {manifest.sequence} không hợp lệ (phải từ 1 đến "
+            f"{MAX_SEQUENCE}). Không gộp gói này."
+        )
+    if not manifest.commune_name.strip():
+        raise PackageError(f"Gói “{source}”: thiếu tên xã/phường. Không gộp gói này.")

@@ -278,6 +278,18 @@ def _unit_order(store: Store, unit_code: str) -> list[str]:
     return codes
 
 
+def _of_commune(store: Store, commune_code: str | None) -> str:
+    """The subtitle's commune at the receiving level ('' for a commune's own file)."""
+    if commune_code is None:
+        return ""
+    names = {r["commune_code"]: r["commune_name"] for r in store.received.all()}
+    if commune_code not in names and commune_code != store.settings.get().commune_code:
+        from dvdesk.errors import KnownError
+
+        raise KnownError(f"Không có dữ liệu của xã/phường mã “{commune_code}” trong tệp này.")
+    return f". {names.get(commune_code) or store.settings.get().commune_name} (mã {commune_code})"
+
+
 def write_eligible_list(
     store: Store,
     on: date,
@@ -286,18 +298,22 @@ def write_eligible_list(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    commune_code: str | None = None,
 ) -> int:
-    """Members eligible on the consideration date `on` (the "eligible" view); the page count."""
+    """Members eligible on the consideration date `on` (the "eligible" view); the page count.
+
+    `commune_code`: at the receiving level, one commune's members only.
+    """
     today = today or date.today()
     settings = store.settings.get()
     order = _unit_order(store, unit_code)
-    query = preset.eligible_query(on, settings, unit_code)
+    query = preset.eligible_query(on, settings, unit_code, commune_code)
     rows = entries(preset.view_rows(store, query, on), settings, near_limit=True)
     title = "DANH SÁCH ĐOÀN VIÊN ĐỦ TUỔI XEM XÉT KẾT NẠP ĐẢNG"
     subtitle = (
         f"Tại ngày chi bộ họp xét {fmt(on)}: đủ 18 tuổi đến đủ 60 tuổi, tính theo "
         f"tháng ({METHOD_LABELS[settings.method]}); chưa là đảng viên, chưa chuyển đi"
-    )
+    ) + _of_commune(store, commune_code)
     body = _body(rows, ELIGIBLE_COLUMNS, order)
     story = _document(settings, today, title, subtitle, body, len(rows))
     return f.write_pdf(out, story, title.capitalize(), settings.youth_union, overwrite=overwrite)
@@ -312,19 +328,20 @@ def write_upcoming_list(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    commune_code: str | None = None,
 ) -> int:
     """Members turning 18 (by month count) in the `months` after `on`; the page count."""
     today = today or date.today()
     on = on or today
     settings = store.settings.get()
     order = _unit_order(store, unit_code)
-    query = preset.upcoming_query(on, months, settings, unit_code)
+    query = preset.upcoming_query(on, months, settings, unit_code, commune_code)
     rows = entries(preset.view_rows(store, query, on), settings, near_limit=False)
     title = f"DANH SÁCH ĐOÀN VIÊN SẼ ĐỦ 18 TUỔI TRONG {months} THÁNG TỚI"
     subtitle = (
         f"Đủ tuổi sau ngày {fmt(on)} đến hết ngày {fmt(add_months(on, months))}, "
         f"tính theo tháng ({METHOD_LABELS[settings.method]})"
-    )
+    ) + _of_commune(store, commune_code)
     body = _body(rows, UPCOMING_COLUMNS, order)
     if any(not e.row.partial for e in rows):
         body += _month_summary(rows)
@@ -341,6 +358,7 @@ def write_view_list(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    commune_code: str | None = None,
 ) -> int:
     """Any preset view as a printed list (the members the window shows for it); page count."""
     from dataclasses import replace
@@ -349,9 +367,11 @@ def write_view_list(
     settings = store.settings.get()
     order = _unit_order(store, unit_code)
     query = replace(view.query, unit_code=unit_code) if unit_code else view.query
+    if commune_code is not None:
+        query = replace(query, commune_code=commune_code)
     rows = entries(preset.view_rows(store, query, on, view.graduation), settings, near_limit=True)
     title = f"DANH SÁCH: {view.label.upper()}"
-    subtitle = f"Tại ngày {fmt(on)}. {view.hint}"
+    subtitle = f"Tại ngày {fmt(on)}. {view.hint}" + _of_commune(store, commune_code)
     body = _body(rows, VIEW_COLUMNS, order)
     story = _document(settings, today, title, subtitle, body, len(rows))
     return f.write_pdf(out, story, view.label, settings.youth_union, overwrite=overwrite)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dvdesk.domain.procedure import Stage
 from dvdesk.errors import KnownError
@@ -91,10 +91,13 @@ def print_eligible(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    commune_code: str | None = None,
 ) -> int:
     from dvdesk.reports.member_lists import write_eligible_list
 
-    return write_eligible_list(store, on, out, unit, today, overwrite=overwrite)
+    return write_eligible_list(
+        store, on, out, unit, today, overwrite=overwrite, commune_code=commune_code
+    )
 
 
 def print_upcoming(
@@ -106,12 +109,15 @@ def print_upcoming(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    commune_code: str | None = None,
 ) -> int:
     from dvdesk.reports.member_lists import write_upcoming_list
 
     if not 1 <= months <= 60:
         raise KnownError("Số tháng phải từ 1 đến 60.")
-    return write_upcoming_list(store, months, out, on, unit, today, overwrite=overwrite)
+    return write_upcoming_list(
+        store, months, out, on, unit, today, overwrite=overwrite, commune_code=commune_code
+    )
 
 
 def print_view(
@@ -123,13 +129,16 @@ def print_view(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    commune_code: str | None = None,
 ) -> int:
     """The printed list of a preset view: the members the window shows for it."""
     from dvdesk.reports.member_lists import write_view_list
     from dvdesk.services.views import view_of
 
     view = view_of(store, key, on)
-    return write_view_list(store, view, on, out, unit, today, overwrite=overwrite)
+    return write_view_list(
+        store, view, on, out, unit, today, overwrite=overwrite, commune_code=commune_code
+    )
 
 
 def print_statistics(
@@ -152,6 +161,7 @@ class IssuedLetter:
     pages: int
     recorded: bool  # False: a reprint of a handover already recorded
     on: date  # the handover's date, printed on the letter
+    transfer_file: dict[str, Any] | None = None  # the transfer file's manifest, when written
 
 
 def issue_transfer_letter(
@@ -162,12 +172,19 @@ def issue_transfer_letter(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    transfer_file: Path | None = None,
+    letter_number: str = "",
+    passphrase: str | None = None,
 ) -> IssuedLetter:
     """Print the transfer letter and record the handover, unless it is already recorded.
 
     The handover is part of the member's record (chuyển nguồn), not only a
     paper: the office follows up on it. A second print to the same receiver
     is a copy of the same letter (same date) and records nothing.
+
+    With `transfer_file`, the one-person signed transfer package for the
+    receiver's dvdesk is written too (exchange/transfer_file.py), carrying
+    `letter_number`; it belongs to the same handover, never a second one.
     """
     from dvdesk.reports.transfer_letter import write_transfer_letter
 
@@ -177,9 +194,34 @@ def issue_transfer_letter(
     if earlier:
         on = date.fromisoformat(earlier[0]["on_date"])
         pages = write_transfer_letter(store, uid, receiver, out, on, overwrite=overwrite)
-        return IssuedLetter(pages, False, on)
+        sent = _transfer_file(
+            store, uid, receiver, transfer_file, letter_number, passphrase, on, overwrite
+        )
+        return IssuedLetter(pages, False, on, sent)
     # Record and print together: a letter that cannot be written records nothing.
     with store.transaction():
         store.transfers.record(uid, today, receiver, f"Giấy chuyển ({out.name})")
         pages = write_transfer_letter(store, uid, receiver, out, today, overwrite=overwrite)
-    return IssuedLetter(pages, True, today)
+        sent = _transfer_file(
+            store, uid, receiver, transfer_file, letter_number, passphrase, today, overwrite
+        )
+    return IssuedLetter(pages, True, today, sent)
+
+
+def _transfer_file(
+    store: Store,
+    uid: str,
+    receiver: str,
+    out: Path | None,
+    letter_number: str,
+    passphrase: str | None,
+    on: date,
+    overwrite: bool,
+) -> dict[str, Any] | None:
+    if out is None:
+        return None
+    from dvdesk.exchange.transfer_file import write_transfer_file
+
+    return write_transfer_file(
+        store, uid, receiver, out, letter_number, passphrase, on, overwrite=overwrite
+    )

@@ -7,6 +7,7 @@ month-counting methods, so that lists and filters are index scans.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -68,11 +69,16 @@ def audit_view(row: dict[str, Any]) -> dict[str, Any]:
     return {k: row[k] for k in (*MEMBER_FIELDS, "unit_id", "deleted_at") if k in row}
 
 
-def audit_json(value: Any) -> str:
-    """How the audit log stores old and new values (stable key order, Vietnamese kept)."""
-    import json
+_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+def audit_json(value: Any) -> str:
+    """How the audit log stores old and new values (stable key order, Vietnamese kept).
+
+    One encoder for every call: json.dumps with options builds a new one each
+    time, a tenth of a 200,000-member merge.
+    """
+    return _AUDIT_JSON.encode(value)
 
 
 def step_view(r: StepRecord) -> dict[str, str | None]:

@@ -214,7 +214,9 @@ class ExchangeActions(QObject):
 
             return plan_merge(store, [read_package(Path(p), secret) for p in paths])
 
-        return self._run("Đang kiểm tra các gói…", work, self._preview_merge)
+        # The preview is the merge itself rolled back (exchange/merge.py): it needs a
+        # connection that may write, though nothing is committed.
+        return self._run("Đang kiểm tra các gói…", work, self._preview_merge, writes=True)
 
     @staticmethod
     def _any_encrypted(paths: list[str]) -> bool:

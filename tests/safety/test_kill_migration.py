@@ -24,6 +24,10 @@ TABLES_OF = {
     (1, 1): {"holidays", "transfers"},
     (1, 2): {"holidays", "transfers", "received_packages", "received_audit"},
     (1, 3): {"holidays", "transfers", "received_packages", "received_audit"},  # columns only
+    (1, 5): {"holidays", "transfers", "received_packages", "received_audit", "party_totals"},
+    (1, 8): {"holidays", "transfers", "received_packages", "received_audit", "party_totals"}
+    | {"dossiers", "introducers", "votes", "dossier_exceptions", "unit_positions"}
+    | {"signing_key", "commune_keys", "transfers_in"},
 }
 ALL_NEW = set().union(*TABLES_OF.values())
 STEPS = {(1, minor) for minor in range(schema.FORMAT_MINOR + 1)}

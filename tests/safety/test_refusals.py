@@ -21,12 +21,13 @@ from typing import Any
 
 import pytest
 
-from dvdesk.exchange import crypto
+from dvdesk.exchange import crypto, signing
 from dvdesk.exchange.cell_values import read_date
 from dvdesk.exchange.cells import escape_cell, escape_reversible, unescape_reversible
 from dvdesk.exchange.csv_files import csv_bytes, dict_rows
 from dvdesk.exchange.manifest import PackageError, sha256
 from dvdesk.exchange.package import write_package
+from dvdesk.exchange.signing import SIGNATURE_FILE
 from tests.exchange.conftest import make_commune
 from tests.safety.killing import run
 from tests.safety.mounts import tmpfs
@@ -35,12 +36,16 @@ from tests.safety.test_hostile_files import assert_one_clear_line, digest
 Entries = dict[str, bytes]
 
 
+KEYS: dict[Path, bytes] = {}  # package → the private key of the commune that signed it
+
+
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("goi")
     out = folder / "goi.zip"
     with make_commune(folder / "nguon.db", "00022", "Xã Nguồn", 30, 6) as store:
         write_package(store, out)
+        KEYS[out] = store.packages.signing_key()[0]
     return out
 
 
@@ -62,14 +67,18 @@ def altered(
     change: Callable[[Entries, dict[str, Any]], None],
     rehash: bool = True,
 ) -> Path:
-    """The package with `change` applied to its files and manifest, checksums recomputed."""
+    """The package with `change` applied to its files and manifest, checksums recomputed
+    and signed again by the commune's own key: only the content checks can refuse it."""
     files = entries(source)
     manifest = json.loads(files.pop("manifest.json"))
+    files.pop(SIGNATURE_FILE)
     change(files, manifest)
     if rehash:
         manifest["files"] = {name: sha256(data) for name, data in files.items()}
+    body = json.dumps(manifest, ensure_ascii=False).encode()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False))
+        z.writestr("manifest.json", body)
+        z.writestr(SIGNATURE_FILE, signing.sign(KEYS[source], body))
         for name, data in files.items():
             z.writestr(name, data)
     return out
@@ -111,11 +120,12 @@ CASES: dict[str, tuple[Callable[[Entries, dict[str, Any]], None], bool, str]] = 
     "manifest_lists_an_absent_file": (listed_but_absent, False, "gói không có"),
     "format_version_negative": (manifest_field("format_version", "-5.0"), True, "phiên bản"),
     "format_version_number": (manifest_field("format_version", 1.0), True, "phiên bản"),
-    "sequence_2_63": (manifest_field("sequence", 2**63), True, "manifest.json"),
-    "sequence_huge": (manifest_field("sequence", 10**30), True, "manifest.json"),
-    "sequence_true": (manifest_field("sequence", True), True, "manifest.json"),
-    "sequence_text": (manifest_field("sequence", "7"), True, "manifest.json"),
+    "sequence_2_63": (manifest_field("sequence", 2**63), True, "số thứ tự"),
+    "sequence_huge": (manifest_field("sequence", 10**30), True, "số thứ tự"),
+    "sequence_true": (manifest_field("sequence", True), True, "số thứ tự"),
+    "sequence_text": (manifest_field("sequence", "7"), True, "số thứ tự"),
     "commune_code_path": (manifest_field("commune_code", "../../x"), True, "mã xã"),
+    "file_name_path": (manifest_field("files", {"../units.csv": "0" * 64}), False, "tên tệp"),
     "created_at_garbage": (manifest_field("created_at", "hôm qua"), True, "thời điểm"),
     "uid_path": (edit_rows("members.csv", first("uid", "../../x")), True, "mã định danh"),
     "unit_code_path": (edit_rows("units.csv", first("code", "../x")), True, "mã đơn vị"),
