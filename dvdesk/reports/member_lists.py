@@ -1,32 +1,40 @@
 """Printed lists: members eligible on a consideration date, and those who soon will be.
 
-Grouped by unit (in the units' order), members in Vietnamese name order within
-each unit (the store's order). People already admitted (dự bị, chính thức) are
-left out: these lists are for finding whom to consider next. A student who
-graduates before turning 18 is noted, since their introduction must be
-transferred (chuyển nguồn).
+Youth Union documents (Hướng dẫn 29-HD/TWĐTN-VP: "Số …-DS/ĐTN", signed
+"TM. BAN CHẤP HÀNH ĐOÀN XÃ …" / "BÍ THƯ", with "Người lập biểu"). Grouped by
+unit in the units' order, members in Vietnamese name order within each unit.
+People already admitted (dự bị, chính thức) are left out: these lists are
+for finding whom to consider next. Nobody is dropped silently: members whose
+date of birth is missing or partial, and who could be on the list, get their
+own section "chưa rõ ngày sinh đầy đủ" with the statuses they could have and
+the range of days they turn 18. A student who graduates before turning 18 is
+noted, since their introduction must be transferred (chuyển nguồn).
+
+Rows stream from the store a chunk at a time into a `RowTable`, so a
+200,000-member list takes time linear in its length and bounded memory.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from dvdesk.domain.dates import add_months, fmt, parse_date
-from dvdesk.domain.eligibility import Method, evaluate
-from dvdesk.domain.member import PRESENCE_LABELS, Presence
+from dvdesk.domain.eligibility import STATUS_LABELS, Method, Status, evaluate
+from dvdesk.domain.member import PRESENCE_LABELS, Presence, Unit
 from dvdesk.domain.procedure import STAGE_LABELS, Stage
 from dvdesk.reports import furniture as f
+from dvdesk.reports import sources
 from dvdesk.reports import styles as st
-from dvdesk.reports.fonts import SANS, nfc
-from dvdesk.reports.line_blocks import wrapped
+from dvdesk.reports.progress import Cancel, Progress, Tracker
+from dvdesk.reports.row_table import Column, RowTable, Section
 from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.settings import Settings
 
@@ -34,29 +42,16 @@ if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
 
 NOT_ADMITTED = tuple(s.value for s in Stage if s not in (Stage.PROBATION, Stage.FULL))
-CELL_SIZE = 8.5
 METHOD_LABELS = {
     Method.COMPLETED: "tháng tròn, tính cả ngày",
     Method.CALENDAR: "hiệu số tháng, bỏ qua ngày",
 }
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    width: float
-    value: Callable[[dict[str, Any]], str]
-    center: bool = False
-    wraps: bool = True  # short values are drawn as plain strings: much faster
+LIST_CODE = "DS"  # danh sách, in the number line
 
 
 def _age(row: dict[str, Any]) -> str:
     k = row["age_months"]
     return "" if k is None else f"{k // 12} tuổi {k % 12} tháng"
-
-
-def _place(row: dict[str, Any]) -> str:
-    return row["school_class"] or ""
 
 
 def _note(row: dict[str, Any]) -> str:
@@ -70,167 +65,244 @@ def _gender(row: dict[str, Any]) -> str:
     return {"nam": "Nam", "nu": "Nữ"}.get(row["gender"] or "", "")
 
 
-NAME = Column("Họ và tên", 39 * mm, lambda r: r["full_name"])
-DOB = Column(
-    "Ngày sinh",
-    19 * mm,
-    lambda r: parse_date(r["dob"]).vi() if r["dob"] else "",
-    center=True,
-    wraps=False,
-)
-GENDER = Column("Giới tính", 11 * mm, _gender, center=True, wraps=False)
-CLASS = Column("Lớp", 12 * mm, _place, center=True, wraps=False)
-STAGE = Column("Giai đoạn", 26 * mm, lambda r: STAGE_LABELS[Stage(r["stage"])])
+def _dob(row: dict[str, Any]) -> str:
+    dob = parse_date(row["dob"])
+    return dob.vi() if dob else "chưa có"
 
+
+NAME = Column("Họ và tên", 38 * mm, lambda r: r["full_name"])
+DOB = Column("Ngày sinh", 20 * mm, _dob, center=True)
+GENDER = Column("Giới tính", 10 * mm, _gender, center=True)
+CLASS = Column("Lớp", 13 * mm, lambda r: r["school_class"] or "", center=True)
+STAGE = Column("Giai đoạn", 19 * mm, lambda r: STAGE_LABELS[Stage(r["stage"])])
+
+# Each set adds up to the frame's 165 mm with the 14 mm "TT" column.
 ELIGIBLE_COLUMNS = (
     NAME,
     DOB,
     GENDER,
     CLASS,
-    Column("Tuổi tại ngày xét", 29 * mm, _age, center=True),
+    Column("Tuổi tại ngày xét", 28 * mm, _age, center=True),
     STAGE,
-    Column("Ghi chú", 26 * mm, _note),
+    Column("Ghi chú", 23 * mm, _note),
 )
 UPCOMING_COLUMNS = (
-    NAME,
+    Column("Họ và tên", 42 * mm, lambda r: r["full_name"]),
     DOB,
     GENDER,
     CLASS,
-    Column(
-        "Đủ 18 tuổi từ ngày", 20 * mm, lambda r: fmt(r["eligible_from"]), center=True, wraps=False
-    ),
-    Column(
-        "Tháng đủ tuổi", 15 * mm, lambda r: f"{r['eligible_from']:%m/%Y}", center=True, wraps=False
-    ),
-    Column("Ghi chú", 44 * mm, _note),
+    Column("Đủ 18 tuổi từ ngày", 20 * mm, lambda r: fmt(r["eligible_from"]), center=True),
+    Column("Tháng đủ tuổi", 16 * mm, lambda r: f"{r['eligible_from']:%m/%Y}", center=True),
+    Column("Ghi chú", 30 * mm, _note),
 )
 
 
-def _rows(
-    store: Store, query: MemberQuery, on: date, settings: Settings, near_limit: bool
-) -> list[dict]:
-    """List rows with the age on `on` and the notes a reader needs."""
-    out = []
-    suffix = "b" if query.method is Method.CALENDAR else "a"
-    for row in store.list_members(query):
-        result = evaluate(parse_date(row["dob"]), on, query.method)
-        start = row[f"elig_from_{suffix}"]
-        eligible_from = date.fromisoformat(start) if start else None
-        notes = ["Sát ngưỡng tuổi — kiểm tra lại"] if near_limit and result.warnings else []
-        if row["graduation_year"] and eligible_from and row["unit_kind"] == "school":
-            month, day = (int(x) for x in settings.school_year_end.split("-"))
-            graduates = date(row["graduation_year"], month, day)
-            if eligible_from > graduates:
-                notes.append(f"Tốt nghiệp ({fmt(graduates)}) khi chưa đủ 18 tuổi: chuyển nguồn")
-        out.append(
-            row | {"age_months": result.age_months, "eligible_from": eligible_from, "notes": notes}
+def _possible(row: dict[str, Any]) -> str:
+    result = row["result"]
+    if not result.possible:
+        return "Chưa xét được"
+    return "; ".join(STATUS_LABELS[s] for s in result.possible)
+
+
+def _range(row: dict[str, Any]) -> str:
+    result = row["result"]
+    if result.eligible_from_range is None:
+        return "Chưa có ngày sinh"
+    lo, hi = result.eligible_from_range
+    return f"từ {fmt(lo)} đến {fmt(hi)}"
+
+
+PARTIAL_COLUMNS = (
+    Column("Họ và tên", 40 * mm, lambda r: r["full_name"]),
+    Column("Đơn vị", 30 * mm, lambda r: r["unit_name"]),
+    Column("Ngày sinh đã biết", 20 * mm, _dob, center=True),
+    Column("Tại ngày xét có thể là", 28 * mm, _possible),
+    Column("Đủ 18 tuổi trong khoảng", 33 * mm, _range, center=True),
+)
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """What a list shows, and how its rows are turned into cells."""
+
+    title: str
+    subtitle: str
+    columns: Sequence[Column]
+    on: date  # the consideration date (eligible) or the start of the window (upcoming)
+    method: Method
+    near_limit: bool  # flag members near the age threshold
+    empty_reason: str  # why the list is empty, when it is
+
+
+def _enrich(row: dict[str, Any], spec: ListSpec, settings: Settings) -> dict[str, Any]:
+    """A store row with its age on the date, first eligible day and notes."""
+    result = evaluate(parse_date(row["dob"]), spec.on, spec.method)
+    start = row["elig_from_b" if spec.method is Method.CALENDAR else "elig_from_a"]
+    eligible_from = date.fromisoformat(start) if start else None
+    notes = ["Sát ngưỡng tuổi — kiểm tra lại"] if spec.near_limit and result.warnings else []
+    if row["graduation_year"] and eligible_from and row["unit_kind"] == "school":
+        month, day = (int(x) for x in settings.school_year_end.split("-"))
+        graduates = date(row["graduation_year"], month, day)
+        if eligible_from > graduates:
+            notes.append(f"Tốt nghiệp ({fmt(graduates)}) khi chưa đủ 18 tuổi: chuyển nguồn")
+    return row | {"age_months": result.age_months, "eligible_from": eligible_from, "notes": notes}
+
+
+def _sections(
+    store: Store, groups: Sequence[sources.UnitIds], spec: ListSpec, settings: Settings
+) -> Iterator[Section]:
+    for number, group in enumerate(groups, 1):
+        unit = group.unit
+        rows = (_enrich(r, spec, settings) for r in sources.rows_of(store, group.ids))
+        yield Section(
+            f"{number}. {unit.name} ({unit.code}) — {f.count(len(group.ids))} đoàn viên",
+            f"{number}. {unit.name} ({unit.code}) (tiếp theo)",
+            rows,
         )
+
+
+def _could_be_listed(result: Any, window: tuple[date, date] | None) -> bool:
+    """Whether a member with a partial date of birth could belong on the list."""
+    if result.eligible_from_range is None:
+        return True  # no date at all: anyone could be
+    if window is None:
+        return Status.ELIGIBLE in result.possible
+    lo, hi = result.eligible_from_range
+    return lo <= window[1] and hi > window[0]
+
+
+def partial_rows(
+    store: Store, query: MemberQuery, spec: ListSpec, window: tuple[date, date] | None
+) -> list[dict[str, Any]]:
+    """Members with a missing or partial date of birth who could be on the list."""
+    out = []
+    for row in sources.partial_dob_rows(store, query):
+        result = evaluate(parse_date(row["dob"]), spec.on, spec.method)
+        if _could_be_listed(result, window):
+            out.append(row | {"result": result})
     return out
 
 
-def _unit_tables(
-    rows: Sequence[dict], columns: Sequence[Column], unit_order: Sequence[str]
-) -> list[Flowable]:
+def _month_summary(months: Counter[tuple[int, int]]) -> list[Flowable]:
     s = st.styles()
-    groups: dict[str, list[dict]] = {}
-    for row in rows:
-        groups.setdefault(row["unit_code"], []).append(row)
-    story: list[Flowable] = []
-    widths = [8 * mm, *(c.width for c in columns)]
-    for number, code in enumerate(sorted(groups, key=unit_order.index), 1):
-        members = groups[code]
-        story.append(CondPageBreak(35 * mm))  # a unit heading never sits alone at a foot
-        story.append(
-            f.para(
-                f"{number}. {members[0]['unit_name']} ({code}) — {len(members)} đoàn viên",
-                s.heading,
-            )
-        )
-        table_rows: list[list[object]] = [
-            [f.para("TT", s.head_cell), *(f.para(c.title, s.head_cell) for c in columns)]
-        ]
-        for i, row in enumerate(members, 1):
-            # Pre-split plain strings: a 3,000-member list is ~5x faster than paragraphs.
-            table_rows.append(
-                [
-                    str(i),
-                    *(
-                        wrapped(c.value(row), SANS, CELL_SIZE, c.width - 6)
-                        if c.wraps
-                        else nfc(c.value(row))
-                        for c in columns
-                    ),
-                ]
-            )
-        table = Table(table_rows, colWidths=widths, repeatRows=1)
-        left = [
-            ("ALIGN", (i, 1), (i, -1), "LEFT") for i, c in enumerate(columns, 1) if not c.center
-        ]
-        table.setStyle(TableStyle([*st.grid_style(), *st.plain_cells(), *left]))
-        story.append(table)
-    return story
-
-
-def _month_summary(rows: Sequence[dict]) -> list[Flowable]:
-    s = st.styles()
-    counts = Counter((r["eligible_from"].year, r["eligible_from"].month) for r in rows)
-    table_rows: list[list[object]] = [
+    rows: list[list[object]] = [
         [f.para("Tháng đủ 18 tuổi", s.head_cell), f.para("Số đoàn viên", s.head_cell)]
     ]
-    for (year, month), n in sorted(counts.items()):
-        table_rows.append(
-            [f.para(f"{month:02d}/{year}", s.cell_center), f.para(str(n), s.cell_center)]
-        )
-    table = Table(table_rows, colWidths=[40 * mm, 30 * mm], repeatRows=1, hAlign="LEFT")
-    table.setStyle(TableStyle(st.grid_style()))
-    return [f.para("Tổng hợp theo tháng", s.heading), table]
+    for (year, month), n in sorted(months.items()):
+        rows.append([f"{month:02d}/{year}", str(n)])
+    table = Table(rows, colWidths=[45 * mm, 35 * mm], repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([*st.grid_style(), *st.plain_cells()]))
+    return [f.para("Tổng hợp theo tháng đủ 18 tuổi", s.heading), table]
 
 
-def _document(
-    settings: Settings, today: date, title: str, subtitle: str, body: list[Flowable], total: int
-) -> list[Flowable]:
+def _build(
+    store: Store,
+    settings: Settings,
+    query: MemberQuery,
+    spec: ListSpec,
+    units: list[Unit],
+    today: date,
+    number: str,
+    window: tuple[date, date] | None,
+    tracker_args: tuple[Progress | None, Cancel | None],
+) -> tuple[list[Flowable], Tracker]:
     s = st.styles()
-    return [
-        f.letterhead(f.Letterhead.UNION, settings, today),
-        Spacer(1, 5 * mm),
-        f.para(title, s.title),
-        f.para(subtitle, s.subtitle),
-        *body,
-        Spacer(1, 3 * mm),
-        f.para(f"Tổng cộng: {total} đoàn viên.", s.body),
-        Spacer(1, 4 * mm),
-        f.signatures([(["NGƯỜI LẬP DANH SÁCH"], ""), f.union_signature(settings)]),
+    groups = sources.unit_ids(store, query, units)
+    partial = partial_rows(store, query, spec, window)
+    total = sum(len(g.ids) for g in groups)
+    tracker = Tracker(total + len(partial), *tracker_args)
+    story: list[Flowable] = [
+        f.letterhead(f.Letterhead.UNION, settings, today, LIST_CODE, number),
+        Spacer(1, 6 * mm),
+        f.para(spec.title, s.title),
+        f.para(spec.subtitle, s.centred_note),
     ]
+    signature = f.signatures([f.maker("NGƯỜI LẬP BIỂU"), f.union_signer(settings)])
+    summary = f"Tổng cộng: {f.count(total)} đoàn viên"
+    if partial:
+        summary += f"; ngoài ra {f.count(len(partial))} đoàn viên chưa rõ ngày sinh đầy đủ (mục II)"
+    tail: list[Flowable] = [Spacer(1, 2 * mm), f.para(summary + ".", s.body), signature]
+    months: Counter[tuple[int, int]] = Counter()
+    if window is not None:
+        # The month summary needs every row's month: one cheap pass over the ids' rows.
+        for group in groups:
+            for row in sources.rows_of(store, group.ids):
+                start = row["elig_from_b" if spec.method is Method.CALENDAR else "elig_from_a"]
+                months[(int(start[:4]), int(start[5:7]))] += 1
+    # The tail goes with the last table, or after the month summary when there is one.
+    closing_in_table = window is None or not months
+    if partial:
+        story.append(f.para("I. Đoàn viên có đủ ngày sinh", s.heading))
+    if groups:
+        last_tail = tail if closing_in_table and not partial else []
+        story.append(
+            RowTable(spec.columns, _sections(store, groups, spec, settings), last_tail, tracker)
+        )
+    else:
+        story.append(f.para(spec.empty_reason, s.body_justified))
+    if partial:
+        story += [
+            f.para("II. Đoàn viên chưa rõ ngày sinh đầy đủ", s.heading),
+            f.para(
+                "Ngày sinh chỉ có năm, hoặc tháng và năm, hoặc chưa có: chưa xác định được "
+                "đủ tuổi hay chưa. Những người dưới đây có thể thuộc danh sách; cần bổ sung "
+                "ngày sinh đầy đủ trước khi xét.",
+                s.note,
+            ),
+            RowTable(
+                PARTIAL_COLUMNS,
+                [Section("", "Đoàn viên chưa rõ ngày sinh đầy đủ (tiếp theo)", partial)],
+                tail if closing_in_table else [],
+                tracker,
+            ),
+        ]
+    if not closing_in_table:
+        heading, table = _month_summary(months)
+        story.append(heading)
+        story.append(f.closing([table, *tail[:2]], signature))
+    elif not groups and not partial:
+        story.append(f.closing(tail[:2], signature))
+    return story, tracker
 
 
-def _unit_order(store: Store, unit_code: str) -> list[str]:
-    codes = [u.code for u in store.units()]
-    if unit_code and unit_code.strip().upper() not in codes:
-        from dvdesk.store.errors import KnownError
-
-        raise KnownError(f"Không có đơn vị mã “{unit_code}”.")
-    return codes
+def _scope(units: list[Unit], unit_code: str) -> str:
+    if unit_code:
+        return f"của {units[0].name} ({units[0].code})"
+    return f"của {len(units)} đơn vị"
 
 
 def write_eligible_list(
-    store: Store, on: date, out: Path, unit_code: str = "", today: date | None = None
+    store: Store,
+    on: date,
+    out: Path,
+    unit_code: str = "",
+    today: date | None = None,
+    *,
+    number: str = "",
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> int:
     """Members eligible on the consideration date `on`; returns the page count."""
     today = today or date.today()
-    settings = store.settings()
-    order = _unit_order(store, unit_code)
-    query = MemberQuery(
-        unit_code=unit_code, eligible_on=on, method=settings.method, stages=NOT_ADMITTED
+    settings = sources.settings_of(store)
+    units = sources.units_of(store, unit_code)
+    method = settings.method
+    query = MemberQuery(unit_code=unit_code, eligible_on=on, method=method, stages=NOT_ADMITTED)
+    rule = f"đủ 18 tuổi đến đủ 60 tuổi, tính theo tháng ({METHOD_LABELS[method]})"
+    spec = ListSpec(
+        "DANH SÁCH ĐOÀN VIÊN ĐỦ TUỔI XEM XÉT KẾT NẠP ĐẢNG",
+        f"Tại ngày chi bộ họp xét {fmt(on)}: {rule}",
+        ELIGIBLE_COLUMNS,
+        on,
+        method,
+        True,
+        f"Không có đoàn viên nào {rule} tại ngày {fmt(on)} trong số đoàn viên chưa vào "
+        f"Đảng {_scope(units, unit_code)}.",
     )
-    rows = _rows(store, query, on, settings, near_limit=True)
-    title = "DANH SÁCH ĐOÀN VIÊN ĐỦ TUỔI XEM XÉT KẾT NẠP ĐẢNG"
-    subtitle = (
-        f"Tại ngày chi bộ họp xét {fmt(on)}: đủ 18 tuổi đến đủ 60 tuổi, tính theo "
-        f"tháng ({METHOD_LABELS[settings.method]})"
+    story, tracker = _build(
+        store, settings, query, spec, units, today, number, None, (progress, cancel)
     )
-    body = _unit_tables(rows, ELIGIBLE_COLUMNS, order)
-    story = _document(settings, today, title, subtitle, body, len(rows))
-    return f.write_pdf(out, story, title.capitalize(), settings.youth_union)
+    return f.write_pdf(out, story, spec.title, settings.youth_union, tracker)
 
 
 def write_upcoming_list(
@@ -240,27 +312,37 @@ def write_upcoming_list(
     on: date | None = None,
     unit_code: str = "",
     today: date | None = None,
+    *,
+    number: str = "",
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> int:
     """Members turning 18 (by month count) in the `months` after `on`; the page count."""
     today = today or date.today()
     on = on or today
-    settings = store.settings()
-    order = _unit_order(store, unit_code)
+    settings = sources.settings_of(store)
+    units = sources.units_of(store, unit_code)
+    method = settings.method
     query = MemberQuery(
         unit_code=unit_code,
         upcoming_months=months,
         reference=on,
-        method=settings.method,
+        method=method,
         stages=NOT_ADMITTED,
     )
-    rows = _rows(store, query, on, settings, near_limit=False)
-    title = f"DANH SÁCH ĐOÀN VIÊN SẼ ĐỦ 18 TUỔI TRONG {months} THÁNG TỚI"
-    subtitle = (
-        f"Đủ tuổi sau ngày {fmt(on)} đến hết ngày {fmt(add_months(on, months))}, "
-        f"tính theo tháng ({METHOD_LABELS[settings.method]})"
+    end = add_months(on, months)
+    window = f"sau ngày {fmt(on)} đến hết ngày {fmt(end)}"
+    spec = ListSpec(
+        f"DANH SÁCH ĐOÀN VIÊN SẼ ĐỦ 18 TUỔI TRONG {months} THÁNG TỚI",
+        f"Đủ 18 tuổi {window}, tính theo tháng ({METHOD_LABELS[method]})",
+        UPCOMING_COLUMNS,
+        on,
+        method,
+        False,
+        f"Không có đoàn viên nào chưa vào Đảng {_scope(units, unit_code)} đủ 18 tuổi "
+        f"(tính theo tháng, {METHOD_LABELS[method]}) {window}.",
     )
-    body = _unit_tables(rows, UPCOMING_COLUMNS, order)
-    if rows:
-        body += _month_summary(rows)
-    story = _document(settings, today, title, subtitle, body, len(rows))
-    return f.write_pdf(out, story, title.capitalize(), settings.youth_union)
+    story, tracker = _build(
+        store, settings, query, spec, units, today, number, (on, end), (progress, cancel)
+    )
+    return f.write_pdf(out, story, spec.title, settings.youth_union, tracker)

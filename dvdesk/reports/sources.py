@@ -1,0 +1,102 @@
+"""Every read the printed documents make from the store, in one place.
+
+The documents themselves take plain data; these functions fetch it. When the
+store's API changes (issue #10) or the services layer takes over a query
+(members with partial dates of birth, statistics figures), only this module
+changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from dvdesk.domain.checklist import Checklist
+from dvdesk.domain.member import Member, Unit
+from dvdesk.store.errors import KnownError
+from dvdesk.store.member_query import MemberQuery
+from dvdesk.store.settings import Settings
+
+if TYPE_CHECKING:
+    from dvdesk.store.gateway import Store
+
+CHUNK = 2000  # rows fetched at a time: bounded memory at 200,000 members
+
+
+def settings_of(store: Store) -> Settings:
+    return store.settings()
+
+
+def units_of(store: Store, unit_code: str = "") -> list[Unit]:
+    """The units a list covers, in the store's order; one unit when `unit_code` is given."""
+    units = store.units()
+    if not unit_code:
+        return units
+    code = unit_code.strip().upper()
+    chosen = [u for u in units if u.code == code]
+    if not chosen:
+        raise KnownError(f"Không có đơn vị mã “{unit_code}”.")
+    return chosen
+
+
+def unit_names(store: Store) -> dict[str, str]:
+    return {u.code: u.name for u in store.units()}
+
+
+@dataclass(frozen=True)
+class UnitIds:
+    """One unit's matching members as row ids, in Vietnamese name order."""
+
+    unit: Unit
+    ids: list[int]
+
+
+def unit_ids(store: Store, query: MemberQuery, units: Sequence[Unit]) -> list[UnitIds]:
+    """Per unit, the ids matching `query` (an index scan on (unit, name) each)."""
+    out = []
+    for unit in units:
+        ids = store.member_ids(replace(query, unit_code=unit.code))
+        if ids:
+            out.append(UnitIds(unit, ids))
+    return out
+
+
+def rows_of(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
+    """Display rows for `ids`, in that order, fetched `CHUNK` at a time."""
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        found = store.member_rows(chunk)
+        for row_id in chunk:
+            if row_id in found:
+                yield found[row_id]
+
+
+def partial_dob_rows(store: Store, query: MemberQuery) -> list[dict[str, Any]]:
+    """Members matching `query` apart from its age filter whose date of birth is
+    missing or partial (year, or month and year), in Vietnamese name order.
+
+    Such members carry a `dob.partial` / `dob.missing` warning, so the records
+    with warnings are read and filtered here.
+    """
+    base = MemberQuery(
+        unit_code=query.unit_code,
+        stages=query.stages,
+        method=query.method,
+        commune_code=query.commune_code,
+        has_issues=True,
+    )
+    return [
+        row
+        for row in store.list_members(base)
+        if not row["dob"] or row["dob_precision"] != "day"
+    ]
+
+
+def member_of(store: Store, uid: str) -> Member:
+    return store.get_member(uid)
+
+
+def checklist_of(store: Store, uid: str, meeting: date | None, today: date) -> Checklist:
+    return store.checklist_of(uid, meeting, today)
