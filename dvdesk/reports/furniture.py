@@ -63,6 +63,11 @@ def para(text: str, style: object) -> Paragraph:
     return Paragraph(escape(nfc(text)), style)
 
 
+def escape_text(text: str) -> str:
+    """Plain text made safe inside paragraph markup."""
+    return escape(nfc(text))
+
+
 def markup(text: str, style: object) -> Paragraph:
     """A paragraph whose text carries reportlab markup (<b>, <u>, <i>)."""
     return Paragraph(nfc(text), style)
@@ -281,9 +286,10 @@ class DocumentStart(Flowable):
     of a checklist), above the page number.
     """
 
-    def __init__(self, label: str = "") -> None:
+    def __init__(self, label: str = "", tracker: Tracker | None = None) -> None:
         super().__init__()
         self.label = label
+        self.tracker = tracker  # counts one document done when it starts printing
         self.width = self.height = 0
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -293,6 +299,8 @@ class DocumentStart(Flowable):
         doc = getattr(self.canv, "_doctemplate", None)
         if isinstance(doc, _Document):
             doc.start_document(self.label)
+        if self.tracker is not None:
+            self.tracker.advance()
 
 
 class _Document(BaseDocTemplate):
@@ -329,9 +337,11 @@ class _Document(BaseDocTemplate):
             canvas.saveState()
             canvas.setFont(REGULAR, 13)
             canvas.drawCentredString(st.PAGE_WIDTH / 2, st.PAGE_NUMBER_Y, str(number))
-            if self._label:
+            if self._label:  # under the number, still in the top margin
                 canvas.setFont(ITALIC, 10)
-                canvas.drawString(st.LEFT_MARGIN, st.PAGE_NUMBER_Y, nfc(self._label))
+                canvas.drawCentredString(
+                    st.PAGE_WIDTH / 2, st.PAGE_NUMBER_Y - 5 * mm, nfc(self._label)
+                )
             canvas.restoreState()
         if self.tracker is not None:
             self.tracker.check()
@@ -348,8 +358,7 @@ def write_pdf(
 
     The PDF is written to a temporary file beside `out` and renamed over it
     only when complete, so a failure (or a cancel) never leaves a half-written
-    PDF. `title` is the document's caps title; the PDF's title is its
-    sentence-case form (`document_title`).
+    PDF. `title` is the PDF's title as shown by viewers (see `document_title`).
     """
     out = Path(out)
     if out.suffix.lower() != ".pdf":
@@ -365,7 +374,7 @@ def write_pdf(
     tmp = Path(tmp_name)
     try:
         doc = _Document(
-            str(tmp), tracker, title=document_title(title), author=nfc(author), lang="vi-VN"
+            str(tmp), tracker, title=nfc(title), author=nfc(author), lang="vi-VN"
         )
         doc.build(story)
         os.replace(tmp, out)

@@ -3,13 +3,14 @@
 platypus `Table` wraps and styles every cell several times per page; for a
 1,000-page batch of checklists that was most of the time. This grid takes
 cells already broken into lines (line_blocks.wrapped), measures each row once
-and draws text, fills, boxes and rules with plain canvas calls. It does not
-split across pages: a checklist is one page by design (the batch shrinks an
-overlong one to fit).
+and draws text, fills, boxes and rules with plain canvas calls. When it does
+not fit it splits between rows and repeats its header rows on the next page;
+nothing is ever shrunk, so text keeps one size on every page.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -91,6 +92,32 @@ class Grid(Flowable):
         self.width = max(sum(w) for w in self.row_widths)
         self.height = sum(self.heights)
         return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        """Rows that fit, then the rest under a repeat of the header rows."""
+        head = self.header_rows
+        used = sum(self.heights[:head])
+        end = head
+        while end < len(self.rows) and used + self.heights[end] <= avail_height:
+            used += self.heights[end]
+            end += 1
+        if end == head:  # not even one row under the header: move to the next page
+            return []
+        if end == len(self.rows):
+            return [self]
+        keep = list(range(end))
+        rest = [*range(head), *range(end, len(self.rows))]
+        return [self._subset(keep), self._subset(rest)]
+
+    def _subset(self, indices: list[int]) -> Grid:
+        part = copy.copy(self)
+        part.rows = [self.rows[i] for i in indices]
+        part.row_widths = [self.row_widths[i] for i in indices]
+        part.heights = [self.heights[i] for i in indices]
+        part.fills = {
+            new: self.fills[old] for new, old in enumerate(indices) if old in self.fills
+        }
+        return part
 
     def draw(self) -> None:
         c = self.canv

@@ -8,6 +8,7 @@ line is split to its column once (in `wrap`) and drawn with one call.
 from __future__ import annotations
 
 from collections.abc import Sequence
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -103,3 +104,37 @@ def _split(text: str, font: str, size: float, width: float) -> list[str]:
     if "\n" not in text and stringWidth(text, font, size) <= width:
         return [text]
     return simpleSplit(text, font, size, width) or [""]
+
+
+_NUMBER_BREAKS = re.compile(r"(?<=[/\-\s])")
+
+
+def wrap_number(text: str, font: str, size: float, width: float) -> str:
+    """A document number in lines that fit `width`, broken after "/", "-" or a space.
+
+    Never cut: a typed number is a reference the office looks up, so every
+    character is printed ("123/QĐ-ĐU" → "123/" "QĐ-ĐU"). A part with no break
+    that is still too wide is broken between characters.
+    """
+    register_fonts()
+    text = nfc(" ".join(text.split()))
+    lines: list[str] = []
+    line = ""
+    for part in _NUMBER_BREAKS.split(text):
+        if not part:
+            continue
+        if stringWidth((line + part).rstrip(), font, size) <= width:
+            line += part
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+        line = part.lstrip()
+        while stringWidth(line.rstrip(), font, size) > width and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and stringWidth(line[:cut], font, size) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return "\n".join(lines)

@@ -302,7 +302,7 @@ def write_eligible_list(
     story, tracker = _build(
         store, settings, query, spec, units, today, number, None, (progress, cancel)
     )
-    return f.write_pdf(out, story, spec.title, settings.youth_union, tracker)
+    return f.write_pdf(out, story, f.document_title(spec.title), settings.youth_union, tracker)
 
 
 def write_upcoming_list(
@@ -345,4 +345,4 @@ def write_upcoming_list(
     story, tracker = _build(
         store, settings, query, spec, units, today, number, (on, end), (progress, cancel)
     )
-    return f.write_pdf(out, story, spec.title, settings.youth_union, tracker)
+    return f.write_pdf(out, story, f.document_title(spec.title), settings.youth_union, tracker)

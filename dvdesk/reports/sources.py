@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from dvdesk.domain.checklist import Checklist
 from dvdesk.domain.member import Member, Unit
+from dvdesk.domain.statistics import Statistics
 from dvdesk.store.errors import KnownError
 from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.settings import Settings
@@ -100,3 +101,8 @@ def member_of(store: Store, uid: str) -> Member:
 
 def checklist_of(store: Store, uid: str, meeting: date | None, today: date) -> Checklist:
     return store.checklist_of(uid, meeting, today)
+
+
+def statistics_of(store: Store, years: Sequence[int] | None) -> Statistics:
+    """The figures per year and unit kind (every active year when `years` is None)."""
+    return store.statistics(years)

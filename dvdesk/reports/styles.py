@@ -34,7 +34,7 @@ FRAME_PADDING = 6
 FRAME_WIDTH = PAGE_WIDTH - LEFT_MARGIN - RIGHT_MARGIN  # 165 mm
 FRAME_HEIGHT = PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN
 # The page number (from page 2) sits centred in the top margin: its baseline here.
-PAGE_NUMBER_Y = PAGE_HEIGHT - 12 * mm
+PAGE_NUMBER_Y = PAGE_HEIGHT - 11 * mm
 
 BODY_SIZE = 14  # letters and reports: 13–14 pt
 NOTE_SIZE = 13
