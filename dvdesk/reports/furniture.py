@@ -207,12 +207,8 @@ def letterhead(
     if type_code:
         left.append(Line(number_line(kind, settings, type_code, number), REGULAR, size))
     motto_size = st.MOTTO_SIZE if kind is not Letterhead.STATE else 13
-    right = [
-        Line(text, BOLD, motto_size, underline=underline) for text, underline in _motto(kind)
-    ]
-    right.append(
-        Line(place_date(settings, day), ITALIC, size, space_before=size * 1.2 + 2)
-    )
+    right = [Line(text, BOLD, motto_size, underline=underline) for text, underline in _motto(kind)]
+    right.append(Line(place_date(settings, day), ITALIC, size, space_before=size * 1.2 + 2))
     width = st.FRAME_WIDTH
     return LineColumns([left, right], [width * LEFT_SHARE, width * (1 - LEFT_SHARE)])
 
@@ -238,9 +234,21 @@ def union_signer(settings: Settings) -> Signer:
     # The setting's default "BÍ THƯ ĐOÀN": the block already names the Đoàn.
     title = title.removesuffix(" ĐOÀN")
     lead = f"TM. BAN CHẤP HÀNH {body}".rstrip()
-    if len(lead) > 26:  # too wide for the column at 14 pt: break before the body's name
+    if _too_wide(lead):  # break before the body's name rather than anywhere
         return Signer(("TM. BAN CHẤP HÀNH", body, title), settings.union_secretary)
     return Signer((lead, title), settings.union_secretary)
+
+
+def signature_width() -> float:
+    """The signature column's width (the right-hand column)."""
+    return st.FRAME_WIDTH * (1 - LEFT_SHARE)
+
+
+def _too_wide(line: str) -> bool:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    register_fonts()
+    return bool(stringWidth(nfc(line), BOLD, st.LETTERHEAD_SIZE) > signature_width())
 
 
 def maker(role: str) -> Signer:
@@ -373,9 +381,7 @@ def write_pdf(
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        doc = _Document(
-            str(tmp), tracker, title=nfc(title), author=nfc(author), lang="vi-VN"
-        )
+        doc = _Document(str(tmp), tracker, title=nfc(title), author=nfc(author), lang="vi-VN")
         doc.build(story)
         os.replace(tmp, out)
     except OSError as exc:

@@ -114,9 +114,7 @@ class Grid(Flowable):
         part.rows = [self.rows[i] for i in indices]
         part.row_widths = [self.row_widths[i] for i in indices]
         part.heights = [self.heights[i] for i in indices]
-        part.fills = {
-            new: self.fills[old] for new, old in enumerate(indices) if old in self.fills
-        }
+        part.fills = {new: self.fills[old] for new, old in enumerate(indices) if old in self.fills}
         return part
 
     def draw(self) -> None:

@@ -7,8 +7,8 @@ line is split to its column once (in `wrap`) and drawn with one call.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 

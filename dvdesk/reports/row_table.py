@@ -128,9 +128,10 @@ class RowTable(Flowable):
         self._page: tuple[float, _Page] | None = None
         self._tail_height: float | None = None
         self._final = _Page([], 0, 0.0, True, None)
-        heads = [fit(c.title, BOLD, size, w - 2 * PAD_X) for c, w in zip(
-            [Column("TT", NUMBER_WIDTH, str), *columns], self.widths, strict=True
-        )]
+        heads = [
+            fit(c.title, BOLD, size, w - 2 * PAD_X)
+            for c, w in zip([Column("TT", NUMBER_WIDTH, str), *columns], self.widths, strict=True)
+        ]
         self._head_cells = tuple(heads)
         self._head_height = max(len(h) for h in heads) * leading + PAD_TOP + PAD_BOTTOM
 
@@ -148,7 +149,7 @@ class RowTable(Flowable):
                 yield self._row(number, row)
 
     def _row(self, number: int, row: dict[str, Any]) -> _Row:
-        cells = [(str(number),)]
+        cells: list[tuple[str, ...]] = [(str(number),)]
         for column, width in zip(self.columns, self.widths[1:], strict=True):
             cells.append(fit(column.value(row), REGULAR, self.size, width - 2 * PAD_X))
         height = max(len(c) for c in cells) * self.leading + PAD_TOP + PAD_BOTTOM
@@ -207,7 +208,7 @@ class RowTable(Flowable):
             # The signature would stand alone: the last rows go over with it.
             keep = min(KEEP_WITH_TAIL, rows_here)
             while entries and (keep > 0 or entries[-1][0] != "row"):
-                kind, payload, height = entries.pop()
+                kind, _payload, height = entries.pop()
                 used -= height
                 if kind in ("row", "heading"):
                     index -= 1
@@ -217,9 +218,7 @@ class RowTable(Flowable):
             if not any(kind == "row" for kind, _, _ in entries):
                 return _Page([], 0, 0.0, False, self._open)
             # The open section is the last one that started here, else the one before.
-            heading = next(
-                (p for kind, p, _ in reversed(entries) if kind == "heading"), self._open
-            )
+            heading = next((p for kind, p, _ in reversed(entries) if kind == "heading"), self._open)
         return _Page(entries, index, used, complete, heading)
 
     def _page_for(self, width: float, avail: float) -> _Page:

@@ -89,9 +89,7 @@ def partial_dob_rows(store: Store, query: MemberQuery) -> list[dict[str, Any]]:
         has_issues=True,
     )
     return [
-        row
-        for row in store.list_members(base)
-        if not row["dob"] or row["dob_precision"] != "day"
+        row for row in store.list_members(base) if not row["dob"] or row["dob_precision"] != "day"
     ]
 
 

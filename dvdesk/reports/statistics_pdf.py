@@ -72,8 +72,7 @@ DEFINITIONS = (
     ),
     (
         "Chỉ tiêu",
-        "số đảng viên mới cần kết nạp trong năm bằng 3–4% số đảng viên của đảng bộ "
-        "(làm tròn lên).",
+        "số đảng viên mới cần kết nạp trong năm bằng 3–4% số đảng viên của đảng bộ (làm tròn lên).",
     ),
 )
 
@@ -169,7 +168,7 @@ def from_statistics(stats: Statistics, settings: Settings) -> StatisticsReport:
                 t.reached if known else None,
             )
         )
-    notes = ()
+    notes: tuple[str, ...] = ()
     if not settings.party_members:
         notes = (
             "Chưa nhập số đảng viên của đảng bộ trong phần cài đặt nên chưa tính được "
@@ -242,6 +241,7 @@ def axis_step(top: float, ticks: int = 5) -> int:
 def chart(report: StatisticsReport, width: float = 160 * mm, height: float = 75 * mm) -> Drawing:
     """Grouped bars per year (all units), each labelled; the year's target as a dashed bar."""
     drawing = Drawing(width, height)
+    drawing.initialFontName = REGULAR  # the renderer starts from Helvetica otherwise
     bars = VerticalBarChart()
     bars.x, bars.y = 14 * mm, 20 * mm
     bars.width, bars.height = width - 18 * mm, height - 28 * mm
@@ -273,9 +273,7 @@ def chart(report: StatisticsReport, width: float = 160 * mm, height: float = 75 
         if year in targets:
             y = bars.y + targets[year] * scale
             x0 = bars.x + i * slot + 3
-            drawing.add(
-                Line(x0, y, x0 + slot - 6, y, strokeWidth=1.6, strokeDashArray=[4, 2])
-            )
+            drawing.add(Line(x0, y, x0 + slot - 6, y, strokeWidth=1.6, strokeDashArray=[4, 2]))
     # The legend: a swatch of each grey with its name, and the target's dash.
     x, y = 14 * mm, 6 * mm
     for _, label, fill in SERIES:
@@ -322,7 +320,7 @@ def _target_table(report: StatisticsReport) -> Table:
 
     for t in report.targets:
         ratio = None if not t.party_members else t.admitted / t.party_members
-        line = [
+        line: list[object] = [
             str(t.year),
             num(t.party_members),
             str(t.admitted),

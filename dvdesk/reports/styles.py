@@ -105,6 +105,8 @@ def styles() -> Styles:
 def grid_style(header_rows: int = 1) -> list[tuple]:
     """Table commands: thin black grid, grey header, top-aligned cells."""
     return [
+        # Every cell, headers too: reportlab's default cell font is Helvetica.
+        ("FONT", (0, 0), (-1, -1), REGULAR, TABLE_SIZE, TABLE_LEADING),
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_FILL),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

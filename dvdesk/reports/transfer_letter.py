@@ -34,7 +34,7 @@ from dvdesk.reports import furniture as f
 from dvdesk.reports import sources
 from dvdesk.reports import styles as st
 from dvdesk.reports.checklist_pdf import ID_LABEL
-from dvdesk.reports.fonts import nfc
+from dvdesk.reports.fonts import REGULAR, nfc
 from dvdesk.store.errors import KnownError
 from dvdesk.store.settings import Settings
 
@@ -85,6 +85,7 @@ def _record(t: Transfer) -> Table:
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), REGULAR, st.BODY_SIZE),  # not Helvetica
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
