@@ -111,6 +111,7 @@ class Grid(Flowable):
 
     def _subset(self, indices: list[int]) -> Grid:
         part = copy.copy(self)
+        part.__dict__.pop("_postponed", None)  # a fresh part: platypus may postpone it once
         part.rows = [self.rows[i] for i in indices]
         part.row_widths = [self.row_widths[i] for i in indices]
         part.heights = [self.heights[i] for i in indices]

@@ -241,21 +241,20 @@ def _build(
     else:
         story.append(f.para(spec.empty_reason, s.body_justified))
     if partial:
-        story += [
-            f.para("II. Đoàn viên chưa rõ ngày sinh đầy đủ", s.heading),
-            f.para(
-                "Ngày sinh chỉ có năm, hoặc tháng và năm, hoặc chưa có: chưa xác định được "
-                "đủ tuổi hay chưa. Những người dưới đây có thể thuộc danh sách; cần bổ sung "
-                "ngày sinh đầy đủ trước khi xét.",
-                s.note,
-            ),
-            RowTable(
-                PARTIAL_COLUMNS,
-                [Section("", "Đoàn viên chưa rõ ngày sinh đầy đủ (tiếp theo)", partial)],
-                tail if closing_in_table else [],
-                tracker,
-            ),
-        ]
+        note = (
+            "Ngày sinh chỉ có năm, hoặc tháng và năm, hoặc chưa có: chưa xác định được đủ "
+            "tuổi hay chưa. Những người dưới đây có thể thuộc danh sách; cần bổ sung ngày "
+            "sinh đầy đủ trước khi xét."
+        )
+        section = Section(
+            f"II. Đoàn viên chưa rõ ngày sinh đầy đủ — {f.count(len(partial))} người",
+            "II. Đoàn viên chưa rõ ngày sinh đầy đủ (tiếp theo)",
+            partial,
+            note,
+        )
+        story.append(
+            RowTable(PARTIAL_COLUMNS, [section], tail if closing_in_table else [], tracker)
+        )
     if not closing_in_table:
         heading, table = _month_summary(months)
         story.append(heading)

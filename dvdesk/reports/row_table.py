@@ -38,6 +38,7 @@ PAD_X, PAD_TOP, PAD_BOTTOM = 3.0, 2.0, 3.5
 NUMBER_WIDTH = 14 * mm  # "TT": six digits at 11 pt with padding
 HEADING_SIZE = st.BODY_SIZE
 CAPTION_SIZE = 12
+NOTE_SIZE = st.NOTE_SIZE
 KEEP_WITH_TAIL = 2  # rows that move with the signature when it does not fit
 TAIL_GAP = 4 * mm
 
@@ -57,6 +58,7 @@ class Section:
     heading: str
     caption: str  # the section's name on a continuation page
     rows: Iterable[dict[str, Any]]
+    note: str = ""  # an explanation under the heading (italic)
 
 
 @lru_cache(maxsize=8192)
@@ -81,6 +83,7 @@ class _Heading:
     lines: tuple[str, ...]
     caption: tuple[str, ...]
     height: float
+    note: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,8 +146,11 @@ class RowTable(Flowable):
             lines = fit(section.heading, BOLD, HEADING_SIZE, width, cache=False)
             if not section.heading:
                 lines = ()
+            note = fit(section.note, ITALIC, NOTE_SIZE, width, cache=False) if section.note else ()
             caption = fit(section.caption, ITALIC, CAPTION_SIZE, width, cache=False)
-            yield _Heading(lines, caption, len(lines) * HEADING_SIZE * 1.2 + (4 if lines else 0))
+            height = len(lines) * HEADING_SIZE * 1.2 + (4 if lines else 0)
+            height += len(note) * NOTE_SIZE * 1.2 + (3 if note else 0)
+            yield _Heading(lines, caption, height, note)
             for number, row in enumerate(section.rows, 1):
                 yield self._row(number, row)
 
@@ -309,10 +315,17 @@ def _draw_entries(
             font, size = (BOLD, HEADING_SIZE) if kind == "heading" else (ITALIC, CAPTION_SIZE)
             c.setFont(font, size)
             font_now = font
-            y = top - (4 if kind == "heading" else 0) - size
+            y = top - (4 if kind == "heading" and lines else 0) - size
             for line in lines:
                 c.drawString(0, y, line)
                 y -= size * 1.2
+            if kind == "heading" and payload.note:
+                c.setFont(ITALIC, NOTE_SIZE)
+                font_now = ITALIC
+                y = top - len(lines) * HEADING_SIZE * 1.2 - (4 if lines else 0) - NOTE_SIZE
+                for line in payload.note:
+                    c.drawString(0, y, line)
+                    y -= NOTE_SIZE * 1.2
         elif kind == "head":
             block_top = top
             c.setFillColor(st.HEADER_FILL)
