@@ -38,7 +38,7 @@ BARE_ELIGIBLE = (
 
 def fresh(store: Any) -> Any:
     """The store with its remembered answers dropped: each keystroke is a new query."""
-    store.__dict__.pop("_read_memo", None)
+    store.members.forget()
     return store
 
 
@@ -51,10 +51,10 @@ def bench_queries(db: Path, n: int) -> list[Result]:
     try:
         keystrokes: dict[str, tuple[float, float, int]] = {}
         for prefix in PREFIXES:
-            ids = store.member_ids(MemberQuery(search=prefix))
+            ids = store.members.ids(MemberQuery(search=prefix))
             bare = [r[0] for r in conn.execute(BARE_SEARCH, [fts_text(prefix)])]
             assert ids == bare, f"search {prefix!r}: dvdesk and bare SQL disagree"
-            mine = median(lambda p=prefix: fresh(store).member_ids(MemberQuery(search=p)))
+            mine = median(lambda p=prefix: fresh(store).members.ids(MemberQuery(search=p)))
             theirs = median(lambda p=prefix: conn.execute(BARE_SEARCH, [fts_text(p)]).fetchall())
             keystrokes[prefix] = (mine, theirs, len(ids))
         search = Result(
@@ -71,13 +71,13 @@ def bench_queries(db: Path, n: int) -> list[Result]:
         )
 
         query = MemberQuery(eligible_on=ON)
-        rows = store.list_members(query)
+        rows = store.members.list(query)
         bare_rows = conn.execute(BARE_ELIGIBLE, [ON.isoformat()] * 2).fetchall()
         assert [r["id"] for r in rows] == [r[0] for r in bare_rows]
         eligible = Result(
             "danh sách đủ tuổi tại ngày",
             n,
-            median(lambda: store.list_members(query)),
+            median(lambda: store.members.list(query)),
             median(lambda: conn.execute(BARE_ELIGIBLE, [ON.isoformat()] * 2).fetchall()),
             1.5,
             notes={"rows": len(rows)},

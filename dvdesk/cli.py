@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 
 from dvdesk.domain.dates import DateError, parse_date, parse_option_date
 from dvdesk.domain.eligibility import STATUS_LABELS, Method, evaluate
-from dvdesk.store.errors import KnownError
+from dvdesk.errors import KnownError
 
 log = logging.getLogger("dvdesk")
 
@@ -87,7 +87,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                     f"Tệp “{path}” bị hỏng ({problems[0].rstrip('.')}); "
                     "hãy chọn tệp mới cho dữ liệu mẫu."
                 )
-            if probe.member_count() or probe.member_count(_deleted_query()):
+            if probe.members.count() or probe.members.count(_deleted_query()):
                 raise KnownError(f"Tệp “{path}” đã có dữ liệu; hãy chọn tệp mới cho dữ liệu mẫu.")
     with _open(args, create=True) as store:
         count = demo.build(store, args.members, seed=args.seed, progress=_progress(args))
@@ -133,7 +133,7 @@ def list_rows(store: Any, args: argparse.Namespace) -> list[dict[str, Any]]:
     """The rows `dvdesk list` prints: members with their status on the date."""
     from dvdesk.store.member_query import MemberQuery
 
-    settings = store.settings()
+    settings = store.settings.get()
     method = Method(args.method) if args.method else settings.method
     eligible_on = _date(args.eligible_on, "--eligible-on")
     on = eligible_on or _date(args.on, "--on") or settings.consideration_on(date.today())
@@ -146,10 +146,10 @@ def list_rows(store: Any, args: argparse.Namespace) -> list[dict[str, Any]]:
         method=method,
         commune_code=args.commune,
     )
-    if args.unit and store.unit_id(args.unit) is None:
+    if args.unit and store.units.id_of(args.unit) is None:
         raise KnownError(f"Không có đơn vị mã “{args.unit}”.")
     out = []
-    for row in store.list_members(query):
+    for row in store.members.list(query):
         result = evaluate(parse_date(row["dob"]), on, method)
         out.append(
             {
@@ -212,7 +212,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     with _open(args, read_only=True) as store:
         problems = store.integrity_problems()
         major, minor = store.format_version()
-        count = 0 if problems else store.member_count()
+        count = 0 if problems else store.members.count()
     if problems:
         more = f" (và {len(problems) - 1} lỗi khác)" if len(problems) > 1 else ""
         raise KnownError(
@@ -233,13 +233,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from dvdesk.store import backup
+    from dvdesk.store import restoring
     from dvdesk.store.lock import DataFileLock
 
     db = Path(args.db or default_db())
     # A window still holding the old file would go on writing to a deleted inode.
     with DataFileLock.acquire(db):
-        safety = backup.restore(db, Path(args.backup))
+        safety = restoring.restore(db, Path(args.backup))
     print(f"Đã khôi phục từ “{args.backup}”. Bản trước khi khôi phục: “{safety}”.")
     return 0
 

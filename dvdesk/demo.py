@@ -313,7 +313,7 @@ def build(
     today = today or date.today()
     rng = random.Random(seed)
     with store.transaction():
-        settings = store.settings()
+        settings = store.settings.get()
         settings.commune_name = settings.commune_name or "Xã Demo"
         settings.commune_code = settings.commune_code or "99999"
         settings.province = settings.province or "Tỉnh Demo"
@@ -322,13 +322,13 @@ def build(
         settings.party_secretary = settings.party_secretary or "Nguyễn Văn Bình"
         settings.union_secretary = settings.union_secretary or "Trần Thị Hương"
         settings.party_members = settings.party_members or max(30, n // 6)
-        store.save_settings(settings)
+        store.settings.save(settings)
         for unit in make_units(rng):
-            if store.unit_id(unit.code) is None:
-                store.add_unit(unit)
-        units = store.units()
+            if store.units.id_of(unit.code) is None:
+                store.units.add(unit)
+        units = store.units.all()
         people = list(members(n, units, rng, today))
-        count = store.add_members(people, today=today, progress=progress, total=n)
+        count = store.members.add_many(people, today=today, progress=progress, total=n).count
         # A few percent of eligible-age members are candidates at some stage.
         adults = [
             m
@@ -336,7 +336,7 @@ def build(
             if m.dob and m.dob.is_full and m.dob.as_date() <= add_months(today, -17 * 12)
         ]
         chosen = rng.sample(adults, min(len(adults), max(3, n // 25)))
-        store.set_steps_bulk(
+        store.steps.record_many(
             {m.uid: _procedure(rng, rng.choice(STAGE_DEPTH), today) for m in chosen}
         )
     return count

@@ -78,11 +78,11 @@ def check_store(folder: Path) -> str:
         gender=Gender.FEMALE,
     )
     with Store.open(path, create=True) as store:
-        store.add_unit(Unit(*SAMPLE_UNIT, UnitKind.RESIDENTIAL))
-        store.add_member(written)
+        store.units.add(Unit(*SAMPLE_UNIT, UnitKind.RESIDENTIAL))
+        store.members.add(written)
     with Store.open(path, create=False) as store:
-        read = store.get_member(written.uid)
-        audited = len(store.history(written.uid))
+        read = store.members.get(written.uid)
+        audited = len(store.audit.history(written.uid))
         major, minor = store.format_version()
     if (read.full_name, read.dob, read.unit_code) != (SAMPLE_NAME, written.dob, SAMPLE_UNIT[0]):
         raise AssertionError(f"đọc lại khác bản đã ghi: {read.full_name!r}, {read.dob}")

@@ -25,8 +25,8 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 
 def _with_units(store: Store) -> Store:
-    store.add_unit(Unit("KDC01", "Thôn Đông", UnitKind.RESIDENTIAL))
-    store.add_unit(Unit("THPT1", "Trường THPT Nguyễn Trãi", UnitKind.SCHOOL))
+    store.units.add(Unit("KDC01", "Thôn Đông", UnitKind.RESIDENTIAL))
+    store.units.add(Unit("THPT1", "Trường THPT Nguyễn Trãi", UnitKind.SCHOOL))
     return store
 
 

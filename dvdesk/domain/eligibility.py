@@ -156,7 +156,7 @@ def _evaluate_full(dob: date, on: date, method: Method) -> Eligibility:
     k = months_by(method, dob, on)
     other = Method.CALENDAR if method is Method.COMPLETED else Method.COMPLETED
     status = _classify(k)
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     if _classify(months_by(other, dob, on)) is not status:
         warnings = (NEAR_LIMIT_WARNING,)
     when = fmt(on)

@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from dvdesk.store.errors import KnownError
+from dvdesk.errors import KnownError
 
 FORMAT_NAME = "dvdesk-goi-du-lieu-xa"
 FORMAT_VERSION = "1.0"  # major.minor: a newer minor reads; a newer major is refused

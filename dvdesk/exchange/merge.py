@@ -97,7 +97,7 @@ class MergePlan:
 
 def plan_merge(store: Store, packages: list[Package], today: date | None = None) -> MergePlan:
     today = today or date.today()
-    received = {r["commune_code"]: r for r in store.received_packages()}
+    received = {r["commune_code"]: r for r in store.received.all()}
     plans = [
         PackagePlan(p, received[p.manifest.commune_code]["sequence"])
         if p.manifest.commune_code in received
@@ -120,7 +120,7 @@ def plan_merge(store: Store, packages: list[Package], today: date | None = None)
             best[m.commune_code] = plan
         else:
             plan.action = SUPERSEDED
-    own = store.settings().commune_code
+    own = store.settings.get().commune_code
     for plan in plans:
         if own and plan.action == APPLY and plan.package.manifest.commune_code == own:
             # One clear line instead of thousands of "already belongs" conflicts.
@@ -139,8 +139,8 @@ def plan_merge(store: Store, packages: list[Package], today: date | None = None)
 
 def _count_changes(store: Store, plan: PackagePlan) -> None:
     code = plan.package.manifest.commune_code
-    current = {m.uid: m for m in store.commune_members(code)}
-    old_steps = store.commune_steps(code)
+    current = {m.uid: m for m in store.packages.members(code)}
+    old_steps = store.packages.steps(code)
     new_steps = plan.package.steps
     for m in plan.package.members:
         old = current.pop(m.uid, None)
@@ -190,7 +190,7 @@ def _check_ownership(store: Store, applied: list[PackagePlan]) -> None:
     for plan in applied:
         code = plan.package.manifest.commune_code
         uids = [m.uid for m in plan.package.members]
-        owners = store.uid_communes(uids)
+        owners = store.received.uid_communes(uids)
         for m in plan.package.members:
             elsewhere = owners.get(m.uid)
             if elsewhere is not None and elsewhere != code:
@@ -211,7 +211,7 @@ def _find_duplicates(store: Store, applied: list[PackagePlan]) -> None:
     replaced = {p.package.manifest.commune_code for p in applied}
     people: list[tuple[str, str, str, str, str, PackagePlan | None]] = [
         (r["uid"], r["commune_code"], r["cccd"], r["full_name"], r["dob"] or "", None)
-        for r in store.member_identities()
+        for r in store.received.member_identities()
         if r["commune_code"] not in replaced
     ]
     for plan in applied:
@@ -246,8 +246,8 @@ def apply_merge(store: Store, plan: MergePlan, today: date | None = None) -> Pat
 
     Returns the backup's path (None for an in-memory store or nothing to apply).
     """
+    from dvdesk.errors import KnownError
     from dvdesk.store import backup
-    from dvdesk.store.errors import KnownError
 
     if plan.conflicts:
         raise KnownError(f"Không gộp: có {plan.conflicts} xung đột cần xử lý trước.")
@@ -265,7 +265,7 @@ def apply_merge(store: Store, plan: MergePlan, today: date | None = None) -> Pat
                 "app_version": m.app_version,
                 "sha256": pkg.digest,
             }
-            store.replace_commune(
+            store.received.replace_commune(
                 info, pkg.units, pkg.members, pkg.steps, pkg.audit, today or date.today()
             )
     return saved

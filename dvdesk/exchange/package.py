@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from dvdesk import __version__
 from dvdesk.domain.member import Member, Unit
 from dvdesk.domain.procedure import StepRecord
+from dvdesk.errors import KnownError
 from dvdesk.exchange import crypto, records
 from dvdesk.exchange.cells import escape_reversible, unescape_reversible
 from dvdesk.exchange.csv_files import csv_bytes, dict_rows
@@ -34,7 +35,7 @@ from dvdesk.exchange.dictionary import (
 )
 from dvdesk.exchange.manifest import MANIFEST_FILE, Manifest, PackageError, sha256
 from dvdesk.exchange.safe_zip import read_entries
-from dvdesk.store.errors import KnownError, translate
+from dvdesk.store.errors import translate
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
@@ -60,16 +61,16 @@ def _table(file: str, rows: list[dict[str, Any]]) -> bytes:
 
 def build_package(store: Store, now: datetime | None = None) -> tuple[bytes, Manifest, int]:
     """The zip bytes of the next package, its manifest, and the audit mark it reaches."""
-    settings = store.settings()
+    settings = store.settings.get()
     if not settings.commune_code.strip():
         raise PackageError(
             "Chưa đặt mã xã/phường (mã đơn vị hành chính) trong Cài đặt: gói dữ liệu cần mã này."
         )
-    steps = store.commune_steps(None)
-    audit, mark = store.audit_since(settings.export_audit_mark)
+    steps = store.packages.steps(None)
+    audit, mark = store.packages.audit_since(settings.export_audit_mark)
     tables = {
-        "units.csv": [records.unit_to_row(u) for u in store.commune_units(None)],
-        "members.csv": [records.member_to_row(m) for m in store.commune_members(None)],
+        "units.csv": [records.unit_to_row(u) for u in store.packages.units(None)],
+        "members.csv": [records.member_to_row(m) for m in store.packages.members(None)],
         "steps.csv": [records.step_to_row(uid, r) for uid in sorted(steps) for r in steps[uid]],
         "audit.csv": audit,
     }
@@ -106,7 +107,7 @@ def write_package(store: Store, out: Path, passphrase: str | None = None) -> Man
     tmp = out.with_name(out.name + ".tmp")
     try:
         tmp.write_bytes(data)
-        store.record_export(
+        store.packages.record_export(
             manifest.sequence,
             mark,
             {"file": out.name, "counts": manifest.counts, "encrypted": passphrase is not None},

@@ -70,13 +70,13 @@ class ListData:
 
 
 def list_data(store: Store) -> ListData:
-    members = store.commune_members(None)
-    steps = store.commune_steps(None)
+    members = store.packages.members(None)
+    steps = store.packages.steps(None)
     stages = {
         uid: STAGE_LABELS[stage_of({r.code for r in rs if r.state is StepState.DONE})]
         for uid, rs in steps.items()
     }
-    units = store.commune_units(None)
+    units = store.packages.units(None)
     counts: dict[str, int] = {}
     for m in members:
         counts[m.unit_code] = counts.get(m.unit_code, 0) + 1

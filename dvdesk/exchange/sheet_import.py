@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING
 from dvdesk.domain.member import Member, Unit, UnitKind
 from dvdesk.domain.names import fold
 from dvdesk.domain.validation import Severity, validate_member
+from dvdesk.errors import KnownError
 from dvdesk.exchange import cell_values as cv
 from dvdesk.exchange.headers import HeaderGuess, find_header
 from dvdesk.exchange.sheet_reader import Grid, read_grid
 from dvdesk.exchange.sheet_rows import FIELD_LABELS, RowReader
 from dvdesk.exchange.units_in_sheet import UnitResolver, looks_like_unit
-from dvdesk.store.errors import KnownError
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
@@ -179,7 +179,7 @@ def plan_import(
             dict(fields),
             {c: guess.labels.get(c, f"cột {c + 1}") for c in fields},
         )
-    resolver = UnitResolver(store.units())
+    resolver = UnitResolver(store.units.all())
     if default_unit and resolver.find(default_unit) is None:
         raise KnownError(f"Không có đơn vị mã “{default_unit}”.")
     header_row = grid.rows[guess.row]
@@ -204,7 +204,7 @@ class _Planner:
         self.by_uid: dict[str, str] = {}
         self.by_cccd: dict[str, str] = {}
         self.by_key: dict[tuple[str, str, str], tuple[str, str, str]] = {}
-        for r in store.commune_identities():
+        for r in store.imports.commune_identities():
             self.by_uid[r["uid"]] = r["full_name"]
             if r["cccd"]:
                 self.by_cccd[r["cccd"]] = r["full_name"]
@@ -313,5 +313,7 @@ def apply_import(
     if not members:
         return 0, None
     saved = backup.make_backup(store, reason="truoc-nhap") if store.path else None
-    count = store.add_units_and_members(plan.units_to_add, members, today=today, progress=progress)
+    count = store.imports.add_units_and_members(
+        plan.units_to_add, members, today=today, progress=progress
+    ).count
     return count, saved

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from dvdesk.errors import KnownError
 from dvdesk.exchange.headers import find_header
-from dvdesk.store.errors import KnownError
 
 MAX_ROWS = 250_000
 

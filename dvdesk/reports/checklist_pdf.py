@@ -29,6 +29,7 @@ from dvdesk.domain.dates import fmt
 from dvdesk.domain.eligibility import Status
 from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, Member
 from dvdesk.domain.procedure import PROCEDURE_VERSION, STAGE_LABELS, STEP_CODES, StepState
+from dvdesk.errors import KnownError
 from dvdesk.reports import furniture as f
 from dvdesk.reports import sources
 from dvdesk.reports import styles as st
@@ -37,7 +38,6 @@ from dvdesk.reports.grid import Cell, CellLike, Grid
 from dvdesk.reports.line_blocks import Line, LineColumns, wrap_number, wrapped
 from dvdesk.reports.progress import Cancel, Progress, Tracker
 from dvdesk.reports.shapes import CheckBox
-from dvdesk.store.errors import KnownError
 from dvdesk.store.settings import Settings
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dvdesk.domain.procedure import STAGE_LABELS, Stage
-from dvdesk.store.errors import KnownError
+from dvdesk.errors import KnownError
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
@@ -40,19 +40,19 @@ def select_candidates(
         )
     if uids:
         for uid in uids:
-            store.member_row_id(uid)  # NotFound with a Vietnamese message
+            store.members.row_id(uid)  # NotFound with a Vietnamese message
         return list(dict.fromkeys(uids))
     if not filtered:
         raise KnownError("Chưa chọn đoàn viên: dùng --uid, --unit, --stage hoặc --eligible-on.")
-    if unit and store.unit_id(unit) is None:
+    if unit and store.units.id_of(unit) is None:
         raise KnownError(f"Không có đơn vị mã “{unit}”.")
     query = MemberQuery(
         unit_code=unit,
         stages=tuple(stages) or CANDIDATE_STAGES,
         eligible_on=eligible_on,
-        method=store.settings().method,
+        method=store.settings.get().method,
     )
-    found = [row["uid"] for row in store.list_members(query)]
+    found = [row["uid"] for row in store.members.list(query)]
     if not found:
         raise KnownError("Không có đoàn viên nào phù hợp; không tạo tệp PDF.")
     return found
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace, open_store: Opener) -> int:
         if args.document == "eligible":
             from dvdesk.reports.member_lists import write_eligible_list
 
-            on = _day(args.on, "--on") or store.settings().consideration_on(today)
+            on = _day(args.on, "--on") or store.settings.get().consideration_on(today)
             return _done(out, write_eligible_list(store, on, out, args.unit or "", today))
         if args.document == "upcoming":
             from dvdesk.reports.member_lists import write_upcoming_list
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace, open_store: Opener) -> int:
 
         pages = write_transfer_letter(store, args.uid, args.to, out, today)
         # The handover is part of the member's record (chuyển nguồn), not only a paper.
-        store.record_transfer(args.uid, today, args.to, f"Giấy chuyển ({out.name})")
+        store.transfers.record(args.uid, today, args.to, f"Giấy chuyển ({out.name})")
         return _done(out, pages)
 
 

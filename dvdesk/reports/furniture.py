@@ -44,11 +44,11 @@ from reportlab.platypus import (
     Paragraph,
 )
 
+from dvdesk.errors import KnownError
 from dvdesk.reports import styles as st
 from dvdesk.reports.fonts import BOLD, ITALIC, REGULAR, nfc, register_fonts
 from dvdesk.reports.line_blocks import Line, LineColumns
 from dvdesk.reports.progress import Tracker
-from dvdesk.store.errors import KnownError
 from dvdesk.store.settings import Settings
 
 
@@ -241,7 +241,7 @@ def union_signer(settings: Settings) -> Signer:
 
 def signature_width() -> float:
     """The signature column's width (the right-hand column)."""
-    return st.FRAME_WIDTH * (1 - LEFT_SHARE)
+    return float(st.FRAME_WIDTH * (1 - LEFT_SHARE))
 
 
 def _too_wide(line: str) -> bool:

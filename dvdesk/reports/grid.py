@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, TypeAlias, cast
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -31,7 +32,15 @@ class Cell:
     mark: Flowable | None = None  # drawn instead of text (a checkbox)
 
 
-CellLike = Cell | str | Flowable
+# reportlab has no type hints: a Flowable is `Any` to the checker.
+CellLike: TypeAlias = Cell | str | Any
+
+
+def _row_widths(widths: Sequence[float] | Sequence[Sequence[float]], n: int) -> list[list[float]]:
+    """One list of column widths per row."""
+    if widths and isinstance(widths[0], (list, tuple)):
+        return [[float(x) for x in w] for w in cast(Sequence[Sequence[float]], widths)]
+    return [[float(x) for x in cast(Sequence[float], widths)]] * n
 
 
 def _cell(value: CellLike) -> Cell:
@@ -69,8 +78,7 @@ class Grid(Flowable):
     ) -> None:
         super().__init__()
         self.rows = [[_cell(c) for c in row] for row in rows]
-        per_row = bool(widths) and isinstance(widths[0], (list, tuple))
-        self.row_widths = [list(w) for w in widths] if per_row else [list(widths)] * len(rows)
+        self.row_widths = _row_widths(widths, len(rows))
         self.font, self.size, self.leading = font, size, leading
         self.rules, self.header_rows, self.header_fill = rules, header_rows, header_fill
         self.fills = fills or {}

@@ -27,7 +27,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from dvdesk.domain.dates import add_months, fmt, parse_date
-from dvdesk.domain.eligibility import STATUS_LABELS, Method, Status, evaluate
+from dvdesk.domain.eligibility import STATUS_LABELS, Eligibility, Method, Status, evaluate
 from dvdesk.domain.member import PRESENCE_LABELS, Presence, Unit
 from dvdesk.domain.procedure import STAGE_LABELS, Stage
 from dvdesk.reports import furniture as f
@@ -161,7 +161,7 @@ def _sections(
         )
 
 
-def _could_be_listed(result: Any, window: tuple[date, date] | None) -> bool:
+def _could_be_listed(result: Eligibility, window: tuple[date, date] | None) -> bool:
     """Whether a member with a partial date of birth could belong on the list."""
     if result.eligible_from_range is None:
         return True  # no date at all: anyone could be

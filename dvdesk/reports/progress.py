@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from dvdesk.store.errors import KnownError
+from dvdesk.errors import KnownError
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from dvdesk.domain.checklist import Checklist
 from dvdesk.domain.member import Member, Unit
 from dvdesk.domain.statistics import Statistics
-from dvdesk.store.errors import KnownError
+from dvdesk.errors import KnownError
 from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.settings import Settings
 
@@ -27,12 +27,12 @@ CHUNK = 2000  # rows fetched at a time: bounded memory at 200,000 members
 
 
 def settings_of(store: Store) -> Settings:
-    return store.settings()
+    return store.settings.get()
 
 
 def units_of(store: Store, unit_code: str = "") -> list[Unit]:
     """The units a list covers, in the store's order; one unit when `unit_code` is given."""
-    units = store.units()
+    units = store.units.all()
     if not unit_code:
         return units
     code = unit_code.strip().upper()
@@ -43,7 +43,7 @@ def units_of(store: Store, unit_code: str = "") -> list[Unit]:
 
 
 def unit_names(store: Store) -> dict[str, str]:
-    return {u.code: u.name for u in store.units()}
+    return {u.code: u.name for u in store.units.all()}
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def unit_ids(store: Store, query: MemberQuery, units: Sequence[Unit]) -> list[Un
     """Per unit, the ids matching `query` (an index scan on (unit, name) each)."""
     out = []
     for unit in units:
-        ids = store.member_ids(replace(query, unit_code=unit.code))
+        ids = store.members.ids(replace(query, unit_code=unit.code))
         if ids:
             out.append(UnitIds(unit, ids))
     return out
@@ -68,7 +68,7 @@ def rows_of(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
     """Display rows for `ids`, in that order, fetched `CHUNK` at a time."""
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        found = store.member_rows(chunk)
+        found = store.members.rows(chunk)
         for row_id in chunk:
             if row_id in found:
                 yield found[row_id]
@@ -89,18 +89,18 @@ def partial_dob_rows(store: Store, query: MemberQuery) -> list[dict[str, Any]]:
         has_issues=True,
     )
     return [
-        row for row in store.list_members(base) if not row["dob"] or row["dob_precision"] != "day"
+        row for row in store.members.list(base) if not row["dob"] or row["dob_precision"] != "day"
     ]
 
 
 def member_of(store: Store, uid: str) -> Member:
-    return store.get_member(uid)
+    return store.members.get(uid)
 
 
 def checklist_of(store: Store, uid: str, meeting: date | None, today: date) -> Checklist:
-    return store.checklist_of(uid, meeting, today)
+    return store.steps.checklist(uid, meeting, today)
 
 
 def statistics_of(store: Store, years: Sequence[int] | None) -> Statistics:
     """The figures per year and unit kind (every active year when `years` is None)."""
-    return store.statistics(years)
+    return store.statistics.compute(years)

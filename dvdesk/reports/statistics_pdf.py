@@ -292,7 +292,7 @@ def chart(report: StatisticsReport, width: float = 160 * mm, height: float = 75 
 def _width(text: str, size: float) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return stringWidth(text, REGULAR, size)
+    return float(stringWidth(text, REGULAR, size))
 
 
 def _pct(value: float) -> str:

@@ -30,12 +30,12 @@ from dvdesk.domain.dates import fmt
 from dvdesk.domain.eligibility import Status
 from dvdesk.domain.member import GENDER_LABELS, Member
 from dvdesk.domain.procedure import Stage, StepState
+from dvdesk.errors import KnownError
 from dvdesk.reports import furniture as f
 from dvdesk.reports import sources
 from dvdesk.reports import styles as st
 from dvdesk.reports.checklist_pdf import ID_LABEL
 from dvdesk.reports.fonts import REGULAR, nfc
-from dvdesk.store.errors import KnownError
 from dvdesk.store.settings import Settings
 
 if TYPE_CHECKING:

@@ -3,6 +3,7 @@
 Copies use SQLite's online backup API, so they are consistent even while the
 file is open. They go to a `backups` folder beside the data file, named with
 the time and the reason; rotation keeps the newest `KEEP` of each reason.
+Restoring a backup opens stores, so it lives in restoring.py.
 """
 
 from __future__ import annotations
@@ -13,13 +14,19 @@ import re
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from dvdesk.store.errors import KnownError, NotDvdeskFile, translate
+from dvdesk.errors import KnownError
+from dvdesk.store.errors import translate
 from dvdesk.store.lock import pid_alive
 
-if TYPE_CHECKING:
-    from dvdesk.store.gateway import Store
+
+class OpenFile(Protocol):
+    """What a backup needs of an open store: the file's path (None in memory)."""
+
+    @property
+    def path(self) -> Path | None: ...
+
 
 KEEP = 20
 DAILY = "hang-ngay"
@@ -44,7 +51,7 @@ def _clean_interrupted(folder: Path, stem: str) -> None:
                 path.unlink()
 
 
-def _copy(source: sqlite3.Connection, target: Path) -> None:
+def copy_file(source: sqlite3.Connection, target: Path) -> None:
     tmp = _partial_name(target)
     tmp.unlink(missing_ok=True)
     dest = sqlite3.connect(tmp)
@@ -60,7 +67,7 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
     os.replace(tmp, target)
 
 
-def make_backup(store: Store, reason: str = MANUAL, target: Path | None = None) -> Path:
+def make_backup(store: OpenFile, reason: str = MANUAL, target: Path | None = None) -> Path:
     """Copy the open file; returns the backup's path."""
     if store.path is None:
         raise KnownError("Dữ liệu trong bộ nhớ, không có tệp để sao lưu.")
@@ -76,7 +83,7 @@ def make_backup(store: Store, reason: str = MANUAL, target: Path | None = None) 
         # write transaction retries forever (the window would hang).
         source = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            _copy(source, target)
+            copy_file(source, target)
         finally:
             source.close()
     except (sqlite3.Error, OSError) as exc:
@@ -119,29 +126,3 @@ def rotate(folder: Path, stem: str, reason: str, keep: int | None = None) -> Non
 def daily_backup_due(db_path: Path, today: datetime | None = None) -> bool:
     day = (today or datetime.now()).strftime("%Y%m%d")
     return not any(p.name.startswith(f"{db_path.stem}-{day}") for p in backups(db_path))
-
-
-def restore(db_path: Path, source: Path) -> Path:
-    """Replace the data file by a backup; the current file is backed up first.
-
-    Returns the backup made of the current state, so a restore can be undone.
-    """
-    from dvdesk.store.gateway import Store
-
-    if not source.is_file():
-        raise KnownError(f"Không tìm thấy bản sao lưu “{source}”.")
-    # Refuse a file that is not a sound dvdesk file before touching anything.
-    with Store.open(source, create=False, read_only=True) as probe:
-        if probe.integrity_problems():
-            raise NotDvdeskFile(f"Bản sao lưu “{source}” bị hỏng, không khôi phục.")
-        source_conn = probe.db.conn
-        safety = None
-        if db_path.exists():
-            with Store.open(db_path, create=False, migrate=False) as current:
-                safety = make_backup(current, reason="truoc-khoi-phuc")
-        tmp = db_path.with_suffix(".restore.tmp")
-        _copy(source_conn, tmp)
-    for suffix in ("-wal", "-shm"):
-        Path(str(db_path) + suffix).unlink(missing_ok=True)
-    os.replace(tmp, db_path)
-    return safety or source

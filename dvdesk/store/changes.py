@@ -39,6 +39,7 @@ class Changes:
     kinds: frozenset[Kind] = frozenset()
     member_uids: frozenset[str] = frozenset()
     reorders: bool = False
+    count: int = 0  # how many records a bulk write added (add_many, imports)
     details: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
@@ -47,15 +48,17 @@ class Changes:
         *kinds: Kind,
         uids: Iterable[str] = (),
         reorders: bool = False,
+        count: int = 0,
         **details: object,
     ) -> Changes:
-        return cls(frozenset(kinds), frozenset(uids), reorders, dict(details))
+        return cls(frozenset(kinds), frozenset(uids), reorders, count, dict(details))
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
             self.kinds | other.kinds,
             self.member_uids | other.member_uids,
             self.reorders or other.reorders,
+            self.count + other.count,
             {**self.details, **other.details},
         )
 
@@ -69,8 +72,10 @@ class Changes:
     @property
     def reload_list(self) -> bool:
         """True when the member id list must be read again (not just some rows)."""
-        return Kind.FILE in self.kinds or self.reorders or (
-            bool(self.kinds & {Kind.MEMBERS, Kind.UNITS}) and not self.member_uids
+        return (
+            Kind.FILE in self.kinds
+            or self.reorders
+            or (bool(self.kinds & {Kind.MEMBERS, Kind.UNITS}) and not self.member_uids)
         )
 
 

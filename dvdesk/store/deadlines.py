@@ -1,71 +1,57 @@
-"""The holiday list for working-day deadlines and each candidate's checklist."""
+"""The holiday list (ngày nghỉ lễ) for working-day deadlines: `store.holidays`."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from dvdesk.domain.checklist import Checklist, build_checklist
 from dvdesk.domain.dates import fmt
 from dvdesk.domain.workdays import Holidays
-from dvdesk.store.errors import KnownError
+from dvdesk.errors import NotFound
+from dvdesk.store.changes import Changes, Kind
+from dvdesk.store.connection import Connection
 
-if TYPE_CHECKING:
-    from dvdesk.store.gateway import Store
 
+class HolidaysRepo:
+    """`store.holidays`: the office's holidays, audited."""
 
-class DeadlinesMixin:
-    """Holidays (ngày nghỉ lễ) and checklists of `Store` (see gateway.py)."""
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
 
-    def holidays(self: Store) -> Holidays:
+    def get(self) -> Holidays:
         return frozenset(
-            date.fromisoformat(r[0]) for r in self.db.execute("SELECT day FROM holidays").fetchall()
+            date.fromisoformat(r[0]) for r in self._conn.tuples("SELECT day FROM holidays")
         )
 
-    def holiday_rows(self: Store) -> list[dict[str, Any]]:
-        return self.query("SELECT day, name FROM holidays ORDER BY day")
+    def rows(self) -> list[dict[str, Any]]:
+        return self._conn.rows("SELECT day, name FROM holidays ORDER BY day")
 
-    def set_holiday(self: Store, day: date, name: str = "") -> None:
+    def set(self, day: date, name: str = "") -> Changes:
         """Add a holiday or rename one."""
         name = " ".join(name.split())
-        with self.transaction():
-            old = self.query("SELECT day, name FROM holidays WHERE day = ?", [day.isoformat()])
-            if old and old[0]["name"] == name:
-                return
-            self.db.execute(
+        with self._conn.transaction():
+            old = self._conn.one("SELECT day, name FROM holidays WHERE day = ?", [day.isoformat()])
+            if old and old["name"] == name:
+                return Changes()
+            self._conn.execute(
                 "INSERT INTO holidays (day, name) VALUES (?, ?) "
                 "ON CONFLICT(day) DO UPDATE SET name = excluded.name",
                 (day.isoformat(), name),
             )
-            self.audit(
+            self._conn.audit(
                 "update" if old else "insert",
                 "holiday",
                 day.isoformat(),
-                old[0] if old else None,
+                old,
                 {"day": day.isoformat(), "name": name},
             )
+        return Changes.of(Kind.HOLIDAYS)
 
-    def remove_holiday(self: Store, day: date) -> None:
-        with self.transaction():
-            old = self.query("SELECT day, name FROM holidays WHERE day = ?", [day.isoformat()])
+    def remove(self, day: date) -> Changes:
+        with self._conn.transaction():
+            old = self._conn.one("SELECT day, name FROM holidays WHERE day = ?", [day.isoformat()])
             if not old:
-                raise KnownError(f"Ngày {fmt(day)} không có trong danh sách ngày nghỉ.")
-            self.db.execute("DELETE FROM holidays WHERE day = ?", [day.isoformat()])
-            self.audit("delete", "holiday", day.isoformat(), old[0], None)
-
-    def checklist_of(
-        self: Store, uid: str, meeting: date | None = None, today: date | None = None
-    ) -> Checklist:
-        """One candidate's checklist with the office's age method and holidays.
-
-        `meeting` is the planned branch meeting; without one, the consideration
-        date from the settings (when set) stands in.
-        """
-        today = today or date.today()
-        settings = self.settings()
-        if meeting is None and settings.consideration_date:
-            meeting = settings.consideration_on(today)
-        member = self.get_member(uid)
-        return build_checklist(
-            self.steps_of(uid), member.dob, meeting, today, settings.method, self.holidays()
-        )
+                raise NotFound(f"Ngày {fmt(day)} không có trong danh sách ngày nghỉ.")
+            self._conn.execute("DELETE FROM holidays WHERE day = ?", [day.isoformat()])
+            self._conn.audit("delete", "holiday", day.isoformat(), old, None)
+        return Changes.of(Kind.HOLIDAYS)

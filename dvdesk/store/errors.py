@@ -1,8 +1,9 @@
 """Failures of the data file, as a clerk can act on them.
 
-A `KnownError` carries a Vietnamese message that says what to do (close the
-other window, free disk space, choose another file). Anything else is a bug:
-logged with its traceback and shown as "lỗi chương trình".
+SQLite errors are told apart by their result code (`sqlite_errorcode`, the
+primary code is its low byte), never by their message text. Each data-file
+error is a `dvdesk.errors.KnownError`; the program-wide kinds (`NotFound`,
+`BadInput`, `ValidationFailed`, …) are re-exported here for older imports.
 """
 
 from __future__ import annotations
@@ -10,11 +11,35 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
+from dvdesk.errors import (
+    BadInput,
+    KnownError,
+    NotFound,
+    OutputRefused,
+    Refused,
+    ValidationFailed,
+)
 
-class KnownError(Exception):
-    """A problem the user can understand and fix; `str()` is Vietnamese."""
+__all__ = [
+    "BadInput",
+    "DamagedFile",
+    "DiskError",
+    "DiskFull",
+    "FileLocked",
+    "KnownError",
+    "NewerFormat",
+    "NotDvdeskFile",
+    "NotFound",
+    "OutputRefused",
+    "ReadOnlyFile",
+    "Refused",
+    "ValidationFailed",
+    "primary_code",
+    "translate",
+]
 
 
 class FileLocked(KnownError):
@@ -29,6 +54,10 @@ class DiskFull(KnownError):
     pass
 
 
+class DiskError(KnownError):
+    """The disk failed to read or write (SQLITE_IOERR): a failing drive, a pulled USB stick."""
+
+
 class NotDvdeskFile(KnownError):
     pass
 
@@ -41,63 +70,93 @@ class NewerFormat(KnownError):
     pass
 
 
-class ValidationFailed(KnownError):
-    """A record broke an error rule; `report` lists every issue."""
-
-    def __init__(self, report: object, message: str) -> None:
-        super().__init__(message)
-        self.report = report
+def primary_code(exc: BaseException) -> int | None:
+    """SQLite's primary result code of `exc` (extended code & 0xFF), or None."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
 
 
-class NotFound(KnownError):
-    pass
+def translate(
+    exc: BaseException,
+    path: Path | str | None,
+    schema_damaged: Callable[[], bool] | None = None,
+) -> KnownError | None:
+    """The known problem behind an SQLite or OS error, or None if it is a bug.
 
-
-def translate(exc: BaseException, path: Path | str | None) -> KnownError | None:
-    """The known problem behind an SQLite or OS error, or None if it is a bug."""
-    where = f"“{path}”" if path else "tệp dữ liệu"
-    text = str(exc).lower()
+    `schema_damaged` answers, for a generic SQLITE_ERROR, whether the open file
+    lacks tables it must have (a damaged or foreign file); without it, or when
+    the schema is whole, a generic SQLite error is a bug in the program.
+    """
     if isinstance(exc, KnownError):
         return exc
-    if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
-        if "locked" in text or "busy" in text:
-            return FileLocked(
-                f"Tệp dữ liệu {where} đang được một cửa sổ hoặc chương trình khác ghi. "
-                "Hãy đóng cửa sổ đó rồi thử lại."
-            )
-        if "readonly" in text or "read-only" in text or "read only" in text:
-            return ReadOnlyFile(
-                f"Tệp dữ liệu {where} chỉ cho phép đọc, không ghi được. "
-                "Hãy chép tệp sang thư mục của bạn hoặc bỏ thuộc tính chỉ đọc."
-            )
-        # Not just "full": "NOT NULL constraint failed: members.full_name" is a bug.
-        if "database or disk is full" in text:
-            return DiskFull(
-                f"Ổ đĩa chứa {where} đã đầy, chưa ghi được gì. "
-                "Hãy giải phóng dung lượng rồi thử lại."
-            )
-        if "not a database" in text or "file is encrypted" in text:
-            return NotDvdeskFile(f"{where} không phải là tệp dữ liệu dvdesk.")
-        if "malformed" in text or "corrupt" in text:
-            return DamagedFile(
-                f"Tệp dữ liệu {where} bị hỏng. Hãy khôi phục từ bản sao lưu "
-                "(menu Tệp → Khôi phục, hoặc lệnh dvdesk restore)."
-            )
-        if "unable to open" in text:
-            folder = Path(path).parent if path else None
-            if folder is not None and folder.is_dir() and not os.access(folder, os.W_OK):
-                # A WAL file needs its -shm/-wal beside it even to read: a read-only
-                # folder (write-protected USB stick, read-only share) cannot host it.
-                return ReadOnlyFile(
-                    f"Tệp dữ liệu {where} nằm trong thư mục chỉ cho phép đọc. "
-                    "Hãy chép tệp sang thư mục của bạn rồi mở bản chép."
-                )
-            return KnownError(f"Không mở được {where}: thư mục không tồn tại hoặc không có quyền.")
+    where = f"“{path}”" if path else "tệp dữ liệu"
+    if isinstance(exc, sqlite3.Error):
+        return _by_code(exc, where, path, schema_damaged)
     if isinstance(exc, OSError):
         if exc.errno == errno.ENOSPC:
             return DiskFull(f"Ổ đĩa đã đầy khi ghi {where}. Hãy giải phóng dung lượng.")
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             return ReadOnlyFile(f"Không có quyền ghi {where}.")
         if exc.errno == errno.ENOENT:
-            return KnownError(f"Không tìm thấy {where}.")
+            return NotFound(f"Không tìm thấy {where}.")
+        if exc.errno == errno.EIO:
+            return DiskError(_disk_error(where))
     return None
+
+
+def _disk_error(where: str) -> str:
+    return (
+        f"Lỗi đọc/ghi ổ đĩa khi dùng {where}. Hãy kiểm tra ổ đĩa hoặc thẻ nhớ USB "
+        "(còn cắm, không hỏng), rồi mở lại tệp."
+    )
+
+
+def _by_code(
+    exc: sqlite3.Error,
+    where: str,
+    path: Path | str | None,
+    schema_damaged: Callable[[], bool] | None,
+) -> KnownError | None:
+    code = primary_code(exc)
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return FileLocked(
+            f"Tệp dữ liệu {where} đang được một cửa sổ hoặc chương trình khác ghi. "
+            "Hãy đóng cửa sổ đó rồi thử lại."
+        )
+    if code == sqlite3.SQLITE_READONLY:
+        return ReadOnlyFile(
+            f"Tệp dữ liệu {where} chỉ cho phép đọc, không ghi được. "
+            "Hãy chép tệp sang thư mục của bạn hoặc bỏ thuộc tính chỉ đọc."
+        )
+    if code == sqlite3.SQLITE_PERM:
+        return ReadOnlyFile(f"Không có quyền ghi {where}.")
+    if code == sqlite3.SQLITE_FULL:
+        return DiskFull(
+            f"Ổ đĩa chứa {where} đã đầy, chưa ghi được gì. Hãy giải phóng dung lượng rồi thử lại."
+        )
+    if code == sqlite3.SQLITE_IOERR:
+        return DiskError(_disk_error(where))
+    if code == sqlite3.SQLITE_NOTADB:
+        return NotDvdeskFile(f"{where} không phải là tệp dữ liệu dvdesk.")
+    if code == sqlite3.SQLITE_CORRUPT:
+        return DamagedFile(_damaged(where))
+    if code == sqlite3.SQLITE_CANTOPEN:
+        folder = Path(path).parent if path else None
+        if folder is not None and folder.is_dir() and not os.access(folder, os.W_OK):
+            # A WAL file needs its -shm/-wal beside it even to read: a read-only
+            # folder (write-protected USB stick, read-only share) cannot host it.
+            return ReadOnlyFile(
+                f"Tệp dữ liệu {where} nằm trong thư mục chỉ cho phép đọc. "
+                "Hãy chép tệp sang thư mục của bạn rồi mở bản chép."
+            )
+        return KnownError(f"Không mở được {where}: thư mục không tồn tại hoặc không có quyền.")
+    if code == sqlite3.SQLITE_ERROR and schema_damaged is not None and schema_damaged():
+        return DamagedFile(_damaged(where))
+    return None
+
+
+def _damaged(where: str) -> str:
+    return (
+        f"Tệp dữ liệu {where} bị hỏng. Hãy khôi phục từ bản sao lưu "
+        "(menu Tệp → Khôi phục, hoặc lệnh dvdesk restore)."
+    )

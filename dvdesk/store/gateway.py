@@ -1,8 +1,10 @@
-"""The one gateway to SQLite: opening, versions, transactions, settings, units.
+"""The one gateway to a data file: opening, versions, transactions, integrity.
 
-`Store` is the only object that runs SQL. Member, procedure and audit queries
-live in mixins beside this module so each file stays small, but they all go
-through this class's single `sqlite_utils.Database`.
+`Store` holds no SQL of its own beyond opening: the repositories composed on
+it (store.members, store.steps, …, one small class per module) do the work,
+all through one private `Connection` (connection.py). Nothing outside
+`dvdesk/store/` reaches SQLite: there is no public `db`, `query` or `scalar`
+(tests that look inside a file use tests/sql.py).
 """
 
 from __future__ import annotations
@@ -11,58 +13,61 @@ import contextlib
 import getpass
 import logging
 import sqlite3
-from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from sqlite_utils import Database
-
-from dvdesk.domain.member import Unit, UnitKind
+from dvdesk.errors import KnownError, NotFound
 from dvdesk.store import backup, schema
-from dvdesk.store.deadlines import DeadlinesMixin
-from dvdesk.store.errors import (
-    KnownError,
-    NewerFormat,
-    NotDvdeskFile,
-    NotFound,
-    translate,
-)
-from dvdesk.store.imports import ImportsMixin
-from dvdesk.store.members import MembersMixin
-from dvdesk.store.packages import PackagesMixin
-from dvdesk.store.procedure_steps import StepsMixin
-from dvdesk.store.received import ReceivedMixin
-from dvdesk.store.rows import audit_json
-from dvdesk.store.settings import Settings
-from dvdesk.store.statistics_queries import StatisticsMixin
-from dvdesk.store.transfers import TransfersMixin
+from dvdesk.store.audit import AuditRepo
+from dvdesk.store.connection import Connection, now_iso
+from dvdesk.store.deadlines import HolidaysRepo
+from dvdesk.store.errors import NewerFormat, NotDvdeskFile, translate
+from dvdesk.store.imports import ImportsRepo
+from dvdesk.store.members import MembersRepo
+from dvdesk.store.packages import PackagesRepo
+from dvdesk.store.procedure_steps import StepsRepo
+from dvdesk.store.received import ReceivedRepo
+from dvdesk.store.settings import SettingsRepo
+from dvdesk.store.statistics_queries import StatisticsRepo
+from dvdesk.store.transfers import TransfersRepo
+from dvdesk.store.units import UnitsRepo
+
+__all__ = ["MEMORY", "Store", "now_iso"]  # now_iso: for older imports
 
 log = logging.getLogger(__name__)
 MEMORY = ":memory:"
 
 
-def now_iso() -> str:
-    return datetime.now().isoformat(timespec="seconds")
+class Store:
+    """An open dvdesk data file: a thin gateway over composed repositories.
 
+    Each repository is a small class given the one private `Connection`
+    (which runs every statement, translates errors, owns transactions and the
+    audit write): `members`, `steps`, `holidays`, `settings`, `units`,
+    `statistics`, `packages`, `received`, `imports`, `transfers`, `audit`.
+    """
 
-class Store(
-    MembersMixin,
-    StepsMixin,
-    StatisticsMixin,
-    DeadlinesMixin,
-    PackagesMixin,
-    ReceivedMixin,
-    ImportsMixin,
-    TransfersMixin,
-):
-    """An open dvdesk data file."""
-
-    def __init__(self, db: Database, path: Path | None, actor: str) -> None:
-        self.db = db
-        self.path = path
-        self.actor = actor
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
         self._closed = False
+        self.settings = SettingsRepo(conn)
+        self.units = UnitsRepo(conn, self.settings)
+        self.members = MembersRepo(conn, self.settings, self.units)
+        self.holidays = HolidaysRepo(conn)
+        self.steps = StepsRepo(conn, self.members, self.settings, self.holidays)
+        self.statistics = StatisticsRepo(conn, self.settings)
+        self.packages = PackagesRepo(conn, self.settings)
+        self.received = ReceivedRepo(conn, self.packages)
+        self.imports = ImportsRepo(conn, self.units, self.members)
+        self.transfers = TransfersRepo(conn, self.members)
+        self.audit = AuditRepo(conn)
+
+    @property
+    def path(self) -> Path | None:
+        return self._conn.path
+
+    @property
+    def actor(self) -> str:
+        return self._conn.actor
 
     # -- opening ---------------------------------------------------------
 
@@ -107,7 +112,7 @@ class Store(
                 )
             else:
                 conn = sqlite3.connect(str(file) if file else MEMORY, timeout=timeout)
-            store = cls(Database(conn), file, actor or _default_actor())
+            store = cls(Connection(conn, file, actor or _default_actor()))
             store._check_identity()
             if read_only:
                 return store
@@ -124,24 +129,25 @@ class Store(
             raise known from exc
 
     def _configure(self) -> None:
-        self.db.execute("PRAGMA foreign_keys = ON")
+        execute = self._conn.execute
+        execute("PRAGMA foreign_keys = ON")
         if self.path is not None:
             # WAL keeps readers working during a write; FULL sync survives power loss.
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = FULL")
+            execute("PRAGMA journal_mode = WAL")
+            execute("PRAGMA synchronous = FULL")
         # 64 MB of page cache: a 200k-member import touches every index page at
         # random (uid, sort key, FTS); with the 2 MB default it spills and thrashes.
-        self.db.execute("PRAGMA cache_size = -65536")
+        execute("PRAGMA cache_size = -65536")
 
     def _user_version(self) -> int:
-        return self.db.execute("PRAGMA user_version").fetchone()[0]
+        return int(self._conn.scalar("PRAGMA user_version"))
 
     def format_version(self) -> tuple[int, int]:
         return schema.decode_version(self._user_version())
 
     def _check_identity(self) -> None:
-        app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
-        has_tables = bool(self.db.table_names())
+        app_id = self._conn.scalar("PRAGMA application_id")
+        has_tables = bool(self._conn.table_names())
         if has_tables and app_id != schema.APPLICATION_ID:
             raise NotDvdeskFile(
                 f"“{self.path}” là một tệp SQLite nhưng không phải tệp dữ liệu dvdesk."
@@ -155,7 +161,8 @@ class Store(
             )
 
     def pending_migrations(self) -> list[str]:
-        return [m.name for m in schema.migrations.pending(self.db)]
+        with self._conn.guard():
+            return [m.name for m in schema.migrations.pending(self._conn.database)]
 
     def _migrate(self) -> None:
         pending = self.pending_migrations()
@@ -164,10 +171,11 @@ class Store(
         if self.path is not None and self._user_version() > 0:
             backup.make_backup(self, reason="truoc-nang-cap")
         try:
-            schema.migrations.apply(self.db)
+            with self._conn.guard():
+                schema.migrations.apply(self._conn.database)
         except BaseException:
             # A failed step is rolled back whole; leave no half-open transaction.
-            self.db.rollback()
+            self._conn.rollback()
             raise
 
     @property
@@ -179,13 +187,13 @@ class Store(
         if self._closed:
             return
         self._closed = True
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(KnownError, sqlite3.Error):
             if self.path is not None:
                 # Fold the WAL back into the file, but never wait for another process's
                 # write to do it (a reader closing would stall for the busy timeout).
-                self.db.execute("PRAGMA busy_timeout = 0")
-                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.db.close()
+                self._conn.execute("PRAGMA busy_timeout = 0")
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._conn.close()
 
     def __enter__(self) -> Store:
         return self
@@ -193,130 +201,29 @@ class Store(
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- transactions ----------------------------------------------------
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """All or nothing across several repository writes (BEGIN IMMEDIATE; nested: savepoint).
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[Database]:
-        """All or nothing: SQLite and OS failures surface as `KnownError`.
-
-        The outermost transaction takes the write lock at once (BEGIN IMMEDIATE):
-        a deferred one that read first could not upgrade after another process
-        committed meanwhile (SQLITE_BUSY_SNAPSHOT), so it would fail instead of
-        waiting out the busy timeout. Nested calls become savepoints.
+        SQLite and OS failures surface as `KnownError`.
         """
-        try:
-            if self.db.conn.in_transaction:
-                with self.db.atomic():
-                    yield self.db
-            else:
-                self.db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self.db
-                except BaseException:
-                    self.db.rollback()
-                    raise
-                try:
-                    self.db.execute("COMMIT")
-                except BaseException:
-                    self.db.rollback()
-                    raise
-        except KnownError:
-            raise
-        except (sqlite3.Error, OSError) as exc:
-            known = translate(exc, self.path)
-            if known is None:
-                raise
-            raise known from exc
+        return self._conn.transaction()
 
-    def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        return list(self.db.query(sql, params))
-
-    def scalar(self, sql: str, params: Any = ()) -> Any:
-        row = self.db.execute(sql, params).fetchone()
-        return row[0] if row else None
-
-    def audit(self, action: str, entity: str, uid: str, old: Any, new: Any) -> None:
-        """Append to the audit log; call inside the change's own transaction."""
-        self.db.execute(
-            "INSERT INTO audit (at, actor, action, entity, entity_uid, old, new) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                now_iso(),
-                self.actor,
-                action,
-                entity,
-                uid,
-                None if old is None else audit_json(old),
-                None if new is None else audit_json(new),
-            ),
-        )
-
-    # -- settings ----------------------------------------------------------
-
-    def settings(self) -> Settings:
-        pairs = {r["key"]: r["value"] for r in self.db.query("SELECT key, value FROM settings")}
-        return Settings.from_pairs(pairs)
-
-    def save_settings(self, settings: Settings) -> None:
-        old = self.settings().as_pairs()
-        new = settings.as_pairs()
-        changed = {k: v for k, v in new.items() if old.get(k) != v}
-        if not changed:
-            return
-        with self.transaction():
-            for key, value in changed.items():
-                self.db.execute(
-                    "INSERT INTO settings (key, value) VALUES (?, ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    (key, value),
-                )
-            self.audit("update", "settings", "settings", {k: old.get(k) for k in changed}, changed)
-
-    # -- units -------------------------------------------------------------
-
-    def add_unit(self, unit: Unit) -> int:
-        code = unit.code.strip().upper()
-        name = " ".join(unit.name.split())
-        if not code or not name:
-            raise KnownError("Đơn vị cần có mã và tên.")
-        if self.unit_id(code) is not None:
-            raise KnownError(f"Đã có đơn vị mã “{code}”.")
-        with self.transaction():
-            cur = self.db.execute(
-                "INSERT INTO units (commune_code, code, name, kind) VALUES (?, ?, ?, ?)",
-                (self.settings().commune_code, code, name, unit.kind.value),
-            )
-            self.audit(
-                "insert", "unit", code, None, {"code": code, "name": name, "kind": unit.kind.value}
-            )
-            return int(cur.lastrowid or 0)
-
-    def units(self) -> list[Unit]:
-        rows = self.db.query(
-            "SELECT id, code, name, kind FROM units WHERE deleted_at IS NULL ORDER BY kind, code"
-        )
-        return [Unit(r["code"], r["name"], UnitKind(r["kind"]), r["id"]) for r in rows]
-
-    def unit_kinds(self) -> dict[str, UnitKind]:
-        return {u.code: u.kind for u in self.units()}
-
-    def unit_id(self, code: str) -> int | None:
-        return self.scalar(
-            "SELECT id FROM units WHERE code = ? AND deleted_at IS NULL "
-            "ORDER BY commune_code = ? DESC LIMIT 1",
-            (code.strip().upper(), self.settings().commune_code),
-        )
+    def copy_to(self, target: Path) -> None:
+        """A consistent copy of this file at `target` (written whole, then renamed)."""
+        with self._conn.guard():
+            backup.copy_file(self._conn.sqlite, target)
 
     # -- integrity ---------------------------------------------------------
 
     def integrity_problems(self) -> list[str]:
         """`PRAGMA integrity_check` and foreign keys; empty when the file is sound."""
+        raw = self._conn.sqlite
         try:
-            rows = [r[0] for r in self.db.execute("PRAGMA integrity_check").fetchall()]
+            rows = [r[0] for r in raw.execute("PRAGMA integrity_check").fetchall()]
             problems = [] if rows == ["ok"] else rows
             problems += [
                 f"Khóa ngoại hỏng: bảng {r[0]} dòng {r[1]}"
-                for r in self.db.execute("PRAGMA foreign_key_check").fetchall()
+                for r in raw.execute("PRAGMA foreign_key_check").fetchall()
             ]
         except sqlite3.DatabaseError as exc:
             # So damaged the check itself cannot run: that is the answer, not a crash.

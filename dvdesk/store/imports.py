@@ -4,39 +4,52 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dvdesk.domain.member import Member, Unit
+from dvdesk.store.changes import Changes
+from dvdesk.store.connection import Connection
+from dvdesk.store.members import MembersRepo
+from dvdesk.store.units import UnitsRepo
 
-if TYPE_CHECKING:
-    from dvdesk.store.gateway import Store
 
+class ImportsRepo:
+    """`store.imports`: what a re-import matches against, and the one import write."""
 
-class ImportsMixin:
-    """Import operations of `Store` (see gateway.py)."""
+    def __init__(self, conn: Connection, units: UnitsRepo, members: MembersRepo) -> None:
+        self._conn = conn
+        self._units = units
+        self._members = members
 
-    def commune_identities(self: Store) -> list[dict[str, Any]]:
+    def commune_identities(self) -> list[dict[str, Any]]:
         """uid, CCCD, name, date of birth and unit code of every live member.
 
         What a re-import matches against, so the same sheet never adds anyone twice.
         Not filtered by commune code: rows entered before the code was set carry
         an older one, and a commune file holds one commune anyway.
         """
-        return self.query(
+        return self._conn.rows(
             "SELECT m.uid, m.cccd, m.full_name, m.dob, u.code AS unit_code FROM members m "
             "JOIN units u ON u.id = m.unit_id WHERE m.deleted_at IS NULL"
         )
 
     def add_units_and_members(
-        self: Store,
+        self,
         units: list[Unit],
         members: list[Member],
         *,
         today: date | None = None,
         progress: Callable[[int, int], None] | None = None,
-    ) -> int:
-        """New units and members in ONE transaction, audited; all of them or none."""
-        with self.transaction():
+    ) -> Changes:
+        """New units and members in ONE transaction, audited; all of them or none.
+
+        `.count` of the result is how many members were added.
+        """
+        changes = Changes()
+        with self._conn.transaction():
             for unit in units:
-                self.add_unit(unit)
-            return self.add_members(members, today=today, progress=progress, total=len(members))
+                changes |= self._units.add(unit)
+            changes |= self._members.add_many(
+                members, today=today, progress=progress, total=len(members)
+            )
+        return changes

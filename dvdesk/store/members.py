@@ -1,21 +1,30 @@
-"""Member records in the store: validated writes, soft delete, audited, and lists."""
+"""Member records in the store: validated writes, soft delete, audited, and lists.
+
+`MembersRepo` is `store.members`. Writes return a `Changes`; `add` and
+`update` also produce the validation report of the saved record (its
+warnings), so they return a `Saved` carrying both (`.report`, `.changes`).
+A record with errors is not saved: `ValidationFailed` is raised, as before.
+"""
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dvdesk.domain.member import Member
 from dvdesk.domain.validation import Report, validate_member
-from dvdesk.store.errors import KnownError, NotFound, ValidationFailed
+from dvdesk.errors import NotFound, Refused, ValidationFailed
+from dvdesk.store.changes import Changes, Kind
+from dvdesk.store.connection import Connection, now_iso
 from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.rows import audit_json, audit_view, member_from_row, member_row
-
-if TYPE_CHECKING:
-    from dvdesk.store.gateway import Store
+from dvdesk.store.settings import SettingsRepo
+from dvdesk.store.units import UnitsRepo
 
 # Columns a list or table shows; enough to display and to judge eligibility.
 LIST_COLUMNS = (
@@ -44,34 +53,67 @@ FTS_INSERT_TRIGGER = "members_fts_insert"  # schema.py 1.0_initial
 Progress = Callable[[int, int], None]
 
 
-class MembersMixin:
-    """Member operations of `Store` (see gateway.py)."""
+# Columns whose change cannot move a member in a list nor in or out of a view
+# (search text, names, dates, unit, stage, presence and issues all can).
+STABLE_COLUMNS = frozenset(
+    {
+        "notes",
+        "ethnicity",
+        "religion",
+        "hometown",
+        "address",
+        "union_joined",
+        "union_officer",
+        "union_extended",
+        "school_year",
+        "cccd",
+        "phone",
+        "updated_at",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A saved member: the warnings that remain (`report`) and what changed."""
+
+    report: Report
+    changes: Changes
+
+
+class MembersRepo:
+    """`store.members`: member records of one data file."""
+
+    def __init__(self, conn: Connection, settings: SettingsRepo, units: UnitsRepo) -> None:
+        self._conn = conn
+        self._settings = settings
+        self._units = units
+        self._memo: dict[Any, Any] = {}
+        self._memo_version: tuple[int, int] | None = None
 
     # -- reading -----------------------------------------------------------
 
-    def member_ids(
-        self: Store,
+    def ids(
+        self,
         query: MemberQuery = ALL,
         order: str = "name",
         descending: bool = False,
-    ) -> list[int]:
+    ) -> builtins.list[int]:
         """Row ids in the chosen order; by name it is Vietnamese order (an index scan)."""
         where, params = query.where(fts_joined=True)
         direction = " DESC" if descending else ""
         by = ORDERS[order].replace(",", f"{direction},") + direction
         source = query.source(UNITS_JOIN if order == "unit" else "")
         sql = f"SELECT m.id {source} WHERE {where} ORDER BY {by}, m.id{direction}"
-        ids = self._remembered(
-            sql, params, lambda: [r[0] for r in self.db.execute(sql, params).fetchall()]
-        )
+        ids = self._remembered(sql, params, lambda: [r[0] for r in self._conn.tuples(sql, params)])
         return list(ids)  # a copy: the caller may edit its list
 
-    def member_count(self: Store, query: MemberQuery = ALL) -> int:
+    def count(self, query: MemberQuery = ALL) -> int:
         where, params = query.where(fts_joined=True)
         sql = f"SELECT count(*) {query.source()} WHERE {where}"
-        return int(self._remembered(sql, params, lambda: self.scalar(sql, params)))
+        return int(self._remembered(sql, params, lambda: self._conn.scalar(sql, params)))
 
-    def _remembered(self: Store, sql: str, params: list[Any], compute: Callable[[], Any]) -> Any:
+    def _remembered(self, sql: str, params: builtins.list[Any], compute: Callable[[], Any]) -> Any:
         """The answer to a read while the data has not changed since it was computed.
 
         A window asks for the same 200,000-id list and the same counts several
@@ -80,68 +122,71 @@ class MembersMixin:
         (PRAGMA data_version), so it is never stale; inside a transaction nothing
         is kept, since that transaction may still roll back.
         """
-        conn = self.db.conn
-        if conn.in_transaction:
+        if self._conn.in_transaction:
             return compute()  # what it sees may yet be rolled back
-        version = (conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0])
-        memo: dict[Any, Any] = self.__dict__.setdefault("_read_memo", {})
-        if memo.get("version") != version:
-            memo.clear()
-            memo["version"] = version
+        version = self._conn.data_version()
+        if self._memo_version != version or len(self._memo) > 16:
+            self._memo.clear()
+            self._memo_version = version
         key = (sql, tuple(params))
-        if key not in memo:
-            if len(memo) > 16:
-                memo.clear()
-                memo["version"] = version
-            memo[key] = compute()
-        return memo[key]
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
-    def member_rows(self: Store, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    def forget(self) -> None:
+        """Drop remembered answers (a benchmark measuring every query afresh)."""
+        self._memo.clear()
+        self._memo_version = None
+
+    def rows(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         """Display rows for the given row ids (the lazy table model's fetch)."""
         ids = list(ids)
         out: dict[int, dict[str, Any]] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for row in self.db.query(
+            for row in self._conn.rows(
                 f"SELECT {LIST_COLUMNS} {FROM_MEMBERS} WHERE m.id IN ({marks})", chunk
             ):
                 out[row["id"]] = row
         return out
 
-    def list_members(self: Store, query: MemberQuery = ALL) -> list[dict[str, Any]]:
+    def list(self, query: MemberQuery = ALL) -> builtins.list[dict[str, Any]]:
         """Display rows matching `query`, in Vietnamese order."""
         where, params = query.where(fts_joined=True)
-        return self.query(
+        return self._conn.rows(
             f"SELECT {LIST_COLUMNS} {query.source(UNITS_JOIN)} WHERE {where} "
             "ORDER BY m.name_sort, m.id",
             params,
         )
 
-    def get_member(self: Store, uid: str) -> Member:
-        rows = self.query(f"SELECT m.*, u.code AS unit_code {FROM_MEMBERS} WHERE m.uid = ?", [uid])
-        if not rows:
+    def get(self, uid: str) -> Member:
+        row = self._conn.one(
+            f"SELECT m.*, u.code AS unit_code {FROM_MEMBERS} WHERE m.uid = ?", [uid]
+        )
+        if row is None:
             raise NotFound(f"Không tìm thấy đoàn viên mã {uid}.")
-        return member_from_row(rows[0], rows[0]["unit_code"])
+        return member_from_row(row, row["unit_code"])
 
-    def member_row_id(self: Store, uid: str) -> int:
-        row_id = self.scalar("SELECT id FROM members WHERE uid = ?", [uid])
+    def row_id(self, uid: str) -> int:
+        row_id = self._conn.scalar("SELECT id FROM members WHERE uid = ?", [uid])
         if row_id is None:
             raise NotFound(f"Không tìm thấy đoàn viên mã {uid}.")
         return int(row_id)
 
-    def uid_of(self: Store, row_id: int) -> str:
-        return str(self.scalar("SELECT uid FROM members WHERE id = ?", [row_id]))
+    def uid_of(self, row_id: int) -> str:
+        return str(self._conn.scalar("SELECT uid FROM members WHERE id = ?", [row_id]))
 
-    def cccd_owner(self: Store, cccd: str, uid: str) -> str | None:
+    def cccd_owner(self, cccd: str, uid: str) -> str | None:
         """Name of another live member of this commune holding `cccd`."""
-        return self.scalar(
+        owner = self._conn.scalar(
             "SELECT full_name FROM members WHERE cccd = ? AND uid <> ? AND deleted_at IS NULL "
             "AND commune_code = ?",
-            [cccd, uid, self.settings().commune_code],
+            [cccd, uid, self._settings.get().commune_code],
         )
+        return None if owner is None else str(owner)
 
-    def probable_duplicates(self: Store, member: Member) -> list[str]:
+    def probable_duplicates(self, member: Member) -> builtins.list[str]:
         """Names of live members with the same folded name and date of birth."""
         m = member.normalized()
         if m.dob is None:
@@ -150,7 +195,7 @@ class MembersMixin:
         folded = " ".join(key[: len(m.full_name.split())])
         return [
             r["full_name"]
-            for r in self.db.query(
+            for r in self._conn.rows(
                 "SELECT full_name, search_text FROM members WHERE dob = ? AND uid <> ? "
                 "AND deleted_at IS NULL",
                 [m.dob.iso(), m.uid],
@@ -158,149 +203,141 @@ class MembersMixin:
             if r["search_text"].startswith(folded + " ") or r["search_text"] == folded
         ]
 
-    def validate(self: Store, member: Member, today: date | None = None) -> Report:
+    def validate(self, member: Member, today: date | None = None) -> Report:
         return validate_member(
             member,
             today=today or date.today(),
-            unit_kinds=self.unit_kinds(),
+            unit_kinds=self._units.kinds(),
             cccd_owner=self.cccd_owner,
-        )
-
-    def history(self: Store, uid: str) -> list[dict[str, Any]]:
-        """Audit entries for one member and their procedure steps, oldest first."""
-        return self.query(
-            "SELECT at, actor, action, entity, old, new FROM audit WHERE entity_uid = ? "
-            "ORDER BY id",
-            [uid],
         )
 
     # -- writing -----------------------------------------------------------
 
-    def _checked_row(self: Store, member: Member, today: date | None) -> tuple[dict, Report]:
+    def _checked_row(self, member: Member, today: date | None) -> tuple[dict[str, Any], Report]:
         m = member.normalized()
         report = self.validate(m, today)
         if not report.is_valid:
             raise ValidationFailed(report, "; ".join(i.message for i in report.errors))
         row = member_row(m)
-        row["unit_id"] = self.unit_id(m.unit_code)
+        row["unit_id"] = self._units.id_of(m.unit_code)
         row["issue_codes"] = " ".join(i.code for i in report.warnings)
         return row, report
 
-    def add_member(self: Store, member: Member, today: date | None = None) -> Report:
-        """Validate and insert; errors raise `ValidationFailed`, warnings are returned."""
-        from dvdesk.store.gateway import now_iso
-
+    def add(self, member: Member, today: date | None = None) -> Saved:
+        """Validate and insert; errors raise `ValidationFailed`, warnings are in `.report`."""
         row, report = self._checked_row(member, today)
         stamp = now_iso()
-        row.update(commune_code=self.settings().commune_code, created_at=stamp, updated_at=stamp)
-        with self.transaction():
-            if self.scalar("SELECT 1 FROM members WHERE uid = ?", [row["uid"]]):
-                raise KnownError(f"Đã có đoàn viên mã {row['uid']}.")
-            self.db["members"].insert(row)
-            self.audit("insert", "member", row["uid"], None, audit_view(row))
-        return report
+        row.update(
+            commune_code=self._settings.get().commune_code, created_at=stamp, updated_at=stamp
+        )
+        with self._conn.transaction():
+            if self._conn.scalar("SELECT 1 FROM members WHERE uid = ?", [row["uid"]]):
+                raise Refused(f"Đã có đoàn viên mã {row['uid']}.")
+            self._conn.insert("members", row)
+            self._conn.audit("insert", "member", row["uid"], None, audit_view(row))
+        return Saved(report, Changes.of(Kind.MEMBERS, uids=[row["uid"]], reorders=True))
 
-    def update_member(self: Store, member: Member, today: date | None = None) -> Report:
-        from dvdesk.store.gateway import now_iso
-
+    def update(self, member: Member, today: date | None = None) -> Saved:
+        """Validate and save the changed columns; `.changes` says whether lists may move."""
         row, report = self._checked_row(member, today)
-        with self.transaction():
-            old = self._raw(row["uid"])
+        uid = row["uid"]
+        with self._conn.transaction():
+            old = self._raw(uid)
             changed = {k: v for k, v in row.items() if old.get(k) != v}
+            reorders = bool(set(changed) - STABLE_COLUMNS)
             if not audit_view(changed):
                 # Saved unchanged: refresh derived columns (warnings age with the
                 # calendar) but log no empty change and keep updated_at.
-                if changed:
-                    self.db["members"].update(old["id"], changed)
-                return report
+                if not changed:
+                    return Saved(report, Changes())
+                self._conn.update("members", old["id"], changed)
+                return Saved(report, Changes.of(Kind.MEMBERS, uids=[uid], reorders=reorders))
             changed["updated_at"] = now_iso()
-            self.db["members"].update(old["id"], changed)
-            self.audit(
+            self._conn.update("members", old["id"], changed)
+            self._conn.audit(
                 "update",
                 "member",
-                row["uid"],
+                uid,
                 {k: old[k] for k in audit_view(changed)},
                 audit_view(changed),
             )
-        return report
+        return Saved(report, Changes.of(Kind.MEMBERS, uids=[uid], reorders=reorders))
 
-    def delete_member(self: Store, uid: str) -> None:
+    def delete(self, uid: str) -> Changes:
         """Soft delete: the row stays, marked, and can be restored."""
-        self._set_deleted(uid, deleted=True)
+        return self._set_deleted(uid, deleted=True)
 
-    def restore_member(self: Store, uid: str) -> None:
-        self._set_deleted(uid, deleted=False)
+    def restore(self, uid: str) -> Changes:
+        return self._set_deleted(uid, deleted=False)
 
-    def _set_deleted(self: Store, uid: str, deleted: bool) -> None:
-        from dvdesk.store.gateway import now_iso
-
-        with self.transaction():
+    def _set_deleted(self, uid: str, deleted: bool) -> Changes:
+        with self._conn.transaction():
             old = self._raw(uid)
             stamp = now_iso() if deleted else None
             if deleted == (old["deleted_at"] is not None):
-                return
+                return Changes()
             # The CCCD may have been given to someone else while this record was deleted.
             other = (
                 not deleted
                 and old["cccd"]
-                and self.scalar(
+                and self._conn.scalar(
                     "SELECT full_name FROM members WHERE cccd = ? AND commune_code = ? "
                     "AND deleted_at IS NULL",
                     [old["cccd"], old["commune_code"]],
                 )
             )
             if other:
-                raise KnownError(
+                raise Refused(
                     f"Không khôi phục được {old['full_name']}: số CCCD {old['cccd']} "
                     f"đã có ở đoàn viên {other}."
                 )
-            self.db["members"].update(old["id"], {"deleted_at": stamp})
-            self.audit(
+            self._conn.update("members", old["id"], {"deleted_at": stamp})
+            self._conn.audit(
                 "delete" if deleted else "restore",
                 "member",
                 uid,
                 {"deleted_at": old["deleted_at"]},
                 {"deleted_at": stamp},
             )
+        return Changes.of(Kind.MEMBERS, uids=[uid], reorders=True)
 
-    def _raw(self: Store, uid: str) -> dict[str, Any]:
-        rows = self.query("SELECT * FROM members WHERE uid = ?", [uid])
-        if not rows:
+    def _raw(self, uid: str) -> dict[str, Any]:
+        row = self._conn.one("SELECT * FROM members WHERE uid = ?", [uid])
+        if row is None:
             raise NotFound(f"Không tìm thấy đoàn viên mã {uid}.")
-        return rows[0]
+        return row
 
-    def add_members(
-        self: Store,
+    def add_many(
+        self,
         members: Iterable[Member],
         *,
         today: date | None = None,
         progress: Progress | None = None,
         total: int = 0,
-    ) -> int:
+    ) -> Changes:
         """Insert many members in one transaction: all of them or none.
 
         Every member passes the same validation as a single entry; the first
-        error aborts the whole batch with `ValidationFailed`.
+        error aborts the whole batch with `ValidationFailed`. `.count` of the
+        result is how many were added.
         """
-        from dvdesk.store.gateway import now_iso
-
         today = today or date.today()
-        kinds = self.unit_kinds()
-        unit_ids = {u.code: u.id for u in self.units()}
-        commune = self.settings().commune_code
+        kinds = self._units.kinds()
+        unit_ids = {u.code: u.id for u in self._units.all()}
+        commune = self._settings.get().commune_code
         stamp = now_iso()
         # CCCDs already held in this commune, and those earlier in this batch.
         seen_cccd: dict[str, str] = {
             r[0]: r[1]
-            for r in self.db.execute(
+            for r in self._conn.tuples(
                 "SELECT cccd, full_name FROM members WHERE cccd <> '' AND deleted_at IS NULL "
                 "AND commune_code = ?",
                 [commune],
             )
         }
         count = 0
-        with self.transaction(), self._search_index_deferred():
-            batch: list[dict[str, Any]] = []
+        with self._conn.transaction(), self._search_index_deferred():
+            batch: builtins.list[dict[str, Any]] = []
             for member in members:
                 m = member.normalized()
                 report = validate_member(
@@ -336,10 +373,12 @@ class MembersMixin:
             self._insert_batch(batch)
             if progress:
                 progress(count, total)
-        return count
+        if not count:
+            return Changes()
+        return Changes.of(Kind.MEMBERS, reorders=True, count=count)
 
     @contextlib.contextmanager
-    def _search_index_deferred(self: Store) -> Iterator[None]:
+    def _search_index_deferred(self) -> Iterator[None]:
         """Index the new members' search text in one statement at the end.
 
         The per-row FTS trigger made FTS5 flush a segment per member and was
@@ -347,24 +386,24 @@ class MembersMixin:
         trigger is dropped and re-created (DDL is transactional in SQLite, so
         a rollback brings it back), from its own text in sqlite_master.
         """
-        trigger = self.scalar(
+        trigger = self._conn.scalar(
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
             [FTS_INSERT_TRIGGER],
         )
         if trigger is None:  # an unexpected schema: leave it alone
             yield
             return
-        last_id = self.scalar("SELECT coalesce(max(id), 0) FROM members")
-        self.db.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
+        last_id = self._conn.scalar("SELECT coalesce(max(id), 0) FROM members")
+        self._conn.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
         yield
-        self.db.execute(
+        self._conn.execute(
             "INSERT INTO members_fts (rowid, search_text) "
             "SELECT id, search_text FROM members WHERE id > ?",
             [last_id],
         )
-        self.db.execute(trigger)
+        self._conn.execute(trigger)
 
-    def _insert_batch(self: Store, rows: list[dict[str, Any]]) -> None:
+    def _insert_batch(self, rows: builtins.list[dict[str, Any]]) -> None:
         # Plain executemany: sqlite-utils' insert_all inspects every value of
         # every row, which was a third of a 200k-member import.
         if not rows:
@@ -375,7 +414,7 @@ class MembersMixin:
             [
                 {
                     "at": r["created_at"],
-                    "actor": self.actor,
+                    "actor": self._conn.actor,
                     "action": "insert",
                     "entity": "member",
                     "entity_uid": r["uid"],
@@ -386,7 +425,7 @@ class MembersMixin:
             ],
         )
 
-    def _insert_rows(self: Store, table: str, rows: list[dict[str, Any]]) -> None:
+    def _insert_rows(self, table: str, rows: builtins.list[dict[str, Any]]) -> None:
         columns = list(rows[0])
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        self.db.conn.executemany(sql, map(itemgetter(*columns), rows))
+        self._conn.executemany(sql, map(itemgetter(*columns), rows))

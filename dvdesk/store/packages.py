@@ -8,15 +8,15 @@ compare a package with what it holds (received.py writes the merge).
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dvdesk.domain.dates import parse_date
 from dvdesk.domain.member import Member, Unit, UnitKind
 from dvdesk.domain.procedure import StepRecord, StepState
+from dvdesk.store.changes import Changes, Kind
+from dvdesk.store.connection import Connection
 from dvdesk.store.rows import member_from_row
-
-if TYPE_CHECKING:
-    from dvdesk.store.gateway import Store
+from dvdesk.store.settings import SettingsRepo
 
 _ALL = "1 = 1"
 
@@ -27,27 +27,31 @@ def _commune_clause(commune_code: str | None, alias: str) -> tuple[str, list[str
     return f"{alias}.commune_code = ?", [commune_code]
 
 
-class PackagesMixin:
-    """Export reads of `Store` (see gateway.py); merges compare with them too."""
+class PackagesRepo:
+    """`store.packages`: what an export reads; merges compare with it too."""
 
-    def commune_units(self: Store, commune_code: str | None = None) -> list[Unit]:
+    def __init__(self, conn: Connection, settings: SettingsRepo) -> None:
+        self._conn = conn
+        self._settings = settings
+
+    def units(self, commune_code: str | None = None) -> list[Unit]:
         """Live units of one commune (None: every unit in the file)."""
         where, params = _commune_clause(commune_code, "u")
         return [
             Unit(r["code"], r["name"], UnitKind(r["kind"]), r["id"])
-            for r in self.db.query(
+            for r in self._conn.rows(
                 f"SELECT id, code, name, kind FROM units u WHERE {where} "
                 "AND deleted_at IS NULL ORDER BY code",
                 params,
             )
         ]
 
-    def commune_members(self: Store, commune_code: str | None = None) -> list[Member]:
+    def members(self, commune_code: str | None = None) -> list[Member]:
         """Live members of one commune (None: every member), in Vietnamese order."""
         where, params = _commune_clause(commune_code, "m")
         return [
             member_from_row(r, r["unit_code"])
-            for r in self.db.query(
+            for r in self._conn.rows(
                 f"SELECT m.*, u.code AS unit_code FROM members m JOIN units u "
                 f"ON u.id = m.unit_id WHERE {where} AND m.deleted_at IS NULL "
                 "ORDER BY m.name_sort, m.uid",
@@ -55,11 +59,11 @@ class PackagesMixin:
             )
         ]
 
-    def commune_steps(self: Store, commune_code: str | None = None) -> dict[str, list[StepRecord]]:
+    def steps(self, commune_code: str | None = None) -> dict[str, list[StepRecord]]:
         """Recorded steps of live members, by member uid."""
         where, params = _commune_clause(commune_code, "m")
         out: dict[str, list[StepRecord]] = {}
-        for r in self.db.query(
+        for r in self._conn.rows(
             f"SELECT m.uid, s.code, s.state, s.done_on, s.doc_number, s.note FROM steps s "
             f"JOIN members m ON m.id = s.member_id WHERE {where} AND m.deleted_at IS NULL "
             "ORDER BY m.uid, s.code",
@@ -77,16 +81,16 @@ class PackagesMixin:
             )
         return out
 
-    def audit_since(self: Store, mark: int) -> tuple[list[dict[str, Any]], int]:
+    def audit_since(self, mark: int) -> tuple[list[dict[str, Any]], int]:
         """Audit entries after `mark`, without row ids, and the new mark.
 
         Unit row ids inside old/new values become unit codes: row ids never
         leave the file.
         """
-        codes = {r[0]: r[1] for r in self.db.execute("SELECT id, code FROM units")}
+        codes = {r[0]: r[1] for r in self._conn.tuples("SELECT id, code FROM units")}
         rows: list[dict[str, Any]] = []
         new_mark = mark
-        for r in self.db.query("SELECT * FROM audit WHERE id > ? ORDER BY id", [mark]):
+        for r in self._conn.rows("SELECT * FROM audit WHERE id > ? ORDER BY id", [mark]):
             new_mark = r["id"]
             rows.append(
                 {
@@ -101,16 +105,17 @@ class PackagesMixin:
             )
         return rows, new_mark
 
-    def record_export(self: Store, sequence: int, mark: int, details: dict[str, Any]) -> None:
+    def record_export(self, sequence: int, mark: int, details: dict[str, Any]) -> Changes:
         """Remember a package as sent: its sequence and the last audit entry it carried."""
-        with self.transaction():
-            settings = self.settings()
+        with self._conn.transaction():
+            settings = self._settings.get()
             settings.export_sequence = sequence
             settings.export_audit_mark = mark
-            self.save_settings(settings)
-            self.audit(
+            changes = self._settings.save(settings)
+            self._conn.audit(
                 "export", "package", settings.commune_code, None, {"sequence": sequence, **details}
             )
+        return changes | Changes.of(Kind.PACKAGES)
 
 
 def _without_ids(value: str | None, unit_codes: dict[int, str]) -> str | None:

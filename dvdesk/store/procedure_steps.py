@@ -1,10 +1,10 @@
-"""Procedure steps per candidate in the store (hồ sơ kết nạp), audited."""
+"""Procedure steps per candidate in the store (hồ sơ kết nạp), audited: `store.steps`."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
+from dvdesk.domain.checklist import Checklist, build_checklist
 from dvdesk.domain.dates import parse_date
 from dvdesk.domain.procedure import (
     STEP_BY_CODE,
@@ -14,21 +14,35 @@ from dvdesk.domain.procedure import (
     default_record,
     stage_of,
 )
-from dvdesk.store.errors import KnownError
-from dvdesk.store.rows import audit_json, step_view
+from dvdesk.errors import BadInput, NotFound
+from dvdesk.store.changes import Changes, Kind
+from dvdesk.store.connection import AUDIT_INSERT, Connection, now_iso
+from dvdesk.store.deadlines import HolidaysRepo
+from dvdesk.store.members import MembersRepo
+from dvdesk.store.rows import step_view
+from dvdesk.store.settings import SettingsRepo
 
-if TYPE_CHECKING:
-    from dvdesk.store.gateway import Store
 
+class StepsRepo:
+    """`store.steps`: recorded procedure steps; a member's stage follows them."""
 
-class StepsMixin:
-    """Procedure-step operations of `Store` (see gateway.py)."""
+    def __init__(
+        self,
+        conn: Connection,
+        members: MembersRepo,
+        settings: SettingsRepo,
+        holidays: HolidaysRepo,
+    ) -> None:
+        self._conn = conn
+        self._members = members
+        self._settings = settings
+        self._holidays = holidays
 
-    def steps_of(self: Store, uid: str) -> dict[str, StepRecord]:
+    def of(self, uid: str) -> dict[str, StepRecord]:
         """Every step of the definition, recorded or default, in procedure order."""
         rows = {
             r["code"]: r
-            for r in self.db.query(
+            for r in self._conn.rows(
                 "SELECT s.code, s.state, s.done_on, s.doc_number, s.note FROM steps s "
                 "JOIN members m ON m.id = s.member_id WHERE m.uid = ?",
                 [uid],
@@ -50,20 +64,19 @@ class StepsMixin:
             )
         return out
 
-    def set_step(self: Store, uid: str, record: StepRecord, today: date | None = None) -> None:
+    def record(self, uid: str, record: StepRecord, today: date | None = None) -> Changes:
         """Record one step; the member's stage column follows."""
-        from dvdesk.store.gateway import now_iso
-
         if record.code not in STEP_BY_CODE:
-            raise KnownError(f"Không có bước “{record.code}” trong quy trình.")
+            raise BadInput(f"Không có bước “{record.code}” trong quy trình.")
         if record.state is StepState.DONE and record.done_on is None:
-            raise KnownError(f"Bước “{STEP_BY_CODE[record.code].title}”: cần ngày hoàn thành.")
+            raise BadInput(f"Bước “{STEP_BY_CODE[record.code].title}”: cần ngày hoàn thành.")
         if record.done_on and record.done_on > (today or date.today()):
-            raise KnownError("Ngày hoàn thành ở tương lai.")
-        with self.transaction():
-            member_id = self.member_row_id(uid)
-            old = self.steps_of(uid)[record.code]
-            self.db.execute(
+            raise BadInput("Ngày hoàn thành ở tương lai.")
+        with self._conn.transaction():
+            member_id = self._members.row_id(uid)
+            old_stage = self._conn.scalar("SELECT stage FROM members WHERE id = ?", [member_id])
+            old = self.of(uid)[record.code]
+            self._conn.execute(
                 "INSERT INTO steps (member_id, code, state, done_on, doc_number, note, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, code) DO UPDATE SET "
                 "state = excluded.state, done_on = excluded.done_on, "
@@ -79,47 +92,44 @@ class StepsMixin:
                     now_iso(),
                 ),
             )
-            self.audit("update", "step", uid, step_view(old), step_view(record))
-            done = {c for c, r in self.steps_of(uid).items() if r.state is StepState.DONE}
-            self.db.execute(
-                "UPDATE members SET stage = ? WHERE id = ?", (stage_of(done).value, member_id)
-            )
+            self._conn.audit("update", "step", uid, step_view(old), step_view(record))
+            done = {c for c, r in self.of(uid).items() if r.state is StepState.DONE}
+            stage = stage_of(done).value
+            self._conn.execute("UPDATE members SET stage = ? WHERE id = ?", (stage, member_id))
+        return Changes.of(Kind.STEPS, Kind.MEMBERS, uids=[uid], reorders=stage != old_stage)
 
-    def set_steps_bulk(self: Store, records: dict[str, list[StepRecord]]) -> None:
+    def record_many(self, records: dict[str, list[StepRecord]]) -> Changes:
         """Record many candidates' steps in one transaction (demo data, imports).
 
         Set-based: one query for the row ids and steps already recorded, then
         executemany for steps, audit rows and stages (per-candidate queries
         made a 200k-member demo spend minutes here).
         """
-        from dvdesk.store.gateway import now_iso
-
         stamp = now_iso()
-        with self.transaction():
+        with self._conn.transaction():
             ids: dict[str, int] = {}
             uids = list(records)
             for start in range(0, len(uids), 500):
                 chunk = uids[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 ids.update(
-                    self.db.execute(
-                        f"SELECT uid, id FROM members WHERE uid IN ({marks})", chunk
-                    ).fetchall()
+                    self._conn.tuples(f"SELECT uid, id FROM members WHERE uid IN ({marks})", chunk)
                 )
             if missing := [uid for uid in uids if uid not in ids]:
-                raise KnownError(f"Không tìm thấy đoàn viên mã {missing[0]}.")
+                raise NotFound(f"Không tìm thấy đoàn viên mã {missing[0]}.")
             done: dict[int, set[str]] = {i: set() for i in ids.values()}
-            for member_id, code in self.db.execute(
+            for member_id, code in self._conn.tuples(
                 "SELECT member_id, code FROM steps WHERE state = 'done'"
             ):
                 if member_id in done:
                     done[member_id].add(code)
-            step_rows, audit_rows = [], []
+            step_rows: list[tuple[object, ...]] = []
+            audit_rows: list[tuple[object, ...]] = []
             for uid, steps in records.items():
                 member_id = ids[uid]
                 for r in steps:
                     if r.code not in STEP_BY_CODE:
-                        raise KnownError(f"Không có bước “{r.code}” trong quy trình.")
+                        raise BadInput(f"Không có bước “{r.code}” trong quy trình.")
                     step_rows.append(
                         (
                             member_id,
@@ -132,23 +142,39 @@ class StepsMixin:
                         )
                     )
                     audit_rows.append(
-                        (stamp, self.actor, "update", "step", uid, None, audit_json(step_view(r)))
+                        self._conn.audit_row("update", "step", uid, None, step_view(r), at=stamp)
                     )
                     if r.state is StepState.DONE:
                         done[member_id].add(r.code)
                     else:
                         done[member_id].discard(r.code)
-            self.db.conn.executemany(
+            self._conn.executemany(
                 "INSERT OR REPLACE INTO steps (member_id, code, state, done_on, doc_number, "
                 "note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 step_rows,
             )
-            self.db.conn.executemany(
-                "INSERT INTO audit (at, actor, action, entity, entity_uid, old, new) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                audit_rows,
-            )
-            self.db.conn.executemany(
+            self._conn.executemany(AUDIT_INSERT, audit_rows)
+            self._conn.executemany(
                 "UPDATE members SET stage = ? WHERE id = ?",
                 [(stage_of(done[ids[uid]]).value, ids[uid]) for uid in records],
             )
+        if not records:
+            return Changes()
+        return Changes.of(Kind.STEPS, Kind.MEMBERS, uids=records, reorders=True)
+
+    def checklist(
+        self, uid: str, meeting: date | None = None, today: date | None = None
+    ) -> Checklist:
+        """One candidate's checklist with the office's age method and holidays.
+
+        `meeting` is the planned branch meeting; without one, the consideration
+        date from the settings (when set) stands in.
+        """
+        today = today or date.today()
+        settings = self._settings.get()
+        if meeting is None and settings.consideration_date:
+            meeting = settings.consideration_on(today)
+        member = self._members.get(uid)
+        return build_checklist(
+            self.of(uid), member.dob, meeting, today, settings.method, self._holidays.get()
+        )

@@ -226,3 +226,20 @@ CREATE INDEX received_audit_commune ON received_audit (commune_code, sequence)
 """,
     )
     _set_version(db, 1, 2)
+
+
+CORE_TABLES = frozenset({"settings", "units", "members", "steps", "audit"})  # since 1.0
+_expected: frozenset[str] | None = None
+
+
+def expected_tables() -> frozenset[str]:
+    """The tables a fully migrated file has (computed once from the migrations)."""
+    global _expected
+    if _expected is None:
+        db = Database(sqlite3.connect(":memory:"))
+        try:
+            migrations.apply(db)
+            _expected = frozenset(db.table_names())
+        finally:
+            db.close()
+    return _expected

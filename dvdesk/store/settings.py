@@ -1,4 +1,7 @@
-"""The office's settings (cài đặt): who the commune is, who signs, who receives."""
+"""The office's settings (cài đặt): who the commune is, who signs, who receives.
+
+`Settings` is the value; `SettingsRepo` (`store.settings`) reads and saves it.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,9 @@ from datetime import date
 
 from dvdesk.domain.dates import DateError, parse_date
 from dvdesk.domain.eligibility import Method
-from dvdesk.store.errors import KnownError
+from dvdesk.errors import KnownError
+from dvdesk.store.changes import Changes, Kind
+from dvdesk.store.connection import Connection
 
 RECEIVING_LEVELS = (
     "Đảng ủy xã/phường (Ban Xây dựng Đảng / Văn phòng Đảng ủy)",
@@ -69,3 +74,33 @@ class Settings:
                 with contextlib.suppress(ValueError):
                     setattr(out, f.name, kind(pairs[f.name]))
         return out
+
+
+class SettingsRepo:
+    """`store.settings`: the settings table, as one `Settings` value."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self) -> Settings:
+        pairs = {r[0]: r[1] for r in self._conn.tuples("SELECT key, value FROM settings")}
+        return Settings.from_pairs(pairs)
+
+    def save(self, settings: Settings) -> Changes:
+        """Write the values that differ, audited; nothing (and no audit) when none do."""
+        old = self.get().as_pairs()
+        new = settings.as_pairs()
+        changed = {k: v for k, v in new.items() if old.get(k) != v}
+        if not changed:
+            return Changes()
+        with self._conn.transaction():
+            for key, value in changed.items():
+                self._conn.execute(
+                    "INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+            self._conn.audit(
+                "update", "settings", "settings", {k: old.get(k) for k in changed}, changed
+            )
+        return Changes.of(Kind.SETTINGS)

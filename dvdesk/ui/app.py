@@ -11,9 +11,9 @@ from PySide6.QtCore import QLocale
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
+from dvdesk.errors import KnownError
 from dvdesk.resources import FONT_BOLD, FONT_REGULAR, resource
 from dvdesk.store import backup
-from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.store.lock import DataFileLock
 from dvdesk.ui.dialogs import DialogService
@@ -53,7 +53,7 @@ def open_store(path: Path, dialogs: DialogService) -> Store | None:
     except (KnownError, OSError) as exc:
         dialogs.error("Không mở được tệp dữ liệu", str(exc))
         return None
-    if backup.daily_backup_due(path) and store.member_count():
+    if backup.daily_backup_due(path) and store.members.count():
         try:
             backup.make_backup(store, reason=backup.DAILY)
         except KnownError as exc:

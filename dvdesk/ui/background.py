@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from dvdesk.store.errors import KnownError
+from dvdesk.errors import KnownError
 from dvdesk.store.gateway import Store
 
 

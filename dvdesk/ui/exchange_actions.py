@@ -51,7 +51,7 @@ class ExchangeActions(QObject):
     # -- out -------------------------------------------------------------------
 
     def export_package(self) -> Operation | None:
-        settings = self.window.store.settings()
+        settings = self.window.store.settings.get()
         default = f"goi-du-lieu-{settings.commune_code or 'xa'}-{settings.export_sequence + 1}.zip"
         out = self.dialogs.save_file(
             "Xuất gói dữ liệu gửi cấp trên", "Gói dữ liệu (*.zip)", default

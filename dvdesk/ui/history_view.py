@@ -77,7 +77,7 @@ class HistoryView(QWidget):
         layout.addWidget(self.table)
 
     def show_member(self, uid: str | None) -> None:
-        entries = list(reversed(self.store.history(uid))) if uid else []
+        entries = list(reversed(self.store.audit.history(uid))) if uid else []
         self.table.setRowCount(len(entries))
         for row, e in enumerate(entries):
             at = datetime.fromisoformat(e["at"])

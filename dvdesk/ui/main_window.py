@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.domain.procedure import STAGE_LABELS, Stage
-from dvdesk.store import backup
-from dvdesk.store.errors import KnownError
+from dvdesk.errors import KnownError
+from dvdesk.store import backup, restoring
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.views import View, views
@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.dialogs = dialogs or DialogService(self)
         self.today = today or date.today()
-        settings = store.settings()
+        settings = store.settings.get()
         self.model = MemberTableModel(
             store, settings.consideration_on(self.today), settings.method, load=False
         )
@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(str(path), lambda p=path: self.open_requested.emit(p))
 
     def _refresh_communes(self) -> None:
-        received = self.store.received_packages()
+        received = self.store.received.all()
         current = self.commune_filter.currentData()
         self.commune_filter.blockSignals(True)
         self.commune_filter.clear()
@@ -320,7 +320,7 @@ class MainWindow(QMainWindow):
         self.unit_filter.blockSignals(True)
         self.unit_filter.clear()
         self.unit_filter.addItem("Tất cả đơn vị", "")
-        for u in self.store.units():
+        for u in self.store.units.all():
             self.unit_filter.addItem(u.name, u.code)
         self.unit_filter.setCurrentIndex(max(0, self.unit_filter.findData(current)))
         self.unit_filter.blockSignals(False)
@@ -330,7 +330,7 @@ class MainWindow(QMainWindow):
     def refresh_views(self) -> None:
         """Rebuild the view list, keeping the chosen one; counts follow off the GUI thread."""
         row = max(0, self.view_list.currentRow())
-        self._views = views(self.store.settings(), self.model.on)
+        self._views = views(self.store.settings.get(), self.model.on)
         self.view_list.blockSignals(True)
         self.view_list.clear()
         for view in self._views:
@@ -344,7 +344,7 @@ class MainWindow(QMainWindow):
         queries = {v.key: v.query for v in self._views}
 
         def count(store: Store) -> dict[str, int]:
-            return {key: store.member_count(q) for key, q in queries.items()}
+            return {key: store.members.count(q) for key, q in queries.items()}
 
         if self.store.path is None:
             self._show_counts(count(self.store))
@@ -412,7 +412,7 @@ class MainWindow(QMainWindow):
 
     def _show_state(self) -> None:
         shown = self.model.rowCount()
-        total = self.store.member_count()
+        total = self.store.members.count()
         self.stack.setCurrentWidget(self.empty if total == 0 else self.table)
         on = self.model.on.strftime("%d/%m/%Y")
         text = (
@@ -452,13 +452,13 @@ class MainWindow(QMainWindow):
         return self.model.uid_at(index.row()) if index.isValid() else None
 
     def open_form(self, uid: str | None = None) -> MemberForm:
-        member = self.store.get_member(uid) if uid else None
+        member = self.store.members.get(uid) if uid else None
         form = MemberForm(self.store, self.dialogs, member, self.today, self)
         form.member_saved.connect(lambda saved: self._after_change(saved))
         return form
 
     def add_member(self) -> None:
-        if not self.store.units():
+        if not self.store.units.all():
             self.dialogs.warn(
                 "Chưa có đơn vị",
                 "Chưa có chi đoàn / đơn vị nào. Hãy thêm đơn vị trong Cài đặt "
@@ -489,8 +489,8 @@ class MainWindow(QMainWindow):
         uid = self.current_uid()
         if not uid:
             return
-        name = self.store.get_member(uid).full_name
-        self.store.delete_member(uid)
+        name = self.store.members.get(uid).full_name
+        self.store.members.delete(uid)
         self._undo_uid = uid
         self.undo_button.setText(f"Hoàn tác xóa “{name}”")
         self.undo_button.setVisible(True)
@@ -499,7 +499,7 @@ class MainWindow(QMainWindow):
 
     def undo_delete(self) -> None:
         if self._undo_uid:
-            self.store.restore_member(self._undo_uid)
+            self.store.members.restore(self._undo_uid)
             self._after_change(self._undo_uid)
             self._undo_uid = None
         self.undo_button.setVisible(False)
@@ -507,14 +507,14 @@ class MainWindow(QMainWindow):
     def restore_current(self) -> None:
         uid = self.current_uid()
         if uid and self.current_view().key == "deleted":
-            self.store.restore_member(uid)
+            self.store.members.restore(uid)
             self._after_change()
             self.statusBar().showMessage("Đã khôi phục đoàn viên.", 8000)
 
     def load_demo(self) -> Operation | None:
         if self.store.path is None:
             return None
-        if self.store.member_count() and not self.dialogs.confirm(
+        if self.store.members.count() and not self.dialogs.confirm(
             "Dữ liệu mẫu", "Tệp đã có đoàn viên. Vẫn thêm 2.000 đoàn viên mẫu vào tệp này?"
         ):
             return None
@@ -540,7 +540,7 @@ class MainWindow(QMainWindow):
         from dvdesk.ui.settings_dialog import SettingsDialog
 
         if self.dialogs.show_modal(SettingsDialog(self.store, self.dialogs, self)):
-            settings = self.store.settings()
+            settings = self.store.settings.get()
             self.model.method = settings.method
             self.date_edit.setDate(QDate(*settings.consideration_on(self.today).timetuple()[:3]))
         self._after_bulk_change()
@@ -575,7 +575,7 @@ class MainWindow(QMainWindow):
         path = self.store.path
         self.store.close()
         try:
-            backup.restore(path, Path(chosen))
+            restoring.restore(path, Path(chosen))
         except KnownError as exc:
             self.dialogs.error("Không khôi phục được", str(exc))
         self.open_requested.emit(path)

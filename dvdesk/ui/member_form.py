@@ -38,7 +38,7 @@ from dvdesk.domain.member import (
     Presence,
 )
 from dvdesk.domain.validation import Report, Severity
-from dvdesk.store.errors import KnownError, ValidationFailed
+from dvdesk.errors import KnownError, ValidationFailed
 from dvdesk.store.gateway import Store
 from dvdesk.ui.dialogs import DialogService, translate_buttons
 
@@ -105,7 +105,7 @@ class MemberForm(QDialog):
         self.unit = QComboBox()
         self.unit.setEditable(True)
         self.unit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for u in self.store.units():
+        for u in self.store.units.all():
             self.unit.addItem(f"{u.name} ({u.code})", u.code)
         self.unit.setCurrentIndex(-1)
         completer = QCompleter(self.unit.model(), self.unit)
@@ -273,12 +273,12 @@ class MemberForm(QDialog):
         except DateError as exc:
             self.show_report(Report(), str(exc))
             return None
-        report = self.store.validate(member, self.today)
+        report = self.store.members.validate(member, self.today)
         self.show_report(report)
         if not report.is_valid:
             return None
         if self.editing is None and not self._confirmed_duplicate:
-            same = self.store.probable_duplicates(member)
+            same = self.store.members.probable_duplicates(member)
             if same and not self.dialogs.confirm(
                 "Có thể trùng",
                 f"Đã có {', '.join(same[:3])} cùng ngày sinh {member.dob}. Vẫn lưu người này?",
@@ -287,9 +287,9 @@ class MemberForm(QDialog):
             self._confirmed_duplicate = bool(same)
         try:
             if self.editing is None:
-                self.store.add_member(member, self.today)
+                self.store.members.add(member, self.today)
             else:
-                self.store.update_member(member, self.today)
+                self.store.members.update(member, self.today)
         except ValidationFailed as exc:
             self.show_report(exc.report)  # type: ignore[arg-type]
             return None

@@ -75,7 +75,7 @@ class MemberTableModel(QAbstractTableModel):
         self._generation += 1  # any answer still on its way is now stale
         self.beginResetModel()
         order, descending = self._order
-        self._ids = self.store.member_ids(self.query, order=order, descending=descending)
+        self._ids = self.store.members.ids(self.query, order=order, descending=descending)
         self._rows.clear()
         self.endResetModel()
 
@@ -96,7 +96,7 @@ class MemberTableModel(QAbstractTableModel):
         generation, (order, descending) = self._generation, self._order
         self.reads.start(
             self.store.path,
-            lambda store: store.member_ids(query, order=order, descending=descending),
+            lambda store: store.members.ids(query, order=order, descending=descending),
             lambda ids: self._ids_ready(generation, query, ids),
         )
 
@@ -123,7 +123,7 @@ class MemberTableModel(QAbstractTableModel):
 
     def row_of_uid(self, uid: str) -> int:
         try:
-            return self._ids.index(self.store.member_row_id(uid))
+            return self._ids.index(self.store.members.row_id(uid))
         except ValueError:
             return -1
 
@@ -181,7 +181,7 @@ class MemberTableModel(QAbstractTableModel):
             if len(self._rows) > 20 * BLOCK:
                 self._rows.clear()
             start = max(0, row - BLOCK // 4)
-            fetched = self.store.member_rows(self._ids[start : start + BLOCK])
+            fetched = self.store.members.rows(self._ids[start : start + BLOCK])
             self._rows.update(fetched)
             cached = self._rows[row_id]
         return cached

@@ -72,7 +72,7 @@ class PrintActions(QObject):
             return None
         from dvdesk.reports.checklist_pdf import write_checklists
 
-        name = self.window.store.get_member(uid).full_name
+        name = self.window.store.members.get(uid).full_name
         return self._write(
             "Lưu phiếu theo dõi hồ sơ",
             f"phieu-{_slug(name)}.pdf",
@@ -124,8 +124,8 @@ class PrintActions(QObject):
         if not uid:
             self.dialogs.info("Giấy chuyển", "Hãy chọn một học sinh trong bảng trước.")
             return None
-        member = self.window.store.get_member(uid)
-        kinds = self.window.store.unit_kinds()
+        member = self.window.store.members.get(uid)
+        kinds = self.window.store.units.kinds()
         if kinds.get(member.unit_code) is not UnitKind.SCHOOL and not self.dialogs.confirm(
             "Giấy chuyển", f"{member.full_name} không thuộc trường THPT. Vẫn lập giấy chuyển?"
         ):
@@ -143,7 +143,7 @@ class PrintActions(QObject):
         def work(store, out: Path) -> int:
             pages = write_transfer_letter(store, uid, receiver, out)
             # The handover is part of the record: the office follows up on it later.
-            store.record_transfer(uid, date.today(), receiver, f"Giấy chuyển ({out.name})")
+            store.transfers.record(uid, date.today(), receiver, f"Giấy chuyển ({out.name})")
             return pages
 
         return self._write("Lưu giấy chuyển", f"giay-chuyen-{_slug(member.full_name)}.pdf", work)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from dvdesk.domain.checklist import FLAG_KIND_LABELS, Checklist, FlagKind
 from dvdesk.domain.dates import DateError, fmt, parse_full_date
 from dvdesk.domain.procedure import STAGE_LABELS, STEP_STATE_LABELS, StepRecord, StepState
-from dvdesk.store.errors import KnownError
+from dvdesk.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.ui.dialogs import DialogService
 
@@ -127,8 +127,8 @@ class ProcedurePanel(QWidget):
             self.table.setRowCount(0)
             self._set_editing_enabled(False)
             return
-        member = self.store.get_member(self.uid)
-        cl = self.store.checklist_of(self.uid, self.meeting, self.today)
+        member = self.store.members.get(self.uid)
+        cl = self.store.steps.checklist(self.uid, self.meeting, self.today)
         self.checklist = cl
         next_step = f" · Việc tiếp theo: <b>{cl.next_step.title}</b>" if cl.next_step else ""
         self.title.setText(
@@ -201,7 +201,7 @@ class ProcedurePanel(QWidget):
             done = None
         record = StepRecord(line.step.code, state, done, self.doc_number.text(), line.record.note)
         try:
-            self.store.set_step(self.uid, record, self.today)
+            self.store.steps.record(self.uid, record, self.today)
         except KnownError as exc:
             self._message(str(exc), error=True)
             return

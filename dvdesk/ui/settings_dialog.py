@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from dvdesk.domain.dates import DateError, fmt, parse_full_date
 from dvdesk.domain.eligibility import RULE_SOURCE, RULE_TEXT
 from dvdesk.domain.member import UNIT_KIND_LABELS, Unit, UnitKind
-from dvdesk.store.errors import KnownError
+from dvdesk.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.store.settings import RECEIVING_LEVELS, Settings
 from dvdesk.ui.dialogs import DialogService, translate_buttons
@@ -46,7 +46,7 @@ class SettingsDialog(QDialog):
         self.dialogs = dialogs
         self.setWindowTitle("Cài đặt")
         self.setMinimumWidth(640)
-        self.settings = store.settings()
+        self.settings = store.settings.get()
         tabs = QTabWidget()
         tabs.addTab(self._office_tab(), "Đơn vị hành chính")
         tabs.addTab(self._rules_tab(), "Quy định và chỉ tiêu")
@@ -175,12 +175,12 @@ class SettingsDialog(QDialog):
 
     def _fill_units(self) -> None:
         self.units.clear()
-        for u in self.store.units():
+        for u in self.store.units.all():
             self.units.addItem(f"{u.code} — {u.name} ({UNIT_KIND_LABELS[u.kind]})")
 
     def _fill_holidays(self) -> None:
         self.holidays.clear()
-        for row in self.store.holiday_rows():
+        for row in self.store.holidays.rows():
             self.holidays.addItem(f"{fmt(date.fromisoformat(row['day']))} {row['name']}")
 
     # -- actions -----------------------------------------------------------
@@ -191,7 +191,7 @@ class SettingsDialog(QDialog):
 
     def add_unit(self) -> None:
         try:
-            self.store.add_unit(
+            self.store.units.add(
                 Unit(
                     self.unit_code.text(),
                     self.unit_name.text(),
@@ -209,7 +209,7 @@ class SettingsDialog(QDialog):
     def add_holiday(self) -> None:
         try:
             day = parse_full_date(self.holiday_day.text())
-            self.store.set_holiday(day, self.holiday_name.text())
+            self.store.holidays.set(day, self.holiday_name.text())
         except (DateError, KnownError) as exc:
             self._say(str(exc), error=True)
             return
@@ -222,7 +222,7 @@ class SettingsDialog(QDialog):
         if item is None:
             return
         try:
-            self.store.remove_holiday(parse_full_date(item.text().split(" ")[0]))
+            self.store.holidays.remove(parse_full_date(item.text().split(" ")[0]))
         except (DateError, KnownError) as exc:
             self._say(str(exc), error=True)
             return
@@ -252,7 +252,7 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         try:
-            self.store.save_settings(self.collected())
+            self.store.settings.save(self.collected())
         except (ValueError, KnownError) as exc:
             self._say(str(exc), error=True)
             return

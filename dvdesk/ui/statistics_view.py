@@ -83,7 +83,7 @@ class StatisticsView(QWidget):
         layout.addWidget(note)
 
     def refresh(self) -> Statistics:
-        stats = self.store.statistics()
+        stats = self.store.statistics.compute()
         self._fill_chart(stats)
         self._fill_table(stats)
         self._fill_summary(stats)

@@ -253,7 +253,7 @@ def test_check_backup_restore_round_trip(capsys, tmp_path):
     from dvdesk.store.gateway import Store
 
     with Store.open(db) as store:
-        store.delete_member(json.loads(listed)[0]["uid"])
+        store.members.delete(json.loads(listed)[0]["uid"])
     assert len(json.loads(run(capsys, "list", "--db", str(db), "--json")[1])) == 19
     code, out, _ = run(capsys, "restore", "--db", str(db), str(copy))
     assert code == 0 and "Đã khôi phục" in out and "truoc-khoi-phuc" in out

@@ -16,9 +16,9 @@ TODAY = date(2026, 11, 26)
 
 def make_commune(path: Path, code: str, name: str, n: int, seed: int) -> Store:
     store = Store.open(path)
-    settings = store.settings()
+    settings = store.settings.get()
     settings.commune_code, settings.commune_name = code, name
-    store.save_settings(settings)
+    store.settings.save(settings)
     demo.build(store, n, seed=seed, today=TODAY)
     return store
 

@@ -11,11 +11,12 @@ import pytest
 
 from dvdesk.cli import main
 from dvdesk.domain.procedure import StepRecord, StepState
+from dvdesk.errors import KnownError
 from dvdesk.exchange.merge import APPLY, OLDER, SAME, SUPERSEDED, apply_merge, plan_merge
 from dvdesk.exchange.package import read_package, write_package
 from dvdesk.store import backup
-from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
+from tests import sql
 
 from .conftest import TODAY
 
@@ -36,11 +37,11 @@ def _merge(level, packages):
 @pytest.fixture
 def three(commune, tmp_path: Path):
     stores = [commune(code, name, n, seed) for code, name, n, seed in COMMUNES]
-    return stores, [_export(s, tmp_path / f"{s.settings().commune_code}.zip") for s in stores]
+    return stores, [_export(s, tmp_path / f"{s.settings.get().commune_code}.zip") for s in stores]
 
 
 def _audit_count(store) -> int:
-    return store.scalar("SELECT count(*) FROM audit")
+    return sql.scalar(store, "SELECT count(*) FROM audit")
 
 
 def test_export_then_merge_is_identity(level, three):
@@ -48,14 +49,14 @@ def test_export_then_merge_is_identity(level, three):
     plan = _merge(level, packages)
     assert [p.added for p in plan.packages] == [40, 30, 20]
     for store in stores:
-        code = store.settings().commune_code
-        assert level.commune_members(code) == store.commune_members()
-        assert level.commune_steps(code) == store.commune_steps()
-        assert [(u.code, u.name, u.kind) for u in level.commune_units(code)] == [
-            (u.code, u.name, u.kind) for u in store.commune_units()
+        code = store.settings.get().commune_code
+        assert level.packages.members(code) == store.packages.members()
+        assert level.packages.steps(code) == store.packages.steps()
+        assert [(u.code, u.name, u.kind) for u in level.packages.units(code)] == [
+            (u.code, u.name, u.kind) for u in store.packages.units()
         ]
-    assert level.member_count() == 90
-    assert [r["sequence"] for r in level.received_packages()] == [1, 1, 1]
+    assert level.members.count() == 90
+    assert [r["sequence"] for r in level.received.all()] == [1, 1, 1]
     assert any("truoc-gop" in p.name for p in backup.backups(level.path))
 
 
@@ -71,7 +72,7 @@ def test_consolidated_list_answers_like_each_commune(level, three, capsys):
     total = []
     for store in stores:
         own = _list(["list", "--db", str(store.path)], capsys)
-        code = store.settings().commune_code
+        code = store.settings.get().commune_code
         assert _list(["list", "--db", str(level.path), "--commune", code], capsys) == own
         eligible = ["--eligible-on", "2026-11-26"]
         assert _list(
@@ -101,37 +102,37 @@ def test_in_one_batch_the_newest_package_of_a_commune_wins(commune, level, tmp_p
     second = _export(store, tmp_path / "2.zip")
     plan = _merge(level, [second, first])
     assert [p.action for p in plan.packages] == [APPLY, SUPERSEDED]
-    assert level.received_sequence("00001") == 2
+    assert level.received.sequence("00001") == 2
 
 
 def test_a_newer_package_replaces_the_communes_rows(commune, level, tmp_path: Path):
     store = commune()
     _merge(level, [_export(store, tmp_path / "1.zip")])
-    members = store.commune_members()
+    members = store.packages.members()
     gone, changed = members[0], members[1]
-    store.delete_member(gone.uid)
-    store.update_member(replace(changed, phone="0912345678", notes="chuyển chỗ ở"), TODAY)
-    store.add_member(
+    store.members.delete(gone.uid)
+    store.members.update(replace(changed, phone="0912345678", notes="chuyển chỗ ở"), TODAY)
+    store.members.add(
         replace(
             members[2], uid="6f1c5a8e-2f4b-4f7e-9a51-0c3e2d1b7a90", full_name="Lò Thị Mới", cccd=""
         ),
         TODAY,
     )
-    store.set_step(changed.uid, StepRecord("source", StepState.DONE, date(2026, 10, 1)), TODAY)
+    store.steps.record(changed.uid, StepRecord("source", StepState.DONE, date(2026, 10, 1)), TODAY)
     plan = _merge(level, [_export(store, tmp_path / "2.zip")])
     (p,) = plan.packages
     assert (p.added, p.updated, p.removed) == (1, 1, 1)
     assert p.unchanged == len(members) - 2
-    assert level.commune_members("00001") == store.commune_members()
-    assert level.commune_steps("00001") == store.commune_steps()
-    assert level.get_member(changed.uid).phone == "0912345678"
+    assert level.packages.members("00001") == store.packages.members()
+    assert level.packages.steps("00001") == store.packages.steps()
+    assert level.members.get(changed.uid).phone == "0912345678"
     # Soft deletion at the receiving level too: the row is marked, not lost.
-    assert level.scalar("SELECT deleted_at IS NOT NULL FROM members WHERE uid = ?", [gone.uid])
+    assert sql.scalar(level, "SELECT deleted_at IS NOT NULL FROM members WHERE uid = ?", [gone.uid])
 
 
 def test_three_communes_with_a_cross_commune_duplicate(commune, level, tmp_path: Path):
     one, two, three = (commune(code, name, n, seed) for code, name, n, seed in COMMUNES)
-    person = next(m for m in one.commune_members() if m.cccd and m.dob and m.dob.is_full)
+    person = next(m for m in one.packages.members() if m.cccd and m.dob and m.dob.is_full)
     # The same young person is on the list of commune two as well (moved, re-registered).
     twin = replace(
         person,
@@ -141,7 +142,7 @@ def test_three_communes_with_a_cross_commune_duplicate(commune, level, tmp_path:
         school_year="",
         graduation_year=None,
     )
-    two.add_member(twin, TODAY)
+    two.members.add(twin, TODAY)
     packages = [_export(s, tmp_path / f"{i}.zip") for i, s in enumerate((one, two, three))]
     plan = plan_merge(level, packages, TODAY)
     text = "\n".join(plan.lines())
@@ -150,13 +151,13 @@ def test_three_communes_with_a_cross_commune_duplicate(commune, level, tmp_path:
     assert plan.packages[2].duplicates == []
     # Possible duplicates inform; they do not block.
     apply_merge(level, plan, TODAY)
-    assert level.member_count() == 40 + 31 + 20
+    assert level.members.count() == 40 + 31 + 20
 
 
 def test_a_member_in_two_communes_packages_is_a_conflict(commune, level, tmp_path: Path):
     one, two = commune("00001", "Xã Một", 10, 1), commune("00002", "Phường Hai", 10, 2)
-    person = one.commune_members()[0]
-    two.add_member(replace(person, unit_code="KDC01", cccd="", school_class=""), TODAY)
+    person = one.packages.members()[0]
+    two.members.add(replace(person, unit_code="KDC01", cccd="", school_class=""), TODAY)
     plan = plan_merge(
         level, [_export(one, tmp_path / "1.zip"), _export(two, tmp_path / "2.zip")], TODAY
     )
@@ -166,7 +167,7 @@ def test_a_member_in_two_communes_packages_is_a_conflict(commune, level, tmp_pat
     with pytest.raises(KnownError, match="xung đột"):
         apply_merge(level, plan, TODAY)
     assert _audit_count(level) == before
-    assert level.member_count() == 0
+    assert level.members.count() == 0
 
 
 def test_an_invalid_record_is_a_conflict_at_the_receiving_level(commune, level, tmp_path: Path):
@@ -186,7 +187,7 @@ def test_cli_merge_dry_run_and_refusals(commune, tmp_path: Path, capsys):
     out = capsys.readouterr().out
     assert "Thêm mới 8" in out and "chưa ghi gì" in out
     with Store.open(target) as lvl:
-        assert lvl.member_count() == 0
+        assert lvl.members.count() == 0
     broken = tmp_path / "hong.zip"
     data = bytearray((tmp_path / "goi.zip").read_bytes())
     broken.write_bytes(bytes(data[: len(data) // 2]))
@@ -210,9 +211,9 @@ def test_a_commune_cannot_merge_its_own_package_into_its_own_file(commune, tmp_p
 def test_the_same_number_exported_again_after_a_restore_is_flagged(commune, level, tmp_path):
     store = commune(n=5)
     _merge(level, [_export(store, tmp_path / "1.zip")])
-    settings = store.settings()
+    settings = store.settings.get()
     settings.export_sequence = 0  # as after restoring a backup taken before the export
-    store.save_settings(settings)
+    store.settings.save(settings)
     again = _export(store, tmp_path / "1b.zip")
     again.manifest.created_at = datetime(2030, 1, 1).isoformat()
     plan = plan_merge(level, [again], TODAY)

@@ -82,7 +82,7 @@ def test_sequence_grows_and_audit_carries_only_what_is_new(commune, tmp_path: Pa
     # Only the record of the first export itself is new.
     _, rows = dict_rows(_entries(tmp_path / "2.zip")["audit.csv"])
     assert [r["action"] for r in rows] == ["update", "export"]
-    assert store.settings().export_sequence == 2
+    assert store.settings.get().export_sequence == 2
 
 
 def test_a_package_needs_the_commune_code(fresh_store, tmp_path: Path):
@@ -162,12 +162,12 @@ def test_not_a_zip(tmp_path: Path, content: bytes):
 
 def test_formula_text_travels_unchanged_but_escaped(commune, tmp_path: Path):
     store = commune(n=3)
-    uid = store.commune_members()[0].uid
-    member = store.get_member(uid)
+    uid = store.packages.members()[0].uid
+    member = store.members.get(uid)
     from dataclasses import replace
 
     for notes in ('=HYPERLINK("http://x")', "'quoted", "+84 note", "@SUM(A1)"):
-        store.update_member(replace(member, notes=notes))
+        store.members.update(replace(member, notes=notes))
         out = tmp_path / "f.zip"
         write_package(store, out)
         _, rows = dict_rows(_entries(out)["members.csv"])

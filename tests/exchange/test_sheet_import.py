@@ -158,20 +158,20 @@ def test_preview_reads_the_messy_list(fresh_store, sheet: Path):
     assert "Dòng 15, cột “Ngày, tháng, năm sinh Nam”: Ngày 31/02/2005 không tồn tại." in text
     assert "Sẽ tạo đơn vị mới: Trường THPT Lê Lợi (mã THPT2, trường THPT)." in text
     assert "Chưa có ngày sinh" not in text
-    assert fresh_store.member_count() == 0  # a plan writes nothing
+    assert fresh_store.members.count() == 0  # a plan writes nothing
 
 
 def test_apply_then_reimport_adds_nothing_twice(disk_store: Store, sheet: Path):
     plan = plan_import(disk_store, sheet, today=TODAY)
     count, saved = apply_import(disk_store, plan, today=TODAY)
-    assert count == 6 and disk_store.member_count() == 6
+    assert count == 6 and disk_store.members.count() == 6
     assert saved in backup.backups(disk_store.path)
-    assert {u.code for u in disk_store.units()} == {"KDC01", "KDC02", "THPT1", "THPT2"}
+    assert {u.code for u in disk_store.units.all()} == {"KDC01", "KDC02", "THPT1", "THPT2"}
     again = plan_import(disk_store, sheet, today=TODAY)
     assert again.summary()["new"] == 0 and again.summary()["existing"] == 6
     assert again.units_to_add == []
     assert apply_import(disk_store, again, today=TODAY) == (0, None)
-    assert disk_store.member_count() == 6
+    assert disk_store.members.count() == 6
 
 
 @pytest.mark.parametrize(
@@ -273,7 +273,7 @@ def test_cli_refuses_errors_unless_skip_invalid(tmp_path: Path, sheet: Path, cap
     with Store.open(db) as store:
         from dvdesk.domain.member import Unit
 
-        store.add_unit(Unit("KDC01", "Thôn Đông", UnitKind.RESIDENTIAL))
+        store.units.add(Unit("KDC01", "Thôn Đông", UnitKind.RESIDENTIAL))
     assert main(["import", "--db", str(db), str(sheet)]) == 1
     captured = capsys.readouterr()
     assert "Không nhập: 3 dòng có lỗi" in captured.err
@@ -281,13 +281,13 @@ def test_cli_refuses_errors_unless_skip_invalid(tmp_path: Path, sheet: Path, cap
     assert main(["import", "--db", str(db), str(sheet), "--dry-run", "--skip-invalid"]) == 0
     assert "chưa ghi gì" in capsys.readouterr().out
     with Store.open(db) as store:
-        assert store.member_count() == 0
+        assert store.members.count() == 0
     assert main(["import", "--db", str(db), str(sheet), "--skip-invalid"]) == 0
     assert "Đã nhập 6 đoàn viên, tạo 2 đơn vị mới" in capsys.readouterr().out
     assert main(["import", "--db", str(db), str(sheet), "--skip-invalid"]) == 0
     assert "đã có sẵn 6" in capsys.readouterr().out
     with Store.open(db) as store:
-        assert store.member_count() == 6
+        assert store.members.count() == 6
 
 
 def test_gender_marked_with_an_x_under_merged_header(fresh_store, tmp_path: Path):
@@ -334,7 +334,7 @@ def test_same_name_birth_and_unit_in_one_sheet(
 def test_a_namesake_with_another_cccd_is_not_already_there(fresh_store, tmp_path: Path):
     from dvdesk.domain.member import Member
 
-    fresh_store.add_member(
+    fresh_store.members.add(
         Member("Nguyễn Văn An", "KDC01", PartialDate(2005, 3, 25), cccd="001205000001"), TODAY
     )
     path = tmp_path / "ds.csv"

@@ -64,8 +64,8 @@ def store(fresh_store):
         ),
     ]
     for m in people:
-        fresh_store.add_member(m, TODAY)
-    fresh_store.set_step(
+        fresh_store.members.add(m, TODAY)
+    fresh_store.steps.record(
         people[0].uid, StepRecord("source", StepState.DONE, date(2026, 1, 5)), TODAY
     )
     return fresh_store
@@ -132,6 +132,6 @@ def test_exported_list_imports_back_as_the_same_people(store, tmp_path: Path):
     plan = plan_import(other, out, today=TODAY)
     assert [r.issues for r in plan.rows if r.status is not RowStatus.NEW] == []
     back = {m.uid: m for m in plan.to_add}
-    for m in store.commune_members():
+    for m in store.packages.members():
         assert replace(back[m.uid], notes=m.notes, address=m.address) == m
     other.close()

@@ -36,7 +36,7 @@ def commune(fresh_store: Store) -> Iterator[Store]:
 
 def populate(fresh_store: Store) -> Store:
     """Settings, five members and three candidates at different stages."""
-    s = fresh_store.settings()
+    s = fresh_store.settings.get()
     s.commune_name = "Xã Đông Hòa"
     s.province = "Tỉnh Quảng Ngãi"
     s.party_committee = "ĐẢNG ỦY XÃ ĐÔNG HÒA"
@@ -44,7 +44,7 @@ def populate(fresh_store: Store) -> Store:
     s.party_secretary = "Nguyễn Văn Bình"
     s.union_secretary = "Trần Thị Hương"
     s.party_members = 60
-    fresh_store.save_settings(s)
+    fresh_store.settings.save(s)
     people = {
         "tones": Member(
             TONES,
@@ -87,8 +87,8 @@ def populate(fresh_store: Store) -> Store:
         ),
     }
     for m in people.values():
-        fresh_store.add_member(m, today=TODAY)
-    fresh_store.set_steps_bulk(
+        fresh_store.members.add(m, today=TODAY)
+    fresh_store.steps.record_many(
         _steps(
             people["tones"].uid,
             source="2024-01-10",

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from dvdesk.domain.procedure import STEP_CODES, StepRecord, StepState
+from dvdesk.errors import KnownError
 from dvdesk.reports import styles as st
 from dvdesk.reports.checklist_pdf import write_checklists
-from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from tests.reports.conftest import (
     CAPITALS,
@@ -136,7 +136,7 @@ def test_an_overlong_sheet_runs_over_at_full_size(commune: Store, tmp_path: Path
     # continues on another page at the same text size; every number is printed whole.
     uid = commune.people["long"].uid
     for code in STEP_CODES:
-        commune.set_step(
+        commune.steps.record(
             uid, StepRecord(code, StepState.DONE, date(2026, 5, 4), NUMBER_40), today=TODAY
         )
     out = tmp_path / "dai.pdf"

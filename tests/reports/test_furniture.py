@@ -9,11 +9,11 @@ import pytest
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, PageBreak, Paragraph
 
+from dvdesk.errors import KnownError
 from dvdesk.reports import furniture as f
 from dvdesk.reports import styles as st
 from dvdesk.reports.fonts import BOLD, REGULAR
 from dvdesk.reports.styles import styles
-from dvdesk.store.errors import KnownError
 from dvdesk.store.settings import Settings
 from tests.reports.conftest import pdf_fragments, pdf_pages
 

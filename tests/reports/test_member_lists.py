@@ -6,12 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from dvdesk.domain.dates import PartialDate
-from dvdesk.domain.member import Gender, Member
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.eligibility import Status, evaluate
+from dvdesk.domain.member import Gender, Member
+from dvdesk.errors import KnownError
 from dvdesk.reports import styles as st
 from dvdesk.reports.fonts import REGULAR, register_fonts
 from dvdesk.reports.member_lists import (
@@ -22,7 +22,6 @@ from dvdesk.reports.member_lists import (
     write_upcoming_list,
 )
 from dvdesk.reports.row_table import NUMBER_WIDTH, PAD_X
-from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from tests.reports.conftest import CAPITALS, LONG, TODAY, TONES, flat, pdf_pages
 
@@ -95,7 +94,7 @@ def test_long_list_runs_over_pages(commune: Store, tmp_path: Path):
         )
         for i, given in enumerate(["An", "Bình", "Cường", "Dũng", "Đạt", "Giang"] * 12)
     ]
-    commune.add_members(extra, today=TODAY)
+    commune.members.add_many(extra, today=TODAY)
     out = tmp_path / "du-tuoi.pdf"
     pages = write_eligible_list(commune, date(2026, 9, 10), out, today=TODAY)
     texts = pdf_pages(out)
@@ -121,7 +120,7 @@ def test_signature_never_alone(fresh_store: Store, tmp_path: Path, count: int):
         for i, (m, g) in enumerate((m, g) for m in middles for g in givens)
         if i < count
     ]
-    fresh_store.add_members(people, today=TODAY)
+    fresh_store.members.add_many(people, today=TODAY)
     out = tmp_path / "ds.pdf"
     write_eligible_list(fresh_store, TODAY, out, today=TODAY)
     pages = [flat([p]) for p in pdf_pages(out)]
@@ -137,11 +136,11 @@ def test_signature_never_alone(fresh_store: Store, tmp_path: Path, count: int):
 
 
 def populate_settings(store: Store) -> None:
-    s = store.settings()
+    s = store.settings.get()
     s.commune_name, s.province = "Xã Đông Hòa", "Tỉnh Quảng Ngãi"
     s.party_committee, s.youth_union = "ĐẢNG ỦY XÃ ĐÔNG HÒA", "ĐOÀN XÃ ĐÔNG HÒA"
     s.union_secretary = "Trần Thị Hương"
-    store.save_settings(s)
+    store.settings.save(s)
 
 
 PARTIAL = {
@@ -155,7 +154,7 @@ PARTIAL = {
 
 @pytest.fixture
 def with_partial(commune: Store) -> Store:
-    commune.add_members(
+    commune.members.add_many(
         [Member(name, "KDC01", dob, Gender.MALE) for name, dob in PARTIAL.items()], today=TODAY
     )
     return commune

@@ -8,13 +8,14 @@ import pytest
 
 from dvdesk.cli import main
 from dvdesk.store.gateway import Store
+from tests import sql
 from tests.reports.conftest import CAPITALS, TONES, pdf_pages
 
 
 @pytest.fixture
 def db(commune: Store, tmp_path: Path) -> str:
     path = tmp_path / "xa.db"
-    commune.db.execute("VACUUM INTO ?", [str(path)])
+    sql.execute(commune, "VACUUM INTO ?", [str(path)])
     return str(path)
 
 

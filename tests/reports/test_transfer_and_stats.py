@@ -9,6 +9,7 @@ import pytest
 from reportlab.graphics.shapes import Line
 
 from dvdesk.domain.procedure import Stage, StepRecord, StepState
+from dvdesk.errors import KnownError
 from dvdesk.reports.statistics_pdf import (
     SERIES,
     FigureRow,
@@ -22,7 +23,6 @@ from dvdesk.reports.statistics_pdf import (
     write_statistics,
 )
 from dvdesk.reports.transfer_letter import address_form, write_transfer_letter
-from dvdesk.store.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.store.settings import Settings
 from tests.reports.conftest import LONG, TODAY, flat, pdf_pages
@@ -61,7 +61,7 @@ def test_transfer_letter(commune: Store, tmp_path: Path):
 
 def test_transfer_letter_lists_only_papers_that_exist(commune: Store, tmp_path: Path):
     uid = commune.people["young"].uid
-    commune.set_step(
+    commune.steps.record(
         uid, StepRecord("source", StepState.DONE, date(2026, 3, 1), "9-NQ/ĐTN"), today=TODAY
     )
     out = tmp_path / "gioi-thieu.pdf"

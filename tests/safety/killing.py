@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dvdesk.store.gateway import Store
+from tests import sql
 
 ENV = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
 
@@ -66,7 +67,7 @@ class Contents:
 def contents(path: Path) -> Contents:
     """Read a file as a user's next `dvdesk` would find it, without migrating it."""
     with Store.open(path, create=False, migrate=False) as store:
-        if "members" not in store.db.table_names():
+        if "members" not in sql.table_names(store):
             # Killed while the new file got its first tables: nothing was ever in it.
             return Contents(
                 store.integrity_problems(),
@@ -78,32 +79,35 @@ def contents(path: Path) -> Contents:
                 0,
                 0,
                 hashlib.sha256().hexdigest(),
-                frozenset(store.db.table_names()),
+                frozenset(sql.table_names(store)),
             )
         digest = hashlib.sha256()
-        for row in store.db.execute(
-            "SELECT uid, full_name, dob, cccd, unit_id, stage, notes FROM members ORDER BY uid"
+        for row in sql.execute(
+            store,
+            "SELECT uid, full_name, dob, cccd, unit_id, stage, notes FROM members ORDER BY uid",
         ):
             digest.update(repr(row).encode())
         return Contents(
             integrity=store.integrity_problems(),
             version=store.format_version(),
-            members=store.scalar("SELECT count(*) FROM members"),
-            units=store.scalar("SELECT count(*) FROM units"),
-            steps=store.scalar("SELECT count(*) FROM steps"),
-            member_inserts=store.scalar(
-                "SELECT count(*) FROM audit WHERE entity = 'member' AND action = 'insert'"
+            members=sql.scalar(store, "SELECT count(*) FROM members"),
+            units=sql.scalar(store, "SELECT count(*) FROM units"),
+            steps=sql.scalar(store, "SELECT count(*) FROM steps"),
+            member_inserts=sql.scalar(
+                store, "SELECT count(*) FROM audit WHERE entity = 'member' AND action = 'insert'"
             ),
-            unaudited=store.scalar(
+            unaudited=sql.scalar(
+                store,
                 "SELECT count(*) FROM members m WHERE NOT EXISTS (SELECT 1 FROM audit a "
-                "WHERE a.entity_uid = m.uid AND a.entity = 'member' AND a.action = 'insert')"
+                "WHERE a.entity_uid = m.uid AND a.entity = 'member' AND a.action = 'insert')",
             ),
-            orphan_audits=store.scalar(
+            orphan_audits=sql.scalar(
+                store,
                 "SELECT count(*) FROM audit a WHERE a.entity = 'member' AND a.action = 'insert' "
-                "AND NOT EXISTS (SELECT 1 FROM members m WHERE m.uid = a.entity_uid)"
+                "AND NOT EXISTS (SELECT 1 FROM members m WHERE m.uid = a.entity_uid)",
             ),
             digest=digest.hexdigest(),
-            tables=frozenset(store.db.table_names()),
+            tables=frozenset(sql.table_names(store)),
         )
 
 

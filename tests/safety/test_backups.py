@@ -12,7 +12,7 @@ import pytest
 
 from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.member import Member
-from dvdesk.store import backup
+from dvdesk.store import backup, restoring
 from dvdesk.store.gateway import Store
 from tests.safety.killing import ENV, contents, run
 from tests.safety.test_concurrency import HOLD_WRITE
@@ -34,19 +34,19 @@ def test_rotation_is_bounded_by_default(disk_store: Store) -> None:
 
 
 def test_restore_gives_back_exactly_the_backup_and_can_be_undone(disk_store: Store) -> None:
-    disk_store.add_member(Member("Nguyễn Văn An", "KDC01", PartialDate(2000, 5, 1)))
+    disk_store.members.add(Member("Nguyễn Văn An", "KDC01", PartialDate(2000, 5, 1)))
     path = disk_store.path
     saved = backup.make_backup(disk_store)
     at_backup = contents(saved)
-    disk_store.add_member(Member("Lê Thị Hoa", "KDC01", PartialDate(2001, 6, 2)))
+    disk_store.members.add(Member("Lê Thị Hoa", "KDC01", PartialDate(2001, 6, 2)))
     disk_store.close()
     edited = contents(path)
     assert edited.digest != at_backup.digest
 
-    undo = backup.restore(path, saved)
+    undo = restoring.restore(path, saved)
     assert contents(path) == at_backup
     assert contents(undo) == edited  # the state before the restore was kept
-    backup.restore(path, undo)
+    restoring.restore(path, undo)
     assert contents(path) == edited
 
 
@@ -62,12 +62,12 @@ def test_restore_over_a_file_with_a_pending_wal(tmp_path: Path) -> None:
         "from dvdesk.store.gateway import Store\n"
         "s = Store.open(sys.argv[1])\n"
         "with s.transaction():\n"
-        "    s.db.execute(\"UPDATE members SET notes = 'sau sao lưu'\")\n"
+        "    s._conn.sqlite.execute(\"UPDATE members SET notes = 'sau sao lưu'\")\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
     subprocess.run([sys.executable, "-c", killer, str(db)], env=ENV, check=False)
     assert Path(f"{db}-wal").stat().st_size > 0
-    backup.restore(db, saved)
+    restoring.restore(db, saved)
     assert contents(db) == at_backup
 
 

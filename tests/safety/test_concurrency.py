@@ -18,12 +18,12 @@ HOLD_WRITE = """
 import sys, time
 from dvdesk.store.gateway import Store
 store = Store.open(sys.argv[1])
-store.db.execute("BEGIN IMMEDIATE")
-store.db.execute("INSERT INTO settings (key, value) VALUES ('probe', 'x')")
-store.db.execute("UPDATE members SET notes = 'uncommitted'")
+store._conn.sqlite.execute("BEGIN IMMEDIATE")
+store._conn.sqlite.execute("INSERT INTO settings (key, value) VALUES ('probe', 'x')")
+store._conn.sqlite.execute("UPDATE members SET notes = 'uncommitted'")
 print("holding", flush=True)
 time.sleep(float(sys.argv[2]))
-store.db.execute("COMMIT")
+store._conn.sqlite.execute("COMMIT")
 store.close()
 """
 

@@ -36,7 +36,7 @@ def test_namesakes_born_the_same_day_in_one_unit_round_trip(
     disk_store: Store, tmp_path: Path
 ) -> None:
     for cccd in ("001205000001", "001205000002"):
-        disk_store.add_member(Member("Nguyễn Văn An", "KDC01", PartialDate(2005, 3, 1), cccd=cccd))
+        disk_store.members.add(Member("Nguyễn Văn An", "KDC01", PartialDate(2005, 3, 1), cccd=cccd))
     code, target = export_then_import(disk_store, tmp_path)
     assert code == 0
     assert contents(target).members == 2

@@ -93,7 +93,7 @@ def test_sheet_in_another_encoding_is_read_or_refused_never_garbled(
         return
     assert code == 0, captured.err
     with Store.open(target) as store:
-        names = {r["full_name"] for r in store.list_members()}
+        names = {r["full_name"] for r in store.members.list()}
     assert len(names) >= before.members  # grew by the sheet
     assert not [n for n in names if "\ufffd" in n or "Ã" in n or "Æ" in n], "mojibake"
 

@@ -146,7 +146,7 @@ def test_full_disk_refuses_the_write_and_keeps_the_file(tmp_path: Path) -> None:
         assert_one_clear_line(result.stderr, "đã đầy")
         assert digest(db) == before
         with Store.open(db) as store:
-            assert store.integrity_problems() == [] and store.member_count() == 0
+            assert store.integrity_problems() == [] and store.members.count() == 0
 
 
 def test_full_disk_during_backup_is_a_clear_message(tmp_path: Path, good_db: Path) -> None:

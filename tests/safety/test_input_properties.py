@@ -14,7 +14,7 @@ from dvdesk.domain.dates import DateError, PartialDate, parse_date
 from dvdesk.domain.member import Member, Unit, UnitKind
 from dvdesk.domain.names import fold, normalize_name, sort_key
 from dvdesk.domain.validation import RULES, Severity, validate_member
-from dvdesk.store.errors import ValidationFailed
+from dvdesk.errors import ValidationFailed
 from dvdesk.store.gateway import Store
 
 TODAY = date(2026, 11, 26)
@@ -143,16 +143,16 @@ def test_free_text_cells_are_stored_exactly_as_normalized(
         school_class=school_class or "10A1",
     )
     with Store.open(":memory:") as store:
-        store.add_unit(Unit("KDC01", "Thôn Đông", UnitKind.RESIDENTIAL))
-        store.add_unit(Unit("THPT1", "Trường THPT Nguyễn Trãi", UnitKind.SCHOOL))
+        store.units.add(Unit("KDC01", "Thôn Đông", UnitKind.RESIDENTIAL))
+        store.units.add(Unit("THPT1", "Trường THPT Nguyễn Trãi", UnitKind.SCHOOL))
         try:
-            store.add_member(member, today=TODAY)
+            store.members.add(member, today=TODAY)
         except ValidationFailed as exc:
             assert str(exc) and exc.report.errors
-            assert store.member_count() == 0
+            assert store.members.count() == 0
             return
-        saved = store.get_member(member.uid)
+        saved = store.members.get(member.uid)
         assert saved == member.normalized()
         assert unicodedata.is_normalized("NFC", saved.notes)
-        (audit,) = [h for h in store.history(member.uid) if h["action"] == "insert"]
+        (audit,) = [h for h in store.audit.history(member.uid) if h["action"] == "insert"]
         assert audit["new"]

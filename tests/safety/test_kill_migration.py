@@ -11,6 +11,7 @@ import pytest
 from dvdesk import demo
 from dvdesk.store import backup, schema
 from dvdesk.store.gateway import Store
+from tests import sql
 from tests.safety.killing import Contents, assert_audit_matches, contents, dvdesk, kill_after, run
 from tests.safety.killing import timed as time_of
 
@@ -29,7 +30,7 @@ STEPS = {(1, minor) for minor in range(schema.FORMAT_MINOR + 1)}
 def make_format_10(path: Path, members: int) -> None:
     """A file as dvdesk 1.0 left it: the first migration only, with a demo commune."""
     with Store.open(path, migrate=False) as store:
-        schema.migrations.apply(store.db, stop_before=OLD)
+        schema.migrations.apply(sql.database(store), stop_before=OLD)
         assert store.format_version() == (1, 0)
         demo.build(store, members, seed=3)
 
@@ -60,7 +61,7 @@ def test_format_10_file_opens_migrated_with_a_backup(tmp_path: Path, format_10) 
 
 def test_killed_migration_leaves_old_or_new_format_never_half(tmp_path: Path, format_10) -> None:
     template, before = format_10
-    probe = tmp_path / "probe.db"
+    probe = tmp_path / "sql.database(probe)"
     shutil.copy(template, probe)
     full = time_of(dvdesk("list", "--db", probe))
     rng = random.Random(10)

@@ -8,30 +8,32 @@ import pytest
 
 from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.member import Member
-from dvdesk.store import backup
-from dvdesk.store.errors import KnownError, NotDvdeskFile
+from dvdesk.errors import KnownError
+from dvdesk.store import backup, restoring
+from dvdesk.store.errors import NotDvdeskFile
 from dvdesk.store.gateway import Store
+from tests import sql
 
 TODAY = date(2026, 11, 26)
 
 
 def add(store, name):
     m = Member(name, "KDC01", dob=PartialDate(2000, 1, 1))
-    store.add_member(m, TODAY)
+    store.members.add(m, TODAY)
     return m
 
 
 def names(path: Path) -> list[str]:
     with Store.open(path, create=False, read_only=True) as store:
-        return [r["full_name"] for r in store.list_members()]
+        return [r["full_name"] for r in store.members.list()]
 
 
 def test_backup_is_a_consistent_copy_of_the_open_file(disk_store):
     add(disk_store, "Nguyễn Văn An")
     with disk_store.transaction():  # an open write must not leak into the copy
-        disk_store.db.execute("UPDATE members SET full_name = 'Chưa lưu'")
+        sql.execute(disk_store, "UPDATE members SET full_name = 'Chưa lưu'")
         copy = backup.make_backup(disk_store)
-        disk_store.db.execute("UPDATE members SET full_name = 'Nguyễn Văn An'")
+        sql.execute(disk_store, "UPDATE members SET full_name = 'Nguyễn Văn An'")
     assert copy.parent == disk_store.path.parent / "backups"
     assert copy.name.startswith("xa-") and copy.name.endswith("-thu-cong.db")
     assert names(copy) == ["Nguyễn Văn An"]
@@ -86,14 +88,14 @@ def test_restore_brings_back_exactly_the_backed_up_data_after_a_safety_copy(disk
     copy = backup.make_backup(disk_store)
     later = add(disk_store, "Trần Thị Bình")
     disk_store.close()
-    safety = backup.restore(path, copy)
+    safety = restoring.restore(path, copy)
     assert names(path) == ["Nguyễn Văn An"]
     assert "truoc-khoi-phuc" in safety.name and names(safety) == ["Nguyễn Văn An", "Trần Thị Bình"]
     with Store.open(path) as store:
-        assert store.scalar("SELECT count(*) FROM members WHERE uid = ?", [later.uid]) == 0
+        assert sql.scalar(store, "SELECT count(*) FROM members WHERE uid = ?", [later.uid]) == 0
         assert store.integrity_problems() == []
     # and the restore can be undone from the safety copy
-    backup.restore(path, safety)
+    restoring.restore(path, safety)
     assert names(path) == ["Nguyễn Văn An", "Trần Thị Bình"]
 
 
@@ -102,7 +104,7 @@ def test_restore_onto_a_missing_file_creates_it(tmp_path, disk_store):
     copy = backup.make_backup(disk_store)
     target = tmp_path / "moi" / "xa.db"
     target.parent.mkdir()
-    assert backup.restore(target, copy) == copy
+    assert restoring.restore(target, copy) == copy
     assert names(target) == ["Nguyễn Văn An"]
 
 
@@ -121,7 +123,7 @@ def test_restore_refuses_a_file_that_is_not_a_dvdesk_backup(disk_store, tmp_path
         conn.close()
     original = path.read_bytes()
     with pytest.raises(KnownError):
-        backup.restore(path, bad)
+        restoring.restore(path, bad)
     assert path.read_bytes() == original
     assert backup.backups(path) == []  # refused before any safety copy
     assert names(path) == ["Nguyễn Văn An"]
@@ -139,7 +141,7 @@ def test_restore_refuses_a_damaged_backup(disk_store, tmp_path):
     disk_store.close()
     original = path.read_bytes()
     with pytest.raises(KnownError):
-        backup.restore(path, copy)
+        restoring.restore(path, copy)
     assert path.read_bytes() == original
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from dvdesk.store.errors import FileLocked, KnownError
+from dvdesk.errors import KnownError
+from dvdesk.store.errors import FileLocked
 from dvdesk.store.lock import (
     DataFileLock,
     Holder,

@@ -10,6 +10,7 @@ from dvdesk.domain.member import Member, Presence
 from dvdesk.domain.names import sort_key
 from dvdesk.domain.procedure import StepRecord, StepState
 from dvdesk.store.member_query import MemberQuery, fts_query
+from tests import sql
 
 TODAY = date(2026, 11, 26)
 P = PartialDate
@@ -29,7 +30,7 @@ PEOPLE = [
 @pytest.fixture(params=["memory", "disk"])
 def store(request):
     s = request.getfixturevalue("fresh_store" if request.param == "memory" else "disk_store")
-    s.add_members(
+    s.members.add_many(
         [
             Member(
                 n, u, dob=d, cccd=c, presence=p, graduation_year=g, school_class=k, uid=f"uid-{i}"
@@ -42,12 +43,12 @@ def store(request):
 
 
 def names(store, query=None):
-    return [r["full_name"] for r in store.list_members(query or MemberQuery())]
+    return [r["full_name"] for r in store.members.list(query or MemberQuery())]
 
 
 def test_member_ids_are_in_python_sort_key_order(store):
-    rows = store.member_rows(store.member_ids())
-    listed = [rows[i]["full_name"] for i in store.member_ids()]
+    rows = store.members.rows(store.members.ids())
+    listed = [rows[i]["full_name"] for i in store.members.ids()]
     assert listed == sorted((p[0] for p in PEOPLE), key=sort_key)
     assert listed == names(store)
     assert listed.index("Nguyễn Văn Dũng") < listed.index("Nguyễn Văn Đức")
@@ -55,7 +56,8 @@ def test_member_ids_are_in_python_sort_key_order(store):
 
 def test_the_list_is_an_index_scan_not_a_sort(store):
     where, params = MemberQuery().where()
-    plan = store.query(
+    plan = sql.rows(
+        store,
         f"EXPLAIN QUERY PLAN SELECT m.id FROM members m WHERE {where} ORDER BY m.name_sort, m.id",
         params,
     )
@@ -99,24 +101,24 @@ def test_the_list_is_an_index_scan_not_a_sort(store):
 )
 def test_filters(store, query, expected):
     assert names(store, query) == sorted(expected, key=sort_key)
-    assert store.member_count(query) == len(expected)
+    assert store.members.count(query) == len(expected)
 
 
 def test_stages_filter(store):
-    store.set_step("uid-0", StepRecord("source", StepState.DONE, date(2026, 1, 5)), TODAY)
+    store.steps.record("uid-0", StepRecord("source", StepState.DONE, date(2026, 1, 5)), TODAY)
     assert names(store, MemberQuery(stages=("introduced",))) == ["Nguyễn Văn Đức"]
     assert len(names(store, MemberQuery(stages=("member",)))) == len(PEOPLE) - 1
 
 
 def test_deleted_filter_is_the_recycle_bin(store):
-    store.delete_member("uid-0")
+    store.members.delete("uid-0")
     assert "Nguyễn Văn Đức" not in names(store)
     assert names(store, MemberQuery(deleted=True)) == ["Nguyễn Văn Đức"]
     assert names(store, MemberQuery(deleted=True, search="duc")) == ["Nguyễn Văn Đức"]
 
 
 def test_issue_codes_are_stored_for_the_warnings(store):
-    row = {r["full_name"]: r for r in store.list_members()}
+    row = {r["full_name"]: r for r in store.members.list()}
     assert row["Đỗ Minh Dũng"]["issue_codes"] == "dob.partial"
     assert row["Lê Anh"]["issue_codes"] == ""
 

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from dvdesk.store import backup, schema
 from dvdesk.store.gateway import Store
+from tests import sql
 
 
 def test_a_1_1_file_migrates_to_1_2(tmp_path: Path):
@@ -22,7 +23,7 @@ def test_a_1_1_file_migrates_to_1_2(tmp_path: Path):
 
     with Store.open(path) as store:
         assert store.format_version() == (1, schema.FORMAT_MINOR) == (1, 2)
-        assert {"received_packages", "received_audit"} <= set(store.db.table_names())
-        assert store.received_sequence("00001") is None
-        assert store.settings().commune_code == "00001"
+        assert {"received_packages", "received_audit"} <= set(sql.table_names(store))
+        assert store.received.sequence("00001") is None
+        assert store.settings.get().commune_code == "00001"
     assert any("truoc-nang-cap" in p.name for p in backup.backups(path))

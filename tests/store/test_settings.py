@@ -5,28 +5,29 @@ from datetime import date
 import pytest
 
 from dvdesk.domain.eligibility import Method
-from dvdesk.store.errors import KnownError
+from dvdesk.errors import KnownError
 from dvdesk.store.settings import Settings
+from tests import sql
 
 TODAY = date(2026, 11, 26)
 
 
 def test_settings_round_trip_and_audit(fresh_store):
-    s = fresh_store.settings()
+    s = fresh_store.settings.get()
     s.commune_name, s.commune_code, s.age_method, s.party_members = "Xã Đông", "12345", "B", 120
-    fresh_store.save_settings(s)
-    again = fresh_store.settings()
+    fresh_store.settings.save(s)
+    again = fresh_store.settings.get()
     assert (again.commune_name, again.commune_code, again.method, again.party_members) == (
         "Xã Đông",
         "12345",
         Method.CALENDAR,
         120,
     )
-    entry = fresh_store.query("SELECT old, new FROM audit WHERE entity = 'settings'")[-1]
+    entry = sql.rows(fresh_store, "SELECT old, new FROM audit WHERE entity = 'settings'")[-1]
     assert "Xã Đông" in entry["new"]
-    n = fresh_store.scalar("SELECT count(*) FROM audit")
-    fresh_store.save_settings(again)  # nothing changed: nothing logged
-    assert fresh_store.scalar("SELECT count(*) FROM audit") == n
+    n = sql.scalar(fresh_store, "SELECT count(*) FROM audit")
+    fresh_store.settings.save(again)  # nothing changed: nothing logged
+    assert sql.scalar(fresh_store, "SELECT count(*) FROM audit") == n
 
 
 @pytest.mark.parametrize(

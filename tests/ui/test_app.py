@@ -119,10 +119,10 @@ def test_backup_now_and_restore_from_the_window(qtbot, tmp_path, fake_dialogs, l
     window.dialogs = fake_dialogs
     saved = window.backup_now()
     assert saved is not None and saved.exists()
-    window.store.add_member(Member("Bùi Thị Lan", "KDC01", dob=parse_date("01/01/2000")), TODAY)
-    assert window.store.member_count() == 41
+    window.store.members.add(Member("Bùi Thị Lan", "KDC01", dob=parse_date("01/01/2000")), TODAY)
+    assert window.store.members.count() == 41
     fake_dialogs.paths = [str(saved)]
     fake_dialogs.answer = True
     window.restore_backup()
     assert launcher.window is not window  # reopened on the restored file
-    assert launcher.window.store.member_count() == 40
+    assert launcher.window.store.members.count() == 40

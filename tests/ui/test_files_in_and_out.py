@@ -29,7 +29,7 @@ def test_checklist_of_the_selected_member(qtbot, demo_store, dialogs, tmp_path: 
     window = make_window(qtbot, demo_store, dialogs)
     window.select_view("in_procedure")
     window.table.selectRow(0)
-    name = demo_store.get_member(window.current_uid()).full_name
+    name = demo_store.members.get(window.current_uid()).full_name
     dialogs.paths = [str(tmp_path / "phieu")]
     pages = finish(qtbot, window.printing.checklist())
     text = PdfReader(tmp_path / "phieu.pdf").pages[0].extract_text()
@@ -61,11 +61,11 @@ def test_export_package_and_merge_it_elsewhere(
     finish(qtbot, plan)
     assert level.exchange.preview.apply_button is not None
     finish(qtbot, level.exchange.last)
-    assert empty_store.member_count() == demo_store.member_count()
+    assert empty_store.members.count() == demo_store.members.count()
     # The consolidated file offers a commune filter.
-    code = demo_store.settings().commune_code
+    code = demo_store.settings.get().commune_code
     level.commune_filter.setCurrentIndex(level.commune_filter.findData(code))
-    assert level.model.rowCount() == demo_store.member_count()
+    assert level.model.rowCount() == demo_store.members.count()
     assert level.commune_filter.count() == 2
 
 
@@ -74,12 +74,12 @@ def test_export_xlsx_then_import_adds_nothing_twice(qtbot, demo_store, dialogs, 
     dialogs.paths = [str(tmp_path / "ds.xlsx")]
     finish(qtbot, window.exchange.export_sheet())
     assert openpyxl.load_workbook(tmp_path / "ds.xlsx").sheetnames
-    before = demo_store.member_count()
+    before = demo_store.members.count()
     window.exchange.import_sheet(str(tmp_path / "ds.xlsx"))
     finish(qtbot, window.exchange.last)
     preview = window.exchange.preview
     assert preview.apply_button is None  # everyone is already there
-    assert demo_store.member_count() == before
+    assert demo_store.members.count() == before
 
 
 def test_transfer_letter_records_the_handover(qtbot, demo_store, dialogs, tmp_path: Path):
@@ -92,5 +92,5 @@ def test_transfer_letter_records_the_handover(qtbot, demo_store, dialogs, tmp_pa
     dialogs.texts = ["Chi bộ thôn Yên Lạc, xã Hòa Bình"]
     finish(qtbot, window.printing.transfer_letter())
     assert "Yên Lạc" in PdfReader(tmp_path / "chuyen.pdf").pages[0].extract_text()
-    (row,) = demo_store.transfers_of(uid)
+    (row,) = demo_store.transfers.of(uid)
     assert row["to_organisation"] == "Chi bộ thôn Yên Lạc, xã Hòa Bình"

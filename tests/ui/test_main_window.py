@@ -29,26 +29,26 @@ def test_model_passes_qt_model_tester(qtmodeltester, demo_store):
 def test_table_lists_members_in_vietnamese_order(qtbot, demo_store, dialogs):
     window = make_window(qtbot, demo_store, dialogs)
     names = [window.model.data(window.model.index(r, 0)) for r in range(window.model.rowCount())]
-    expected = [r["full_name"] for r in demo_store.list_members()]
+    expected = [r["full_name"] for r in demo_store.members.list()]
     assert names == expected and len(names) == 300
 
 
 def test_search_without_diacritics_finds_accented_names(qtbot, demo_store, dialogs):
-    demo_store.add_member(Member("Nguyễn Văn Đức", "KDC01", dob=parse_date("01/02/2000")), TODAY)
+    demo_store.members.add(Member("Nguyễn Văn Đức", "KDC01", dob=parse_date("01/02/2000")), TODAY)
     window = make_window(qtbot, demo_store, dialogs)
     type_text(window.search, "nguyen van duc")
     qtbot.waitUntil(lambda: window.model.query.search == "nguyen van duc", timeout=2000)
     shown = {window.model.data(window.model.index(r, 0)) for r in range(window.model.rowCount())}
     assert "Nguyễn Văn Đức" in shown
     assert all(name.startswith("Nguyễn") for name in shown)
-    assert window.model.rowCount() == demo_store.member_count(MemberQuery(search="nguyen van duc"))
+    assert window.model.rowCount() == demo_store.members.count(MemberQuery(search="nguyen van duc"))
 
 
 def test_eligible_view_count_matches_the_store(qtbot, demo_store, dialogs):
     window = make_window(qtbot, demo_store, dialogs)
     window.date_edit.setDate(QDate(2026, 1, 15))
     window.select_view("eligible")
-    expected = demo_store.member_count(MemberQuery(eligible_on=date(2026, 1, 15)))
+    expected = demo_store.members.count(MemberQuery(eligible_on=date(2026, 1, 15)))
     assert window.model.rowCount() == expected > 0
     statuses = {window.model.data(window.model.index(r, 2)) for r in range(expected)}
     assert all(s.startswith("Đủ tuổi") for s in statuses)
@@ -56,9 +56,9 @@ def test_eligible_view_count_matches_the_store(qtbot, demo_store, dialogs):
 
 def test_every_view_count_matches_the_store(qtbot, demo_store, dialogs):
     window = make_window(qtbot, demo_store, dialogs)
-    for row, view in enumerate(views(demo_store.settings(), window.model.on)):
+    for row, view in enumerate(views(demo_store.settings.get(), window.model.on)):
         window.select_view(view.key)
-        expected = demo_store.member_count(view.query)
+        expected = demo_store.members.count(view.query)
         assert window.model.rowCount() == expected, view.key
         label = f"({expected:,})".replace(",", ".")
         # Counts are read off the GUI thread; they arrive shortly after the window opens.
@@ -78,10 +78,10 @@ def test_ticking_a_procedure_step_moves_the_stage(qtbot, demo_store, dialogs):
     panel.done_on.setText("20/11/2026")
     type_text(panel.doc_number, "15-NQ/CB")
     panel.save_step()
-    assert demo_store.steps_of(uid)["source"].doc_number == "15-NQ/CB"
+    assert demo_store.steps.of(uid)["source"].doc_number == "15-NQ/CB"
     assert (
-        demo_store.get_member(uid)
-        and demo_store.list_members(MemberQuery(search=demo_store.get_member(uid).full_name))[0][
+        demo_store.members.get(uid)
+        and demo_store.members.list(MemberQuery(search=demo_store.members.get(uid).full_name))[0][
             "stage"
         ]
         == "introduced"
@@ -95,7 +95,7 @@ def test_statistics_tab_shows_figures(qtbot, demo_store, dialogs):
     window = make_window(qtbot, demo_store, dialogs)
     window.main_tabs.setCurrentIndex(1)
     page = window.main_tabs.widget(1)
-    stats = demo_store.statistics()
+    stats = demo_store.statistics.compute()
     assert page.table.rowCount() == len(stats.rows) + 3
     assert "Cả giai đoạn" in page.summary.text()
 
@@ -104,12 +104,12 @@ def test_delete_is_soft_and_undoable(qtbot, demo_store, dialogs):
     window = make_window(qtbot, demo_store, dialogs)
     window.table.selectRow(0)
     uid = window.current_uid()
-    before = demo_store.member_count()
+    before = demo_store.members.count()
     window.delete_current()
-    assert demo_store.member_count() == before - 1
+    assert demo_store.members.count() == before - 1
     assert window.undo_button.isVisible() or not window.isVisible()
     window.undo_delete()
-    assert demo_store.member_count() == before
+    assert demo_store.members.count() == before
     assert window.model.row_of_uid(uid) >= 0
 
 
@@ -121,7 +121,7 @@ def test_empty_file_offers_demo_data(qtbot, empty_store, dialogs):
     with qtbot.waitSignal(op.done, timeout=30000):
         pass
     assert window.stack.currentWidget() is window.table
-    assert window.model.rowCount() == empty_store.member_count() == 2000
+    assert window.model.rowCount() == empty_store.members.count() == 2000
 
 
 def test_sorting_by_date_of_birth(qtbot, demo_store, dialogs):

@@ -1,0 +1,201 @@
+"""The one door to SQLite inside the store (private to `dvdesk.store`).
+
+`Connection` owns the `sqlite_utils.Database` of an open file. Every statement
+the repositories run goes through it, reads included, so any SQLite or OS
+failure reaches the caller as a Vietnamese `KnownError` (translated by result
+code in `store/errors.py`) and a bug stays a bug. It also owns transactions
+(BEGIN IMMEDIATE, savepoints when nested) and the audit write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from dvdesk.errors import KnownError
+from dvdesk.store import schema
+from dvdesk.store.errors import translate
+from dvdesk.store.rows import audit_json
+
+Params = Sequence[Any] | dict[str, Any]
+AUDIT_INSERT = (
+    "INSERT INTO audit (at, actor, action, entity, entity_uid, old, new) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def now_iso() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+class Connection:
+    """One open data file's SQLite connection, guarded."""
+
+    def __init__(self, raw: sqlite3.Connection, path: Path | None, actor: str) -> None:
+        self._raw = raw
+        self._db = Database(raw)
+        self.path = path
+        self.actor = actor
+
+    # -- error translation ---------------------------------------------------
+
+    @contextlib.contextmanager
+    def guard(self) -> Iterator[None]:
+        """Turn an SQLite or OS failure into the `KnownError` it means."""
+        try:
+            yield
+        except KnownError:
+            raise
+        except (sqlite3.Error, OSError) as exc:
+            known = translate(exc, self.path, self._schema_damaged)
+            if known is None:
+                raise
+            raise known from exc
+
+    def _schema_damaged(self) -> bool:
+        """True when the file lacks tables it must have (damaged, or not dvdesk's)."""
+        try:
+            present = {
+                r[0]
+                for r in self._raw.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                ).fetchall()
+            }
+            pending = bool(schema.migrations.pending(self._db))
+        except sqlite3.Error:
+            return True  # cannot even read the schema
+        expected = schema.CORE_TABLES if pending else schema.expected_tables()
+        return not expected <= present
+
+    # -- statements ----------------------------------------------------------
+
+    def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
+        """Run one statement; for its `lastrowid`/`rowcount` (use `rows`/`tuples` to read)."""
+        with self.guard():
+            return self._raw.execute(sql, params)
+
+    def executemany(self, sql: str, seq: Iterable[Any]) -> None:
+        with self.guard():
+            self._raw.executemany(sql, seq)
+
+    def rows(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
+        """Every row of a query as a dict, read inside the guard."""
+        with self.guard():
+            cur = self._raw.execute(sql, params)
+            names = [d[0] for d in cur.description or ()]
+            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def tuples(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
+        with self.guard():
+            return self._raw.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: Params = ()) -> dict[str, Any] | None:
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        with self.guard():
+            row = self._raw.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def table_names(self) -> list[str]:
+        with self.guard():
+            return self._db.table_names()
+
+    def insert(self, table: str, row: dict[str, Any]) -> None:
+        with self.guard():
+            self._db[table].insert(row)  # type: ignore[union-attr]
+
+    def insert_all(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+        with self.guard():
+            self._db[table].insert_all(rows, batch_size=500)  # type: ignore[union-attr]
+
+    def update(self, table: str, row_id: int, values: dict[str, Any]) -> None:
+        with self.guard():
+            self._db[table].update(row_id, values)  # type: ignore[union-attr]
+
+    def upsert(self, table: str, row: dict[str, Any], pk: str) -> None:
+        with self.guard():
+            self._db[table].upsert(row, pk=pk)  # type: ignore[union-attr]
+
+    # -- state -----------------------------------------------------------------
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._raw.in_transaction
+
+    def data_version(self) -> tuple[int, int]:
+        """Changes by this connection and by others: equal while nothing was written."""
+        return (self._raw.total_changes, int(self.scalar("PRAGMA data_version")))
+
+    @property
+    def database(self) -> Database:
+        """The sqlite-utils Database (migrations only)."""
+        return self._db
+
+    @property
+    def sqlite(self) -> sqlite3.Connection:
+        """The raw connection (the backup API only)."""
+        return self._raw
+
+    # -- transactions and the audit log --------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: SQLite and OS failures surface as `KnownError`.
+
+        The outermost transaction takes the write lock at once (BEGIN IMMEDIATE):
+        a deferred one that read first could not upgrade after another process
+        committed meanwhile (SQLITE_BUSY_SNAPSHOT), so it would fail instead of
+        waiting out the busy timeout. Nested calls become savepoints.
+        """
+        with self.guard():
+            if self._raw.in_transaction:
+                with self._db.atomic():
+                    yield
+                return
+            self._raw.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._rollback()
+                raise
+            try:
+                self._raw.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+
+    def _rollback(self) -> None:
+        if self._raw.in_transaction:
+            self._raw.rollback()
+
+    def rollback(self) -> None:
+        with self.guard():
+            self._rollback()
+
+    def audit(self, action: str, entity: str, uid: str, old: Any, new: Any) -> None:
+        """Append to the audit log; call inside the change's own transaction."""
+        self.execute(AUDIT_INSERT, self.audit_row(action, entity, uid, old, new))
+
+    def audit_row(
+        self, action: str, entity: str, uid: str, old: Any, new: Any, at: str | None = None
+    ) -> tuple[Any, ...]:
+        return (
+            at or now_iso(),
+            self.actor,
+            action,
+            entity,
+            uid,
+            None if old is None else audit_json(old),
+            None if new is None else audit_json(new),
+        )
+
+    def close(self) -> None:
+        self._raw.close()
