@@ -75,6 +75,8 @@ def _done(out: Path, pages: int) -> int:
 
 def run(args: argparse.Namespace, open_store: Opener) -> int:
     """Dispatch `dvdesk print DOCUMENT …`."""
+    from dvdesk.reports.progress import stderr_progress
+
     out = Path(args.out)
     today = date.today()
     with open_store(args) as store:
@@ -86,12 +88,16 @@ def run(args: argparse.Namespace, open_store: Opener) -> int:
                 store, args.uid or [], args.unit or "", args.stage or [], eligible_on
             )
             meeting = _day(args.meeting, "--meeting") or eligible_on
-            return _done(out, write_checklists(store, uids, out, meeting, today))
+            pages = write_checklists(store, uids, out, meeting, today, progress=stderr_progress())
+            return _done(out, pages)
         if args.document == "eligible":
             from dvdesk.reports.member_lists import write_eligible_list
 
             on = _day(args.on, "--on") or store.settings.get().consideration_on(today)
-            return _done(out, write_eligible_list(store, on, out, args.unit or "", today))
+            pages = write_eligible_list(
+                store, on, out, args.unit or "", today, progress=stderr_progress()
+            )
+            return _done(out, pages)
         if args.document == "upcoming":
             from dvdesk.reports.member_lists import write_upcoming_list
 
@@ -100,7 +106,13 @@ def run(args: argparse.Namespace, open_store: Opener) -> int:
             return _done(
                 out,
                 write_upcoming_list(
-                    store, args.months, out, _day(args.on, "--on"), args.unit or "", today
+                    store,
+                    args.months,
+                    out,
+                    _day(args.on, "--on"),
+                    args.unit or "",
+                    today,
+                    progress=stderr_progress(),
                 ),
             )
         if args.document == "stats":

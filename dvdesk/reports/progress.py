@@ -42,6 +42,7 @@ class Tracker:
         self._cancel = cancel
         self._every = every
         self._last = 0.0
+        self._reported = -1
 
     def advance(self, n: int = 1) -> None:
         self.done += n
@@ -49,7 +50,7 @@ class Tracker:
             now = time.monotonic()
             if now - self._last >= self._every or self.done >= self.total:
                 self._last = now
-                self._progress(min(self.done, self.total), self.total)
+                self._report(min(self.done, self.total))
 
     def check(self) -> None:
         """Raise `Cancelled` if the user asked to stop."""
@@ -57,8 +58,13 @@ class Tracker:
             raise Cancelled()
 
     def finish(self) -> None:
-        if self._progress is not None:
-            self._progress(self.total, self.total)
+        """Report the end once (a list that was all drawn already said so)."""
+        self._report(self.total)
+
+    def _report(self, done: int) -> None:
+        if self._progress is not None and done != self._reported:
+            self._reported = done
+            self._progress(done, self.total)
 
 
 def stderr_progress(stream: TextIO | None = None, label: str = "Đang in") -> Progress:

@@ -305,7 +305,7 @@ def _draw_entries(
                 rules.moveTo(x, block_top)
                 rules.lineTo(x, bottom)
 
-    c.setFillColorRGB(0, 0, 0)
+    text = c.beginText()  # all the page's text in one object, drawn over the fills
     font_now = ""
     for kind, payload, h in entries:
         if kind in ("heading", "caption"):
@@ -313,25 +313,26 @@ def _draw_entries(
             block_top = None
             lines = payload.lines if kind == "heading" else payload.caption
             font, size = (BOLD, HEADING_SIZE) if kind == "heading" else (ITALIC, CAPTION_SIZE)
-            c.setFont(font, size)
+            text.setFont(font, size)
             font_now = font
             y = top - (4 if kind == "heading" and lines else 0) - size
             for line in lines:
-                c.drawString(0, y, line)
+                text.setTextOrigin(0, y)
+                text.textOut(line)
                 y -= size * 1.2
             if kind == "heading" and payload.note:
-                c.setFont(ITALIC, NOTE_SIZE)
+                text.setFont(ITALIC, NOTE_SIZE)
                 font_now = ITALIC
                 y = top - len(lines) * HEADING_SIZE * 1.2 - (4 if lines else 0) - NOTE_SIZE
                 for line in payload.note:
-                    c.drawString(0, y, line)
+                    text.setTextOrigin(0, y)
+                    text.textOut(line)
                     y -= NOTE_SIZE * 1.2
         elif kind == "head":
             block_top = top
             c.setFillColor(st.HEADER_FILL)
             c.rect(0, top - h, width, h, stroke=0, fill=1)
-            c.setFillColorRGB(0, 0, 0)
-            c.setFont(BOLD, t.size)
+            text.setFont(BOLD, t.size)
             font_now = BOLD
             rules.moveTo(0, top)
             rules.lineTo(width, top)
@@ -340,25 +341,29 @@ def _draw_entries(
                 # Header text centred both ways in its cell.
                 y = top - PAD_TOP - (lines_h - len(cell) * t.leading) / 2 - t.size
                 for line in cell:
-                    c.drawString(x + (w - stringWidth(line, BOLD, t.size)) / 2, y, line)
+                    text.setTextOrigin(x + (w - stringWidth(line, BOLD, t.size)) / 2, y)
+                    text.textOut(line)
                     y -= t.leading
             rules.moveTo(0, top - h)
             rules.lineTo(width, top - h)
         else:
             if font_now != REGULAR:
-                c.setFont(REGULAR, t.size)
+                text.setFont(REGULAR, t.size)
                 font_now = REGULAR
             for x, w, cell, centre in zip(xs, t.widths, payload.cells, centred, strict=False):
                 y = top - PAD_TOP - t.size
                 for line in cell:
                     if centre:
-                        c.drawCentredString(x + w / 2, y, line)
+                        text.setTextOrigin(x + (w - stringWidth(line, REGULAR, t.size)) / 2, y)
                     else:
-                        c.drawString(x + PAD_X, y, line)
+                        text.setTextOrigin(x + PAD_X, y)
+                    text.textOut(line)
                     y -= t.leading
             rules.moveTo(0, top - h)
             rules.lineTo(width, top - h)
         top -= h
+    c.setFillColorRGB(0, 0, 0)
+    c.drawText(text)
     close_block(top)
     c.setLineWidth(0.5)
     c.setStrokeColor(st.GRID)
