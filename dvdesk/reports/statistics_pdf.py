@@ -96,12 +96,22 @@ class TargetRow:
     """A year's new members against the target; None where it cannot be computed."""
 
     year: int
-    party_members: int | None
-    admitted: int
+    party_members: int | None  # the đảng bộ's members the percentage is of
+    admitted: int  # admitted from the Youth Union source (the file's records)
     low: int | None  # needed for 3%
     high: int | None  # needed for 4%
     target: int | None  # needed for the office's own target
     reached: bool | None
+    outside_admitted: int | None = None  # admitted from other sources, when entered
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """Students' (THPT) share of a period's figures."""
+
+    period: str
+    of_introduced: float | None
+    of_admitted: float | None
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,7 @@ class StatisticsReport:
     targets: tuple[TargetRow, ...]
     target_percent: float
     notes: tuple[str, ...] = ()
+    shares: tuple[ShareRow, ...] = ()
 
     @property
     def period(self) -> str:
@@ -168,6 +179,19 @@ def from_statistics(stats: Statistics, settings: Settings) -> StatisticsReport:
                 t.reached if known else None,
             )
         )
+    shares = []
+    periods = [(str(y), stats.row(y, UnitKind.SCHOOL), stats.row(y, None)) for y in stats.years]
+    if len(stats.years) > 1:
+        span = f"{stats.years[0]}–{stats.years[-1]}"
+        periods.append((span, stats.span(UnitKind.SCHOOL), stats.span(None)))
+    for period, school, total in periods:
+        shares.append(
+            ShareRow(
+                period,
+                school.introduced / total.introduced if total.introduced else None,
+                school.admitted / total.admitted if total.admitted else None,
+            )
+        )
     notes: tuple[str, ...] = ()
     if not settings.party_members:
         notes = (
@@ -182,6 +206,7 @@ def from_statistics(stats: Statistics, settings: Settings) -> StatisticsReport:
         tuple(targets),
         settings.target_percent,
         notes,
+        tuple(shares),
     )
 
 
@@ -319,11 +344,15 @@ def _target_table(report: StatisticsReport) -> Table:
         return "—" if v is None else str(v)
 
     for t in report.targets:
-        ratio = None if not t.party_members else t.admitted / t.party_members
+        admitted = t.admitted + (t.outside_admitted or 0)
+        ratio = None if not t.party_members else admitted / t.party_members
+        new = str(t.admitted)
+        if t.outside_admitted is not None:
+            new = f"{t.admitted} + {t.outside_admitted}"
         line: list[object] = [
             str(t.year),
             num(t.party_members),
-            str(t.admitted),
+            new,
             percent(ratio, 2),
             num(t.low),
             num(t.high),
@@ -334,6 +363,17 @@ def _target_table(report: StatisticsReport) -> Table:
         rows.append(line)
     width = st.FRAME_WIDTH / len(head)
     table = Table(rows, colWidths=[width] * len(head), repeatRows=1)
+    table.setStyle(TableStyle([*st.grid_style(), *st.plain_cells()]))
+    return table
+
+
+def _shares_table(report: StatisticsReport) -> Table:
+    s = st.styles()
+    head = ["Năm", "Trong số được giới thiệu", "Trong số được kết nạp"]
+    rows: list[list[object]] = [[f.para(h, s.head_cell) for h in head]]
+    for r in report.shares:
+        rows.append([r.period, percent(r.of_introduced), percent(r.of_admitted)])
+    table = Table(rows, colWidths=[30 * mm, 50 * mm, 50 * mm], repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([*st.grid_style(), *st.plain_cells()]))
     return table
 
@@ -357,8 +397,17 @@ def statistics_story(
         ),
         f.para("1. Kết quả theo năm và loại đơn vị", s.heading),
         _figures_table(report),
-        KeepTogether([f.para("2. Biểu đồ (toàn đảng bộ)", s.heading), chart(report)]),
     ]
+    if report.shares:
+        story.append(
+            KeepTogether(
+                [
+                    f.para("Tỷ lệ học sinh trường THPT", s.heading),
+                    _shares_table(report),
+                ]
+            )
+        )
+    story.append(KeepTogether([f.para("2. Biểu đồ (toàn đảng bộ)", s.heading), chart(report)]))
     last: list[Flowable] = [
         f.para("3. Kết nạp đảng viên mới so với chỉ tiêu 3–4% mỗi năm", s.heading),
         _target_table(report),

@@ -13,6 +13,7 @@ from dvdesk.errors import KnownError
 from dvdesk.reports.statistics_pdf import (
     SERIES,
     FigureRow,
+    ShareRow,
     StatisticsReport,
     TargetRow,
     axis_step,
@@ -141,10 +142,11 @@ def _report(target_percent: float = 3.5) -> StatisticsReport:
         chart=((2024, 40, 30, 12), (2025, 50, 45, 21)),
         targets=(
             TargetRow(2024, 500, 12, 15, 20, 18, False),
-            TargetRow(2025, 520, 21, 16, 21, 19, True),
+            TargetRow(2025, 520, 21, 16, 21, 19, True, outside_admitted=2),
         ),
         target_percent=target_percent,
         notes=("Số đảng viên theo từng năm.",),
+        shares=(ShareRow("2024", 0.25, 0.5), ShareRow("2025", None, 0.1)),
     )
 
 
@@ -157,7 +159,9 @@ def test_a_report_built_by_hand_prints_as_given(tmp_path: Path):
     assert "2024 Cộng 40 30 12 30,0% 40,0%" in text and "2025 Cộng 50 45 21 42,0% —" in text
     # Its own 3,5% target gets its column, besides 3% and 4%.
     assert "2024 500 12 2,40% 15 20 18 Chưa đạt" in text
-    assert "2025 520 21 4,04% 16 21 19 Đạt" in text
+    assert "2025 520 21 + 2 4,42% 16 21 19 Đạt" in text  # with those from other sources
+    assert "Tỷ lệ học sinh trường THPT" in text
+    assert "2024 25,0% 50,0%" in text and "2025 — 10,0%" in text
     assert "Số đảng viên theo từng năm." in text
 
 
