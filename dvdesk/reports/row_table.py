@@ -31,7 +31,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from dvdesk.reports import styles as st
-from dvdesk.reports.fonts import BOLD, ITALIC, REGULAR, nfc
+from dvdesk.reports.fonts import BOLD, ITALIC, REGULAR, nfc, register_fonts
 from dvdesk.reports.progress import Tracker
 
 PAD_X, PAD_TOP, PAD_BOTTOM = 3.0, 2.0, 3.5
@@ -119,6 +119,7 @@ class RowTable(Flowable):
         leading: float = st.TABLE_LEADING,
     ) -> None:
         super().__init__()
+        register_fonts()
         self.columns = list(columns)
         self.widths = [NUMBER_WIDTH, *(c.width for c in columns)]
         self.size, self.leading = size, leading
