@@ -185,12 +185,20 @@ class Grid(Flowable):
         top = self.height
         path.moveTo(0, top)
         path.lineTo(sum(self.row_widths[0]), top)
-        for widths, height in zip(self.row_widths, self.heights, strict=True):
+        same = all(w == self.row_widths[0] for w in self.row_widths)
+        if same:  # one rule per column, top to bottom
             x = 0.0
-            for width in (0.0, *widths):
+            for width in (0.0, *self.row_widths[0]):
                 x += width
                 path.moveTo(x, top)
-                path.lineTo(x, top - height)
+                path.lineTo(x, 0)
+        for widths, height in zip(self.row_widths, self.heights, strict=True):
+            if not same:
+                x = 0.0
+                for width in (0.0, *widths):
+                    x += width
+                    path.moveTo(x, top)
+                    path.lineTo(x, top - height)
             top -= height
             path.moveTo(0, top)
             path.lineTo(sum(widths), top)

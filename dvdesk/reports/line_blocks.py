@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib.utils import simpleSplit
@@ -116,6 +116,7 @@ def _split(text: str, font: str, size: float, width: float) -> list[str]:
 _NUMBER_BREAKS = re.compile(r"(?<=[/\-\s])")
 
 
+@lru_cache(maxsize=4096)
 def wrap_number(text: str, font: str, size: float, width: float) -> str:
     """A document number in lines that fit `width`, broken after "/", "-" or a space.
 
