@@ -256,9 +256,8 @@ def _build(
             RowTable(PARTIAL_COLUMNS, [section], tail if closing_in_table else [], tracker)
         )
     if not closing_in_table:
-        heading, table = _month_summary(months)
-        story.append(heading)
-        story.append(f.closing([table, *tail[:2]], signature))
+        # The summary is short: heading, table, total and signature stay on one page.
+        story.append(f.closing([*_month_summary(months), *tail[:2]], signature))
     elif not groups and not partial:
         story.append(f.closing(tail[:2], signature))
     return story, tracker

@@ -36,6 +36,7 @@ from dvdesk.reports import sources
 from dvdesk.reports import styles as st
 from dvdesk.reports.checklist_pdf import ID_LABEL
 from dvdesk.reports.fonts import REGULAR, nfc
+from dvdesk.reports.line_blocks import wrap_number
 from dvdesk.store.settings import Settings
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 
 TITLE = "GIẤY GIỚI THIỆU"
 TYPE_CODE = "GGT"
+NUMBER_COLUMN = 35 * mm
 
 
 def address_form(stage: Stage) -> str:
@@ -112,12 +114,21 @@ def _progress(cl: Checklist) -> Table:
                 f.para(line.step.title, s.cell),
                 line.step.form or "—",
                 fmt(line.record.done_on),
-                f.para(line.record.doc_number, s.cell),
+                # The whole number, broken after "/" or "-": never cut.
+                wrap_number(line.record.doc_number, REGULAR, st.TABLE_SIZE, NUMBER_COLUMN - 6),
             ]
         )
-    table = Table(rows, colWidths=[9 * mm, 78 * mm, 21 * mm, 22 * mm, 35 * mm], repeatRows=1)
+    widths = [9 * mm, 78 * mm, 21 * mm, 22 * mm, NUMBER_COLUMN]
+    table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
-        TableStyle([*st.grid_style(), *st.plain_cells(), ("ALIGN", (1, 1), (1, -1), "LEFT")])
+        TableStyle(
+            [
+                *st.grid_style(),
+                *st.plain_cells(),
+                ("ALIGN", (1, 1), (1, -1), "LEFT"),
+                ("ALIGN", (4, 1), (4, -1), "LEFT"),
+            ]
+        )
     )
     return table
 

@@ -151,3 +151,18 @@ def test_an_overlong_sheet_runs_over_at_full_size(commune: Store, tmp_path: Path
     steps = ("Đơn xin vào Đảng", "Lễ kết nạp", "Quyết định công nhận đảng viên")
     assert _sizes(out, steps) == {st.TABLE_SIZE}
     assert TONES in flat([texts[sheets[0][0]]])
+
+
+def test_batch_progress_and_cancel(commune: Store, tmp_path: Path):
+    from dvdesk.reports.progress import Cancelled
+
+    uids = [commune.people[k].uid for k in ("tones", "capitals", "long")]
+    seen: list[tuple[int, int]] = []
+    write_checklists(
+        commune, uids, tmp_path / "a.pdf", MEETING, TODAY, progress=lambda d, t: seen.append((d, t))
+    )
+    assert seen[-1] == (3, 3) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    with pytest.raises(Cancelled):
+        write_checklists(commune, uids, tmp_path / "b.pdf", MEETING, TODAY, cancel=lambda: True)
+    assert not (tmp_path / "b.pdf").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
