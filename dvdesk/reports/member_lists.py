@@ -41,12 +41,13 @@ from dvdesk.store.settings import Settings
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
 
-NOT_ADMITTED = tuple(s.value for s in Stage if s not in (Stage.PROBATION, Stage.FULL))
+NOT_ADMITTED = sources.NOT_ADMITTED
 METHOD_LABELS = {
     Method.COMPLETED: "tháng tròn, tính cả ngày",
     Method.CALENDAR: "hiệu số tháng, bỏ qua ngày",
 }
 LIST_CODE = "DS"  # danh sách, in the number line
+WHO = "chưa vào Đảng, chưa chuyển đi hay ra khỏi Đoàn"  # sources.eligible_query's filter
 
 
 def _age(row: dict[str, Any]) -> str:
@@ -285,17 +286,17 @@ def write_eligible_list(
     settings = sources.settings_of(store)
     units = sources.units_of(store, unit_code)
     method = settings.method
-    query = MemberQuery(unit_code=unit_code, eligible_on=on, method=method, stages=NOT_ADMITTED)
+    query = sources.eligible_query(on, settings, unit_code)
     rule = f"đủ 18 tuổi đến đủ 60 tuổi, tính theo tháng ({METHOD_LABELS[method]})"
     spec = ListSpec(
         "DANH SÁCH ĐOÀN VIÊN ĐỦ TUỔI XEM XÉT KẾT NẠP ĐẢNG",
-        f"Tại ngày chi bộ họp xét {fmt(on)}: {rule}",
+        f"Tại ngày chi bộ họp xét {fmt(on)}: {rule}; {WHO}",
         ELIGIBLE_COLUMNS,
         on,
         method,
         True,
-        f"Không có đoàn viên nào {rule} tại ngày {fmt(on)} trong số đoàn viên chưa vào "
-        f"Đảng {_scope(units, unit_code)}.",
+        f"Không có đoàn viên nào {rule} tại ngày {fmt(on)} trong số đoàn viên {WHO} "
+        f"{_scope(units, unit_code)}.",
     )
     story, tracker = _build(
         store, settings, query, spec, units, today, number, None, (progress, cancel)
@@ -321,23 +322,17 @@ def write_upcoming_list(
     settings = sources.settings_of(store)
     units = sources.units_of(store, unit_code)
     method = settings.method
-    query = MemberQuery(
-        unit_code=unit_code,
-        upcoming_months=months,
-        reference=on,
-        method=method,
-        stages=NOT_ADMITTED,
-    )
+    query = sources.upcoming_query(on, months, settings, unit_code)
     end = add_months(on, months)
     window = f"sau ngày {fmt(on)} đến hết ngày {fmt(end)}"
     spec = ListSpec(
         f"DANH SÁCH ĐOÀN VIÊN SẼ ĐỦ 18 TUỔI TRONG {months} THÁNG TỚI",
-        f"Đủ 18 tuổi {window}, tính theo tháng ({METHOD_LABELS[method]})",
+        f"Đủ 18 tuổi {window}, tính theo tháng ({METHOD_LABELS[method]}); {WHO}",
         UPCOMING_COLUMNS,
         on,
         method,
         False,
-        f"Không có đoàn viên nào chưa vào Đảng {_scope(units, unit_code)} đủ 18 tuổi "
+        f"Không có đoàn viên nào {WHO} {_scope(units, unit_code)} đủ 18 tuổi "
         f"(tính theo tháng, {METHOD_LABELS[method]}) {window}.",
     )
     story, tracker = _build(

@@ -14,7 +14,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dvdesk.domain.checklist import Checklist
-from dvdesk.domain.member import Member, Unit
+from dvdesk.domain.member import Member, Presence, Unit
+from dvdesk.domain.procedure import Stage
 from dvdesk.domain.statistics import Statistics
 from dvdesk.errors import KnownError
 from dvdesk.store.member_query import MemberQuery
@@ -24,6 +25,37 @@ if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
 
 CHUNK = 2000  # rows fetched at a time: bounded memory at 200,000 members
+
+
+# Who a list is for (the same rule as the preset views on the `views` branch,
+# store/views.py: not yet admitted, still reachable here).
+PARTY_MEMBERS = (Stage.PROBATION.value, Stage.FULL.value)
+GONE = (Presence.MOVED.value, Presence.LEFT_UNION.value)
+NOT_ADMITTED = tuple(s.value for s in Stage if s.value not in PARTY_MEMBERS)
+REACHABLE = tuple(p.value for p in Presence if p.value not in GONE)
+
+
+def eligible_query(on: date, settings: Settings, unit_code: str = "") -> MemberQuery:
+    """Members who may be considered for admission on `on`."""
+    return MemberQuery(
+        unit_code=unit_code,
+        eligible_on=on,
+        method=settings.method,
+        stages=NOT_ADMITTED,
+        presences=REACHABLE,
+    )
+
+
+def upcoming_query(on: date, months: int, settings: Settings, unit_code: str = "") -> MemberQuery:
+    """Too young on `on`, of age within `months` months: the sources to prepare."""
+    return MemberQuery(
+        unit_code=unit_code,
+        upcoming_months=months,
+        reference=on,
+        method=settings.method,
+        stages=NOT_ADMITTED,
+        presences=REACHABLE,
+    )
 
 
 def settings_of(store: Store) -> Settings:
@@ -84,6 +116,7 @@ def partial_dob_rows(store: Store, query: MemberQuery) -> list[dict[str, Any]]:
     base = MemberQuery(
         unit_code=query.unit_code,
         stages=query.stages,
+        presences=query.presences,
         method=query.method,
         commune_code=query.commune_code,
         has_issues=True,

@@ -10,7 +10,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.eligibility import Status, evaluate
-from dvdesk.domain.member import Gender, Member
+from dvdesk.domain.member import PRESENCE_LABELS, Gender, Member, Presence
 from dvdesk.errors import KnownError
 from dvdesk.reports import styles as st
 from dvdesk.reports.fonts import REGULAR, register_fonts
@@ -196,8 +196,8 @@ def test_empty_list_says_why(commune: Store, tmp_path: Path):
     text = flat(pdf_pages(out))
     assert (
         "Không có đoàn viên nào đủ 18 tuổi đến đủ 60 tuổi, tính theo tháng (tháng tròn, "
-        "tính cả ngày) tại ngày 01/01/2010 trong số đoàn viên chưa vào Đảng của Thôn Đông "
-        "(KDC01)." in text
+        "tính cả ngày) tại ngày 01/01/2010 trong số đoàn viên chưa vào Đảng, chưa chuyển đi "
+        "hay ra khỏi Đoàn của Thôn Đông (KDC01)." in text
     )
     assert "Tổng cộng: 0 đoàn viên." in text and "Trần Thị Hương" in text
 
@@ -216,3 +216,26 @@ def test_union_layout(commune: Store, tmp_path: Path):
     assert "BCH ĐOÀN XÃ ĐÔNG HÒA ***" in text and "Số 05-DS/ĐTN" in text
     assert "TM. BAN CHẤP HÀNH" in text and "ĐOÀN XÃ ĐÔNG HÒA BÍ THƯ" in text
     assert "NGƯỜI LẬP BIỂU" in text
+
+
+@pytest.mark.parametrize(
+    ("presence", "listed"),
+    [
+        (Presence.AT_HOME, True),
+        (Presence.WORKING_AWAY, True),
+        (Presence.ABROAD, True),
+        (Presence.GRADUATED, True),
+        (Presence.MOVED, False),
+        (Presence.LEFT_UNION, False),
+    ],
+)
+def test_who_is_reachable(commune: Store, tmp_path: Path, presence: Presence, listed: bool):
+    name = "Lý Thị Vắng"
+    member = Member(name, "KDC01", PartialDate(2001, 4, 4), Gender.FEMALE, presence=presence)
+    commune.members.add(member, today=TODAY)
+    out = tmp_path / "ds.pdf"
+    write_eligible_list(commune, date(2026, 9, 10), out, today=TODAY)
+    text = flat(pdf_pages(out))
+    assert (name in text) is listed
+    if listed and presence is not Presence.AT_HOME:
+        assert PRESENCE_LABELS[presence] in text  # said in the notes column
