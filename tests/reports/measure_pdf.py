@@ -9,7 +9,9 @@ the bench. Each variant runs in its own process so peak memory is its own.
   reads the same rows through the same store calls, formats the same cell
   values and draws each with `drawString` at fixed positions (one line per
   cell, no wrapping, no measuring), with the same rules and page numbers.
-- checklists: `bench/bench_pdf.py`'s comparison for 1,000 sheets.
+- checklists (`--checklists N`): `write_checklists` for the first N candidates
+  of the file against bench/bench_pdf.py's bare canvas drawing the same
+  sheets (read through the same store calls, both timed with the reads).
 
 Printed: CPU seconds (process time), peak RSS (MB), rows, pages, ratio.
 """
@@ -107,6 +109,40 @@ def bare_list(db: str, out: Path) -> dict[str, float]:
     return {"seconds": time.process_time() - start, "pages": page, "rows": rows}
 
 
+def checklists(db: str, count: int) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import bench_pdf
+
+    from dvdesk.reports import sources
+    from dvdesk.reports.checklist_pdf import candidate_sheet, write_checklists
+    from dvdesk.reports.commands import CANDIDATE_STAGES
+    from dvdesk.store.gateway import Store
+    from dvdesk.store.member_query import MemberQuery
+
+    store = Store.open(db)
+    ids = store.members.ids(MemberQuery(stages=CANDIDATE_STAGES))[:count]
+    uids = [store.members.uid_of(i) for i in ids]
+    meeting = date(2026, 7, 15)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_checklists(store, uids[:3], folder / "warm.pdf", meeting, TODAY)
+        best: dict[str, float] = {}
+        pages = 0
+        for _ in range(2):
+            start = time.process_time()
+            units = sources.unit_names(store)
+            sheets = [candidate_sheet(store, u, meeting, TODAY, units) for u in uids]
+            bench_pdf.bare_one(sheets, folder / "bare.pdf")
+            best["bare"] = min(best.get("bare", 1e9), time.process_time() - start)
+            start = time.process_time()
+            pages = write_checklists(store, uids, folder / "dvdesk.pdf", meeting, TODAY)
+            best["dvdesk"] = min(best.get("dvdesk", 1e9), time.process_time() - start)
+    print(
+        f"{db} {len(uids)} checklists ({pages} pages): bare {best['bare']:.2f} s, "
+        f"dvdesk {best['dvdesk']:.2f} s, ratio {best['dvdesk'] / best['bare']:.2f}x"
+    )
+
+
 def child(kind: str, db: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"{kind}.pdf"
@@ -131,7 +167,12 @@ def main() -> None:
     parser.add_argument("--db", action="append", required=True)
     parser.add_argument("--child")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--checklists", type=int, help="time N checklists instead")
     args = parser.parse_args()
+    if args.checklists:
+        for db in args.db:
+            checklists(db, args.checklists)
+        return
     if args.child:
         child(args.child, args.db[0])
         return
