@@ -259,19 +259,36 @@ def maker(role: str) -> Signer:
 SIGN_GAP = 24 * mm  # room for the signature and the seal
 
 
+SignerLike = Signer | tuple[Sequence[str], str]
+
+
+def party_signature(settings: Settings) -> tuple[list[str], str]:
+    """The Party signer as ([titles], name), the form older callers pass to `signatures`."""
+    signer = party_signer(settings)
+    return list(signer.titles), signer.name
+
+
+def union_signature(settings: Settings) -> tuple[list[str], str]:
+    """The Youth Union signer as ([titles], name)."""
+    signer = union_signer(settings)
+    return list(signer.titles), signer.name
+
+
 def signatures(
-    signers: Sequence[Signer], recipients: Sequence[str] = (), gap: float = SIGN_GAP
+    signers: Sequence[SignerLike], recipients: Sequence[str] = (), gap: float = SIGN_GAP
 ) -> Flowable:
     """Signature blocks side by side, the last on the right.
 
-    `recipients` ("Nơi nhận:") fills the left column when there is one signer.
+    Each signer is a `Signer` or a ([title lines], name) pair. `recipients`
+    ("Nơi nhận:") fills the left column when there is one signer.
     """
+    blocks = [s if isinstance(s, Signer) else Signer(tuple(s[0]), s[1]) for s in signers]
     size = st.LETTERHEAD_SIZE
     columns: list[list[Line]] = []
-    for signer in signers:
+    for signer in blocks:
         lines = [Line(t, BOLD, size) for t in signer.titles]
         columns.append([*lines, Line(signer.name or " ", BOLD, size, space_before=gap)])
-    if len(signers) == 1:
+    if len(blocks) == 1:
         note: list[Line] = []
         if recipients:
             note.append(Line("Nơi nhận:", BOLD, 12, underline=True, centred=False))

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
@@ -206,10 +206,14 @@ def _build(
     number: str,
     window: tuple[date, date] | None,
     tracker_args: tuple[Progress | None, Cancel | None],
+    by_age: bool = True,
+    months_summary: bool | None = None,
 ) -> tuple[list[Flowable], Tracker]:
+    """The list's story. `by_age`: the query selects by age, so members whose
+    date of birth is partial (which an age filter cannot match) get section II."""
     s = st.styles()
     groups = sources.unit_ids(store, query, units)
-    partial = partial_rows(store, query, spec, window)
+    partial = partial_rows(store, query, spec, window) if by_age else []
     total = sum(len(g.ids) for g in groups)
     tracker = Tracker(total + len(partial), *tracker_args)
     story: list[Flowable] = [
@@ -224,14 +228,16 @@ def _build(
         summary += f"; ngoài ra {f.count(len(partial))} đoàn viên chưa rõ ngày sinh đầy đủ (mục II)"
     tail: list[Flowable] = [Spacer(1, 2 * mm), f.para(summary + ".", s.body), signature]
     months: Counter[tuple[int, int]] = Counter()
-    if window is not None:
+    if months_summary is None:
+        months_summary = window is not None
+    if months_summary:
         # The month summary needs every row's month: one cheap pass over the ids' rows.
         for group in groups:
             for row in sources.rows_of(store, group.ids):
                 start = row["elig_from_b" if spec.method is Method.CALENDAR else "elig_from_a"]
                 months[(int(start[:4]), int(start[5:7]))] += 1
     # The tail goes with the last table, or after the month summary when there is one.
-    closing_in_table = window is None or not months
+    closing_in_table = not months
     if partial:
         story.append(f.para("I. Đoàn viên có đủ ngày sinh", s.heading))
     if groups:
@@ -337,5 +343,66 @@ def write_upcoming_list(
     )
     story, tracker = _build(
         store, settings, query, spec, units, today, number, (on, end), (progress, cancel)
+    )
+    return f.write_pdf(out, story, f.document_title(spec.title), settings.youth_union, tracker)
+
+
+class ViewLike(Protocol):
+    """A preset view (store/views.py on the `views` branch): what it is and whom it selects."""
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def hint(self) -> str: ...
+
+    @property
+    def query(self) -> MemberQuery: ...
+
+
+def write_view_list(
+    store: Store,
+    view: ViewLike,
+    on: date,
+    out: Path,
+    unit_code: str = "",
+    today: date | None = None,
+    *,
+    number: str = "",
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> int:
+    """Any preset view as a printed list (the members the window shows for it); page count."""
+    today = today or date.today()
+    settings = sources.settings_of(store)
+    units = sources.units_of(store, unit_code)
+    query = replace(view.query, unit_code=unit_code) if unit_code else view.query
+    window = None
+    if query.upcoming_months is not None:
+        start = query.reference or on
+        window = (start, add_months(start, query.upcoming_months))
+    spec = ListSpec(
+        f"DANH SÁCH: {view.label.upper()}",
+        f"Tại ngày {fmt(on)}. {view.hint}",
+        ELIGIBLE_COLUMNS,
+        on,
+        query.method,
+        True,
+        f"Không có đoàn viên nào thuộc “{view.label}” tại ngày {fmt(on)} "
+        f"{_scope(units, unit_code)}.",
+    )
+    by_age = query.eligible_on is not None or window is not None
+    story, tracker = _build(
+        store,
+        settings,
+        query,
+        spec,
+        units,
+        today,
+        number,
+        window,
+        (progress, cancel),
+        by_age=by_age,
+        months_summary=False,
     )
     return f.write_pdf(out, story, f.document_title(spec.title), settings.youth_union, tracker)

@@ -64,6 +64,11 @@ class Styles:
     cell_right: ParagraphStyle
     head_cell: ParagraphStyle
 
+    @property
+    def small(self) -> ParagraphStyle:
+        """Explanations under a title or a table: the note style (13 pt, HD 36's floor)."""
+        return self.note
+
 
 @cache
 def styles() -> Styles:

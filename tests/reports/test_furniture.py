@@ -213,3 +213,14 @@ def test_failed_build_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_bad_output_path(tmp_path: Path, name: str, message: str):
     with pytest.raises(KnownError, match=message):
         f.write_pdf(tmp_path / name, [], "Thử")
+
+
+def test_signatures_take_signers_or_pairs():
+    settings = Settings(party_secretary="Nguyễn Văn Bình")
+    a = f.signatures([f.maker("NGƯỜI LẬP"), f.party_signer(settings)])
+    b = f.signatures([(["NGƯỜI LẬP"], ""), f.party_signature(settings)])
+    a.wrap(500, 500), b.wrap(500, 500)
+    assert [[ln.text for ln in col] for col in a.columns] == [
+        [ln.text for ln in col] for col in b.columns
+    ]
+    assert [ln.text for ln in a.columns[1]] == ["T/M ĐẢNG ỦY", "BÍ THƯ", "Nguyễn Văn Bình"]

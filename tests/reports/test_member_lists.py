@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -20,9 +21,12 @@ from dvdesk.reports.member_lists import (
     UPCOMING_COLUMNS,
     write_eligible_list,
     write_upcoming_list,
+    write_view_list,
 )
 from dvdesk.reports.row_table import NUMBER_WIDTH, PAD_X
+from dvdesk.reports.sources import eligible_query
 from dvdesk.store.gateway import Store
+from dvdesk.store.member_query import MemberQuery
 from tests.reports.conftest import CAPITALS, LONG, TODAY, TONES, flat, pdf_pages
 
 
@@ -239,3 +243,28 @@ def test_who_is_reachable(commune: Store, tmp_path: Path, presence: Presence, li
     assert (name in text) is listed
     if listed and presence is not Presence.AT_HOME:
         assert PRESENCE_LABELS[presence] in text  # said in the notes column
+
+
+@dataclass(frozen=True)
+class _View:
+    label: str
+    hint: str
+    query: MemberQuery
+
+
+def test_a_view_prints_through_the_same_layout(commune: Store, tmp_path: Path):
+    on = date(2026, 9, 10)
+    view = _View(
+        "Đủ tuổi xem xét",
+        "Đoàn viên đủ tuổi, chưa vào Đảng.",
+        eligible_query(on, commune.settings.get()),
+    )
+    out = tmp_path / "view.pdf"
+    write_view_list(commune, view, on, out, today=TODAY)
+    text = flat(pdf_pages(out))
+    assert "DANH SÁCH: ĐỦ TUỔI XEM XÉT" in text and "Tại ngày 10/09/2026." in text
+    assert TONES in text and CAPITALS not in text and "Tổng cộng: 3 đoàn viên." in text
+    everyone = _View("Tất cả", "Mọi đoàn viên.", MemberQuery())
+    write_view_list(commune, everyone, on, out, "KDC01", today=TODAY)
+    text = flat(pdf_pages(out))
+    assert CAPITALS in text and "II. Đoàn viên chưa rõ" not in text
