@@ -77,6 +77,20 @@ DEFINITIONS = (
 )
 
 
+def definitions_of() -> tuple[tuple[str, str], ...]:
+    """The definitions to print: the domain's own when it states them, else `DEFINITIONS`.
+
+    The domain's (a mapping of keys to whole sentences, `views` branch) print as
+    they are, with no separate term.
+    """
+    from dvdesk.domain import statistics as domain
+
+    stated = getattr(domain, "DEFINITIONS", None)
+    if isinstance(stated, dict):
+        return tuple(("", str(text)) for text in stated.values())
+    return DEFINITIONS
+
+
 @dataclass(frozen=True)
 class FigureRow:
     """One line of the figures table."""
@@ -166,17 +180,24 @@ def from_statistics(stats: Statistics, settings: Settings) -> StatisticsReport:
         (y, t.introduced, t.course, t.admitted) for y in stats.years for t in [stats.row(y, None)]
     )
     targets = []
+    missing = []
     for t in stats.targets:
-        known = t.party_members > 0
+        # The services' figures may leave the đảng bộ's count unknown (None) and add
+        # admissions from other sources; the domain's count 0 means "not entered".
+        members = t.party_members or None
+        known = members is not None
+        if not known:
+            missing.append(t.year)
         targets.append(
             TargetRow(
                 t.year,
-                t.party_members if known else None,
+                members,
                 t.admitted,
                 t.low if known else None,
                 t.high if known else None,
                 t.target if known else None,
                 t.reached if known else None,
+                getattr(t, "outside_admitted", None),
             )
         )
     shares = []
@@ -193,14 +214,15 @@ def from_statistics(stats: Statistics, settings: Settings) -> StatisticsReport:
             )
         )
     notes: tuple[str, ...] = ()
-    if not settings.party_members:
+    if missing:
+        years = ", ".join(str(y) for y in missing)
         notes = (
-            "Chưa nhập số đảng viên của đảng bộ trong phần cài đặt nên chưa tính được "
-            "tỷ lệ so với chỉ tiêu.",
+            f"Chưa nhập số đảng viên của đảng bộ (năm {years}) nên chưa tính được tỷ lệ "
+            "so với chỉ tiêu cho năm đó.",
         )
     return StatisticsReport(
         stats.years,
-        DEFINITIONS,
+        definitions_of(),
         tuple(figures),
         chart,
         tuple(targets),
@@ -392,7 +414,12 @@ def statistics_story(
         f.para(f"{SUMMARY}, {report.period}", s.subtitle),
         f.para("Cách tính các số liệu trong báo cáo:", s.body),
         *(
-            f.markup(f"- <b>{f.escape_text(term)}</b>: {f.escape_text(text)}", s.note)
+            f.markup(
+                f"- <b>{f.escape_text(term)}</b>: {f.escape_text(text)}"
+                if term
+                else f"- {f.escape_text(text)}",
+                s.note,
+            )
             for term, text in report.definitions
         ),
         f.para("1. Kết quả theo năm và loại đơn vị", s.heading),

@@ -207,3 +207,14 @@ def test_percent(value: float | None, digits: int, text: str):
 )
 def test_report_years(years: tuple[int, ...], year: int | None, expected: tuple[int, ...]):
     assert report_years(years, year, TODAY) == expected
+
+
+def test_statistics_without_party_members_says_so(commune: Store, tmp_path: Path):
+    s = commune.settings.get()
+    s.party_members = 0
+    commune.settings.save(s)
+    out = tmp_path / "thong-ke.pdf"
+    write_statistics(commune, out, year=2025, today=TODAY)
+    text = flat(pdf_pages(out))
+    assert "2025 — 1 — — — —" in text  # members, admitted, ratio, 3%, 4%, verdict
+    assert "Chưa nhập số đảng viên của đảng bộ (năm 2025)" in text
