@@ -532,7 +532,13 @@ def cmd_print(args: argparse.Namespace) -> int:
             return _printed(
                 out,
                 printing.print_checklists(
-                    store, uids, out, meeting, today, overwrite=args.overwrite
+                    store,
+                    uids,
+                    out,
+                    meeting,
+                    today,
+                    overwrite=args.overwrite,
+                    progress=printing.stderr_progress(),
                 ),
             )
         if args.document == "eligible":
@@ -540,19 +546,39 @@ def cmd_print(args: argparse.Namespace) -> int:
             return _printed(
                 out,
                 printing.print_eligible(
-                    store, on, out, args.unit or "", today, overwrite=args.overwrite
+                    store,
+                    on,
+                    out,
+                    args.unit or "",
+                    today,
+                    overwrite=args.overwrite,
+                    progress=printing.stderr_progress(),
                 ),
             )
         if args.document == "upcoming":
             on = _date(args.on, "--on")
             pages = printing.print_upcoming(
-                store, args.months, out, on, args.unit or "", today, overwrite=args.overwrite
+                store,
+                args.months,
+                out,
+                on,
+                args.unit or "",
+                today,
+                overwrite=args.overwrite,
+                progress=printing.stderr_progress(),
             )
             return _printed(out, pages)
         if args.document == "view":
             on = _date(args.on, "--on") or store.settings.get().consideration_on(today)
             pages = printing.print_view(
-                store, args.view, on, out, args.unit or "", today, overwrite=args.overwrite
+                store,
+                args.view,
+                on,
+                out,
+                args.unit or "",
+                today,
+                overwrite=args.overwrite,
+                progress=printing.stderr_progress(),
             )
             return _printed(out, pages)
         if args.document == "stats":

@@ -6,6 +6,10 @@ Issuing a transfer letter is one act: the letter is written, then the
 handover (chuyển nguồn) is recorded in the member's record — once: printing
 the same letter again (same member, same receiver) writes the paper with the
 date of the recorded handover and records nothing more.
+
+Long prints (a 200,000-member list is ~2,500 pages) take `progress(done,
+total)` and `cancel()`: the window passes its progress bar and Hủy button,
+the CLI `stderr_progress()`, one updating line on stderr.
 """
 
 from __future__ import annotations
@@ -22,7 +26,21 @@ from dvdesk.store import views as preset
 from dvdesk.store.member_query import MemberQuery
 
 if TYPE_CHECKING:
+    from dvdesk.reports.progress import Cancel, Progress
     from dvdesk.store.gateway import Store
+
+__all__ = [
+    "CANDIDATE_STAGES",
+    "IssuedLetter",
+    "issue_transfer_letter",
+    "print_checklists",
+    "print_eligible",
+    "print_statistics",
+    "print_upcoming",
+    "print_view",
+    "select_candidates",
+    "stderr_progress",
+]
 
 CANDIDATE_STAGES = tuple(s.value for s in Stage if s is not Stage.MEMBER)
 
@@ -77,10 +95,21 @@ def print_checklists(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> int:
     from dvdesk.reports.checklist_pdf import write_checklists
 
-    return write_checklists(store, list(uids), out, meeting, today, overwrite=overwrite)
+    return write_checklists(
+        store,
+        list(uids),
+        out,
+        meeting,
+        today,
+        overwrite=overwrite,
+        progress=progress,
+        cancel=cancel,
+    )
 
 
 def print_eligible(
@@ -91,10 +120,14 @@ def print_eligible(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> int:
     from dvdesk.reports.member_lists import write_eligible_list
 
-    return write_eligible_list(store, on, out, unit, today, overwrite=overwrite)
+    return write_eligible_list(
+        store, on, out, unit, today, overwrite=overwrite, progress=progress, cancel=cancel
+    )
 
 
 def print_upcoming(
@@ -106,12 +139,24 @@ def print_upcoming(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> int:
     from dvdesk.reports.member_lists import write_upcoming_list
 
     if not 1 <= months <= 60:
         raise KnownError("Số tháng phải từ 1 đến 60.")
-    return write_upcoming_list(store, months, out, on, unit, today, overwrite=overwrite)
+    return write_upcoming_list(
+        store,
+        months,
+        out,
+        on,
+        unit,
+        today,
+        overwrite=overwrite,
+        progress=progress,
+        cancel=cancel,
+    )
 
 
 def print_view(
@@ -123,13 +168,17 @@ def print_view(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> int:
     """The printed list of a preset view: the members the window shows for it."""
     from dvdesk.reports.member_lists import write_view_list
     from dvdesk.services.views import view_of
 
     view = view_of(store, key, on)
-    return write_view_list(store, view, on, out, unit, today, overwrite=overwrite)
+    return write_view_list(
+        store, view, on, out, unit, today, overwrite=overwrite, progress=progress, cancel=cancel
+    )
 
 
 def print_statistics(
@@ -183,3 +232,17 @@ def issue_transfer_letter(
         store.transfers.record(uid, today, receiver, f"Giấy chuyển ({out.name})")
         pages = write_transfer_letter(store, uid, receiver, out, today, overwrite=overwrite)
     return IssuedLetter(pages, True, today)
+
+
+def stderr_progress() -> Progress | None:
+    """The command line's progress: one updating line on stderr ("Đang in: 1.200/20.000 (6%)").
+
+    Only when stderr is a terminal: a script or a log reading stderr gets the
+    one-line error contract (tests/safety), not carriage returns.
+    """
+    import sys
+
+    from dvdesk.reports.progress import stderr_progress as line
+
+    stream = sys.stderr
+    return line(stream) if stream is not None and stream.isatty() else None

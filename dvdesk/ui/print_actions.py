@@ -190,7 +190,9 @@ class PrintActions(QObject):
         return self._write(
             "Lưu danh sách đủ tuổi",
             f"danh-sach-du-tuoi-{on:%Y%m%d}.pdf",
-            lambda store, out, progress: write_eligible_list(store, on, out, unit, overwrite=True),
+            lambda store, out, progress: write_eligible_list(
+                store, on, out, unit, overwrite=True, progress=progress
+            ),
         )
 
     def upcoming_list(self, months: int = 12) -> Op | None:
@@ -201,7 +203,7 @@ class PrintActions(QObject):
             "Lưu danh sách sắp đủ tuổi",
             f"danh-sach-sap-du-tuoi-{months}-thang.pdf",
             lambda store, out, progress: write_upcoming_list(
-                store, months, out, on, unit, overwrite=True
+                store, months, out, on, unit, overwrite=True, progress=progress
             ),
         )
 
@@ -254,7 +256,9 @@ class PrintActions(QObject):
         return self._write(
             "Lưu danh sách",
             f"danh-sach-{view.key}-{on:%Y%m%d}.pdf",
-            lambda store, out, progress: print_view(store, view.key, on, out, unit, overwrite=True),
+            lambda store, out, progress: print_view(
+                store, view.key, on, out, unit, overwrite=True, progress=progress
+            ),
         )
 
     def source_plan(self) -> Op | None:
