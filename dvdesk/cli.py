@@ -406,6 +406,8 @@ def _passphrase(args: argparse.Namespace) -> str | None:
 def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     suffix = out.suffix.lower()
+    if args.template:
+        return _export_template(args, out)
     if suffix not in (".zip", ".xlsx", ".csv"):
         raise KnownError("Tệp xuất phải có đuôi .zip (gói gửi cấp trên), .xlsx hoặc .csv.")
     from dvdesk.files import check_output
@@ -438,6 +440,19 @@ def cmd_export(args: argparse.Namespace) -> int:
 
             count = export_csv(store, out, overwrite=args.overwrite)
             print(f"Đã xuất {count} đoàn viên vào “{out}”.")
+    return 0
+
+
+def _export_template(args: argparse.Namespace, out: Path) -> int:
+    from dvdesk.exchange.templates import TEMPLATES, export_template
+    from dvdesk.files import check_output
+
+    if out.suffix.lower() != ".xlsx":
+        raise KnownError("Xuất theo mẫu (--template) cần tệp .xlsx.")
+    check_output(out, overwrite=args.overwrite, protect=[_db(args)])
+    with _open_to_read(args) as store:
+        count = export_template(store, args.template, out, unit=args.unit, overwrite=args.overwrite)
+    print(f"Đã xuất “{TEMPLATES[args.template].label}” vào “{out}”: {count} dòng.")
     return 0
 
 
@@ -475,12 +490,28 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sheet_units(pairs: list[str] | None) -> dict[str, str]:
+    out = {}
+    for pair in pairs or []:
+        sheet, sep, unit = pair.partition("=")
+        if not sep or not sheet.strip() or not unit.strip():
+            raise KnownError(f"--sheet-unit cần dạng TRANG=ĐƠN VỊ, không phải “{pair}”.")
+        out[sheet.strip()] = unit.strip()
+    return out
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from dvdesk.exchange.sheet_import import apply_import, plan_import
 
     with _open(args) if args.dry_run else _writing(args) as store:
         plan = plan_import(
-            store, Path(args.sheet), default_unit=args.unit, progress=_progress(args)
+            store,
+            Path(args.sheet),
+            default_unit=args.unit,
+            sheet_units=_sheet_units(args.sheet_unit),
+            progress=_progress(args),
+            erase_empty=args.erase_empty,
+            confirm_probable=args.same_person,
         )
         for line in plan.lines():
             print(line)
@@ -494,15 +525,22 @@ def cmd_import(args: argparse.Namespace) -> int:
                 f"{summary['invalid']} dòng có lỗi. Hãy sửa tệp, hoặc thêm --skip-invalid "
                 "để chỉ nhập các dòng hợp lệ."
             )
+        if summary["conflict"]:
+            print(
+                f"{summary['conflict']} dòng có thể là người đã có (cùng họ tên, ngày sinh, đơn vị)"
+                " nên chưa nhập: kiểm tra rồi thêm --same-person để cập nhật họ."
+            )
         if args.dry_run:
             return 0
         count, saved = apply_import(store, plan, progress=_progress(args))
     if not count:
-        print("Không có đoàn viên mới để nhập: dữ liệu không thay đổi.")
+        print("Không có đoàn viên mới hay thay đổi nào để nhập: dữ liệu không thay đổi.")
         return 0
     units = plan.units_to_add
+    added, updated = len(plan.to_add), len(plan.to_update)
     print(
-        f"Đã nhập {count} đoàn viên"
+        f"Đã nhập {added} đoàn viên"
+        + (f", cập nhật {updated} người" if updated else "")
         + (f", tạo {len(units)} đơn vị mới" if units else "")
         + (f". Bản sao lưu trước khi nhập: “{saved}”." if saved else ".")
     )
@@ -788,6 +826,13 @@ def build_parser() -> Parser:
     e.add_argument("--db", default=argparse.SUPPRESS)
     e.add_argument("--out", required=True, help="tệp .zip, .xlsx hoặc .csv")
     e.add_argument("--passphrase-file", help="mã hóa gói .zip bằng mật khẩu: " + secret_help)
+    e.add_argument(
+        "--template",
+        choices=("hd38", "danh-sach", "trich-ngang", "so-luong"),
+        help="xuất .xlsx theo mẫu: dữ liệu đảng viên (HD 38), danh sách đoàn viên, "
+        "danh sách trích ngang, báo cáo số lượng đoàn viên",
+    )
+    e.add_argument("--unit", help="chỉ một chi đoàn (mã), cho --template")
     e.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --out đã có")
     e.set_defaults(func=cmd_export)
 
@@ -802,7 +847,27 @@ def build_parser() -> Parser:
     im.add_argument("--db", default=argparse.SUPPRESS)
     im.add_argument("sheet", metavar="BANG.xlsx", help="bảng tính .xlsx hoặc .csv")
     im.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
-    im.add_argument("--unit", help="mã đơn vị cho các dòng không ghi chi đoàn")
+    im.add_argument(
+        "--unit",
+        help="mã hoặc tên đơn vị cho các dòng không có cột chi đoàn hay dòng nhóm "
+        "(tên chưa có thì tạo đơn vị mới)",
+    )
+    im.add_argument(
+        "--sheet-unit",
+        action="append",
+        metavar="TRANG=ĐƠN_VỊ",
+        help="đơn vị cho một trang của bảng tính (lặp lại cho nhiều trang)",
+    )
+    im.add_argument(
+        "--same-person",
+        action="store_true",
+        help="coi các dòng cùng họ tên, ngày sinh, đơn vị với người đã có là cùng người",
+    )
+    im.add_argument(
+        "--erase-empty",
+        action="store_true",
+        help="ô để trống xóa dữ liệu đã có khi nhập lại (mặc định: giữ nguyên)",
+    )
     im.add_argument(
         "--skip-invalid", action="store_true", help="bỏ qua các dòng có lỗi, nhập các dòng hợp lệ"
     )

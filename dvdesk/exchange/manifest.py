@@ -10,7 +10,9 @@ from typing import Any
 from dvdesk.errors import KnownError
 
 FORMAT_NAME = "dvdesk-goi-du-lieu-xa"
-FORMAT_VERSION = "1.0"  # major.minor: a newer minor reads; a newer major is refused
+# major.minor: a newer minor reads; a newer major is refused. 1.1: members.csv has the
+# office fields (domain/fields.py, since="1.1"); a 1.0 package lacks them and still reads.
+FORMAT_VERSION = "1.1"
 MANIFEST_FILE = "manifest.json"
 
 

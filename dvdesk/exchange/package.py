@@ -32,6 +32,7 @@ from dvdesk.exchange.dictionary import (
     FILES,
     column_names,
     dictionary_rows,
+    required_column_names,
 )
 from dvdesk.exchange.manifest import MANIFEST_FILE, Manifest, PackageError, sha256
 from dvdesk.exchange.safe_zip import read_entries
@@ -200,7 +201,7 @@ def _rows(name: str, data: bytes, manifest: Manifest, source: str) -> list[dict[
         raise PackageError(f"Gói “{source}”: tệp {name} không phải UTF-8.") from exc
     except ValueError as exc:
         raise PackageError(f"Gói “{source}”: tệp {name} dòng {exc} sai số cột.") from exc
-    missing = [c for c in column_names(name) if c not in header]
+    missing = [c for c in required_column_names(name) if c not in header]
     if missing:
         raise PackageError(f"Gói “{source}”: tệp {name} thiếu cột {', '.join(missing)}.")
     if manifest.counts.get(name) != len(rows):

@@ -302,3 +302,19 @@ def test_a_long_list_shows_its_first_screen_and_count_before_all_ids(
         expected[2999],
     ]
     assert len(window.view_row_ids()) == 3000
+
+
+def test_every_save_in_the_procedure_panel_is_announced_once(qtbot, demo_store, dialogs):
+    window = make_window(qtbot, demo_store, dialogs)
+    window.select_view("in_procedure")
+    window.table.selectRow(0)
+    uid = window.current_uid()
+    seen: list[object] = []
+    window.jobs.changed.connect(seen.append)
+    panel = window.procedure
+    panel.table.setCurrentCell(2, 0)
+    panel.doc_number.setText("9-NQ/CB")
+    panel.save_step()
+    assert len(seen) == 1 and uid in seen[0].member_uids
+    panel.step_saved.emit(uid)  # e.g. the dossier's details saved
+    assert len(seen) == 2

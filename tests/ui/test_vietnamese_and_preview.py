@@ -165,11 +165,28 @@ def test_every_menu_and_dialog_of_the_window_is_vietnamese(qtbot, demo_store, di
     assert english_in(texts_of(window)) == []
     for menu_action in window.menuBar().actions():
         assert english_in(actions_texts(menu_action)) == [], menu_action.text()
+    from dvdesk.store import backup
+    from dvdesk.ui.column_mapping import ColumnMappingDialog
+    from dvdesk.ui.help import AboutDialog, HelpWindow
+    from dvdesk.ui.preview_dialog import PreviewDialog
+    from dvdesk.ui.restore_dialog import RestoreDialog
+
+    backup.make_backup(demo_store)
+    preview = PreviewDialog("Xem trước", ["Thêm 3 người"], "Nhập 3 người", [("2", "B", "Lỗi", "x")])
+    preview.add_remap_button()
     for dialog in (
         MemberForm(demo_store, dialogs, None, TODAY, window),
         SettingsDialog(demo_store, dialogs, window),
+        RestoreDialog(demo_store.path, dialogs, window),
+        AboutDialog(demo_store.path, backup.backup_dir(demo_store.path), window),
+        HelpWindow(window),
+        preview,
+        ColumnMappingDialog({0: "Họ tên", 1: "Ngày sinh"}, {0: "full_name"}, window),
     ):
         assert english_in(texts_of(dialog)) == [], type(dialog).__name__
+        dialog.deleteLater()
+    op = window.jobs.long_read("Đang in…", lambda store, progress: progress(1, 2))
+    assert english_in(texts_of(op._dialog)) == []
 
 
 # -- print preview -----------------------------------------------------------------
