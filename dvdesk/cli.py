@@ -823,7 +823,13 @@ def cmd_print(args: argparse.Namespace) -> int:
             return _printed(
                 out,
                 printing.print_checklists(
-                    store, uids, out, meeting, today, overwrite=args.overwrite
+                    store,
+                    uids,
+                    out,
+                    meeting,
+                    today,
+                    overwrite=args.overwrite,
+                    progress=printing.stderr_progress(),
                 ),
             )
         if args.document == "eligible":
@@ -838,6 +844,7 @@ def cmd_print(args: argparse.Namespace) -> int:
                     today,
                     overwrite=args.overwrite,
                     commune_code=_commune(args),
+                    progress=printing.stderr_progress(),
                 ),
             )
         if args.document == "upcoming":
@@ -851,6 +858,7 @@ def cmd_print(args: argparse.Namespace) -> int:
                 today,
                 overwrite=args.overwrite,
                 commune_code=_commune(args),
+                progress=printing.stderr_progress(),
             )
             return _printed(out, pages)
         if args.document == "view":
@@ -864,6 +872,7 @@ def cmd_print(args: argparse.Namespace) -> int:
                 today,
                 overwrite=args.overwrite,
                 commune_code=_commune(args),
+                progress=printing.stderr_progress(),
             )
             return _printed(out, pages)
         if args.document == "stats":

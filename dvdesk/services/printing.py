@@ -6,6 +6,10 @@ Issuing a transfer letter is one act: the letter is written, then the
 handover (chuyển nguồn) is recorded in the member's record — once: printing
 the same letter again (same member, same receiver) writes the paper with the
 date of the recorded handover and records nothing more.
+
+Long prints (a 200,000-member list is ~2,500 pages) take `progress(done,
+total)` and `cancel()`: the window passes its progress bar and Hủy button,
+the CLI `stderr_progress()`, one updating line on stderr.
 """
 
 from __future__ import annotations
@@ -22,7 +26,21 @@ from dvdesk.store import views as preset
 from dvdesk.store.member_query import MemberQuery
 
 if TYPE_CHECKING:
+    from dvdesk.reports.progress import Cancel, Progress
     from dvdesk.store.gateway import Store
+
+__all__ = [
+    "CANDIDATE_STAGES",
+    "IssuedLetter",
+    "issue_transfer_letter",
+    "print_checklists",
+    "print_eligible",
+    "print_statistics",
+    "print_upcoming",
+    "print_view",
+    "select_candidates",
+    "stderr_progress",
+]
 
 CANDIDATE_STAGES = tuple(s.value for s in Stage if s is not Stage.MEMBER)
 
@@ -77,10 +95,21 @@ def print_checklists(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> int:
     from dvdesk.reports.checklist_pdf import write_checklists
 
-    return write_checklists(store, list(uids), out, meeting, today, overwrite=overwrite)
+    return write_checklists(
+        store,
+        list(uids),
+        out,
+        meeting,
+        today,
+        overwrite=overwrite,
+        progress=progress,
+        cancel=cancel,
+    )
 
 
 def print_eligible(
@@ -92,11 +121,21 @@ def print_eligible(
     *,
     overwrite: bool = False,
     commune_code: str | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> int:
     from dvdesk.reports.member_lists import write_eligible_list
 
     return write_eligible_list(
-        store, on, out, unit, today, overwrite=overwrite, commune_code=commune_code
+        store,
+        on,
+        out,
+        unit,
+        today,
+        overwrite=overwrite,
+        commune_code=commune_code,
+        progress=progress,
+        cancel=cancel,
     )
 
 
@@ -110,13 +149,24 @@ def print_upcoming(
     *,
     overwrite: bool = False,
     commune_code: str | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> int:
     from dvdesk.reports.member_lists import write_upcoming_list
 
     if not 1 <= months <= 60:
         raise KnownError("Số tháng phải từ 1 đến 60.")
     return write_upcoming_list(
-        store, months, out, on, unit, today, overwrite=overwrite, commune_code=commune_code
+        store,
+        months,
+        out,
+        on,
+        unit,
+        today,
+        overwrite=overwrite,
+        commune_code=commune_code,
+        progress=progress,
+        cancel=cancel,
     )
 
 
@@ -130,6 +180,8 @@ def print_view(
     *,
     overwrite: bool = False,
     commune_code: str | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> int:
     """The printed list of a preset view: the members the window shows for it."""
     from dvdesk.reports.member_lists import write_view_list
@@ -137,7 +189,16 @@ def print_view(
 
     view = view_of(store, key, on)
     return write_view_list(
-        store, view, on, out, unit, today, overwrite=overwrite, commune_code=commune_code
+        store,
+        view,
+        on,
+        out,
+        unit,
+        today,
+        overwrite=overwrite,
+        commune_code=commune_code,
+        progress=progress,
+        cancel=cancel,
     )
 
 
@@ -225,3 +286,17 @@ def _transfer_file(
     return write_transfer_file(
         store, uid, receiver, out, letter_number, passphrase, on, overwrite=overwrite
     )
+
+
+def stderr_progress() -> Progress | None:
+    """The command line's progress: one updating line on stderr ("Đang in: 1.200/20.000 (6%)").
+
+    Only when stderr is a terminal: a script or a log reading stderr gets the
+    one-line error contract (tests/safety), not carriage returns.
+    """
+    import sys
+
+    from dvdesk.reports.progress import stderr_progress as line
+
+    stream = sys.stderr
+    return line(stream) if stream is not None and stream.isatty() else None

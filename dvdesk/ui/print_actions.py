@@ -199,7 +199,10 @@ class PrintActions(QObject):
         return self._write(
             "Lưu danh sách đủ tuổi",
             f"danh-sach-du-tuoi-{on:%Y%m%d}.pdf",
-            lambda store, out, progress: write_eligible_list(store, on, out, unit, overwrite=True),
+            lambda store, out, progress: write_eligible_list(
+                store, on, out, unit, overwrite=True, progress=progress
+            ),
+            counted=True,  # the list reports its rows: Hủy stops it
         )
 
     def upcoming_list(self, months: int = 12) -> Op | None:
@@ -210,8 +213,9 @@ class PrintActions(QObject):
             "Lưu danh sách sắp đủ tuổi",
             f"danh-sach-sap-du-tuoi-{months}-thang.pdf",
             lambda store, out, progress: write_upcoming_list(
-                store, months, out, on, unit, overwrite=True
+                store, months, out, on, unit, overwrite=True, progress=progress
             ),
+            counted=True,  # the list reports its rows: Hủy stops it
         )
 
     def transfer_letter(self) -> Op | None:
@@ -263,7 +267,10 @@ class PrintActions(QObject):
         return self._write(
             "Lưu danh sách",
             f"danh-sach-{view.key}-{on:%Y%m%d}.pdf",
-            lambda store, out, progress: print_view(store, view.key, on, out, unit, overwrite=True),
+            lambda store, out, progress: print_view(
+                store, view.key, on, out, unit, overwrite=True, progress=progress
+            ),
+            counted=True,  # the list reports its rows: Hủy stops it
         )
 
     def source_plan(self) -> Op | None:

@@ -243,11 +243,13 @@ def test_print_actions_work_against_any_host(qtbot, demo_store, tmp_path: Path):
     host = FakeHost(demo_store, uids, widget)
     printing = PrintActions(host, widget, open_viewer=False)
     host.dialogs.paths = [str(tmp_path / "ba.pdf")]
-    op = printing.checklist()  # every selected member, one page each
+    op = printing.checklist()  # every selected member, one sheet each
     with qtbot.waitSignal(op.done, timeout=60000):
         pass
-    assert len(PdfReader(tmp_path / "ba.pdf").pages) == 3
-    assert host.status and "3 trang" in host.status[-1]
+    pages = PdfReader(tmp_path / "ba.pdf").pages
+    text = " ".join(" ".join(p.extract_text() for p in pages).split())
+    assert text.count("PHIẾU THEO DÕI HỒ SƠ KẾT NẠP ĐẢNG VIÊN") == 3
+    assert host.status and f"{len(pages)} trang" in host.status[-1]
 
 
 def test_the_member_stays_selected_across_date_view_and_import(qtbot, demo_store, dialogs):

@@ -193,12 +193,20 @@ def test_every_menu_and_dialog_of_the_window_is_vietnamese(qtbot, demo_store, di
 
 
 @pytest.fixture
-def three_pages(demo_store, tmp_path: Path) -> Path:
-    from dvdesk.reports.checklist_pdf import write_checklists
+def three_pages(tmp_path: Path) -> Path:
+    # Exactly three pages through the documents' own furniture (a checklist may
+    # now run onto a second page: issue #17, never shrunk to fit).
+    from reportlab.platypus import PageBreak
 
-    uids = [r["uid"] for r in demo_store.members.list()[:3]]
+    from dvdesk.reports import furniture as f
+    from dvdesk.reports.styles import styles
+
+    story: list = []
+    for number in (1, 2, 3):
+        story += [f.para(f"Trang {number}: Nguyễn Thị Ánh Tuyết, Đặng Hưởng", styles().body)]
+        story += [PageBreak()] if number < 3 else []
     out = tmp_path / "ba-trang.pdf"
-    write_checklists(demo_store, uids, out, TODAY)
+    assert f.write_pdf(out, story, "Ba trang") == 3
     return out
 
 
