@@ -243,10 +243,11 @@ def _unpack(data: bytes, source: str, digest: str) -> Package:
 
     _convert(tables["steps.csv"], records.step_from_row, add_step, "steps.csv", source)
     # The rows as read (their columns were checked): empty old/new values are None.
-    package.audit = tables["audit.csv"]
-    for r in package.audit:
+    audit: list[dict[str, Any]] = tables["audit.csv"]
+    for r in audit:
         r["old"] = r["old"] or None
         r["new"] = r["new"] or None
+    package.audit = audit
     return package
 
 
