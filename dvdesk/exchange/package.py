@@ -119,13 +119,7 @@ def signed_archive(store: Store, manifest: Manifest, files: dict[str, bytes]) ->
     private, public = store.packages.signing_key()
     manifest.signing_key = signing.encode_key(public)
     body = manifest.to_json()
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(MANIFEST_FILE, body)
-        archive.writestr(signing.SIGNATURE_FILE, signing.sign(private, body))
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buf.getvalue()
+    return signing.signed_zip(private, body, files)
 
 
 def write_package(
