@@ -45,7 +45,7 @@ from dvdesk.errors import KnownError
 from dvdesk.files import atomic_output
 from dvdesk.reports import styles as st
 from dvdesk.reports.fonts import BOLD, ITALIC, REGULAR, nfc, register_fonts
-from dvdesk.reports.line_blocks import Line, LineColumns
+from dvdesk.reports.line_blocks import Line, LineColumns, wrap_number
 from dvdesk.reports.progress import Tracker
 from dvdesk.store.settings import Settings
 
@@ -155,12 +155,16 @@ def number_line(kind: Letterhead, settings: Settings, type_code: str, number: st
 
     `type_code` is the document type's abbreviation (BC báo cáo, DS danh sách,
     GGT giấy giới thiệu); an empty `number` leaves room to write it by hand.
+    A whole number as the office writes it ("12-GGT/ĐU": it has a "/") is
+    printed as typed, never given a second type code ("12-GGT/ĐU-GGT/ĐU").
     A state document (the fallback letterhead) keeps Nghị định 30's "Số:".
     """
     kind = effective(kind, settings)
-    number = " ".join(number.split()) or BLANK_NUMBER
+    number = " ".join(number.split()).removeprefix("Số:").removeprefix("Số").strip()
     lead = "Số:" if kind is Letterhead.STATE else "Số"
-    return f"{lead} {number}-{type_code}/{_ISSUER_CODE[kind]}"
+    if "/" in number:
+        return f"{lead} {number}"
+    return f"{lead} {number or BLANK_NUMBER}-{type_code}/{_ISSUER_CODE[kind]}"
 
 
 def _body_lines(kind: Letterhead, s: Settings) -> list[tuple[str, bool]]:
@@ -203,7 +207,10 @@ def letterhead(
         if text.strip()
     ]
     if type_code:
-        left.append(Line(number_line(kind, settings, type_code, number), REGULAR, size))
+        # A long typed number wraps after "/" or "-" within the column: never cut.
+        text = number_line(kind, settings, type_code, number)
+        for part in wrap_number(text, REGULAR, size, st.FRAME_WIDTH * LEFT_SHARE).split("\n"):
+            left.append(Line(part, REGULAR, size))
     motto_size = st.MOTTO_SIZE if kind is not Letterhead.STATE else 13
     right = [Line(text, BOLD, motto_size, underline=underline) for text, underline in _motto(kind)]
     right.append(Line(place_date(settings, day), ITALIC, size, space_before=size * 1.2 + 2))

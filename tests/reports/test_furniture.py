@@ -125,6 +125,10 @@ def test_each_document_of_a_batch_is_numbered_on_its_own(tmp_path: Path):
         (f.Letterhead.PARTY, "GGT", "", "Số " + f.BLANK_NUMBER + "-GGT/ĐU"),
         (f.Letterhead.UNION, "DS", "05", "Số 05-DS/ĐTN"),
         (f.Letterhead.UNION, "DS", "  7 ", "Số 7-DS/ĐTN"),
+        # The whole number as typed: not given the type code a second time.
+        (f.Letterhead.PARTY, "GGT", "12-GGT/ĐU", "Số 12-GGT/ĐU"),
+        (f.Letterhead.PARTY, "GGT", "Số 12-GGT/ĐU", "Số 12-GGT/ĐU"),
+        (f.Letterhead.PARTY, "BC", "45/BC-ĐU", "Số 45/BC-ĐU"),
     ],
 )
 def test_number_line_has_no_colon(kind: f.Letterhead, code: str, number: str, expected: str):

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 from reportlab.graphics.shapes import Line
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from dvdesk.domain.procedure import Stage, StepRecord, StepState
 from dvdesk.errors import KnownError
+from dvdesk.reports import furniture as f
+from dvdesk.reports import styles as st
+from dvdesk.reports.fonts import REGULAR
 from dvdesk.reports.statistics_pdf import (
     SERIES,
     FigureRow,
@@ -26,7 +30,7 @@ from dvdesk.reports.statistics_pdf import (
 from dvdesk.reports.transfer_letter import address_form, write_transfer_letter
 from dvdesk.store.gateway import Store
 from dvdesk.store.settings import Settings
-from tests.reports.conftest import LONG, TODAY, flat, pdf_pages
+from tests.reports.conftest import LONG, TODAY, flat, pdf_fragments, pdf_pages
 
 UNIVERSITY = "Chi bộ Sinh viên K68, Đảng bộ Trường Đại học Sư phạm Hà Nội"
 
@@ -58,6 +62,27 @@ def test_transfer_letter(commune: Store, tmp_path: Path):
     assert all(word in text for word in LONG.split())
     # The request and the signature are on one page.
     assert "Nguyễn Văn Bình" in pages[-1] and "Đề nghị" in pages[-1]
+
+
+LONG_NUMBER = "1234567890-GGT/ĐUBCHĐTNCSHCMXĐHTQNG/2026"
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [("17", "Số 17-GGT/ĐU"), ("17-GGT/ĐU", "Số 17-GGT/ĐU"), (LONG_NUMBER, LONG_NUMBER)],
+)
+def test_transfer_letter_prints_its_number(
+    commune: Store, tmp_path: Path, typed: str, printed: str
+):
+    """The number typed (--letter-number) is on the letter, whole, within the issuer's column."""
+    out = tmp_path / "gioi-thieu.pdf"
+    write_transfer_letter(commune, commune.people["long"].uid, UNIVERSITY, out, TODAY, number=typed)
+    text = flat(pdf_pages(out)[:1])
+    assert "".join(text.split()).count("".join(printed.split())) == 1
+    column = st.LEFT_MARGIN + st.FRAME_WIDTH * f.LEFT_SHARE
+    for piece, x, _, size in pdf_fragments(out)[0]:
+        if "GGT" in piece or "ĐUBCH" in piece:
+            assert x + stringWidth(piece.strip(), REGULAR, size) <= column + 1, piece
 
 
 def test_transfer_letter_lists_only_papers_that_exist(commune: Store, tmp_path: Path):
