@@ -31,6 +31,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -208,9 +209,17 @@ def letterhead(
     ]
     if type_code:
         # A long typed number wraps after "/" or "-" within the column: never cut.
+        # (A blank number's no-break spaces are kept: only a line too wide is wrapped.)
         text = number_line(kind, settings, type_code, number)
-        for part in wrap_number(text, REGULAR, size, st.FRAME_WIDTH * LEFT_SHARE).split("\n"):
-            left.append(Line(part, REGULAR, size))
+        column = st.FRAME_WIDTH * LEFT_SHARE
+        register_fonts()
+        if stringWidth(nfc(text), REGULAR, size) <= column:
+            left.append(Line(text, REGULAR, size))
+        else:
+            left += [
+                Line(part, REGULAR, size)
+                for part in wrap_number(text, REGULAR, size, column).split("\n")
+            ]
     motto_size = st.MOTTO_SIZE if kind is not Letterhead.STATE else 13
     right = [Line(text, BOLD, motto_size, underline=underline) for text, underline in _motto(kind)]
     right.append(Line(place_date(settings, day), ITALIC, size, space_before=size * 1.2 + 2))

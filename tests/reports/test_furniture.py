@@ -228,3 +228,13 @@ def test_signatures_take_signers_or_pairs():
         [ln.text for ln in col] for col in b.columns
     ]
     assert [ln.text for ln in a.columns[1]] == ["T/M ĐẢNG ỦY", "BÍ THƯ", "Nguyễn Văn Bình"]
+
+
+def test_blank_number_leaves_room_to_write_by_hand(tmp_path: Path):
+    """ "Số ……-BC/ĐU": the blank's no-break spaces survive the letterhead's layout."""
+    settings = Settings(party_committee="ĐẢNG ỦY XÃ A", commune_name="Xã A")
+    out = tmp_path / "lh.pdf"
+    f.write_pdf(out, [f.letterhead(f.Letterhead.PARTY, settings, date(2026, 1, 1), "BC")], "x")
+    (line,) = [t for t, *_ in pdf_fragments(out)[0] if "-BC/ĐU" in t]
+    gap = line.split("Số", 1)[1].split("-BC/ĐU")[0]
+    assert len(gap) >= 8 and not gap.strip(), repr(line)
