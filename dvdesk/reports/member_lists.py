@@ -39,6 +39,7 @@ from dvdesk.domain.procedure import STAGE_LABELS, Stage
 from dvdesk.reports import furniture as f
 from dvdesk.reports import sources
 from dvdesk.reports import styles as st
+from dvdesk.reports.fonts import missing_glyphs
 from dvdesk.reports.progress import Cancel, Progress, Tracker
 from dvdesk.reports.row_table import Column, RowTable, Section
 from dvdesk.store.member_query import MemberQuery
@@ -382,6 +383,33 @@ def write_upcoming_list(
     )
 
 
+# Titles as a trích yếu, not the window labels ("DANH SÁCH: ĐÃ XÓA (CÓ THỂ KHÔI PHỤC)").
+_VIEW_TITLES = {
+    "all": "DANH SÁCH ĐOÀN VIÊN",
+    "problems": "DANH SÁCH ĐOÀN VIÊN CÓ HỒ SƠ THIẾU HOẶC CẦN KIỂM TRA",
+    "deleted": "DANH SÁCH ĐOÀN VIÊN ĐÃ XÓA KHỎI SỔ THEO DÕI",
+}
+# What the window says to do ("chọn để khôi phục") means nothing on paper.
+_VIEW_HINTS = {"deleted": "Những người đã xóa khỏi sổ theo dõi, còn khôi phục được."}
+
+
+def view_title(view: View) -> str:
+    """A preset view's list title: "DANH SÁCH ĐOÀN VIÊN ĐANG TRONG QUY TRÌNH KẾT NẠP"."""
+    if view.key in _VIEW_TITLES:
+        return _VIEW_TITLES[view.key]
+    label = view.label.upper()
+    return f"DANH SÁCH {label}" if label.startswith("HỌC SINH") else f"DANH SÁCH ĐOÀN VIÊN {label}"
+
+
+def view_hint(view: View) -> str:
+    """The view's one-line description as printed: without the window's signs (⛔),
+    which the document face has no glyph for (they printed as "( )")."""
+    text = _VIEW_HINTS.get(view.key, view.hint)
+    for ch in missing_glyphs(text):
+        text = text.replace(f" ({ch})", "").replace(ch, "")
+    return " ".join(text.split())
+
+
 def write_view_list(
     store: Store,
     view: View,
@@ -404,8 +432,8 @@ def write_view_list(
     if commune_code is not None:
         query = replace(query, commune_code=commune_code)
     spec = ListSpec(
-        f"DANH SÁCH: {view.label.upper()}",
-        f"Tại ngày {fmt(on)}. {view.hint}" + _of_commune(store, commune_code),
+        view_title(view),
+        f"Tại ngày {fmt(on)}. {view_hint(view)}" + _of_commune(store, commune_code),
         ELIGIBLE_COLUMNS,
         on,
         query.method,
