@@ -188,7 +188,10 @@ def test_a_report_built_by_hand_prints_as_given(tmp_path: Path):
     # Its own 3,5% target gets its column, besides 3% and 4%.
     assert "2024 500 12 + 0 2,40% 15 20 18 Chưa đạt" in text
     assert "2025 520 21 + 2 4,42% 16 21 19 Đạt" in text  # with those from other sources
-    assert "Tỷ lệ học sinh trường THPT" in text
+    # Every section numbered in turn, the students' share too.
+    headings = ["1. Kết quả theo năm", "2. Tỷ lệ học sinh trường THPT", "3. Biểu đồ", "4. Kết nạp"]
+    assert all(h in text for h in headings)
+    assert [text.index(h) for h in headings] == sorted(text.index(h) for h in headings)
     assert "2024 25,0% 50,0%" in text and "2025 — 10,0%" in text
     assert "Số đảng viên theo từng năm." in text
 
