@@ -22,7 +22,7 @@ Rows stream from the store unit by unit into a `RowTable`, so a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -148,6 +148,7 @@ class ListSpec:
     method: Method
     near_limit: bool  # flag members near the age threshold
     empty_reason: str  # why the list is empty, when it is
+    more_notes: Callable[[ListRow], list[str]] | None = None  # e.g. what a record lacks
 
 
 def enrich(row: ListRow, spec: ListSpec, settings: Settings) -> dict[str, Any]:
@@ -162,6 +163,8 @@ def enrich(row: ListRow, spec: ListSpec, settings: Settings) -> dict[str, Any]:
         graduates = date(row.graduation_year, month, day)
         if eligible_from > graduates:
             notes.append(f"Tốt nghiệp ({fmt(graduates)}) khi chưa đủ 18 tuổi: chuyển nguồn")
+    if spec.more_notes is not None:
+        notes += spec.more_notes(row)
     return row._asdict() | {"eligible_from": eligible_from, "notes": notes}
 
 
@@ -393,6 +396,31 @@ _VIEW_TITLES = {
 _VIEW_HINTS = {"deleted": "Những người đã xóa khỏi sổ theo dõi, còn khôi phục được."}
 
 
+PROBLEM_COLUMNS = (
+    NAME,
+    DOB,
+    GENDER,
+    STAGE,
+    Column("Cần bổ sung, kiểm tra", 64 * mm, _note),
+)
+
+
+def problems_of(store: Store, on: date) -> Callable[[ListRow], list[str]]:
+    """What each member of the "problems" view lacks or breaks, as the form says it.
+
+    A list of records to check that does not say what to check sent the
+    office back to the window for every name. Only this view pays for it
+    (one record read and validated a row).
+    """
+
+    def notes(row: ListRow) -> list[str]:
+        report = store.members.validate(store.members.get(row.uid), on)
+        found = list(dict.fromkeys(i.message for i in report.issues))
+        return found or ["Hồ sơ kết nạp cần kiểm tra: xem phiếu theo dõi hồ sơ"]
+
+    return notes
+
+
 def view_title(view: View) -> str:
     """A preset view's list title: "DANH SÁCH ĐOÀN VIÊN ĐANG TRONG QUY TRÌNH KẾT NẠP"."""
     if view.key in _VIEW_TITLES:
@@ -434,12 +462,13 @@ def write_view_list(
     spec = ListSpec(
         view_title(view),
         f"Tại ngày {fmt(on)}. {view_hint(view)}" + _of_commune(store, commune_code),
-        ELIGIBLE_COLUMNS,
+        PROBLEM_COLUMNS if view.key == "problems" else ELIGIBLE_COLUMNS,
         on,
         query.method,
         True,
         f"Không có đoàn viên nào thuộc “{view.label}” tại ngày {fmt(on)} "
         f"{_scope(units, unit_code)}.",
+        more_notes=problems_of(store, on) if view.key == "problems" else None,
     )
     by_age = (
         query.eligible_on is not None

@@ -288,3 +288,19 @@ def test_view_lists_are_titled_and_described_for_paper(commune: Store, tmp_path:
         assert title in text, key
         assert "DANH SÁCH:" not in text and "chọn để" not in text and "( )" not in text
         assert not missing_glyphs(text.replace("\n", " ")), key
+
+
+def test_problems_list_says_what_to_check(commune: Store, tmp_path: Path):
+    """Each member of "Hồ sơ thiếu hoặc cần kiểm tra" with what their record lacks."""
+    commune.members.add(
+        Member("Hà Thị Năm", "KDC01", PartialDate(2007), Gender.FEMALE, uid="p-1"), today=TODAY
+    )
+    on = date(2026, 9, 10)
+    views = {v.key: v for v in preset_views(commune.settings.get(), on)}
+    out = tmp_path / "view.pdf"
+    write_view_list(commune, views["problems"], on, out, today=TODAY)
+    text = flat(pdf_pages(out))
+    assert "Cần bổ sung, kiểm tra" in text
+    row = text.split("Hà Thị Năm", 1)[1].split("Tổng cộng")[0]
+    expected = commune.members.validate(commune.members.get("p-1"), on).issues[0].message
+    assert " ".join(expected.split()) in row
