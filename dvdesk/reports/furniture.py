@@ -141,9 +141,15 @@ def effective(kind: Letterhead, settings: Settings) -> Letterhead:
     """The letterhead the settings can fill: a missing body name falls back."""
     if kind is Letterhead.UNION and not settings.youth_union.strip():
         kind = Letterhead.PARTY
+    # The state letterhead needs the commune's name; with neither name (a receiving
+    # level's file) the Party's stays, its body left to be written by hand.
     if kind is Letterhead.PARTY and not settings.party_committee.strip():
-        kind = Letterhead.STATE
+        kind = Letterhead.STATE if settings.commune_name.strip() else Letterhead.PARTY
     return kind
+
+
+# A body's name the settings do not have: room to write it by hand.
+BLANK_BODY = "." * 40
 
 
 # Where the number is blank the office writes it by hand (space kept by no-break spaces).
@@ -172,7 +178,7 @@ def _body_lines(kind: Letterhead, s: Settings) -> list[tuple[str, bool]]:
     province = s.province.strip()
     if kind is Letterhead.PARTY:
         lines = [(f"ĐẢNG BỘ {province.upper()}", False)] if province else []
-        return [*lines, (s.party_committee.upper(), True), ("*", False)]
+        return [*lines, (s.party_committee.upper() or BLANK_BODY, True), ("*", False)]
     if kind is Letterhead.UNION:
         # The body above a commune's Youth Union: Tỉnh đoàn, or Thành đoàn in a city.
         if province.startswith("Thành phố "):
@@ -220,7 +226,8 @@ def letterhead(
                 Line(part, REGULAR, size)
                 for part in wrap_number(text, REGULAR, size, column).split("\n")
             ]
-    motto_size = st.MOTTO_SIZE if kind is not Letterhead.STATE else 13
+    # Nghị định 30's quốc hiệu at 12 pt: at 13 it broke before "NAM" in its column.
+    motto_size = st.MOTTO_SIZE if kind is not Letterhead.STATE else 12
     right = [Line(text, BOLD, motto_size, underline=underline) for text, underline in _motto(kind)]
     right.append(Line(place_date(settings, day), ITALIC, size, space_before=size * 1.2 + 2))
     width = st.FRAME_WIDTH
