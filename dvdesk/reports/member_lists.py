@@ -117,7 +117,9 @@ def _possible(row: dict[str, Any]) -> str:
     possible = row["possible_statuses"] or ()
     if not possible:
         return "Chưa xét được"
-    return "; ".join(STATUS_LABELS[Status(s)] for s in possible)
+    # "Chưa đủ 18 tuổi hoặc đủ tuổi": one of them, not both ("…; Đủ tuổi" read as a list).
+    labels = [STATUS_LABELS[Status(s)] for s in possible]
+    return " hoặc ".join([labels[0], *(x[:1].lower() + x[1:] for x in labels[1:])])
 
 
 def _range(row: dict[str, Any]) -> str:

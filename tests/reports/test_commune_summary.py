@@ -18,7 +18,15 @@ def test_columns_fill_the_frame_and_no_word_breaks_inside():
         for word in label.split():
             assert stringWidth(word, BOLD, cs.HEAD_SIZE) <= room, (label, word)
     # The widest figures each column holds: a commune code, a percentage, a date.
-    samples = {0: "99999", 2: "01/12/2026", 5: "120000", 6: "120000", 12: "100%", 13: "100%", 18: "999"}
+    samples = {
+        0: "99999",
+        2: "01/12/2026",
+        5: "120000",
+        6: "120000",
+        12: "100%",
+        13: "100%",
+        18: "999",
+    }
     widths = {column: width for column, _, width in cs.PDF_COLUMNS}
     for column, text in samples.items():
         assert stringWidth(text, REGULAR, cs.CELL_SIZE) <= widths[column] * mm - 2 * cs.PAD, text

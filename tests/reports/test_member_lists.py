@@ -185,7 +185,7 @@ def test_partial_dates_get_their_own_section(with_partial: Store, tmp_path: Path
             lo, hi = result.eligible_from_range
             assert f"từ {lo:%d/%m/%Y} đến {hi:%d/%m/%Y}" in section
     assert "Đủ tuổi; Trên 60 tuổi" not in section  # Già is not listed at all
-    assert "Chưa đủ 18 tuổi; Đủ tuổi" in section  # Tháng could be either
+    assert "Chưa đủ 18 tuổi hoặc đủ tuổi" in section  # Tháng could be either
     # The total is the view's count: three with full dates, two partial (Năm, Tháng).
     assert "Tổng cộng: 5 đoàn viên. Trong đó 2 đoàn viên chưa rõ ngày sinh đầy đủ (mục II)." in text
     assert "Hồ sơ thiếu hoặc cần kiểm tra" in section  # where the undated are
