@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import measure
 import outputs
 from measure import (
-    DATA,
+
     ENV,
     HERE,
     ON,
@@ -245,9 +246,9 @@ def fresh_copy(src: Path, dst: Path) -> None:
 
 
 def ensure_sheet(ctx: Context, ext: str) -> Path:
-    path = DATA / f"members-{ctx.size}.{ext}"
+    path = measure.DATA / f"members-{ctx.size}.{ext}"
     if not path.exists():
-        part = DATA / f"members-{ctx.size}.part.{ext}"
+        part = measure.DATA / f"members-{ctx.size}.part.{ext}"
         part.unlink(missing_ok=True)
         run_process(dvdesk_cmd("export", "--db", str(ctx.db), "--out", str(part)))
         part.rename(path)
@@ -288,7 +289,7 @@ def import_sheet(ext: str) -> Callable[[Context], list[Result]]:
 
 
 def ensure_packages() -> list[Path]:
-    folder = DATA / f"communes-{MERGE_COMMUNES}x{MERGE_MEMBERS}"
+    folder = measure.DATA / f"communes-{MERGE_COMMUNES}x{MERGE_MEMBERS}"
     found = sorted(folder.glob("xa-*.zip"))
     if len(found) < MERGE_COMMUNES:
         subprocess.run(
@@ -303,10 +304,14 @@ def ensure_packages() -> list[Path]:
 def merge(ctx: Context) -> list[Result]:
     packages = ensure_packages()
     mine, bare = ctx.tmp / "tong-hop-dvdesk.db", ctx.tmp / "tong-hop-bare.db"
+    # Signed packages: the officer has confirmed each commune's key by phone.
+    keys_file = packages[0].parent / "keys.txt"
+    keys = sorted(set(keys_file.read_text().split())) if keys_file.exists() else []
+    accept = [a for key in keys for a in ("--accept-key", key)]
 
     def run_mine(_: int) -> Sample:
         fresh_copy(ctx.template, mine)
-        return run_process(dvdesk_cmd("merge", "--db", str(mine), *map(str, packages)))
+        return run_process(dvdesk_cmd("merge", "--db", str(mine), *accept, *map(str, packages)))
 
     def run_bare(_: int) -> Sample:
         bare.unlink(missing_ok=True)

@@ -222,6 +222,8 @@ class BareWindow(QWidget):
         self.search.textChanged.connect(self._search)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show())
         self.resize(1366, 728)
+        if self.model.rowCount():
+            self.table.selectRow(0)  # as dvdesk's window: the first row shown in the panel
 
     def _search(self, text: str) -> None:
         self.model.search = text
@@ -246,7 +248,9 @@ class BareWindow(QWidget):
                 self.steps.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
         self.shown_uid = uid
 
-    def edit(self, uid: str, presence: str) -> None:
+    def edit(self, uid: str) -> None:
+        (old,) = self.conn.execute("SELECT presence FROM members WHERE uid = ?", [uid]).fetchone()
+        presence = "working_away" if old != "working_away" else "at_home"
         self.conn.execute("UPDATE members SET presence = ? WHERE uid = ?", [presence, uid])
         self.conn.commit()
         (row_id,) = self.conn.execute("SELECT id FROM members WHERE uid = ?", [uid]).fetchone()
@@ -445,7 +449,7 @@ def run(kind: str, path: str) -> dict[str, Any]:
         saved = probe.store.members.update(replace(member, presence=type(member.presence)(new)))
         probe.window.apply_changes(getattr(saved, "changes", saved))
     else:
-        probe.window.edit(uid, "working_away")
+        probe.window.edit(uid)
     ok = wait_until(lambda: probe.model.data(cell) != shown, 30_000)
     probe.paint()
     out["edit"] = {

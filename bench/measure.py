@@ -23,7 +23,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-DATA = HERE / "data"
+DATA_ROOT = HERE / "data"
+DATA = DATA_ROOT  # set by use_data_for(): one folder per data-file format (see there)
 SIZES = [int(x) for x in os.environ.get("BENCH_SIZES", "").split(",") if x] or (
     [20_000, 200_000] + ([500_000] if os.environ.get("BENCH_LARGE") == "1" else [])
 )
@@ -35,6 +36,12 @@ BUDGET_S = float(os.environ.get("BENCH_BUDGET_S", "1140"))
 # Subprocesses import dvdesk from this checkout, never from an editable install elsewhere.
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
 PY = sys.executable
+# Peak RSS from wait4 is the highest of the process's life, and a child spawned by
+# this (bigger) process starts from this process's size. /usr/bin/time forks the
+# command from its own small process and writes the command's own peak (%M, KiB);
+# wait4 on /usr/bin/time still gives the command's CPU (a waited-for child).
+TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else ""
+ONLY = {x for x in os.environ.get("BENCH_ONLY", "").split(",") if x}  # case names, to develop
 
 
 @dataclass(frozen=True)
@@ -145,11 +152,18 @@ def run_process(
         out = open(stdout, "wb") if stdout else subprocess.DEVNULL  # noqa: SIM115
         inp = open(stdin, "rb") if stdin else subprocess.DEVNULL  # noqa: SIM115
         try:
+            rss_file = Path(tempfile.mktemp(prefix="dvdesk-bench-rss-"))
+            wrap = [TIME, "-f", "%M", "-o", str(rss_file)] if TIME else []
             start = time.perf_counter()
-            proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, stdin=inp, env=ENV)
+            proc = subprocess.Popen([*wrap, *cmd], stdout=out, stderr=err, stdin=inp, env=ENV)
             _, status, usage = os.wait4(proc.pid, 0)
             wall = time.perf_counter() - start
             proc.returncode = os.waitstatus_to_exitcode(status)
+            rss_mb = usage.ru_maxrss / 1024
+            if TIME and rss_file.exists():
+                lines = rss_file.read_text().split()
+                rss_mb = int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else rss_mb
+                rss_file.unlink()
         finally:
             if stdout:
                 out.close()  # type: ignore[union-attr]
@@ -159,7 +173,7 @@ def run_process(
             err.seek(0)
             message = err.read().decode("utf-8", "replace")[-2000:]
             raise RuntimeError(f"{' '.join(cmd[:6])} … exit {proc.returncode}: {message}")
-    return Sample(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024)
+    return Sample(usage.ru_utime + usage.ru_stime, wall, rss_mb)
 
 
 @dataclass
@@ -242,3 +256,40 @@ class Budget:
 
     def record(self, case: str, size: int, wall: float) -> None:
         self.spent[case] = (size, wall)
+
+
+def format_fingerprint(template: Path) -> str:
+    """The data-file format an empty file of this dvdesk has: its applied migrations."""
+    import hashlib
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
+    try:
+        names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY name")]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
+    return hashlib.sha256(repr((names, version)).encode()).hexdigest()[:10]
+
+
+def use_data_for(template: Path) -> Path:
+    """bench/data/<format>/: demo files, sheets and packages of this data-file format.
+
+    Another helper's migration (or a signed package format) makes the cached files
+    stale, so they are rebuilt in a new folder; folders of other formats are removed
+    (they are the bench's own files, gitignored) so the disk does not fill up.
+    """
+    import shutil
+
+    global DATA
+    key = format_fingerprint(template)
+    DATA = DATA_ROOT / f"format-{key}"
+    DATA.mkdir(parents=True, exist_ok=True)
+    for old in DATA_ROOT.iterdir():
+        if old != DATA and (old.name.startswith("format-") or old.suffix in (".db", ".csv", ".xlsx")
+                            or old.name.startswith(("demo-", "members-", "communes-", "building-"))):
+            if old.is_dir():
+                shutil.rmtree(old)
+            else:
+                old.unlink()
+    return DATA

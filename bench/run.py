@@ -24,16 +24,17 @@ import traceback
 from pathlib import Path
 
 from cases import CASES, Context, make_template, temp_folder
-from measure import DATA, HERE, SIZES, Budget, Result, dvdesk_cmd, run_process
+import measure
+from measure import HERE, ONLY, SIZES, Budget, Result, dvdesk_cmd, run_process
 
 
 def ensure_db(n: int) -> Path:
     """The cached demo file of n members (seed 1), built through `dvdesk demo`."""
-    path = DATA / f"demo-{n}.db"
+    path = measure.DATA / f"demo-{n}.db"
     if not path.exists():
-        DATA.mkdir(parents=True, exist_ok=True)
-        tmp = DATA / f"building-{n}.db"
-        for leftover in DATA.glob(f"building-{n}.db*"):
+        measure.DATA.mkdir(parents=True, exist_ok=True)
+        tmp = measure.DATA / f"building-{n}.db"
+        for leftover in measure.DATA.glob(f"building-{n}.db*"):
             leftover.unlink()
         print(f"tạo {path.name} …", file=sys.stderr, flush=True)
         run_process(dvdesk_cmd("demo", "--db", str(tmp), "--members", str(n), "--seed", "1"))
@@ -123,9 +124,10 @@ def main() -> int:
     with temp_folder() as folder:
         tmp = Path(folder)
         template = make_template(tmp)
+        print(f"dữ liệu thử: {measure.use_data_for(template)}", file=sys.stderr, flush=True)
         for n in SIZES:
             ok, line = budget.allows("tạo dữ liệu", n)
-            if not (DATA / f"demo-{n}.db").exists() and not ok:
+            if not (measure.DATA / f"demo-{n}.db").exists() and not ok:
                 skipped.append(line)
                 print(line, file=sys.stderr, flush=True)
                 continue
@@ -134,7 +136,7 @@ def main() -> int:
             budget.record("tạo dữ liệu", n, time.perf_counter() - start)
             ctx = Context(db, n, tmp, template)
             for case, once in CASES:
-                if once and n != SIZES[0]:
+                if (once and n != SIZES[0]) or (ONLY and case.__name__ not in ONLY):
                     continue
                 name = case.__name__
                 ok, line = budget.allows(name, n)
