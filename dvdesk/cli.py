@@ -24,6 +24,7 @@ from dvdesk.domain.eligibility import Method, born_after, evaluate
 from dvdesk.errors import KnownError
 
 if TYPE_CHECKING:
+    from dvdesk.exchange.package import PackageFile
     from dvdesk.store.gateway import Store
     from dvdesk.store.member_query import MemberQuery
 
@@ -163,9 +164,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 )
             if probe.members.count() or probe.members.count(_deleted_query()):
                 raise KnownError(f"Tệp “{path}” đã có dữ liệu; hãy chọn tệp mới cho dữ liệu mẫu.")
+    commune = _commune_options(args)
+    seed = args.seed
+    if commune:
+        # Distinct communes get distinct people (and member uids): the same seed with
+        # another code is another commune, as reproducible as before.
+        import hashlib
+
+        seed = int.from_bytes(hashlib.sha256(f"{args.seed}:{commune[0]}".encode()).digest()[:6])
     try:
         with _writing(args, create=True) as store:
-            count = demo.build(store, args.members, seed=args.seed, progress=_progress(args))
+            if commune:
+                _set_commune(store, *commune)
+            count = demo.build(store, args.members, seed=seed, progress=_progress(args))
+            settings = store.settings.get()
     except BaseException:
         if new:
             # A refused demo (full disk, Ctrl+C) leaves no half-made file with its -wal/-shm.
@@ -173,7 +185,62 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 with contextlib.suppress(OSError):
                     Path(f"{path}{suffix}").unlink()
         raise
-    print(f"Đã tạo {count} đoàn viên mẫu trong “{path}”.")
+    print(
+        f"Đã tạo {count} đoàn viên mẫu của {settings.commune_name} (mã {settings.commune_code}) "
+        f"trong “{path}”."
+    )
+    return 0
+
+
+def _commune_options(args: argparse.Namespace) -> tuple[str, str] | None:
+    """--commune-code and --commune-name, trimmed and checked (both or neither on demo)."""
+    import unicodedata
+
+    from dvdesk.exchange.manifest import commune_code_problem
+
+    code, name = getattr(args, "commune_code", None), getattr(args, "commune_name", None)
+    if code is None and name is None:
+        return None
+    if code is None or name is None:
+        raise KnownError("Hãy cho cả --commune-code và --commune-name.")
+    code = code.strip()
+    name = " ".join(unicodedata.normalize("NFC", name).split())
+    if problem := commune_code_problem(code):
+        raise KnownError(f"--commune-code: {problem}.")
+    if not name:
+        raise KnownError("--commune-name: tên xã/phường trống.")
+    return code, name
+
+
+def _set_commune(store: Store, code: str, name: str) -> None:
+    settings = store.settings.get()
+    settings.commune_code, settings.commune_name = code, name
+    settings.party_committee = settings.party_committee or f"ĐẢNG ỦY {name.upper()}"
+    settings.youth_union = settings.youth_union or f"ĐOÀN {name.upper()}"
+    store.settings.save(settings)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """An empty data file for one commune (or the receiving level's consolidated file)."""
+    from dvdesk.exchange.signing import fingerprint
+
+    commune = _commune_options(args)
+    assert commune is not None  # argparse requires both
+    path = Path(args.db)
+    if path.exists() and path.stat().st_size > 0:
+        raise KnownError(
+            f"Tệp “{path}” đã có; dvdesk init chỉ tạo tệp dữ liệu mới (đổi tên, mã xã trong "
+            "Cài đặt của cửa sổ chương trình)."
+        )
+    if not path.parent.is_dir():
+        raise KnownError(f"Không có thư mục “{path.parent}”.")
+    with _writing(args, create=True) as store:
+        _set_commune(store, *commune)
+        public = store.packages.signing_key()[1]
+    print(
+        f"Đã tạo tệp dữ liệu “{path}” của {commune[1]} (mã {commune[0]}). "
+        f"Mã nhận dạng khóa ký gói dữ liệu: {fingerprint(public)}."
+    )
     return 0
 
 
@@ -254,6 +321,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
     kind = statistics.KIND_CODES[args.unit_kind] if args.unit_kind else None
     with _open_to_read(args) as store:
         stats = statistics.figures(store, first, last)
+        if args.commune is not None:
+            # The receiving level: one commune's figures (its own totals stay at the commune).
+            code = args.commune.strip()
+            if code not in store.received.commune_codes():
+                raise KnownError(f"Không có dữ liệu của xã/phường mã “{code}” trong tệp này.")
+            stats = store.received.statistics(code, first, last)
     data = statistics.as_json(stats, kind)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=1))
@@ -406,8 +479,15 @@ def _passphrase(args: argparse.Namespace) -> str | None:
 def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     suffix = out.suffix.lower()
-    if suffix not in (".zip", ".xlsx", ".csv"):
-        raise KnownError("Tệp xuất phải có đuôi .zip (gói gửi cấp trên), .xlsx hoặc .csv.")
+    if args.template:
+        return _export_template(args, out)
+    if suffix not in (".zip", ".xlsx", ".csv", ".pdf"):
+        raise KnownError(
+            "Tệp xuất phải có đuôi .zip (gói gửi cấp trên), .xlsx, .csv hoặc .pdf (bảng tổng "
+            "hợp theo xã)."
+        )
+    if suffix == ".zip" and args.commune is not None:
+        raise KnownError("--commune chỉ dùng cho danh sách .xlsx, .csv, .pdf, không dùng cho gói.")
     from dvdesk.files import check_output
 
     # Checked before the data file is opened: never the data file, its side files or a backup.
@@ -425,8 +505,11 @@ def cmd_export(args: argparse.Namespace) -> int:
                 f"{m.commune_code}) vào “{out}”: {c['members.csv']} đoàn viên, "
                 f"{c['units.csv']} đơn vị, {c['steps.csv']} bước quy trình, "
                 f"{c['audit.csv']} dòng nhật ký mới"
-                f"{'; đã mã hóa bằng mật khẩu' if secret else ''}."
+                f"{'; đã mã hóa bằng mật khẩu' if secret else ''}. Gói đã ký; mã nhận dạng "
+                f"khóa ký (đọc cho cấp nhận khi gọi điện): {_fingerprint(store)}."
             )
+        elif suffix == ".pdf" or _consolidated(store, args):
+            _export_consolidated(store, out, args)
         elif suffix == ".xlsx":
             from dvdesk.exchange.xlsx_export import export_xlsx
 
@@ -441,19 +524,97 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_template(args: argparse.Namespace, out: Path) -> int:
+    from dvdesk.exchange.templates import TEMPLATES, export_template
+    from dvdesk.files import check_output
+
+    if out.suffix.lower() != ".xlsx":
+        raise KnownError("Xuất theo mẫu (--template) cần tệp .xlsx.")
+    check_output(out, overwrite=args.overwrite, protect=[_db(args)])
+    with _open_to_read(args) as store:
+        count = export_template(store, args.template, out, unit=args.unit, overwrite=args.overwrite)
+    print(f"Đã xuất “{TEMPLATES[args.template].label}” vào “{out}”: {count} dòng.")
+    return 0
+
+
+def _consolidated(store: Store, args: argparse.Namespace) -> bool:
+    from dvdesk.exchange.consolidated import is_consolidated
+
+    return args.commune is not None or is_consolidated(store)
+
+
+def _export_consolidated(store: Store, out: Path, args: argparse.Namespace) -> None:
+    """Lists at the receiving level: every row with its commune; the summary per commune."""
+    from dvdesk.exchange import consolidated
+
+    on = _date(args.on, "--on") or date.today()
+    suffix = out.suffix.lower()
+    if suffix == ".pdf":
+        from dvdesk.reports.commune_summary import write_commune_summary
+
+        pages = write_commune_summary(store, out, on, args.commune, overwrite=args.overwrite)
+        print(f"Đã in bảng tổng hợp theo xã vào “{out}” ({pages} trang).")
+    elif suffix == ".xlsx":
+        counts = consolidated.export_consolidated_xlsx(
+            store, out, args.commune, on, overwrite=args.overwrite
+        )
+        sheets = ", ".join(f"“{k}” {v} dòng" for k, v in counts.items())
+        print(f"Đã xuất tệp Excel tổng hợp “{out}”: {sheets}.")
+    else:
+        count = consolidated.export_consolidated_csv(
+            store, out, args.commune, overwrite=args.overwrite
+        )
+        print(f"Đã xuất {count} đoàn viên (kèm mã và tên xã) vào “{out}”.")
+
+
+def _fingerprint(store: Store) -> str:
+    from dvdesk.exchange.signing import fingerprint
+
+    return fingerprint(store.packages.signing_key()[1])
+
+
 def cmd_merge(args: argparse.Namespace) -> int:
-    from dvdesk.exchange.merge import apply_merge, plan_merge
-    from dvdesk.exchange.package import read_package
+    from dvdesk.exchange.package import PackageFile
 
     if not args.db:
         # Never merge into the default file by accident: that is the commune's own data.
         raise KnownError("Hãy chỉ rõ tệp dữ liệu tổng hợp bằng --db, ví dụ --db tong-hop.db.")
     secret = _passphrase(args)
-    # Every package is read and checked before the data file is even opened.
-    packages = [read_package(Path(p), secret) for p in args.packages]
+    # Every package file is read (and decrypted) before the data file is even opened;
+    # each is unpacked and checked in full when the merge reaches it.
+    files = [PackageFile.open(Path(p), secret) for p in args.packages]
+    target = Path(args.db)
+    new = not target.exists()
+    try:
+        return _merge_into(args, files)
+    except BaseException:
+        if new:
+            # A refused first merge leaves no empty consolidated file behind.
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+        raise
+
+
+def _merge_into(args: argparse.Namespace, files: list[PackageFile]) -> int:
+    import gc
+
+    from dvdesk.exchange.merge import merge_files
+
     opened = _open(args, create=True) if args.dry_run else _writing(args, create=True)
     with opened as store:
-        plan = plan_merge(store, packages)
+        # Hundreds of thousands of short-lived rows, no cycles: the collector would
+        # rescan every live object again and again for nothing.
+        gc.disable()
+        try:
+            plan, saved = merge_files(
+                store,
+                files,
+                commit=not args.dry_run,
+                accept_keys=args.accept_key or (),
+                progress=_package_progress(args),
+            )
+        finally:
+            gc.enable()
         for line in plan.lines():
             print(line)
         if plan.conflicts:
@@ -467,7 +628,6 @@ def cmd_merge(args: argparse.Namespace) -> int:
         if not plan.applied:
             print("Không có gói mới để gộp: dữ liệu không thay đổi.")
             return 0
-        saved = apply_merge(store, plan)
     print(
         f"Đã gộp {len(plan.applied)} gói trong một lần ghi."
         + (f" Bản sao lưu trước khi gộp: “{saved}”." if saved else "")
@@ -475,12 +635,37 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sheet_units(pairs: list[str] | None) -> dict[str, str]:
+    out = {}
+    for pair in pairs or []:
+        sheet, sep, unit = pair.partition("=")
+        if not sep or not sheet.strip() or not unit.strip():
+            raise KnownError(f"--sheet-unit cần dạng TRANG=ĐƠN VỊ, không phải “{pair}”.")
+        out[sheet.strip()] = unit.strip()
+    return out
+
+
+def _package_progress(args: argparse.Namespace) -> Callable[[int, int], None]:
+    """One line per package checked and written, on stdout (stderr keeps the one error line)."""
+
+    def report(done: int, total: int) -> None:
+        print(f"Đã xử lý gói {done}/{total}.", flush=True)
+
+    return report
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from dvdesk.exchange.sheet_import import apply_import, plan_import
 
     with _open(args) if args.dry_run else _writing(args) as store:
         plan = plan_import(
-            store, Path(args.sheet), default_unit=args.unit, progress=_progress(args)
+            store,
+            Path(args.sheet),
+            default_unit=args.unit,
+            sheet_units=_sheet_units(args.sheet_unit),
+            progress=_progress(args),
+            erase_empty=args.erase_empty,
+            confirm_probable=args.same_person,
         )
         for line in plan.lines():
             print(line)
@@ -494,19 +679,114 @@ def cmd_import(args: argparse.Namespace) -> int:
                 f"{summary['invalid']} dòng có lỗi. Hãy sửa tệp, hoặc thêm --skip-invalid "
                 "để chỉ nhập các dòng hợp lệ."
             )
+        if summary["conflict"]:
+            print(
+                f"{summary['conflict']} dòng có thể là người đã có (cùng họ tên, ngày sinh, đơn vị)"
+                " nên chưa nhập: kiểm tra rồi thêm --same-person để cập nhật họ."
+            )
         if args.dry_run:
             return 0
         count, saved = apply_import(store, plan, progress=_progress(args))
     if not count:
-        print("Không có đoàn viên mới để nhập: dữ liệu không thay đổi.")
+        print("Không có đoàn viên mới hay thay đổi nào để nhập: dữ liệu không thay đổi.")
         return 0
     units = plan.units_to_add
+    added, updated = len(plan.to_add), len(plan.to_update)
     print(
-        f"Đã nhập {count} đoàn viên"
+        f"Đã nhập {added} đoàn viên"
+        + (f", cập nhật {updated} người" if updated else "")
         + (f", tạo {len(units)} đơn vị mới" if units else "")
         + (f". Bản sao lưu trước khi nhập: “{saved}”." if saved else ".")
     )
     return 0
+
+
+def cmd_transfer_file(args: argparse.Namespace) -> int:
+    """The one-person transfer file written with (or after) the transfer letter."""
+    from dvdesk.exchange.transfer_file import write_transfer_file
+    from dvdesk.files import check_output
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".zip":
+        raise KnownError("Tệp chuyển nguồn phải có đuôi .zip.")
+    check_output(out, overwrite=args.overwrite, protect=[_db(args)])
+    secret = _passphrase(args)
+    with _writing(args) as store:
+        info = write_transfer_file(
+            store, args.uid, args.to, out, args.letter_number, secret, overwrite=args.overwrite
+        )
+        fp = _fingerprint(store)
+    print(
+        f"Đã ghi tệp chuyển nguồn của {info['member_name']} đến {info['to_organisation']} "
+        f"vào “{out}” (giấy chuyển số {info['letter_number'] or 'không ghi'}, ngày "
+        f"{info['on_date']}){'; đã mã hóa' if secret else ''}. Mã nhận dạng khóa ký: {fp}. "
+        "Người này ở danh sách “Đã chuyển đi — chờ nơi nhận xác nhận” đến khi nơi nhận "
+        "gửi lại tệp xác nhận."
+    )
+    return 0
+
+
+def cmd_receive_transfer(args: argparse.Namespace) -> int:
+    """Load a transfer file (the person arrives) or a receipt (the transfer is confirmed)."""
+    from dvdesk.exchange.transfer_file import (
+        RECEIPT_FORMAT,
+        load,
+        preview,
+        read_transfer_file,
+        write_receipt,
+    )
+
+    secret = _passphrase(args)
+    tf = read_transfer_file(Path(args.file), secret)
+    receipt = Path(args.receipt) if args.receipt else None
+    if receipt is not None:
+        from dvdesk.files import check_output
+
+        if receipt.suffix.lower() != ".zip":
+            raise KnownError(f"Tệp xác nhận “{receipt}” phải có đuôi .zip.")
+        check_output(receipt, overwrite=args.overwrite, protect=[_db(args)])
+    with _open(args) if args.dry_run else _writing(args) as store:
+        if args.dry_run:
+            for line in preview(store, tf):
+                print(line)
+            print("Chạy thử (--dry-run): chưa ghi gì vào tệp dữ liệu.")
+            return 0
+        for line in load(store, tf, args.unit or ""):
+            print(line)
+        if tf.kind == RECEIPT_FORMAT:
+            print("Đã ghi nhận: nơi nhận đã xác nhận việc chuyển.")
+            return 0
+        print(f"Đã nhận {tf.info['member_name']}, được chuyển đến từ {tf.sender}.")
+        if receipt is not None:
+            write_receipt(
+                store, str(tf.info["transfer_id"]), receipt, secret, overwrite=args.overwrite
+            )
+            print(f"Đã ghi tệp xác nhận “{receipt}”: hãy gửi lại cho {tf.sender}.")
+    return 0
+
+
+def cmd_transfers(args: argparse.Namespace) -> int:
+    """The follow-up lists: sent and waiting for confirmation; received."""
+    with _open(args, read_only=True) as store:
+        pending, arrived = store.transfers.pending(), store.transfers.arrivals()
+    if args.json:
+        print(json.dumps({"pending": pending, "arrived": arrived}, ensure_ascii=False, indent=1))
+        return 0
+    print(f"Đã chuyển đi — chờ nơi nhận xác nhận: {len(pending)} người.")
+    for r in pending:
+        print(
+            f"  {r['full_name']} — {r['to_organisation']} (ngày {r['on_date']}, số "
+            f"{r['letter_number'] or 'không ghi'})"
+        )
+    print(f"Được chuyển đến: {len(arrived)} người.")
+    for r in arrived:
+        print(f"  {r['full_name']} — từ {r['from_name']} (ngày {r['on_date']})")
+    return 0
+
+
+def _commune(args: argparse.Namespace) -> str | None:
+    code = getattr(args, "commune", None)
+    return None if code is None else code.strip()
 
 
 def _printed(out: Path, pages: int) -> int:
@@ -532,7 +812,13 @@ def cmd_print(args: argparse.Namespace) -> int:
             return _printed(
                 out,
                 printing.print_checklists(
-                    store, uids, out, meeting, today, overwrite=args.overwrite
+                    store,
+                    uids,
+                    out,
+                    meeting,
+                    today,
+                    overwrite=args.overwrite,
+                    progress=printing.stderr_progress(),
                 ),
             )
         if args.document == "eligible":
@@ -540,19 +826,42 @@ def cmd_print(args: argparse.Namespace) -> int:
             return _printed(
                 out,
                 printing.print_eligible(
-                    store, on, out, args.unit or "", today, overwrite=args.overwrite
+                    store,
+                    on,
+                    out,
+                    args.unit or "",
+                    today,
+                    overwrite=args.overwrite,
+                    commune_code=_commune(args),
+                    progress=printing.stderr_progress(),
                 ),
             )
         if args.document == "upcoming":
             on = _date(args.on, "--on")
             pages = printing.print_upcoming(
-                store, args.months, out, on, args.unit or "", today, overwrite=args.overwrite
+                store,
+                args.months,
+                out,
+                on,
+                args.unit or "",
+                today,
+                overwrite=args.overwrite,
+                commune_code=_commune(args),
+                progress=printing.stderr_progress(),
             )
             return _printed(out, pages)
         if args.document == "view":
             on = _date(args.on, "--on") or store.settings.get().consideration_on(today)
             pages = printing.print_view(
-                store, args.view, on, out, args.unit or "", today, overwrite=args.overwrite
+                store,
+                args.view,
+                on,
+                out,
+                args.unit or "",
+                today,
+                overwrite=args.overwrite,
+                commune_code=_commune(args),
+                progress=printing.stderr_progress(),
             )
             return _printed(out, pages)
         if args.document == "stats":
@@ -560,13 +869,30 @@ def cmd_print(args: argparse.Namespace) -> int:
                 out,
                 printing.print_statistics(store, out, args.year, today, overwrite=args.overwrite),
             )
+        package = Path(args.transfer_file) if args.transfer_file else None
+        if package is not None and package.suffix.lower() != ".zip":
+            raise KnownError("Tệp chuyển nguồn (--transfer-file) phải có đuôi .zip.")
         issued = printing.issue_transfer_letter(
-            store, args.uid, args.to, out, today, overwrite=args.overwrite
+            store,
+            args.uid,
+            args.to,
+            out,
+            today,
+            overwrite=args.overwrite,
+            transfer_file=package,
+            letter_number=args.letter_number,
+            passphrase=_passphrase(args) if package is not None else None,
         )
         if not issued.recorded:
             print(
                 f"Bản in lại giấy chuyển ngày {issued.on:%d/%m/%Y}: việc chuyển nguồn đã "
                 "ghi trước đây, không ghi thêm."
+            )
+        if issued.transfer_file is not None:
+            print(
+                f"Đã ghi tệp chuyển nguồn “{package}” (có ký) cho "
+                f"{issued.transfer_file['to_organisation']}: gửi kèm giấy chuyển; người này ở "
+                "danh sách “Đã chuyển đi — chờ nơi nhận xác nhận”."
             )
         return _printed(out, issued.pages)
 
@@ -584,6 +910,7 @@ def add_print_parser(sub: argparse._SubParsersAction, parser_class: type[Parser]
         parser_class=parser_class,
         metavar="checklist|eligible|upcoming|view|stats|transfer",
     )
+    commune_help = "dữ liệu tổng hợp: chỉ đoàn viên của xã/phường mã này"
     common = parser_class(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS)
     common.add_argument("--out", required=True, help="tệp PDF kết quả")
@@ -608,16 +935,19 @@ def add_print_parser(sub: argparse._SubParsersAction, parser_class: type[Parser]
     e = docs.add_parser("eligible", parents=[common], help="danh sách đủ tuổi tại một ngày")
     e.add_argument("--on", help="ngày chi bộ họp xét (mặc định: cài đặt)")
     e.add_argument("--unit", help="chỉ một đơn vị")
+    e.add_argument("--commune", help=commune_help)
 
     u = docs.add_parser("upcoming", parents=[common], help="danh sách sắp đủ 18 tuổi")
     u.add_argument("--months", type=int, required=True, help="số tháng tới")
     u.add_argument("--on", help="tính từ ngày (mặc định: hôm nay)")
     u.add_argument("--unit", help="chỉ một đơn vị")
+    u.add_argument("--commune", help=commune_help)
 
     v = docs.add_parser("view", parents=[common], help="danh sách của một mục xem có sẵn")
     v.add_argument("view", choices=VIEW_KEYS, help="mục xem: " + ", ".join(VIEW_KEYS))
     v.add_argument("--on", help="ngày xét (mặc định: cài đặt hoặc hôm nay)")
     v.add_argument("--unit", help="chỉ một đơn vị")
+    v.add_argument("--commune", help=commune_help)
 
     s = docs.add_parser("stats", parents=[common], help="báo cáo thống kê có biểu đồ")
     s.add_argument("--year", type=int, help="một năm (mặc định: các năm gần đây)")
@@ -627,6 +957,11 @@ def add_print_parser(sub: argparse._SubParsersAction, parser_class: type[Parser]
     )
     t.add_argument("--uid", required=True, help="mã đoàn viên")
     t.add_argument("--to", required=True, help="tổ chức tiếp nhận (Kính gửi)")
+    t.add_argument(
+        "--transfer-file", help="ghi thêm tệp chuyển nguồn .zip (có ký) cho dvdesk nơi nhận"
+    )
+    t.add_argument("--letter-number", default="", help="số giấy chuyển, ví dụ 12-GGT/ĐU")
+    t.add_argument("--passphrase-file", help="mã hóa tệp chuyển nguồn bằng mật khẩu trong tệp này")
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:
@@ -689,11 +1024,21 @@ def build_parser() -> Parser:
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=cmd_age)
 
+    code_help = "mã xã/phường (mã đơn vị hành chính, 5 chữ số), ví dụ 12345"
+    name_help = 'tên xã/phường, ví dụ "Xã Yên Phú"'
     d = sub.add_parser("demo", help="tạo dữ liệu mẫu")
     d.add_argument("--db", required=True)
     d.add_argument("--members", type=int, required=True)
     d.add_argument("--seed", type=int, default=1)
+    d.add_argument("--commune-code", help=code_help + " (mặc định 99999)")
+    d.add_argument("--commune-name", help=name_help + " (mặc định Xã Demo)")
     d.set_defaults(func=cmd_demo)
+
+    ini = sub.add_parser("init", help="tạo tệp dữ liệu mới của một xã/phường")
+    ini.add_argument("--db", required=True)
+    ini.add_argument("--commune-code", required=True, help=code_help)
+    ini.add_argument("--commune-name", required=True, help=name_help)
+    ini.set_defaults(func=cmd_init)
 
     ls = sub.add_parser("list", help="danh sách đoàn viên")
     ls.add_argument("--db", default=argparse.SUPPRESS)
@@ -724,6 +1069,7 @@ def build_parser() -> Parser:
         "--unit-kind", choices=("kdc", "thpt"), help="kdc: khu dân cư; thpt: trường THPT"
     )
     st.add_argument("--json", action="store_true")
+    st.add_argument("--commune", help="dữ liệu tổng hợp: chỉ số liệu của xã/phường mã này")
     st.add_argument(
         "--set-year",
         type=int,
@@ -762,6 +1108,15 @@ def build_parser() -> Parser:
     e.add_argument("--db", default=argparse.SUPPRESS)
     e.add_argument("--out", required=True, help="tệp .zip, .xlsx hoặc .csv")
     e.add_argument("--passphrase-file", help="mã hóa gói .zip bằng mật khẩu: " + secret_help)
+    e.add_argument(
+        "--template",
+        choices=("hd38", "danh-sach", "trich-ngang", "so-luong"),
+        help="xuất .xlsx theo mẫu: dữ liệu đảng viên (HD 38), danh sách đoàn viên, "
+        "danh sách trích ngang, báo cáo số lượng đoàn viên",
+    )
+    e.add_argument("--unit", help="chỉ một chi đoàn (mã), cho --template")
+    e.add_argument("--commune", help="dữ liệu tổng hợp: chỉ xã/phường mã này")
+    e.add_argument("--on", help="ngày tính đủ tuổi trong bảng tổng hợp (mặc định hôm nay)")
     e.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --out đã có")
     e.set_defaults(func=cmd_export)
 
@@ -770,13 +1125,69 @@ def build_parser() -> Parser:
     mg.add_argument("packages", nargs="+", metavar="GOI.zip", help="gói dữ liệu của các xã")
     mg.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
     mg.add_argument("--passphrase-file", help="mật khẩu của gói mã hóa: " + secret_help)
+    mg.add_argument(
+        "--accept-key",
+        action="append",
+        metavar="MA-NHAN-DANG",
+        help="chấp nhận khóa ký mới của một xã (mã nhận dạng đã gọi điện xác nhận với xã)",
+    )
     mg.set_defaults(func=cmd_merge)
+
+    tf = sub.add_parser(
+        "transfer-file", help="ghi tệp chuyển nguồn (một người, có ký) kèm giấy chuyển"
+    )
+    tf.add_argument("--db", default=argparse.SUPPRESS)
+    tf.add_argument("--uid", required=True, help="mã đoàn viên (uid)")
+    tf.add_argument("--to", required=True, help="tổ chức tiếp nhận, như trên giấy chuyển")
+    tf.add_argument("--letter-number", default="", help="số giấy chuyển, ví dụ 12-GGT/ĐU")
+    tf.add_argument("--out", required=True, help="tệp .zip")
+    tf.add_argument("--passphrase-file", help="mã hóa bằng mật khẩu: " + secret_help)
+    tf.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --out đã có")
+    tf.set_defaults(func=cmd_transfer_file)
+
+    rt = sub.add_parser(
+        "receive-transfer",
+        help="nhận tệp chuyển nguồn (người được chuyển đến) hoặc tệp xác nhận của nơi nhận",
+    )
+    rt.add_argument("--db", default=argparse.SUPPRESS)
+    rt.add_argument("file", metavar="TEP.zip")
+    rt.add_argument("--unit", help="đơn vị (chi đoàn) nhận người này, ví dụ KDC01")
+    rt.add_argument("--receipt", help="ghi tệp xác nhận .zip để gửi lại nơi chuyển")
+    rt.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
+    rt.add_argument("--passphrase-file", help="mật khẩu của tệp mã hóa: " + secret_help)
+    rt.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --receipt đã có")
+    rt.set_defaults(func=cmd_receive_transfer)
+
+    tl = sub.add_parser("transfers", help="theo dõi chuyển nguồn: chờ xác nhận, được chuyển đến")
+    tl.add_argument("--db", default=argparse.SUPPRESS)
+    tl.add_argument("--json", action="store_true")
+    tl.set_defaults(func=cmd_transfers)
 
     im = sub.add_parser("import", help="nhập danh sách đoàn viên từ Excel (.xlsx) hoặc .csv")
     im.add_argument("--db", default=argparse.SUPPRESS)
     im.add_argument("sheet", metavar="BANG.xlsx", help="bảng tính .xlsx hoặc .csv")
     im.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
-    im.add_argument("--unit", help="mã đơn vị cho các dòng không ghi chi đoàn")
+    im.add_argument(
+        "--unit",
+        help="mã hoặc tên đơn vị cho các dòng không có cột chi đoàn hay dòng nhóm "
+        "(tên chưa có thì tạo đơn vị mới)",
+    )
+    im.add_argument(
+        "--sheet-unit",
+        action="append",
+        metavar="TRANG=ĐƠN_VỊ",
+        help="đơn vị cho một trang của bảng tính (lặp lại cho nhiều trang)",
+    )
+    im.add_argument(
+        "--same-person",
+        action="store_true",
+        help="coi các dòng cùng họ tên, ngày sinh, đơn vị với người đã có là cùng người",
+    )
+    im.add_argument(
+        "--erase-empty",
+        action="store_true",
+        help="ô để trống xóa dữ liệu đã có khi nhập lại (mặc định: giữ nguyên)",
+    )
     im.add_argument(
         "--skip-invalid", action="store_true", help="bỏ qua các dòng có lỗi, nhập các dòng hợp lệ"
     )

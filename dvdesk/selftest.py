@@ -47,6 +47,12 @@ REQUIRED = (
     FONT_SERIF,
     FONT_SERIF_BOLD,
     ("fonts", "LICENSE-DejaVu.txt"),
+    # Every printed document is set in Liberation Serif (dvdesk/reports/fonts.py).
+    ("fonts", "LiberationSerif-Regular.ttf"),
+    ("fonts", "LiberationSerif-Bold.ttf"),
+    ("fonts", "LiberationSerif-Italic.ttf"),
+    ("fonts", "LiberationSerif-BoldItalic.ttf"),
+    ("fonts", "LICENSE-LiberationSerif.txt"),
     ("icons", "dvdesk.svg"),
     ("icons", "dvdesk-256.png"),
 )

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.names import normalize_name
@@ -69,6 +70,12 @@ def new_uid() -> str:
     return str(uuid.uuid4())
 
 
+@lru_cache(maxsize=4096)
+def _word(text: str) -> str:
+    """An ethnicity or religion in storage form (a commune has a handful of each)."""
+    return normalize_name(text)
+
+
 @dataclass(frozen=True)
 class Member:
     """One đoàn viên. `uid` is stable for life and travels in every export."""
@@ -91,6 +98,14 @@ class Member:
     presence: Presence = Presence.AT_HOME
     phone: str = ""
     notes: str = ""
+    # Kept by the offices (sổ đoàn viên; format 1.3): see domain/fields.py.
+    union_joined_place: str = ""  # nơi vào Đoàn
+    union_card_no: str = ""  # số thẻ đoàn viên
+    union_position: str = ""  # chức vụ Đoàn
+    residence_commune: str = ""  # xã/phường of the address (two-level, since 1/7/2025)
+    residence_province: str = ""  # tỉnh/thành phố of the address
+    education: str = ""  # trình độ học vấn, e.g. "12/12" (an admission condition)
+    occupation: str = ""  # nghề nghiệp / nơi học tập, làm việc
     uid: str = field(default_factory=new_uid)
 
     def normalized(self) -> Member:
@@ -104,11 +119,18 @@ class Member:
             full_name=normalize_name(self.full_name),
             cccd="".join(self.cccd.split()),
             phone=text(self.phone),
-            ethnicity=normalize_name(self.ethnicity),
-            religion=normalize_name(self.religion),
+            ethnicity=_word(self.ethnicity),
+            religion=_word(self.religion),
             hometown=text(self.hometown),
             address=text(self.address),
             school_class=text(self.school_class).upper(),
             school_year=text(self.school_year),
             notes=unicodedata.normalize("NFC", self.notes).strip(),
+            union_joined_place=text(self.union_joined_place),
+            union_card_no="".join(self.union_card_no.split()),
+            union_position=text(self.union_position),
+            residence_commune=text(self.residence_commune),
+            residence_province=text(self.residence_province),
+            education=text(self.education),
+            occupation=text(self.occupation),
         )

@@ -9,17 +9,23 @@ raises `ValueError` with a Vietnamese message.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from dvdesk.domain.dates import DateError, PartialDate, fmt, parse_date
 from dvdesk.domain.member import Gender
 from dvdesk.domain.names import fold
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's leap-year bug included)
+_ESCAPED = ("=", "+", "-", "@", "\t", "\r")
 MARKS = {"x", "v", "1", "co", "\u2713", "\u2714", "+"}
 
 
 def text(value: object) -> str:
     """Cell as trimmed text; whole numbers without ".0", dates as dd/mm/yyyy."""
+    if type(value) is str:  # most cells (every CSV cell): one test, not six
+        if value[:1] == "'" and value[1:2] in _ESCAPED:
+            value = value[1:]  # dvdesk's own exports escape formula-looking text
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -30,7 +36,10 @@ def text(value: object) -> str:
         return fmt(value.date())
     if isinstance(value, date):
         return fmt(value)
-    return " ".join(str(value).split())
+    s = str(value)
+    if s[:1] == "'" and s[1:2] in _ESCAPED:
+        s = s[1:]  # dvdesk's own exports escape formula-looking text (cells.escape_cell)
+    return " ".join(s.split())
 
 
 def _serial(number: float) -> PartialDate:
@@ -40,6 +49,8 @@ def _serial(number: float) -> PartialDate:
 def read_date(value: object) -> PartialDate | None:
     if value is None or value == "":
         return None
+    if type(value) is str:
+        return _text_date(value)
     if isinstance(value, datetime):
         return PartialDate.of(value.date())
     if isinstance(value, date):
@@ -50,7 +61,15 @@ def read_date(value: object) -> PartialDate | None:
         if 1 <= value < 2958466:
             return _serial(value)
         raise ValueError(f"Số “{value}” không phải là ngày.")
+    return _text_date(text(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_date(value: str) -> PartialDate | None:
+    # A list has a few thousand distinct dates: each text is read once (PartialDate is frozen).
     s = text(value)
+    if not s:
+        return None
     if s.isdigit() and len(s) == 5:
         return _serial(int(s))  # a serial number saved as text by a CSV export
     # "25/03/2008 00:00:00" from a date column saved as text: keep the date part.
@@ -98,3 +117,12 @@ def year(value: object) -> int | None:
     if s.isdigit() and len(s) == 4:
         return int(s)
     raise ValueError(f"“{s}” không phải là năm.")
+
+
+def number(value: object) -> int | None:
+    s = text(value).replace(".", "").replace(" ", "")
+    if not s:
+        return None
+    if s.isdigit():
+        return int(s)
+    raise ValueError(f"“{text(value)}” không phải là số.")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from dvdesk.domain.dates import fmt
 from dvdesk.exchange.cells import escape_cell
 from dvdesk.exchange.csv_files import csv_bytes
-from dvdesk.exchange.sheet_columns import MEMBER_COLUMNS, list_data
+from dvdesk.exchange.sheet_columns import list_data, member_columns
 from dvdesk.files import check_output, write_private
 
 if TYPE_CHECKING:
@@ -36,9 +36,10 @@ def export_csv(store: Store, out: Path, *, overwrite: bool = False) -> int:
     """
     check_output(out, overwrite=overwrite, protect=[store.path])
     data = list_data(store)
-    header = ["STT", *(c.label for c in MEMBER_COLUMNS)]
+    columns = member_columns()
+    header = ["STT", *(c.label for c in columns)]
     rows = (
-        [str(i), *(_text(c.value(m, data.context)) for c in MEMBER_COLUMNS)]
+        [str(i), *(_text(c.value(m, data.context)) for c in columns)]
         for i, m in enumerate(data.members, 1)
     )
     write_private(out, csv_bytes(header, rows), overwrite=overwrite, protect=[store.path])

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dvdesk.domain.member import Presence, UnitKind
+from dvdesk.domain import fields as registry
+from dvdesk.domain.fields import FieldType, MemberField
+from dvdesk.domain.member import UnitKind
 from dvdesk.domain.procedure import STEP_CODES, StepState
 
-PARTIAL_DATE = "ngày ISO: YYYY-MM-DD, YYYY-MM hoặc YYYY"
 FULL_DATE = "ngày ISO: YYYY-MM-DD"
 
 
@@ -34,27 +35,39 @@ UNITS = (
     Column("name", "Tên chi đoàn / đơn vị", "text"),
     Column("kind", "Loại đơn vị", "text", _choices(UnitKind)),
 )
-MEMBERS = (
-    Column("uid", "Mã định danh đoàn viên (không đổi)", "uuid", "UUID"),
-    Column("unit_code", "Mã chi đoàn / đơn vị", "text", "mã có trong units.csv"),
-    Column("full_name", "Họ và tên", "text"),
-    Column("gender", "Giới tính", "text", "nam | nu | (trống)"),
-    Column("dob", "Ngày sinh", "partial_date", PARTIAL_DATE),
-    Column("cccd", "Số CCCD / định danh cá nhân", "text", "12 chữ số hoặc trống"),
-    Column("ethnicity", "Dân tộc", "text"),
-    Column("religion", "Tôn giáo", "text"),
-    Column("hometown", "Quê quán", "text"),
-    Column("address", "Nơi ở hiện nay", "text"),
-    Column("school_class", "Lớp", "text"),
-    Column("school_year", "Năm học", "text", "ví dụ 2026-2027"),
-    Column("graduation_year", "Năm tốt nghiệp dự kiến", "integer"),
-    Column("union_joined", "Ngày vào Đoàn", "date", FULL_DATE),
-    Column("union_officer", "Cán bộ Đoàn", "boolean", "0 | 1"),
-    Column("union_extended", "Được kéo dài sinh hoạt Đoàn", "boolean", "0 | 1"),
-    Column("presence", "Tình trạng hiện nay", "text", _choices(Presence)),
-    Column("phone", "Số điện thoại", "text"),
-    Column("notes", "Ghi chú", "text"),
-)
+_TYPES = {
+    FieldType.TEXT: "text",
+    FieldType.CODE: "text",
+    FieldType.UNIT: "text",
+    FieldType.ENUM: "text",
+    FieldType.DATE: "date",
+    FieldType.PARTIAL_DATE: "partial_date",
+    FieldType.NUMBER: "integer",
+    FieldType.FLAG: "boolean",
+}
+
+
+def _member_column(f: MemberField) -> Column:
+    if f.type is FieldType.ENUM:
+        allowed = _choices(f.enum) if f.required or f.default else f"{_choices(f.enum)} | (trống)"
+    elif f.type is FieldType.FLAG:
+        allowed = "0 | 1"
+    else:
+        allowed = f.allowed
+    label = "Mã chi đoàn / đơn vị" if f.type is FieldType.UNIT else f.label
+    if f.name == "uid":
+        label = "Mã định danh đoàn viên (không đổi)"
+    return Column(f.name, label, "uuid" if f.name == "uid" else _TYPES[f.type], allowed)
+
+
+def member_columns() -> tuple[Column, ...]:
+    """members.csv: uid and unit first, then every member field in the registry's order."""
+    first = ("uid", "unit_code")
+    ordered = [registry.member_field(n) for n in first]
+    ordered += [f for f in registry.MEMBER_FIELDS if f.name not in first]
+    return tuple(_member_column(f) for f in ordered)
+
+
 STEPS = (
     Column("member_uid", "Mã định danh đoàn viên", "uuid", "uid có trong members.csv"),
     Column("code", "Bước của quy trình kết nạp", "text", _choices(STEP_CODES)),
@@ -73,12 +86,18 @@ AUDIT = (
     Column("new", "Giá trị mới", "json"),
 )
 
-FILES: dict[str, tuple[Column, ...]] = {
-    "units.csv": UNITS,
-    "members.csv": MEMBERS,
-    "steps.csv": STEPS,
-    "audit.csv": AUDIT,
-}
+
+def files() -> dict[str, tuple[Column, ...]]:
+    """Every data file of a package and its columns (members.csv read from the registry)."""
+    return {
+        "units.csv": UNITS,
+        "members.csv": member_columns(),
+        "steps.csv": STEPS,
+        "audit.csv": AUDIT,
+    }
+
+
+FILES = files()  # the file names (and, for a fixed registry, their columns)
 DICTIONARY_FILE = "data_dictionary.csv"
 DICTIONARY_HEADER = ("file", "name", "label", "type", "allowed")
 
@@ -99,11 +118,22 @@ def dictionary_rows() -> list[dict[str, str]]:
     """The rows of data_dictionary.csv: one per column of every data file, then the convention."""
     rows = [
         {"file": file, "name": c.name, "label": c.label, "type": c.type, "allowed": c.allowed}
-        for file, columns in FILES.items()
+        for file, columns in files().items()
         for c in columns
     ]
     return [*rows, CONVENTION]
 
 
 def column_names(file: str) -> tuple[str, ...]:
-    return tuple(c.name for c in FILES[file])
+    return tuple(c.name for c in files()[file])
+
+
+def required_column_names(file: str) -> tuple[str, ...]:
+    """The columns a package must have: those of format 1.0 (later ones may be missing)."""
+    if file != "members.csv":
+        return column_names(file)
+    return tuple(
+        c.name
+        for c in member_columns()
+        if c.name in ("uid", "unit_code") or registry.member_field(c.name).since == "1.0"
+    )

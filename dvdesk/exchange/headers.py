@@ -13,88 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dvdesk.domain import fields as registry
 from dvdesk.domain.names import fold
 
-# field → folded header texts. "male"/"female" are the separate Nam / Nữ
-# columns that hold a date of birth or a mark.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "stt": ("stt", "so tt", "tt", "so thu tu"),
-    "full_name": (
-        "ho va ten",
-        "ho ten",
-        "ho va ten doan vien",
-        "ho ten doan vien",
-        "ten doan vien",
-        "ho va ten hoc sinh",
-        "ho ten hoc sinh",
-    ),
-    "name_first": ("ho va ten dem", "ho dem", "ho va dem", "ho va chu dem", "ho"),
-    "name_last": ("ten",),
-    "dob": (
-        "ngay sinh",
-        "ngay thang nam sinh",
-        "sinh ngay",
-        "nam sinh",
-        "ngay thang nam sinh nam nu",
-    ),
-    "gender": ("gioi tinh", "nam nu", "gioi"),
-    "male": ("nam",),
-    "female": ("nu",),
-    "cccd": (
-        "so cccd",
-        "cccd",
-        "so dinh danh",
-        "so dinh danh ca nhan",
-        "cccd cmnd",
-        "so cccd cmnd",
-        "cmnd cccd",
-        "so cmnd cccd",
-        "so cmnd",
-        "cmnd",
-        "can cuoc cong dan",
-        "so can cuoc",
-        "so can cuoc cong dan",
-        "ma dinh danh",
-    ),
-    "unit": (
-        "chi doan",
-        "khu dan cu",
-        "thon",
-        "thon to",
-        "to dan pho",
-        "thon xom",
-        "xom",
-        "don vi",
-        "truong",
-        "thon khu dan cu",
-        "chi doan sinh hoat",
-        "ten chi doan",
-    ),
-    "unit_code": ("ma chi doan", "ma don vi"),
-    "school_class": ("lop", "lop hoc"),
-    "union_joined": ("ngay vao doan", "ngay ket nap doan", "vao doan", "ngay ket nap vao doan"),
-    "ethnicity": ("dan toc",),
-    "religion": ("ton giao",),
-    "hometown": ("que quan", "nguyen quan"),
-    "address": (
-        "noi o hien nay",
-        "cho o hien nay",
-        "dia chi",
-        "noi cu tru",
-        "noi o",
-        "thuong tru",
-        "dia chi thuong tru",
-        "noi o hien tai",
-    ),
-    "phone": ("so dien thoai", "dien thoai", "sdt", "so dt", "dt"),
-    "notes": ("ghi chu",),
-    "school_year": ("nam hoc", "nien khoa"),
-    "graduation_year": ("nam tot nghiep",),
-    "presence": ("tinh trang", "tinh trang hien nay"),
-    "stage": ("giai doan",),
-    "uid": ("ma dvdesk",),
-}
-_LOOKUP = {text: name for name, texts in SYNONYMS.items() for text in texts}
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^]]*\]")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _COLUMN_NUMBER = re.compile(r"^\(?[0-9]{1,2}\)?$|^\([a-z]\)$")
@@ -108,8 +29,28 @@ def header_key(text: object) -> str:
     return " ".join(_NOT_WORD.sub(" ", s).split())
 
 
+_cache: list[tuple[object, dict[str, str]]] = []
+
+
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """Import name → the header texts it is recognised by (from domain/fields.py)."""
+    return registry.import_synonyms()
+
+
+def _lookup() -> dict[str, str]:
+    # Built once per registry (a test may swap the registry for a scratch one).
+    source = registry.MEMBER_FIELDS
+    if not _cache or _cache[0][0] is not source:
+        out: dict[str, str] = {}
+        for name, texts in synonyms().items():
+            for text in texts:
+                out.setdefault(header_key(text), name)  # the first field naming a text keeps it
+        _cache[:] = [(source, out)]
+    return _cache[0][1]
+
+
 def field_of(text: object) -> str | None:
-    return _LOOKUP.get(header_key(text))
+    return _lookup().get(header_key(text))
 
 
 @dataclass(frozen=True)
@@ -138,7 +79,7 @@ def _has_name(fields: dict[int, str]) -> bool:
     return bool({"full_name", "name_last"} & set(fields.values()))
 
 
-def _is_header_like(row: Sequence[object]) -> bool:
+def is_header_like(row: Sequence[object]) -> bool:
     """A second header row or a row of column numbers "(1) (2) …"."""
     cells = [str(v).strip() for v in row if v not in (None, "")]
     return bool(cells) and all(field_of(c) or _COLUMN_NUMBER.match(fold(c)) for c in cells)
@@ -157,7 +98,7 @@ def find_header(grid: Sequence[Sequence[object]]) -> HeaderGuess | None:
     fields = _fields(grid[r])
     labels = {c: str(grid[r][c]).strip() for c in fields}
     start = r + 1
-    while start < len(grid) and _is_header_like(grid[start]):
+    while start < len(grid) and is_header_like(grid[start]):
         # A sub-header names the columns under a merged cell more precisely.
         for c, name in _fields(grid[start]).items():
             if any(f == name and k != c for k, f in fields.items()):

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from dvdesk.errors import KnownError
 
 FORMAT_NAME = "dvdesk-goi-du-lieu-xa"
-FORMAT_VERSION = "1.0"  # major.minor: a newer minor reads; a newer major is refused
+# major.minor: a newer minor reads; a newer major is refused. 1.1: signed (manifest.sig),
+# and members.csv has the office fields (domain/fields.py, since="1.1"); a 1.0 package
+# lacks them and still reads (but an unsigned package is refused: packages.py).
+FORMAT_VERSION = "1.1"
 MANIFEST_FILE = "manifest.json"
+MAX_SEQUENCE = 999_999  # a commune exporting daily for 2,700 years; a forged 10**15 is refused
+_COMMUNE_CODE = re.compile(r"[0-9]{5}")
 
 
 class PackageError(KnownError):
@@ -31,6 +37,9 @@ class Manifest:
     app_version: str
     counts: dict[str, int] = field(default_factory=dict)  # rows per CSV file
     files: dict[str, str] = field(default_factory=dict)  # file name → SHA-256
+    signing_key: str = ""  # the signer's Ed25519 public key, base64 (signing.py)
+    party_members: int = 0  # the commune's Party members and target (receiving level's summary)
+    target_percent: float = 3.0
     format: str = FORMAT_NAME
     format_version: str = FORMAT_VERSION
 
@@ -51,14 +60,24 @@ class Manifest:
                 commune_code=str(raw["commune_code"]),
                 commune_name=str(raw["commune_name"]),
                 created_at=str(raw["created_at"]),
-                sequence=int(raw["sequence"]),
+                sequence=_whole(raw["sequence"]),
                 app_version=str(raw.get("app_version", "")),
                 counts={str(k): int(v) for k, v in raw["counts"].items()},
                 files={str(k): str(v) for k, v in raw["files"].items()},
                 format_version=str(raw["format_version"]),
+                signing_key=str(raw.get("signing_key", "")),
+                party_members=max(0, _whole(raw.get("party_members", 0))),
+                target_percent=min(100.0, max(0.0, float(raw.get("target_percent", 3.0)))),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise PackageError(f"Gói “{source}”: manifest.json thiếu thông tin ({exc}).") from exc
+
+
+def _whole(value: Any) -> int:
+    # JSON true, 2.5 or "7" are not sequence numbers (int() would take them).
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"số thứ tự gói “{value}” không phải số nguyên")
+    return value
 
 
 def _check_version(text: str, source: str) -> None:
@@ -72,3 +91,30 @@ def _check_version(text: str, source: str) -> None:
             f"Gói “{source}” có định dạng {text}, mới hơn định dạng phiên bản này đọc được "
             f"({FORMAT_VERSION}). Hãy cập nhật dvdesk rồi gộp lại."
         )
+
+
+def commune_code_problem(code: str) -> str:
+    """Why `code` is not an official commune code (mã đơn vị hành chính), or ''.
+
+    Official codes are exactly five digits (00001 … 99999); the caller trims
+    what a person typed, but a package must carry the code exactly.
+    """
+    if not code:
+        return "chưa có mã xã/phường"
+    if not _COMMUNE_CODE.fullmatch(code) or code == "00000":
+        return f"mã xã/phường “{code}” không hợp lệ (mã đơn vị hành chính gồm đúng 5 chữ số)"
+    return ""
+
+
+def check_identity(manifest: Manifest, source: str) -> None:
+    """The commune code and the sequence number a package may carry."""
+    problem = commune_code_problem(manifest.commune_code)
+    if problem:
+        raise PackageError(f"Gói “{source}”: {problem}. Không gộp gói này.")
+    if not 1 <= manifest.sequence <= MAX_SEQUENCE:
+        raise PackageError(
+            f"Gói “{source}”: số thứ tự gói {manifest.sequence} không hợp lệ (phải từ 1 đến "
+            f"{MAX_SEQUENCE}). Không gộp gói này."
+        )
+    if not manifest.commune_name.strip():
+        raise PackageError(f"Gói “{source}”: thiếu tên xã/phường. Không gộp gói này.")

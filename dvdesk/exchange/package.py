@@ -23,7 +23,7 @@ from dvdesk import __version__
 from dvdesk.domain.member import Member, Unit
 from dvdesk.domain.procedure import StepRecord
 from dvdesk.errors import KnownError
-from dvdesk.exchange import crypto, records
+from dvdesk.exchange import crypto, records, signing
 from dvdesk.exchange.cells import escape_reversible, unescape_reversible
 from dvdesk.exchange.csv_files import csv_bytes, dict_rows
 from dvdesk.exchange.dictionary import (
@@ -32,8 +32,16 @@ from dvdesk.exchange.dictionary import (
     FILES,
     column_names,
     dictionary_rows,
+    required_column_names,
 )
-from dvdesk.exchange.manifest import MANIFEST_FILE, Manifest, PackageError, sha256
+from dvdesk.exchange.manifest import (
+    MANIFEST_FILE,
+    Manifest,
+    PackageError,
+    check_identity,
+    commune_code_problem,
+    sha256,
+)
 from dvdesk.exchange.safe_zip import read_entries
 from dvdesk.files import check_output, write_private
 from dvdesk.store.errors import translate
@@ -53,6 +61,11 @@ class Package:
     members: list[Member] = field(default_factory=list)
     steps: dict[str, list[StepRecord]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
+    public_key: bytes = b""  # the key that signed it (verified against manifest.sig)
+
+    @property
+    def fingerprint(self) -> str:
+        return signing.fingerprint(self.public_key)
 
 
 def _table(file: str, rows: list[dict[str, Any]]) -> bytes:
@@ -63,10 +76,7 @@ def _table(file: str, rows: list[dict[str, Any]]) -> bytes:
 def build_package(store: Store, now: datetime | None = None) -> tuple[bytes, Manifest, int]:
     """The zip bytes of the next package, its manifest, and the audit mark it reaches."""
     settings = store.settings.get()
-    if not settings.commune_code.strip():
-        raise PackageError(
-            "Chưa đặt mã xã/phường (mã đơn vị hành chính) trong Cài đặt: gói dữ liệu cần mã này."
-        )
+    _check_sender(settings.commune_code.strip(), settings.commune_name)
     steps = store.packages.steps(None)
     audit, mark = store.packages.audit_since(settings.export_audit_mark)
     tables = {
@@ -86,14 +96,36 @@ def build_package(store: Store, now: datetime | None = None) -> tuple[bytes, Man
         sequence=settings.export_sequence + 1,
         app_version=__version__,
         counts={name: len(rows) for name, rows in tables.items()},
+        party_members=settings.party_members,
+        target_percent=settings.target_percent,
         files={name: sha256(data) for name, data in files.items()},
     )
+    return signed_archive(store, manifest, files), manifest, mark
+
+
+def _check_sender(code: str, name: str) -> None:
+    problem = commune_code_problem(code)
+    if problem:
+        raise PackageError(
+            f"Không xuất được gói: {problem}. Hãy đặt mã xã/phường (mã đơn vị hành chính, "
+            "5 chữ số) trong Cài đặt hoặc bằng lệnh dvdesk init."
+        )
+    if not name.strip():
+        raise PackageError("Không xuất được gói: chưa đặt tên xã/phường trong Cài đặt.")
+
+
+def signed_archive(store: Store, manifest: Manifest, files: dict[str, bytes]) -> bytes:
+    """The zip of a manifest, its signature with this data file's key, and the files."""
+    private, public = store.packages.signing_key()
+    manifest.signing_key = signing.encode_key(public)
+    body = manifest.to_json()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(MANIFEST_FILE, manifest.to_json())
+        archive.writestr(MANIFEST_FILE, body)
+        archive.writestr(signing.SIGNATURE_FILE, signing.sign(private, body))
         for name, data in files.items():
             archive.writestr(name, data)
-    return buf.getvalue(), manifest, mark
+    return buf.getvalue()
 
 
 def write_package(
@@ -134,21 +166,68 @@ def write_package(
 
 def read_package(path: Path, passphrase: str | None = None) -> Package:
     """Read and check a package; `PackageError` (Vietnamese) when anything is wrong."""
-    source = path.name
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _os_problem(exc, path) from exc
-    digest = sha256(data)
-    if crypto.is_encrypted(data):
-        data = crypto.decrypt(data, passphrase, source)
+    return PackageFile.open(path, passphrase).load()
+
+
+class PackageFile:
+    """A package file read from disk (and decrypted), not yet unpacked.
+
+    `manifest` is peeked from the archive without checking anything but its
+    format, commune code and sequence (a merge orders and sorts packages by
+    it); `load()` then checks everything and converts the rows. Keeping only
+    the archive's bytes between the two lets a merge of a hundred communes
+    hold one commune's rows at a time.
+    """
+
+    def __init__(self, source: str, data: bytes, digest: str) -> None:
+        self.source = source
+        self.digest = digest  # SHA-256 of the file as received
+        self._data: bytes | None = data
+        self.manifest = self._peek()
+
+    @classmethod
+    def open(cls, path: Path, passphrase: str | None = None) -> PackageFile:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise _os_problem(exc, path) from exc
+        digest = sha256(data)
+        if crypto.is_encrypted(data):
+            data = crypto.decrypt(data, passphrase, path.name)
+        return cls(path.name, data, digest)
+
+    def _peek(self) -> Manifest:
+        assert self._data is not None
+        try:
+            with zipfile.ZipFile(io.BytesIO(self._data)) as archive:
+                info = archive.getinfo(MANIFEST_FILE)
+                if info.file_size > 1_000_000:
+                    raise KeyError(MANIFEST_FILE)
+                body = archive.read(info)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError):
+            self.load()  # says precisely what is wrong
+            raise PackageError(f"Gói “{self.source}” bị hỏng.") from None
+        manifest = Manifest.from_json(body, self.source)
+        check_identity(manifest, self.source)
+        return manifest
+
+    def load(self, *, release: bool = False) -> Package:
+        """Check everything and read the rows; `release` drops the archive's bytes."""
+        if self._data is None:
+            raise PackageError(f"Gói “{self.source}” đã được đọc.")
+        data, source = self._data, self.source
+        if release:
+            self._data = None
+        return _unpack(data, source, self.digest)
+
+
+def _unpack(data: bytes, source: str, digest: str) -> Package:
     entries = read_entries(data, source)
-    if MANIFEST_FILE not in entries:
-        raise PackageError(f"Gói “{source}” thiếu tệp manifest.json.")
-    manifest = Manifest.from_json(entries.pop(MANIFEST_FILE), source)
+    manifest, public_key = signed_manifest(entries, source)
     _check_files(manifest, entries, source)
-    package = Package(source, manifest, digest)
+    package = Package(source, manifest, digest, public_key=public_key)
     tables = {name: _rows(name, entries[name], manifest, source) for name in FILES}
+    del entries
     _convert(tables["units.csv"], records.unit_from_row, package.units.append, "units.csv", source)
     # Normalized once here (NFC, trimmed) so planning compares storage forms.
     _convert(
@@ -163,11 +242,28 @@ def read_package(path: Path, passphrase: str | None = None) -> Package:
         package.steps.setdefault(pair[0], []).append(pair[1])
 
     _convert(tables["steps.csv"], records.step_from_row, add_step, "steps.csv", source)
-    package.audit = [
-        {k: r[k] or None if k in ("old", "new") else r[k] for k in column_names("audit.csv")}
-        for r in tables["audit.csv"]
-    ]
+    # The rows as read (their columns were checked): empty old/new values are None.
+    package.audit = tables["audit.csv"]
+    for r in package.audit:
+        r["old"] = r["old"] or None
+        r["new"] = r["new"] or None
     return package
+
+
+def signed_manifest(entries: dict[str, bytes], source: str) -> tuple[Manifest, bytes]:
+    """Pop manifest.json and manifest.sig from `entries`; the checked manifest and signer.
+
+    The signature is checked on the manifest's exact bytes before anything in
+    it is believed; then the commune code and the sequence number.
+    """
+    if MANIFEST_FILE not in entries:
+        raise PackageError(f"Gói “{source}” thiếu tệp manifest.json.")
+    body = entries.pop(MANIFEST_FILE)
+    signature = entries.pop(signing.SIGNATURE_FILE, None)
+    manifest = Manifest.from_json(body, source)  # format and version first: "not a package"
+    public_key = signing.verify(body, signature, source)
+    check_identity(manifest, source)
+    return manifest, public_key
 
 
 def _os_problem(exc: OSError, path: Path) -> KnownError:
@@ -200,7 +296,7 @@ def _rows(name: str, data: bytes, manifest: Manifest, source: str) -> list[dict[
         raise PackageError(f"Gói “{source}”: tệp {name} không phải UTF-8.") from exc
     except ValueError as exc:
         raise PackageError(f"Gói “{source}”: tệp {name} dòng {exc} sai số cột.") from exc
-    missing = [c for c in column_names(name) if c not in header]
+    missing = [c for c in required_column_names(name) if c not in header]
     if missing:
         raise PackageError(f"Gói “{source}”: tệp {name} thiếu cột {', '.join(missing)}.")
     if manifest.counts.get(name) != len(rows):
@@ -208,6 +304,8 @@ def _rows(name: str, data: bytes, manifest: Manifest, source: str) -> list[dict[
             f"Gói “{source}”: tệp {name} có {len(rows)} dòng, manifest ghi "
             f"{manifest.counts.get(name)}."
         )
+    if b"'" not in data:
+        return rows  # nothing was escaped on export (cells.py escapes with a leading ')
     return [{k: unescape_reversible(v) for k, v in r.items()} for r in rows]
 
 

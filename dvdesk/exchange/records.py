@@ -7,11 +7,14 @@ A row is a dict of strings keyed by the names in dictionary.py: ISO dates,
 
 from __future__ import annotations
 
-from dataclasses import astuple
+from dataclasses import astuple, fields
 from datetime import date
+from typing import Any
 
+from dvdesk.domain import fields as registry
 from dvdesk.domain.dates import DateError, parse_date
-from dvdesk.domain.member import Gender, Member, Presence, Unit, UnitKind
+from dvdesk.domain.fields import FieldType
+from dvdesk.domain.member import Member, Unit, UnitKind
 from dvdesk.domain.procedure import STEP_BY_CODE, StepRecord, StepState
 
 
@@ -38,30 +41,14 @@ def unit_from_row(row: dict[str, str]) -> Unit:
 
 
 def member_to_row(m: Member) -> dict[str, str]:
-    return {
-        "uid": m.uid,
-        "unit_code": m.unit_code,
-        "full_name": m.full_name,
-        "gender": m.gender.value if m.gender else "",
-        "dob": m.dob.iso() if m.dob else "",
-        "cccd": m.cccd,
-        "ethnicity": m.ethnicity,
-        "religion": m.religion,
-        "hometown": m.hometown,
-        "address": m.address,
-        "school_class": m.school_class,
-        "school_year": m.school_year,
-        "graduation_year": "" if m.graduation_year is None else str(m.graduation_year),
-        "union_joined": _iso(m.union_joined),
-        "union_officer": str(int(m.union_officer)),
-        "union_extended": str(int(m.union_extended)),
-        "presence": m.presence.value,
-        "phone": m.phone,
-        "notes": m.notes,
-    }
+    """Every package column of the member (dictionary.py names them from the registry)."""
+    row = {"uid": m.uid, "unit_code": m.unit_code}
+    for f in registry.MEMBER_FIELDS:
+        row.setdefault(f.name, f.to_text(getattr(m, f.name, f.default)))
+    return row
 
 
-def _date(row: dict[str, str], column: str, *, full: bool):
+def _date(row: dict[str, str], column: str, *, full: bool) -> Any:
     try:
         value = parse_date(row[column])
     except DateError as exc:
@@ -73,44 +60,26 @@ def _date(row: dict[str, str], column: str, *, full: bool):
     return value
 
 
-def _bool(row: dict[str, str], column: str) -> bool:
-    if row[column] not in ("0", "1", ""):
-        raise RecordError(f"cột {column}: cần 0 hoặc 1, không phải “{row[column]}”")
-    return row[column] == "1"
-
-
 def member_from_row(row: dict[str, str]) -> Member:
-    try:
-        gender = Gender(row["gender"]) if row["gender"] else None
-        presence = Presence(row["presence"] or Presence.AT_HOME.value)
-    except ValueError as exc:
-        raise RecordError(f"giá trị không hợp lệ: {exc}") from exc
-    year = row["graduation_year"].strip()
-    if year and not year.isdigit():
-        raise RecordError(f"cột graduation_year: “{year}” không phải là năm")
-    if not row["uid"].strip():
+    """A member from its package row; a column a package of an older format lacks is left
+    at its default."""
+    if not row.get("uid", "").strip():
         raise RecordError("thiếu mã định danh (uid)")
-    return Member(
-        uid=row["uid"].strip(),
-        full_name=row["full_name"],
-        unit_code=row["unit_code"].strip().upper(),
-        dob=_date(row, "dob", full=False),
-        gender=gender,
-        cccd=row["cccd"],
-        ethnicity=row["ethnicity"],
-        religion=row["religion"],
-        hometown=row["hometown"],
-        address=row["address"],
-        school_class=row["school_class"],
-        school_year=row["school_year"],
-        graduation_year=int(year) if year else None,
-        union_joined=_date(row, "union_joined", full=True),
-        union_officer=_bool(row, "union_officer"),
-        union_extended=_bool(row, "union_extended"),
-        presence=presence,
-        phone=row["phone"],
-        notes=row["notes"],
-    )
+    values: dict[str, Any] = {}
+    for f in registry.MEMBER_FIELDS:
+        if f.name not in row:
+            if f.since == "1.0":
+                raise RecordError(f"thiếu cột {f.name}")
+            continue
+        text = row[f.name]
+        try:
+            value = f.from_cell(text.strip() if f.type is not FieldType.TEXT else text)
+        except (ValueError, DateError) as exc:
+            raise RecordError(f"cột {f.name}: {exc}") from exc
+        values[f.name] = value
+    values["uid"] = row["uid"].strip()
+    values["unit_code"] = row["unit_code"].strip().upper()
+    return Member(**registry.member_values(values))
 
 
 def step_to_row(uid: str, r: StepRecord) -> dict[str, str]:
@@ -139,7 +108,8 @@ def step_from_row(row: dict[str, str]) -> tuple[str, StepRecord]:
 
 def member_key(m: Member) -> tuple:
     """What a merge compares to tell "unchanged" from "updated" (uid excluded)."""
-    return astuple(m.normalized())[:-1]
+    n = m.normalized()
+    return tuple(getattr(n, f.name) for f in fields(Member) if f.name != "uid")
 
 
 def steps_key(records: list[StepRecord]) -> tuple:

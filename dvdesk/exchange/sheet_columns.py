@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, UNIT_KIND_LABELS, Member
+from dvdesk.domain import fields as registry
+from dvdesk.domain.dates import PartialDate
+from dvdesk.domain.fields import FieldType, MemberField
+from dvdesk.domain.member import UNIT_KIND_LABELS, Member
 from dvdesk.domain.procedure import STAGE_LABELS, STEPS, StepState, stage_of
 
 if TYPE_CHECKING:
@@ -25,38 +28,65 @@ class SheetColumn:
     label: str
     width: int  # characters
     value: Callable[[Member, dict], Value]  # (member, context) → cell value
+    name: str = ""  # the registry field (or import column) it shows
 
 
-def _dob(m: Member, _: dict) -> Value:
-    # A full date is a real date cell; a partial one stays text as the clerk knows it.
-    if m.dob is None:
-        return None
-    return m.dob.as_date() if m.dob.is_full else m.dob.vi()
+def _display(f: MemberField) -> Callable[[Member, dict], Value]:
+    """How a field shows in a list for people: labels for enums, real dates, numbers."""
+    name, default = f.name, f.default
+    if f.type is FieldType.ENUM:
+        labels = f.labels
+
+        def enum(m: Member, _: dict) -> Value:
+            value = getattr(m, name, default)
+            return labels.get(value, str(value)) if value else ""
+
+        return enum
+    if f.type is FieldType.PARTIAL_DATE:
+
+        def partial(m: Member, _: dict) -> Value:
+            # A full date is a real date cell; a partial one stays text as the clerk knows it.
+            d: PartialDate | None = getattr(m, name, default)
+            if d is None:
+                return None
+            return d.as_date() if d.is_full else d.vi()
+
+        return partial
+    if f.type is FieldType.FLAG:
+        return lambda m, _: "x" if getattr(m, name, default) else ""
+
+    def plain(m: Member, _: dict) -> Value:
+        value: Value = getattr(m, name, default)
+        return value
+
+    return plain
 
 
-MEMBER_COLUMNS: tuple[SheetColumn, ...] = (
-    SheetColumn("Họ và tên", 28, lambda m, _: m.full_name),
-    SheetColumn("Ngày sinh", 12, _dob),
-    SheetColumn("Giới tính", 9, lambda m, _: GENDER_LABELS[m.gender] if m.gender else ""),
-    SheetColumn("Số CCCD", 15, lambda m, _: m.cccd),
-    SheetColumn("Dân tộc", 10, lambda m, _: m.ethnicity),
-    SheetColumn("Tôn giáo", 11, lambda m, _: m.religion),
-    SheetColumn("Mã chi đoàn", 11, lambda m, _: m.unit_code),
-    SheetColumn("Chi đoàn", 26, lambda m, c: c["unit_names"].get(m.unit_code, "")),
-    SheetColumn("Lớp", 7, lambda m, _: m.school_class),
-    SheetColumn("Năm học", 11, lambda m, _: m.school_year),
-    SheetColumn("Năm tốt nghiệp", 9, lambda m, _: m.graduation_year),
-    SheetColumn("Ngày vào Đoàn", 12, lambda m, _: m.union_joined),
-    SheetColumn("Tình trạng", 18, lambda m, _: PRESENCE_LABELS[m.presence]),
-    SheetColumn(
-        "Giai đoạn", 22, lambda m, c: c["stages"].get(m.uid, STAGE_LABELS[stage_of(set())])
+def _stage(m: Member, c: dict) -> Value:
+    stage: str = c["stages"].get(m.uid, STAGE_LABELS[stage_of(set())])
+    return stage
+
+
+# Columns that are not member fields, shown after the field they explain.
+_AFTER = {
+    "unit_code": SheetColumn(
+        "Chi đoàn", 26, lambda m, c: c["unit_names"].get(m.unit_code, ""), "unit"
     ),
-    SheetColumn("Quê quán", 24, lambda m, _: m.hometown),
-    SheetColumn("Nơi ở hiện nay", 24, lambda m, _: m.address),
-    SheetColumn("Số điện thoại", 13, lambda m, _: m.phone),
-    SheetColumn("Ghi chú", 30, lambda m, _: m.notes),
-    SheetColumn("Mã dvdesk", 38, lambda m, _: m.uid),
-)
+    "presence": SheetColumn("Giai đoạn", 22, _stage, "stage"),
+}
+
+
+def member_columns() -> tuple[SheetColumn, ...]:
+    """The member columns of the XLSX/CSV lists, from the field registry (domain/fields.py).
+
+    Every header is one an import recognises, so an exported list can be read back.
+    """
+    out: list[SheetColumn] = []
+    for f in registry.exported_fields():
+        out.append(SheetColumn(f.export_header, f.width, _display(f), f.name))
+        if f.name in _AFTER:
+            out.append(_AFTER[f.name])
+    return tuple(out)
 
 
 @dataclass

@@ -1,153 +1,75 @@
-"""Importing a member list from a spreadsheet (nhập danh sách từ Excel/CSV).
+"""Importing member lists from a spreadsheet (nhập danh sách từ Excel/CSV).
 
-Two steps, so a window can show the preview (and later let the clerk fix the
-column mapping) before anything is written:
+Two steps, so a window can show the preview (and let the clerk fix the column
+mapping or answer a probable match) before anything is written:
 
-- `plan_import` reads the sheet, finds the header, reads every row and runs
-  the SAME validation as entry (validate_member); it writes nothing and
-  returns an `ImportPlan`: each row with its status and problems (row number,
-  column, message), the units to create, and a summary.
-- `apply_import` writes the plan's valid new rows and new units in one
-  transaction after a backup; invalid rows are skipped and were reported.
+- `plan_import` reads EVERY sheet of the workbook, finds each header, tells
+  people from group titles, totals and signatures, decides each row's unit
+  (column, group row, the user's choice, the title, the sheet name — in that
+  order), reads every row and runs the SAME validation as entry. It writes
+  nothing and returns an `ImportPlan`: per sheet the header, each column's
+  meaning, the columns ignored, the unit of each block and why, the rows
+  skipped and why; per row its status and problems.
+- `apply_import` writes the new units, the new members and the updates in
+  ONE transaction after a backup (each update audited); invalid rows and
+  unconfirmed probable matches are left out and were reported.
 
-Rows already in the file (same CCCD; else same folded name, date of birth and
-unit; or the same dvdesk code) are not added again.
+A re-import updates the people it finds: by dvdesk code (uid, in dvdesk's own
+exports), else by CCCD; a row with the same name, date of birth and unit but
+neither is only a *probable* match, shown and applied only when confirmed.
+A cell left empty in the sheet never erases stored data unless asked.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from dvdesk.domain.member import Member, Unit, UnitKind
+from dvdesk.domain.member import Member
 from dvdesk.domain.names import fold
 from dvdesk.domain.validation import Severity, validate_member
 from dvdesk.errors import KnownError
-from dvdesk.exchange import cell_values as cv
+from dvdesk.exchange import sheet_layout
 from dvdesk.exchange.headers import HeaderGuess, find_header
-from dvdesk.exchange.sheet_reader import Grid, read_grid
-from dvdesk.exchange.sheet_rows import FIELD_LABELS, RowReader
-from dvdesk.exchange.units_in_sheet import UnitResolver, looks_like_unit
+from dvdesk.exchange.sheet_layout import SKIP_REASONS, RowKind, classify
+from dvdesk.exchange.sheet_matching import Matcher
+from dvdesk.exchange.sheet_plan import (
+    Change,
+    ImportPlan,
+    ImportRow,
+    RowIssue,
+    RowStatus,
+    SheetPlan,
+    SkippedRow,
+    UnitBlock,
+)
+from dvdesk.exchange.sheet_reader import Grid, read_grids
+from dvdesk.exchange.sheet_rows import FIELD_LABELS, ReadRow, RowReader
+from dvdesk.exchange.sheet_units import SheetUnits, UnitChooser
+from dvdesk.exchange.units_in_sheet import UnitResolver
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
 
 Progress = Callable[[int, int], None]
-_KIND_WORDS = {UnitKind.RESIDENTIAL: "khu dân cư", UnitKind.SCHOOL: "trường THPT"}
-
-
-class RowStatus(StrEnum):
-    NEW = "new"  # sẽ thêm mới
-    EXISTING = "existing"  # đã có trong dữ liệu, bỏ qua
-    INVALID = "invalid"  # có lỗi, bỏ qua
-
-
-@dataclass(frozen=True)
-class RowIssue:
-    row: int  # row number as the spreadsheet shows it (1-based)
-    column: str  # the header as written in the sheet; "" for the whole row
-    message: str
-    severity: Severity
-    code: str = ""  # validation rule code, or read.* for a value that could not be read
-
-
-@dataclass
-class ImportRow:
-    row: int
-    status: RowStatus
-    member: Member | None
-    issues: list[RowIssue] = field(default_factory=list)
-    existing: str = ""  # who it matched, for EXISTING
-
-
-@dataclass
-class ImportPlan:
-    source: str
-    sheet: str
-    header: HeaderGuess
-    rows: list[ImportRow]
-    new_units: list[Unit]
-    unknown_headers: list[str]
-
-    def count(self, status: RowStatus) -> int:
-        return sum(1 for r in self.rows if r.status is status)
-
-    @property
-    def to_add(self) -> list[Member]:
-        return [r.member for r in self.rows if r.status is RowStatus.NEW and r.member]
-
-    @property
-    def units_to_add(self) -> list[Unit]:
-        used = {m.unit_code for m in self.to_add}
-        return [u for u in self.new_units if u.code in used]
-
-    @property
-    def issues(self) -> list[RowIssue]:
-        return [i for r in self.rows for i in r.issues]
-
-    def summary(self) -> dict[str, int]:
-        return {
-            "rows": len(self.rows),
-            "new": self.count(RowStatus.NEW),
-            "existing": self.count(RowStatus.EXISTING),
-            "invalid": self.count(RowStatus.INVALID),
-            "warnings": sum(
-                1
-                for r in self.rows
-                if r.status is RowStatus.NEW
-                and any(i.severity is Severity.WARNING for i in r.issues)
-            ),
-            "new_units": len(self.units_to_add),
-        }
-
-    def lines(self, limit: int = 200) -> list[str]:
-        """The preview a clerk reads (Vietnamese)."""
-        where = f", trang “{self.sheet}”" if self.sheet else ""
-        out = [f"Tệp “{self.source}”{where}: dòng tiêu đề số {self.header.row + 1}."]
-        cols = [
-            f"“{self.header.labels[c]}” → {FIELD_LABELS[f]}"
-            for c, f in sorted(self.header.fields.items())
-        ]
-        out.append("Cột nhận ra: " + "; ".join(cols) + ".")
-        if self.unknown_headers:
-            out.append(
-                "Cột không nhận ra (bỏ qua): "
-                + ", ".join(f"“{h}”" for h in self.unknown_headers)
-                + "."
-            )
-        errors = [i for i in self.issues if i.severity is Severity.ERROR]
-        for i in errors[:limit]:
-            col = f", cột “{i.column}”" if i.column else ""
-            out.append(f"Dòng {i.row}{col}: {i.message}")
-        if len(errors) > limit:
-            out.append(f"… và {len(errors) - limit} lỗi khác.")
-        # Warnings are many and alike (e.g. everyone past 30): one line per kind.
-        # Only rows that will be added: an invalid row's warnings are noise beside its errors.
-        groups: dict[str, list[RowIssue]] = {}
-        for r in self.rows:
-            for i in r.issues:
-                if r.status is RowStatus.NEW and i.severity is Severity.WARNING:
-                    groups.setdefault(i.code or i.message, []).append(i)
-        for items in groups.values():
-            rows = ", ".join(str(i.row) for i in items[:12])
-            more = ", …" if len(items) > 12 else ""
-            same = len({i.message for i in items}) == 1
-            example = items[0].message if same else f"ví dụ: {items[0].message}"
-            out.append(f"Cảnh báo ở {len(items)} dòng ({rows}{more}): {example}")
-        for u in self.units_to_add:
-            out.append(f"Sẽ tạo đơn vị mới: {u.name} (mã {u.code}, {_KIND_WORDS[u.kind]}).")
-        s = self.summary()
-        out.append(
-            f"Tổng: {s['rows']} dòng dữ liệu — thêm mới {s['new']} "
-            f"({s['warnings']} dòng có cảnh báo), đã có sẵn {s['existing']} (bỏ qua), "
-            f"có lỗi {s['invalid']}."
-        )
-        return out
+_CODE = re.compile(r"^[A-Z]{2,6}[0-9]{1,4}$")  # "KDC01", "THPT2": a code, not a name
+__all__ = [
+    "Change",
+    "ImportPlan",
+    "ImportRow",
+    "RowIssue",
+    "RowStatus",
+    "SheetPlan",
+    "SkippedRow",
+    "UnitBlock",
+    "apply_import",
+    "plan_import",
+]
 
 
 def plan_import(
@@ -155,165 +77,340 @@ def plan_import(
     path: Path,
     *,
     default_unit: str | None = None,
+    sheet_units: dict[str, str] | None = None,
     fields: dict[int, str] | None = None,
     today: date | None = None,
     progress: Progress | None = None,
+    erase_empty: bool = False,
+    confirm_probable: bool = False,
 ) -> ImportPlan:
-    """Read and check a sheet; writes nothing.
+    """Read and check every sheet; writes nothing.
 
     Args:
-        default_unit: unit code for rows that name none.
-        fields: column → field, to override the recognised header (a mapping step).
+        default_unit: the user's unit (code or name) for rows whose sheet gives none
+            by column or group row; a name not in the catalogue becomes a new unit.
+        sheet_units: the same, per sheet name (the window's "unit for this sheet").
+        fields: column → field, to override the recognised header of the main sheet.
+        erase_empty: an empty cell erases the stored value on a re-import.
+        confirm_probable: take every probable match as the same person.
     """
-    grid = read_grid(path)
-    guess = find_header(grid.rows)
-    if guess is None:
+    grids = read_grids(path)
+    resolver = UnitResolver(store.units.all())
+    guesses = [find_header(g.rows) for g in grids]
+    if not any(guesses):
         raise KnownError(
             f"Không tìm thấy dòng tiêu đề trong “{path.name}”: cần ít nhất cột “Họ và tên” và "
             "một cột khác như “Ngày sinh” trong 30 dòng đầu."
         )
+
+    def score(i: int) -> tuple[int, int]:
+        g = guesses[i]
+        return (len(g.fields) if g else 0, -i)
+
+    main = max(range(len(grids)), key=score)
     if fields is not None:
-        guess = HeaderGuess(
-            guess.row,
-            guess.data_start,
-            dict(fields),
-            {c: guess.labels.get(c, f"cột {c + 1}") for c in fields},
+        g = guesses[main]
+        assert g is not None
+        guesses[main] = HeaderGuess(
+            g.row, g.data_start, dict(fields), {c: g.labels.get(c, f"cột {c + 1}") for c in fields}
         )
-    resolver = UnitResolver(store.units.all())
-    if default_unit and resolver.find(default_unit) is None:
-        raise KnownError(f"Không có đơn vị mã “{default_unit}”.")
-    header_row = grid.rows[guess.row]
-    unknown = [cv.text(v) for c, v in enumerate(header_row) if cv.text(v) and c not in guess.fields]
-    planner = _Planner(store, grid, guess, resolver, default_unit, today or date.today())
-    rows = planner.run(progress)
-    return ImportPlan(path.name, grid.sheet, guess, rows, resolver.new, unknown)
+    for choice in (default_unit, *(sheet_units or {}).values()):
+        if choice and resolver.find(choice) is None and _CODE.match(choice.strip()):
+            raise KnownError(
+                f"Không có đơn vị mã “{choice}”. Để tạo đơn vị mới, hãy ghi tên của nó, "
+                "ví dụ “Thôn Đông”."
+            )
+    many = sum(1 for g in guesses if g) > 1
+    planner = _Planner(store, resolver, today or date.today(), erase_empty, many)
+    choices = {k: v for k, v in (sheet_units or {}).items() if v}
+    total = sum(len(g.rows) - h.data_start for g, h in zip(grids, guesses, strict=True) if h)
+    sheets = []
+    for guess in guesses:
+        grid = grids.pop(0)  # each sheet's cells are let go once it is planned
+        choice = choices.get(grid.sheet, default_unit or "")
+        sheets.append(planner.sheet(grid, guess, choice, progress, total))
+        del grid
+    if progress:
+        progress(total, total)
+    plan = ImportPlan(path.name, sheets, resolver.new, main, erase_empty)
+    if confirm_probable:
+        plan.confirm()
+    return plan
 
 
 class _Planner:
+    """Reads the sheets one after the other; what it learns (CCCDs, people) spans them."""
+
     def __init__(
-        self,
-        store: Store,
-        grid: Grid,
-        guess: HeaderGuess,
-        resolver: UnitResolver,
-        default_unit: str | None,
-        today: date,
+        self, store: Store, resolver: UnitResolver, today: date, erase: bool, many_sheets: bool
     ) -> None:
-        self.grid, self.guess, self.resolver, self.today = grid, guess, resolver, today
-        self.default_unit = resolver.find(default_unit).code if default_unit else ""
-        self.by_uid: dict[str, str] = {}
-        self.by_cccd: dict[str, str] = {}
-        self.by_key: dict[tuple[str, str, str], tuple[str, str, str]] = {}
-        for r in store.imports.commune_identities():
-            self.by_uid[r["uid"]] = r["full_name"]
-            if r["cccd"]:
-                self.by_cccd[r["cccd"]] = r["full_name"]
-            key = (fold(r["full_name"]), r["dob"] or "", r["unit_code"])
-            self.by_key[key] = (r["full_name"], r["cccd"], r["uid"])
+        self.store, self.resolver, self.today = store, resolver, today
+        self.matcher = Matcher(store, resolver, erase)
+        self.units = UnitChooser(resolver, many_sheets)
         self.sheet_cccd: dict[str, str] = {}
-        self.sheet_keys: dict[tuple[str, str, str], tuple[str, str, str]] = {}
-        self.reader = RowReader(guess)
+        # person → (sheet, row label, cccd, uid), for duplicates in the workbook
+        self.sheet_keys: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
+        self.done = 0
 
-    def run(self, progress: Progress | None) -> list[ImportRow]:
-        out: list[ImportRow] = []
-        section = ""
-        rows = self.grid.rows
-        total = len(rows) - self.guess.data_start
-        for index in range(self.guess.data_start, len(rows)):
-            cells = rows[index]
-            values = [cv.text(v) for v in cells]
-            filled = {v for v in values if v}
-            if progress and (index - self.guess.data_start) % 500 == 0:
-                progress(index - self.guess.data_start, total)
-            if not filled:
-                continue
-            if len(filled) == 1 and (index in self.grid.merged_rows or not self.reader.name(cells)):
-                # A group title ("Chi đoàn Thôn Đông") or a footer line.
-                text = filled.pop()
-                if looks_like_unit(text):
-                    section = text
-                continue
-            if not self.reader.name(cells) and not self.reader.stt(cells):
-                continue  # signatures and notes under the list
-            out.append(self._row(index + 1, cells, section))
-        if progress:
-            progress(total, total)
-        return out
+    # -- one sheet ---------------------------------------------------------
 
-    @staticmethod
-    def _same_person(
-        key: tuple[str, str, str],
-        cccd: str,
-        uid: str,
-        seen: dict[tuple[str, str, str], tuple[str, str, str]],
-    ) -> str | None:
-        """Who (name or row) has the same name, birth date and unit, unless a CCCD or a
-        dvdesk code tells the two apart."""
-        found = seen.get(key)
-        if found is None:
-            return None
-        label, other_cccd, other_uid = found
-        if (cccd and other_cccd and cccd != other_cccd) or (uid and other_uid and uid != other_uid):
-            return None
-        return label
-
-    def _row(self, number: int, cells: list[object], section: str) -> ImportRow:
-        read = self.reader.read(cells)
-        issues = [RowIssue(number, col, msg, sev, code) for col, msg, sev, code in read.problems]
-        unit_code = self.default_unit
-        if read.unit_code or read.unit or section:
-            unit_code = self.resolver.resolve(read.unit or section, read.unit_code).code
-        member = read.member(unit_code or "", uid=read.uid or str(uuid.uuid4()))
-        m = member.normalized()
-        key = (fold(m.full_name), m.dob.iso() if m.dob else "", m.unit_code)
-        existing = (
-            (self.by_uid.get(read.uid) if read.uid else None)
-            or (self.by_cccd.get(m.cccd) if m.cccd else None)
-            or self._same_person(key, m.cccd, read.uid, self.by_key)
+    def sheet(
+        self,
+        grid: Grid,
+        guess: HeaderGuess | None,
+        choice: str,
+        progress: Progress | None,
+        total: int,
+    ) -> SheetPlan:
+        plan = SheetPlan(grid.sheet, guess)
+        if guess is None:
+            filled = any(any(v not in (None, "") for v in r) for r in grid.rows)
+            plan.refused = (
+                "không có dòng tiêu đề có cột “Họ và tên” và một cột khác."
+                if filled
+                else "trang trống."
+            )
+            return plan
+        name_columns, note = sheet_layout.name_columns(grid, guess)
+        if note:
+            plan.notes.append(note)
+        reader = RowReader(guess, name_columns)
+        header_row = grid.rows[guess.row]
+        plan.columns = [
+            (guess.labels[c], FIELD_LABELS.get(f, f)) for c, f in sorted(guess.fields.items())
+        ]
+        if reader.lone_mark:
+            mark, other = reader.lone_mark
+            plan.notes.append(
+                f"Cột “{reader.label(mark)}” đánh dấu "
+                f"{'nữ' if mark == 'female' else 'nam'}: dòng không đánh dấu là "
+                f"{'nam' if other.value == 'nam' else 'nữ'}."
+            )
+        if grid.hidden:
+            plan.notes.append("Trang này bị ẩn trong bảng tính: vẫn được đọc.")
+        ctx = self.units.context(grid, guess, choice)
+        used = set(guess.fields) | set(name_columns)
+        width = max((len(r) for r in grid.rows), default=0)
+        unknown = [c for c in range(width) if c not in used]
+        filled_unknown: dict[int, int] = {}
+        excluded = frozenset(name_columns) | frozenset(
+            c for c, f in guess.fields.items() if f in ("full_name", "name_first", "name_last")
         )
-        if existing and not any(i.severity is Severity.ERROR for i in issues):
-            return ImportRow(number, RowStatus.EXISTING, m, issues, existing)
-        if m.full_name and (earlier := self._same_person(key, m.cccd, read.uid, self.sheet_keys)):
+        in_signature = False
+        blocks: list[list[Any]] = []  # [first, last, count, unit, reason]
+        for index in range(guess.data_start, len(grid.rows)):
+            cells = grid.rows[index]
+            self.done += 1
+            if progress and self.done % 500 == 0:
+                progress(self.done, total)
+            name = reader.name(cells)
+            stt = reader.stt(cells)
+            sense = classify(
+                cells,
+                name=name,
+                stt=stt,
+                in_signature=in_signature,
+                merged_across=index in grid.merged_rows,
+                name_columns=excluded,
+            )
+            number = index + 1
+            if sense.kind is RowKind.BLANK:
+                plan.blank_rows += 1
+                continue
+            if sense.kind is RowKind.GROUP:
+                self.units.group(ctx, sense.text, sense.group_class, number)
+                in_signature = False
+                continue
+            if sense.kind is not RowKind.DATA:
+                in_signature = in_signature or sense.kind is RowKind.SIGNATURE
+                plan.skipped.append(SkippedRow(number, SKIP_REASONS[sense.kind], sense.text))
+                continue
+            for c in unknown:
+                if c < len(cells) and cells[c] not in (None, ""):
+                    filled_unknown[c] = filled_unknown.get(c, 0) + 1
+            row = self._row(number, cells, name, reader, ctx, grid, index in grid.hidden_rows)
+            if isinstance(row, SkippedRow):
+                plan.skipped.append(row)
+                continue
+            plan.rows.append(row)
+            unit, reason = row.unit, row.unit_reason
+            if blocks and blocks[-1][3] == unit and blocks[-1][4] == reason:
+                blocks[-1][1], blocks[-1][2] = number, blocks[-1][2] + 1
+            else:
+                blocks.append([number, number, 1, unit, reason])
+        plan.blocks = [UnitBlock(*b) for b in blocks]
+        plan.ignored = sheet_layout.ignored_columns(header_row, unknown, filled_unknown)
+        return plan
+
+    # -- one row -----------------------------------------------------------
+
+    def _row(
+        self,
+        number: int,
+        cells: list[object],
+        name: str,
+        reader: RowReader,
+        ctx: SheetUnits,
+        grid: Grid,
+        hidden: bool,
+    ) -> ImportRow | SkippedRow:
+        read = reader.read(cells, name)
+        sheet = grid.sheet
+        issues = [
+            RowIssue(number, col, msg, sev, code, sheet) for col, msg, sev, code in read.problems
+        ]
+        if hidden:
             issues.append(
                 RowIssue(
                     number,
-                    self.reader.label("full_name"),
-                    f"Trùng họ tên, ngày sinh và đơn vị với dòng {earlier}.",
-                    Severity.ERROR,
-                    "sheet.duplicate",
+                    "",
+                    "Dòng này bị ẩn trong bảng tính: kiểm tra người này còn sinh hoạt ở đây không.",
+                    Severity.WARNING,
+                    "read.hidden_row",
+                    sheet,
                 )
             )
+        unit, reason, klass = self.units.unit(ctx, read, reader)
+        if klass and "school_class" not in read.present:
+            read.values["school_class"] = klass
+            read.present.add("school_class")
+        strong = bool(read.unit_code or read.unit) or ctx.group is not None or bool(ctx.group_class)
+        strong = strong or ctx.choice is not None
+        member = read.member(unit.code if unit else "", uid=read.uid or str(uuid.uuid4()))
+        m = member.normalized()
+        unit_label = f"{unit.name} ({unit.code})" if unit else ""
+        key = (fold(m.full_name), m.dob.iso() if m.dob else "", m.unit_code)
+        # The same person twice in the workbook: in another sheet it is the same listing
+        # (a summary sheet, dvdesk's own step sheet); in one sheet it is an error.
+        earlier = self.matcher.same(key, m.cccd, read.uid, self.sheet_keys) if m.full_name else None
+        if earlier and earlier[0] != sheet:
+            why = f"cùng người ở trang “{earlier[0]}” dòng {earlier[1]}"
+            return SkippedRow(number, why, m.full_name)
+        errors = any(i.severity is Severity.ERROR for i in issues)
+        target, how, existing = self.matcher.match(m, read.uid, key)
+        row = ImportRow(number, RowStatus.NEW, m, issues, sheet=sheet)
+        row.unit, row.unit_reason = unit_label, reason
+        if target and not errors:
+            if how == "cccd-other":
+                issues.append(
+                    RowIssue(
+                        number,
+                        reader.label("cccd"),
+                        f"Số CCCD {m.cccd} đã có ở đoàn viên {existing}, khác mã dvdesk của dòng.",
+                        Severity.ERROR,
+                        "cccd.duplicate",
+                        sheet,
+                    )
+                )
+                row.status = RowStatus.INVALID
+                return row
+            self.sheet_keys[key] = (sheet, str(number), m.cccd, read.uid)
+            return self._update(row, read, reader, target, how, existing, strong)
+        if earlier:
+            issues.append(
+                RowIssue(
+                    number,
+                    reader.label("full_name"),
+                    f"Trùng họ tên, ngày sinh và đơn vị với dòng {earlier[1]}.",
+                    Severity.ERROR,
+                    "sheet.duplicate",
+                    sheet,
+                )
+            )
+        self._validate(row, reader, m, own_uid=m.uid)
+        row.steps = list(read.steps.values())
+        if row.status is RowStatus.NEW:
+            if m.cccd:
+                self.sheet_cccd[m.cccd] = f"{m.full_name} (dòng {number})"
+            self.sheet_keys[key] = (sheet, str(number), m.cccd, read.uid)
+        return row
+
+    def _update(
+        self,
+        row: ImportRow,
+        read: ReadRow,
+        reader: RowReader,
+        target: str,
+        how: str,
+        existing: str,
+        strong_unit: bool,
+    ) -> ImportRow:
+        stored = self.matcher.stored(target)
+        assert row.member is not None
+        values, changes, steps, row.member_changed = self.matcher.diff(
+            stored, row.member, read, target, strong_unit
+        )
+        row.existing, row.matched_by, row.steps = existing, how, steps
+        if not changes:
+            row.status, row.member = RowStatus.EXISTING, stored
+            return row
+        merged = replace(stored, **values).normalized() if values else stored
+        row.member, row.changes = merged, changes
+        row.status = RowStatus.UPDATE if how != "probable" else RowStatus.CONFLICT
+        self._validate(row, reader, merged, own_uid=stored.uid)
+        if row.status is RowStatus.INVALID:
+            return row
+        if merged.cccd:
+            self.sheet_cccd[merged.cccd] = f"{merged.full_name} (dòng {row.row})"
+        return row
+
+    def _validate(self, row: ImportRow, reader: RowReader, m: Member, own_uid: str) -> None:
+        def owner(cccd: str, _uid: str) -> str | None:
+            if cccd in self.sheet_cccd:
+                return self.sheet_cccd[cccd]
+            holder = self.matcher.by_cccd.get(cccd)
+            if holder and holder != own_uid:
+                return self.matcher.by_uid.get(holder)
+            return None
+
         report = validate_member(
             m,
             today=self.today,
-            unit_kinds=self.resolver.kinds(),
-            cccd_owner=lambda c, _uid: self.sheet_cccd.get(c),
+            unit_kinds=self.resolver.kind_of,
+            cccd_owner=owner,
+            normalized=True,
         )
-        unread = {i.column for i in issues if i.code.startswith("read.")}
+        row.report = report
+        unread = {i.column for i in row.issues if i.code.startswith("read.")}
         for i in report.issues:
-            column = self.reader.label_for_member_field(i.field)
+            column = reader.label_for_member_field(i.field)
             # "No date of birth" says nothing new when the date was there but unreadable.
             if not (i.code == "dob.missing" and column in unread):
-                issues.append(RowIssue(number, column, i.message, i.severity, i.code))
-        if any(i.severity is Severity.ERROR for i in issues):
-            return ImportRow(number, RowStatus.INVALID, m, issues)
-        if m.cccd:
-            self.sheet_cccd[m.cccd] = f"{m.full_name} (dòng {number})"
-        self.sheet_keys[key] = (str(number), m.cccd, read.uid)
-        return ImportRow(number, RowStatus.NEW, m, issues)
+                row.issues.append(
+                    RowIssue(row.row, column, i.message, i.severity, i.code, row.sheet)
+                )
+        if any(i.severity is Severity.ERROR for i in row.issues):
+            row.status = RowStatus.INVALID
 
 
 def apply_import(
     store: Store, plan: ImportPlan, *, today: date | None = None, progress: Progress | None = None
 ) -> tuple[int, Path | None]:
-    """Write the plan's new rows and units in one transaction; (count, backup path)."""
+    """Write the plan's new units, new members and updates in ONE transaction, after a
+    backup; returns (members added or updated, backup path)."""
     from dvdesk.store import backup
 
-    members = plan.to_add
-    if not members:
+    members, updates = plan.to_add, plan.to_update
+    if not members and not updates:
         return 0, None
     saved = backup.make_backup(store, reason="truoc-nhap") if store.path else None
-    count = store.imports.add_units_and_members(
-        plan.units_to_add, members, today=today, progress=progress
-    ).count
-    return count, saved
+    with store.transaction():
+        checked = {
+            r.member.uid: r.report
+            for r in plan.rows
+            if r.status is RowStatus.NEW and r.member and r.report is not None
+        }
+        count = store.imports.add_units_and_members(
+            plan.units_to_add, members, today=today, progress=progress, checked=checked
+        ).count
+        for r in plan.rows:
+            if r.status is RowStatus.UPDATE and r.member and r.member_changed:
+                store.members.update(r.member, today)
+        steps = {
+            r.member.uid: r.steps
+            for r in plan.rows
+            if r.status in (RowStatus.NEW, RowStatus.UPDATE) and r.member and r.steps
+        }
+        if steps:
+            store.steps.record_many(steps)
+    return count + len(updates), saved

@@ -7,6 +7,7 @@ units: a school when the name says "THPT" or "Trường", else a residential are
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from dvdesk.domain.member import Unit, UnitKind
@@ -40,7 +41,127 @@ def _bare(name: str) -> str:
 
 def looks_like_unit(text: str) -> bool:
     """A group title such as "Chi đoàn Thôn Đông" or "Trường THPT Lê Lợi"."""
-    return fold(text).startswith(tuple(p for p in _PREFIXES if p != "to "))
+    key = fold(strip_numbering(text))
+    if key.startswith(("ban chap hanh", "ban thuong vu", "ban can su")):
+        return False
+    return key.startswith(tuple(p for p in _PREFIXES if p != "to ")) or bool(
+        re.match(r"to (dan pho )?\d", key)
+    )
+
+
+# "I. ", "1. ", "2) ", "A. ", "II - ", "1/": the numbering of a group row.
+_NUMBERING = re.compile(r"^\s*(?:[IVXLC]{1,6}|\d{1,3}|[A-Za-zĐđ])\s*[.)/:\-–]\s*(?=\S)")
+_CLASS = re.compile(r"^(?:lop\s+)?(1[0-2])\s*([a-z]{1,2})\s*(\d{0,2})$")
+# Words that name no unit after a unit word in a title ("… THÔN ĐÔNG NĂM 2026").
+_TITLE_TAIL = re.compile(r"\s+(?:nam hoc|nam|nhiem ky|tinh den|den ngay|thang)\b.*$")
+_TITLE_WORDS = (
+    "chi doan",
+    "khu dan cu",
+    "to dan pho",
+    "khu pho",
+    "thon",
+    "xom",
+    "ap",
+    "ban",
+    "bon",
+    "truong thpt",
+    "truong",
+    "lop",
+    "to",
+)
+ACRONYMS = {"THPT", "THCS", "TDP", "KDC", "TH", "PTDTNT", "DTNT", "CĐ", "ĐH"}
+
+
+_TAIL = re.compile(
+    r"\s*(?:[(\[][^)\]]*[)\]]|[:–-]\s*\d+\s*(?:đoàn viên|đv|người)?\.?|[:]\s*.*)\s*$",
+    re.IGNORECASE,
+)
+_GENERIC_SHEETS = re.compile(
+    r"^(?:sheet|trang tinh|trang|bang|ds|danh sach|tong hop|du lieu|data|doan vien|mau)"
+    r"(?:\s|\d|$)"
+)
+
+
+def clean_group(text: str) -> str:
+    """A group title without its count or remark: "Thôn Đông (15 đoàn viên)" → "Thôn Đông"."""
+    stripped = _TAIL.sub("", text).strip()
+    return stripped if len(stripped) > 2 else text
+
+
+def generic_sheet_name(name: str) -> bool:
+    """ "Sheet1", "Trang tính1", "DS đoàn viên", "Tổng hợp": a sheet name that names no unit."""
+    return bool(_GENERIC_SHEETS.match(fold(name).strip())) or not name.strip()
+
+
+def strip_numbering(text: str) -> str:
+    """A group row's text without its "I." / "1." / "A." numbering."""
+    stripped = _NUMBERING.sub("", text, count=1)
+    return stripped if stripped != text and len(stripped) > 2 else text
+
+
+def class_of(text: str) -> str:
+    """The class a group or title names ("Chi đoàn 12A1", "Lớp 10A2", "12A1"); "" if none."""
+    key = fold(strip_numbering(text)).strip()
+    for prefix in ("chi doan ", "chi doan lop "):
+        if key.startswith(prefix):
+            key = key[len(prefix) :]
+    m = _CLASS.match(key.strip())
+    return f"{m.group(1)}{m.group(2)}{m.group(3)}".upper() if m else ""
+
+
+# How a unit's kind words are written at the start of its name.
+_KIND_WORDS = (
+    ("khu dan cu", "Khu dân cư"),
+    ("to dan pho", "Tổ dân phố"),
+    ("khu pho", "Khu phố"),
+    ("chi doan", "Chi đoàn"),
+    ("truong thpt", "Trường THPT"),
+)
+
+
+def titled(text: str) -> str:
+    """A name written in capitals as a name: "THÔN ĐÔNG" → "Thôn Đông", "KHU DÂN CƯ SỐ 1" →
+    "Khu dân cư số 1", THPT kept."""
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    if text != text.upper():
+        return text[:1].upper() + text[1:]
+    words = []
+    for w in text.split(" "):
+        keep = w in ACRONYMS or any(ch.isdigit() for ch in w) or len(w) == 1
+        words.append(w if keep else w[:1] + w[1:].lower())
+    key = fold(" ".join(words))
+    for folded, written in _KIND_WORDS:
+        n = len(folded.split())
+        if key == folded or key.startswith(folded + " "):
+            words[:n] = written.split()
+            break
+    if len(words) > 2 and fold(words[-2]) == "so" and words[-1][:1].isdigit():
+        words[-2] = "số"  # "Khu dân cư số 1"
+    return " ".join(words)
+
+
+def units_in_title(text: str) -> list[str]:
+    """The units or classes a title line names, as written (e.g. "THÔN ĐÔNG").
+
+    "DANH SÁCH ĐOÀN VIÊN CHI ĐOÀN 12A1 - TRƯỜNG THPT LÊ LỢI" names a class and a school.
+    """
+    found: list[str] = []
+    for part in re.split(r"\s+[-–,;]\s+|\s*[()]\s*", text):
+        words = part.split()
+        keys = [fold(w) for w in words]
+        for i in range(len(words)):
+            rest = " ".join(keys[i:])
+            word = next((w for w in _TITLE_WORDS if rest.startswith(w + " ")), None)
+            if word is None or (word == "ban" and rest.startswith(("ban chap", "ban thuong"))):
+                continue
+            if word == "to" and not re.match(r"to (dan pho )?\d", rest):
+                continue
+            tail = _TITLE_TAIL.sub("", rest)
+            n = len(tail.split())
+            if n > len(word.split()):
+                found.append(" ".join(words[i : i + n]).strip(" .:"))
+            break
+    return found
 
 
 def guess_kind(name: str) -> UnitKind:
@@ -57,17 +178,19 @@ class UnitResolver:
 
     def __init__(self, units: list[Unit]) -> None:
         self.codes = {u.code: u for u in units}
+        self.kind_of = {u.code: u.kind for u in units}  # kept up to date by resolve()
         self.by_name = {fold(u.name): u for u in units}
         self.by_bare = {_bare(u.name): u for u in units}
         self.new: list[Unit] = []
 
     def kinds(self) -> dict[str, UnitKind]:
-        return {code: u.kind for code, u in self.codes.items()}
+        return self.kind_of
 
     def find(self, text: str) -> Unit | None:
         code = text.strip().upper()
         if code in self.codes:
             return self.codes[code]
+        text = strip_numbering(text)
         return self.by_name.get(fold(text)) or self.by_bare.get(_bare(text))
 
     def resolve(self, text: str, code: str = "") -> Unit:
@@ -80,14 +203,14 @@ class UnitResolver:
         found = self.codes.get(code) if code else self.find(text)
         if found is not None:
             return found
-        name = " ".join(unicodedata.normalize("NFC", text or code).split())
-        name = name[:1].upper() + name[1:]
-        if name.startswith("Chi đoàn ") or name.startswith("Chi Đoàn "):
+        name = titled(strip_numbering(text or code))
+        if fold(name).startswith("chi doan "):
             name = name[len("Chi đoàn ") :]
         kind = guess_kind(name)
         unit = Unit(code or self._free_code(kind), name, kind)
         self.new.append(unit)
         self.codes[unit.code] = unit
+        self.kind_of[unit.code] = unit.kind
         self.by_name[fold(unit.name)] = unit
         self.by_bare[_bare(unit.name)] = unit
         return unit

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from dvdesk.domain.procedure import STEP_CODES, STEP_STATE_LABELS, StepState
 from dvdesk.exchange.cells import escape_cell
-from dvdesk.exchange.sheet_columns import MEMBER_COLUMNS, STEP_HEADERS, list_data
+from dvdesk.exchange.sheet_columns import STEP_HEADERS, list_data, member_columns
 from dvdesk.files import check_output, write_private
 
 if TYPE_CHECKING:
@@ -66,17 +66,15 @@ def export_xlsx(store: Store, out: Path, *, overwrite: bool = False) -> dict[str
 
     check_output(out, overwrite=overwrite, protect=[store.path])
     data = list_data(store)
+    columns = member_columns()
     book = Workbook()
     book.remove(book.active)
     counts = {}
     counts["Đoàn viên"] = _sheet(
         book,
         "Đoàn viên",
-        [("STT", 5), *((c.label, c.width) for c in MEMBER_COLUMNS)],
-        (
-            [i, *(c.value(m, data.context) for c in MEMBER_COLUMNS)]
-            for i, m in enumerate(data.members, 1)
-        ),
+        [("STT", 5), *((c.label, c.width) for c in columns)],
+        ([i, *(c.value(m, data.context) for c in columns)] for i, m in enumerate(data.members, 1)),
     )
     counts["Chi đoàn"] = _sheet(
         book,
@@ -107,7 +105,7 @@ def export_xlsx(store: Store, out: Path, *, overwrite: bool = False) -> dict[str
                 out_cells.append(STEP_STATE_LABELS[r.state])
         return out_cells
 
-    by_label = {c.label: c for c in MEMBER_COLUMNS}
+    by_name = {c.name: c for c in columns}
     counts["Quy trình kết nạp"] = _sheet(
         book,
         "Quy trình kết nạp",
@@ -116,9 +114,9 @@ def export_xlsx(store: Store, out: Path, *, overwrite: bool = False) -> dict[str
             [
                 i,
                 m.full_name,
-                by_label["Ngày sinh"].value(m, data.context),
+                by_name["dob"].value(m, data.context),
                 m.unit_code,
-                by_label["Giai đoạn"].value(m, data.context),
+                by_name["stage"].value(m, data.context),
                 *step_cells(m.uid),
             ]
             for i, m in enumerate(candidates, 1)

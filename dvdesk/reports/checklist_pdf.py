@@ -3,8 +3,13 @@
 Every step of the procedure with its form code; a done step shows its date and
 document number, a step still to do shows an empty box drawn as a shape with
 a line to write the date on. What is missing, overdue or about to expire is
-marked in the row and listed under the table with the rule's source. A batch
-is one PDF with each candidate on exactly one page (shrunk to fit if needed).
+marked in the row and listed under the table with the rule's source.
+
+A batch is one PDF grouped by unit (in the units' order, names in the order
+given). Each candidate's sheet starts on a new page and is numbered on its
+own (HD 36: from its page 2, at the top, with the candidate's name), since
+each sheet goes to a different dossier. Nothing is shrunk: a sheet too long
+for one page continues on the next with the table's header repeated.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Spacer
+from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from dvdesk.domain.checklist import FLAG_KIND_LABELS, Checklist, FlagKind, StepLine
 from dvdesk.domain.dates import fmt
@@ -27,10 +32,12 @@ from dvdesk.domain.procedure import STAGE_LABELS, Stage, StepState
 from dvdesk.domain.procedure_dossier import PARTY_STATUS_LABELS
 from dvdesk.errors import KnownError
 from dvdesk.reports import furniture as f
+from dvdesk.reports import sources
 from dvdesk.reports import styles as st
-from dvdesk.reports.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD
+from dvdesk.reports.fonts import BOLD, REGULAR
 from dvdesk.reports.grid import Cell, CellLike, Grid
-from dvdesk.reports.line_blocks import Line, LineColumns, wrapped
+from dvdesk.reports.line_blocks import Line, LineColumns, wrap_number, wrapped
+from dvdesk.reports.progress import Cancel, Progress, Tracker
 from dvdesk.reports.shapes import CheckBox
 from dvdesk.store.settings import Settings
 
@@ -44,10 +51,10 @@ ROW_FILL = {
     FlagKind.EXPIRING: colors.HexColor("#FCEBD0"),
 }
 NEXT_FILL = colors.HexColor("#FFF7C2")
-CELL_SIZE, CELL_LEADING = 8.5, 10.2
-NUMBER_LINES = 2
-DETAIL_SIZE, DETAIL_LEADING = 11, 13.5
-COLUMNS = (7 * mm, 64 * mm, 16 * mm, 31 * mm, 27 * mm, 25 * mm)  # = FRAME_WIDTH (170 mm)
+CELL_SIZE, CELL_LEADING = st.TABLE_SIZE, st.TABLE_LEADING
+DETAIL_SIZE, DETAIL_LEADING = st.NOTE_SIZE, 16
+COLUMNS = (9 * mm, 55 * mm, 19 * mm, 32 * mm, 27 * mm, 23 * mm)  # = FRAME_WIDTH (165 mm)
+ID_LABEL = "Số định danh cá nhân"  # the same words as on the transfer letter (not "CCCD")
 
 
 @dataclass(frozen=True)
@@ -59,13 +66,19 @@ class CandidateSheet:
     checklist: Checklist
 
 
-def candidate_sheet(store: Store, uid: str, meeting: date | None, today: date) -> CandidateSheet:
-    member = store.members.get(uid)
-    units = {u.code: u.name for u in store.units.all()}
+def candidate_sheet(
+    store: Store,
+    uid: str,
+    meeting: date | None,
+    today: date,
+    units: dict[str, str] | None = None,
+) -> CandidateSheet:
+    member = sources.member_of(store, uid)
+    units = units if units is not None else sources.unit_names(store)
     return CandidateSheet(
         member,
         units.get(member.unit_code, member.unit_code),
-        store.steps.checklist(uid, meeting, today),
+        sources.checklist_of(store, uid, meeting, today),
     )
 
 
@@ -94,14 +107,12 @@ def _done_cell(line: StepLine) -> Flowable | str:
     if r.state is StepState.DONE:
         if not r.doc_number:
             return fmt(r.done_on)
-        # At most two lines of document number keep 21 rows on one page.
-        lines = cell_text(f"Số: {r.doc_number}", COLUMNS[3]).split("\n")
-        if len(lines) > NUMBER_LINES:
-            lines = [*lines[: NUMBER_LINES - 1], lines[NUMBER_LINES - 1][:-1] + "…"]
-        return "\n".join([fmt(r.done_on), *lines])
+        # The whole number, wrapped at "/" and "-": never cut.
+        number = wrap_number(f"Số {r.doc_number}", REGULAR, CELL_SIZE, COLUMNS[3] - 6)
+        return f"{fmt(r.done_on)}\n{number}"
     if r.state is StepState.NOT_APPLICABLE:
         return "Không áp dụng"
-    return CheckBox(line_after=22 * mm)
+    return CheckBox(line_after=20 * mm)
 
 
 def _deadline_cell(line: StepLine, held: bool) -> str:
@@ -113,14 +124,14 @@ def _deadline_cell(line: StepLine, held: bool) -> str:
     return ""
 
 
-def cell_text(text: str, column: float, font: str = SANS) -> str:
+def cell_text(text: str, column: float, font: str = REGULAR) -> str:
     return wrapped(text, font, CELL_SIZE, column - 6)
 
 
 def _steps_table(cl: Checklist) -> Grid:
     head = ["TT", "Bước / văn bản", "Mẫu", "Hoàn thành (ngày, số)", "Hạn / giá trị", "Tình trạng"]
     rows: list[list[CellLike]] = [
-        [Cell(cell_text(h, w, SANS_BOLD), SANS_BOLD) for h, w in zip(head, COLUMNS, strict=True)]
+        [Cell(cell_text(h, w, BOLD), BOLD) for h, w in zip(head, COLUMNS, strict=True)]
     ]
     fills = {}
     shown = [x for x in cl.lines if not (x.step.outcome and x.state is StepState.NOT_STARTED)]
@@ -134,7 +145,7 @@ def _steps_table(cl: Checklist) -> Grid:
                 line.step.form or "—",
                 _done_cell(line),
                 _deadline_cell(line, cl.meeting_held),
-                Cell(status, SANS_BOLD, color),
+                Cell(cell_text(status, COLUMNS[5], BOLD), BOLD, color),
             ]
         )
         kinds = [fl.kind for fl in line.flags]
@@ -147,7 +158,7 @@ def _steps_table(cl: Checklist) -> Grid:
     return Grid(
         rows,
         COLUMNS,
-        font=SANS,
+        font=REGULAR,
         size=CELL_SIZE,
         leading=CELL_LEADING,
         header_rows=1,
@@ -174,18 +185,18 @@ def _meeting_text(cl: Checklist) -> str:
 
 def _details(sheet: CandidateSheet) -> Grid:
     m, cl = sheet.member, sheet.checklist
-    label = 42 * mm
-    four = [label, 64 * mm, 22 * mm, st.FRAME_WIDTH - 128 * mm]
+    label = 47 * mm
+    four = [label, 53 * mm, 23 * mm, st.FRAME_WIDTH - 123 * mm]
     two = [label, st.FRAME_WIDTH - label]
 
-    def fit(text: str, width: float, font: str = SERIF) -> str:
+    def fit(text: str, width: float, font: str = REGULAR) -> str:
         return wrapped(text, font, DETAIL_SIZE, width - 2)
 
     unit = sheet.unit_name + (f" — lớp {m.school_class}" if m.school_class else "")
     address = f"{m.address or '—'} ({PRESENCE_LABELS[m.presence].lower()})"
     gender = GENDER_LABELS[m.gender] if m.gender else "—"
     rows: list[list[CellLike]] = [
-        ["Họ và tên:", Cell(fit(m.full_name, two[1], SERIF_BOLD), SERIF_BOLD)],
+        ["Họ và tên:", Cell(fit(m.full_name, two[1], BOLD), BOLD)],
         ["Ngày sinh:", m.dob.vi() if m.dob else "chưa có", "Giới tính:", gender],
         [
             "Dân tộc:",
@@ -193,7 +204,8 @@ def _details(sheet: CandidateSheet) -> Grid:
             "Tôn giáo:",
             fit(m.religion or "—", four[3]),
         ],
-        ["Đơn vị:", fit(unit, four[1]), "Số CCCD:", m.cccd or "—"],
+        ["Đơn vị:", fit(unit, two[1])],
+        [f"{ID_LABEL}:", m.cccd or "—"],
         ["Nơi ở hiện nay:", fit(address, two[1])],
         ["Giai đoạn:", STAGE_LABELS[cl.stage]],
         ["Ngày họp xét:", fit(_meeting_text(cl), two[1])],
@@ -203,7 +215,7 @@ def _details(sheet: CandidateSheet) -> Grid:
     return Grid(
         rows,
         widths,
-        font=SERIF,
+        font=REGULAR,
         size=DETAIL_SIZE,
         leading=DETAIL_LEADING,
         rules=False,
@@ -230,7 +242,7 @@ def _dossier_rows(cl: Checklist, fit: Callable[[str], str]) -> list[list[CellLik
         if cl.definition.has_step(v.step)
     )
     helper = d.helper + (f" (từ {fmt(d.helper_since)})" if d.helper and d.helper_since else "")
-    party = []
+    party: list[list[CellLike]] = []
     if cl.party_since:
         official = ""
         if cl.probation_end:
@@ -253,7 +265,7 @@ FLAG_COLORS = {
     FlagKind.EXPIRING: st.EXPIRING,
     FlagKind.WARNING: colors.black,
 }
-NOTE_LABEL = 24 * mm
+NOTE_LABEL = 27 * mm
 
 
 def _flag_lines(cl: Checklist) -> Grid | None:
@@ -261,7 +273,7 @@ def _flag_lines(cl: Checklist) -> Grid | None:
     text_width = st.FRAME_WIDTH - NOTE_LABEL
 
     def row(label: str, text: str, color: colors.Color = colors.black) -> list[CellLike]:
-        return [Cell(label + ":", SANS_BOLD, color), wrapped(text, SANS, CELL_SIZE, text_width - 2)]
+        return [Cell(label + ":", BOLD, color), wrapped(text, REGULAR, CELL_SIZE, text_width - 2)]
 
     rows: list[list[CellLike]] = []
     if cl.violations:
@@ -291,7 +303,7 @@ def _flag_lines(cl: Checklist) -> Grid | None:
     return Grid(
         rows,
         [NOTE_LABEL, text_width],
-        font=SANS,
+        font=REGULAR,
         size=CELL_SIZE,
         leading=CELL_LEADING,
         rules=False,
@@ -302,17 +314,19 @@ def _flag_lines(cl: Checklist) -> Grid | None:
 
 
 def sheet_story(sheet: CandidateSheet, settings: Settings, today: date) -> list[Flowable]:
-    """The flowables of one candidate's page (before fitting to the page)."""
+    """The flowables of one candidate's sheet, which may run onto a second page."""
     subtitle = (
         f"Căn cứ Quy định 294-QĐ/TW, Hướng dẫn 06-HD/TW, biểu mẫu 38-HD/BTCTW "
         f"— quy trình {sheet.checklist.definition.version}"
     )
     heading = LineColumns(
-        [[Line(TITLE, SERIF_BOLD, 13, space_before=4), Line(subtitle, SERIF, 9.5)]],
+        [[Line(TITLE, BOLD, 15, space_before=4), Line(subtitle, REGULAR, 12)]],
         [st.FRAME_WIDTH],
     )
     notes = _flag_lines(sheet.checklist)
+    signature = f.signatures([f.maker("NGƯỜI LẬP PHIẾU"), f.party_signer(settings)], gap=18 * mm)
     return [
+        f.DocumentStart(f"Phiếu theo dõi hồ sơ: {sheet.member.full_name} (tiếp theo)"),
         f.letterhead(f.Letterhead.PARTY, settings, today),
         Spacer(1, 3 * mm),
         heading,
@@ -321,28 +335,19 @@ def sheet_story(sheet: CandidateSheet, settings: Settings, today: date) -> list[
         Spacer(1, 2 * mm),
         _steps_table(sheet.checklist),
         Spacer(1, 2 * mm),
-        *([notes] if notes else []),
-        Spacer(1, 2 * mm),
-        f.signatures([(["NGƯỜI LẬP PHIẾU"], ""), f.party_signature(settings)], gap=14 * mm),
+        f.closing([*([notes] if notes else []), Spacer(1, 3 * mm)], signature),
     ]
 
 
 def checklist_story(
     sheets: Iterable[CandidateSheet], settings: Settings, today: date
 ) -> list[Flowable]:
-    """Each sheet on its own page; an overlong one is shrunk rather than split."""
+    """Each sheet from a new page, numbered on its own."""
     story: list[Flowable] = []
     for sheet in sheets:
         if story:
             story.append(PageBreak())
-        story.append(
-            KeepInFrame(
-                st.FRAME_WIDTH,
-                st.FRAME_HEIGHT - 2 * mm,
-                sheet_story(sheet, settings, today),
-                mode="shrink",
-            )
-        )
+        story += sheet_story(sheet, settings, today)
     return story
 
 
@@ -353,18 +358,32 @@ def write_checklists(
     meeting: date | None = None,
     today: date | None = None,
     *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
     overwrite: bool = False,
 ) -> int:
     """One PDF with the checklist of each candidate in `uids`; returns its page count."""
     if not uids:
         raise KnownError("Chưa chọn đoàn viên nào để in phiếu.")
     today = today or date.today()
-    settings = store.settings.get()
-    sheets = (candidate_sheet(store, uid, meeting, today) for uid in uids)
+    settings = sources.settings_of(store)
+    units = sources.unit_names(store)
+    tracker = Tracker(len(uids), progress, cancel)
+    sheets = []
+    for uid in dict.fromkeys(uids):
+        sheets.append(candidate_sheet(store, uid, meeting, today, units))
+        tracker.check()
+    rank = {code: i for i, code in enumerate(units)}
+    sheets.sort(key=lambda sh: rank.get(sh.member.unit_code, len(rank)))
+    story = checklist_story(sheets, settings, today)
+    for flowable in story:
+        if isinstance(flowable, f.DocumentStart):
+            flowable.tracker = tracker
     return f.write_pdf(
         out,
-        checklist_story(sheets, settings, today),
-        TITLE.capitalize(),
+        story,
+        f.document_title(TITLE),
         settings.party_committee,
+        tracker,
         overwrite=overwrite,
     )

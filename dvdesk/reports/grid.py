@@ -3,15 +3,17 @@
 platypus `Table` wraps and styles every cell several times per page; for a
 1,000-page batch of checklists that was most of the time. This grid takes
 cells already broken into lines (line_blocks.wrapped), measures each row once
-and draws text, fills, boxes and rules with plain canvas calls. It does not
-split across pages: a checklist is one page by design (the batch shrinks an
-overlong one to fit).
+and draws text, fills, boxes and rules with plain canvas calls. When it does
+not fit it splits between rows and repeats its header rows on the next page;
+nothing is ever shrunk, so text keeps one size on every page.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, TypeAlias, cast
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -30,7 +32,15 @@ class Cell:
     mark: Flowable | None = None  # drawn instead of text (a checkbox)
 
 
-CellLike = Cell | str | Flowable
+# reportlab has no type hints: a Flowable is `Any` to the checker.
+CellLike: TypeAlias = Cell | str | Any
+
+
+def _row_widths(widths: Sequence[float] | Sequence[Sequence[float]], n: int) -> list[list[float]]:
+    """One list of column widths per row."""
+    if widths and isinstance(widths[0], (list, tuple)):
+        return [[float(x) for x in w] for w in cast(Sequence[Sequence[float]], widths)]
+    return [[float(x) for x in cast(Sequence[float], widths)]] * n
 
 
 def _cell(value: CellLike) -> Cell:
@@ -68,8 +78,7 @@ class Grid(Flowable):
     ) -> None:
         super().__init__()
         self.rows = [[_cell(c) for c in row] for row in rows]
-        per_row = bool(widths) and isinstance(widths[0], (list, tuple))
-        self.row_widths = [list(w) for w in widths] if per_row else [list(widths)] * len(rows)
+        self.row_widths = _row_widths(widths, len(rows))
         self.font, self.size, self.leading = font, size, leading
         self.rules, self.header_rows, self.header_fill = rules, header_rows, header_fill
         self.fills = fills or {}
@@ -92,8 +101,36 @@ class Grid(Flowable):
         self.height = sum(self.heights)
         return self.width, self.height
 
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        """Rows that fit, then the rest under a repeat of the header rows."""
+        head = self.header_rows
+        used = sum(self.heights[:head])
+        end = head
+        while end < len(self.rows) and used + self.heights[end] <= avail_height:
+            used += self.heights[end]
+            end += 1
+        if end == head:  # not even one row under the header: move to the next page
+            return []
+        if end == len(self.rows):
+            return [self]
+        keep = list(range(end))
+        rest = [*range(head), *range(end, len(self.rows))]
+        return [self._subset(keep), self._subset(rest)]
+
+    def _subset(self, indices: list[int]) -> Grid:
+        part = copy.copy(self)
+        part.__dict__.pop("_postponed", None)  # a fresh part: platypus may postpone it once
+        part.rows = [self.rows[i] for i in indices]
+        part.row_widths = [self.row_widths[i] for i in indices]
+        part.heights = [self.heights[i] for i in indices]
+        part.fills = {new: self.fills[old] for new, old in enumerate(indices) if old in self.fills}
+        return part
+
     def draw(self) -> None:
         c = self.canv
+        # All the text goes into one text object, drawn over the fills: one
+        # text object per string was a third of a checklist's drawing time.
+        self._text = c.beginText()
         self._font_now: tuple[str, colors.Color] | None = None
         top = self.height
         for r, (row, widths, height) in enumerate(
@@ -103,7 +140,6 @@ class Grid(Flowable):
             if fill is not None:
                 c.setFillColor(fill)
                 c.rect(0, top - height, sum(widths), height, stroke=0, fill=1)
-                self._font_now = None
             x = 0.0
             for col, (cell, width) in enumerate(zip(row, widths, strict=True)):
                 self._draw_cell(
@@ -111,6 +147,7 @@ class Grid(Flowable):
                 )
                 x += width
             top -= height
+        c.drawText(self._text)
         if self.rules:
             self._draw_rules()
 
@@ -122,21 +159,22 @@ class Grid(Flowable):
                 cell.mark.draw_at(c, x, y)
             else:
                 cell.mark.drawOn(c, x, y)
-            self._font_now = None  # the mark saved and restored the graphics state
             return
         if not cell.text:
             return
+        t = self._text
         font = cell.font or self.font
         if self._font_now != (font, cell.color):  # state changes cost as much as text
-            c.setFont(font, self.size)
-            c.setFillColor(cell.color)
+            t.setFont(font, self.size)
+            t.setFillColor(cell.color)
             self._font_now = (font, cell.color)
         baseline = top - self.pad_top - self.size
         for line in cell.text.split("\n"):
             if centred:
-                c.drawString(x + (width - stringWidth(line, font, self.size)) / 2, baseline, line)
+                t.setTextOrigin(x + (width - stringWidth(line, font, self.size)) / 2, baseline)
             else:
-                c.drawString(x + self.pad_x, baseline, line)
+                t.setTextOrigin(x + self.pad_x, baseline)
+            t.textOut(line)
             baseline -= self.leading
 
     def _draw_rules(self) -> None:
@@ -147,12 +185,20 @@ class Grid(Flowable):
         top = self.height
         path.moveTo(0, top)
         path.lineTo(sum(self.row_widths[0]), top)
-        for widths, height in zip(self.row_widths, self.heights, strict=True):
+        same = all(w == self.row_widths[0] for w in self.row_widths)
+        if same:  # one rule per column, top to bottom
             x = 0.0
-            for width in (0.0, *widths):
+            for width in (0.0, *self.row_widths[0]):
                 x += width
                 path.moveTo(x, top)
-                path.lineTo(x, top - height)
+                path.lineTo(x, 0)
+        for widths, height in zip(self.row_widths, self.heights, strict=True):
+            if not same:
+                x = 0.0
+                for width in (0.0, *widths):
+                    x += width
+                    path.moveTo(x, top)
+                    path.lineTo(x, top - height)
             top -= height
             path.moveTo(0, top)
             path.lineTo(sum(widths), top)

@@ -7,9 +7,10 @@ line is split to its column once (in `wrap`) and drawn with one call.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib.utils import simpleSplit
@@ -62,23 +63,30 @@ class LineColumns(Flowable):
 
     def draw(self) -> None:
         c = self.canv
+        text = c.beginText()  # one text object for every line: much cheaper than one each
+        rules: list[tuple[float, float, float]] = []
         x0 = 0.0
         for column, width in zip(self._split, self.widths, strict=True):
             y = self.height
             for line, parts in column:
                 y -= line.space_before
-                c.setFont(line.font, line.size)
-                c.setFillColor(line.color)
+                text.setFont(line.font, line.size)
+                text.setFillColor(line.color)
                 for part in parts:
                     y -= line.leading
                     base = y + line.leading - line.size  # baseline inside the line box
                     text_width = stringWidth(part, line.font, line.size)
                     x = x0 + (width - text_width) / 2 if line.centred else x0
-                    c.drawString(x, base, part)
+                    text.setTextOrigin(x, base)
+                    text.textOut(part)
                     if line.underline:
-                        c.setLineWidth(0.6)
-                        c.line(x, base - 1.8, x + text_width, base - 1.8)
+                        rules.append((x, base - 1.8, text_width))
             x0 += width
+        c.drawText(text)
+        if rules:
+            c.setLineWidth(0.6)
+            for x, y, w in rules:
+                c.line(x, y, x + w, y)
 
 
 @cache
@@ -103,3 +111,38 @@ def _split(text: str, font: str, size: float, width: float) -> list[str]:
     if "\n" not in text and stringWidth(text, font, size) <= width:
         return [text]
     return simpleSplit(text, font, size, width) or [""]
+
+
+_NUMBER_BREAKS = re.compile(r"(?<=[/\-\s])")
+
+
+@lru_cache(maxsize=4096)
+def wrap_number(text: str, font: str, size: float, width: float) -> str:
+    """A document number in lines that fit `width`, broken after "/", "-" or a space.
+
+    Never cut: a typed number is a reference the office looks up, so every
+    character is printed ("123/QĐ-ĐU" → "123/" "QĐ-ĐU"). A part with no break
+    that is still too wide is broken between characters.
+    """
+    register_fonts()
+    text = nfc(" ".join(text.split()))
+    lines: list[str] = []
+    line = ""
+    for part in _NUMBER_BREAKS.split(text):
+        if not part:
+            continue
+        if stringWidth((line + part).rstrip(), font, size) <= width:
+            line += part
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+        line = part.lstrip()
+        while stringWidth(line.rstrip(), font, size) > width and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and stringWidth(line[:cut], font, size) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return "\n".join(lines)

@@ -4,6 +4,11 @@ One table per group (the school year or year a candidate can first be
 considered): name, date of birth, class or unit, the earliest day the chi bộ
 may consider them and why, whether it is before graduation, and the steps
 dated backwards from that day. The plan itself is computed in domain/plans.py.
+
+A Party document (Hướng dẫn 36-HD/VPTW), with the same furniture as every
+other: Liberation Serif, the Đảng ủy's letterhead and "Số …-KH/ĐU", page
+numbers from page 2, "Nơi nhận" and the "T/M ĐẢNG ỦY" signature kept with
+the total.
 """
 
 from __future__ import annotations
@@ -23,7 +28,13 @@ from dvdesk.reports import furniture as f
 from dvdesk.reports import styles as st
 from dvdesk.store.settings import Settings
 
-WIDTHS = (8 * mm, 36 * mm, 18 * mm, 16 * mm, 30 * mm, 62 * mm)
+TYPE_CODE = "KH"  # kế hoạch, in the number line
+# The frame's 165 mm; "TT" wide enough for three digits at 11 pt.
+WIDTHS = (10 * mm, 32 * mm, 19 * mm, 14 * mm, 28 * mm, 62 * mm)
+RECIPIENTS = (
+    "- Các chi bộ, Đoàn xã (để thực hiện);",
+    "- Lưu Văn phòng Đảng ủy.",
+)
 
 
 def _cells(i: int, e: PlanEntry) -> list[object]:
@@ -66,11 +77,12 @@ def plan_story(
     subtitle: str,
     groups: Sequence[tuple[str, Sequence[PlanEntry]]],
     today: date,
+    number: str = "",
 ) -> list[Flowable]:
     s = st.styles()
     story: list[Flowable] = [
-        f.letterhead(f.Letterhead.PARTY, settings, today),
-        Spacer(1, 5 * mm),
+        f.letterhead(f.Letterhead.PARTY, settings, today, TYPE_CODE, number),
+        Spacer(1, 6 * mm),
         f.para(title, s.title),
         f.para(subtitle, s.subtitle),
         f.para(
@@ -82,9 +94,9 @@ def plan_story(
     ]
     total = 0
     head = ["TT", "Họ và tên", "Ngày sinh", "Lớp / đơn vị", "Có thể xét từ", "Các bước cần làm"]
-    for number, (name, entries) in enumerate(groups, 1):
+    for index, (name, entries) in enumerate(groups, 1):
         story.append(CondPageBreak(35 * mm))
-        story.append(f.para(f"{number}. {name} — {len(entries)} người", s.heading))
+        story.append(f.para(f"{index}. {name} — {len(entries)} người", s.heading))
         rows: list[list[object]] = [[f.para(h, s.head_cell) for h in head]]
         rows += [_cells(i, e) for i, e in enumerate(entries, 1)]
         table = Table(rows, colWidths=WIDTHS, repeatRows=1)
@@ -93,12 +105,12 @@ def plan_story(
         total += len(entries)
     if not total:
         story.append(f.para("Không có đoàn viên nào trong kế hoạch.", s.body))
-    story += [
+    last: list[Flowable] = [
         Spacer(1, 3 * mm),
-        f.para(f"Tổng cộng: {total} người.", s.body),
-        Spacer(1, 4 * mm),
-        f.signatures([(["NGƯỜI LẬP KẾ HOẠCH"], ""), f.party_signature(settings)]),
+        f.para(f"Tổng cộng: {f.count(total)} người.", s.body),
+        Spacer(1, 2 * mm),
     ]
+    story.append(f.closing(last, f.signatures([f.party_signer(settings)], RECIPIENTS)))
     return story
 
 
@@ -110,11 +122,12 @@ def write_source_plan(
     out: Path,
     today: date | None = None,
     *,
+    number: str = "",
     overwrite: bool = False,
 ) -> int:
     """The source plan as a PDF; returns the page count."""
     today = today or date.today()
-    story = plan_story(settings, title, subtitle, groups, today)
+    story = plan_story(settings, title, subtitle, groups, today, number)
     return f.write_pdf(
-        out, story, title.capitalize(), settings.party_committee, overwrite=overwrite
+        out, story, f.document_title(title), settings.party_committee, overwrite=overwrite
     )

@@ -1,8 +1,13 @@
 """Page geometry and paragraph styles shared by every printed document.
 
-Serif for the letterhead and running text (official documents are set in a
-Times-like face), sans for dense tables. Built once, after the fonts are
-registered; import inside functions so the CLI and GUI start without reportlab.
+Sizes and margins follow Hướng dẫn 36-HD/VPTW on the format of Party documents
+(notes/documents.md; third-party copies, MED confidence): one Times-metric face
+(Liberation Serif), 14 pt running text, 13 pt notes, 11 pt tables, A4 with
+margins top 20, bottom 20, left 30, right 15 mm (a Party handbook gives
+25/25/35/15; Nghị định 30/2020 gives the ranges top/bottom 20–25, left 30–35,
+right 15–20 — these sit at the low end of each to keep lists short). Built
+once, after the fonts are registered; import inside functions so the CLI and
+the GUI start without reportlab.
 """
 
 from __future__ import annotations
@@ -16,47 +21,53 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
-from dvdesk.reports.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, register_fonts
+from dvdesk.reports.fonts import BOLD, ITALIC, REGULAR, register_fonts
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
-# Margins as in official documents (Nghị định 30/2020 / Hướng dẫn 36-HD/VPTW):
-# left 30 mm for binding, right 15–20 mm, top and bottom 20 mm.
-LEFT_MARGIN = 25 * mm
+LEFT_MARGIN = 30 * mm
 RIGHT_MARGIN = 15 * mm
-TOP_MARGIN = 15 * mm
-BOTTOM_MARGIN = 18 * mm
+TOP_MARGIN = 20 * mm
+BOTTOM_MARGIN = 20 * mm
 # platypus frames pad their content by 6 pt on each side; the document margins
 # are set that much smaller so text and tables start exactly at the margins above.
 FRAME_PADDING = 6
-FRAME_WIDTH = PAGE_WIDTH - LEFT_MARGIN - RIGHT_MARGIN
+FRAME_WIDTH = PAGE_WIDTH - LEFT_MARGIN - RIGHT_MARGIN  # 165 mm
 FRAME_HEIGHT = PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN
+# The page number (from page 2) sits centred in the top margin: its baseline here.
+PAGE_NUMBER_Y = PAGE_HEIGHT - 11 * mm
 
-GRID = colors.HexColor("#555555")
+BODY_SIZE = 14  # letters and reports: 13–14 pt
+NOTE_SIZE = 13
+TABLE_SIZE = 11  # tables: 11–12 pt
+TABLE_LEADING = 13
+LETTERHEAD_SIZE = 14
+MOTTO_SIZE = 15
+
+GRID = colors.black
 HEADER_FILL = colors.HexColor("#E6E6E6")
 OVERDUE = colors.HexColor("#B00020")  # red for quá hạn
 EXPIRING = colors.HexColor("#B36200")  # amber for sắp hết hạn
-MUTED = colors.HexColor("#555555")
 
 
 @dataclass(frozen=True)
 class Styles:
     body: ParagraphStyle
     body_justified: ParagraphStyle
-    small: ParagraphStyle
+    note: ParagraphStyle
+    centred_note: ParagraphStyle
     title: ParagraphStyle
     subtitle: ParagraphStyle
     heading: ParagraphStyle
-    letterhead: ParagraphStyle
-    letterhead_bold: ParagraphStyle
-    place_date: ParagraphStyle
-    sign: ParagraphStyle
-    sign_bold: ParagraphStyle
     cell: ParagraphStyle
     cell_bold: ParagraphStyle
     cell_center: ParagraphStyle
     cell_right: ParagraphStyle
     head_cell: ParagraphStyle
-    flag: ParagraphStyle
+
+    @property
+    def small(self) -> ParagraphStyle:
+        """Explanations under a title or a table: the note style (13 pt, HD 36's floor)."""
+        return self.note
 
 
 @cache
@@ -65,8 +76,8 @@ def styles() -> Styles:
 
     def ps(
         name: str,
-        font: str = SERIF,
-        size: float = 11,
+        font: str = REGULAR,
+        size: float = BODY_SIZE,
         leading: float | None = None,
         align: int = TA_LEFT,
         **kw: object,
@@ -75,46 +86,33 @@ def styles() -> Styles:
             name,
             fontName=font,
             fontSize=size,
-            leading=leading or size * 1.25,
+            leading=leading or size * 1.2,
             alignment=align,
             **kw,
         )
 
     return Styles(
-        body=ps("body", size=11, spaceAfter=2),
-        body_justified=ps(
-            "body_j", size=11, align=TA_JUSTIFY, spaceAfter=3, firstLineIndent=8 * mm
-        ),
-        small=ps("small", size=9, textColor=MUTED),
-        title=ps("title", SERIF_BOLD, 13, align=TA_CENTER, spaceBefore=6, spaceAfter=2),
-        subtitle=ps("subtitle", SERIF, 11, align=TA_CENTER, spaceAfter=6),
-        heading=ps("heading", SERIF_BOLD, 11.5, spaceBefore=6, spaceAfter=3),
-        letterhead=ps("lh", SERIF, 10.5, align=TA_CENTER, leading=13),
-        letterhead_bold=ps("lhb", SERIF_BOLD, 10.5, align=TA_CENTER, leading=13),
-        place_date=ps("pd", SERIF, 10.5, align=TA_CENTER, leading=13),
-        sign=ps("sign", SERIF, 11, align=TA_CENTER, leading=14),
-        sign_bold=ps("signb", SERIF_BOLD, 11, align=TA_CENTER, leading=14),
-        cell=ps("cell", SANS, 8.5, leading=10.2),
-        cell_bold=ps("cellb", SANS_BOLD, 8.5, leading=10.2),
-        cell_center=ps("cellc", SANS, 8.5, leading=10.2, align=TA_CENTER),
-        cell_right=ps("cellr", SANS, 8.5, leading=10.2, align=TA_RIGHT),
-        head_cell=ps("headc", SANS_BOLD, 8.5, leading=10.2, align=TA_CENTER),
-        flag=ps(
-            "flag",
-            SANS,
-            8.5,
-            leading=10.5,
-            leftIndent=4 * mm,
-            firstLineIndent=-4 * mm,
-            spaceAfter=1,
-        ),
+        body=ps("body", spaceAfter=3),
+        body_justified=ps("body_j", align=TA_JUSTIFY, spaceAfter=4, firstLineIndent=10 * mm),
+        note=ps("note", ITALIC, NOTE_SIZE, align=TA_JUSTIFY, spaceAfter=3),
+        centred_note=ps("cnote", ITALIC, NOTE_SIZE, align=TA_CENTER, spaceAfter=6),
+        title=ps("title", BOLD, 15, align=TA_CENTER, spaceBefore=6, spaceAfter=2),
+        subtitle=ps("subtitle", BOLD, BODY_SIZE, align=TA_CENTER, spaceAfter=8),
+        heading=ps("heading", BOLD, BODY_SIZE, spaceBefore=8, spaceAfter=4),
+        cell=ps("cell", REGULAR, TABLE_SIZE, TABLE_LEADING),
+        cell_bold=ps("cellb", BOLD, TABLE_SIZE, TABLE_LEADING),
+        cell_center=ps("cellc", REGULAR, TABLE_SIZE, TABLE_LEADING, align=TA_CENTER),
+        cell_right=ps("cellr", REGULAR, TABLE_SIZE, TABLE_LEADING, align=TA_RIGHT),
+        head_cell=ps("headc", BOLD, TABLE_SIZE, TABLE_LEADING, align=TA_CENTER),
     )
 
 
 def grid_style(header_rows: int = 1) -> list[tuple]:
-    """Table commands: thin grid, grey header, top-aligned cells."""
+    """Table commands: thin black grid, grey header, top-aligned cells."""
     return [
-        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        # Every cell, headers too: reportlab's default cell font is Helvetica.
+        ("FONT", (0, 0), (-1, -1), REGULAR, TABLE_SIZE, TABLE_LEADING),
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_FILL),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("VALIGN", (0, 0), (-1, header_rows - 1), "MIDDLE"),
@@ -128,6 +126,6 @@ def grid_style(header_rows: int = 1) -> list[tuple]:
 def plain_cells() -> list[tuple]:
     """Font and alignment for cells holding plain strings rather than paragraphs."""
     return [
-        ("FONT", (0, 1), (-1, -1), SANS, 8.5, 10.2),
+        ("FONT", (0, 1), (-1, -1), REGULAR, TABLE_SIZE, TABLE_LEADING),
         ("ALIGN", (0, 1), (-1, -1), "CENTER"),
     ]

@@ -7,6 +7,11 @@ receiving organisation and carries the member's record, the procedure steps
 done so far (date and document number), the certificate's validity and what
 comes next. Members already admitted use the party-membership transfer
 (chuyển sinh hoạt đảng) instead and are refused here.
+
+A Party document (Hướng dẫn 36-HD/VPTW): "Số …-GGT/ĐU", the person called
+"quần chúng" (not yet a Party member; "đồng chí" is for Party members), the
+papers sent with it only those the dossier actually has, and the signature
+kept with the closing request.
 """
 
 from __future__ import annotations
@@ -27,14 +32,24 @@ from dvdesk.domain.member import GENDER_LABELS, Member
 from dvdesk.domain.procedure import Stage, StepState
 from dvdesk.errors import KnownError
 from dvdesk.reports import furniture as f
+from dvdesk.reports import sources
 from dvdesk.reports import styles as st
-from dvdesk.reports.fonts import nfc
+from dvdesk.reports.checklist_pdf import ID_LABEL
+from dvdesk.reports.fonts import REGULAR, nfc
+from dvdesk.reports.line_blocks import wrap_number
 from dvdesk.store.settings import Settings
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
 
 TITLE = "GIẤY GIỚI THIỆU"
+TYPE_CODE = "GGT"
+NUMBER_COLUMN = 35 * mm
+
+
+def address_form(stage: Stage) -> str:
+    """How a Party letter names the person: "đồng chí" for Party members only."""
+    return "đồng chí" if stage in (Stage.PROBATION, Stage.FULL) else "quần chúng"
 
 
 @dataclass(frozen=True)
@@ -58,7 +73,7 @@ def _record(t: Transfer) -> Table:
         ("Ngày sinh", m.dob.vi() if m.dob else "chưa có"),
         ("Giới tính", GENDER_LABELS[m.gender] if m.gender else ""),
         ("Dân tộc, tôn giáo", f"{m.ethnicity}, {m.religion}"),
-        ("Số định danh cá nhân", m.cccd),
+        (ID_LABEL, m.cccd),
         ("Quê quán", m.hometown),
         ("Nơi ở hiện nay", m.address),
         ("Đơn vị", study or t.unit_name),
@@ -68,10 +83,11 @@ def _record(t: Transfer) -> Table:
     ]
     rows = [[f.para(k + ":", s.body), f.para(v, s.body)] for k, v in pairs if v]
     rows[0][1] = f.markup(f"<b>{escape(nfc(m.full_name))}</b>", s.body)
-    table = Table(rows, colWidths=[48 * mm, st.FRAME_WIDTH - 48 * mm])
+    table = Table(rows, colWidths=[55 * mm, st.FRAME_WIDTH - 55 * mm])
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), REGULAR, st.BODY_SIZE),  # not Helvetica
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
@@ -98,12 +114,21 @@ def _progress(cl: Checklist) -> Table:
                 f.para(line.step.title, s.cell),
                 line.step.form or "—",
                 fmt(line.record.done_on),
-                f.para(line.record.doc_number, s.cell),
+                # The whole number, broken after "/" or "-": never cut.
+                wrap_number(line.record.doc_number, REGULAR, st.TABLE_SIZE, NUMBER_COLUMN - 6),
             ]
         )
-    table = Table(rows, colWidths=[8 * mm, 90 * mm, 18 * mm, 22 * mm, 32 * mm], repeatRows=1)
+    widths = [9 * mm, 78 * mm, 21 * mm, 22 * mm, NUMBER_COLUMN]
+    table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
-        TableStyle([*st.grid_style(), *st.plain_cells(), ("ALIGN", (1, 1), (1, -1), "LEFT")])
+        TableStyle(
+            [
+                *st.grid_style(),
+                *st.plain_cells(),
+                ("ALIGN", (1, 1), (1, -1), "LEFT"),
+                ("ALIGN", (4, 1), (4, -1), "LEFT"),
+            ]
+        )
     )
     return table
 
@@ -138,21 +163,44 @@ def _facts(t: Transfer) -> list[str]:
     return facts
 
 
+def attachments(cl: Checklist) -> list[str]:
+    """The papers sent with the letter: only those of steps done (never a missing one)."""
+    out = []
+    for line in cl.lines:
+        if line.state is StepState.DONE and line.step.form:
+            number = f" số {line.record.doc_number}" if line.record.doc_number else ""
+            out.append(f"{line.step.title} ({line.step.form}){number}")
+    return out
+
+
 def transfer_story(t: Transfer, settings: Settings, today: date) -> list[Flowable]:
     s = st.styles()
     issuer = settings.party_committee.strip() or settings.commune_name
     name = escape(nfc(t.member.full_name))
+    person = address_form(t.checklist.stage)
+    papers = attachments(t.checklist)
+    request = (
+        f"Đề nghị {escape(nfc(t.to))} tiếp nhận, tiếp tục bồi dưỡng, giúp đỡ và "
+        f"xem xét kết nạp {person} <b>{name}</b> vào Đảng khi đủ điều kiện."
+    )
+    closing: list[Flowable] = [f.markup(request, s.body_justified)]
+    if papers:
+        closing.append(f.para("Hồ sơ gửi kèm theo:", s.body_justified))
+        closing += [
+            f.para(f"- {paper}{'.' if i == len(papers) else ';'}", s.body)
+            for i, paper in enumerate(papers, 1)
+        ]
+    closing.append(Spacer(1, 3 * mm))
     story: list[Flowable] = [
-        f.letterhead(f.Letterhead.PARTY, settings, today, number="Số:" + "\u00a0" * 12 + "-GGT/ĐU"),
+        f.letterhead(f.Letterhead.PARTY, settings, today, TYPE_CODE),
         Spacer(1, 6 * mm),
         f.para(TITLE, s.title),
-        f.para("Chuyển nguồn phát triển đảng viên (đoàn viên ưu tú, cảm tình Đảng)", s.subtitle),
+        f.para("chuyển nguồn phát triển đảng viên", s.subtitle),
         f.markup(f"<b>Kính gửi:</b> {escape(nfc(t.to))}", s.body),
         Spacer(1, 2 * mm),
         f.para(
-            f"{f.in_sentence(issuer)} trân trọng giới thiệu "
-            "đoàn viên ưu tú đã được đưa vào danh sách cảm tình Đảng (nguồn phát triển "
-            "đảng viên):",
+            f"{f.in_sentence(issuer)} trân trọng giới thiệu {person} là đoàn viên ưu tú "
+            "đã được đưa vào danh sách cảm tình Đảng (nguồn phát triển đảng viên):",
             s.body_justified,
         ),
         _record(t),
@@ -160,16 +208,12 @@ def transfer_story(t: Transfer, settings: Settings, today: date) -> list[Flowabl
         _progress(t.checklist),
         Spacer(1, 2 * mm),
         *(f.para(fact, s.body_justified) for fact in _facts(t)),
-        f.markup(
-            f"Đề nghị {escape(nfc(t.to))} tiếp nhận, tiếp tục bồi dưỡng, giúp đỡ và "
-            f"xem xét kết nạp đồng chí <b>{name}</b> vào Đảng khi đủ điều kiện. Hồ sơ "
-            "kèm theo: giấy chứng nhận CN-NTVĐ, các văn bản nêu trên.",
-            s.body_justified,
-        ),
-        Spacer(1, 4 * mm),
-        f.signatures(
-            [f.party_signature(settings)],
-            left_note=["Nơi nhận:", "- Như trên;", f"- {t.unit_name};", "- Lưu."],
+        f.closing(
+            closing,
+            f.signatures(
+                [f.party_signer(settings)],
+                recipients=["- Như trên;", f"- {t.unit_name};", "- Lưu."],
+            ),
         ),
     ]
     return story
@@ -179,8 +223,8 @@ def transfer_of(store: Store, uid: str, to: str, today: date) -> Transfer:
     to = " ".join(to.split())
     if not to:
         raise KnownError("Cần ghi tên tổ chức tiếp nhận (Kính gửi).")
-    member = store.members.get(uid)
-    checklist = store.steps.checklist(uid, today=today)
+    member = sources.member_of(store, uid)
+    checklist = sources.checklist_of(store, uid, None, today)
     if checklist.stage is Stage.MEMBER:
         raise KnownError(
             f"{member.full_name} chưa có trong danh sách cảm tình Đảng "
@@ -191,7 +235,7 @@ def transfer_of(store: Store, uid: str, to: str, today: date) -> Transfer:
             f"{member.full_name} đã là đảng viên: dùng thủ tục chuyển sinh hoạt "
             "đảng, không dùng giấy giới thiệu chuyển nguồn."
         )
-    units = {u.code: u.name for u in store.units.all()}
+    units = sources.unit_names(store)
     return Transfer(member, units.get(member.unit_code, member.unit_code), checklist, to)
 
 
@@ -207,11 +251,11 @@ def write_transfer_letter(
     """The transfer letter of one member to the organisation `to`; the page count."""
     today = today or date.today()
     transfer = transfer_of(store, uid, to, today)
-    settings = store.settings.get()
+    settings = sources.settings_of(store)
     return f.write_pdf(
         out,
         transfer_story(transfer, settings, today),
-        f"{TITLE.capitalize()} — {transfer.member.full_name}",
+        f"{f.document_title(TITLE)} — {transfer.member.full_name}",
         settings.party_committee,
         overwrite=overwrite,
     )

@@ -6,6 +6,10 @@ Issuing a transfer letter is one act: the letter is written, then the
 handover (chuyển nguồn) is recorded in the member's record — once: printing
 the same letter again (same member, same receiver) writes the paper with the
 date of the recorded handover and records nothing more.
+
+Long prints (a 200,000-member list is ~2,500 pages) take `progress(done,
+total)` and `cancel()`: the window passes its progress bar and Hủy button,
+the CLI `stderr_progress()`, one updating line on stderr.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dvdesk.domain.procedure import Stage
 from dvdesk.errors import KnownError
@@ -22,7 +26,21 @@ from dvdesk.store import views as preset
 from dvdesk.store.member_query import MemberQuery
 
 if TYPE_CHECKING:
+    from dvdesk.reports.progress import Cancel, Progress
     from dvdesk.store.gateway import Store
+
+__all__ = [
+    "CANDIDATE_STAGES",
+    "IssuedLetter",
+    "issue_transfer_letter",
+    "print_checklists",
+    "print_eligible",
+    "print_statistics",
+    "print_upcoming",
+    "print_view",
+    "select_candidates",
+    "stderr_progress",
+]
 
 CANDIDATE_STAGES = tuple(s.value for s in Stage if s is not Stage.MEMBER)
 
@@ -77,10 +95,21 @@ def print_checklists(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> int:
     from dvdesk.reports.checklist_pdf import write_checklists
 
-    return write_checklists(store, list(uids), out, meeting, today, overwrite=overwrite)
+    return write_checklists(
+        store,
+        list(uids),
+        out,
+        meeting,
+        today,
+        overwrite=overwrite,
+        progress=progress,
+        cancel=cancel,
+    )
 
 
 def print_eligible(
@@ -91,10 +120,23 @@ def print_eligible(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    commune_code: str | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> int:
     from dvdesk.reports.member_lists import write_eligible_list
 
-    return write_eligible_list(store, on, out, unit, today, overwrite=overwrite)
+    return write_eligible_list(
+        store,
+        on,
+        out,
+        unit,
+        today,
+        overwrite=overwrite,
+        commune_code=commune_code,
+        progress=progress,
+        cancel=cancel,
+    )
 
 
 def print_upcoming(
@@ -106,12 +148,26 @@ def print_upcoming(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    commune_code: str | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> int:
     from dvdesk.reports.member_lists import write_upcoming_list
 
     if not 1 <= months <= 60:
         raise KnownError("Số tháng phải từ 1 đến 60.")
-    return write_upcoming_list(store, months, out, on, unit, today, overwrite=overwrite)
+    return write_upcoming_list(
+        store,
+        months,
+        out,
+        on,
+        unit,
+        today,
+        overwrite=overwrite,
+        commune_code=commune_code,
+        progress=progress,
+        cancel=cancel,
+    )
 
 
 def print_view(
@@ -123,13 +179,27 @@ def print_view(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    commune_code: str | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> int:
     """The printed list of a preset view: the members the window shows for it."""
     from dvdesk.reports.member_lists import write_view_list
     from dvdesk.services.views import view_of
 
     view = view_of(store, key, on)
-    return write_view_list(store, view, on, out, unit, today, overwrite=overwrite)
+    return write_view_list(
+        store,
+        view,
+        on,
+        out,
+        unit,
+        today,
+        overwrite=overwrite,
+        commune_code=commune_code,
+        progress=progress,
+        cancel=cancel,
+    )
 
 
 def print_statistics(
@@ -152,6 +222,7 @@ class IssuedLetter:
     pages: int
     recorded: bool  # False: a reprint of a handover already recorded
     on: date  # the handover's date, printed on the letter
+    transfer_file: dict[str, Any] | None = None  # the transfer file's manifest, when written
 
 
 def issue_transfer_letter(
@@ -162,12 +233,19 @@ def issue_transfer_letter(
     today: date | None = None,
     *,
     overwrite: bool = False,
+    transfer_file: Path | None = None,
+    letter_number: str = "",
+    passphrase: str | None = None,
 ) -> IssuedLetter:
     """Print the transfer letter and record the handover, unless it is already recorded.
 
     The handover is part of the member's record (chuyển nguồn), not only a
     paper: the office follows up on it. A second print to the same receiver
     is a copy of the same letter (same date) and records nothing.
+
+    With `transfer_file`, the one-person signed transfer package for the
+    receiver's dvdesk is written too (exchange/transfer_file.py), carrying
+    `letter_number`; it belongs to the same handover, never a second one.
     """
     from dvdesk.reports.transfer_letter import write_transfer_letter
 
@@ -177,9 +255,48 @@ def issue_transfer_letter(
     if earlier:
         on = date.fromisoformat(earlier[0]["on_date"])
         pages = write_transfer_letter(store, uid, receiver, out, on, overwrite=overwrite)
-        return IssuedLetter(pages, False, on)
+        sent = _transfer_file(
+            store, uid, receiver, transfer_file, letter_number, passphrase, on, overwrite
+        )
+        return IssuedLetter(pages, False, on, sent)
     # Record and print together: a letter that cannot be written records nothing.
     with store.transaction():
         store.transfers.record(uid, today, receiver, f"Giấy chuyển ({out.name})")
         pages = write_transfer_letter(store, uid, receiver, out, today, overwrite=overwrite)
-    return IssuedLetter(pages, True, today)
+        sent = _transfer_file(
+            store, uid, receiver, transfer_file, letter_number, passphrase, today, overwrite
+        )
+    return IssuedLetter(pages, True, today, sent)
+
+
+def _transfer_file(
+    store: Store,
+    uid: str,
+    receiver: str,
+    out: Path | None,
+    letter_number: str,
+    passphrase: str | None,
+    on: date,
+    overwrite: bool,
+) -> dict[str, Any] | None:
+    if out is None:
+        return None
+    from dvdesk.exchange.transfer_file import write_transfer_file
+
+    return write_transfer_file(
+        store, uid, receiver, out, letter_number, passphrase, on, overwrite=overwrite
+    )
+
+
+def stderr_progress() -> Progress | None:
+    """The command line's progress: one updating line on stderr ("Đang in: 1.200/20.000 (6%)").
+
+    Only when stderr is a terminal: a script or a log reading stderr gets the
+    one-line error contract (tests/safety), not carriage returns.
+    """
+    import sys
+
+    from dvdesk.reports.progress import stderr_progress as line
+
+    stream = sys.stderr
+    return line(stream) if stream is not None and stream.isatty() else None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
 from dvdesk.domain.member import Member, Unit
+from dvdesk.domain.validation import Report
 from dvdesk.store.changes import Changes
 from dvdesk.store.connection import Connection
 from dvdesk.store.members import MembersRepo
@@ -40,6 +41,7 @@ class ImportsRepo:
         *,
         today: date | None = None,
         progress: Callable[[int, int], None] | None = None,
+        checked: Mapping[str, Report] | None = None,
     ) -> Changes:
         """New units and members in ONE transaction, audited; all of them or none.
 
@@ -50,6 +52,6 @@ class ImportsRepo:
             for unit in units:
                 changes |= self._units.add(unit)
             changes |= self._members.add_many(
-                members, today=today, progress=progress, total=len(members)
+                members, today=today, progress=progress, total=len(members), checked=checked
             )
         return changes

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
@@ -325,12 +325,16 @@ class MembersRepo:
         today: date | None = None,
         progress: Progress | None = None,
         total: int = 0,
+        checked: Mapping[str, Report] | None = None,
     ) -> Changes:
         """Insert many members in one transaction: all of them or none.
 
         Every member passes the same validation as a single entry; the first
         error aborts the whole batch with `ValidationFailed`. `.count` of the
-        result is how many were added.
+        result is how many were added. `checked`: uid → the report of a member
+        the caller already normalized and validated with the same rules (an
+        import's preview), so it is not validated twice; one whose CCCD or unit
+        changed meanwhile is validated again.
         """
         today = today or date.today()
         kinds = self._units.kinds()
@@ -350,14 +354,22 @@ class MembersRepo:
         with self._conn.transaction(), self._search_index_deferred():
             batch: builtins.list[dict[str, Any]] = []
             for member in members:
-                m = member.normalized()
-                report = validate_member(
-                    m,
-                    today=today,
-                    unit_kinds=kinds,
-                    cccd_owner=lambda c, _uid: seen_cccd.get(c),
-                    normalized=True,
-                )
+                report = checked.get(member.uid) if checked else None
+                if (
+                    report is not None
+                    and member.unit_code in kinds
+                    and not (member.cccd and member.cccd in seen_cccd)
+                ):
+                    m = member
+                else:
+                    m = member.normalized()
+                    report = validate_member(
+                        m,
+                        today=today,
+                        unit_kinds=kinds,
+                        cccd_owner=lambda c, _uid: seen_cccd.get(c),
+                        normalized=True,
+                    )
                 if not report.is_valid:
                     raise ValidationFailed(
                         report,

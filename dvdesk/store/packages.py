@@ -15,6 +15,7 @@ from dvdesk.domain.member import Member, Unit, UnitKind
 from dvdesk.domain.procedure import StepRecord, StepState
 from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.connection import Connection
+from dvdesk.store.errors import DamagedFile
 from dvdesk.store.rows import member_from_row
 from dvdesk.store.settings import SettingsRepo
 
@@ -80,6 +81,20 @@ class PackagesRepo:
                 )
             )
         return out
+
+    def signing_key(self) -> tuple[bytes, bytes]:
+        """This data file's Ed25519 key: (private, public), 32 raw bytes each.
+
+        Made with the file (schema.m_signing_keys) and kept in it, so every
+        backup carries it; a file that somehow lost it cannot sign.
+        """
+        row = self._conn.one("SELECT private_key, public_key FROM signing_key WHERE id = 1")
+        if row is None:
+            raise DamagedFile(
+                "Tệp dữ liệu không có khóa ký gói dữ liệu (bảng signing_key trống): "
+                "hãy khôi phục từ bản sao lưu."
+            )
+        return bytes(row["private_key"]), bytes(row["public_key"])
 
     def audit_since(self, mark: int) -> tuple[list[dict[str, Any]], int]:
         """Audit entries after `mark`, without row ids, and the new mark.

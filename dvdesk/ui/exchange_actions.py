@@ -45,12 +45,18 @@ class ExchangeActions(QObject):
         self.dialogs = host.dialogs
         self.last: Op | None = None  # the running operation (tests wait on it)
 
-    def _run(self, title: str, work: Work, done: Done, writes: bool = False) -> Op | None:
-        """Reads can be stopped with Hủy; a write runs whole (one transaction)."""
+    def _run(
+        self, title: str, work: Work, done: Done, writes: bool = False, stoppable: bool = True
+    ) -> Op | None:
+        """A read that makes no file can be stopped with Hủy; a write runs whole (one
+        transaction), and so does an export (its file is written in one go)."""
         if self.host.store.path is None:
             return None
         jobs = self.host.jobs
-        op = jobs.write(title, work, done) if writes else jobs.long_read(title, work, done)
+        if writes:
+            op: Op = jobs.write(title, work, done)
+        else:
+            op = jobs.long_read(title, work, done, cancellable=stoppable)
         self.last = op
         return op
 
@@ -120,7 +126,7 @@ class ExchangeActions(QObject):
             sheets = ", ".join(f"{k}: {v} dòng" for k, v in counts.items())
             self.finished.emit(f"Đã xuất “{target}” ({sheets}).")
 
-        return self._run("Đang xuất bảng tính…", work, done)
+        return self._run("Đang xuất bảng tính…", work, done, stoppable=False)
 
     # -- in --------------------------------------------------------------------
 
@@ -145,7 +151,11 @@ class ExchangeActions(QObject):
         problems = [
             (str(i.row), i.column, SEVERITY_WORDS[i.severity], i.message) for i in plan.issues
         ]
-        action = f"Nhập {s['new']} người hợp lệ" if s["new"] else None
+        action = (
+            f"Nhập {s['new']} người mới, cập nhật {s['update']} người"
+            if s["new"] or s["update"]
+            else None
+        )
         dialog = PreviewDialog(
             "Xem trước khi nhập", plan.lines(), action, problems, self.parent_widget
         )
@@ -201,7 +211,9 @@ class ExchangeActions(QObject):
 
             return plan_merge(store, [read_package(Path(p), secret) for p in paths])
 
-        return self._run("Đang kiểm tra các gói…", work, self._preview_merge)
+        # The preview is the merge itself rolled back (exchange/merge.py): it needs a
+        # connection that may write, though nothing is committed.
+        return self._run("Đang kiểm tra các gói…", work, self._preview_merge, writes=True)
 
     @staticmethod
     def _any_encrypted(paths: list[str]) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QKeySequence, QTextDocument
 from PySide6.QtWidgets import (
@@ -90,7 +91,7 @@ _open: HelpWindow | None = None
 def show_help(topic: str = "start", parent: QWidget | None = None) -> HelpWindow:
     """Open (or bring forward) the manual at `topic`."""
     global _open
-    if _open is None or _open.parent() is not parent:
+    if _open is None or not shiboken6.isValid(_open) or _open.parent() is not parent:
         _open = HelpWindow(parent)
     _open.show()
     _open.raise_()

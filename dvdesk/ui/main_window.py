@@ -10,7 +10,7 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QDate, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QFocusEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -65,8 +65,21 @@ def number(value: int) -> str:
 COLUMN_WIDTHS = (175, 82, 112, 92, 130, 50, 170, 130, 60)
 # Shown second, after the name: the unit tells namesakes apart (model column 4).
 UNIT_COLUMN = 4
+# Saved window state; "-2": what the first release saved had no unit column in sight
+# and a window taller than a 768-pixel screen, so it is not restored.
+GEOMETRY_KEY = "main/geometry-2"
+HEADER_KEY = "main/header-2"
 # The window's first size: a 1366×768 laptop less the taskbar (728) and the title bar.
 FIRST_SIZE = (1366, 690)
+
+
+class DateBox(QDateEdit):
+    """A date typed from the day on: entering the box (by mouse too) selects the day,
+    so "15122026" gives 15/12/2026 wherever the click landed."""
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        QTimer.singleShot(0, lambda: self.setSelectedSection(QDateEdit.Section.DaySection))
 
 
 class MainWindow(QMainWindow):
@@ -172,6 +185,11 @@ class MainWindow(QMainWindow):
 
         self.procedure = ProcedurePanel(self.store, self.dialogs, self.today)
         self.procedure.step_recorded.connect(self._step_recorded)
+        # Any save in the panel (a step, the dossier's details, an exception) may change
+        # the member's stage, flags and counts: one announcement per save.
+        self.procedure.step_saved.connect(
+            lambda uid: self.jobs.announce(Changes.of(Kind.STEPS, Kind.MEMBERS, uids=[uid]))
+        )
         self.history = HistoryView(self.store)
         self.side_tabs = QTabWidget()
         # The dossier fields are taller than a 768-pixel screen allows: scroll them
@@ -179,6 +197,7 @@ class MainWindow(QMainWindow):
         procedure_scroll = QScrollArea()
         procedure_scroll.setWidgetResizable(True)
         procedure_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        procedure_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         procedure_scroll.setWidget(self.procedure)
         self.side_tabs.addTab(procedure_scroll, "Quy trình kết nạp")
         self.side_tabs.addTab(self.history, "Lịch sử thay đổi")
@@ -281,8 +300,12 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.search)
 
         filters.addWidget(QLabel("  Ngày chi bộ xét: "))
-        self.date_edit = QDateEdit()
+        self.date_edit = DateBox()
         self.date_edit.setCalendarPopup(True)
+        self.date_edit.setToolTip(
+            "Ngày chi bộ họp xét. Gõ liền ngày, tháng, năm (ví dụ 15122026) hoặc bấm mũi tên "
+            "để chọn trên lịch."
+        )
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         on = self.model.on
         self.date_edit.setDate(QDate(on.year, on.month, on.day))
@@ -635,8 +658,7 @@ class MainWindow(QMainWindow):
     def _step_recorded(self, uid: str, before: StepRecord, after: StepRecord) -> None:
         self.undo_stack.push(
             undo.RecordStep(self.store, self.jobs.announce, uid, before, after, self.today)
-        )
-        self.jobs.announce(Changes.of(Kind.STEPS, uids=[uid]))
+        )  # the panel's step_saved, which follows, announces the change
 
     # -- the action objects' view of the window (ActionHost) -----------------
 
@@ -803,14 +825,15 @@ class MainWindow(QMainWindow):
         if path:
             self.open_requested.emit(Path(path))
 
-    def restore_backup(self) -> None:
+    def restore_backup(self) -> Op | None:
+        """Replace the file by a chosen backup (off the GUI thread), then reopen it."""
         if self.store.path is None:
-            return
+            return None
         from dvdesk.ui.restore_dialog import RestoreDialog, describe
 
         dialog = RestoreDialog(self.store.path, self.dialogs, self)
         if not self.dialogs.show_modal(dialog) or dialog.chosen is None:
-            return
+            return None
         chosen = dialog.chosen
         when, _why = describe(chosen)
         if not self.dialogs.confirm(
@@ -818,31 +841,38 @@ class MainWindow(QMainWindow):
             f"Thay dữ liệu hiện tại bằng bản sao lưu lúc {when} (“{chosen.name}”)? Dữ liệu "
             "hiện tại được sao lưu trước, nên vẫn lấy lại được.",
         ):
-            return
+            return None
         if not self.jobs.cancel_and_wait():
-            return
+            return None
         path = self.store.path
+        # Nothing may read the file while it is replaced: empty the screens, then close.
+        self.model.show_nothing()
+        self._show_member(None, force=True)
+        self.main_tabs.setEnabled(False)
         self.store.close()
-        try:
-            safety = restoring.restore(path, chosen)
-        except KnownError as exc:
-            self.dialogs.error("Không khôi phục được", str(exc))
-        else:
+
+        def done(safety: Path) -> None:
             self.dialogs.info(
                 "Đã khôi phục",
                 f"Đã khôi phục dữ liệu từ bản sao lưu lúc {when}. Dữ liệu trước khi khôi phục "
                 f"được giữ trong “{safety}”. Cửa sổ mở lại với dữ liệu đã khôi phục.",
             )
-        self.open_requested.emit(path)
+            self.open_requested.emit(path)
+
+        op = self.jobs.detached(
+            "Đang khôi phục dữ liệu…", lambda progress: restoring.restore(path, chosen), done
+        )
+        op.failed.connect(lambda _message: self.open_requested.emit(path))  # reopen as it was
+        return op
 
     # -- window state ------------------------------------------------------
 
     def _restore_geometry(self) -> None:
         qs = QSettings()
-        geometry = qs.value("main/geometry")
+        geometry = qs.value(GEOMETRY_KEY)
         if geometry is not None:
             self.restoreGeometry(geometry)
-        header = qs.value("main/header")
+        header = qs.value(HEADER_KEY)
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
 
@@ -850,15 +880,22 @@ class MainWindow(QMainWindow):
         if self._save_date_timer.isActive():
             self._save_date_timer.stop()
             self.save_consideration_date()
-        if self.jobs.long_running() and not self.dialogs.confirm(
+        running = self.jobs.long_running()
+        writing = any(not op.cancellable for op in running)
+        if running and not self.dialogs.confirm(
             "Đang có việc chạy",
-            "Một việc (in, xuất, nhập…) vẫn đang chạy. Dừng việc đó và thoát? "
-            "Việc ghi dở được hủy trọn vẹn, dữ liệu không bị hỏng.",
+            "Một việc (in, xuất, nhập…) vẫn đang chạy. Dừng và thoát? "
+            + (
+                "Việc đang ghi dữ liệu sẽ được làm nốt rồi cửa sổ mới đóng, "
+                "để dữ liệu không bị ghi dở."
+                if writing
+                else "Việc đó dừng lại, dữ liệu đã lưu không bị ảnh hưởng."
+            ),
         ):
             event.ignore()
             return
         self.jobs.cancel_and_wait()
         qs = QSettings()
-        qs.setValue("main/geometry", self.saveGeometry())
-        qs.setValue("main/header", self.table.horizontalHeader().saveState())
+        qs.setValue(GEOMETRY_KEY, self.saveGeometry())
+        qs.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
         super().closeEvent(event)

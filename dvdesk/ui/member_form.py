@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -30,14 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dvdesk.domain import fields as registry
 from dvdesk.domain.dates import DateError, PartialDate, parse_date
-from dvdesk.domain.member import (
-    GENDER_LABELS,
-    PRESENCE_LABELS,
-    Gender,
-    Member,
-    Presence,
-)
+from dvdesk.domain.fields import FieldType, MemberField
+from dvdesk.domain.member import Member
 from dvdesk.domain.validation import Report, Severity
 from dvdesk.errors import KnownError, ValidationFailed
 from dvdesk.store.gateway import Store
@@ -62,6 +59,33 @@ class DateField(QLineEdit):
         self.setText(value.vi() if value else "")
 
 
+# Widget attribute names that differ from the field names (tests and callers use them).
+_ATTRIBUTES = {
+    "full_name": "name",
+    "unit_code": "unit",
+    "union_officer": "officer",
+    "union_extended": "extended",
+}
+
+
+def _set(f: MemberField, widget: QWidget, value: Any) -> None:
+    """Show a value in a field's widget (the field's default clears it)."""
+    if isinstance(widget, DateField):
+        widget.set_value(value)
+    elif isinstance(widget, QComboBox):
+        if f.type is FieldType.UNIT:
+            widget.setCurrentIndex(widget.findData(value) if value else -1)
+        else:
+            data = getattr(value, "value", value)
+            widget.setCurrentIndex(max(0, widget.findData(data)) if data else 0)
+    elif isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(value or "")
+    elif isinstance(widget, QLineEdit):
+        widget.setText("" if value is None else str(value))
+
+
 class MemberForm(QDialog):
     """Add or edit one member.
 
@@ -72,6 +96,16 @@ class MemberForm(QDialog):
 
     member_saved = Signal(str)
     saved = Signal(object, object, object)
+    # Inputs made from the field registry (domain/fields.py), by the names callers use.
+    name: QLineEdit
+    dob: DateField
+    gender: QComboBox
+    unit: QComboBox
+    cccd: QLineEdit
+    school_class: QLineEdit
+    school_year: QLineEdit
+    phone: QLineEdit
+    notes: QPlainTextEdit
 
     def __init__(
         self,
@@ -98,77 +132,63 @@ class MemberForm(QDialog):
 
     # -- layout ------------------------------------------------------------
 
+    def _widget(self, f: MemberField) -> QWidget:
+        """The input for a field, chosen by its type (domain/fields.py)."""
+        widget: QWidget
+        if f.type is FieldType.UNIT:
+            unit = QComboBox()
+            unit.setEditable(True)
+            unit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            for u in self.store.units.all():
+                unit.addItem(f"{u.name} ({u.code})", u.code)
+            unit.setCurrentIndex(-1)
+            completer = QCompleter(unit.model(), unit)
+            # Typing any part of a unit's name finds it ("đông" → "Thôn Đông (KDC01)").
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            unit.setCompleter(completer)
+            return unit
+        if f.type in (FieldType.DATE, FieldType.PARTIAL_DATE):
+            return DateField(f.placeholder or "dd/mm/yyyy")
+        if f.type is FieldType.ENUM:
+            combo = QComboBox()
+            if not f.default:
+                combo.addItem("", None)
+            for value, label in f.choices():
+                combo.addItem(label, value)
+            return combo
+        if f.type is FieldType.FLAG:
+            return QCheckBox(f.label)
+        if f.multiline:
+            notes = QPlainTextEdit()
+            notes.setTabChangesFocus(True)
+            notes.setMaximumHeight(60)
+            return notes
+        widget = QLineEdit(f.default or "")
+        widget.setPlaceholderText(f.placeholder)
+        if f.max_length:
+            widget.setMaxLength(f.max_length)
+        return widget
+
     def _build(self) -> None:
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.name = QLineEdit()
-        self.name.setPlaceholderText("Ví dụ: Nguyễn Văn An")
-        self.dob = DateField("dd/mm/yyyy, mm/yyyy hoặc năm")
-        self.gender = QComboBox()
-        self.gender.addItem("", None)
-        for g in Gender:
-            self.gender.addItem(GENDER_LABELS[g], g.value)
-        self.unit = QComboBox()
-        self.unit.setEditable(True)
-        self.unit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for u in self.store.units.all():
-            self.unit.addItem(f"{u.name} ({u.code})", u.code)
-        self.unit.setCurrentIndex(-1)
-        completer = QCompleter(self.unit.model(), self.unit)
-        # Typing any part of a unit's name finds it ("đông" → "Thôn Đông (KDC01)").
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.unit.setCompleter(completer)
-        self.cccd = QLineEdit()
-        self.cccd.setPlaceholderText("12 chữ số")
-        self.cccd.setMaxLength(14)
-        self.school_class = QLineEdit()
-        self.school_year = QLineEdit()
-        self.school_year.setPlaceholderText("2026-2027")
-        self.graduation_year = QLineEdit()
-        self.graduation_year.setPlaceholderText("năm tốt nghiệp THPT")
-        self.union_joined = DateField()
-        self.presence = QComboBox()
-        for p in Presence:
-            self.presence.addItem(PRESENCE_LABELS[p], p.value)
-        self.phone = QLineEdit()
-        self.ethnicity = QLineEdit("Kinh")
-        self.religion = QLineEdit("Không")
-        self.hometown = QLineEdit()
-        self.address = QLineEdit()
-        self.officer = QCheckBox("Cán bộ Đoàn")
-        self.extended = QCheckBox("Được kéo dài sinh hoạt Đoàn (đến 35 tuổi)")
-        self.notes = QPlainTextEdit()
-        self.notes.setTabChangesFocus(True)
-        self.notes.setMaximumHeight(60)
-
-        school = QHBoxLayout()
-        for label, widget in (
-            ("Lớp", self.school_class),
-            ("Niên khóa", self.school_year),
-            ("Tốt nghiệp", self.graduation_year),
-        ):
-            school.addWidget(QLabel(label))
-            school.addWidget(widget)
-        flags = QHBoxLayout()
-        flags.addWidget(self.officer)
-        flags.addWidget(self.extended)
-
-        form.addRow("Họ và tên *", self.name)
-        form.addRow("Ngày sinh", self.dob)
-        form.addRow("Giới tính", self.gender)
-        form.addRow("Chi đoàn / đơn vị *", self.unit)
-        form.addRow("Số CCCD / định danh", self.cccd)
-        form.addRow("Học sinh", school)
-        form.addRow("Ngày vào Đoàn", self.union_joined)
-        form.addRow("Tình trạng", self.presence)
-        form.addRow("Điện thoại", self.phone)
-        form.addRow("Dân tộc", self.ethnicity)
-        form.addRow("Tôn giáo", self.religion)
-        form.addRow("Quê quán", self.hometown)
-        form.addRow("Nơi ở hiện nay", self.address)
-        form.addRow("", flags)
-        form.addRow("Ghi chú", self.notes)
+        self.fields: dict[str, QWidget] = {}
+        rows: dict[str, QHBoxLayout] = {}
+        for f in registry.form_fields():
+            widget = self._widget(f)
+            self.fields[f.name] = widget
+            setattr(self, _ATTRIBUTES.get(f.name, f.name), widget)
+            if not f.form_row:
+                form.addRow(f"{f.label} *" if f.required else f.label, widget)
+                continue
+            # Fields sharing a row: "Học sinh: Lớp … Niên khóa … Năm tốt nghiệp …".
+            if f.form_row not in rows:
+                rows[f.form_row] = QHBoxLayout()
+                form.addRow("" if f.form_row == "-" else f.form_row, rows[f.form_row])
+            if not isinstance(widget, QCheckBox):
+                rows[f.form_row].addWidget(QLabel(f.label))
+            rows[f.form_row].addWidget(widget)
 
         self.messages = QLabel()
         self.messages.setWordWrap(True)
@@ -217,24 +237,8 @@ class MemberForm(QDialog):
         super().reject()
 
     def _load(self, m: Member) -> None:
-        self.name.setText(m.full_name)
-        self.dob.set_value(m.dob)
-        self.gender.setCurrentIndex(self.gender.findData(m.gender.value if m.gender else None))
-        self.unit.setCurrentIndex(self.unit.findData(m.unit_code))
-        self.cccd.setText(m.cccd)
-        self.school_class.setText(m.school_class)
-        self.school_year.setText(m.school_year)
-        self.graduation_year.setText(str(m.graduation_year or ""))
-        self.union_joined.set_value(m.union_joined)
-        self.presence.setCurrentIndex(self.presence.findData(m.presence.value))
-        self.phone.setText(m.phone)
-        self.ethnicity.setText(m.ethnicity)
-        self.religion.setText(m.religion)
-        self.hometown.setText(m.hometown)
-        self.address.setText(m.address)
-        self.officer.setChecked(m.union_officer)
-        self.extended.setChecked(m.union_extended)
-        self.notes.setPlainText(m.notes)
+        for f in registry.form_fields():
+            _set(f, self.fields[f.name], getattr(m, f.name, f.default))
 
     # -- reading the form --------------------------------------------------
 
@@ -246,70 +250,68 @@ class MemberForm(QDialog):
         match = self.unit.findText(text, Qt.MatchFlag.MatchContains)
         return str(self.unit.itemData(match)) if match >= 0 and text else ""
 
+    def _read(self, f: MemberField) -> Any:
+        """One field as typed; raises DateError (with the field's label) for unreadable text."""
+        widget = self.fields[f.name]
+        if f.type is FieldType.UNIT:
+            return self._unit_code()
+        if isinstance(widget, DateField):
+            try:
+                value = widget.value()
+            except DateError as exc:
+                raise DateError(f"{f.label}: {exc}") from exc
+            if f.type is FieldType.DATE and value is not None:
+                if not value.is_full:
+                    raise DateError(f"{f.label}: cần ngày đầy đủ dd/mm/yyyy.")
+                return value.as_date()
+            return value
+        if isinstance(widget, QComboBox):
+            return f.parse_enum(widget.currentData())
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        assert isinstance(widget, QLineEdit)
+        text = widget.text()
+        if f.type is FieldType.NUMBER:
+            text = text.strip()
+            low, high = f.minimum, f.maximum
+            if text and not (
+                text.isdigit()
+                and (low is None or int(text) >= low)
+                and (high is None or int(text) <= high)
+            ):
+                raise DateError(f"{f.label} “{text}” không hợp lệ.")
+            return int(text) if text else None
+        return text
+
     def typing_problems(self) -> list[tuple[str, str]]:
-        """(field, message) for every date or year typed that cannot be read."""
+        """(field, message) for every date or number typed that cannot be read."""
         problems: list[tuple[str, str]] = []
-        try:
-            self.dob.value()
-        except DateError as exc:
-            problems.append(("dob", f"Ngày sinh: {exc}"))
-        try:
-            joined = self.union_joined.value()
-            if joined is not None and not joined.is_full:
-                problems.append(("union_joined", "Ngày vào Đoàn: cần ngày đầy đủ dd/mm/yyyy."))
-        except DateError as exc:
-            problems.append(("union_joined", f"Ngày vào Đoàn: {exc}"))
-        grad = self.graduation_year.text().strip()
-        if grad and not (grad.isdigit() and 1950 <= int(grad) <= 2100):
-            problems.append(("graduation_year", f"Năm tốt nghiệp “{grad}” không hợp lệ."))
+        for f in registry.form_fields():
+            try:
+                self._read(f)
+            except DateError as exc:
+                problems.append((f.name, str(exc)))
         return problems
 
     def member(self, skip_unreadable: bool = False) -> Member:
-        """The member as typed; raises DateError for an unreadable date (or, with
-        `skip_unreadable`, leaves such a field empty so the rest can be checked)."""
-        bad = {field for field, _ in self.typing_problems()}
-        if bad and not skip_unreadable:
-            raise DateError(self.typing_problems()[0][1])
-        dob = None if "dob" in bad else self.dob.value()
-        joined = None if "union_joined" in bad else self.union_joined.value()
-        grad = "" if "graduation_year" in bad else self.graduation_year.text().strip()
+        """The member as typed; raises DateError for an unreadable date or number (or, with
+        `skip_unreadable`, leaves such a field at its default so the rest can be checked)."""
+        values: dict[str, Any] = {}
+        for f in registry.form_fields():
+            try:
+                values[f.name] = self._read(f)
+            except DateError:
+                if not skip_unreadable:
+                    raise
+                values[f.name] = f.default
         base = self.editing or Member(full_name="", unit_code="")
-        return replace(
-            base,
-            full_name=self.name.text(),
-            unit_code=self._unit_code(),
-            dob=dob,
-            gender=Gender(self.gender.currentData()) if self.gender.currentData() else None,
-            cccd=self.cccd.text(),
-            school_class=self.school_class.text(),
-            school_year=self.school_year.text(),
-            graduation_year=int(grad) if grad else None,
-            union_joined=joined.as_date() if joined else None,
-            presence=Presence(self.presence.currentData()),
-            phone=self.phone.text(),
-            ethnicity=self.ethnicity.text(),
-            religion=self.religion.text(),
-            hometown=self.hometown.text(),
-            address=self.address.text(),
-            union_officer=self.officer.isChecked(),
-            union_extended=self.extended.isChecked(),
-            notes=self.notes.toPlainText(),
-        ).normalized()
+        return replace(base, **registry.member_values(values)).normalized()
 
     def field_widget(self, field: str) -> QWidget | None:
-        return {
-            "full_name": self.name,
-            "dob": self.dob,
-            "gender": self.gender,
-            "unit_code": self.unit,
-            "cccd": self.cccd,
-            "school_class": self.school_class,
-            "school_year": self.school_year,
-            "graduation_year": self.graduation_year,
-            "union_joined": self.union_joined,
-            "presence": self.presence,
-            "phone": self.phone,
-        }.get(field)
+        """The input of a registry field (domain/fields.py), for moving the cursor to it."""
+        return self.fields.get(field)
 
     def show_report(
         self, report: Report, extra: str = "", problems: list[tuple[str, str]] | None = None
@@ -373,27 +375,10 @@ class MemberForm(QDialog):
         """Save, then clear for the next person, keeping unit and school year."""
         if not self._save():
             return
-        keep_unit, keep_year = self.unit.currentIndex(), self.school_year.text()
         saved = self.name.text()
-        for field in (
-            self.name,
-            self.cccd,
-            self.school_class,
-            self.graduation_year,
-            self.phone,
-            self.hometown,
-            self.address,
-            self.dob,
-            self.union_joined,
-        ):
-            field.clear()
-        self.notes.clear()
-        self.gender.setCurrentIndex(0)
-        self.presence.setCurrentIndex(0)
-        self.officer.setChecked(False)
-        self.extended.setChecked(False)
-        self.unit.setCurrentIndex(keep_unit)
-        self.school_year.setText(keep_year)
+        for f in registry.form_fields():
+            if not f.sticky:
+                _set(f, self.fields[f.name], f.default)
         self._confirmed_duplicate = False
         self._clean = self._snapshot()
         self.messages.setText(f"<span style='color:#1b7f3b'>✔ Đã lưu {saved}.</span>")

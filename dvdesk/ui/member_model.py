@@ -42,6 +42,8 @@ STATUS_COLOURS = {
     Status.UNKNOWN: QColor("#555555"),
 }
 BLOCK = 200
+# Orders the file has an index for (store/schema.py), so a LIMIT read is immediate.
+INDEXED_ORDERS = frozenset({"name", "dob", "class", "stage"})
 LONG_LIST = 20_000  # ids read at once; a longer list's count and rest come from the background
 UID_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -119,6 +121,11 @@ class MemberTableModel(QAbstractTableModel):
         if generation == self._generation and not self.store.closed:
             self._expected = max(self._expected, total)
             self.counted.emit()
+
+    def show_nothing(self) -> None:
+        """An empty table that reads nothing (the file is about to be replaced)."""
+        self._generation += 1
+        self._reset([], 0)
 
     def _reset(self, ids: list[int], expected: int) -> None:
         self.beginResetModel()
@@ -261,6 +268,8 @@ class MemberTableModel(QAbstractTableModel):
                 return QBrush(QColor("#b00020"))
             if role == Qt.ItemDataRole.ToolTipRole:
                 return "Hồ sơ cần kiểm tra: " + "; ".join(issue_labels(row["dossier_issues"]))
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("full_name", "unit_name"):
+            return self._display(row, key)  # the whole text of a narrow column
         if role == Qt.ItemDataRole.ToolTipRole and key in ("status", "dob"):
             result = self._status(row)
             return "\n".join((result.reason, *result.warnings))
@@ -271,10 +280,11 @@ class MemberTableModel(QAbstractTableModel):
         if wanted == self._order:
             return  # e.g. the header's restored sort indicator: nothing to re-read
         self._order = wanted
-        if self.async_sort:
-            self.request(self.query)
+        if self.async_sort and wanted[0] not in INDEXED_ORDERS:
+            self.request(self.query)  # a sort of every row: off the GUI thread
         else:
-            self.reload()
+            self.reload()  # an index scan: the first screen at once, the rest after
+            self.ids_loaded.emit()
 
     # -- helpers -----------------------------------------------------------
 

@@ -15,8 +15,9 @@ are only ever touched from the GUI thread:
 
 Cancelling is cooperative: the Hủy button sets a flag and the work's next
 `progress` call raises `Cancelled`; `progress(0, 0)` says "a last step that
-cannot be counted" (the bar turns busy). Only ops that say so can be cancelled (a
-write op's work runs in one transaction, so stopping it rolls everything back).
+cannot be counted nor stopped" (the bar turns busy and Hủy goes away). Only
+ops that say so can be cancelled (a write op's work runs in one transaction,
+so stopping it rolls everything back).
 
 A `WriteOp`'s work returns a `Changes` (or an object with `.changes`); `Jobs`
 broadcasts it with `changed` so each screen refreshes only what changed. Ops
@@ -83,10 +84,10 @@ class _Signals(QObject):
 
 
 def _run_work(
-    work: Work, store: Store, progress: Progress, path: Path | None
+    work: Work, store: Store | None, progress: Progress, path: Path | None
 ) -> tuple[str, object]:
     try:
-        return _Outcome.OK, work(store, progress)
+        return _Outcome.OK, work(store, progress)  # type: ignore[arg-type]  # None: detached
     except Cancelled:
         return _Outcome.CANCELLED, None
     except Exception as exc:
@@ -109,9 +110,18 @@ class _Job(QRunnable):
         self.path = op.path
         self.work = op.work
         self.read_only = not op.writes
+        self.opens_store = op.opens_store
         self.cancel_requested = op._cancel_flag
         self.finished_event = op._finished_event
         self._last_emit = 0.0
+
+    def _run_on_own_store(self) -> tuple[str, object]:
+        try:
+            store = Store.open(self.path, read_only=self.read_only)  # type: ignore[arg-type]
+        except Exception as exc:
+            return _classify(exc, self.path)
+        with store:
+            return _run_work(self.work, store, self.progress, self.path)
 
     def progress(self, done: int, total: int) -> None:
         if self.cancel_requested.is_set():
@@ -123,13 +133,10 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            try:
-                store = Store.open(self.path, read_only=self.read_only)  # type: ignore[arg-type]
-            except Exception as exc:
-                kind, payload = _classify(exc, self.path)
+            if not self.opens_store:  # the work handles the file itself (a restore)
+                kind, payload = _run_work(self.work, None, self.progress, self.path)
             else:
-                with store:
-                    kind, payload = _run_work(self.work, store, self.progress, self.path)
+                kind, payload = self._run_on_own_store()
             # RuntimeError: the window closed meanwhile; nobody waits for the answer.
             with contextlib.suppress(RuntimeError):
                 self.signals.finished.emit(kind, payload)
@@ -152,6 +159,7 @@ class Op(QObject):
     cancelled = Signal()
     progressed = Signal(int, int)
     writes = False
+    opens_store = True
 
     def __init__(
         self,
@@ -219,9 +227,10 @@ class Op(QObject):
     def running(self) -> bool:
         return not self._finished_event.is_set()
 
-    def wait(self, ms: int = 60_000) -> bool:
-        """Block until the work has stopped (its answer is delivered by the event loop)."""
-        return self._finished_event.wait(ms / 1000)
+    def wait(self, ms: int | None = 60_000) -> bool:
+        """Block until the work has stopped (its answer is delivered by the event loop);
+        `None`: however long it takes."""
+        return self._finished_event.wait(None if ms is None else ms / 1000)
 
     # -- progress dialog ---------------------------------------------------
 
@@ -257,10 +266,15 @@ class Op(QObject):
             dialog.setValue(min(done, total))
             count = f"{done:,} / {total:,}".replace(",", ".")
             dialog.setLabelText(f"{self.title}\n{count}")
-        else:  # progress(0, 0): a last step that cannot be counted
+        else:  # progress(0, 0): a last step that cannot be counted, nor stopped
             dialog.setMaximum(0)
             dialog.setValue(0)
             dialog.setLabelText(f"{self.title}\nĐang hoàn tất…")
+            if self.cancellable:
+                self.cancellable = False
+                dialog.canceled.disconnect()
+                dialog.setCancelButton(None)
+                dialog.canceled.connect(lambda: QTimer.singleShot(0, self._reshow))
 
     # -- the answer, on the GUI thread ---------------------------------------
 
@@ -363,6 +377,18 @@ class Jobs(QObject):
         op.start()
         return op
 
+    def detached(
+        self, title: str, work: Callable[[Progress], Any], done: Done | None = None
+    ) -> WriteOp:
+        """A long job on the data file that opens no connection to it (restoring a
+        backup replaces the file): progress dialog, not cancellable."""
+        op = WriteOp(
+            self, lambda _store, progress: work(progress), done, title=title, show_progress=True
+        )
+        op.opens_store = False
+        op.start()
+        return op
+
     def announce(self, changes: Changes) -> None:
         """Tell every screen what a write changed (writes made on the GUI thread too)."""
         if changes:
@@ -379,11 +405,12 @@ class Jobs(QObject):
         return [op for op in self.running if op._show_progress]
 
     def cancel_and_wait(self, ms: int = 30_000) -> bool:
-        """Cancel what can be cancelled, then wait for every op's thread to stop."""
+        """Cancel what can be cancelled, then wait for every op's thread to stop: `ms`
+        for a cancelled one, as long as it takes for one that cannot stop (a write
+        in its transaction: leaving it would kill it halfway)."""
         ops = list(self._running)
-        for op in ops:
-            op.cancel()
-        return all(op.wait(ms) for op in ops)
+        stopping = {op for op in ops if op.cancel()}
+        return all(op.wait(ms) if op in stopping else op.wait(None) for op in ops)
 
     def _started(self, op: Op) -> None:
         self._running.append(op)

@@ -86,9 +86,17 @@ class PrintActions(QObject):
         self.open_viewer = open_viewer
         self.last: Op | None = None
 
-    def _write(self, title: str, default: str, work: Writer, records: bool = False) -> Op | None:
-        """Ask where to save, then make the PDF off the GUI thread (Hủy stops it,
-        unless the work also `records` something in the data file).
+    def _write(
+        self,
+        title: str,
+        default: str,
+        work: Writer,
+        records: bool = False,
+        counted: bool = False,
+    ) -> Op | None:
+        """Ask where to save, then make the PDF off the GUI thread. Hủy is offered when
+        the work is `counted` (reports progress, so it can stop) and `records` nothing
+        in the data file.
 
         The save dialog has asked before replacing an existing file, so the
         writers are called with `overwrite=True`; the output guard still
@@ -106,7 +114,7 @@ class PrintActions(QObject):
             label,
             lambda store, progress: work(store, target, progress),
             lambda pages: self._done(target, pages),
-            cancellable=not records,
+            cancellable=counted and not records,
         )
         self.last = op
         return op
@@ -157,6 +165,7 @@ class PrintActions(QObject):
             lambda store, out, progress: write_checklists(
                 store, Counted(uids, progress), out, on, overwrite=True
             ),
+            counted=True,
         )
 
     def checklists_of_view(self) -> Op | None:
@@ -181,7 +190,7 @@ class PrintActions(QObject):
             uids = uids_of(store, row_ids, lambda done, total: None)
             return write_checklists(store, Counted(uids, progress), out, on, overwrite=True)
 
-        return self._write("Lưu các phiếu theo dõi", "cac-phieu-theo-doi.pdf", work)
+        return self._write("Lưu các phiếu theo dõi", "cac-phieu-theo-doi.pdf", work, counted=True)
 
     def eligible_list(self) -> Op | None:
         from dvdesk.reports.member_lists import write_eligible_list
@@ -190,7 +199,10 @@ class PrintActions(QObject):
         return self._write(
             "Lưu danh sách đủ tuổi",
             f"danh-sach-du-tuoi-{on:%Y%m%d}.pdf",
-            lambda store, out, progress: write_eligible_list(store, on, out, unit, overwrite=True),
+            lambda store, out, progress: write_eligible_list(
+                store, on, out, unit, overwrite=True, progress=progress
+            ),
+            counted=True,  # the list reports its rows: Hủy stops it
         )
 
     def upcoming_list(self, months: int = 12) -> Op | None:
@@ -201,8 +213,9 @@ class PrintActions(QObject):
             "Lưu danh sách sắp đủ tuổi",
             f"danh-sach-sap-du-tuoi-{months}-thang.pdf",
             lambda store, out, progress: write_upcoming_list(
-                store, months, out, on, unit, overwrite=True
+                store, months, out, on, unit, overwrite=True, progress=progress
             ),
+            counted=True,  # the list reports its rows: Hủy stops it
         )
 
     def transfer_letter(self) -> Op | None:
@@ -254,7 +267,10 @@ class PrintActions(QObject):
         return self._write(
             "Lưu danh sách",
             f"danh-sach-{view.key}-{on:%Y%m%d}.pdf",
-            lambda store, out, progress: print_view(store, view.key, on, out, unit, overwrite=True),
+            lambda store, out, progress: print_view(
+                store, view.key, on, out, unit, overwrite=True, progress=progress
+            ),
+            counted=True,  # the list reports its rows: Hủy stops it
         )
 
     def source_plan(self) -> Op | None:

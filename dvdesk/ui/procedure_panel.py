@@ -260,8 +260,9 @@ class ProcedurePanel(QWidget):
         for code, label in self.store.dossier.definition.positions.items():
             self.position.addItem(label, code)
         form.addRow("Chi bộ của đơn vị", self.position)
-        self.difficult_area = QCheckBox(
-            "Xã thuộc vùng khó khăn: học vấn tối thiểu tốt nghiệp tiểu học (06-HD/TW, 1.2)"
+        self.difficult_area = QCheckBox("Xã thuộc vùng khó khăn")
+        self.difficult_area.setToolTip(
+            "Vùng khó khăn: học vấn tối thiểu tốt nghiệp tiểu học (06-HD/TW, 1.2)"
         )
         form.addRow("Cài đặt của xã", self.difficult_area)
         self.save_dossier_button = QPushButton("Ghi hồ sơ")
@@ -288,6 +289,14 @@ class ProcedurePanel(QWidget):
         self.dossier_message = QLabel()
         self.dossier_message.setWordWrap(True)
         form.addRow("", self.dossier_message)
+        # Long choices (chi bộ positions, rules) must not widen the panel past a
+        # 1366-pixel screen: the boxes show a short width, the list opens full.
+        for box in (self.position, self.exception_rule, self.union_member):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(24)
+            box.view().setTextElideMode(Qt.TextElideMode.ElideNone)
         tab = QWidget()
         tab.setLayout(form)
         return tab
@@ -337,10 +346,13 @@ class ProcedurePanel(QWidget):
             f"Tuổi tại ngày xét {fmt(cl.reference)}: {cl.age.label}. {cl.age.reason}{party}"
         )
         checked = cl.dossier.checked_version
+        # One short line; the sources and where the chi bộ stands are in the tooltip.
         self.version.setText(
-            f"Kiểm tra theo {cl.definition.label} — {'; '.join(cl.definition.sources[1:3])}. "
-            f"{cl.position_label}."
+            f"Kiểm tra theo {cl.definition.label}."
             + (f" Lần ghi trước kiểm tra theo phiên bản {checked}." if checked else "")
+        )
+        self.version.setToolTip(
+            "Căn cứ: " + "; ".join(cl.definition.sources[1:3]) + f".\n{cl.position_label}."
         )
         self.summary.setText(self._summary(cl))
         self.flags.setText(

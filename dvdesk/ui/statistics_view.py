@@ -119,6 +119,10 @@ class StatisticsView(QWidget):
         note = QLabel(DEFINITIONS_NOTE)
         note.setWordWrap(True)
         layout.addWidget(note)
+        from dvdesk.ui.commune_summary_view import CommuneSummaryView
+
+        self.communes = CommuneSummaryView(store, jobs)  # the receiving level only
+        layout.addWidget(self.communes, 1)
 
     def refresh(self) -> None:
         """Compute the figures again (in the background when there is a jobs runner)."""
@@ -143,6 +147,7 @@ class StatisticsView(QWidget):
         self._fill_chart(stats)
         self._fill_table(stats)
         self._fill_summary(stats)
+        self.communes.refresh()
         self.ready.emit(stats)
 
     def _fill_chart(self, stats: Statistics) -> None:

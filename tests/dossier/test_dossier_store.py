@@ -275,8 +275,11 @@ def _pdf_text(store: Store, uid: str, out: Path) -> str:
 
     from dvdesk.reports.checklist_pdf import write_checklists
 
-    assert write_checklists(store, [uid], out, None, TODAY) == 1
-    return " ".join(PdfReader(str(out)).pages[0].extract_text().split())
+    # One sheet; at full size (issue #17: never shrunk) it may run onto a second page.
+    pages = write_checklists(store, [uid], out, None, TODAY)
+    reader = PdfReader(str(out))
+    assert 1 <= pages == len(reader.pages) <= 2
+    return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
 
 
 def test_the_printed_checklist_shows_violations_with_their_source(

@@ -12,7 +12,8 @@ import pytest
 from dvdesk.cli import main
 from dvdesk.domain.procedure import StepRecord, StepState
 from dvdesk.errors import KnownError
-from dvdesk.exchange.merge import APPLY, OLDER, SAME, SUPERSEDED, apply_merge, plan_merge
+from dvdesk.exchange.manifest import PackageError
+from dvdesk.exchange.merge import APPLY, SAME, SUPERSEDED, apply_merge, plan_merge
 from dvdesk.exchange.package import read_package, write_package
 from dvdesk.store import backup
 from dvdesk.store.gateway import Store
@@ -82,17 +83,20 @@ def test_consolidated_list_answers_like_each_commune(level, three, capsys):
     assert _list(["list", "--db", str(level.path)], capsys) == sorted(total, key=lambda r: r["uid"])
 
 
-def test_repeated_and_older_packages_change_nothing(commune, level, tmp_path: Path):
+def test_the_same_file_again_changes_nothing_an_older_one_is_refused(
+    commune, level, tmp_path: Path
+):
     store = commune()
     first = _export(store, tmp_path / "1.zip")
     second = _export(store, tmp_path / "2.zip")
     _merge(level, [second])
     before = _audit_count(level)
-    plan = plan_merge(level, [second, first], TODAY)
-    assert [p.action for p in plan.packages] == [SAME, OLDER]
+    plan = plan_merge(level, [second], TODAY)
+    assert [p.action for p in plan.packages] == [SAME]
     assert "đã được gộp trước đây" in "\n".join(plan.lines())
-    assert "cũ hơn gói đã gộp (số 2)" in "\n".join(plan.lines())
     assert apply_merge(level, plan, TODAY) is None
+    with pytest.raises(PackageError, match=r"số 1, cũ hơn .*số 2"):
+        plan_merge(level, [first], TODAY)
     assert _audit_count(level) == before
 
 
@@ -161,7 +165,7 @@ def test_a_member_in_two_communes_packages_is_a_conflict(commune, level, tmp_pat
     plan = plan_merge(
         level, [_export(one, tmp_path / "1.zip"), _export(two, tmp_path / "2.zip")], TODAY
     )
-    assert plan.conflicts == 1
+    assert plan.conflicts == 2  # one line in each package
     assert "có trong gói của cả xã mã 00001 và xã mã 00002" in "\n".join(plan.lines())
     before = _audit_count(level)
     with pytest.raises(KnownError, match="xung đột"):
@@ -203,9 +207,8 @@ def test_cli_merge_dry_run_and_refusals(commune, tmp_path: Path, capsys):
 
 def test_a_commune_cannot_merge_its_own_package_into_its_own_file(commune, tmp_path: Path):
     store = commune(n=5)
-    plan = plan_merge(store, [_export(store, tmp_path / "1.zip")], TODAY)
-    assert plan.conflicts == 1
-    assert plan.lines()[1].strip().startswith("Xung đột: Đây là gói của chính xã/phường")
+    with pytest.raises(PackageError, match="gói của chính xã/phường của tệp dữ liệu này"):
+        plan_merge(store, [_export(store, tmp_path / "1.zip")], TODAY)
 
 
 def test_the_same_number_exported_again_after_a_restore_is_flagged(commune, level, tmp_path):
@@ -216,6 +219,5 @@ def test_the_same_number_exported_again_after_a_restore_is_flagged(commune, leve
     store.settings.save(settings)
     again = _export(store, tmp_path / "1b.zip")
     again.manifest.created_at = datetime(2030, 1, 1).isoformat()
-    plan = plan_merge(level, [again], TODAY)
-    assert plan.packages[0].action == SAME
-    assert "Có thể xã đã khôi phục dữ liệu từ bản sao lưu" in "\n".join(plan.lines())
+    with pytest.raises(PackageError, match="Có thể xã đã khôi phục dữ liệu từ bản sao lưu"):
+        plan_merge(level, [again], TODAY)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from dvdesk.exchange import signing
 from dvdesk.exchange.csv_files import dict_rows
 from dvdesk.exchange.dictionary import DICTIONARY_FILE, FILES
 from dvdesk.exchange.manifest import MANIFEST_FILE, PackageError, sha256
 from dvdesk.exchange.package import read_package, write_package
+from dvdesk.exchange.signing import SIGNATURE_FILE
 
 DATA_FILES = (*FILES, DICTIONARY_FILE)
 
@@ -21,11 +24,18 @@ def _entries(path: Path) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist()}
 
 
-def _rezip(path: Path, entries: dict[str, bytes], *, fix_manifest: bool = False) -> Path:
+def _rezip(
+    path: Path, entries: dict[str, bytes], *, fix_manifest: bool = False, key: bytes | None = None
+) -> Path:
+    """The archive again; with `fix_manifest` the hashes recomputed; with `key` re-signed."""
     if fix_manifest:
         manifest = json.loads(entries[MANIFEST_FILE])
-        manifest["files"] = {n: sha256(d) for n, d in entries.items() if n != MANIFEST_FILE}
+        manifest["files"] = {
+            n: sha256(d) for n, d in entries.items() if n not in (MANIFEST_FILE, SIGNATURE_FILE)
+        }
         entries = {**entries, MANIFEST_FILE: json.dumps(manifest).encode()}
+    if key is not None:
+        entries = {**entries, SIGNATURE_FILE: signing.sign(key, entries[MANIFEST_FILE])}
     out = path.with_name("altered.zip")
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in entries.items():
@@ -33,17 +43,23 @@ def _rezip(path: Path, entries: dict[str, bytes], *, fix_manifest: bool = False)
     return out
 
 
+KEYS: dict[Path, bytes] = {}  # package → the private key of the file that signed it
+
+
 @pytest.fixture
 def package(commune, tmp_path: Path) -> Path:
     out = tmp_path / "goi.zip"
-    write_package(commune(), out)
+    store = commune()
+    write_package(store, out)
+    KEYS[out] = store.packages.signing_key()[0]
     return out
 
 
 def test_manifest_describes_every_file(package: Path):
     entries = _entries(package)
     manifest = json.loads(entries[MANIFEST_FILE])
-    assert set(entries) == {MANIFEST_FILE, *DATA_FILES}
+    assert set(entries) == {MANIFEST_FILE, SIGNATURE_FILE, *DATA_FILES}
+    assert len(base64.b64decode(manifest["signing_key"])) == 32
     assert manifest["format"] == "dvdesk-goi-du-lieu-xa"
     assert (manifest["commune_code"], manifest["commune_name"]) == ("00001", "Xã Một")
     assert manifest["sequence"] == 1
@@ -123,12 +139,27 @@ def _extra_file(entries: dict[str, bytes]) -> dict[str, bytes]:
         (_drop("steps.csv"), False, "thiếu tệp steps.csv"),
         (_drop(MANIFEST_FILE), False, "thiếu tệp manifest.json"),
         (_newer_format, False, "mới hơn"),
-        (_without_column, True, "thiếu cột full_name"),
+        (_without_column, True, "chữ ký số không hợp lệ"),  # hashes recomputed, not re-signed
         (_extra_file, False, "tệp lạ"),
+        (_drop(SIGNATURE_FILE), False, "không có chữ ký số"),
     ],
 )
 def test_altered_packages_are_refused(package: Path, alter, fix_manifest: bool, message: str):
     altered = _rezip(package, alter(_entries(package)), fix_manifest=fix_manifest)
+    with pytest.raises(PackageError, match=message):
+        read_package(altered)
+
+
+@pytest.mark.parametrize(
+    ("alter", "message"),
+    [
+        (_without_column, "thiếu cột full_name"),
+        (_drop("steps.csv"), "thiếu tệp steps.csv"),
+    ],
+)
+def test_content_is_checked_even_when_the_signer_signed_it(package: Path, alter, message: str):
+    # A commune's own (buggy or hand-edited) export, hashes and signature made anew.
+    altered = _rezip(package, alter(_entries(package)), fix_manifest=True, key=KEYS[package])
     with pytest.raises(PackageError, match=message):
         read_package(altered)
 

@@ -110,7 +110,9 @@ def test_preview_reads_the_messy_list(fresh_store, sheet: Path):
     assert plan.summary() == {
         "rows": 9,
         "new": 6,
+        "update": 0,
         "existing": 0,
+        "conflict": 0,
         "invalid": 3,
         "warnings": 2,
         "new_units": 2,
@@ -194,7 +196,7 @@ def test_apply_then_reimport_adds_nothing_twice(disk_store: Store, sheet: Path):
             ["full_name", "religion", "hometown", "address", "phone", "notes"],
         ),
         (
-            ["Họ và tên", "Ngày vào Đoàn", "Số CCCD", "Chi đoàn", "Nghề nghiệp"],
+            ["Họ và tên", "Ngày vào Đoàn", "Số CCCD", "Chi đoàn", "Xếp loại"],
             ["full_name", "union_joined", "cccd", "unit", None],
         ),
     ],
@@ -264,8 +266,12 @@ def test_semicolon_csv_with_a_default_unit(fresh_store, tmp_path: Path):
     plan = plan_import(fresh_store, path, default_unit="KDC01", today=TODAY)
     assert [r.status for r in plan.rows] == [RowStatus.NEW, RowStatus.INVALID]
     assert plan.to_add[0].unit_code == "KDC01"
-    with pytest.raises(Exception, match="Không có đơn vị mã “XX”"):
-        plan_import(fresh_store, path, default_unit="XX", today=TODAY)
+    # A unit the catalogue lacks is created under the name given (issue #15 point 2).
+    plan = plan_import(fresh_store, path, default_unit="Thôn Mới", today=TODAY)
+    assert [(u.code, u.name) for u in plan.units_to_add] == [("KDC02", "Thôn Mới")]
+    assert plan.to_add[0].unit_code == "KDC02"
+    with pytest.raises(Exception, match="Không có đơn vị mã “XX9”"):
+        plan_import(fresh_store, path, default_unit="XX9", today=TODAY)
 
 
 def test_cli_refuses_errors_unless_skip_invalid(tmp_path: Path, sheet: Path, capsys):
@@ -285,7 +291,7 @@ def test_cli_refuses_errors_unless_skip_invalid(tmp_path: Path, sheet: Path, cap
     assert main(["import", "--db", str(db), str(sheet), "--skip-invalid"]) == 0
     assert "Đã nhập 6 đoàn viên, tạo 2 đơn vị mới" in capsys.readouterr().out
     assert main(["import", "--db", str(db), str(sheet), "--skip-invalid"]) == 0
-    assert "đã có sẵn 6" in capsys.readouterr().out
+    assert "không đổi 6" in capsys.readouterr().out
     with Store.open(db) as store:
         assert store.members.count() == 6
 

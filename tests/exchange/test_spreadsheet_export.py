@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -133,5 +132,5 @@ def test_exported_list_imports_back_as_the_same_people(store, tmp_path: Path):
     assert [r.issues for r in plan.rows if r.status is not RowStatus.NEW] == []
     back = {m.uid: m for m in plan.to_add}
     for m in store.packages.members():
-        assert replace(back[m.uid], notes=m.notes, address=m.address) == m
+        assert back[m.uid] == m  # escaped formula-looking text comes back as it was
     other.close()

@@ -117,3 +117,41 @@ def pdf_pages(path) -> list[str]:
     from pypdf import PdfReader
 
     return [page.extract_text() for page in PdfReader(str(path)).pages]
+
+
+def flat(pages: list[str]) -> str:
+    return " ".join(" ".join(pages).split())
+
+
+def pdf_fragments(path) -> list[list[tuple[str, float, float, float]]]:
+    """Per page, the text pieces drawn: (text, x, y, size in points)."""
+    from pypdf import PdfReader
+
+    out = []
+    for page in PdfReader(str(path)).pages:
+        found: list[tuple[str, float, float, float]] = []
+
+        def visit(text, cm, tm, font, size, found=found):
+            if text.strip():
+                scale = (tm[0] * cm[0]) or 1
+                found.append((text, tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], size * scale))
+
+        page.extract_text(visitor_text=visit)
+        out.append(found)
+    return out
+
+
+def pdf_fonts(path) -> set[tuple[str, bool]]:
+    """Every font a PDF's pages use: (base font name, embedded)."""
+    from pypdf import PdfReader
+
+    fonts = set()
+    for page in PdfReader(str(path)).pages:
+        resources = page.get("/Resources") or {}
+        for ref in (resources.get("/Font") or {}).values():
+            font = ref.get_object()
+            descriptor = font.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts.add((str(font["/BaseFont"]), embedded))
+    return fonts

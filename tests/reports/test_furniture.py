@@ -6,13 +6,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import BaseDocTemplate, PageBreak, Paragraph
 
 from dvdesk.errors import KnownError
 from dvdesk.reports import furniture as f
+from dvdesk.reports import styles as st
+from dvdesk.reports.fonts import BOLD, REGULAR
 from dvdesk.reports.styles import styles
 from dvdesk.store.settings import Settings
-from tests.reports.conftest import pdf_pages
+from tests.reports.conftest import pdf_fragments, pdf_pages
 
 
 @pytest.mark.parametrize(
@@ -76,15 +79,117 @@ def test_state_letterhead_text(tmp_path: Path):
     assert "Độc lập - Tự do - Hạnh phúc" in text and "XÃ ĐÔNG HÒA" in text
 
 
-def test_page_numbers(tmp_path: Path):
+def test_page_numbers_from_page_two_at_the_top(tmp_path: Path):
     out = tmp_path / "a.pdf"
-    story = [Paragraph(f"Dòng {i}", styles().body) for i in range(130)]
+    story = [Paragraph(f"Dòng {i}", styles().body) for i in range(80)]
     assert f.write_pdf(out, story, "Thử") == 3
-    assert [p.strip().splitlines()[-1] for p in pdf_pages(out)] == [
-        "Trang 1/3",
-        "Trang 2/3",
-        "Trang 3/3",
+    pages = pdf_fragments(out)
+    numbers = [
+        [t.strip() for t, _, y, _ in page if y > st.PAGE_HEIGHT - st.TOP_MARGIN] for page in pages
     ]
+    assert numbers == [[], ["2"], ["3"]]
+    for page, expected in zip(pages[1:], ("2", "3"), strict=True):
+        [(x, size)] = [(x, size) for t, x, y, size in page if t.strip() == expected]
+        width = stringWidth(expected, REGULAR, size)
+        assert abs(x + width / 2 - st.PAGE_WIDTH / 2) < 1  # centred
+    assert not any("Trang" in t for page in pages for t, *_ in page)
+
+
+def test_each_document_of_a_batch_is_numbered_on_its_own(tmp_path: Path):
+    out = tmp_path / "a.pdf"
+    body = styles().body
+    story: list = []
+    for name, lines in (("An", 40), ("Bình", 20), ("Chi", 40)):
+        if story:
+            story.append(PageBreak())
+        story.append(f.DocumentStart(f"Phiếu của {name} (tiếp theo)"))
+        story += [Paragraph(f"{name} dòng {i}", body) for i in range(lines)]
+    assert f.write_pdf(out, story, "Thử") == 5
+    tops = [
+        sorted(t.strip() for t, _, y, _ in page if y > st.PAGE_HEIGHT - st.TOP_MARGIN)
+        for page in pdf_fragments(out)
+    ]
+    assert tops == [
+        [],
+        ["2", "Phiếu của An (tiếp theo)"],
+        [],
+        [],
+        ["2", "Phiếu của Chi (tiếp theo)"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "number", "expected"),
+    [
+        (f.Letterhead.PARTY, "BC", "12", "Số 12-BC/ĐU"),
+        (f.Letterhead.PARTY, "GGT", "", "Số " + f.BLANK_NUMBER + "-GGT/ĐU"),
+        (f.Letterhead.UNION, "DS", "05", "Số 05-DS/ĐTN"),
+        (f.Letterhead.UNION, "DS", "  7 ", "Số 7-DS/ĐTN"),
+    ],
+)
+def test_number_line_has_no_colon(kind: f.Letterhead, code: str, number: str, expected: str):
+    settings = Settings(party_committee="ĐẢNG ỦY XÃ A", youth_union="ĐOÀN XÃ A")
+    assert f.number_line(kind, settings, code, number) == expected
+
+
+def test_state_number_line_keeps_its_colon():
+    assert f.number_line(f.Letterhead.PARTY, Settings(), "BC", "3") == "Số: 3-BC/UBND"
+
+
+@pytest.mark.parametrize(
+    ("caps", "expected"),
+    [
+        (
+            "DANH SÁCH ĐOÀN VIÊN ĐỦ TUỔI XEM XÉT KẾT NẠP ĐẢNG",
+            "Danh sách đoàn viên đủ tuổi xem xét kết nạp Đảng",
+        ),
+        ("PHIẾU THEO DÕI HỒ SƠ KẾT NẠP ĐẢNG VIÊN", "Phiếu theo dõi hồ sơ kết nạp đảng viên"),
+        ("CẢM TÌNH ĐẢNG, ĐẢNG ỦY XÃ", "Cảm tình Đảng, đảng ủy xã"),
+        ("BÁO CÁO", "Báo cáo"),
+    ],
+)
+def test_document_title_keeps_the_party_capital(caps: str, expected: str):
+    assert f.document_title(caps) == expected
+
+
+def test_pdf_title_metadata(tmp_path: Path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "a.pdf"
+    f.write_pdf(out, [Paragraph("x", styles().body)], f.document_title("KẾT NẠP ĐẢNG"))
+    assert PdfReader(str(out)).metadata.title == "Kết nạp Đảng"
+
+
+@pytest.mark.parametrize(
+    ("union", "title", "body", "signs"),
+    [
+        ("ĐOÀN XÃ AN", "BÍ THƯ ĐOÀN", "ĐOÀN XÃ AN", "BÍ THƯ"),
+        ("Đoàn xã An", "Phó Bí thư", "ĐOÀN XÃ AN", "PHÓ BÍ THƯ"),
+        ("ĐOÀN XÃ ĐÔNG HÒA", "BÍ THƯ", "ĐOÀN XÃ ĐÔNG HÒA", "BÍ THƯ"),
+        ("ĐOÀN PHƯỜNG NGUYỄN THÁI BÌNH", "BÍ THƯ", "ĐOÀN PHƯỜNG NGUYỄN THÁI BÌNH", "BÍ THƯ"),
+    ],
+)
+def test_union_signer(union: str, title: str, body: str, signs: str):
+    signer = f.union_signer(
+        Settings(youth_union=union, union_secretary_title=title, union_secretary="Lê Thị Hà")
+    )
+    # HD 29: "TM. BAN CHẤP HÀNH ĐOÀN XÃ …" / "BÍ THƯ", broken only where the column is full.
+    assert " ".join(signer.titles[:-1]) == f"TM. BAN CHẤP HÀNH {body}"
+    assert signer.titles[-1] == signs and signer.name == "Lê Thị Hà"
+    one_line = stringWidth(f"TM. BAN CHẤP HÀNH {body}", BOLD, 14) <= f.signature_width()
+    assert len(signer.titles) == (2 if one_line else 3)
+
+
+def test_party_signer():
+    signer = f.party_signer(Settings(party_secretary="Nguyễn Văn Bình"))
+    assert signer.titles == ("T/M ĐẢNG ỦY", "BÍ THƯ")
+
+
+@pytest.mark.parametrize(
+    ("n", "text"), [(0, "0"), (999, "999"), (11686, "11.686"), (200000, "200.000")]
+)
+def test_count(n: int, text: str):
+    assert f.count(n) == text
 
 
 def test_failed_build_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -95,7 +200,7 @@ def test_failed_build_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
         Path(self.filename).write_bytes(b"%PDF-1.4 half")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(SimpleDocTemplate, "build", broken)
+    monkeypatch.setattr(BaseDocTemplate, "build", broken)
     with pytest.raises(KnownError, match="Ổ đĩa đã đầy"):
         f.write_pdf(out, [], "Thử", overwrite=True)
     assert out.read_bytes() == b"old"
@@ -108,3 +213,14 @@ def test_failed_build_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_bad_output_path(tmp_path: Path, name: str, message: str):
     with pytest.raises(KnownError, match=message):
         f.write_pdf(tmp_path / name, [], "Thử")
+
+
+def test_signatures_take_signers_or_pairs():
+    settings = Settings(party_secretary="Nguyễn Văn Bình")
+    a = f.signatures([f.maker("NGƯỜI LẬP"), f.party_signer(settings)])
+    b = f.signatures([(["NGƯỜI LẬP"], ""), f.party_signature(settings)])
+    a.wrap(500, 500), b.wrap(500, 500)
+    assert [[ln.text for ln in col] for col in a.columns] == [
+        [ln.text for ln in col] for col in b.columns
+    ]
+    assert [ln.text for ln in a.columns[1]] == ["T/M ĐẢNG ỦY", "BÍ THƯ", "Nguyễn Văn Bình"]

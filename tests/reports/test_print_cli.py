@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,12 +42,30 @@ def test_print_ok(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], a
     assert pdf_pages(out)
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_progress_line_on_a_terminal_only(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terminal: bool
+):
+    err = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    out = tmp_path / "ds.pdf"
+    assert main(["print", "--db", db, "eligible", "--on", "10/09/2026", "--out", str(out)]) == 0
+    # Three members on the list: one updating line ending at 100%, on a terminal only.
+    assert err.getvalue() == ("\rĐang in: 3/3 (100%)\n" if terminal else "")
+
+
 def test_batch_by_unit_is_candidates_only(db: str, tmp_path: Path):
     out = tmp_path / "ra.pdf"
     assert main(["--db", db, "print", "checklist", "--unit", "KDC01", "--out", str(out)]) == 0
-    pages = pdf_pages(out)
-    # Vietnamese order goes by given name first: Hưởng before Ỵ.
-    assert len(pages) == 2 and TONES in pages[0] and CAPITALS in pages[1]
+    text = " ".join(" ".join(pdf_pages(out)).split())
+    # Two candidates (the others have no step), in Vietnamese order: Hưởng before Ỵ.
+    assert text.count("PHIẾU THEO DÕI HỒ SƠ KẾT NẠP ĐẢNG VIÊN") == 2
+    assert text.index(TONES) < text.index(CAPITALS)
 
 
 @pytest.mark.parametrize(

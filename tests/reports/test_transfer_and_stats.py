@@ -2,42 +2,90 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
+from reportlab.graphics.shapes import Line
 
+from dvdesk.domain.procedure import Stage, StepRecord, StepState
 from dvdesk.errors import KnownError
-from dvdesk.reports.statistics_pdf import percent, report_years, write_statistics
-from dvdesk.reports.transfer_letter import write_transfer_letter
+from dvdesk.reports.statistics_pdf import (
+    SERIES,
+    FigureRow,
+    ShareRow,
+    StatisticsReport,
+    TargetRow,
+    axis_step,
+    chart,
+    percent,
+    report_years,
+    write_report,
+    write_statistics,
+)
+from dvdesk.reports.transfer_letter import address_form, write_transfer_letter
 from dvdesk.store.gateway import Store
-from tests.reports.conftest import LONG, TODAY, pdf_pages
+from dvdesk.store.settings import Settings
+from tests.reports.conftest import LONG, TODAY, flat, pdf_pages
 
 UNIVERSITY = "Chi bộ Sinh viên K68, Đảng bộ Trường Đại học Sư phạm Hà Nội"
 
 
-def flat(pages: list[str]) -> str:
-    return " ".join(" ".join(pages).split())
-
-
 def test_transfer_letter(commune: Store, tmp_path: Path):
     out = tmp_path / "gioi-thieu.pdf"
-    assert write_transfer_letter(commune, commune.people["long"].uid, UNIVERSITY, out, TODAY) == 1
-    text = flat(pdf_pages(out))
+    write_transfer_letter(commune, commune.people["long"].uid, UNIVERSITY, out, TODAY)
+    pages = [flat([p]) for p in pdf_pages(out)]
+    text = " ".join(pages)
     for expected in (
+        "Số",
+        "-GGT/ĐU",
         "GIẤY GIỚI THIỆU",
         f"Kính gửi: {UNIVERSITY}",
         "Học sinh lớp 12A1",
-        "Đảng ủy xã Đông Hòa trân trọng giới thiệu",
-        "CN-NTVĐ",
+        "Đảng ủy xã Đông Hòa trân trọng giới thiệu quần chúng",
         "có giá trị đến hết ngày 19/11/2030",
         "từ ngày 10/09/2026",
         "Bước tiếp theo của quy trình: Đơn xin vào Đảng (1-KNĐ)",
+        "xem xét kết nạp quần chúng",
+        "Hồ sơ gửi kèm theo: - Học lớp bồi dưỡng nhận thức về Đảng — giấy chứng nhận "
+        "(CN-NTVĐ) số 2-NQ/ĐU.",
+        "Nơi nhận: - Như trên; - Trường THPT Nguyễn Trãi; - Lưu.",
         "T/M ĐẢNG ỦY",
         "Nguyễn Văn Bình",
-        "Trang 1/1",
     ):
         assert expected in text, expected
+    assert "đồng chí" not in text and "Số:" not in text
     assert all(word in text for word in LONG.split())
+    # The request and the signature are on one page.
+    assert "Nguyễn Văn Bình" in pages[-1] and "Đề nghị" in pages[-1]
+
+
+def test_transfer_letter_lists_only_papers_that_exist(commune: Store, tmp_path: Path):
+    uid = commune.people["young"].uid
+    commune.steps.record(
+        uid, StepRecord("source", StepState.DONE, date(2026, 3, 1), "9-NQ/ĐTN"), today=TODAY
+    )
+    out = tmp_path / "gioi-thieu.pdf"
+    write_transfer_letter(commune, uid, UNIVERSITY, out, TODAY)
+    text = flat(pdf_pages(out))
+    assert "Chưa học lớp bồi dưỡng nhận thức về Đảng." in text
+    assert "CN-NTVĐ" not in text.replace("(CN-NTVĐ).", "")  # only as the next step
+    assert "Hồ sơ gửi kèm theo" not in text
+    assert "Bước tiếp theo của quy trình: Học lớp bồi dưỡng nhận thức về Đảng" in text
+
+
+@pytest.mark.parametrize(
+    ("stage", "word"),
+    [
+        (Stage.INTRODUCED, "quần chúng"),
+        (Stage.COURSE, "quần chúng"),
+        (Stage.ADMISSION, "quần chúng"),
+        (Stage.PROBATION, "đồng chí"),
+        (Stage.FULL, "đồng chí"),
+    ],
+)
+def test_address_form(stage: Stage, word: str):
+    assert address_form(stage) == word
 
 
 @pytest.mark.parametrize(
@@ -56,26 +104,90 @@ def test_transfer_refused(commune: Store, tmp_path: Path, key: str, to: str, mes
 
 def test_statistics_report(commune: Store, tmp_path: Path):
     out = tmp_path / "thong-ke.pdf"
-    assert write_statistics(commune, out, today=TODAY) >= 1
-    text = flat(pdf_pages(out))
-    assert "BÁO CÁO KẾT QUẢ PHÁT TRIỂN ĐẢNG VIÊN" in text
-    # Period counts (domain/statistics.py): 4-KNĐ, CN-NTVĐ, 9-KNĐ dated in the year.
-    assert "từ năm 2021 đến năm 2025" in text
+    commune.statistics.totals.set(2025, 60, 0, "Báo cáo năm")  # the officer's figures
+    write_statistics(commune, out, today=TODAY, number="08")
+    pages = [flat([p]) for p in pdf_pages(out)]
+    text = " ".join(pages)
+    assert "Số 08-BC/ĐU" in text and "BÁO CÁO" in text
+    assert "kết quả phát triển đảng viên từ nguồn đoàn viên ưu tú, từ năm 2021 đến năm 2025" in text
+    # The domain's definitions are printed with the figures (period counts).
+    assert "Cách tính các số liệu trong báo cáo:" in text
+    assert "4-KNĐ" in text and "ngày trong kỳ" in text
     # 2025: Đặng … introduced (4-KNĐ), Lưu … admitted (9-KNĐ); the student took the course.
     assert "2025 Khu dân cư 1 0 1 100,0% — Trường THPT 0 1 0 — 0,0%" in text
-    # The đảng bộ's figures for 2025 were never entered: missing, not "Chưa đạt".
-    assert "2025 chưa nhập 1 + chưa nhập — — — — Chưa đủ số liệu" in text
-    assert "4-KNĐ" in text and "ngày trong kỳ" in text  # each figure with its definition
-    assert "Được giới thiệu" in text and "Số người" in text  # the chart's legend and axis
+    # 2025: 1 + 0 admitted of 60 party members = 1,67%; 3% needs 2, 4% needs 3; no
+    # duplicated "chỉ tiêu" column when the office's target is 3%.
+    assert "2025 60 1 + 0 1,67% 2 3 Chưa đạt" in text
+    assert "Chỉ tiêu (3%)" not in text
+    # The years whose đảng bộ figures were never entered: missing, not "Chưa đạt".
+    assert "2024 chưa nhập 0 + chưa nhập — — — Chưa đủ số liệu" in text
+    assert "Nơi nhận:" in pages[-1] and "Nguyễn Văn Bình" in pages[-1]
+    assert "Được giới thiệu" in text and "Số người" in text  # legend and axis
 
 
 def test_statistics_one_year(commune: Store, tmp_path: Path):
     out = tmp_path / "thong-ke.pdf"
     write_statistics(commune, out, year=2024, today=TODAY)
     text = flat(pdf_pages(out))
-    assert "Từ nguồn đoàn viên ưu tú, năm 2024" in text
+    assert "từ nguồn đoàn viên ưu tú, năm 2024" in text
     assert "2024 Khu dân cư 0 1 0 — 0,0%" in text
     assert "2025 Khu dân cư" not in text
+
+
+def _report(target_percent: float = 3.5) -> StatisticsReport:
+    return StatisticsReport(
+        years=(2024, 2025),
+        definitions=(("Được giới thiệu", "định nghĩa mới của dịch vụ thống kê."),),
+        figures=(
+            FigureRow("2024", "Cộng", 40, 30, 12, 0.3, 0.4, total=True),
+            FigureRow("2025", "Cộng", 50, 45, 21, 0.42, None, total=True),
+        ),
+        chart=((2024, 40, 30, 12), (2025, 50, 45, 21)),
+        targets=(
+            TargetRow(2024, 500, 12, 15, 20, 18, False, outside_admitted=0),
+            TargetRow(2025, 520, 21, 16, 21, 19, True, outside_admitted=2),
+        ),
+        target_percent=target_percent,
+        notes=("Số đảng viên theo từng năm.",),
+        shares=(ShareRow("2024", 0.25, 0.5), ShareRow("2025", None, 0.1)),
+    )
+
+
+def test_a_report_built_by_hand_prints_as_given(tmp_path: Path):
+    out = tmp_path / "bc.pdf"
+    settings = Settings(party_committee="ĐẢNG ỦY XÃ A", party_secretary="Lê Văn Hai")
+    write_report(_report(), settings, out, TODAY)
+    text = flat(pdf_pages(out))
+    assert "Được giới thiệu: định nghĩa mới của dịch vụ thống kê." in text
+    assert "2024 Cộng 40 30 12 30,0% 40,0%" in text and "2025 Cộng 50 45 21 42,0% —" in text
+    # Its own 3,5% target gets its column, besides 3% and 4%.
+    assert "2024 500 12 + 0 2,40% 15 20 18 Chưa đạt" in text
+    assert "2025 520 21 + 2 4,42% 16 21 19 Đạt" in text  # with those from other sources
+    assert "Tỷ lệ học sinh trường THPT" in text
+    assert "2024 25,0% 50,0%" in text and "2025 — 10,0%" in text
+    assert "Số đảng viên theo từng năm." in text
+
+
+def test_chart_reads_in_grey():
+    greys = [0.299 * c.red + 0.587 * c.green + 0.114 * c.blue for _, _, c in SERIES]
+    assert all(abs(a - b) >= 0.3 for i, a in enumerate(greys) for b in greys[i + 1 :])
+    drawing = chart(_report())
+    dashed = [s for s in drawing.contents if isinstance(s, Line) and s.strokeDashArray]
+    assert len(dashed) == 3  # one target line per year, and the legend's
+    bars = drawing.contents[0]
+    assert bars.barLabelFormat == "%d"  # every bar carries its value
+    assert bars.valueAxis.valueStep in (1, 2, 5, 10, 20, 50)
+    assert bars.valueAxis.valueMax % bars.valueAxis.valueStep == 0
+
+
+@pytest.mark.parametrize(
+    ("top", "step"),
+    [(0, 1), (1, 1), (5, 1), (6, 2), (7, 2), (10, 2), (12, 5), (25, 5), (26, 10), (50, 10),
+     (51, 20), (385, 100), (1200, 500), (2600, 1000)],
+)  # fmt: skip
+def test_axis_step_is_round(top: float, step: int):
+    assert axis_step(top) == step
+    assert top / step <= 5
 
 
 @pytest.mark.parametrize(
@@ -98,3 +210,18 @@ def test_percent(value: float | None, digits: int, text: str):
 )
 def test_report_years(years: tuple[int, ...], year: int | None, expected: tuple[int, ...]):
     assert report_years(years, year, TODAY) == expected
+
+
+def test_statistics_without_party_members_says_so(commune: Store, tmp_path: Path):
+    # The đảng bộ's figures of 2025 were never entered (store.statistics.totals).
+    out = tmp_path / "thong-ke.pdf"
+    write_statistics(commune, out, year=2025, today=TODAY)
+    text = flat(pdf_pages(out))
+    # members, admitted (tracked + outside), ratio, 3%, 4%, verdict
+    assert "2025 chưa nhập 1 + chưa nhập — — — Chưa đủ số liệu" in text
+    assert "Năm 2025: chưa nhập số đảng viên của đảng bộ đầu năm" in text
+    # Members entered, outside admissions not: still no ratio, never guessed.
+    commune.statistics.totals.set(2025, 60, None)
+    write_statistics(commune, out, year=2025, today=TODAY, overwrite=True)
+    text = flat(pdf_pages(out))
+    assert "2025 60 1 + chưa nhập — 2 3 Chưa đủ số liệu" in text

@@ -11,6 +11,7 @@ import pytest
 from dvdesk import demo
 from dvdesk.store import backup, schema
 from dvdesk.store.gateway import Store
+from dvdesk.store.rows import MEMBER_FIELDS as member_columns
 from tests import sql
 from tests.safety.killing import Contents, assert_audit_matches, contents, dvdesk, kill_after, run
 from tests.safety.killing import timed as time_of
@@ -22,6 +23,11 @@ TABLES_OF = {
     (1, 0): set(),
     (1, 1): {"holidays", "transfers"},
     (1, 2): {"holidays", "transfers", "received_packages", "received_audit"},
+    (1, 3): {"holidays", "transfers", "received_packages", "received_audit"},  # columns only
+    (1, 5): {"holidays", "transfers", "received_packages", "received_audit", "party_totals"},
+    (1, 8): {"holidays", "transfers", "received_packages", "received_audit", "party_totals"}
+    | {"dossiers", "introducers", "votes", "dossier_exceptions", "unit_positions"}
+    | {"signing_key", "commune_keys", "transfers_in"},
 }
 ALL_NEW = set().union(*TABLES_OF.values())
 STEPS = {(1, minor) for minor in range(schema.FORMAT_MINOR + 1)}
@@ -30,9 +36,17 @@ STEPS = {(1, minor) for minor in range(schema.FORMAT_MINOR + 1)}
 def make_format_10(path: Path, members: int) -> None:
     """A file as dvdesk 1.0 left it: the first migration only, with a demo commune."""
     with Store.open(path, migrate=False) as store:
-        schema.migrations.apply(sql.database(store), stop_before=OLD)
+        db = sql.database(store)
+        schema.migrations.apply(db, stop_before=OLD)
         assert store.format_version() == (1, 0)
+        # Today's code writes the member columns of later formats: add them for the
+        # demo, then drop them, so the file is exactly what 1.0 had.
+        later = [c for c in member_columns if c not in {x.name for x in db["members"].columns}]
+        for c in later:
+            db.execute(f"ALTER TABLE members ADD COLUMN {c} TEXT NOT NULL DEFAULT ''")
         demo.build(store, members, seed=3)
+        for c in later:
+            db.execute(f"ALTER TABLE members DROP COLUMN {c}")
 
 
 @pytest.fixture(scope="module")

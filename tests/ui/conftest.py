@@ -71,6 +71,20 @@ def type_text(widget: QWidget, text: str) -> None:
             QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
 
 
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path_factory) -> Iterator[None]:
+    """Every test gets empty Qt settings (window geometry, sort order, folders) of its
+    own, in a temporary folder, never the user's."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path_factory.mktemp("qsettings")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    QSettings().clear()
+    yield
+    QSettings().clear()
+
+
 @pytest.fixture
 def dialogs() -> FakeDialogs:
     return FakeDialogs()

@@ -135,7 +135,9 @@ def test_backup_now_and_restore_from_the_window(qtbot, tmp_path, fake_dialogs, l
         dialog.accept_selected()
 
     fake_dialogs.on_modal = [pick]
-    window.restore_backup()
+    op = window.restore_backup()
+    assert op is not None and not window.centralWidget().isEnabled()  # nothing reads meanwhile
+    qtbot.waitUntil(lambda: launcher.window is not window, timeout=30000)
     assert launcher.window is not window  # reopened on the restored file
     assert launcher.window.store.members.count() == 40
     kind, title, text = fake_dialogs.calls[-1]

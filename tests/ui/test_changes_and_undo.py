@@ -243,11 +243,13 @@ def test_print_actions_work_against_any_host(qtbot, demo_store, tmp_path: Path):
     host = FakeHost(demo_store, uids, widget)
     printing = PrintActions(host, widget, open_viewer=False)
     host.dialogs.paths = [str(tmp_path / "ba.pdf")]
-    op = printing.checklist()  # every selected member, one page each
+    op = printing.checklist()  # every selected member, one sheet each
     with qtbot.waitSignal(op.done, timeout=60000):
         pass
-    assert len(PdfReader(tmp_path / "ba.pdf").pages) == 3
-    assert host.status and "3 trang" in host.status[-1]
+    pages = PdfReader(tmp_path / "ba.pdf").pages
+    text = " ".join(" ".join(p.extract_text() for p in pages).split())
+    assert text.count("PHIẾU THEO DÕI HỒ SƠ KẾT NẠP ĐẢNG VIÊN") == 3
+    assert host.status and f"{len(pages)} trang" in host.status[-1]
 
 
 def test_the_member_stays_selected_across_date_view_and_import(qtbot, demo_store, dialogs):
@@ -300,3 +302,19 @@ def test_a_long_list_shows_its_first_screen_and_count_before_all_ids(
         expected[2999],
     ]
     assert len(window.view_row_ids()) == 3000
+
+
+def test_every_save_in_the_procedure_panel_is_announced_once(qtbot, demo_store, dialogs):
+    window = make_window(qtbot, demo_store, dialogs)
+    window.select_view("in_procedure")
+    window.table.selectRow(0)
+    uid = window.current_uid()
+    seen: list[object] = []
+    window.jobs.changed.connect(seen.append)
+    panel = window.procedure
+    panel.table.setCurrentCell(2, 0)
+    panel.doc_number.setText("9-NQ/CB")
+    panel.save_step()
+    assert len(seen) == 1 and uid in seen[0].member_uids
+    panel.step_saved.emit(uid)  # e.g. the dossier's details saved
+    assert len(seen) == 2

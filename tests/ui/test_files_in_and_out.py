@@ -32,17 +32,20 @@ def test_checklist_of_the_selected_member(qtbot, demo_store, dialogs, tmp_path: 
     name = demo_store.members.get(window.current_uid()).full_name
     dialogs.paths = [str(tmp_path / "phieu")]
     pages = finish(qtbot, window.printing.checklist())
+    # One sheet; at full size it may run onto a second page (issue #17).
     text = PdfReader(tmp_path / "phieu.pdf").pages[0].extract_text()
-    assert pages == 1 and name in text.replace("\n", " ")
+    assert pages in (1, 2) and name in " ".join(text.split())
 
 
-def test_checklists_of_the_view_one_page_each(qtbot, demo_store, dialogs, tmp_path: Path):
+def test_checklists_of_the_view_one_sheet_each(qtbot, demo_store, dialogs, tmp_path: Path):
     window = make_window(qtbot, demo_store, dialogs)
     window.select_view("in_procedure")
     count = window.model.rowCount()
     dialogs.paths = [str(tmp_path / "lo.pdf")]
     finish(qtbot, window.printing.checklists_of_view())
-    assert len(PdfReader(tmp_path / "lo.pdf").pages) == count
+    pages = PdfReader(tmp_path / "lo.pdf").pages
+    text = " ".join(" ".join(p.extract_text() for p in pages).split())
+    assert text.count("PHIẾU THEO DÕI HỒ SƠ KẾT NẠP ĐẢNG VIÊN") == count <= len(pages)
 
 
 def test_export_package_and_merge_it_elsewhere(

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QProgressDialog
+from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
 from dvdesk.domain.member import Unit, UnitKind
 from dvdesk.store.changes import Changes, Kind
@@ -96,7 +96,8 @@ def test_progress_counts_and_cancel_stops_the_work(qtbot, jobs):
     op = jobs.long_read("Đang in…", work, lambda _: pytest.fail("cancelled work answered"))
     assert started.wait(5)
     qtbot.waitUntil(lambda: "/ 1.000" in (op._dialog.labelText() if op._dialog else ""))
-    assert op.cancel()
+    (cancel,) = [b for b in op._dialog.findChildren(QPushButton) if b.text() == "Hủy"]
+    cancel.click()  # the officer presses Hủy
     release.set()
     with qtbot.waitSignal(op.cancelled, timeout=10000):
         pass
@@ -193,3 +194,59 @@ def test_no_progress_dialog_for_quick_reads(qtbot, jobs):
     with qtbot.waitSignal(op.done, timeout=10000):
         pass
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog)]
+
+
+def test_the_last_uncounted_step_can_no_longer_be_cancelled(qtbot, jobs):
+    gate = threading.Event()
+
+    def work(store: Store, progress) -> str:
+        progress(5, 5)
+        progress(0, 0)  # e.g. laying out the PDF's pages
+        gate.wait(5)
+        return "xong"
+
+    op = jobs.long_read("Đang in…", work)
+    qtbot.waitUntil(lambda: op._dialog is not None and "hoàn tất" in op._dialog.labelText())
+    assert not op.cancel() and not op.cancellable
+    assert not [b for b in op._dialog.findChildren(QPushButton) if b.isVisible()]
+    gate.set()
+    with qtbot.waitSignal(op.done, timeout=10000) as done:
+        pass
+    assert done.args == ["xong"]
+
+
+def test_a_detached_op_opens_no_connection_to_the_file(qtbot, jobs, monkeypatch):
+    from dvdesk.ui import operations
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a detached op opened the data file")
+
+    monkeypatch.setattr(operations.Store, "open", refuse)
+    op = jobs.detached("Đang khôi phục…", lambda progress: "đã thay tệp")
+    with qtbot.waitSignal(op.done, timeout=10000) as done:
+        pass
+    assert done.args == ["đã thay tệp"] and jobs.dialogs.calls == []
+
+
+def test_a_failing_background_count_of_the_window_is_shown_in_vietnamese(
+    qtbot, demo_store, monkeypatch
+):
+    from dvdesk.store.members import MembersRepo
+
+    real_count = MembersRepo.count
+
+    def count(self, *args, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            exc = sqlite3.OperationalError("disk I/O error")
+            exc.sqlite_errorcode = sqlite3.SQLITE_IOERR
+            raise exc
+        return real_count(self, *args, **kwargs)
+
+    monkeypatch.setattr(MembersRepo, "count", count)
+    dialogs = ThreadCheckingDialogs()
+    window = MainWindow(demo_store, dialogs, today=TODAY)  # counts its views in the background
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: any(c[0] == "error" for c in dialogs.calls), timeout=10000)
+    _kind, title, text = next(c for c in dialogs.calls if c[0] == "error")
+    assert title == "Không đếm được các danh sách" and "ổ đĩa" in text
+    assert "Traceback" not in text and all(dialogs.threads)

@@ -74,3 +74,28 @@ def test_the_form_shows_every_error_and_goes_to_the_first_field(qtbot, demo_stor
     assert demo_store.members.count() == before and form.isVisible()
     QApplication.processEvents()
     assert form.focusWidget() is form.dob  # the first field in error (the typing problem)
+
+
+def test_the_meeting_date_is_typed_from_the_day_on(qtbot, demo_store, dialogs):
+    from PySide6.QtCore import QEvent, QPoint, Qt
+    from PySide6.QtGui import QKeyEvent
+
+    window = MainWindow(demo_store, dialogs, today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    line = window.date_edit.lineEdit()
+    window.search.setFocus()
+    QApplication.processEvents()
+    # A click at the right end (in the year) moves the focus there.
+    qtbot.mouseClick(line, Qt.MouseButton.LeftButton, pos=QPoint(line.width() - 4, 5))
+    qtbot.waitUntil(lambda: window.date_edit.hasFocus())
+    QApplication.processEvents()
+    for ch in "15122026":
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            key = getattr(Qt.Key, f"Key_{ch}")
+            QApplication.sendEvent(
+                window.date_edit, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch)
+            )
+    assert window.date_edit.date().toString("dd/MM/yyyy") == "15/12/2026"
+    assert window.model.on.isoformat() == "2026-12-15"

@@ -165,23 +165,48 @@ def test_every_menu_and_dialog_of_the_window_is_vietnamese(qtbot, demo_store, di
     assert english_in(texts_of(window)) == []
     for menu_action in window.menuBar().actions():
         assert english_in(actions_texts(menu_action)) == [], menu_action.text()
+    from dvdesk.store import backup
+    from dvdesk.ui.column_mapping import ColumnMappingDialog
+    from dvdesk.ui.help import AboutDialog, HelpWindow
+    from dvdesk.ui.preview_dialog import PreviewDialog
+    from dvdesk.ui.restore_dialog import RestoreDialog
+
+    backup.make_backup(demo_store)
+    preview = PreviewDialog("Xem trước", ["Thêm 3 người"], "Nhập 3 người", [("2", "B", "Lỗi", "x")])
+    preview.add_remap_button()
     for dialog in (
         MemberForm(demo_store, dialogs, None, TODAY, window),
         SettingsDialog(demo_store, dialogs, window),
+        RestoreDialog(demo_store.path, dialogs, window),
+        AboutDialog(demo_store.path, backup.backup_dir(demo_store.path), window),
+        HelpWindow(window),
+        preview,
+        ColumnMappingDialog({0: "Họ tên", 1: "Ngày sinh"}, {0: "full_name"}, window),
     ):
         assert english_in(texts_of(dialog)) == [], type(dialog).__name__
+        dialog.deleteLater()
+    op = window.jobs.long_read("Đang in…", lambda store, progress: progress(1, 2))
+    assert english_in(texts_of(op._dialog)) == []
 
 
 # -- print preview -----------------------------------------------------------------
 
 
 @pytest.fixture
-def three_pages(demo_store, tmp_path: Path) -> Path:
-    from dvdesk.reports.checklist_pdf import write_checklists
+def three_pages(tmp_path: Path) -> Path:
+    # Exactly three pages through the documents' own furniture (a checklist may
+    # now run onto a second page: issue #17, never shrunk to fit).
+    from reportlab.platypus import PageBreak
 
-    uids = [r["uid"] for r in demo_store.members.list()[:3]]
+    from dvdesk.reports import furniture as f
+    from dvdesk.reports.styles import styles
+
+    story: list = []
+    for number in (1, 2, 3):
+        story += [f.para(f"Trang {number}: Nguyễn Thị Ánh Tuyết, Đặng Hưởng", styles().body)]
+        story += [PageBreak()] if number < 3 else []
     out = tmp_path / "ba-trang.pdf"
-    write_checklists(demo_store, uids, out, TODAY)
+    assert f.write_pdf(out, story, "Ba trang") == 3
     return out
 
 
