@@ -56,7 +56,9 @@ def fold(text: str) -> str:
 
 
 def years_on(column: str, years: int) -> str:
-    return f"printf('%04d', CAST(substr({column}, 1, 4) AS INTEGER) + {years}) || substr({column}, 5)"
+    return (
+        f"printf('%04d', CAST(substr({column}, 1, 4) AS INTEGER) + {years}) || substr({column}, 5)"
+    )
 
 
 def list_eligible(db: str, on: str, out: str) -> None:
@@ -334,9 +336,7 @@ def merge(template: str, out: str, packages: list[str]) -> None:
             for m in _package_members(_csv_table(files["members.csv"]))
         ]
         _insert_members(conn, members)
-        ids = dict(
-            conn.execute("SELECT uid, id FROM members WHERE commune_code = ?", [commune])
-        )
+        ids = dict(conn.execute("SELECT uid, id FROM members WHERE commune_code = ?", [commune]))
         conn.executemany(
             "INSERT INTO steps (member_id, code, state, done_on, doc_number, note, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -489,7 +489,7 @@ def print_eligible(db: str, on: str, out: str) -> None:
         c.drawCentredString(width / 2, 10 * mm, f"Trang {page}")
         return height - 42 * mm
 
-    for code, name, full_name, dob, precision, gender, school_class, presence, _ in rows:
+    for code, name, full_name, dob, _precision, gender, school_class, presence, _ in rows:
         if code != unit or y < 22 * mm:
             if unit is not None:
                 c.showPage()

@@ -22,7 +22,6 @@ from typing import Any
 import measure
 import outputs
 from measure import (
-
     ENV,
     HERE,
     ON,
@@ -68,7 +67,9 @@ class Context:
     eligible: list[str] = field(default_factory=list)  # uids of `list --eligible-on`
 
 
-def pair_result(name: str, ctx: Context, pair: Any, targets: tuple[Target, ...], **kw: Any) -> Result:
+def pair_result(
+    name: str, ctx: Context, pair: Any, targets: tuple[Target, ...], **kw: Any
+) -> Result:
     return Result(
         name,
         ctx.size,
@@ -231,7 +232,8 @@ def export_package(ctx: Context) -> list[Result]:
             pair,
             (),
             same_output=a == b,
-            check="số dòng units/members/steps/audit: " + ", ".join(f"{k} {v:,}" for k, v in a.items()),
+            check="số dòng units/members/steps/audit: "
+            + ", ".join(f"{k} {v:,}" for k, v in a.items()),
         )
     ]
 
@@ -245,20 +247,21 @@ def fresh_copy(src: Path, dst: Path) -> None:
 # -- imports and merges ---------------------------------------------------------------------
 
 
-def ensure_sheet(ctx: Context, ext: str) -> Path:
-    path = measure.DATA / f"members-{ctx.size}.{ext}"
+def ensure_sheet(db: Path, size: int, ext: str) -> Path:
+    """The demo file's members as dvdesk exports them (.csv or .xlsx), cached."""
+    path = measure.DATA / f"members-{size}.{ext}"
     if not path.exists():
-        part = measure.DATA / f"members-{ctx.size}.part.{ext}"
+        part = measure.DATA / f"members-{size}.part.{ext}"
         part.unlink(missing_ok=True)
-        run_process(dvdesk_cmd("export", "--db", str(ctx.db), "--out", str(part)))
+        run_process(dvdesk_cmd("export", "--db", str(db), "--out", str(part)))
         part.rename(path)
     return path
 
 
 def import_sheet(ext: str) -> Callable[[Context], list[Result]]:
     def case(ctx: Context) -> list[Result]:
-        sheet = ensure_sheet(ctx, ext)
-        mine, bare = ctx.tmp / f"nhap-dvdesk.db", ctx.tmp / f"nhap-bare.db"
+        sheet = ensure_sheet(ctx.db, ctx.size, ext)
+        mine, bare = ctx.tmp / "nhap-dvdesk.db", ctx.tmp / "nhap-bare.db"
 
         def run_mine(_: int) -> Sample:
             fresh_copy(ctx.template, mine)
@@ -269,7 +272,9 @@ def import_sheet(ext: str) -> Callable[[Context], list[Result]]:
         def run_bare(_: int) -> Sample:
             fresh_copy(ctx.template, bare)
             bare.unlink()
-            return run_process(baseline_cmd(f"import-{ext}", str(ctx.template), str(sheet), str(bare)))
+            return run_process(
+                baseline_cmd(f"import-{ext}", str(ctx.template), str(sheet), str(bare))
+            )
 
         pair = interleaved(run_mine, run_bare)
         a, b = outputs.member_digest(mine), outputs.member_digest(bare)
@@ -293,7 +298,13 @@ def ensure_packages() -> list[Path]:
     found = sorted(folder.glob("xa-*.zip"))
     if len(found) < MERGE_COMMUNES:
         subprocess.run(
-            [PY, str(HERE / "build_packages.py"), str(folder), str(MERGE_COMMUNES), str(MERGE_MEMBERS)],
+            [
+                PY,
+                str(HERE / "build_packages.py"),
+                str(folder),
+                str(MERGE_COMMUNES),
+                str(MERGE_MEMBERS),
+            ],
             check=True,
             env=ENV,
         )
@@ -325,7 +336,8 @@ def merge(ctx: Context) -> list[Result]:
         pair,
         (T_MERGE, T_MERGE_MB),
         same_output=a == b,
-        check=f"đoàn viên {a['members']:,} / {b['members']:,}, bước {a['steps']:,} / {b['steps']:,}",
+        check=f"đoàn viên {a['members']:,} / {b['members']:,}, "
+        f"bước {a['steps']:,} / {b['steps']:,}",
     )
     result.size = MERGE_COMMUNES * MERGE_MEMBERS
     return [result]
@@ -340,7 +352,15 @@ def print_eligible(ctx: Context) -> list[Result]:
     pair = interleaved(
         lambda _: run_process(
             dvdesk_cmd(
-                "print", "eligible", "--db", str(ctx.db), "--on", day, "--out", str(mine), "--overwrite"
+                "print",
+                "eligible",
+                "--db",
+                str(ctx.db),
+                "--on",
+                day,
+                "--out",
+                str(mine),
+                "--overwrite",
             )
         ),
         lambda _: run_process(baseline_cmd("print-eligible", str(ctx.db), day, str(bare)), count),
@@ -356,7 +376,8 @@ def print_eligible(ctx: Context) -> list[Result]:
             pair,
             (T_PRINT_LIST, T_PRINT_MB),
             same_output=drawn == listed,
-            check=f"gốc vẽ {drawn:,} dòng = list --eligible-on {listed:,}; trang {pages[0]:,} / {pages[1]:,}",
+            check=f"gốc vẽ {drawn:,} dòng = list --eligible-on {listed:,}; "
+            f"trang {pages[0]:,} / {pages[1]:,}",
             notes={"pages": pages},
         )
     ]
@@ -370,7 +391,9 @@ def checklists(ctx: Context) -> list[Result]:
     args = [a for uid in uids for a in ("--uid", uid)]
     pair = interleaved(
         lambda _: run_process(
-            dvdesk_cmd("print", "checklist", "--db", str(ctx.db), "--out", str(mine), "--overwrite", *args)
+            dvdesk_cmd(
+                "print", "checklist", "--db", str(ctx.db), "--out", str(mine), "--overwrite", *args
+            )
         ),
         lambda _: run_process(baseline_cmd("checklists", str(ctx.db), str(uid_file), str(bare))),
         cap_s=30,
@@ -419,8 +442,15 @@ def window(ctx: Context) -> list[Result]:
     def med(kind: str, get: Callable[[dict[str, Any]], float]) -> float:
         return statistics.median(get(r) for r in runs[kind])
 
-    def row(name: str, get: Callable[[dict[str, Any]], float], wall: Callable[[dict[str, Any]], float],
-            targets: tuple[Target, ...], same: bool | None, check: str, **notes: Any) -> Result:
+    def row(
+        name: str,
+        get: Callable[[dict[str, Any]], float],
+        wall: Callable[[dict[str, Any]], float],
+        targets: tuple[Target, ...],
+        same: bool | None,
+        check: str,
+        **notes: Any,
+    ) -> Result:
         return Result(
             name,
             ctx.size,
@@ -437,17 +467,28 @@ def window(ctx: Context) -> list[Result]:
     mine, bare = runs["dvdesk"][0], runs["bare"][0]
     rows_same = mine["rows"] == bare["rows"]
     results = [
-        row("cửa sổ: mở tệp đến bảng đầu tiên", lambda r: r["open"]["cpu"], lambda r: r["open"]["wall"],
-            (T_OPEN,), rows_same, f"bảng {mine['rows']:,} / {bare['rows']:,} dòng"),
+        row(
+            "cửa sổ: mở tệp đến bảng đầu tiên",
+            lambda r: r["open"]["cpu"],
+            lambda r: r["open"]["wall"],
+            (T_OPEN,),
+            rows_same,
+            f"bảng {mine['rows']:,} / {bare['rows']:,} dòng",
+        ),
     ]
     # One keystroke: the median over the typed keys of each key's median CPU.
     per_key = [
-        (k["text"], statistics.median(r["keys"][i]["cpu"] for r in runs["dvdesk"]),
-         statistics.median(r["keys"][i]["cpu"] for r in runs["bare"]))
+        (
+            k["text"],
+            statistics.median(r["keys"][i]["cpu"] for r in runs["dvdesk"]),
+            statistics.median(r["keys"][i]["cpu"] for r in runs["bare"]),
+        )
         for i, k in enumerate(mine["keys"])
     ]
-    keys_same = all(a["rows"] == b["rows"] and a["ok"] and b["ok"]
-                    for a, b in zip(mine["keys"], bare["keys"], strict=True))
+    keys_same = all(
+        a["rows"] == b["rows"] and a["ok"] and b["ok"]
+        for a, b in zip(mine["keys"], bare["keys"], strict=True)
+    )
     results.append(
         row(
             "cửa sổ: một phím tìm kiếm (trung vị 12 phím)",
@@ -455,23 +496,34 @@ def window(ctx: Context) -> list[Result]:
             lambda r: statistics.median(k["wall"] for k in r["keys"]),
             (T_KEY,),
             keys_same,
-            "số dòng khớp mỗi phím giống nhau: " + ", ".join(f"{k['text']!r} {k['rows']}" for k in mine["keys"][::3]),
+            "số dòng khớp mỗi phím giống nhau: "
+            + ", ".join(f"{k['text']!r} {k['rows']}" for k in mine["keys"][::3]),
             slowest_key_ms=round(max(p[1] for p in per_key) * 1000, 1),
             per_key_ms={p[0]: round(p[1] * 1000, 1) for p in per_key},
         )
     )
     clicks_ok = all(c["ok"] for r in runs["dvdesk"] + runs["bare"] for c in r["clicks"])
     results.append(
-        row("cửa sổ: bấm một dòng đến bảng quy trình", lambda r: statistics.median(c["cpu"] for c in r["clicks"]),
-            lambda r: statistics.median(c["wall"] for c in r["clicks"]), (T_CLICK,), clicks_ok,
-            "bảng bên hiện đúng người được bấm (5 dòng)")
+        row(
+            "cửa sổ: bấm một dòng đến bảng quy trình",
+            lambda r: statistics.median(c["cpu"] for c in r["clicks"]),
+            lambda r: statistics.median(c["wall"] for c in r["clicks"]),
+            (T_CLICK,),
+            clicks_ok,
+            "bảng bên hiện đúng người được bấm (5 dòng)",
+        )
     )
     for i, s in enumerate(mine["sorts"]):
         sorted_ok = all(r["sorts"][i]["ok"] for r in runs["dvdesk"] + runs["bare"][:1])
         results.append(
-            row(f"cửa sổ: sắp xếp theo cột “{s['label']}”", lambda r, i=i: r["sorts"][i]["cpu"],
-                lambda r, i=i: r["sorts"][i]["wall"], (T_SORT,), sorted_ok,
-                f"{mine['rows']:,} dòng đọc lại theo cột")
+            row(
+                f"cửa sổ: sắp xếp theo cột “{s['label']}”",
+                lambda r, i=i: r["sorts"][i]["cpu"],
+                lambda r, i=i: r["sorts"][i]["wall"],
+                (T_SORT,),
+                sorted_ok,
+                f"{mine['rows']:,} dòng đọc lại theo cột",
+            )
         )
     reloads = max(r["edit"]["id_reloads"] for r in runs["dvdesk"])
     results.append(
@@ -527,7 +579,12 @@ def make_template(folder: Path) -> Path:
     """An empty data file of this dvdesk, as the window creates one."""
     path = folder / "trong.db"
     subprocess.run(
-        [PY, "-c", "import sys; from dvdesk.store.gateway import Store; Store.open(sys.argv[1]).close()", str(path)],
+        [
+            PY,
+            "-c",
+            "import sys; from dvdesk.store.gateway import Store; Store.open(sys.argv[1]).close()",
+            str(path),
+        ],
         check=True,
         env=ENV,
     )

@@ -39,8 +39,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import (  # noqa: E402
     QAbstractTableModel,
     QElapsedTimer,
-    QEventLoop,
     QEvent,
+    QEventLoop,
     QModelIndex,
     QObject,
     QPoint,
@@ -389,7 +389,7 @@ def run(kind: str, path: str) -> dict[str, Any]:
         want = probe.expected(text)
         timed = Timed()
         type_key(probe.search, char)
-        ok = wait_until(lambda w=want: probe.search.text() == text and probe.settled(w))
+        ok = wait_until(lambda w=want, t=text: probe.search.text() == t and probe.settled(w))
         probe.paint()
         keys.append({"text": text, **timed.stop(), "rows": probe.model.rowCount(), "ok": ok})
     out["keys"] = keys
@@ -423,15 +423,22 @@ def run(kind: str, path: str) -> dict[str, Any]:
         # A column sorting by the same key as the last one has nothing to re-read.
         same = order is not None and probe.order() == order
         ok = wait_until(
-            lambda b=before, c=column, s=same: (s or probe.resets > b)
-            and header.sortIndicatorSection() == c
-            and probe.model.rowCount() == total
+            lambda b=before, c=column, s=same: (
+                (s or probe.resets > b)
+                and header.sortIndicatorSection() == c
+                and probe.model.rowCount() == total
+            )
         )
         probe.paint()
         first_uid = probe.model.uid_at(0) if probe.model.rowCount() else ""
         sorts.append(
-            {"column": column, "label": str(label or column), **timed.stop(), "ok": ok,
-             "first": first_uid}
+            {
+                "column": column,
+                "label": str(label or column),
+                **timed.stop(),
+                "ok": ok,
+                "first": first_uid,
+            }
         )
     out["sorts"] = sorts
 

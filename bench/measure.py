@@ -95,8 +95,8 @@ class Result:
 
     @property
     def ratio(self) -> float | None:
-        if self.baseline is None:
-            return None
+        if self.baseline is None or self.unit == "count":
+            return None  # a count (id reloads) is read against its target, not a ratio
         return self.dvdesk / self.baseline if self.baseline else float("inf")
 
     def target_ok(self, target: Target) -> bool:
@@ -286,8 +286,11 @@ def use_data_for(template: Path) -> Path:
     DATA = DATA_ROOT / f"format-{key}"
     DATA.mkdir(parents=True, exist_ok=True)
     for old in DATA_ROOT.iterdir():
-        if old != DATA and (old.name.startswith("format-") or old.suffix in (".db", ".csv", ".xlsx")
-                            or old.name.startswith(("demo-", "members-", "communes-", "building-"))):
+        if old != DATA and (
+            old.name.startswith("format-")
+            or old.suffix in (".db", ".csv", ".xlsx")
+            or old.name.startswith(("demo-", "members-", "communes-", "building-"))
+        ):
             if old.is_dir():
                 shutil.rmtree(old)
             else:

@@ -18,8 +18,17 @@ from pathlib import Path
 
 # Fields that mean the same in both lists (dvdesk computes the rest in Python for
 # partial dates of birth: possible statuses, notes, the range).
-LIST_FIELDS = ("uid", "full_name", "dob", "gender", "unit", "unit_name", "school_class",
-               "presence", "stage")
+LIST_FIELDS = (
+    "uid",
+    "full_name",
+    "dob",
+    "gender",
+    "unit",
+    "unit_name",
+    "school_class",
+    "presence",
+    "stage",
+)
 FIGURES = ("introduced", "course", "admitted")
 
 
@@ -79,7 +88,9 @@ def _connect(db: Path) -> sqlite3.Connection:
 
 def live_members(db: Path) -> int:
     with _connect(db) as conn:
-        return int(conn.execute("SELECT count(*) FROM members WHERE deleted_at IS NULL").fetchone()[0])
+        return int(
+            conn.execute("SELECT count(*) FROM members WHERE deleted_at IS NULL").fetchone()[0]
+        )
 
 
 def table_counts(db: Path) -> dict[str, int]:
@@ -101,7 +112,7 @@ def table_digest(db: Path) -> tuple[str, str]:
         counts = []
         for table in ("members", "steps", "audit"):
             n = 0
-            for row in conn.execute(f"SELECT * FROM {table} ORDER BY id"):  # noqa: S608
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY id"):
                 h.update(repr(row).encode())
                 n += 1
             counts.append(f"{table} {n:,}")
@@ -114,9 +125,7 @@ def member_digest(db: Path) -> tuple[int, str]:
     """Live members' (name, CCCD), in any order: what an import must have brought in."""
     conn = _connect(db)
     try:
-        pairs = sorted(
-            conn.execute("SELECT full_name, cccd FROM members WHERE deleted_at IS NULL")
-        )
+        pairs = sorted(conn.execute("SELECT full_name, cccd FROM members WHERE deleted_at IS NULL"))
         return len(pairs), hashlib.sha256(repr(pairs).encode()).hexdigest()
     finally:
         conn.close()

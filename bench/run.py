@@ -16,6 +16,7 @@ a pair whose outputs differ.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -23,8 +24,8 @@ import time
 import traceback
 from pathlib import Path
 
-from cases import CASES, Context, make_template, temp_folder
 import measure
+from cases import CASES, Context, ensure_packages, ensure_sheet, make_template, temp_folder
 from measure import HERE, ONLY, SIZES, Budget, Result, dvdesk_cmd, run_process
 
 
@@ -53,29 +54,50 @@ def fmt(value: float | None, unit: str) -> str:
 
 
 def print_table(results: list[Result]) -> None:
-    print("\nCPU: user+sys của cả tiến trình (trung vị các lần chạy xen kẽ); tường: thời gian thực;")
-    print("RSS: bộ nhớ đỉnh của tiến trình; tỉ lệ = dvdesk / gốc (CPU); kiểm: hai bên cùng kết quả.")
-    head = ("thao tác", "cỡ", "dvdesk CPU", "gốc CPU", "tỉ lệ", "dvdesk tường", "gốc tường",
-            "RSS dvdesk/gốc", "tăng", "mục tiêu", "kiểm", "")
+    print(
+        "\nCPU: user+sys của cả tiến trình (trung vị các lần chạy xen kẽ); tường: thời gian thực;"
+    )
+    print(
+        "RSS: bộ nhớ đỉnh của tiến trình; tỉ lệ = dvdesk / gốc (CPU); kiểm: hai bên cùng kết quả."
+    )
+    head = (
+        "thao tác",
+        "cỡ",
+        "dvdesk CPU",
+        "gốc CPU",
+        "tỉ lệ",
+        "dvdesk tường",
+        "gốc tường",
+        "RSS dvdesk/gốc",
+        "tăng",
+        "mục tiêu",
+        "kiểm",
+        "",
+    )
     rows = []
     for r in results:
         ratio = r.ratio
-        rss = (f"{r.dvdesk_rss_mb:.0f}/{r.baseline_rss_mb:.0f} MB"
-               if r.dvdesk_rss_mb is not None and r.baseline_rss_mb is not None else "")
-        rows.append((
-            r.name,
-            f"{r.size:,}",
-            fmt(r.dvdesk, r.unit),
-            fmt(r.baseline, r.unit),
-            "—" if ratio is None else f"{ratio:.2f}×",
-            fmt(r.dvdesk_wall, "s") if r.dvdesk_wall is not None else "",
-            fmt(r.baseline_wall, "s") if r.baseline_wall is not None else "",
-            rss,
-            "" if r.growth is None else f"{r.growth:.1f}×",
-            " ".join(t.label() for t in r.targets) or "—",
-            {True: "giống", False: "KHÁC", None: "—"}[r.same_output],
-            ("ok" if r.ok else "CHƯA ĐẠT") if r.targets or r.same_output is False else "",
-        ))
+        rss = (
+            f"{r.dvdesk_rss_mb:.0f}/{r.baseline_rss_mb:.0f} MB"
+            if r.dvdesk_rss_mb is not None and r.baseline_rss_mb is not None
+            else ""
+        )
+        rows.append(
+            (
+                r.name,
+                f"{r.size:,}",
+                fmt(r.dvdesk, r.unit),
+                fmt(r.baseline, r.unit),
+                "—" if ratio is None else f"{ratio:.2f}×",
+                fmt(r.dvdesk_wall, "s") if r.dvdesk_wall is not None else "",
+                fmt(r.baseline_wall, "s") if r.baseline_wall is not None else "",
+                rss,
+                "" if r.growth is None else f"{r.growth:.1f}×",
+                " ".join(t.label() for t in r.targets) or "—",
+                {True: "giống", False: "KHÁC", None: "—"}[r.same_output],
+                ("ok" if r.ok else "CHƯA ĐẠT") if r.targets or r.same_output is False else "",
+            )
+        )
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=True)]
     for line in (head, tuple("-" * w for w in widths), *rows):
         print("  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip())
@@ -94,7 +116,7 @@ def add_growth(results: list[Result], sizes: list[int]) -> None:
         by_name.setdefault(r.name, {})[r.size] = r
     for versions in by_name.values():
         measured = sorted(versions)
-        for small, large in zip(measured, measured[1:], strict=False):
+        for small, large in itertools.pairwise(measured):
             a, b = versions[small], versions[large]
             if a.dvdesk:
                 b.growth = b.dvdesk / a.dvdesk
@@ -105,7 +127,8 @@ def add_growth(results: list[Result], sizes: list[int]) -> None:
 
 def print_growth(results: list[Result]) -> None:
     lines = [
-        f"  {r.name}: {r.size // int(r.notes['growth_vs']):g}× dữ liệu ({int(r.notes['growth_vs']):,} → "
+        f"  {r.name}: {r.size // int(str(r.notes['growth_vs'])):g}× dữ liệu "
+        f"({int(str(r.notes['growth_vs'])):,} → "
         f"{r.size:,}) → dvdesk {r.growth:.1f}×, gốc {r.notes.get('baseline_growth', '—')}×"
         for r in results
         if r.growth is not None and "growth_vs" in r.notes
@@ -125,6 +148,13 @@ def main() -> int:
         tmp = Path(folder)
         template = make_template(tmp)
         print(f"dữ liệu thử: {measure.use_data_for(template)}", file=sys.stderr, flush=True)
+        if os.environ.get("BENCH_PREPARE_ONLY") == "1":  # build bench/data/ and stop
+            for n in SIZES:
+                db = ensure_db(n)
+                for ext in ("csv", "xlsx"):
+                    ensure_sheet(db, n, ext)
+            ensure_packages()
+            return 0
         for n in SIZES:
             ok, line = budget.allows("tạo dữ liệu", n)
             if not (measure.DATA / f"demo-{n}.db").exists() and not ok:

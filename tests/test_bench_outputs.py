@@ -44,7 +44,9 @@ ROW2 = {**ROW, "uid": "uid-2", "full_name": "Bùi Ánh"}
     ],
 )
 def test_compare_lists(tmp_path: Path, mine: list, bare: list, same: bool) -> None:
-    check = outputs.compare_lists(write_json(tmp_path / "a", mine), write_json(tmp_path / "b", bare))
+    check = outputs.compare_lists(
+        write_json(tmp_path / "a", mine), write_json(tmp_path / "b", bare)
+    )
     assert check.same is same
     assert check.uids == [r["uid"] for r in mine]
     assert f"{len(mine):,} / {len(bare):,} dòng" in check.text
@@ -58,7 +60,12 @@ def stats_doc(admitted_2020: int) -> dict[str, object]:
         "by_unit_kind": kinds,
         "students": fig,
         "years": [
-            {"year": 2020, **{**fig, "admitted": admitted_2020}, "by_unit_kind": kinds, "students": fig}
+            {
+                "year": 2020,
+                **{**fig, "admitted": admitted_2020},
+                "by_unit_kind": kinds,
+                "students": fig,
+            }
         ],
     }
 
@@ -131,7 +138,7 @@ def test_run_process_times_the_child_alone_and_refuses_a_failure(tmp_path: Path)
 def test_interleaved_alternates_and_takes_medians() -> None:
     order: list[str] = []
 
-    def side(name: str, cpu: float):  # noqa: ANN202
+    def side(name: str, cpu: float):
         def run(_: int) -> measure.Sample:
             order.append(name)
             return measure.Sample(cpu + len(order) * 0.001, 0.01, 10)
@@ -193,7 +200,9 @@ def test_eligible_list_baseline_matches_dvdesk(demo: Path, tmp_path: Path) -> No
 
 def test_statistics_baseline_matches_dvdesk(demo: Path, tmp_path: Path) -> None:
     mine, bare = tmp_path / "a.json", tmp_path / "b.json"
-    mine.write_text(cli_stdout("stats", "--db", str(demo), "--from", "2017", "--to", "2026", "--json"))
+    mine.write_text(
+        cli_stdout("stats", "--db", str(demo), "--from", "2017", "--to", "2026", "--json")
+    )
     baselines.stats(str(demo), "2017", "2026", str(bare))
     same, text = outputs.compare_stats(mine, bare)
     assert same, text
