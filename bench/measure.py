@@ -41,6 +41,7 @@ PY = sys.executable
 # command from its own small process and writes the command's own peak (%M, KiB);
 # wait4 on /usr/bin/time still gives the command's CPU (a waited-for child).
 TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else ""
+CAP_S = 40.0  # a pair stops repeating once its runs have taken this much wall time
 ONLY = {x for x in os.environ.get("BENCH_ONLY", "").split(",") if x}  # case names, to develop
 
 
@@ -187,13 +188,14 @@ def interleaved(
     mine: Callable[[int], Sample],
     theirs: Callable[[int], Sample],
     repeats: int = REPEATS,
-    cap_s: float = 40.0,
+    cap_s: float | None = None,
 ) -> Pair:
     """Medians over interleaved runs (dvdesk, baseline, baseline, dvdesk, …).
 
     Stops repeating once the pair has used `cap_s` of wall time: a 200,000-member
     merge runs once, a 50 ms command `repeats` times. Each callable gets the run index.
     """
+    cap_s = CAP_S if cap_s is None else cap_s
     ours: list[Sample] = []
     bare: list[Sample] = []
     spent = 0.0
@@ -233,7 +235,8 @@ class Budget:
     def __init__(self, seconds: float = BUDGET_S) -> None:
         self.seconds = seconds
         self.start = time.perf_counter()
-        self.spent: dict[str, tuple[int, float]] = {}  # case -> (size, wall seconds)
+        # case -> (size, wall seconds, interleaved runs, how its cost follows the size)
+        self.spent: dict[str, tuple[int, float, int, float]] = {}
 
     def left(self) -> float:
         return self.seconds - (time.perf_counter() - self.start)
@@ -242,8 +245,11 @@ class Budget:
         known = self.spent.get(case)
         if known is None:
             return 0.0
-        n, wall = known
-        return wall * max(1.0, size / n)
+        n, wall, runs, exponent = known
+        # One run at the new size, from one run at the old (linear unless told), and as
+        # many runs as `interleaved` would make of it under its cap.
+        once = wall / max(1, runs) * max(1.0, size / n) ** exponent
+        return once * max(1, min(REPEATS, int(CAP_S // max(once, 1e-9)) + 1, runs))
 
     def allows(self, case: str, size: int) -> tuple[bool, str]:
         left, need = self.left(), self.predict(case, size)
@@ -254,8 +260,10 @@ class Budget:
             )
         return True, ""
 
-    def record(self, case: str, size: int, wall: float) -> None:
-        self.spent[case] = (size, wall)
+    def record(
+        self, case: str, size: int, wall: float, runs: int = 1, exponent: float = 1.0
+    ) -> None:
+        self.spent[case] = (size, wall, runs, exponent)
 
 
 def format_fingerprint(template: Path) -> str:

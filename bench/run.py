@@ -25,7 +25,7 @@ import traceback
 from pathlib import Path
 
 import measure
-from cases import CASES, Context, ensure_packages, ensure_sheet, make_template, temp_folder
+from cases import CASES, SCALING, Context, ensure_packages, ensure_sheet, make_template, temp_folder
 from measure import HERE, ONLY, SIZES, Budget, Result, dvdesk_cmd, run_process
 
 
@@ -176,6 +176,7 @@ def main() -> int:
                     continue
                 print(f"… {name} {n:,} (còn {budget.left():.0f} s)", file=sys.stderr, flush=True)
                 start = time.perf_counter()
+                before = len(results)
                 try:
                     results += case(ctx)
                 except Exception as exc:  # one broken row must not hide the others
@@ -183,7 +184,8 @@ def main() -> int:
                     failed.append(message)
                     print(message, file=sys.stderr, flush=True)
                     traceback.print_exc(file=sys.stderr)
-                budget.record(name, n, time.perf_counter() - start)
+                runs = max((int(str(r.notes.get("runs", 1))) for r in results[before:]), default=1)
+                budget.record(name, n, time.perf_counter() - start, runs, SCALING.get(name, 1.0))
     add_growth(results, SIZES)
     print_table(results)
     print_growth(results)
