@@ -47,6 +47,7 @@ class MemberField:
     max_length: int = 0  # form input limit (0: none)
     allowed: str = ""  # format note for the data dictionary
     form_row: str = ""  # fields sharing a form row: that row's label ("-": no label)
+    short: str = ""  # the label beside the input in a shared form row (the label if empty)
     multiline: bool = False  # TEXT typed over several lines
     sticky: bool = False  # "Lưu và thêm tiếp" keeps it for the next person
     in_form: bool = True

@@ -239,6 +239,16 @@ class _Planner:
             else:
                 blocks.append([number, number, 1, unit, reason])
         plan.blocks = [UnitBlock(*b) for b in blocks]
+        hidden = sum(1 for r in plan.rows if any(i.code == "read.hidden_row" for i in r.issues))
+        if hidden:
+            plan.notes.append(f"{hidden} dòng bị ẩn trong bảng tính: vẫn đọc, có cảnh báo.")
+        unplaced = sum(b.count for b in plan.blocks if not b.unit)
+        if unplaced:
+            name = grid.sheet or "Sheet1"
+            plan.notes.append(
+                f"{unplaced} người chưa rõ đơn vị: chọn đơn vị cho trang này "
+                f'(dòng lệnh: --unit TÊN hoặc --sheet-unit "{name}=TÊN").'
+            )
         plan.ignored = sheet_layout.ignored_columns(header_row, unknown, filled_unknown)
         return plan
 

@@ -144,7 +144,8 @@ class DossierRepository:
     def get(self, uid: str) -> Dossier:
         member_id = self._member_id(uid)
         unit = self._rows(
-            "SELECT u.code FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = ?",
+            "SELECT u.code, m.education FROM members m JOIN units u ON u.id = m.unit_id "
+            "WHERE m.id = ?",
             [member_id],
         )
         row = next(iter(self._rows("SELECT * FROM dossiers WHERE member_id = ?", [member_id])), {})
@@ -174,7 +175,8 @@ class DossierRepository:
         return Dossier(
             introducers=introducers,
             votes=votes,
-            education=row.get("education", ""),
+            # The dossier's own entry, else the member's trình độ học vấn (domain/fields.py).
+            education=row.get("education", "") or (unit[0]["education"] if unit else ""),
             union_member=None if union is None else bool(union),
             helper=row.get("helper", ""),
             helper_since=_day(row.get("helper_since")),

@@ -187,7 +187,7 @@ class MemberForm(QDialog):
                 rows[f.form_row] = QHBoxLayout()
                 form.addRow("" if f.form_row == "-" else f.form_row, rows[f.form_row])
             if not isinstance(widget, QCheckBox):
-                rows[f.form_row].addWidget(QLabel(f.label))
+                rows[f.form_row].addWidget(QLabel(f.short or f.label))
             rows[f.form_row].addWidget(widget)
 
         self.messages = QLabel()

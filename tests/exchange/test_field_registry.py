@@ -146,7 +146,7 @@ def test_form_labels_are_the_registry_labels(qtbot, fresh_store):
         and isinstance(w := item.widget(), QLabel)
     }
     texts = {lbl.text() for lbl in form.findChildren(QLabel)}
-    assert "Họ và tên *" in labels and "Ngày vào Đoàn" in labels
+    assert "Họ và tên *" in labels and "Vào Đoàn" in labels and "Tốt nghiệp" in texts
     # One term for the school year everywhere (the domain's): the form, the lists, the dictionary.
     assert "Niên khóa" in texts and "Năm học" not in texts
     described = {(r["file"], r["name"]): r["label"] for r in dictionary_rows()}

@@ -147,3 +147,11 @@ def test_the_form_has_an_input_for_each(qtbot, fresh_store):
     form.unit.setCurrentIndex(0)
     form.fields["education"].setText("9/12")
     assert form.member().education == "9/12"
+
+
+def test_the_dossier_reads_the_members_education_unless_it_has_its_own(fresh_store):
+    m = Member("Nguyễn Văn An", "KDC01", PartialDate(2000, 3, 25), education="12/12")
+    fresh_store.members.add(m, TODAY)
+    assert fresh_store.dossier.get(m.uid).education == "12/12"
+    fresh_store.dossier.set_details(m.uid, education="9/12")
+    assert fresh_store.dossier.get(m.uid).education == "9/12"

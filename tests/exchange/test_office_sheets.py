@@ -251,6 +251,7 @@ def test_a_lone_nu_column_notes_years_and_old_id_numbers(fresh_store, tmp_path: 
     assert ("Nguyễn Văn An", "read.joined_partial") in codes
     assert ("Võ Thị Mai", "read.hidden_row") in codes
     assert any("dòng không đánh dấu là nam" in n for n in plan.sheets[0].notes)
+    assert "1 dòng bị ẩn trong bảng tính: vẫn đọc, có cảnh báo." in plan.sheets[0].notes
 
 
 # -- 4: re-import updates the people it finds ----------------------------------------------
@@ -440,7 +441,10 @@ def test_the_unit_for_a_sheet_is_the_users_choice(tmp_path: Path, capsys):
     with Store.open(db) as store:
         plan = plan_import(store, sheet, today=TODAY)
         assert plan.sheets_without_unit() == ["Sheet1"]
-        assert "CHƯA RÕ ĐƠN VỊ" in "\n".join(plan.lines())
+        text = "\n".join(plan.lines())
+        assert "CHƯA RÕ ĐƠN VỊ" in text
+        assert "1 người chưa rõ đơn vị: chọn đơn vị cho trang này" in text
+        assert '--sheet-unit "Sheet1=TÊN"' in text
     args = ["import", "--db", str(db), str(sheet), "--sheet-unit", "Sheet1=Thôn Tây"]
     assert main([*args, "--dry-run"]) == 0
     out = capsys.readouterr().out
