@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from sqlite_utils.migrations import Migrations
 
 FORMAT_MAJOR = 1
-FORMAT_MINOR = 8
+FORMAT_MINOR = 9
 APPLICATION_ID = 0x64766B31  # "dvk1": marks the file as dvdesk's
 
 MIGRATION_SET = "dvdesk"
@@ -584,6 +584,26 @@ ALTER TABLE received_packages ADD COLUMN target_percent REAL NOT NULL DEFAULT 3.
         ],
     )
     _set_version(db, 1, 8)
+
+
+@migrations(name="1.9_sort_indexes")
+def m_sort_indexes(db: Database) -> None:
+    """Format 1.9: indexes for sorting the member table by gender, presence or eligible-from.
+
+    With 1.6's (date of birth, class, stage) and the name index, every column
+    of the window's table but the unit (a small sort on the join) reads its
+    ids by an index scan: the first screen of a sorted list (a LIMIT read) is
+    immediate and the whole list costs ~0.1 s instead of a sort of every row.
+    """
+    _run(
+        db,
+        """
+CREATE INDEX IF NOT EXISTS members_by_gender ON members (deleted_at, gender, name_sort);
+CREATE INDEX IF NOT EXISTS members_by_presence ON members (deleted_at, presence, name_sort);
+CREATE INDEX IF NOT EXISTS members_by_elig_a ON members (deleted_at, elig_from_a, name_sort);
+""",
+    )
+    _set_version(db, 1, 9)
 
 
 CORE_TABLES = frozenset({"settings", "units", "members", "steps", "audit"})  # since 1.0
