@@ -49,6 +49,17 @@ ORDERS = {
     "stage": "m.stage, m.name_sort",
     "eligible_from": "m.elig_from_a, m.name_sort",
 }
+# The member columns each order reads (an edit of one of them may move the row).
+ORDER_COLUMNS = {
+    "name": frozenset({"name_sort", "full_name"}),
+    "dob": frozenset({"dob", "name_sort"}),
+    "unit": frozenset({"unit_id", "name_sort"}),
+    "class": frozenset({"school_class", "name_sort"}),
+    "gender": frozenset({"gender", "name_sort"}),
+    "presence": frozenset({"presence", "name_sort"}),
+    "stage": frozenset({"stage", "name_sort"}),
+    "eligible_from": frozenset({"elig_from_a", "dob", "name_sort"}),
+}
 ALL = MemberQuery()  # every live member
 FTS_INSERT_TRIGGER = "members_fts_insert"  # schema.py 1.0_initial
 
@@ -307,7 +318,10 @@ class MembersRepo:
                 if not changed:
                     return Saved(report, Changes())
                 self._conn.update("members", old["id"], changed)
-                return Saved(report, Changes.of(Kind.MEMBERS, uids=[uid], reorders=reorders))
+                return Saved(
+                    report,
+                    Changes.of(Kind.MEMBERS, uids=[uid], reorders=reorders, fields=set(changed)),
+                )
             changed["updated_at"] = now_iso()
             self._conn.update("members", old["id"], changed)
             self._conn.audit(
@@ -317,7 +331,8 @@ class MembersRepo:
                 {k: old[k] for k in audit_view(changed)},
                 audit_view(changed),
             )
-        return Saved(report, Changes.of(Kind.MEMBERS, uids=[uid], reorders=reorders))
+        fields = set(changed)  # which columns moved: a list not ordered or filtered by them stays
+        return Saved(report, Changes.of(Kind.MEMBERS, uids=[uid], reorders=reorders, fields=fields))
 
     def delete(self, uid: str) -> Changes:
         """Soft delete: the row stays, marked, and can be restored."""

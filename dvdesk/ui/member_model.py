@@ -21,8 +21,10 @@ from dvdesk.domain.eligibility import STATUS_LABELS, Eligibility, Method, Status
 from dvdesk.domain.member import GENDER_LABELS, PRESENCE_LABELS, Gender, Presence
 from dvdesk.domain.procedure import STAGE_LABELS, Stage, issue_labels
 from dvdesk.errors import KnownError
+from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
+from dvdesk.store.members import ORDER_COLUMNS
 
 if TYPE_CHECKING:
     from dvdesk.ui.operations import Jobs
@@ -49,6 +51,7 @@ BLOCK = 200
 # The unit order sorts on the units join (~0.2 s at 200,000): off the GUI thread.
 INDEXED_ORDERS = frozenset({"name", "dob", "class", "stage", "gender", "presence", "eligible_from"})
 ROWS_KEPT = 5 * BLOCK  # display rows cached (a screen shows ~30): dropped beyond it
+MAX_ROWS_REFRESHED = 50  # more changed members than this: read the list again
 LONG_LIST = 20_000  # ids read at once; a longer list's count and rest come from the background
 UID_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -202,6 +205,26 @@ class MemberTableModel(QAbstractTableModel):
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1)
             )
+
+    def may_move(self, changes: Changes) -> bool:
+        """Whether `changes` can change who this list shows or their order.
+
+        A few members' edits that touch none of the columns the query filters on
+        or the order sorts by only need their rows re-read (at 200,000 members a
+        reload of every id costs ~0.4 s); anything else reloads the list.
+        """
+        fields = changes.details.get("fields")
+        if (
+            Kind.FILE in changes.kinds
+            or not changes.member_uids
+            or len(changes.member_uids) > MAX_ROWS_REFRESHED
+            or not isinstance(fields, set | frozenset)
+        ):
+            return True
+        reads = self.query.reads_columns()
+        if reads is None:
+            return True
+        return bool(fields & (reads | ORDER_COLUMNS[self._order[0]]))
 
     def refresh_rows(self, uids: Iterable[str]) -> list[int]:
         """Re-read just these members' rows (an edit that moves nobody); returns their rows."""
