@@ -534,8 +534,14 @@ def _write(
     }
     store.received.record_key(code, m.commune_name, pkg.public_key, fingerprint(pkg.public_key))
     steps = {u: s for u, s in pkg.steps.items() if u not in kept}
+    dossier = None
+    if pkg.dossier is not None:
+        dossier = {
+            t: [r for r in rows if r.get("member_uid") not in kept]
+            for t, rows in pkg.dossier.items()
+        }
     done = store.received.replace_commune(
-        info, pkg.units, keep, steps, pkg.audit, today, issue_codes
+        info, pkg.units, keep, steps, pkg.audit, today, issue_codes, dossier
     )
     plan.added, plan.updated, plan.unchanged, plan.removed = (
         done.added,

@@ -19,6 +19,7 @@ from dvdesk.domain.procedure import StepRecord, StepState, stage_of
 from dvdesk.errors import BadInput, NotFound
 from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.connection import Connection, now_iso
+from dvdesk.store.dossier_rows import DossierRows, Tables
 from dvdesk.store.members import MembersRepo
 
 
@@ -190,8 +191,10 @@ class TransfersRepo:
         steps: list[StepRecord],
         info: dict[str, str],
         today: date,
+        dossier: Tables | None = None,
     ) -> Changes:
-        """The person of a transfer file joins this file with their steps, marked
+        """The person of a transfer file joins this file with their steps and dossier
+        (introducers, votes, education… by table, store/dossier_rows.py), marked
         "được chuyển đến"; one transaction, audited.
         """
         stamp = now_iso()
@@ -233,6 +236,8 @@ class TransfersRepo:
                 ),
             )
             self._conn.audit("insert", "transfer_in", member.uid, None, info)
+            if dossier is not None:
+                DossierRows(self._conn).replace_member(member.uid, dossier)
         return Changes.of(
             Kind.MEMBERS, Kind.STEPS, Kind.TRANSFERS, uids=[member.uid], reorders=True
         )
