@@ -284,9 +284,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         if args.json:
             member_list.write_json_objects(member_list.json_objects(store, request), sys.stdout)
         elif args.csv:
-            member_list.write_csv(member_list.rows(store, request), sys.stdout)
+            communes = member_list.commune_names(store)
+            member_list.write_csv(member_list.rows(store, request), sys.stdout, communes)
         else:
-            count = member_list.write_text(member_list.rows(store, request), sys.stdout)
+            communes = member_list.commune_names(store)
+            count = member_list.write_text(member_list.rows(store, request), sys.stdout, communes)
             print(f"Tổng cộng: {count} đoàn viên.", file=sys.stderr)
     return 0
 

@@ -17,13 +17,13 @@ their row says whether it is certain (status) and the range.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from dvdesk.domain.eligibility import Method
-from dvdesk.domain.listing import SOURCE_COLUMNS, ListRow, RowMaker, json_object
+from dvdesk.domain.listing import SOURCE_COLUMNS, ListRow, RowMaker, json_object, with_commune
 from dvdesk.domain.member import Presence, UnitKind
 from dvdesk.domain.procedure import Stage
 from dvdesk.store.member_query import MemberQuery, years_on
@@ -223,28 +223,34 @@ def _json_sql(query: MemberQuery) -> str:
     )
 
 
-def view_json(store: Store, query: MemberQuery, on: date) -> Iterator[str]:
+def view_json(
+    store: Store, query: MemberQuery, on: date, communes: Mapping[str, str] | None = None
+) -> Iterator[str]:
     """The members of `query` as `list --json` objects, in roster order, streamed.
 
     SQLite writes the object of a member with a full date of birth (the
     bench's "≤ 2× raw sqlite3 -json"); the few partial dates go through the
     Python row. Not for a view with a graduation note (use `view_rows`).
+    With `communes` (code → name: a consolidated file) each object begins with
+    the member's commune_code and commune_name.
     """
     where, params = query.where(fts_joined=True)
     # ?1–?4 are the date in the object; the WHERE's plain "?" number on from ?5.
     numbered = [on.isoformat(), on.year, on.month, on.day, *params]
     sql = (
-        f"SELECT {_json_sql(query)}, m.id {query.source(UNITS_JOIN)} "
+        f"SELECT {_json_sql(query)}, m.id, m.commune_code {query.source(UNITS_JOIN)} "
         f"WHERE {where} ORDER BY m.name_sort, m.id"
     )
     partial_sql = f"SELECT {', '.join(SOURCE_COLUMNS)} FROM members m {UNITS_JOIN} WHERE m.id = ?"
     make = RowMaker(on, query.method)
     conn = store._conn  # inside the store: the one guarded connection
     with conn.guard():
-        for text, row_id in conn.execute(sql, numbered):
+        for text, row_id, commune in conn.execute(sql, numbered):
             if text is None:
                 (src,) = conn.tuples(partial_sql, [row_id])
                 text = json_object(make(src))
+            if communes is not None:
+                text = with_commune(text, commune or "", communes.get(commune or "", ""))
             yield text
 
 
