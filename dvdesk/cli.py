@@ -774,7 +774,8 @@ def cmd_transfers(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"pending": pending, "arrived": arrived}, ensure_ascii=False, indent=1))
         return 0
-    print(f"Đã chuyển đi — chờ nơi nhận xác nhận: {len(pending)} người.")
+    # People, not files: the window's view of that name counts each person once.
+    print(f"Đã chuyển đi — chờ nơi nhận xác nhận: {len({r['uid'] for r in pending})} người.")
     for r in pending:
         print(
             f"  {r['full_name']} — {r['to_organisation']} (ngày {r['on_date']}, số "

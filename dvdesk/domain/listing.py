@@ -41,6 +41,7 @@ VIEW_KEYS = (
     "in_procedure",
     "away",
     "problems",
+    "transfer_pending",
     "deleted",
 )
 

@@ -110,12 +110,16 @@ class TransfersRepo:
         )
 
     def pending(self) -> list[dict[str, Any]]:
-        """ "Đã chuyển đi — chờ nơi nhận xác nhận": transfer files sent, not yet confirmed."""
+        """ "Đã chuyển đi — chờ nơi nhận xác nhận": transfer files sent, not yet confirmed.
+
+        Live members only (a deleted record is under "Đã xóa"), as the window's
+        view of that name (store/views.py, MemberQuery.transfer_pending).
+        """
         return self._conn.rows(
             "SELECT m.uid, m.full_name, t.on_date, t.to_organisation, t.letter_number, "
             "t.transfer_id FROM transfers t JOIN members m ON m.id = t.member_id "
             "WHERE t.transfer_id IS NOT NULL AND t.confirmed_at IS NULL "
-            "ORDER BY t.on_date, m.name_sort"
+            "AND m.deleted_at IS NULL ORDER BY t.on_date, m.name_sort"
         )
 
     def confirm(self, transfer_id: str, by: str, fingerprint: str) -> Changes:

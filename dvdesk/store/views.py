@@ -148,6 +148,13 @@ def preset_views(settings: Settings, on: date, months: int = UPCOMING_MONTHS) ->
             MemberQuery(has_issues=True, issues_on=on, method=method),
         ),
         View(
+            "transfer_pending",
+            "Đã chuyển đi — chờ nơi nhận xác nhận",
+            "Đã gửi tệp chuyển nguồn (giới thiệu cảm tình Đảng) mà nơi nhận chưa gửi xác nhận: "
+            "cần liên hệ theo dõi.",
+            MemberQuery(transfer_pending=True, method=method),
+        ),
+        View(
             "deleted",
             "Đã xóa (có thể khôi phục)",
             "Những người đã xóa; chọn để khôi phục.",
