@@ -32,6 +32,11 @@ def _packages(tmp_path: Path) -> tuple[Path, Path, str]:
     return paths[0], paths[1], keys[1]
 
 
+def _settle(qtbot, window) -> None:
+    """Let the view counts a merge set off finish before the store closes."""
+    qtbot.waitUntil(lambda: window._counts_fresh and not window.jobs.running, timeout=20000)
+
+
 def _text(dialog) -> str:
     return dialog.findChild(QPlainTextEdit).toPlainText()
 
@@ -65,6 +70,7 @@ def test_a_changed_key_is_accepted_after_its_fingerprint_is_shown(
     names = {m.full_name for m in empty_store.packages.members("00012")}
     with make_commune(tmp_path / "check.db", "00013", "Xã Kiểm", 15, 2) as same_seed:
         assert names == {m.full_name for m in same_seed.packages.members()}
+    _settle(qtbot, window)
 
 
 def test_a_changed_key_not_confirmed_merges_nothing(qtbot, empty_store, dialogs, tmp_path):
@@ -79,3 +85,4 @@ def test_a_changed_key_not_confirmed_merges_nothing(qtbot, empty_store, dialogs,
     assert len(dialogs.modals) == 1 and new_key in _text(dialogs.modals[0])
     assert empty_store.received.all() == before
     assert empty_store.received.commune_key("00012")["fingerprint"] != new_key
+    _settle(qtbot, window)

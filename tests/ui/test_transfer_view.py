@@ -49,3 +49,4 @@ def test_the_pending_transfers_view_agrees_with_the_cli(
     window.select_view("transfer_pending")
     shown = {window.model.uid_at(r) for r in range(window.model.rowCount())}
     assert shown == {a, b}
+    qtbot.waitUntil(lambda: not window.jobs.running, timeout=20000)
