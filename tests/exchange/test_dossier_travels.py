@@ -278,3 +278,22 @@ def test_the_transfer_file_carries_the_whole_dossier(tmp_path, capsys):
         assert lv.steps.checklist(uid, today=TODAY).stage == sent_stage
         done = [r for r in lv.steps.of(uid).values() if r.state is StepState.DONE]
         assert done
+
+
+def test_each_communes_chi_bo_position_stays_with_its_units(commune, tmp_path, capsys):
+    a = commune("00012", "Xã Yên Phú", n=30, seed=4)
+    b = commune("00013", "Xã Đông Hòa", n=30, seed=5)
+    ua, ub = _candidate(a), _candidate(b)
+    unit_b = b.members.get(ub).unit_code
+    shared = [m.uid for m in a.packages.members() if m.unit_code == unit_b]
+    assert shared, "the demo communes share unit codes"
+    # Only Xã Đông Hòa's unit stands under a partial committee.
+    b.dossier.set_unit_position(unit_b, "dang_uy_bo_phan")
+    write_package(a, tmp_path / "a.zip")
+    write_package(b, tmp_path / "b.zip")
+    level = tmp_path / "tinh.db"
+    _merge(capsys, level, tmp_path / "a.zip", tmp_path / "b.zip")
+    assert _dossier_json(capsys, level, ub)["position"] == "dang_uy_bo_phan"
+    own_a = _dossier_json(capsys, a.path, shared[0])["position"]
+    assert own_a != "dang_uy_bo_phan"
+    assert _dossier_json(capsys, level, shared[0])["position"] == own_a
