@@ -68,7 +68,10 @@ def units_of(store: Store, unit_code: str = "", commune_code: str | None = None)
             for u in store.packages.units(code)
         ]
     else:
-        units = store.units.all()
+        first: dict[str, Unit] = {}  # each code's first unit, in the store's order
+        for u in store.units.all():
+            first.setdefault(u.code, u)
+        units = list(first.values())
     if not unit_code:
         return units
     code = unit_code.strip().upper()

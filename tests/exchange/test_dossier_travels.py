@@ -283,7 +283,7 @@ def test_the_transfer_file_carries_the_whole_dossier(tmp_path, capsys):
 def test_each_communes_chi_bo_position_stays_with_its_units(commune, tmp_path, capsys):
     a = commune("00012", "Xã Yên Phú", n=30, seed=4)
     b = commune("00013", "Xã Đông Hòa", n=30, seed=5)
-    ua, ub = _candidate(a), _candidate(b)
+    ub = _candidate(b)
     unit_b = b.members.get(ub).unit_code
     shared = [m.uid for m in a.packages.members() if m.unit_code == unit_b]
     assert shared, "the demo communes share unit codes"
