@@ -303,9 +303,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         elif args.json:
             member_list.write_json_objects(member_list.json_objects(store, request), sys.stdout)
         elif args.csv:
-            member_list.write_csv(member_list.rows(store, request), sys.stdout)
+            communes = member_list.commune_names(store)
+            member_list.write_csv(member_list.rows(store, request), sys.stdout, communes)
         else:
-            count = member_list.write_text(member_list.rows(store, request), sys.stdout)
+            communes = member_list.commune_names(store)
+            count = member_list.write_text(member_list.rows(store, request), sys.stdout, communes)
             print(f"Tổng cộng: {count} đoàn viên.", file=sys.stderr)
     return 0
 
@@ -805,7 +807,8 @@ def cmd_transfers(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"pending": pending, "arrived": arrived}, ensure_ascii=False, indent=1))
         return 0
-    print(f"Đã chuyển đi — chờ nơi nhận xác nhận: {len(pending)} người.")
+    # People, not files: the window's view of that name counts each person once.
+    print(f"Đã chuyển đi — chờ nơi nhận xác nhận: {len({r['uid'] for r in pending})} người.")
     for r in pending:
         print(
             f"  {r['full_name']} — {r['to_organisation']} (ngày {r['on_date']}, số "

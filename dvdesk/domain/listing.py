@@ -41,6 +41,7 @@ VIEW_KEYS = (
     "in_procedure",
     "away",
     "problems",
+    "transfer_pending",
     "deleted",
 )
 
@@ -64,6 +65,7 @@ SOURCE_COLUMNS = (
     "m.graduation_year",
     "m.union_officer",
     "m.union_extended",
+    "m.commune_code",
 )
 
 LIST_FIELDS = (
@@ -110,6 +112,7 @@ class ListRow(NamedTuple):
     graduation_year: int | None
     partial: bool  # the date of birth is not known to the day (its own section on paper)
     near_limit: bool  # methods A and B disagree ("sát ngưỡng tuổi")
+    commune_code: str = ""  # the receiving level's lists key units by (commune, unit)
 
     @property
     def contract(self) -> tuple[object, ...]:
@@ -169,6 +172,7 @@ class RowMaker:
             grad,
             officer,
             extended,
+            commune,
         ) = src
         youth = _youth(dob, self.on, bool(officer), bool(extended)) if dob else None
         if dob is None:
@@ -230,6 +234,7 @@ class RowMaker:
             grad,
             precision is not None and precision != "day",
             near,
+            commune or "",
         )
 
 
@@ -281,3 +286,12 @@ def json_object(row: ListRow) -> str:
     parts = _ENCODE(row[:_WIDTH])[1:-1].split("\x00", _WIDTH - 1)
     parts[-1] = parts[-1].replace("\x00", ", ")
     return _TEMPLATE % tuple(parts)
+
+
+COMMUNE_FIELDS = ("commune_code", "commune_name")  # first, in a consolidated file's lists
+
+
+def with_commune(text: str, code: str, name: str) -> str:
+    """A `list --json` object with the commune's code and name in front (receiving level)."""
+    head = json.dumps({"commune_code": code, "commune_name": name}, ensure_ascii=False)
+    return f"{head[:-1]}, {text[1:].lstrip()}"

@@ -15,6 +15,7 @@ from dvdesk.domain import fields as registry
 from dvdesk.domain.fields import FieldType, MemberField
 from dvdesk.domain.member import UnitKind
 from dvdesk.domain.procedure import STEP_CODES, StepState
+from dvdesk.exchange import dossier_tables
 
 FULL_DATE = "ngày ISO: YYYY-MM-DD"
 
@@ -90,16 +91,24 @@ AUDIT = (
 
 
 def files() -> dict[str, tuple[Column, ...]]:
-    """Every data file of a package and its columns (members.csv read from the registry)."""
-    return {
+    """Every data file of a package and its columns (members.csv read from the registry);
+    the dossier's files (format 1.2, dossier_tables.py) last."""
+    out = {
         "units.csv": UNITS,
         "members.csv": member_columns(),
         "steps.csv": STEPS,
         "audit.csv": AUDIT,
     }
+    for name, columns in dossier_tables.COLUMNS.items():
+        out[name] = tuple(Column(*c) for c in columns)
+    return out
 
 
 FILES = files()  # the file names (and, for a fixed registry, their columns)
+# Every package has these; the dossier's files since format 1.2 (DOSSIER_SINCE).
+CORE_FILES = ("units.csv", "members.csv", "steps.csv", "audit.csv")
+DOSSIER_FILES = dossier_tables.DOSSIER_FILES
+DOSSIER_SINCE = (1, 2)
 DICTIONARY_FILE = "data_dictionary.csv"
 DICTIONARY_HEADER = ("file", "name", "label", "type", "allowed")
 

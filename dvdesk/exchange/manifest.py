@@ -15,7 +15,10 @@ FORMAT_NAME = "dvdesk-goi-du-lieu-xa"
 # major.minor: a newer minor reads; a newer major is refused. 1.1: signed (manifest.sig),
 # and members.csv has the office fields (domain/fields.py, since="1.1"); a 1.0 package
 # lacks them and still reads (but an unsigned package is refused: packages.py).
-FORMAT_VERSION = "1.1"
+# 1.2: the admission dossier travels (dossiers, introducers, votes, dossier_exceptions,
+# unit_positions .csv: dossier_tables.py); a 1.1 package lacks them and leaves the
+# receiving level's dossier rows of that commune as they are.
+FORMAT_VERSION = "1.2"
 MANIFEST_FILE = "manifest.json"
 MAX_SEQUENCE = 999_999  # a commune exporting daily for 2,700 years; a forged 10**15 is refused
 _COMMUNE_CODE = re.compile(r"[0-9]{5}")
@@ -120,6 +123,15 @@ def _count(value: object) -> int:
     if not 0 <= number <= MAX_COUNT:
         raise ValueError(f"số dòng “{number}” ngoài khoảng 0–{MAX_COUNT}")
     return number
+
+
+def minor_version(text: str) -> tuple[int, int]:
+    """(major, minor) of a format version; (0, 0) for what does not read."""
+    try:
+        major, _, minor = text.partition(".")
+        return int(major), int(minor or 0)
+    except ValueError:
+        return 0, 0
 
 
 def _whole(value: Any) -> int:

@@ -44,6 +44,26 @@ Source = Package | PackageFile
 Progress = Callable[[int, int], None]
 
 
+class KeyChanged(PackageError):
+    """A commune's package is signed by a key other than the one recorded for it.
+
+    Refused unless the officer, having phoned the commune, confirms the new
+    key's fingerprint (`accept_keys`; the window asks with this error's fields).
+    """
+
+    def __init__(self, source: str, manifest: Manifest, recorded: str, new: str) -> None:
+        m = manifest
+        super().__init__(
+            f"Gói “{source}” của {m.commune_name} (mã {m.commune_code}) được ký bằng khóa "
+            f"khác khóa đã ghi nhận (mã nhận dạng đã ghi {recorded}, gói này {new}). Không "
+            "gộp. Nếu xã đã đổi máy hoặc tệp dữ liệu, hãy gọi điện xác nhận mã mới rồi gộp "
+            f"lại với --accept-key {new}."
+        )
+        self.source = source
+        self.commune_code, self.commune_name = m.commune_code, m.commune_name
+        self.old_fingerprint, self.fingerprint = recorded, new
+
+
 @dataclass
 class PackagePlan:
     """What one package would do (tóm tắt một gói)."""
@@ -318,14 +338,9 @@ def _rekeyed(store: Store, plans: list[PackagePlan], accepted: set[str]) -> None
         recorded = store.received.commune_key(plan.manifest.commune_code)
         if key is None or recorded is None or recorded["public_key"] == key:
             continue
-        m, new = plan.manifest, fingerprint(key)
+        new = fingerprint(key)
         if new not in accepted:
-            raise PackageError(
-                f"Gói “{plan.source}” của {m.commune_name} (mã {m.commune_code}) được ký bằng "
-                f"khóa khác khóa đã ghi nhận (mã nhận dạng đã ghi {recorded['fingerprint']}, gói "
-                f"này {new}). Không gộp. Nếu xã đã đổi máy hoặc tệp dữ liệu, hãy gọi điện xác "
-                f"nhận mã mới rồi gộp lại với --accept-key {new}."
-            )
+            raise KeyChanged(plan.source, plan.manifest, recorded["fingerprint"], new)
         plan.previous = None  # a new key counts its packages from 1
 
 
@@ -425,12 +440,7 @@ class _Batch:
         if recorded is None or recorded["public_key"] == p.public_key:
             return
         if p.fingerprint not in self.accepted:
-            raise PackageError(
-                f"Gói “{p.source}” của {m.commune_name} (mã {m.commune_code}) được ký bằng khóa "
-                f"khác khóa đã ghi nhận (mã nhận dạng đã ghi {recorded['fingerprint']}, gói này "
-                f"{p.fingerprint}). Không gộp. Nếu xã đã đổi máy hoặc tệp dữ liệu, hãy gọi điện "
-                f"xác nhận mã mới rồi gộp lại với --accept-key {p.fingerprint}."
-            )
+            raise KeyChanged(p.source, m, recorded["fingerprint"], p.fingerprint)
 
 
 def _note_identity(
@@ -534,8 +544,14 @@ def _write(
     }
     store.received.record_key(code, m.commune_name, pkg.public_key, fingerprint(pkg.public_key))
     steps = {u: s for u, s in pkg.steps.items() if u not in kept}
+    dossier = None
+    if pkg.dossier is not None:
+        dossier = {
+            t: [r for r in rows if r.get("member_uid") not in kept]
+            for t, rows in pkg.dossier.items()
+        }
     done = store.received.replace_commune(
-        info, pkg.units, keep, steps, pkg.audit, today, issue_codes
+        info, pkg.units, keep, steps, pkg.audit, today, issue_codes, dossier
     )
     plan.added, plan.updated, plan.unchanged, plan.removed = (
         done.added,

@@ -24,13 +24,15 @@ from dvdesk import __version__
 from dvdesk.domain.member import Member, Unit
 from dvdesk.domain.procedure import StepRecord
 from dvdesk.errors import KnownError
-from dvdesk.exchange import crypto, records, signing
+from dvdesk.exchange import crypto, dossier_tables, records, signing
 from dvdesk.exchange.cells import escape_reversible, unescape_reversible
 from dvdesk.exchange.csv_files import csv_bytes, dict_rows
 from dvdesk.exchange.dictionary import (
+    CORE_FILES,
     DICTIONARY_FILE,
     DICTIONARY_HEADER,
-    FILES,
+    DOSSIER_FILES,
+    DOSSIER_SINCE,
     column_names,
     dictionary_rows,
     required_column_names,
@@ -43,6 +45,7 @@ from dvdesk.exchange.manifest import (
     PackageError,
     check_identity,
     commune_code_problem,
+    minor_version,
     sha256,
 )
 from dvdesk.exchange.safe_zip import read_entries
@@ -70,6 +73,9 @@ class Package:
     steps: dict[str, list[StepRecord]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
     public_key: bytes = b""  # the key that signed it (verified against manifest.sig)
+    # The admission dossier's rows by store table (store/dossier_rows.py); None for a
+    # package of format 1.1, which does not carry them (the receiver's are kept).
+    dossier: dict[str, list[dict[str, Any]]] | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -92,6 +98,7 @@ def build_package(store: Store, now: datetime | None = None) -> tuple[bytes, Man
         "members.csv": [records.member_to_row(m) for m in store.packages.members(None)],
         "steps.csv": [records.step_to_row(uid, r) for uid in sorted(steps) for r in steps[uid]],
         "audit.csv": audit,
+        **dossier_tables.to_rows(store.dossier_rows.read(None)),
     }
     files = {name: _table(name, rows) for name, rows in tables.items()}
     files[DICTIONARY_FILE] = csv_bytes(
@@ -233,7 +240,8 @@ def _unpack(data: bytes, source: str, digest: str) -> Package:
     manifest, public_key = signed_manifest(entries, source)
     _check_files(manifest, entries, source)
     package = Package(source, manifest, digest, public_key=public_key)
-    tables = {name: _rows(name, entries[name], manifest, source) for name in FILES}
+    names = [*CORE_FILES, *(f for f in DOSSIER_FILES if f in entries)]
+    tables = {name: _rows(name, entries[name], manifest, source) for name in names}
     del entries
     _convert(tables["units.csv"], records.unit_from_row, package.units.append, "units.csv", source)
     # Normalized once here (NFC, trimmed) so planning compares storage forms.
@@ -256,7 +264,24 @@ def _unpack(data: bytes, source: str, digest: str) -> Package:
         r["old"] = r["old"] or None
         r["new"] = r["new"] or None
     package.audit = audit
+    if DOSSIER_FILES[0] in tables:
+        package.dossier = read_dossier(
+            tables, {m.uid for m in package.members}, {u.code for u in package.units}, source
+        )
     return package
+
+
+def read_dossier(
+    tables: dict[str, list[dict[str, str]]], uids: set[str], units: set[str], source: str
+) -> dict[str, list[dict[str, Any]]]:
+    """The dossier files' rows, checked, by store table (dossier_tables.py)."""
+    try:
+        return {
+            dossier_tables.TABLE_OF[f]: dossier_tables.from_rows(f, tables[f], uids, units)
+            for f in DOSSIER_FILES
+        }
+    except records.RecordError as exc:
+        raise PackageError(f"Gói “{source}”: {exc}.") from exc
 
 
 def signed_manifest(entries: dict[str, bytes], source: str) -> tuple[Manifest, bytes]:
@@ -309,7 +334,12 @@ def _os_problem(exc: OSError, path: Path) -> KnownError:
 
 
 def _check_files(manifest: Manifest, entries: dict[str, bytes], source: str) -> None:
-    for name in (*FILES, DICTIONARY_FILE):
+    needed = [*CORE_FILES, DICTIONARY_FILE]
+    if minor_version(manifest.format_version) >= DOSSIER_SINCE or any(
+        f in entries for f in DOSSIER_FILES
+    ):
+        needed += DOSSIER_FILES  # all of the dossier's files, or none (format 1.1)
+    for name in needed:
         if name not in entries:
             raise PackageError(f"Gói “{source}” thiếu tệp {name}.")
         if name not in manifest.files:

@@ -27,7 +27,7 @@ from dvdesk import __version__
 from dvdesk.domain.member import Member
 from dvdesk.domain.procedure import StepRecord, StepState
 from dvdesk.errors import KnownError
-from dvdesk.exchange import crypto, records, signing
+from dvdesk.exchange import crypto, dossier_tables, records, signing
 from dvdesk.exchange.cells import escape_reversible, unescape_reversible
 from dvdesk.exchange.csv_files import csv_bytes, dict_rows
 from dvdesk.exchange.dictionary import column_names
@@ -40,8 +40,10 @@ if TYPE_CHECKING:
 
 TRANSFER_FORMAT = "dvdesk-tep-chuyen-nguon"
 RECEIPT_FORMAT = "dvdesk-xac-nhan-chuyen-nguon"
-FORMAT_VERSION = "1.0"
+# 1.1: the dossier travels too (dossier_tables.MEMBER_FILES); a 1.0 file lacks it.
+FORMAT_VERSION = "1.1"
 MEMBER_FILE, STEPS_FILE = "member.csv", "steps.csv"
+DOSSIER_FILES = dossier_tables.MEMBER_FILES
 
 
 class TransferConflict(KnownError):
@@ -58,6 +60,8 @@ class TransferFile:
     public_key: bytes
     member: Member | None = None
     steps: list[StepRecord] = field(default_factory=list)
+    # introducers, votes, education, helper, exceptions by store table (None: a 1.0 file)
+    dossier: dict[str, list[dict[str, Any]]] | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -139,6 +143,9 @@ def write_transfer_file(
         MEMBER_FILE: _table(MEMBER_FILE, [member_row]),
         STEPS_FILE: _table(STEPS_FILE, [records.step_to_row(uid, r) for r in done]),
     }
+    dossier = dossier_tables.to_rows(store.dossier_rows.read(uid=uid))
+    for name in DOSSIER_FILES:
+        files[name] = _table(name, dossier[name])
     manifest = {
         "format": TRANSFER_FORMAT,
         "transfer_id": transfer["transfer_id"],
@@ -177,7 +184,7 @@ def write_receipt(
 
 
 def _table(file: str, rows: list[dict[str, str]]) -> bytes:
-    names = column_names("members.csv" if file == MEMBER_FILE else "steps.csv")
+    names = column_names({MEMBER_FILE: "members.csv"}.get(file, file))
     return csv_bytes(names, ([escape_reversible(str(r[n] or "")) for n in names] for r in rows))
 
 
@@ -208,6 +215,8 @@ def read_transfer_file(path: Path, passphrase: str | None = None) -> TransferFil
     _check_info(info, kind, source)
     files = info["files"]
     expected = {MEMBER_FILE, STEPS_FILE} if kind == TRANSFER_FORMAT else set()
+    if kind == TRANSFER_FORMAT and any(f in entries or f in files for f in DOSSIER_FILES):
+        expected |= set(DOSSIER_FILES)  # all of the dossier's files, or none (format 1.0)
     if set(entries) != expected or set(files) != expected:
         raise PackageError(f"Tệp “{source}”: danh sách tệp bên trong không đúng.")
     for name, content in entries.items():
@@ -218,6 +227,25 @@ def read_transfer_file(path: Path, passphrase: str | None = None) -> TransferFil
     out = TransferFile(source, kind, info, public_key)
     if kind == TRANSFER_FORMAT:
         out.member, out.steps = _content(entries, info, source)
+        if DOSSIER_FILES[0] in entries:
+            out.dossier = _dossier(entries, out.member.uid, source)
+    return out
+
+
+def _dossier(entries: dict[str, bytes], uid: str, source: str) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name in DOSSIER_FILES:
+        try:
+            header, rows = dict_rows(entries[name])
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise PackageError(f"Tệp “{source}”: {name} không đọc được.") from exc
+        if missing := [c for c in column_names(name) if c not in header]:
+            raise PackageError(f"Tệp “{source}”: {name} thiếu cột {', '.join(missing)}.")
+        rows = [{k: unescape_reversible(v) for k, v in r.items()} for r in rows]
+        try:
+            out[dossier_tables.TABLE_OF[name]] = dossier_tables.from_rows(name, rows, {uid}, set())
+        except records.RecordError as exc:
+            raise PackageError(f"Tệp “{source}”: {exc}.") from exc
     return out
 
 
@@ -319,20 +347,24 @@ def load(
         return lines
     assert tf.member is not None
     unit = _unit(store, unit_code)
-    store.transfers.arrive(
-        tf.member,
-        unit,
-        tf.steps,
-        {
-            "transfer_id": str(tf.info["transfer_id"]),
-            "from_name": str(tf.info["from_name"]),
-            "from_code": str(tf.info.get("from_code") or ""),
-            "fingerprint": tf.fingerprint,
-            "letter_number": str(tf.info.get("letter_number") or ""),
-            "on_date": str(tf.info["on_date"]),
-        },
-        today or date.today(),
-    )
+    with store.transaction():
+        store.transfers.arrive(
+            tf.member,
+            unit,
+            tf.steps,
+            {
+                "transfer_id": str(tf.info["transfer_id"]),
+                "from_name": str(tf.info["from_name"]),
+                "from_code": str(tf.info.get("from_code") or ""),
+                "fingerprint": tf.fingerprint,
+                "letter_number": str(tf.info.get("letter_number") or ""),
+                "on_date": str(tf.info["on_date"]),
+            },
+            today or date.today(),
+            tf.dossier,
+        )
+        # The stage and the checks again, with the dossier that came (store/dossier.py).
+        store.dossier.refresh(tf.member.uid, today)
     return lines
 
 

@@ -184,9 +184,12 @@ def _sections(
             for r in sources.unit_rows(store, query, unit, spec.on, graduation)
             if not (survey.by_age and r.partial)
         )
+        # At the receiving level each unit is headed with its commune (sources.CommuneUnit).
+        commune = getattr(unit, "commune_name", "") or getattr(unit, "commune_code", "")
+        name = f"{commune} — {unit.name}" if commune else unit.name
         yield Section(
-            f"{number}. {unit.name} ({unit.code}) — {f.count(count)} đoàn viên",
-            f"{number}. {unit.name} ({unit.code}) (tiếp theo)",
+            f"{number}. {name} ({unit.code}) — {f.count(count)} đoàn viên",
+            f"{number}. {name} ({unit.code}) (tiếp theo)",
             rows,
         )
 

@@ -39,15 +39,34 @@ def settings_of(store: Store) -> Settings:
     return store.settings.get()
 
 
+@dataclass(frozen=True)
+class CommuneUnit(Unit):
+    """A unit of one commune at the receiving level, where unit codes repeat across communes."""
+
+    commune_code: str = ""
+    commune_name: str = ""
+
+
 def units_of(store: Store, unit_code: str = "", commune_code: str | None = None) -> list[Unit]:
     """The units a list covers, in the store's order; one unit when `unit_code` is given.
 
-    At the receiving level `commune_code` keeps one commune's units. Without it,
-    units that share a code across communes are listed once (their members are
-    grouped under that code), so no member is counted twice.
+    At the receiving level (a file that merged packages) `commune_code` keeps one
+    commune's units; without it the units of every commune come commune by
+    commune (`CommuneUnit`s): "KDC01" of two communes are two units, each with
+    its own members, so nobody is counted twice or under another commune.
     """
+    received = store.received.all()
     if commune_code is not None:
         units = [u for u in store.units.all() if u.id in _unit_ids(store, commune_code)]
+    elif received:
+        names = {r["commune_code"]: r["commune_name"] for r in received}
+        own = store.settings.get()
+        names.setdefault(own.commune_code.strip(), own.commune_name)
+        units = [
+            CommuneUnit(u.code, u.name, u.kind, u.id, code, names.get(code, ""))
+            for code in store.received.commune_codes()
+            for u in store.packages.units(code)
+        ]
     else:
         first: dict[str, Unit] = {}  # each code's first unit, in the store's order
         for u in store.units.all():
@@ -104,25 +123,34 @@ def survey(
 
     Only the few partial rows are kept, so memory does not grow with the list.
     """
-    per_unit: Counter[str] = Counter()
+    per_unit: Counter[tuple[str, str]] = Counter()
     out = Survey(by_age)
+    by_commune = any(isinstance(u, CommuneUnit) for u in units)
+
+    def key(commune: str, code: str) -> tuple[str, str]:
+        return (commune if by_commune else "", code)
+
     for row in preset.view_rows(store, query, on, graduation):
         if by_age and row.partial:
             out.partial.append(row)
             continue
-        per_unit[row.unit] += 1
+        per_unit[key(row.commune_code, row.unit)] += 1
         if row.eligible_from:
             out.months[(int(row.eligible_from[:4]), int(row.eligible_from[5:7]))] += 1
-    out.units = [(u, per_unit[u.code]) for u in units if per_unit[u.code]]
-    order = {u.code: i for i, u in enumerate(units)}
-    out.partial.sort(key=lambda r: order.get(r.unit, len(order)))  # by unit, names within
+    keys = [key(getattr(u, "commune_code", ""), u.code) for u in units]
+    out.units = [(u, per_unit[k]) for u, k in zip(units, keys, strict=True) if per_unit[k]]
+    order = {k: i for i, k in enumerate(keys)}
+    # by commune and unit, names within
+    out.partial.sort(key=lambda r: order.get(key(r.commune_code, r.unit), len(order)))
     return out
 
 
 def unit_rows(
     store: Store, query: MemberQuery, unit: Unit, on: date, graduation: date | None = None
 ) -> Iterator[ListRow]:
-    """The view's rows of one unit, in roster order, streamed (one cursor)."""
+    """The view's rows of one unit (of its commune, at the receiving level), streamed."""
+    if isinstance(unit, CommuneUnit):
+        query = replace(query, commune_code=unit.commune_code)
     return preset.view_rows(store, replace(query, unit_code=unit.code), on, graduation)
 
 

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from dvdesk.domain.dates import fmt, parse_date
 from dvdesk.domain.eligibility import STATUS_LABELS, Method, Status
-from dvdesk.domain.listing import LIST_FIELDS, VIEW_KEYS, ListRow, json_object
+from dvdesk.domain.listing import (
+    COMMUNE_FIELDS,
+    LIST_FIELDS,
+    VIEW_KEYS,
+    ListRow,
+    json_object,
+    with_commune,
+)
 from dvdesk.errors import KnownError
 from dvdesk.exchange.cells import escape_cell
 from dvdesk.store import views as preset
@@ -26,7 +33,31 @@ from dvdesk.store.member_query import MemberQuery
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
 
-__all__ = ["LIST_FIELDS", "ListRequest", "rows", "write_csv", "write_json", "write_text"]
+__all__ = [
+    "LIST_FIELDS",
+    "ListRequest",
+    "commune_names",
+    "rows",
+    "write_csv",
+    "write_json",
+    "write_text",
+]
+Communes = dict[str, str]  # commune code → name, in a consolidated file
+
+
+def commune_names(store: Store) -> Communes | None:
+    """Commune code → name when `store` is a consolidated file (the receiving level's), else None.
+
+    There every list row carries its commune (README: list --json contract);
+    members entered at the level itself belong to its own commune.
+    """
+    received = store.received.all()
+    if not received:
+        return None
+    own = store.settings.get()
+    names = {own.commune_code.strip(): own.commune_name} if own.commune_code.strip() else {}
+    names.update({r["commune_code"]: r["commune_name"] for r in received})
+    return names
 
 
 @dataclass(frozen=True)
@@ -93,9 +124,16 @@ def rows(store: Store, request: ListRequest, today: date | None = None) -> Itera
 def json_objects(store: Store, request: ListRequest, today: date | None = None) -> Iterator[str]:
     """The same rows as `list --json` objects; SQLite writes most of them (see view_json)."""
     query, on, graduation = _resolve(store, request, today)
+    communes = commune_names(store)
     if graduation is not None:
-        return (json_object(r) for r in preset.view_rows(store, query, on, graduation))
-    return preset.view_json(store, query, on)
+        made = preset.view_rows(store, query, on, graduation)
+        if communes is None:
+            return (json_object(r) for r in made)
+        return (
+            with_commune(json_object(r), r.commune_code, communes.get(r.commune_code, ""))
+            for r in made
+        )
+    return preset.view_json(store, query, on, communes)
 
 
 def write_json_objects(objects: Iterable[str], out: TextIO, chunk: int = 512) -> int:
@@ -121,9 +159,10 @@ def json_chunks(store: Store, request: ListRequest, today: date | None = None) -
     no text is decoded and encoded again per row on its way out.
     """
     query, on, graduation = _resolve(store, request, today)
-    if graduation is None:
+    if graduation is None and commune_names(store) is None:
         return preset.view_json_chunks(store, query, on)
-    objects = (json_object(r) for r in preset.view_rows(store, query, on, graduation))
+    # A view with a graduation date, or a consolidated file (commune keys first).
+    objects = json_objects(store, request, today)
     return (",\n".join(batch).encode() for batch in _batched(objects, preset.JSON_BATCH))
 
 
@@ -143,15 +182,29 @@ def write_json_chunks(chunks: Iterable[bytes], out: BinaryIO) -> None:
     out.write(b"[]\n" if empty else b"\n]\n")
 
 
-def write_json(rows: Iterable[ListRow], out: TextIO, chunk: int = 512) -> int:
+def write_json(
+    rows: Iterable[ListRow], out: TextIO, chunk: int = 512, communes: Communes | None = None
+) -> int:
     """`rows` as a JSON array, one object per line; returns the count."""
-    return write_json_objects((json_object(r) for r in rows), out, chunk)
+    if communes is None:
+        return write_json_objects((json_object(r) for r in rows), out, chunk)
+    return write_json_objects(
+        (
+            with_commune(json_object(r), r.commune_code, communes.get(r.commune_code, ""))
+            for r in rows
+        ),
+        out,
+        chunk,
+    )
 
 
-def write_csv(rows: Iterable[ListRow], out: TextIO) -> int:
-    """CSV with a header of `LIST_FIELDS`; possible statuses joined by spaces, formulas escaped."""
+def write_csv(rows: Iterable[ListRow], out: TextIO, communes: Communes | None = None) -> int:
+    """CSV with a header of `LIST_FIELDS`; possible statuses joined by spaces, formulas escaped.
+
+    With `communes` (a consolidated file) commune_code and commune_name come first.
+    """
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(LIST_FIELDS)
+    writer.writerow((*COMMUNE_FIELDS, *LIST_FIELDS) if communes is not None else LIST_FIELDS)
     n = 0
     at = LIST_FIELDS.index("possible_statuses")
     width = len(LIST_FIELDS)
@@ -159,13 +212,15 @@ def write_csv(rows: Iterable[ListRow], out: TextIO) -> int:
         values: list[object] = list(row[:width])
         if row.possible_statuses is not None:
             values[at] = " ".join(row.possible_statuses)
+        if communes is not None:
+            values[:0] = [row.commune_code, communes.get(row.commune_code, "")]
         # A clerk opens this in Excel: text that would start a formula is escaped.
         writer.writerow([escape_cell(v) if isinstance(v, str) else v for v in values])
         n += 1
     return n
 
 
-def _text_line(n: int, r: ListRow) -> str:
+def _text_line(n: int, r: ListRow, communes: Communes | None = None) -> str:
     dob = parse_date(r.dob)
     status = STATUS_LABELS[Status(r.status)]
     if r.status == "unknown" and r.possible_statuses:
@@ -182,8 +237,11 @@ def _text_line(n: int, r: ListRow) -> str:
         hi = fmt(date.fromisoformat(r.eligible_from_latest or r.eligible_from_earliest))
         when = f" (đủ 18 tuổi {'ngày ' + lo if lo == hi else f'từ {lo} đến {hi}'})"
     note = f" — {r.note}" if r.note else ""
+    commune = ""
+    if communes is not None:
+        commune = f"{r.commune_code:<5} {communes.get(r.commune_code, '')[:24]:<24} "
     return (
-        f"{n:>6}  {r.full_name:<32} {dob.vi() if dob else '':<10}  "
+        f"{n:>6}  {commune}{r.full_name:<32} {dob.vi() if dob else '':<10}  "
         f"{r.unit:<7} {status}{when}{note}\n"
     )
 
@@ -191,8 +249,9 @@ def _text_line(n: int, r: ListRow) -> str:
 PARTIAL_HEADING = "Chưa rõ ngày sinh đầy đủ (cần bổ sung để xét tuổi chính xác):"
 
 
-def write_text(rows: Iterable[ListRow], out: TextIO) -> int:
-    """The readable list: number, name, date of birth, unit, status (and when 18).
+def write_text(rows: Iterable[ListRow], out: TextIO, communes: Communes | None = None) -> int:
+    """The readable list: number, name, date of birth, unit, status (and when 18);
+    in a consolidated file (`communes`) the commune's code and name first.
 
     Members whose date of birth is partial come last, in their own section,
     with the statuses still possible and the range of their 18th birthday.
@@ -205,10 +264,10 @@ def write_text(rows: Iterable[ListRow], out: TextIO) -> int:
             partial.append(r)
             continue
         n += 1
-        out.write(_text_line(n, r))
+        out.write(_text_line(n, r, communes))
     if partial:
         out.write(f"\n{PARTIAL_HEADING}\n")
         for r in partial:
             n += 1
-            out.write(_text_line(n, r))
+            out.write(_text_line(n, r, communes))
     return n

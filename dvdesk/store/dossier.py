@@ -144,7 +144,7 @@ class DossierRepository:
     def get(self, uid: str) -> Dossier:
         member_id = self._member_id(uid)
         unit = self._rows(
-            "SELECT u.code, m.education FROM members m JOIN units u ON u.id = m.unit_id "
+            "SELECT u.code, u.id, m.education FROM members m JOIN units u ON u.id = m.unit_id "
             "WHERE m.id = ?",
             [member_id],
         )
@@ -181,7 +181,10 @@ class DossierRepository:
             helper=row.get("helper", ""),
             helper_since=_day(row.get("helper_since")),
             exceptions=exceptions,
-            position=self.unit_position(unit[0]["code"]) if unit else self.default_position,
+            # By the member's own unit row: at the receiving level unit codes repeat.
+            position=self.options.position_of_unit(unit[0]["id"])
+            if unit
+            else self.default_position,
             difficult_area=self.difficult_area,
             checked_version=row.get("checked_version", ""),
         )

@@ -78,6 +78,15 @@ class DossierSettings:
             return str(value)
         return self.default_position
 
+    def position_of_unit(self, unit_id: int) -> str:
+        """Where the chi bộ of the unit with this row id stands (its own, else the default)."""
+        value = self._conn.scalar(
+            "SELECT position FROM unit_positions WHERE unit_id = ?", [unit_id]
+        )
+        if value in self.definition.positions:
+            return str(value)
+        return self.default_position
+
     def save_unit_position(self, unit_code: str, position: str | None) -> int:
         """Set (or with None clear) where a unit's chi bộ stands; returns the unit's row id."""
         unit_id = self._units.id_of(unit_code)

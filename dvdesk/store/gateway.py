@@ -20,6 +20,7 @@ from dvdesk.store import backup, schema
 from dvdesk.store.audit import AuditRepo
 from dvdesk.store.connection import Connection, now_iso
 from dvdesk.store.deadlines import HolidaysRepo
+from dvdesk.store.dossier_rows import DossierRows
 from dvdesk.store.errors import NewerFormat, NotDvdeskFile, translate
 from dvdesk.store.imports import ImportsRepo
 from dvdesk.store.members import MembersRepo
@@ -57,6 +58,7 @@ class Store:
         self.holidays = HolidaysRepo(conn)
         self.steps = StepsRepo(conn, self.members, self.settings, self.holidays, self.units)
         self.dossier = self.steps.dossier
+        self.dossier_rows = DossierRows(conn)
         self.statistics = StatisticsRepo(conn, self.settings)
         self.packages = PackagesRepo(conn, self.settings)
         self.received = ReceivedRepo(conn, self.packages)

@@ -64,6 +64,12 @@ YOUTH_FLAGGED = (
 )
 
 
+# Members with a transfer file sent and not yet confirmed by the receiver's receipt.
+PENDING_TRANSFERS = (
+    "SELECT member_id FROM transfers WHERE transfer_id IS NOT NULL AND confirmed_at IS NULL"
+)
+
+
 @dataclass(frozen=True)
 class MemberQuery:
     """A filter over members; every field is optional."""
@@ -90,6 +96,9 @@ class MemberQuery:
     not_stages: tuple[str, ...] = ()  # e.g. Party members (dự bị, chính thức)
     not_presences: tuple[str, ...] = ()  # e.g. moved away, left the Youth Union
     graduation_year: int | None = None  # students of the graduating class of that year
+    # "Đã chuyển đi — chờ nơi nhận xác nhận": a transfer file sent, no receipt yet
+    # (the same rows as store.transfers.pending()).
+    transfer_pending: bool = False
 
     def reads_columns(self) -> frozenset[str] | None:
         """The member columns whose change can move a member in or out of this query.
@@ -228,6 +237,8 @@ class MemberQuery:
         if self.graduation_year is not None:
             clauses.append("m.graduation_year = ?")
             params.append(self.graduation_year)
+        if self.transfer_pending:
+            clauses.append(f"m.id IN ({PENDING_TRANSFERS})")
         if self.stages:
             clauses.append(f"m.stage IN ({','.join('?' * len(self.stages))})")
             params += list(self.stages)

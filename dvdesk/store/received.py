@@ -33,6 +33,7 @@ from dvdesk.domain.validation import validate_member
 from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.connection import AUDIT_INSERT, Connection, now_iso
 from dvdesk.store.deadlines import HolidaysRepo
+from dvdesk.store.dossier_rows import DossierRows, Tables
 from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.members import search_index_deferred
 from dvdesk.store.packages import PackagesRepo
@@ -338,6 +339,7 @@ class ReceivedRepo:
         audit_rows: list[dict[str, Any]],
         today: date,
         issue_codes: dict[str, str] | None = None,
+        dossier: Tables | None = None,
     ) -> Replaced:
         """Make one commune's rows equal to a package's. Call inside `store.transaction()`.
 
@@ -346,6 +348,8 @@ class ReceivedRepo:
         the history stays with it and the steps follow. `issue_codes` are the
         warnings the merge plan already found (uid → codes); a member missing
         from it is validated here. Every change is audited row by row, in bulk.
+        `dossier` (by table, store/dossier_rows.py) replaces the commune's dossier
+        rows; None (a package without them) leaves them as they are.
         """
         code = info["commune_code"]
         stamp = now_iso()
@@ -419,6 +423,8 @@ class ReceivedRepo:
             ]
         self._conn.executemany(AUDIT_INSERT, audit)
         steps_changed = self._merge_steps(code, steps, stamp)
+        if dossier is not None:
+            steps_changed |= DossierRows(self._conn).replace_commune(code, dossier)
         self._conn.execute(
             "UPDATE units SET deleted_at = ? WHERE commune_code = ? AND deleted_at IS NULL "
             f"AND code NOT IN ({','.join('?' * len(units)) or 'NULL'})",

@@ -19,6 +19,7 @@ from dvdesk.domain.procedure import StepRecord, StepState, stage_of
 from dvdesk.errors import BadInput, NotFound
 from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.connection import Connection, now_iso
+from dvdesk.store.dossier_rows import DossierRows, Tables
 from dvdesk.store.members import MembersRepo
 from dvdesk.store.rows import step_values
 
@@ -110,12 +111,16 @@ class TransfersRepo:
         )
 
     def pending(self) -> list[dict[str, Any]]:
-        """ "Đã chuyển đi — chờ nơi nhận xác nhận": transfer files sent, not yet confirmed."""
+        """ "Đã chuyển đi — chờ nơi nhận xác nhận": transfer files sent, not yet confirmed.
+
+        Live members only (a deleted record is under "Đã xóa"), as the window's
+        view of that name (store/views.py, MemberQuery.transfer_pending).
+        """
         return self._conn.rows(
             "SELECT m.uid, m.full_name, t.on_date, t.to_organisation, t.letter_number, "
             "t.transfer_id FROM transfers t JOIN members m ON m.id = t.member_id "
             "WHERE t.transfer_id IS NOT NULL AND t.confirmed_at IS NULL "
-            "ORDER BY t.on_date, m.name_sort"
+            "AND m.deleted_at IS NULL ORDER BY t.on_date, m.name_sort"
         )
 
     def confirm(self, transfer_id: str, by: str, fingerprint: str) -> Changes:
@@ -191,8 +196,10 @@ class TransfersRepo:
         steps: list[StepRecord],
         info: dict[str, str],
         today: date,
+        dossier: Tables | None = None,
     ) -> Changes:
-        """The person of a transfer file joins this file with their steps, marked
+        """The person of a transfer file joins this file with their steps and dossier
+        (introducers, votes, education… by table, store/dossier_rows.py), marked
         "được chuyển đến"; one transaction, audited.
         """
         stamp = now_iso()
@@ -223,6 +230,8 @@ class TransfersRepo:
                 ),
             )
             self._conn.audit("insert", "transfer_in", member.uid, None, info)
+            if dossier is not None:
+                DossierRows(self._conn).replace_member(member.uid, dossier)
         return Changes.of(
             Kind.MEMBERS, Kind.STEPS, Kind.TRANSFERS, uids=[member.uid], reorders=True
         )

@@ -17,14 +17,14 @@ their row says whether it is certain (status) and the range.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from dvdesk.domain.eligibility import Method
-from dvdesk.domain.listing import SOURCE_COLUMNS, ListRow, RowMaker, json_object
+from dvdesk.domain.listing import SOURCE_COLUMNS, ListRow, RowMaker, json_object, with_commune
 from dvdesk.domain.member import Presence, UnitKind
 from dvdesk.domain.procedure import Stage
 from dvdesk.store.member_query import MemberQuery, years_on
@@ -149,6 +149,13 @@ def preset_views(settings: Settings, on: date, months: int = UPCOMING_MONTHS) ->
             MemberQuery(has_issues=True, issues_on=on, method=method),
         ),
         View(
+            "transfer_pending",
+            "Đã chuyển đi — chờ nơi nhận xác nhận",
+            "Đã gửi tệp chuyển nguồn (giới thiệu cảm tình Đảng) mà nơi nhận chưa gửi xác nhận: "
+            "cần liên hệ theo dõi.",
+            MemberQuery(transfer_pending=True, method=method),
+        ),
+        View(
             "deleted",
             "Đã xóa (có thể khôi phục)",
             "Những người đã xóa; chọn để khôi phục.",
@@ -268,16 +275,40 @@ def _json_batches(
             yield texts
 
 
-def view_json(store: Store, query: MemberQuery, on: date) -> Iterator[str]:
+def view_json(
+    store: Store, query: MemberQuery, on: date, communes: Mapping[str, str] | None = None
+) -> Iterator[str]:
     """The members of `query` as `list --json` objects, in roster order, streamed.
 
     SQLite writes the object of a member with a full date of birth (the
     bench's "≤ 2× raw sqlite3 -json"); the few partial dates go through the
     Python row. Not for a view with a graduation note (use `view_rows`).
+    With `communes` (code → name: a consolidated file) each object begins with
+    the member's commune_code and commune_name.
     """
-    for batch in _json_batches(store, query, on):
-        for text in batch:
-            yield text.decode()
+    if communes is None:
+        for batch in _json_batches(store, query, on):
+            for text in batch:
+                yield text.decode()
+        return
+    where, params = query.where(fts_joined=True)
+    # ?1–?4 are the date in the object; the WHERE's plain "?" number on from ?5.
+    numbered = [on.isoformat(), on.year, on.month, on.day, *params]
+    sql = (
+        f"SELECT {_json_sql(query)}, m.commune_code {query.source(UNITS_JOIN)} "
+        f"WHERE {where} ORDER BY m.name_sort, m.id"
+    )
+    partial_sql = f"SELECT {', '.join(SOURCE_COLUMNS)} FROM members m {UNITS_JOIN} WHERE m.id = ?"
+    make = RowMaker(on, query.method)
+    conn = store._conn  # inside the store: the one guarded connection
+    with conn.guard():
+        for value, commune in conn.execute(sql, numbered):
+            if value.__class__ is int:  # a partial date of birth: the row's id (_json_sql)
+                (src,) = conn.tuples(partial_sql, [value])
+                text = json_object(make(src))
+            else:
+                text = value.decode() if isinstance(value, bytes) else value
+            yield with_commune(text, commune or "", communes.get(commune or "", ""))
 
 
 def view_json_chunks(

@@ -195,13 +195,21 @@ class ExchangeActions(QObject):
         if self.dialogs.show_modal(dialog):
             self.import_sheet(path, dialog.fields())
 
-    def merge_packages(self, paths: list[str] | None = None) -> Op | None:
-        """Consolidation at the receiving level (tổng hợp gói dữ liệu của các xã)."""
+    def merge_packages(
+        self,
+        paths: list[str] | None = None,
+        accept_keys: tuple[str, ...] = (),
+        secret: str | None = None,
+    ) -> Op | None:
+        """Consolidation at the receiving level (tổng hợp gói dữ liệu của các xã).
+
+        `accept_keys`: new signing-key fingerprints the officer confirmed (by phone)
+        in the key dialog, as `merge --accept-key` does.
+        """
         paths = paths or self.dialogs.open_files("Chọn các gói dữ liệu của xã", PACKAGES_FILTER)
         if not paths:
             return None
-        secret = None
-        if self._any_encrypted(paths):
+        if secret is None and self._any_encrypted(paths):
             secret = self.dialogs.ask_text(
                 "Mật khẩu", "Gói đã được mã hóa. Nhập mật khẩu:", secret=True
             )
@@ -209,14 +217,49 @@ class ExchangeActions(QObject):
                 return None
 
         def work(store: Store, progress: Progress) -> Any:
-            from dvdesk.exchange.merge import plan_merge
+            from dvdesk.exchange.merge import KeyChanged, plan_merge
             from dvdesk.exchange.package import read_package
 
-            return plan_merge(store, [read_package(Path(p), secret) for p in paths])
+            packages = [read_package(Path(p), secret) for p in paths]
+            try:
+                return plan_merge(store, packages, accept_keys=accept_keys)
+            except KeyChanged as changed:
+                return changed  # shown with its fingerprint; the officer may accept it
+
+        def done(result: Any) -> None:
+            from dvdesk.exchange.merge import KeyChanged
+
+            if isinstance(result, KeyChanged):
+                self._confirm_key(result, paths, accept_keys, secret)
+            else:
+                self._preview_merge(result)
 
         # The preview is the merge itself rolled back (exchange/merge.py): it needs a
         # connection that may write, though nothing is committed.
-        return self._run("Đang kiểm tra các gói…", work, self._preview_merge, writes=True)
+        return self._run("Đang kiểm tra các gói…", work, done, writes=True)
+
+    def _confirm_key(
+        self, changed: Any, paths: list[str], accepted: tuple[str, ...], secret: str | None
+    ) -> None:
+        """A commune's key changed: show the new fingerprint; accepted, preview again."""
+        lines = [
+            f"Gói “{changed.source}” của {changed.commune_name} (mã {changed.commune_code}) "
+            "được ký bằng khóa khác khóa đã ghi nhận.",
+            f"Mã nhận dạng đã ghi nhận: {changed.old_fingerprint}",
+            f"Mã nhận dạng của khóa mới: {changed.fingerprint}",
+            "",
+            "Chỉ chấp nhận khi xã đã đổi máy hoặc tệp dữ liệu: hãy gọi điện cho xã và đọc "
+            "đối chiếu mã nhận dạng mới. Nếu mã không khớp, đừng gộp (gói có thể bị giả mạo).",
+        ]
+        dialog = PreviewDialog(
+            "Khóa ký của xã đã thay đổi",
+            lines,
+            f"Đã xác nhận mã {changed.fingerprint} — chấp nhận khóa mới",
+            parent=self.parent_widget,
+        )
+        self.preview = dialog
+        if self.dialogs.show_modal(dialog):
+            self.merge_packages(paths, (*accepted, changed.fingerprint), secret)
 
     @staticmethod
     def _any_encrypted(paths: list[str]) -> bool:
@@ -248,7 +291,7 @@ class ExchangeActions(QObject):
         def work(store: Store, progress: Progress) -> Any:
             from dvdesk.exchange.merge import apply_merge
 
-            return apply_merge(store, plan)
+            return apply_merge(store, plan)  # with the keys the preview accepted
 
         def done(saved: Path | None) -> None:
             self.host.jobs.announce(BULK)

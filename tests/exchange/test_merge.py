@@ -61,9 +61,15 @@ def test_export_then_merge_is_identity(level, three):
     assert any("truoc-gop" in p.name for p in backup.backups(level.path))
 
 
-def _list(argv: list[str], capsys) -> list[dict]:
+def _list(argv: list[str], capsys, communes: dict[str, str] | None = None) -> list[dict]:
+    """The rows of `list --json`; at the level (`communes`: code → name) each row names its
+    commune, checked against the member's commune file and then left out."""
     assert main([*argv, "--json", "--on", "2026-11-26"]) == 0
     rows = json.loads(capsys.readouterr().out)
+    if communes is not None:
+        for r in rows:
+            code, name = r.pop("commune_code"), r.pop("commune_name")
+            assert communes[r["uid"]] == code and communes[code] == name
     return sorted(rows, key=lambda r: r["uid"])
 
 
@@ -71,16 +77,23 @@ def test_consolidated_list_answers_like_each_commune(level, three, capsys):
     stores, packages = three
     _merge(level, packages)
     total = []
+    home: dict[str, str] = {}
+    for store in stores:
+        s = store.settings.get()
+        home[s.commune_code] = s.commune_name
+        home |= {m.uid: s.commune_code for m in store.packages.members()}
     for store in stores:
         own = _list(["list", "--db", str(store.path)], capsys)
         code = store.settings.get().commune_code
-        assert _list(["list", "--db", str(level.path), "--commune", code], capsys) == own
+        assert _list(["list", "--db", str(level.path), "--commune", code], capsys, home) == own
         eligible = ["--eligible-on", "2026-11-26"]
         assert _list(
-            ["list", "--db", str(level.path), "--commune", code, *eligible], capsys
+            ["list", "--db", str(level.path), "--commune", code, *eligible], capsys, home
         ) == _list(["list", "--db", str(store.path), *eligible], capsys)
         total += own
-    assert _list(["list", "--db", str(level.path)], capsys) == sorted(total, key=lambda r: r["uid"])
+    assert _list(["list", "--db", str(level.path)], capsys, home) == sorted(
+        total, key=lambda r: r["uid"]
+    )
 
 
 def test_the_same_file_again_changes_nothing_an_older_one_is_refused(
