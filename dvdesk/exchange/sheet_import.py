@@ -162,7 +162,7 @@ class _Planner:
         progress: Progress | None,
         total: int,
     ) -> SheetPlan:
-        plan = SheetPlan(grid.sheet, guess)
+        plan = SheetPlan(grid.sheet, guess, hidden=bool(grid.hidden))
         if guess is None:
             filled = any(any(v not in (None, "") for v in r) for r in grid.rows)
             plan.refused = (

@@ -94,6 +94,7 @@ class SheetPlan:
     blank_rows: int = 0
     rows: list[ImportRow] = field(default_factory=list)
     refused: str = ""  # why the whole sheet is not read
+    hidden: bool = False  # the sheet is hidden in the workbook (it is read all the same)
 
     def lines(self) -> list[str]:
         where = f"Trang “{self.sheet}”" if self.sheet else "Bảng tính"
