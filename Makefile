@@ -10,7 +10,9 @@ QT_LIBS := libglib2.0-0 libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libxk
 	fonts-dejavu-core
 GUI_LIBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 \
 	libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
-TOOLS := poppler-utils
+# Test oracles and checks: pdftotext/pdftoppm, ICU's Vietnamese collation for roster order
+# (tests/domain/test_names.py), LibreOffice to open the exported templates (tests/exchange).
+TOOLS := poppler-utils python3-icu libreoffice-calc-nogui
 
 .PHONY: run test lint bench venv system-libs gui-libs clean bundle icons translations docs lock \
 	actionlint
