@@ -35,6 +35,7 @@ from dvdesk.domain.names import fold
 from dvdesk.domain.validation import Severity, validate_member
 from dvdesk.errors import KnownError
 from dvdesk.exchange import sheet_layout
+from dvdesk.exchange.cell_values import text
 from dvdesk.exchange.headers import HeaderGuess, find_header
 from dvdesk.exchange.sheet_layout import SKIP_REASONS, RowKind, classify
 from dvdesk.exchange.sheet_matching import Matcher
@@ -111,8 +112,15 @@ def plan_import(
     if fields is not None:
         g = guesses[main]
         assert g is not None
+        header = grids[main].rows[g.row]
+
+        def label(c: int) -> str:
+            # A column the guess did not recognise is named by its own header too.
+            written = text(header[c]) if c < len(header) else ""
+            return g.labels.get(c) or written or f"cột {c + 1}"
+
         guesses[main] = HeaderGuess(
-            g.row, g.data_start, dict(fields), {c: g.labels.get(c, f"cột {c + 1}") for c in fields}
+            g.row, g.data_start, dict(fields), {c: label(c) for c in fields}
         )
     for choice in (default_unit, *(sheet_units or {}).values()):
         if choice and resolver.find(choice) is None and _CODE.match(choice.strip()):

@@ -220,3 +220,29 @@ def test_template_exports_from_the_menu(qtbot, demo_store, dialogs, tmp_path: Pa
     cells = [str(c) for row in ws.iter_rows(max_row=12, values_only=True) for c in row if c]
     assert TEMPLATES[key].title in cells
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+
+
+def test_remap_reads_the_header_of_the_main_sheet(qtbot, disk_store, dialogs, workbook: Path):
+    from dvdesk.ui.column_mapping import ColumnMappingDialog
+
+    window = make_window(qtbot, disk_store, dialogs)
+    seen: list[ColumnMappingDialog] = []
+
+    def remap(dialog: ImportPreviewDialog) -> None:
+        dialog.remap_button.click()
+
+    def mapping(dialog: ColumnMappingDialog) -> None:
+        seen.append(dialog)
+        # The officer says "Sở thích" is the notes column.
+        combo = dialog.choices[6]
+        combo.setCurrentIndex(combo.findData("notes"))
+
+    dialogs.on_modal = [remap, mapping]
+    preview = open_preview(qtbot, window, workbook, [False, True])
+    assert preview.remap_requested and len(seen) == 1
+    assert "Thôn Đông" in seen[0].windowTitle()
+    finish(qtbot, window.exchange.last)  # read again with the new meaning
+    again = window.exchange.preview
+    assert ("Sở thích", "ghi chú") in again.plan.sheets[0].columns
+    hobby = next(r for r in again.plan.rows if r.member.full_name == "Nguyễn Văn An")
+    assert hobby.member.notes == "bóng đá"
