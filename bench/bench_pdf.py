@@ -205,14 +205,19 @@ def bare_each(batch: list[CandidateSheet], folder: Path) -> None:
 
 
 def platypus_one(batch: list[CandidateSheet], out: Path) -> None:
-    pages = f.write_pdf(out, checklist_story(batch, SETTINGS, TODAY), "bench")
+    pages = f.write_pdf(out, checklist_story(batch, SETTINGS, TODAY), "bench", overwrite=True)
     # A sheet may run onto a second page (never shrunk): at least one page each.
     assert pages >= len(batch), (pages, len(batch))
 
 
 def platypus_each(batch: list[CandidateSheet], folder: Path) -> None:
     for i, sheet in enumerate(batch):
-        f.write_pdf(folder / f"dvdesk-{i}.pdf", checklist_story([sheet], SETTINGS, TODAY), "bench")
+        f.write_pdf(
+            folder / f"dvdesk-{i}.pdf",
+            checklist_story([sheet], SETTINGS, TODAY),
+            "bench",
+            overwrite=True,
+        )
 
 
 def timed(fn: Callable[[], None]) -> float:

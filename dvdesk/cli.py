@@ -463,17 +463,27 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _passphrase(args: argparse.Namespace) -> str | None:
-    """From --passphrase-file or DVDESK_PASSPHRASE; never from the command line itself."""
+    """From --passphrase-file or DVDESK_PASSPHRASE; never from the command line itself.
+
+    A file saved by Notepad starts with a BOM and ends with a line break or spaces:
+    those are not part of the passphrase. The passphrase is used in NFC form.
+    """
+    from dvdesk.exchange.crypto import normalized
+
     if getattr(args, "passphrase_file", None):
         path = Path(args.passphrase_file)
         try:
-            text = path.read_text(encoding="utf-8").rstrip("\r\n")
+            if path.is_file() and path.stat().st_size > 4096:
+                raise KnownError(f"Tệp mật khẩu “{path}” quá lớn: chỉ ghi mật khẩu trong tệp.")
+            text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise KnownError(f"Không đọc được tệp mật khẩu “{path}”.") from exc
+        text = normalized(text.lstrip("\ufeff").rstrip())
         if not text:
             raise KnownError(f"Tệp mật khẩu “{path}” trống.")
         return text
-    return os.environ.get("DVDESK_PASSPHRASE") or None
+    secret = os.environ.get("DVDESK_PASSPHRASE")
+    return normalized(secret) if secret else None
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -664,6 +674,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             default_unit=args.unit,
             sheet_units=_sheet_units(args.sheet_unit),
             progress=_progress(args),
+            sheets=args.sheet_name,
             erase_empty=args.erase_empty,
             confirm_probable=args.same_person,
         )
@@ -1189,6 +1200,14 @@ def build_parser() -> Parser:
         help="ô để trống xóa dữ liệu đã có khi nhập lại (mặc định: giữ nguyên)",
     )
     im.add_argument(
+        "--sheet",
+        dest="sheet_name",
+        action="append",
+        metavar="TÊN",
+        help="chỉ nhập trang tính này (lặp lại cho nhiều trang; trang ẩn chỉ được đọc khi "
+        "được chọn thế này; mặc định: mọi trang đang hiện)",
+    )
+    im.add_argument(
         "--skip-invalid", action="store_true", help="bỏ qua các dòng có lỗi, nhập các dòng hợp lệ"
     )
     im.set_defaults(func=cmd_import)
@@ -1231,7 +1250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     private_umask()  # names, dates of birth, CCCD numbers: readable by this user only
     try:
-        if args.command not in (None, "age"):
+        if args.command != "age":  # the window's start-up (no command) too
             _clean_leftovers(args)
         return int(args.func(args) or 0)
     except KnownError as exc:

@@ -14,9 +14,11 @@ from functools import lru_cache
 from dvdesk.domain.dates import DateError, PartialDate, fmt, parse_date
 from dvdesk.domain.member import Gender
 from dvdesk.domain.names import fold
+from dvdesk.exchange.cells import FORMULA_STARTS
 
-EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's leap-year bug included)
-_ESCAPED = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_EPOCH = date(1899, 12, 30)  # for serials from 61 on (1900-03-01)
+# What cells.escape_cell escapes (full-width and small forms too): one list.
+_ESCAPED = FORMULA_STARTS
 MARKS = {"x", "v", "1", "co", "\u2713", "\u2714", "+"}
 
 
@@ -43,7 +45,14 @@ def text(value: object) -> str:
 
 
 def _serial(number: float) -> PartialDate:
-    return PartialDate.of(EXCEL_EPOCH + timedelta(days=int(number)))
+    """Excel's day number: 1 = 1900-01-01. Excel counts a 29 February 1900 that never
+    was (serial 60), so serials 1-59 are one day later than the epoch for the rest."""
+    days = int(number)
+    if days == 60:
+        raise ValueError("Số 60 là ngày 29/02/1900 của Excel, không có thật.")
+    if days < 60:
+        return PartialDate.of(date(1899, 12, 31) + timedelta(days=days))
+    return PartialDate.of(EXCEL_EPOCH + timedelta(days=days))
 
 
 def read_date(value: object) -> PartialDate | None:

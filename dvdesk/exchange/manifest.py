@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 from dvdesk.errors import KnownError
@@ -18,6 +19,13 @@ FORMAT_VERSION = "1.1"
 MANIFEST_FILE = "manifest.json"
 MAX_SEQUENCE = 999_999  # a commune exporting daily for 2,700 years; a forged 10**15 is refused
 _COMMUNE_CODE = re.compile(r"[0-9]{5}")
+# What a package may carry, by pattern: nothing that could become a path or a formula.
+VERSION = re.compile(r"\d{1,3}\.\d{1,3}")
+CODE = re.compile(r"\w[\w.-]{0,31}")  # unit codes: KDC01, THPT1 (communes: five digits)
+UID = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{0,63}")  # a uuid, as new_uid makes them
+SHA256 = re.compile(r"[0-9a-f]{64}")
+FILE_NAME = re.compile(r"[a-z][a-z_]{0,31}\.(?:csv|json)")
+MAX_COUNT = 10_000_000
 
 
 class PackageError(KnownError):
@@ -50,27 +58,68 @@ class Manifest:
     def from_json(cls, data: bytes, source: str) -> Manifest:
         try:
             raw: dict[str, Any] = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise PackageError(f"Gói “{source}”: tệp manifest.json bị hỏng.") from exc
         if not isinstance(raw, dict) or raw.get("format") != FORMAT_NAME:
             raise PackageError(f"“{source}” không phải là gói dữ liệu xã của dvdesk.")
-        _check_version(str(raw.get("format_version", "")), source)
+        _check_version(raw.get("format_version"), source)
         try:
-            return cls(
-                commune_code=str(raw["commune_code"]),
-                commune_name=str(raw["commune_name"]),
-                created_at=str(raw["created_at"]),
+            manifest = cls(
+                commune_code=_text(raw["commune_code"]),
+                commune_name=_text(raw["commune_name"]),
+                created_at=_text(raw["created_at"]),
                 sequence=_whole(raw["sequence"]),
-                app_version=str(raw.get("app_version", "")),
-                counts={str(k): int(v) for k, v in raw["counts"].items()},
-                files={str(k): str(v) for k, v in raw["files"].items()},
+                app_version=_text(raw.get("app_version", "")),
+                counts={_text(k): _count(v) for k, v in raw["counts"].items()},
+                files={_text(k): _text(v) for k, v in raw["files"].items()},
                 format_version=str(raw["format_version"]),
                 signing_key=str(raw.get("signing_key", "")),
                 party_members=max(0, _whole(raw.get("party_members", 0))),
                 target_percent=min(100.0, max(0.0, float(raw.get("target_percent", 3.0)))),
             )
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise PackageError(f"Gói “{source}”: manifest.json thiếu thông tin ({exc}).") from exc
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+            raise PackageError(
+                f"Gói “{source}”: manifest.json thiếu thông tin hoặc có giá trị sai ({exc})."
+            ) from exc
+        manifest._check(source)
+        return manifest
+
+    def _check(self, source: str) -> None:
+        """Every text by pattern: codes, file names, checksums, the creation time."""
+
+        def bad(what: str) -> PackageError:
+            return PackageError(f"Gói “{source}”: manifest.json có {what} không hợp lệ.")
+
+        # The commune code and name are checked by check_identity (five digits).
+        if len(self.commune_name) > 200:
+            raise bad("tên xã/phường")
+        try:
+            datetime.fromisoformat(self.created_at)
+        except ValueError as exc:
+            raise bad(f"thời điểm tạo “{self.created_at[:40]}”") from exc
+        if len(self.app_version) > 40 or len(self.signing_key) > 200:
+            raise bad("phiên bản chương trình hoặc khóa ký")
+        for name, digest in self.files.items():
+            if not FILE_NAME.fullmatch(name):
+                raise bad(f"tên tệp “{name[:40]}”")
+            if not SHA256.fullmatch(digest):
+                raise bad(f"mã kiểm tra của {name[:40]}")
+        for name in self.counts:
+            if not FILE_NAME.fullmatch(name):
+                raise bad(f"tên tệp “{name[:40]}”")
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"cần chữ, có {type(value).__name__}")
+    return value
+
+
+def _count(value: object) -> int:
+    number = _whole(value)
+    if not 0 <= number <= MAX_COUNT:
+        raise ValueError(f"số dòng “{number}” ngoài khoảng 0–{MAX_COUNT}")
+    return number
 
 
 def _whole(value: Any) -> int:
@@ -80,11 +129,13 @@ def _whole(value: Any) -> int:
     return value
 
 
-def _check_version(text: str, source: str) -> None:
-    try:
-        major = int(text.split(".")[0])
-    except ValueError as exc:
-        raise PackageError(f"Gói “{source}”: phiên bản định dạng “{text}” không đọc được.") from exc
+def _check_version(value: object, source: str) -> None:
+    text = value if isinstance(value, str) else ""
+    if not VERSION.fullmatch(text) or int(text.split(".")[0]) < 1:
+        raise PackageError(
+            f"Gói “{source}”: phiên bản định dạng “{str(value)[:20]}” không đọc được."
+        )
+    major = int(text.split(".")[0])
     ours = int(FORMAT_VERSION.split(".")[0])
     if major > ours:
         raise PackageError(

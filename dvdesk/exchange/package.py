@@ -11,6 +11,7 @@ counts and every value; any failure refuses the whole package.
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import zipfile
 from collections.abc import Callable
@@ -35,7 +36,9 @@ from dvdesk.exchange.dictionary import (
     required_column_names,
 )
 from dvdesk.exchange.manifest import (
+    CODE,
     MANIFEST_FILE,
+    UID,
     Manifest,
     PackageError,
     check_identity,
@@ -48,6 +51,11 @@ from dvdesk.store.errors import translate
 
 if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
+
+
+# A 200,000-member commune packs to ~25 MB; a file far past that is not a package.
+MAX_PACKAGE_BYTES = 512 * 1024 * 1024
+MAX_MANIFEST_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -188,6 +196,11 @@ class PackageFile:
     @classmethod
     def open(cls, path: Path, passphrase: str | None = None) -> PackageFile:
         try:
+            if path.is_file() and path.stat().st_size > MAX_PACKAGE_BYTES:
+                raise PackageError(
+                    f"Gói “{path.name}” lớn bất thường (hơn {MAX_PACKAGE_BYTES >> 20} MB), "
+                    "không gộp."
+                )
             data = path.read_bytes()
         except OSError as exc:
             raise _os_problem(exc, path) from exc
@@ -201,7 +214,7 @@ class PackageFile:
         try:
             with zipfile.ZipFile(io.BytesIO(self._data)) as archive:
                 info = archive.getinfo(MANIFEST_FILE)
-                if info.file_size > 1_000_000:
+                if info.file_size > MAX_MANIFEST_BYTES:
                     raise KeyError(MANIFEST_FILE)
                 body = archive.read(info)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError):
@@ -242,6 +255,7 @@ def _unpack(data: bytes, source: str, digest: str) -> Package:
         package.steps.setdefault(pair[0], []).append(pair[1])
 
     _convert(tables["steps.csv"], records.step_from_row, add_step, "steps.csv", source)
+    _check_identities(package, source)
     # The rows as read (their columns were checked): empty old/new values are None.
     package.audit = tables["audit.csv"]
     for r in package.audit:
@@ -266,6 +280,33 @@ def signed_manifest(entries: dict[str, bytes], source: str) -> tuple[Manifest, b
     return manifest, public_key
 
 
+def _check_identities(package: Package, source: str) -> None:
+    """Codes and uids by pattern, each unit and member once: nothing a path or SQL trips on."""
+
+    def refuse(file: str, what: str) -> PackageError:
+        return PackageError(f"Gói “{source}”: tệp {file} có {what}; gói bị hỏng hoặc bị sửa đổi.")
+
+    codes: set[str] = set()
+    for unit in package.units:
+        if not CODE.fullmatch(unit.code):
+            raise refuse("units.csv", f"mã đơn vị không hợp lệ “{unit.code[:40]}”")
+        if unit.code in codes:
+            raise refuse("units.csv", f"mã đơn vị “{unit.code}” hai lần")
+        codes.add(unit.code)
+    uids: set[str] = set()
+    for member in package.members:
+        if not UID.fullmatch(member.uid):
+            raise refuse("members.csv", f"mã định danh không hợp lệ “{member.uid[:40]}”")
+        if member.uid in uids:
+            raise refuse("members.csv", f"mã định danh “{member.uid}” hai lần")
+        if not CODE.fullmatch(member.unit_code):
+            raise refuse("members.csv", f"mã đơn vị không hợp lệ “{member.unit_code[:40]}”")
+        uids.add(member.uid)
+    for uid in package.steps:
+        if not UID.fullmatch(uid):
+            raise refuse("steps.csv", f"mã định danh không hợp lệ “{uid[:40]}”")
+
+
 def _os_problem(exc: OSError, path: Path) -> KnownError:
     if isinstance(exc, IsADirectoryError):
         return PackageError(f"“{path}” là một thư mục, không phải tệp gói.")
@@ -278,6 +319,9 @@ def _check_files(manifest: Manifest, entries: dict[str, bytes], source: str) -> 
             raise PackageError(f"Gói “{source}” thiếu tệp {name}.")
         if name not in manifest.files:
             raise PackageError(f"Gói “{source}”: manifest.json không ghi mã kiểm tra của {name}.")
+    for name in manifest.files:
+        if name not in entries:
+            raise PackageError(f"Gói “{source}”: manifest.json ghi tệp {name} nhưng gói không có.")
     for name, data in entries.items():
         expected = manifest.files.get(name)
         if expected is None:
@@ -294,6 +338,12 @@ def _rows(name: str, data: bytes, manifest: Manifest, source: str) -> list[dict[
         header, rows = dict_rows(data)
     except UnicodeDecodeError as exc:
         raise PackageError(f"Gói “{source}”: tệp {name} không phải UTF-8.") from exc
+    except csv.Error as exc:
+        # e.g. a cell over the csv module's field limit (131,072 characters)
+        raise PackageError(
+            f"Gói “{source}”: tệp {name} có ô quá dài hoặc sai định dạng CSV; gói bị hỏng "
+            "hoặc bị sửa đổi."
+        ) from exc
     except ValueError as exc:
         raise PackageError(f"Gói “{source}”: tệp {name} dòng {exc} sai số cột.") from exc
     missing = [c for c in required_column_names(name) if c not in header]

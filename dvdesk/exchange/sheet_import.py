@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -84,6 +84,7 @@ def plan_import(
     progress: Progress | None = None,
     erase_empty: bool = False,
     confirm_probable: bool = False,
+    sheets: Sequence[str] | None = None,
 ) -> ImportPlan:
     """Read and check every sheet; writes nothing.
 
@@ -94,8 +95,11 @@ def plan_import(
         fields: column → field, to override the recognised header of the main sheet.
         erase_empty: an empty cell erases the stored value on a re-import.
         confirm_probable: take every probable match as the same person.
+        sheets: the workbook's sheets to read (hidden ones too); by default every
+            visible sheet (a hidden sheet is listed in the preview, not read).
     """
-    grids = read_grids(path)
+    grids = read_grids(path, sheets)
+    sheet_lines = grids[0].sheet_lines([g.sheet for g in grids]) if grids else []
     resolver = UnitResolver(store.units.all())
     guesses = [find_header(g.rows) for g in grids]
     if not any(guesses):
@@ -132,15 +136,15 @@ def plan_import(
     planner = _Planner(store, resolver, today or date.today(), erase_empty, many)
     choices = {k: v for k, v in (sheet_units or {}).items() if v}
     total = sum(len(g.rows) - h.data_start for g, h in zip(grids, guesses, strict=True) if h)
-    sheets = []
+    planned = []
     for guess in guesses:
         grid = grids.pop(0)  # each sheet's cells are let go once it is planned
         choice = choices.get(grid.sheet, default_unit or "")
-        sheets.append(planner.sheet(grid, guess, choice, progress, total))
+        planned.append(planner.sheet(grid, guess, choice, progress, total))
         del grid
     if progress:
         progress(total, total)
-    plan = ImportPlan(path.name, sheets, resolver.new, main, erase_empty)
+    plan = ImportPlan(path.name, planned, resolver.new, main, erase_empty, sheet_lines)
     if confirm_probable:
         plan.confirm()
     return plan
@@ -195,7 +199,7 @@ class _Planner:
                 f"{'nam' if other.value == 'nam' else 'nữ'}."
             )
         if grid.hidden:
-            plan.notes.append("Trang này bị ẩn trong bảng tính: vẫn được đọc.")
+            plan.notes.append("Trang này bị ẩn trong bảng tính: được đọc vì đã được chọn.")
         ctx = self.units.context(grid, guess, choice)
         used = set(guess.fields) | set(name_columns)
         width = max((len(r) for r in grid.rows), default=0)

@@ -124,6 +124,7 @@ class ImportPlan:
     new_units: list[Unit]
     main: int = 0  # index of the sheet whose header a mapping step edits
     erase_empty: bool = False
+    sheet_lines: list[str] = field(default_factory=list)  # every sheet and its state
 
     @property
     def sheet(self) -> str:
@@ -200,6 +201,7 @@ class ImportPlan:
         """The preview a clerk reads (Vietnamese)."""
         many = sum(1 for s in self.sheets if s.header is not None) > 1
         out = [f"Tệp “{self.source}”: {len(self.sheets)} trang."]
+        out += self.sheet_lines
         for s in self.sheets:
             out.extend(s.lines())
 

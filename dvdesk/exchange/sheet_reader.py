@@ -4,6 +4,17 @@ XLSX through openpyxl (cached values, never formulas; merged cells filled with
 their top-left value so a unit name merged down a block applies to each row)
 and CSV in UTF-8 (with or without BOM) or the old Windows-1258 code page,
 separated by commas, semicolons or tabs.
+
+A spreadsheet comes from elsewhere and is read with bounded memory and time:
+before openpyxl sees an .xlsx, its zip directory is checked (number of parts,
+each part's and the total uncompressed size, the compression ratio) and each
+sheet part is scanned once, streaming, for over-long text, the row count and
+a cut-off end; then openpyxl reads it in read-only mode, row by row, with the
+row, column and cell limits applied as it streams. A damaged file (cut short,
+a missing sheet part, broken XML) is one Vietnamese message.
+
+Hidden and very hidden sheets are never read unless named: every grid lists
+every sheet of its workbook with its state, for the preview.
 """
 
 from __future__ import annotations
@@ -11,15 +22,61 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from itertools import islice
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from dvdesk.errors import KnownError
-from dvdesk.exchange.headers import find_header
+from dvdesk.exchange.headers import SCAN_ROWS, find_header
 
-MAX_ROWS = 250_000
+MAX_ROWS = 250_000  # rows with a value
+MAX_SHEET_ROWS = 1_048_576  # Excel's own last row
+MAX_COLUMNS = 256
+MAX_GRID_CELLS = 8_000_000  # row width summed over the rows: ~64 MB of references
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_CSV_BYTES = 256 * 1024 * 1024
+# The .xlsx archive, checked before parsing.
+MAX_PARTS = 10_000
+MAX_PART_BYTES = 512 * 1024 * 1024  # a 250,000-row sheet is ~100-200 MB of XML
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+MAX_SHARED_BYTES = 128 * 1024 * 1024  # the shared strings, which openpyxl keeps in memory
+MAX_OTHER_PART_BYTES = 64 * 1024 * 1024  # styles, workbook, relations: parsed whole
+MAX_RATIO = 100  # sheet XML compresses ~5-30:1; a bomb 1000:1
+RATIO_FROM = 8 * 1024 * 1024  # small parts may compress as they like
+_CHUNK = 1 << 20
+# Text between two tags longer than this cannot be one legal cell (UTF-8, entities).
+_MAX_TEXT_RUN = MAX_CELL_CHARS * 8
+_ROW = re.compile(rb"<(?:\w+:)?row\b")
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b")
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+_END = re.compile(rb"</(?:\w+:)?worksheet>\s*$")
+
+
+class SheetState(StrEnum):
+    VISIBLE = "visible"
+    HIDDEN = "hidden"
+    VERY_HIDDEN = "veryHidden"
+
+
+STATE_LABELS = {
+    SheetState.VISIBLE: "hiện",
+    SheetState.HIDDEN: "ẩn",
+    SheetState.VERY_HIDDEN: "ẩn hẳn, chỉ mở được bằng VBA",
+}
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    name: str
+    state: SheetState
+
+    @property
+    def label(self) -> str:
+        return f"“{self.name}” ({STATE_LABELS[self.state]})"
 
 
 @dataclass
@@ -31,6 +88,22 @@ class Grid:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     hidden_rows: set[int] = field(default_factory=set)  # rows hidden in the sheet (0-based)
     hidden: bool = False  # the whole sheet is hidden
+    sheets: list[SheetInfo] = field(default_factory=list)  # every sheet of the workbook
+
+    def sheet_lines(self, read: Sequence[str] = ()) -> list[str]:
+        """For the preview: every sheet with its state, which are read, which are not."""
+        names = set(read) or {self.sheet}
+        if len(self.sheets) < 2 and all(s.state is SheetState.VISIBLE for s in self.sheets):
+            return []
+        listed = "; ".join(
+            s.label + (" — đang đọc" if s.name in names else " — không đọc") for s in self.sheets
+        )
+        out = [f"Các trang tính: {listed}."]
+        if any(s.state is not SheetState.VISIBLE and s.name not in names for s in self.sheets):
+            out.append(
+                "Trang ẩn không được đọc; muốn đọc, hãy chọn trang đó (dòng lệnh: --sheet TÊN)."
+            )
+        return out
 
     def span(self, row: int, column: int) -> tuple[int, int]:
         """The columns a cell covers (itself unless merged across)."""
@@ -40,22 +113,26 @@ class Grid:
         return column, column
 
 
-def read_grid(path: Path) -> Grid:
-    """The sheet whose header names most known columns (the first sheet if none does)."""
-    grids = read_grids(path)
+def read_grid(path: Path, sheet: str | None = None) -> Grid:
+    """`sheet`, or the visible sheet whose header names most known columns (the first
+    visible sheet if none does)."""
+    grids = read_grids(path, [sheet] if sheet else None)
     scored = [
         (len(h.fields) if (h := find_header(g.rows)) else 0, -i, g) for i, g in enumerate(grids)
     ]
     return max(scored, key=lambda t: (t[0], t[1]))[2]
 
 
-def read_grids(path: Path) -> list[Grid]:
-    """Every sheet of a workbook (one grid for a CSV), in the workbook's order."""
+def read_grids(path: Path, sheets: Sequence[str] | None = None) -> list[Grid]:
+    """The sheets of a workbook (one grid for a CSV), in the workbook's order: the
+    named `sheets` (hidden ones too), or else every visible sheet."""
     if not path.is_file():
         raise KnownError(f"Không tìm thấy tệp “{path}”.")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
+        return _read_xlsx(path, list(sheets) if sheets else None)
+    if sheets:
+        raise KnownError(f"Tệp “{path.name}” không có trang tính: chỉ chọn trang cho tệp .xlsx.")
     if suffix in (".csv", ".txt"):
         return [_read_csv(path)]
     if suffix == ".xls":
@@ -99,68 +176,202 @@ def _sheet_layout(source: IO[bytes]) -> tuple[list[tuple[int, int, int, int]], s
     return merged, hidden
 
 
-MAX_UNPACKED = 2 << 30  # a 250,000-row list unpacks to about 100 MB of XML
-MAX_RATIO = 300  # sheet XML compresses 5–20:1; a "zip bomb" 1000:1 and more
-
-
-def _check_unpacked_size(path: Path) -> None:
-    """Refuse a workbook that would unpack to gigabytes before openpyxl reads any of it."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise KnownError(f"Tệp “{path.name}” không phải tệp Excel .xlsx đọc được.") from exc
-    total = sum(i.file_size for i in infos)
-    swollen = any(
-        i.file_size > (16 << 20) and i.file_size / max(i.compress_size, 1) > MAX_RATIO
-        for i in infos
+def _damaged(path: Path) -> KnownError:
+    return KnownError(
+        f"Tệp “{path.name}” bị hỏng hoặc không phải tệp Excel .xlsx đọc được "
+        "(bị cắt cụt, thiếu trang tính hoặc sai cấu trúc). Hãy mở bằng Excel, lưu lại rồi thử lại."
     )
-    if total > MAX_UNPACKED or swollen:
-        raise KnownError(
-            f"Tệp “{path.name}” giải nén ra quá lớn ({total // (1 << 20):,} MB): không phải một "
-            "danh sách bình thường, không đọc."
+
+
+def _too_big(path: Path, what: str) -> KnownError:
+    return KnownError(
+        f"Tệp “{path.name}” {what}, không đọc (nghi là tệp nén độc hại hoặc quá lớn). "
+        "Hãy chỉ giữ danh sách đoàn viên rồi lưu lại."
+    )
+
+
+@dataclass
+class _Scan:
+    rows: int = 0
+
+
+def _check_archive(archive: zipfile.ZipFile, path: Path) -> None:
+    infos = archive.infolist()
+    if len(infos) > MAX_PARTS:
+        raise _too_big(path, f"có quá nhiều phần ({len(infos)})")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        sheet_like = _SHEET_PART.fullmatch(info.filename) or info.filename.lower().endswith(
+            "sharedstrings.xml"
         )
+        if (
+            info.file_size > (MAX_PART_BYTES if sheet_like else MAX_OTHER_PART_BYTES)
+            or total > MAX_TOTAL_BYTES
+            or (info.file_size > RATIO_FROM and ratio > MAX_RATIO)
+        ):
+            raise _too_big(path, "có phần giải nén ra quá lớn")
 
 
-def _read_xlsx(path: Path) -> list[Grid]:
-    """Every sheet, streamed (openpyxl's read-only mode: about 40% less CPU and a fraction
-    of the memory), merged cells filled with their top-left value."""
-    from zipfile import BadZipFile
+def _scan_part(archive: zipfile.ZipFile, name: str, path: Path, sheet: bool) -> _Scan:
+    """One streaming pass over a part: sizes honest, no over-long text, rows, whole."""
+    info = archive.getinfo(name)
+    scan = _Scan()
+    seen = 0
+    tail = b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            seen += len(chunk)
+            if seen > info.file_size:  # the declared size lied
+                raise _damaged(path)
+            data = tail + chunk
+            # Keep an unfinished tag for the next round so no match is cut in two.
+            cut = data.rfind(b"<")
+            if cut < 0 or len(data) - cut > 4096:
+                cut = len(data)
+            body, tail = data[:cut], data[cut:]
+            if max(map(len, body.split(b"<")), default=0) > _MAX_TEXT_RUN:
+                raise _too_big(path, "có ô chứa văn bản quá dài")
+            if sheet:
+                scan.rows += len(_ROW.findall(body))
+                if scan.rows > MAX_ROWS + SCAN_ROWS:
+                    raise KnownError(
+                        f"Tệp “{path.name}” có quá nhiều dòng (hơn {MAX_ROWS:,}); hãy chia nhỏ."
+                    )
+    if len(tail) > _MAX_TEXT_RUN:
+        raise _too_big(path, "có ô chứa văn bản quá dài")
+    if sheet and not _END.search(tail[-64:] if tail else b""):
+        raise _damaged(path)  # cut short: the closing tag is missing
+    return scan
 
+
+def _states(book: Any) -> list[SheetInfo]:
+    out = []
+    for ws in book.worksheets:
+        try:
+            state = SheetState(getattr(ws, "sheet_state", "visible") or "visible")
+        except ValueError:
+            state = SheetState.HIDDEN  # an unknown state is not shown to the user either
+        out.append(SheetInfo(ws.title, state))
+    return out
+
+
+def _rows(ws: Any, path: Path, spent: list[int]) -> list[list[object]]:
+    """Stream a read-only sheet into lists, applying the limits as rows arrive.
+
+    `spent` counts the cells of the whole workbook so far (one bound for all sheets).
+    """
+    ws.reset_dimensions()  # a lying <dimension> must not pad every row to 16,384 cells
+    rows: list[list[object]] = []
+    filled = 0
+    empty: list[object] = []
+    for row in ws.iter_rows(values_only=True):
+        if len(rows) >= MAX_SHEET_ROWS:
+            raise _too_big(path, "có quá nhiều dòng")
+        if not row:
+            rows.append(empty)
+            continue
+        if len(row) > MAX_COLUMNS:
+            if any(v is not None for v in row[MAX_COLUMNS:]):
+                raise KnownError(
+                    f"Tệp “{path.name}” có dữ liệu quá cột thứ {MAX_COLUMNS}; "
+                    "hãy chỉ giữ danh sách đoàn viên."
+                )
+            row = row[:MAX_COLUMNS]
+        spent[0] += len(row)
+        if spent[0] > MAX_GRID_CELLS:
+            raise _too_big(path, "có quá nhiều ô")
+        values = list(row)
+        for v in values:
+            if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
+                raise _too_big(path, "có ô chứa văn bản quá dài")
+        if any(v is not None and v != "" for v in values):
+            filled += 1
+            if filled > MAX_ROWS:
+                raise KnownError(
+                    f"Tệp “{path.name}” có quá nhiều dòng (hơn {MAX_ROWS:,}); hãy chia nhỏ."
+                )
+        rows.append(values)
+    while rows and not any(v is not None and v != "" for v in rows[-1]):
+        rows.pop()  # trailing empty rows (formatting only)
+    return rows
+
+
+def _read_xlsx(path: Path, wanted: list[str] | None) -> list[Grid]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _damaged(path) from exc
+    with archive:
+        _check_archive(archive, path)
+        try:
+            return _read_book(archive, path, wanted)
+        except KnownError:
+            raise
+        except Exception as exc:
+            # Hostile or broken XML, a CRC error, a missing part: openpyxl raises
+            # ParseError, KeyError, ValueError, TypeError, zlib.error, EOFError, …
+            raise _damaged(path) from exc
+
+
+def _read_book(archive: zipfile.ZipFile, path: Path, wanted: list[str] | None) -> list[Grid]:
+    """The chosen sheets, streamed (openpyxl's read-only mode), merged cells filled
+    with their top-left value."""
     from openpyxl import load_workbook
 
-    _check_unpacked_size(path)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise KnownError(f"Tệp “{path.name}” không phải tệp Excel .xlsx đọc được.") from exc
+    listed = len(_SHEET.findall(archive.read("xl/workbook.xml")))
+    for name in archive.namelist():
+        # openpyxl loads the shared strings whole, even in read-only mode, and parses a
+        # whole sheet that has no <dimension> just to size it: bound every part first.
+        if name.lower().endswith("sharedstrings.xml"):
+            if archive.getinfo(name).file_size > MAX_SHARED_BYTES:
+                raise _too_big(path, "có bảng chữ dùng chung quá lớn")
+            _scan_part(archive, name, path, sheet=False)
+        elif _SHEET_PART.fullmatch(name):
+            _scan_part(archive, name, path, sheet=True)
+    book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     grids = []
     try:
-        for sheet in book.worksheets:
-            rows: list[list[object]] = []
-            for r in sheet.iter_rows(values_only=True):
-                rows.append(list(r))
-                if len(rows) > MAX_ROWS:
-                    raise KnownError(f"Trang “{sheet.title}” có quá nhiều dòng (hơn {MAX_ROWS:,}).")
-            while rows and not any(v not in (None, "") for v in rows[-1]):
-                rows.pop()  # trailing empty rows of a formatted sheet
-            try:
-                with sheet._get_source() as source:
-                    merged, hidden_rows = _sheet_layout(source)
-            except (KeyError, OSError, AttributeError):
-                merged, hidden_rows = [], set()
+        infos = _states(book)
+        if not infos or len(book.sheetnames) < listed:
+            raise _damaged(path)  # a sheet named in the workbook has no part
+        if wanted is not None:
+            known = {i.name for i in infos}
+            for name in wanted:
+                if name not in known:
+                    names = ", ".join(i.label for i in infos)
+                    raise KnownError(
+                        f"Tệp “{path.name}” không có trang tính “{name}”. Các trang: {names}."
+                    )
+            chosen = [i.name for i in infos if i.name in wanted]
+        else:
+            chosen = [i.name for i in infos if i.state is SheetState.VISIBLE]
+            if not chosen:
+                raise KnownError(
+                    f"Tệp “{path.name}” không có trang tính nào đang hiện; hãy chọn trang "
+                    "cần đọc (dòng lệnh: --sheet TÊN)."
+                )
+        by_name = {ws.title: ws for ws in book.worksheets}
+        states = {i.name: i.state for i in infos}
+        spent = [0]
+        for title in chosen:
+            sheet = by_name[title]
+            rows = _rows(sheet, path, spent)
+            with sheet._get_source() as source:
+                merged, hidden_rows = _sheet_layout(source)
             width = max((len(r) for r in rows), default=0)
             width = max([width, *(c1 + 1 for _, _, r1, c1 in merged if r1 < len(rows))])
-            for r in rows:
-                if len(r) < width:
-                    r.extend([None] * (width - len(r)))
+            width = min(width, MAX_COLUMNS)
+            for i, row in enumerate(rows):
+                if len(row) < width:
+                    rows[i] = row + [None] * (width - len(row))
             merged_rows: set[int] = set()
             kept = []
             for r0, c0, r1, c1 in merged:
-                if r0 >= len(rows):
+                if r0 >= len(rows) or c0 >= width:
                     continue
+                c1 = min(c1, width - 1)
                 kept.append((r0, c0, r1, c1))
                 top_left = rows[r0][c0]
                 if c1 > c0:
@@ -168,17 +379,17 @@ def _read_xlsx(path: Path) -> list[Grid]:
                 for r in range(r0, min(r1 + 1, len(rows))):
                     for c in range(c0, c1 + 1):
                         rows[r][c] = top_left
-            state = getattr(sheet, "sheet_state", "visible")
             hidden_rows = {r for r in hidden_rows if r < len(rows)}
-            grids.append(
-                Grid(rows, sheet.title, merged_rows, kept, hidden_rows, state != "visible")
-            )
+            hidden = states[title] is not SheetState.VISIBLE
+            grids.append(Grid(rows, title, merged_rows, kept, hidden_rows, hidden, infos))
     finally:
         book.close()
     return grids
 
 
 def _read_csv(path: Path) -> Grid:
+    if path.stat().st_size > MAX_CSV_BYTES:
+        raise _too_big(path, f"lớn hơn {MAX_CSV_BYTES // (1024 * 1024)} MB")
     data = path.read_bytes()
     for encoding in ("utf-8-sig", "cp1258"):
         try:

@@ -129,6 +129,7 @@ def make_backup(
             raise
         raise KnownError(f"Không sao lưu được: {known}") from exc
     rotate(folder, store.path.stem, reason)
+    _tighten(folder, store.path.stem)
     return target
 
 
@@ -158,6 +159,16 @@ def rotate(folder: Path, stem: str, reason: str, keep: int | None = None) -> Non
     for path in old:
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+def _tighten(folder: Path, stem: str) -> None:
+    """Backups an older version left readable by others (0644) become 0600."""
+    if os.name != "posix":
+        return
+    for path in _backups_in(folder, stem):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mode & 0o077:
+                os.chmod(path, FILE_MODE)
 
 
 def daily_backup_due(db_path: Path, today: datetime | None = None) -> bool:

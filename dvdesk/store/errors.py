@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -135,6 +136,13 @@ def _by_code(
             f"Ổ đĩa chứa {where} đã đầy, chưa ghi được gì. Hãy giải phóng dung lượng rồi thử lại."
         )
     if code == sqlite3.SQLITE_IOERR:
+        # SQLite reports a full disk while it makes the -shm/-wal of a WAL file as an
+        # I/O error (SQLITE_IOERR_SHMSIZE, _WRITE, _TRUNCATE): tell it by the free space.
+        if _nearly_full(path):
+            return DiskFull(
+                f"Ổ đĩa chứa {where} đã đầy, chưa đọc hay ghi được gì. Hãy giải phóng "
+                "dung lượng rồi thử lại."
+            )
         return DiskError(_disk_error(where))
     if code == sqlite3.SQLITE_NOTADB:
         return NotDvdeskFile(f"{where} không phải là tệp dữ liệu dvdesk.")
@@ -153,6 +161,18 @@ def _by_code(
     if code == sqlite3.SQLITE_ERROR and schema_damaged is not None and schema_damaged():
         return DamagedFile(_damaged(where))
     return None
+
+
+FULL_BELOW = 1024 * 1024  # bytes free under which an I/O error is taken for a full disk
+
+
+def _nearly_full(path: Path | str | None) -> bool:
+    if not path:
+        return False
+    try:
+        return shutil.disk_usage(Path(path).parent).free < FULL_BELOW
+    except OSError:
+        return False
 
 
 def _damaged(where: str) -> str:

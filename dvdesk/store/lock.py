@@ -138,7 +138,10 @@ class DataFileLock:
         path = lock_path(db_path)
         for _ in range(3):  # retry when the file was replaced under us
             try:
-                fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+                # Never through a link planted at the lock's name: the holder's details
+                # would truncate whatever file it points to.
+                flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+                fd = os.open(path, flags, FILE_MODE)
             except OSError as exc:
                 raise KnownError(
                     f"Không tạo được tệp khóa “{path}” ({exc.strerror}). "
@@ -175,10 +178,15 @@ class DataFileLock:
         previous = read_holder(db_path)
         me = Holder(os.getpid(), this_host(), datetime.now().replace(microsecond=0))
         data = me.to_json().encode("utf-8")
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.ftruncate(fd, 0)
-        os.write(fd, data)
-        os.fsync(fd)
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.ftruncate(fd, 0)
+            os.write(fd, data)
+            os.fsync(fd)
+        except OSError:
+            # A full disk: the byte lock is held all the same; only the holder's
+            # details, shown to a second window, are missing.
+            pass
         return cls(db_path, fd, me, previous)
 
     @property

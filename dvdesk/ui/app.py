@@ -8,11 +8,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtCore import QLocale, QThreadPool, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from dvdesk.errors import KnownError
+from dvdesk.files import clean_leftovers
 from dvdesk.resources import FONT_BOLD, FONT_REGULAR, resource
 from dvdesk.store import backup
 from dvdesk.store.gateway import Store
@@ -68,6 +69,9 @@ def install_translation(app: QApplication) -> bool:
 
 def open_store(path: Path, dialogs: DialogService) -> Store | None:
     """Open (creating on first run) the data file; a known problem is shown, not raised."""
+    # What a killed dvdesk left beside this file (partial copies, exact names only).
+    clean_leftovers(path.parent)
+    backup.clean_interrupted(path)
     try:
         store = Store.open(path)
     except (KnownError, OSError) as exc:
@@ -155,4 +159,9 @@ def run(path: Path) -> int:
     try:
         return app.exec()
     finally:
+        # Background reads run Python code in Qt's pool threads. Let them end before the
+        # window's objects go and the interpreter finalizes: a thread still emitting then
+        # touches freed objects (segfault, or the "bool_dealloc" abort seen at Ctrl+Q).
+        QThreadPool.globalInstance().waitForDone(30_000)
         launcher.close()
+        QThreadPool.globalInstance().waitForDone(30_000)

@@ -93,7 +93,8 @@ class ExchangeActions(QObject):
         def work(store: Store, progress: Progress) -> Any:
             from dvdesk.exchange.package import write_package
 
-            return write_package(store, Path(out), secret or None)
+            # The save dialog asked before replacing an existing file.
+            return write_package(store, Path(out), secret or None, overwrite=True)
 
         # It records the export's sequence number in the data file: a write.
         def done(manifest: Any) -> None:
@@ -115,14 +116,16 @@ class ExchangeActions(QObject):
         if target.suffix.lower() not in (".xlsx", ".csv"):
             target = target.with_suffix(".xlsx")
 
+        confirmed = target == Path(out)  # the save dialog asked before replacing this name
+
         def work(store: Store, progress: Progress) -> Any:
             if target.suffix.lower() == ".csv":
                 from dvdesk.exchange.csv_export import export_csv
 
-                return {"Đoàn viên": export_csv(store, target)}
+                return {"Đoàn viên": export_csv(store, target, overwrite=confirmed)}
             from dvdesk.exchange.xlsx_export import export_xlsx
 
-            return export_xlsx(store, target)
+            return export_xlsx(store, target, overwrite=confirmed)
 
         def done(counts: dict[str, int]) -> None:
             sheets = ", ".join(f"{k}: {v} dòng" for k, v in counts.items())

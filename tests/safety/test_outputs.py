@@ -121,7 +121,9 @@ def test_links_to_the_data_file_are_refused(tmp_path: Path, db: Path) -> None:
     before = digest(db)
     for link in (soft, hard):
         one_line(run("export", "--db", db, "--out", link, "--overwrite"))
-    one_line(run("print", "--db", db, "eligible", "--out", tmp_path / "x.pdf.lock"))
+    pdf = tmp_path / "danh-sach.pdf"  # the data file under a PDF's name
+    os.link(db, pdf)
+    one_line(run("print", "--db", db, "eligible", "--out", pdf, "--overwrite"), "dvdesk")
     assert digest(db) == before
 
 
@@ -255,3 +257,14 @@ def test_check_output_refuses_folders_and_missing_folders(tmp_path: Path) -> Non
     os.mkfifo(fifo)
     with pytest.raises(files.OutputRefused, match="tệp thường"):
         files.check_output(fifo, overwrite=True)
+
+
+def test_backups_an_older_version_left_readable_become_private(tmp_path: Path, db: Path) -> None:
+    old = db.parent / "backups" / "xa-20250101-000000-000000-thu-cong.db"
+    old.parent.mkdir(mode=0o755)
+    os.chmod(old.parent, 0o755)
+    shutil.copy(db, old)
+    os.chmod(old, 0o644)
+    assert run("backup", "--db", db).returncode == 0
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600
+    assert stat.S_IMODE(old.parent.stat().st_mode) == 0o700
