@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
 from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.names import normalize_name
@@ -152,5 +153,5 @@ class Member:
             "education": _text(self.education),
             "occupation": _text(self.occupation),
         }
-        changed = {k: v for k, v in values.items() if v != getattr(self, k)}
+        changed: dict[str, Any] = {k: v for k, v in values.items() if v != getattr(self, k)}
         return replace(self, **changed) if changed else self

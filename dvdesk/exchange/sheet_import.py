@@ -49,7 +49,7 @@ from dvdesk.exchange.sheet_plan import (
     SkippedRow,
     UnitBlock,
 )
-from dvdesk.exchange.sheet_reader import Grid, read_grids
+from dvdesk.exchange.sheet_reader import STATE_LABELS, Grid, read_grids
 from dvdesk.exchange.sheet_rows import FIELD_LABELS, ReadRow, RowReader
 from dvdesk.exchange.sheet_units import SheetUnits, UnitChooser
 from dvdesk.exchange.units_in_sheet import UnitResolver
@@ -100,6 +100,10 @@ def plan_import(
     """
     grids = read_grids(path, sheets)
     sheet_lines = grids[0].sheet_lines([g.sheet for g in grids]) if grids else []
+    read = {g.sheet for g in grids}
+    workbook = (
+        [(i.name, STATE_LABELS[i.state], i.name in read) for i in grids[0].sheets] if grids else []
+    )
     resolver = UnitResolver(store.units.all())
     guesses = [find_header(g.rows) for g in grids]
     if not any(guesses):
@@ -144,7 +148,7 @@ def plan_import(
         del grid
     if progress:
         progress(total, total)
-    plan = ImportPlan(path.name, planned, resolver.new, main, erase_empty, sheet_lines)
+    plan = ImportPlan(path.name, planned, resolver.new, main, erase_empty, sheet_lines, workbook)
     if confirm_probable:
         plan.confirm()
     return plan

@@ -125,6 +125,8 @@ class ImportPlan:
     main: int = 0  # index of the sheet whose header a mapping step edits
     erase_empty: bool = False
     sheet_lines: list[str] = field(default_factory=list)  # every sheet and its state
+    # every sheet of the workbook as (name, state label, read or not): the window's list
+    workbook: list[tuple[str, str, bool]] = field(default_factory=list)
 
     @property
     def sheet(self) -> str:

@@ -140,6 +140,7 @@ class ExchangeActions(QObject):
         path: str = "",
         fields: dict[int, str] | None = None,
         sheet_units: dict[str, str] | None = None,
+        sheets: list[str] | None = None,
     ) -> Op | None:
         path = path or self.dialogs.open_file(
             "Nhập danh sách đoàn viên", "Bảng tính (*.xlsx *.xlsm *.csv)"
@@ -152,17 +153,27 @@ class ExchangeActions(QObject):
             from dvdesk.exchange.sheet_import import plan_import
 
             return plan_import(
-                store, Path(path), fields=fields, sheet_units=chosen or None, progress=progress
+                store,
+                Path(path),
+                fields=fields,
+                sheet_units=chosen or None,
+                progress=progress,
+                sheets=sheets,
             )
 
         return self._run(
             "Đang đọc và kiểm tra bảng tính…",
             work,
-            lambda plan: self._preview_import(path, plan, fields, chosen),
+            lambda plan: self._preview_import(path, plan, fields, chosen, sheets),
         )
 
     def _preview_import(
-        self, path: str, plan: Any, fields: dict[int, str] | None, chosen: dict[str, str]
+        self,
+        path: str,
+        plan: Any,
+        fields: dict[int, str] | None,
+        chosen: dict[str, str],
+        sheets: list[str] | None = None,
     ) -> None:
         from dvdesk.ui.import_preview import ImportPreviewDialog
 
@@ -171,10 +182,16 @@ class ExchangeActions(QObject):
         self.preview = dialog
         accepted = self.dialogs.show_modal(dialog)
         if dialog.remap_requested:
-            self._remap(path, plan, chosen)
+            self._remap(path, plan, chosen, sheets)
             return
         if dialog.replan_requested:
-            self.import_sheet(path, fields, {**chosen, **dialog.sheet_units()})
+            picked = dialog.sheets()
+            self.import_sheet(
+                path,
+                fields,
+                {**chosen, **dialog.sheet_units()},
+                picked if picked is not None else sheets,
+            )
             return
         if not accepted:
             return
@@ -196,18 +213,20 @@ class ExchangeActions(QObject):
 
         self._run("Đang ghi dữ liệu nhập…", work, done, writes=True)
 
-    def _remap(self, path: str, plan: Any, chosen: dict[str, str]) -> None:
+    def _remap(
+        self, path: str, plan: Any, chosen: dict[str, str], sheets: list[str] | None
+    ) -> None:
         from dvdesk.exchange.cell_values import text
         from dvdesk.exchange.sheet_reader import read_grids
         from dvdesk.ui.column_mapping import ColumnMappingDialog
 
-        grid = read_grids(Path(path))[plan.main]
+        grid = read_grids(Path(path), sheets)[plan.main]
         row = grid.rows[plan.header.row]
         headers = {c: text(v) or f"(cột {c + 1})" for c, v in enumerate(row)}
         title = f"trang “{grid.sheet}”" if grid.sheet else ""
         dialog = ColumnMappingDialog(headers, plan.header.fields, self.parent_widget, title)
         if self.dialogs.show_modal(dialog):
-            self.import_sheet(path, dialog.fields(), chosen)
+            self.import_sheet(path, dialog.fields(), chosen, sheets)
 
     # -- templates ---------------------------------------------------------------
 
@@ -224,12 +243,12 @@ class ExchangeActions(QObject):
         target = Path(out)
         if target.suffix.lower() != ".xlsx":
             target = target.with_suffix(".xlsx")
+        confirmed = target == Path(out)  # the save dialog asked before replacing this name
 
         def work(store: Store, progress: Progress) -> Any:
             from dvdesk.exchange.templates import export_template
 
-            # The save dialog already asked before replacing a file.
-            return export_template(store, key, target, overwrite=True, progress=progress)
+            return export_template(store, key, target, overwrite=confirmed, progress=progress)
 
         def done(count: int) -> None:
             self.finished.emit(f"Đã xuất {template.label} ({count} dòng) vào “{target}”.")

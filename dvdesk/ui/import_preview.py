@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -99,6 +100,9 @@ class ImportPreviewDialog(QDialog):
         self.counts = QLabel()
         self.counts.setWordWrap(True)
         layout.addWidget(self.counts)
+        self.sheet_boxes: dict[str, QCheckBox] = {}
+        if len(plan.workbook) > 1 or any(not read for _, _, read in plan.workbook):
+            layout.addWidget(self._workbook_row())
         self.tabs = QTabWidget()
         self.tabs.setUsesScrollButtons(True)
         layout.addWidget(self.tabs, 1)
@@ -140,6 +144,32 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(self.buttons)
         self._recount()
         add_help(self, "import")
+
+    # -- the workbook's sheets ----------------------------------------------------
+
+    def _workbook_row(self) -> QWidget:
+        """Every sheet with its state; a sheet not read (hidden) can be ticked to read it."""
+        box = QGroupBox("Các trang tính của tệp")
+        row = QHBoxLayout(box)
+        for name, state, read in self.plan.workbook:
+            check = QCheckBox(f"{name} ({state})")
+            check.setChecked(read)
+            check.setToolTip(
+                "Đang đọc trang này." if read else "Trang ẩn không được đọc; đánh dấu để đọc."
+            )
+            self.sheet_boxes[name] = check
+            row.addWidget(check)
+        row.addStretch(1)
+        again = QPushButton("Đọc lại các trang đã chọn")
+        again.clicked.connect(self._replan)
+        row.addWidget(again)
+        return box
+
+    def sheets(self) -> list[str] | None:
+        """The sheets ticked, or None when they are the ones read now."""
+        chosen = [name for name, check in self.sheet_boxes.items() if check.isChecked()]
+        now = [name for name, _, read in self.plan.workbook if read]
+        return None if chosen == now else chosen
 
     # -- per sheet ---------------------------------------------------------------
 

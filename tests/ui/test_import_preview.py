@@ -97,15 +97,27 @@ def test_each_sheet_shows_what_was_read_and_nothing_is_written_on_cancel(
     before = names(disk_store)
     preview = open_preview(qtbot, window, workbook, [False])
     tabs = [preview.tabs.tabText(i) for i in range(preview.tabs.count())]
-    assert tabs[:3] == ["Thôn Đông (2 người)", "Danh sách (2 người)", "Thôn Bắc (1 người, ẩn)"]
-    east, plain, old = (labels(preview.tabs.widget(i)) for i in range(3))
+    assert tabs == [
+        "Thôn Đông (2 người)",
+        "Danh sách (2 người)",
+        "Thay đổi (0)",
+        "Dòng có vấn đề (2)",
+    ]
+    # Every sheet with its state; the hidden one is listed, not read, and can be ticked.
+    boxes = {name: (box.text(), box.isChecked()) for name, box in preview.sheet_boxes.items()}
+    assert boxes == {
+        "Thôn Đông": ("Thôn Đông (hiện)", True),
+        "Danh sách": ("Danh sách (hiện)", True),
+        "Thôn Bắc": ("Thôn Bắc (ẩn)", False),
+    }
+    assert preview.sheets() is None  # nothing changed
+    east, plain = (labels(preview.tabs.widget(i)) for i in range(2))
     assert "dòng 1" in east and "hiện" in east
     assert "Họ và tên | họ và tên" in east and "Số CCCD | số CCCD / định danh" in east
     assert "Sở thích" in east  # the column read into nothing is named
     assert "2–3 | 2 | Thôn Đông (KDC01) | theo tên trang “Thôn Đông”" in east
     assert "CHƯA RÕ ĐƠN VỊ" in plain and "2 người chưa rõ đơn vị" in plain
     assert "Tổng cộng: 2 đoàn viên" in plain and "Người lập biểu" in plain
-    assert "ẩn trong bảng tính" in old
     # The sheet that names no unit is the one shown first, and only it asks.
     assert preview.tabs.currentIndex() == 1 and list(preview.unit_boxes) == ["Danh sách"]
     assert names(disk_store) == before  # cancelled: nothing written
@@ -118,6 +130,7 @@ def test_the_unit_chosen_for_a_sheet_is_read_again_then_imported(
 
     def choose(dialog: ImportPreviewDialog) -> None:
         dialog.unit_boxes["Danh sách"].setEditText("Thôn Tây")  # a new unit, typed
+        dialog.sheet_boxes["Thôn Bắc"].setChecked(True)  # read the hidden sheet too
         dialog._replan()
 
     dialogs.on_modal = [choose]
@@ -126,12 +139,16 @@ def test_the_unit_chosen_for_a_sheet_is_read_again_then_imported(
     finish(qtbot, window.exchange.last)  # read again with the choices
     again = window.exchange.preview
     assert again is not preview and again.sheet_units() == {"Danh sách": "Thôn Tây"}
+    assert again.tabs.tabText(2) == "Thôn Bắc (1 người, ẩn)"
+    assert "ẩn trong bảng tính" in labels(again.tabs.widget(2))
     text = labels(again.tabs.widget(1))
     assert "Thôn Tây (KDC02) |" in text and "CHƯA RÕ" not in text
     assert again.plan.sheets_without_unit() == []
     assert names(disk_store) == {}  # still nothing before "Nhập"
     dialogs.modal_answers = [True]
-    window.exchange._preview_import(str(workbook), again.plan, None, again.sheet_units())
+    window.exchange._preview_import(
+        str(workbook), again.plan, None, again.sheet_units(), ["Thôn Đông", "Danh sách", "Thôn Bắc"]
+    )
     finish(qtbot, window.exchange.last)
     got = names(disk_store)
     codes = {u.name: u.code for u in disk_store.units.all()}
