@@ -331,23 +331,26 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=1))
         return 0
-    from dvdesk.domain.member import UNIT_KIND_LABELS
+    from dvdesk.domain.member import UNIT_KIND_LABELS, UnitKind
     from dvdesk.domain.statistics import DEFINITIONS
 
     span = f"{first}–{last}" if first != last else str(first)
     print(f"Giai đoạn {span}" + (f", {UNIT_KIND_LABELS[kind]}" if kind else "") + ":")
-    rows = [("Cả giai đoạn", data)] + [(str(y["year"]), y) for y in data["years"]]  # type: ignore[union-attr]
+    # The same figures as the JSON's blocks (services.statistics._block), typed.
+    rows = [("Cả giai đoạn", stats.span(kind))] + [
+        (str(y), stats.row(y, kind)) for y in stats.years
+    ]
     print(f"{'':<14}{'Giới thiệu':>11}{'Học lớp':>9}{'Kết nạp':>9}{'KN/GT':>8}{'KN/HL':>8}")
     for label, block in rows:
         print(
-            f"{label:<14}{block['introduced']:>11}{block['course']:>9}{block['admitted']:>9}"
-            f"{_percent(block['admitted_per_introduced']):>8}"
-            f"{_percent(block['admitted_per_course']):>8}"
+            f"{label:<14}{block.introduced:>11}{block.course:>9}{block.admitted:>9}"
+            f"{_percent(block.admitted_per_introduced):>8}"
+            f"{_percent(block.admitted_per_course):>8}"
         )
-    st = data["students"]
+    st = stats.span(UnitKind.SCHOOL)
     print(
-        f"Học sinh THPT: giới thiệu {st['introduced']}, học lớp {st['course']}, kết nạp "
-        f"{st['admitted']} ({_percent(st['admitted_per_introduced'])} số được giới thiệu)."
+        f"Học sinh THPT: giới thiệu {st.introduced}, học lớp {st.course}, kết nạp "
+        f"{st.admitted} ({_percent(st.admitted_per_introduced)} số được giới thiệu)."
     )
     for t in stats.targets:
         if t.percent is None:
@@ -848,12 +851,12 @@ def cmd_print(args: argparse.Namespace) -> int:
                 ),
             )
         if args.document == "upcoming":
-            on = _date(args.on, "--on")
+            from_day = _date(args.on, "--on")  # None: the upcoming list starts today
             pages = printing.print_upcoming(
                 store,
                 args.months,
                 out,
-                on,
+                from_day,
                 args.unit or "",
                 today,
                 overwrite=args.overwrite,

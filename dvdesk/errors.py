@@ -9,6 +9,11 @@ disk, damaged, …) subclass `KnownError` in `dvdesk.store.errors`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for the annotation only: the domain itself raises these errors
+    from dvdesk.domain.validation import Report
+
 
 class KnownError(Exception):
     """A problem the user can understand and fix; `str()` is Vietnamese."""
@@ -33,6 +38,6 @@ class OutputRefused(Refused):
 class ValidationFailed(BadInput):
     """A record broke an error rule; `report` lists every issue."""
 
-    def __init__(self, report: object, message: str) -> None:
+    def __init__(self, report: Report, message: str) -> None:
         super().__init__(message)
         self.report = report

@@ -1,6 +1,6 @@
 """The layering rules, drawn from the code with ast: no Qt below dvdesk/ui/, a pure domain,
 no arrow up (domain ← store ← exchange, reports ← services ← cli, ui), no import circle in
-store/ or ui/, no relative import leaving its package, and a Store without mixins."""
+store/, ui/ or services/, no relative import leaving its package, and a Store without mixins."""
 
 import ast
 from pathlib import Path
@@ -146,6 +146,12 @@ def test_exchange_and_reports_do_not_import_each_other():
     assert _arrows("reports", ("exchange",)) == []
 
 
+def test_exchange_and_reports_do_not_import_the_services():
+    # services/ composes them (a printed list, an issued letter); not the other way round.
+    assert _arrows("exchange", ("services",)) == []
+    assert _arrows("reports", ("services",)) == []
+
+
 def test_exchange_reports_and_services_do_not_import_the_window_or_cli():
     for layer in ("exchange", "reports", "services"):
         assert _arrows(layer, ("ui", "cli")) == [], layer
@@ -211,6 +217,10 @@ def test_no_import_circle_in_the_store():
 
 def test_no_import_circle_in_the_window():
     assert _cycles(_graph(), "ui") == []
+
+
+def test_no_import_circle_in_the_services():
+    assert _cycles(_graph(), "services") == []
 
 
 def test_store_is_a_gateway_without_mixins_or_raw_sql_doors():

@@ -32,10 +32,9 @@ if TYPE_CHECKING:
 COMMUNE_HEADER = (("Mã xã", 8), ("Xã/phường", 22))
 
 
-def _columns() -> tuple[Any, ...]:
+def _columns() -> tuple[sheet_columns.SheetColumn, ...]:
     """The people-list columns of the plain exports (the field registry's, issue 15)."""
-    made = getattr(sheet_columns, "member_columns", None)  # the registry's name for them
-    return tuple(made() if made else sheet_columns.MEMBER_COLUMNS)
+    return sheet_columns.member_columns()
 
 
 def is_consolidated(store: Store) -> bool:

@@ -8,6 +8,7 @@ CSV headers against it, so a file with a missing column is refused.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dvdesk.domain import fields as registry
@@ -26,8 +27,8 @@ class Column:
     allowed: str = ""  # allowed values or format, for people reading the dictionary
 
 
-def _choices(values: object) -> str:
-    return " | ".join(str(getattr(v, "value", v)) for v in values)  # type: ignore[attr-defined]
+def _choices(values: Iterable[object]) -> str:
+    return " | ".join(str(getattr(v, "value", v)) for v in values)
 
 
 UNITS = (
@@ -49,6 +50,7 @@ _TYPES = {
 
 def _member_column(f: MemberField) -> Column:
     if f.type is FieldType.ENUM:
+        assert f.enum is not None, f.name  # an ENUM field names its values
         allowed = _choices(f.enum) if f.required or f.default else f"{_choices(f.enum)} | (trống)"
     elif f.type is FieldType.FLAG:
         allowed = "0 | 1"

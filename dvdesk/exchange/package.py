@@ -127,13 +127,7 @@ def signed_archive(store: Store, manifest: Manifest, files: dict[str, bytes]) ->
     private, public = store.packages.signing_key()
     manifest.signing_key = signing.encode_key(public)
     body = manifest.to_json()
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(MANIFEST_FILE, body)
-        archive.writestr(signing.SIGNATURE_FILE, signing.sign(private, body))
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buf.getvalue()
+    return signing.signed_zip(private, body, files)
 
 
 def write_package(
@@ -257,10 +251,11 @@ def _unpack(data: bytes, source: str, digest: str) -> Package:
     _convert(tables["steps.csv"], records.step_from_row, add_step, "steps.csv", source)
     _check_identities(package, source)
     # The rows as read (their columns were checked): empty old/new values are None.
-    package.audit = tables["audit.csv"]
-    for r in package.audit:
+    audit: list[dict[str, Any]] = tables["audit.csv"]
+    for r in audit:
         r["old"] = r["old"] or None
         r["new"] = r["new"] or None
+    package.audit = audit
     return package
 
 

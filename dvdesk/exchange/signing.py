@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import re
+import zipfile
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from dvdesk.exchange.manifest import PackageError
+from dvdesk.exchange.manifest import MANIFEST_FILE, PackageError
 
 SIGNATURE_FILE = "manifest.sig"
 ALGORITHM = "Ed25519"
@@ -57,6 +59,17 @@ def sign(private_key: bytes, manifest_bytes: bytes) -> bytes:
     signature = Ed25519PrivateKey.from_private_bytes(private_key).sign(manifest_bytes)
     body = {"algorithm": ALGORITHM, "signature": base64.b64encode(signature).decode("ascii")}
     return json.dumps(body, sort_keys=True).encode()
+
+
+def signed_zip(private_key: bytes, manifest_bytes: bytes, files: dict[str, bytes]) -> bytes:
+    """The zip of the manifest, its signature (manifest.sig) and the files, in that order."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(MANIFEST_FILE, manifest_bytes)
+        archive.writestr(SIGNATURE_FILE, sign(private_key, manifest_bytes))
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buf.getvalue()
 
 
 def manifest_key(manifest_bytes: bytes, source: str) -> bytes:

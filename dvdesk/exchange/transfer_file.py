@@ -16,10 +16,8 @@ SHA-256, every value.
 
 from __future__ import annotations
 
-import io
 import json
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -85,13 +83,7 @@ def _archive(store: Store, manifest: dict[str, Any], files: dict[str, bytes]) ->
         "files": {name: sha256(data) for name, data in files.items()},
     }
     body = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(MANIFEST_FILE, body)
-        archive.writestr(signing.SIGNATURE_FILE, signing.sign(private, body))
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buf.getvalue()
+    return signing.signed_zip(private, body, files)
 
 
 def _write(store: Store, out: Path, data: bytes, passphrase: str | None, overwrite: bool) -> None:

@@ -283,6 +283,25 @@ def _of_commune(store: Store, commune_code: str | None) -> str:
     return f". {names.get(commune_code) or store.settings.get().commune_name} (mã {commune_code})"
 
 
+def _write(
+    out: Path,
+    built: tuple[list[Flowable], Tracker],
+    spec: ListSpec,
+    settings: Settings,
+    overwrite: bool,
+) -> int:
+    """Write a built list to `out` (its author: the Youth Union); the page count."""
+    story, tracker = built
+    return f.write_pdf(
+        out,
+        story,
+        f.document_title(spec.title),
+        settings.youth_union,
+        tracker,
+        overwrite=overwrite,
+    )
+
+
 def write_eligible_list(
     store: Store,
     on: date,
@@ -316,15 +335,8 @@ def write_eligible_list(
         f"Không có đoàn viên nào {rule} tại ngày {fmt(on)} trong số đoàn viên {WHO} "
         f"{_scope(units, unit_code)}.",
     )
-    story, tracker = _build(store, settings, query, spec, units, today, number, (progress, cancel))
-    return f.write_pdf(
-        out,
-        story,
-        f.document_title(spec.title),
-        settings.youth_union,
-        tracker,
-        overwrite=overwrite,
-    )
+    built = _build(store, settings, query, spec, units, today, number, (progress, cancel))
+    return _write(out, built, spec, settings, overwrite)
 
 
 def write_upcoming_list(
@@ -361,7 +373,7 @@ def write_upcoming_list(
         f"Không có đoàn viên nào {WHO} {_scope(units, unit_code)} đủ 18 tuổi "
         f"(tính theo tháng, {METHOD_LABELS[method]}) {window}.",
     )
-    story, tracker = _build(
+    built = _build(
         store,
         settings,
         query,
@@ -372,14 +384,7 @@ def write_upcoming_list(
         (progress, cancel),
         months_summary=True,
     )
-    return f.write_pdf(
-        out,
-        story,
-        f.document_title(spec.title),
-        settings.youth_union,
-        tracker,
-        overwrite=overwrite,
-    )
+    return _write(out, built, spec, settings, overwrite)
 
 
 def write_view_list(
@@ -418,7 +423,7 @@ def write_view_list(
         or query.upcoming_months is not None
         or query.eligible_between is not None
     )
-    story, tracker = _build(
+    built = _build(
         store,
         settings,
         query,
@@ -430,11 +435,4 @@ def write_view_list(
         by_age=by_age,
         graduation=view.graduation,
     )
-    return f.write_pdf(
-        out,
-        story,
-        f.document_title(spec.title),
-        settings.youth_union,
-        tracker,
-        overwrite=overwrite,
-    )
+    return _write(out, built, spec, settings, overwrite)

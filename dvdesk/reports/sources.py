@@ -49,8 +49,10 @@ def units_of(store: Store, unit_code: str = "", commune_code: str | None = None)
     if commune_code is not None:
         units = [u for u in store.units.all() if u.id in _unit_ids(store, commune_code)]
     else:
-        seen: set[str] = set()
-        units = [u for u in store.units.all() if not (u.code in seen or seen.add(u.code))]
+        first: dict[str, Unit] = {}  # each code's first unit, in the store's order
+        for u in store.units.all():
+            first.setdefault(u.code, u)
+        units = list(first.values())
     if not unit_code:
         return units
     code = unit_code.strip().upper()

@@ -110,19 +110,19 @@ class Connection:
 
     def insert(self, table: str, row: dict[str, Any]) -> None:
         with self.guard():
-            self._db[table].insert(row)  # type: ignore[union-attr]
+            self._db.table(table).insert(row)
 
     def insert_all(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
         with self.guard():
-            self._db[table].insert_all(rows, batch_size=500)  # type: ignore[union-attr]
+            self._db.table(table).insert_all(rows, batch_size=500)
 
     def update(self, table: str, row_id: int, values: dict[str, Any]) -> None:
         with self.guard():
-            self._db[table].update(row_id, values)  # type: ignore[union-attr]
+            self._db.table(table).update(row_id, values)
 
     def upsert(self, table: str, row: dict[str, Any], pk: str) -> None:
         with self.guard():
-            self._db[table].upsert(row, pk=pk)  # type: ignore[union-attr]
+            self._db.table(table).upsert(row, pk=pk)
 
     # -- state -----------------------------------------------------------------
 

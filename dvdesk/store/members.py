@@ -51,6 +51,35 @@ ORDERS = {
 ALL = MemberQuery()  # every live member
 FTS_INSERT_TRIGGER = "members_fts_insert"  # schema.py 1.0_initial
 
+
+@contextlib.contextmanager
+def search_index_deferred(conn: Connection) -> Iterator[None]:
+    """Index the new members' search text in one statement at the end.
+
+    Around a bulk insert (add_many, a merge). The per-row FTS trigger made FTS5
+    flush a segment per member and was half the time of a 200k-member insert.
+    Call inside a transaction: the trigger is dropped and re-created (DDL is
+    transactional in SQLite, so a rollback brings it back), from its own text
+    in sqlite_master.
+    """
+    trigger = conn.scalar(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+        [FTS_INSERT_TRIGGER],
+    )
+    if trigger is None:  # an unexpected schema: leave it alone
+        yield
+        return
+    last_id = conn.scalar("SELECT coalesce(max(id), 0) FROM members")
+    conn.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
+    yield
+    conn.execute(
+        "INSERT INTO members_fts (rowid, search_text) "
+        "SELECT id, search_text FROM members WHERE id > ?",
+        [last_id],
+    )
+    conn.execute(trigger)
+
+
 Progress = Callable[[int, int], None]
 
 
@@ -351,7 +380,7 @@ class MembersRepo:
             )
         }
         count = 0
-        with self._conn.transaction(), self._search_index_deferred():
+        with self._conn.transaction(), search_index_deferred(self._conn):
             batch: builtins.list[dict[str, Any]] = []
             for member in members:
                 report = checked.get(member.uid) if checked else None
@@ -399,32 +428,6 @@ class MembersRepo:
         if not count:
             return Changes()
         return Changes.of(Kind.MEMBERS, reorders=True, count=count)
-
-    @contextlib.contextmanager
-    def _search_index_deferred(self) -> Iterator[None]:
-        """Index the new members' search text in one statement at the end.
-
-        The per-row FTS trigger made FTS5 flush a segment per member and was
-        half the time of a 200k-member insert. Call inside a transaction: the
-        trigger is dropped and re-created (DDL is transactional in SQLite, so
-        a rollback brings it back), from its own text in sqlite_master.
-        """
-        trigger = self._conn.scalar(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-            [FTS_INSERT_TRIGGER],
-        )
-        if trigger is None:  # an unexpected schema: leave it alone
-            yield
-            return
-        last_id = self._conn.scalar("SELECT coalesce(max(id), 0) FROM members")
-        self._conn.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
-        yield
-        self._conn.execute(
-            "INSERT INTO members_fts (rowid, search_text) "
-            "SELECT id, search_text FROM members WHERE id > ?",
-            [last_id],
-        )
-        self._conn.execute(trigger)
 
     def _insert_batch(self, rows: builtins.list[dict[str, Any]]) -> None:
         # Plain executemany: sqlite-utils' insert_all inspects every value of

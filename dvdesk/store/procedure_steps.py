@@ -20,7 +20,7 @@ from dvdesk.store.connection import AUDIT_INSERT, Connection, now_iso
 from dvdesk.store.deadlines import HolidaysRepo
 from dvdesk.store.dossier import DossierRepository
 from dvdesk.store.members import MembersRepo
-from dvdesk.store.rows import step_view
+from dvdesk.store.rows import step_values, step_view
 from dvdesk.store.settings import SettingsRepo
 from dvdesk.store.units import UnitsRepo
 
@@ -131,17 +131,7 @@ class StepsRepo:
                 for r in steps:
                     if r.code not in STEP_BY_CODE:
                         raise BadInput(f"Không có bước “{r.code}” trong quy trình.")
-                    step_rows.append(
-                        (
-                            member_id,
-                            r.code,
-                            r.state.value,
-                            r.done_on.isoformat() if r.done_on else None,
-                            r.doc_number,
-                            r.note,
-                            stamp,
-                        )
-                    )
+                    step_rows.append(step_values(member_id, r, stamp))
                     audit_rows.append(
                         self._conn.audit_row("update", "step", uid, None, step_view(r), at=stamp)
                     )

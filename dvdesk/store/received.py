@@ -34,9 +34,9 @@ from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.connection import AUDIT_INSERT, Connection, now_iso
 from dvdesk.store.deadlines import HolidaysRepo
 from dvdesk.store.member_query import MemberQuery
-from dvdesk.store.members import FTS_INSERT_TRIGGER
+from dvdesk.store.members import search_index_deferred
 from dvdesk.store.packages import PackagesRepo
-from dvdesk.store.rows import audit_view, member_row, step_view
+from dvdesk.store.rows import audit_view, member_row, step_values, step_view
 
 IN_PROCEDURE = (Stage.INTRODUCED, Stage.COURSE, Stage.DOSSIER, Stage.ADMISSION)
 PARTY = (Stage.PROBATION, Stage.FULL)
@@ -325,30 +325,9 @@ class ReceivedRepo:
                 out[r[0]] = (r[1], bool(r[2]))
         return out
 
-    @contextlib.contextmanager
-    def bulk(self) -> Iterator[None]:
-        """Around a whole merge (inside its transaction): the search index built once.
-
-        The per-row FTS insert trigger is dropped and re-created (DDL is
-        transactional: a rollback brings it back); the new rows' search text
-        is indexed in one statement at the end.
-        """
-        trigger = self._conn.scalar(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-            [FTS_INSERT_TRIGGER],
-        )
-        if trigger is None:
-            yield
-            return
-        last_id = self._conn.scalar("SELECT coalesce(max(id), 0) FROM members")
-        self._conn.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
-        yield
-        self._conn.execute(
-            "INSERT INTO members_fts (rowid, search_text) "
-            "SELECT id, search_text FROM members WHERE id > ?",
-            [last_id],
-        )
-        self._conn.execute(trigger)
+    def bulk(self) -> contextlib.AbstractContextManager[None]:
+        """Around a whole merge (inside its transaction): the search index built once."""
+        return search_index_deferred(self._conn)
 
     def replace_commune(
         self,
@@ -508,18 +487,7 @@ class ReceivedRepo:
                 continue
             member_id = ids[uid]
             changed.append((uid, member_id))
-            rows += [
-                (
-                    member_id,
-                    r.code,
-                    r.state.value,
-                    r.done_on.isoformat() if r.done_on else None,
-                    r.doc_number,
-                    r.note,
-                    stamp,
-                )
-                for r in after
-            ]
+            rows += [step_values(member_id, r, stamp) for r in after]
             done = {r.code for r in after if r.state is StepState.DONE}
             stages.append((stage_of(done).value, member_id))
             audit.append(

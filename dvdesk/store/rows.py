@@ -81,6 +81,19 @@ def audit_json(value: Any) -> str:
     return _AUDIT_JSON.encode(value)
 
 
+def step_values(member_id: int, r: StepRecord, stamp: str) -> tuple[object, ...]:
+    """A `steps` row as written: (member_id, code, state, done_on, doc_number, note, updated_at)."""
+    return (
+        member_id,
+        r.code,
+        r.state.value,
+        r.done_on.isoformat() if r.done_on else None,
+        r.doc_number,
+        r.note,
+        stamp,
+    )
+
+
 def step_view(r: StepRecord) -> dict[str, str | None]:
     """A procedure step as the audit log and the merge comparison see it."""
     return {

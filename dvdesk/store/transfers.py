@@ -20,6 +20,7 @@ from dvdesk.errors import BadInput, NotFound
 from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.connection import Connection, now_iso
 from dvdesk.store.members import MembersRepo
+from dvdesk.store.rows import step_values
 
 
 class TransfersRepo:
@@ -201,18 +202,7 @@ class TransfersRepo:
             self._conn.executemany(
                 "INSERT INTO steps (member_id, code, state, done_on, doc_number, note, "
                 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        member_id,
-                        r.code,
-                        r.state.value,
-                        r.done_on.isoformat() if r.done_on else None,
-                        r.doc_number,
-                        r.note,
-                        stamp,
-                    )
-                    for r in steps
-                ],
+                [step_values(member_id, r, stamp) for r in steps],
             )
             done = {r.code for r in steps if r.state is StepState.DONE}
             self._conn.execute(

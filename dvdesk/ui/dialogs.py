@@ -16,6 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -84,9 +85,12 @@ def remember_folder(filters: str, chosen: str) -> None:
 
 def translate_buttons(box: QMessageBox | QDialogButtonBox) -> None:
     """Vietnamese texts on a message box's or button box's standard buttons."""
-    texts = BOX_TEXTS if isinstance(box, QDialogButtonBox) else BUTTON_TEXTS
-    for code, text in texts.items():
-        button = box.button(code)  # type: ignore[arg-type]
+    buttons: list[tuple[QAbstractButton | None, str]]
+    if isinstance(box, QDialogButtonBox):
+        buttons = [(box.button(code), text) for code, text in BOX_TEXTS.items()]
+    else:
+        buttons = [(box.button(code), text) for code, text in BUTTON_TEXTS.items()]
+    for button, text in buttons:
         if button is not None:
             button.setText(text)
 

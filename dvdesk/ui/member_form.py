@@ -356,7 +356,7 @@ class MemberForm(QDialog):
             else:
                 saved = self.store.members.update(member, self.today)
         except ValidationFailed as exc:
-            self.show_report(exc.report)  # type: ignore[arg-type]
+            self.show_report(exc.report)
             return None
         except KnownError as exc:
             self.dialogs.error("Không lưu được", str(exc))

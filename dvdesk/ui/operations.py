@@ -104,10 +104,10 @@ def _classify(exc: Exception, path: Path | None) -> tuple[str, object]:
 
 
 class _Job(QRunnable):
-    def __init__(self, op: Op) -> None:
+    def __init__(self, op: Op, path: Path) -> None:
         super().__init__()
         self.signals = _Signals()
-        self.path = op.path
+        self.path = path  # a file on disk: an in-memory one runs on the GUI thread (Op.start)
         self.work = op.work
         self.read_only = not op.writes
         self.opens_store = op.opens_store
@@ -117,7 +117,7 @@ class _Job(QRunnable):
 
     def _run_on_own_store(self) -> tuple[str, object]:
         try:
-            store = Store.open(self.path, read_only=self.read_only)  # type: ignore[arg-type]
+            store = Store.open(self.path, read_only=self.read_only)
         except Exception as exc:
             return _classify(exc, self.path)
         with store:
@@ -197,7 +197,7 @@ class Op(QObject):
         if self.path is None:  # an in-memory file: one connection, so run here
             QTimer.singleShot(0, self._run_here)
             return self
-        job = self._job = _Job(self)
+        job = self._job = _Job(self, self.path)
         queued = Qt.ConnectionType.QueuedConnection
         job.signals.progressed.connect(self._on_progress, queued)
         job.signals.finished.connect(self._on_finished, queued)

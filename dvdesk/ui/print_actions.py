@@ -290,14 +290,14 @@ class PrintActions(QObject):
         if len(words) == 1 and words[0].isdigit():
             year = int(words[0])
 
-            def make(store):  # type: ignore[no-untyped-def]
+            def make(store: Store) -> plans.Plan:
                 return plans.year_plan(store, year)
 
             default = f"ke-hoach-tao-nguon-{year}.pdf"
         elif len(words) == 2:
             school, course = words
 
-            def make(store):  # type: ignore[no-untyped-def]
+            def make(store: Store) -> plans.Plan:
                 return plans.school_plan(store, school, course)
 
             default = f"ke-hoach-tao-nguon-{school.lower()}-{course}.pdf"
