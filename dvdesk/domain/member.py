@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
 from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.names import normalize_name
@@ -70,6 +71,25 @@ def new_uid() -> str:
     return str(uuid.uuid4())
 
 
+def _text(value: str) -> str:
+    """NFC, trimmed, single spaces."""
+    if not value:
+        return value
+    if not value.isascii():
+        value = unicodedata.normalize("NFC", value)
+    return " ".join(value.split())
+
+
+def _compact(value: str) -> str:
+    return "".join(value.split()) if value else value
+
+
+def _trimmed(value: str) -> str:
+    if not value:
+        return value
+    return (value if value.isascii() else unicodedata.normalize("NFC", value)).strip()
+
+
 @lru_cache(maxsize=4096)
 def _word(text: str) -> str:
     """An ethnicity or religion in storage form (a commune has a handful of each)."""
@@ -109,28 +129,29 @@ class Member:
     uid: str = field(default_factory=new_uid)
 
     def normalized(self) -> Member:
-        """The same member with text fields in storage form (NFC, trimmed)."""
+        """The same member with text fields in storage form (NFC, trimmed).
 
-        def text(value: str) -> str:
-            return " ".join(unicodedata.normalize("NFC", value).split())
-
-        return replace(
-            self,
-            full_name=normalize_name(self.full_name),
-            cccd="".join(self.cccd.split()),
-            phone=text(self.phone),
-            ethnicity=_word(self.ethnicity),
-            religion=_word(self.religion),
-            hometown=text(self.hometown),
-            address=text(self.address),
-            school_class=text(self.school_class).upper(),
-            school_year=text(self.school_year),
-            notes=unicodedata.normalize("NFC", self.notes).strip(),
-            union_joined_place=text(self.union_joined_place),
-            union_card_no="".join(self.union_card_no.split()),
-            union_position=text(self.union_position),
-            residence_commune=text(self.residence_commune),
-            residence_province=text(self.residence_province),
-            education=text(self.education),
-            occupation=text(self.occupation),
-        )
+        Called once per row of an import: only the fields that change are
+        replaced, and a member already in storage form is returned as is.
+        """
+        values = {
+            "full_name": normalize_name(self.full_name),
+            "cccd": _compact(self.cccd),
+            "phone": _text(self.phone),
+            "ethnicity": _word(self.ethnicity),
+            "religion": _word(self.religion),
+            "hometown": _text(self.hometown),
+            "address": _text(self.address),
+            "school_class": _text(self.school_class).upper(),
+            "school_year": _text(self.school_year),
+            "notes": _trimmed(self.notes),
+            "union_joined_place": _text(self.union_joined_place),
+            "union_card_no": _compact(self.union_card_no),
+            "union_position": _text(self.union_position),
+            "residence_commune": _text(self.residence_commune),
+            "residence_province": _text(self.residence_province),
+            "education": _text(self.education),
+            "occupation": _text(self.occupation),
+        }
+        changed: dict[str, Any] = {k: v for k, v in values.items() if v != getattr(self, k)}
+        return replace(self, **changed) if changed else self

@@ -35,6 +35,7 @@ from dvdesk.domain.names import fold
 from dvdesk.domain.validation import Severity, validate_member
 from dvdesk.errors import KnownError
 from dvdesk.exchange import sheet_layout
+from dvdesk.exchange.cell_values import text
 from dvdesk.exchange.headers import HeaderGuess, find_header
 from dvdesk.exchange.sheet_layout import SKIP_REASONS, RowKind, classify
 from dvdesk.exchange.sheet_matching import Matcher
@@ -48,7 +49,7 @@ from dvdesk.exchange.sheet_plan import (
     SkippedRow,
     UnitBlock,
 )
-from dvdesk.exchange.sheet_reader import Grid, read_grids
+from dvdesk.exchange.sheet_reader import STATE_LABELS, Grid, read_grids
 from dvdesk.exchange.sheet_rows import FIELD_LABELS, ReadRow, RowReader
 from dvdesk.exchange.sheet_units import SheetUnits, UnitChooser
 from dvdesk.exchange.units_in_sheet import UnitResolver
@@ -99,6 +100,10 @@ def plan_import(
     """
     grids = read_grids(path, sheets)
     sheet_lines = grids[0].sheet_lines([g.sheet for g in grids]) if grids else []
+    read = {g.sheet for g in grids}
+    workbook = (
+        [(i.name, STATE_LABELS[i.state], i.name in read) for i in grids[0].sheets] if grids else []
+    )
     resolver = UnitResolver(store.units.all())
     guesses = [find_header(g.rows) for g in grids]
     if not any(guesses):
@@ -115,8 +120,15 @@ def plan_import(
     if fields is not None:
         g = guesses[main]
         assert g is not None
+        header = grids[main].rows[g.row]
+
+        def label(c: int) -> str:
+            # A column the guess did not recognise is named by its own header too.
+            written = text(header[c]) if c < len(header) else ""
+            return g.labels.get(c) or written or f"cột {c + 1}"
+
         guesses[main] = HeaderGuess(
-            g.row, g.data_start, dict(fields), {c: g.labels.get(c, f"cột {c + 1}") for c in fields}
+            g.row, g.data_start, dict(fields), {c: label(c) for c in fields}
         )
     for choice in (default_unit, *(sheet_units or {}).values()):
         if choice and resolver.find(choice) is None and _CODE.match(choice.strip()):
@@ -136,7 +148,7 @@ def plan_import(
         del grid
     if progress:
         progress(total, total)
-    plan = ImportPlan(path.name, planned, resolver.new, main, erase_empty, sheet_lines)
+    plan = ImportPlan(path.name, planned, resolver.new, main, erase_empty, sheet_lines, workbook)
     if confirm_probable:
         plan.confirm()
     return plan
@@ -166,7 +178,7 @@ class _Planner:
         progress: Progress | None,
         total: int,
     ) -> SheetPlan:
-        plan = SheetPlan(grid.sheet, guess)
+        plan = SheetPlan(grid.sheet, guess, hidden=bool(grid.hidden))
         if guess is None:
             filled = any(any(v not in (None, "") for v in r) for r in grid.rows)
             plan.refused = (

@@ -63,6 +63,10 @@ def _key(text: str) -> str:
 
 
 def is_total(text: str) -> bool:
+    # Every person's name is asked: a name that cannot start "tổng"/"cộng" is not folded.
+    head = text.lstrip()[:1]
+    if head.isalpha() and fold(head) not in ("t", "c"):
+        return False
     return bool(_TOTAL.match(_key(text)))
 
 

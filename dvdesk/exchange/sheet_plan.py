@@ -94,6 +94,7 @@ class SheetPlan:
     blank_rows: int = 0
     rows: list[ImportRow] = field(default_factory=list)
     refused: str = ""  # why the whole sheet is not read
+    hidden: bool = False  # the sheet is hidden in the workbook (it is read all the same)
 
     def lines(self) -> list[str]:
         where = f"Trang “{self.sheet}”" if self.sheet else "Bảng tính"
@@ -124,6 +125,8 @@ class ImportPlan:
     main: int = 0  # index of the sheet whose header a mapping step edits
     erase_empty: bool = False
     sheet_lines: list[str] = field(default_factory=list)  # every sheet and its state
+    # every sheet of the workbook as (name, state label, read or not): the window's list
+    workbook: list[tuple[str, str, bool]] = field(default_factory=list)
 
     @property
     def sheet(self) -> str:

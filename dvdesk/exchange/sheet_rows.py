@@ -112,6 +112,19 @@ class RowReader:
             # One "Nữ" (or "Nam") mark column: an unmarked row is the other gender.
             self.lone_mark = ("female", Gender.MALE) if "female" in has else ("male", Gender.FEMALE)
         self.has_steps = bool({"course_date", "course_number", "introducers"} & has)
+        # What every row asks of the special columns, decided once for the sheet.
+        self._marks = tuple(
+            (name, gender)
+            for name, gender in (("male", Gender.MALE), ("female", Gender.FEMALE))
+            if name in has
+        )
+        self._checked = tuple(
+            (name, name in has or (name == "dob" and bool(self._marks)))
+            for name in ("full_name", "phone", "cccd", "dob", "gender", "union_joined", "presence")
+        )
+        self._text_of = {
+            name: self.columns[name] for name in ("unit", "unit_code", "uid") if name in has
+        }
         self._generic: list[tuple[str, int, Reader, bool]] = []
         for f in registry.MEMBER_FIELDS:
             if f.name in self.columns and f.name not in _SPECIAL and f.imported:
@@ -176,20 +189,21 @@ class RowReader:
                 out.present.add(name)
         if "phone" in self.columns:
             v["phone"] = cv.phone(self._get(cells, "phone"))
-        out.unit = cv.text(self._get(cells, "unit"))
-        out.unit_code = cv.text(self._get(cells, "unit_code")).upper()
-        uid = cv.text(self._get(cells, "uid")).lower()
-        out.uid = uid if _UUID.match(uid) else ""
+        if self._text_of:
+            out.unit = cv.text(self._get(cells, "unit"))
+            out.unit_code = cv.text(self._get(cells, "unit_code")).upper()
+            uid = cv.text(self._get(cells, "uid")).lower()
+            out.uid = uid if _UUID.match(uid) else ""
         self._dob_and_gender(cells, out)
         self._cccd(cells, out)
         self._joined(cells, out)
         self._presence(cells, out)
         if self.has_steps:
             self._steps(cells, out)
-        for name in ("full_name", "phone", "cccd", "dob", "gender", "union_joined", "presence"):
+        for name, has_column in self._checked:
             if v.get(name) not in (None, ""):
                 out.present.add(name)
-            elif name in self.columns or (name == "dob" and {"male", "female"} & set(self.columns)):
+            elif has_column:
                 out.empty.add(name)
         return out
 
@@ -207,11 +221,7 @@ class RowReader:
     def _dob_and_gender(self, cells: list[object], out: ReadRow) -> None:
         self._try(out, "dob", cv.read_date, cells)
         self._try(out, "gender", cv.read_gender, cells)
-        marked = [
-            (name, gender)
-            for name, gender in (("male", Gender.MALE), ("female", Gender.FEMALE))
-            if cv.text(self._get(cells, name))
-        ]
+        marked = [(name, gender) for name, gender in self._marks if cv.text(self._get(cells, name))]
         if len(marked) > 1:
             out.problems.append(
                 (self.label("male"), "Cả cột Nam và cột Nữ đều có giá trị.", _E, "read.gender")
@@ -302,7 +312,7 @@ class RowReader:
             )
 
     def _presence(self, cells: list[object], out: ReadRow) -> None:
-        presence = cv.text(self._get(cells, "presence"))
+        presence = cv.text(self._get(cells, "presence")) if "presence" in self.columns else ""
         if presence:
             if fold(presence) in _PRESENCE:
                 out.values["presence"] = _PRESENCE[fold(presence)]

@@ -24,7 +24,7 @@ CCCD and card numbers as text, real dates shown dd/mm/yyyy.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -228,7 +228,11 @@ def _print_setup(ws: Any, landscape: bool, header_rows: str) -> None:
 
 
 def _members_sheet(
-    s: _Sheet, columns: Sequence[Column], groups: list[tuple[str, list[Member]]], ctx: Context
+    s: _Sheet,
+    columns: Sequence[Column],
+    groups: list[tuple[str, list[Member]]],
+    ctx: Context,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, int]:
     """The table: header, column numbers, then each group's title row and people."""
     header_row = s.row + 1
@@ -237,12 +241,15 @@ def _members_sheet(
     s.table_row([f"({i})" for i in range(1, len(columns) + 2)], header=True)
     texts = [False, *(c.text for c in columns)]
     count = 0
+    total = sum(len(p) for _, p in groups)
     for g, (title, people) in enumerate(groups):
         if title:
             s.group_row(f"{ROMAN[g] if g < len(ROMAN) else g + 1}. {title}")
         for i, m in enumerate(people, 1):
             s.table_row([i, *(c.value(m, ctx) for c in columns)], texts=texts)
             count += 1
+            if progress and count % 200 == 0:
+                progress(count, total)
     from openpyxl.utils import get_column_letter
 
     for i, width in enumerate([5, *(c.width for c in columns)], 1):
@@ -319,8 +326,11 @@ def export_template(
     unit: str | None = None,
     today: date | None = None,
     overwrite: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write the workbook of one template; returns the number of rows in its table.
+
+    `progress(done, total)` is told the rows written (the window's progress bar).
 
     `out` is checked first and written whole or not at all (dvdesk/files.py); an
     existing file is replaced only with `overwrite`, never a data file.
@@ -365,7 +375,7 @@ def export_template(
         if unit:
             members = [m for m in members if m.unit_code == unit]
         groups = _groups(members, ctx, unit) if key == "danh-sach" else [("", members)]
-        header_row, count = _members_sheet(s, columns, groups, ctx)
+        header_row, count = _members_sheet(s, columns, groups, ctx, progress)
     _signature(s, t, settings)
     _print_setup(ws, t.landscape, f"{header_row}:{header_row + 1}")
     buffer = io.BytesIO()

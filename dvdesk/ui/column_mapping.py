@@ -25,10 +25,14 @@ IGNORE = ""
 
 class ColumnMappingDialog(QDialog):
     def __init__(
-        self, headers: dict[int, str], fields: dict[int, str], parent: QWidget | None = None
+        self,
+        headers: dict[int, str],
+        fields: dict[int, str],
+        parent: QWidget | None = None,
+        sheet: str = "",
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Ghép cột của bảng tính")
+        self.setWindowTitle(f"Ghép cột của {sheet}" if sheet else "Ghép cột của bảng tính")
         self.resize(520, 520)
         form = QFormLayout()
         self.choices: dict[int, QComboBox] = {}

@@ -8,11 +8,12 @@ this module only asks, shows and reports).
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from dvdesk.domain.validation import Severity
 from dvdesk.store.changes import Changes, Kind
@@ -44,6 +45,7 @@ class ExchangeActions(QObject):
         self.parent_widget = parent
         self.dialogs = host.dialogs
         self.last: Op | None = None  # the running operation (tests wait on it)
+        self.preview: QDialog | None = None  # the last preview shown (tests read it)
 
     def _run(
         self, title: str, work: Work, done: Done, writes: bool = False, stoppable: bool = True
@@ -133,42 +135,69 @@ class ExchangeActions(QObject):
 
     # -- in --------------------------------------------------------------------
 
-    def import_sheet(self, path: str = "", fields: dict[int, str] | None = None) -> Op | None:
+    def import_sheet(
+        self,
+        path: str = "",
+        fields: dict[int, str] | None = None,
+        sheet_units: dict[str, str] | None = None,
+        sheets: list[str] | None = None,
+    ) -> Op | None:
         path = path or self.dialogs.open_file(
             "Nhập danh sách đoàn viên", "Bảng tính (*.xlsx *.xlsm *.csv)"
         )
         if not path:
             return None
+        chosen = dict(sheet_units or {})
 
         def work(store: Store, progress: Progress) -> Any:
             from dvdesk.exchange.sheet_import import plan_import
 
-            return plan_import(store, Path(path), fields=fields, progress=progress)
+            return plan_import(
+                store,
+                Path(path),
+                fields=fields,
+                sheet_units=chosen or None,
+                progress=progress,
+                sheets=sheets,
+            )
 
         return self._run(
-            "Đang đọc và kiểm tra bảng tính…", work, lambda plan: self._preview_import(path, plan)
+            "Đang đọc và kiểm tra bảng tính…",
+            work,
+            lambda plan: self._preview_import(path, plan, fields, chosen, sheets),
         )
 
-    def _preview_import(self, path: str, plan: Any) -> None:
-        s = plan.summary()
-        problems = [
-            (str(i.row), i.column, SEVERITY_WORDS[i.severity], i.message) for i in plan.issues
-        ]
-        action = (
-            f"Nhập {s['new']} người mới, cập nhật {s['update']} người"
-            if s["new"] or s["update"]
-            else None
-        )
-        dialog = PreviewDialog(
-            "Xem trước khi nhập", plan.lines(), action, problems, self.parent_widget
-        )
-        dialog.add_remap_button()
+    def _preview_import(
+        self,
+        path: str,
+        plan: Any,
+        fields: dict[int, str] | None,
+        chosen: dict[str, str],
+        sheets: list[str] | None = None,
+    ) -> None:
+        from dvdesk.ui.import_preview import ImportPreviewDialog
+
+        units = [(u.code, u.name) for u in self.host.store.units.all()]
+        dialog = ImportPreviewDialog(plan, units, chosen, self.parent_widget)
         self.preview = dialog
         accepted = self.dialogs.show_modal(dialog)
         if dialog.remap_requested:
-            self._remap(path, plan)
+            self._remap(path, plan, chosen, sheets)
+            return
+        if dialog.replan_requested:
+            picked = dialog.sheets()
+            self.import_sheet(
+                path,
+                fields,
+                {**chosen, **dialog.sheet_units()},
+                picked if picked is not None else sheets,
+            )
             return
         if not accepted:
+            return
+        # The officer's answers reach the plan only now, after "Nhập".
+        plan.confirm(dialog.confirmed())
+        if not plan.to_add and not plan.to_update:
             return
 
         def work(store: Store, progress: Progress) -> Any:
@@ -184,16 +213,47 @@ class ExchangeActions(QObject):
 
         self._run("Đang ghi dữ liệu nhập…", work, done, writes=True)
 
-    def _remap(self, path: str, plan: Any) -> None:
+    def _remap(
+        self, path: str, plan: Any, chosen: dict[str, str], sheets: list[str] | None
+    ) -> None:
         from dvdesk.exchange.cell_values import text
-        from dvdesk.exchange.sheet_reader import read_grid
+        from dvdesk.exchange.sheet_reader import read_grids
         from dvdesk.ui.column_mapping import ColumnMappingDialog
 
-        row = read_grid(Path(path)).rows[plan.header.row]
+        grid = read_grids(Path(path), sheets)[plan.main]
+        row = grid.rows[plan.header.row]
         headers = {c: text(v) or f"(cột {c + 1})" for c, v in enumerate(row)}
-        dialog = ColumnMappingDialog(headers, plan.header.fields, self.parent_widget)
+        title = f"trang “{grid.sheet}”" if grid.sheet else ""
+        dialog = ColumnMappingDialog(headers, plan.header.fields, self.parent_widget, title)
         if self.dialogs.show_modal(dialog):
-            self.import_sheet(path, dialog.fields())
+            self.import_sheet(path, dialog.fields(), chosen, sheets)
+
+    # -- templates ---------------------------------------------------------------
+
+    def export_template(self, key: str) -> Op | None:
+        """A list in the layout the level above asks for (exchange/templates.py)."""
+        from dvdesk.exchange.templates import TEMPLATES
+
+        template = TEMPLATES[key]
+        out = self.dialogs.save_file(
+            f"Xuất {template.label}", "Excel (*.xlsx)", f"{key}-{date.today():%Y%m%d}.xlsx"
+        )
+        if not out:
+            return None
+        target = Path(out)
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_suffix(".xlsx")
+        confirmed = target == Path(out)  # the save dialog asked before replacing this name
+
+        def work(store: Store, progress: Progress) -> Any:
+            from dvdesk.exchange.templates import export_template
+
+            return export_template(store, key, target, overwrite=confirmed, progress=progress)
+
+        def done(count: int) -> None:
+            self.finished.emit(f"Đã xuất {template.label} ({count} dòng) vào “{target}”.")
+
+        return self._run(f"Đang xuất {template.label}…", work, done, stoppable=False)
 
     def merge_packages(
         self,

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from dvdesk.domain.member import Member
 from dvdesk.domain.procedure import STAGE_LABELS, Stage, StepRecord
 from dvdesk.errors import KnownError
+from dvdesk.exchange.templates import TEMPLATES
 from dvdesk.services import views as preset_views
 from dvdesk.services.views import View
 from dvdesk.store import backup, restoring
@@ -398,6 +399,11 @@ class MainWindow(QMainWindow):
             ("Tổng hợp gói dữ liệu của các xã…", self.exchange.merge_packages),
         ):
             exchange_menu.addAction(text, slot)
+        templates_menu = exchange_menu.addMenu("Xuất theo mẫu cấp trên")
+        for key, template in TEMPLATES.items():
+            action = templates_menu.addAction(f"{template.label}…")
+            action.setObjectName(f"template-{key}")
+            action.triggered.connect(lambda _=False, k=key: self.exchange.export_template(k))
 
         help_menu = self.menuBar().addMenu("Trợ &giúp")
         help_menu.addAction(self.help_action)
