@@ -288,8 +288,8 @@ def view_json(
     """
     if communes is None:
         for batch in _json_batches(store, query, on):
-            for text in batch:
-                yield text.decode()
+            for encoded in batch:
+                yield encoded.decode()
         return
     where, params = query.where(fts_joined=True)
     # ?1–?4 are the date in the object; the WHERE's plain "?" number on from ?5.
