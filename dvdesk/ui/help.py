@@ -11,8 +11,16 @@ import sys
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QAction, QKeySequence, QTextDocument
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl
+from PySide6.QtGui import (
+    QAction,
+    QImage,
+    QKeySequence,
+    QShortcut,
+    QTextCursor,
+    QTextDocument,
+    QTextImageFormat,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -61,6 +69,8 @@ class HelpWindow(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Hướng dẫn sử dụng dvdesk")
         self.browser = QTextBrowser()
+        self._sizes: dict[str, tuple[int, float]] = {}
+        self.browser.viewport().installEventFilter(self)
         self.browser.setOpenExternalLinks(True)
         self.browser.setSearchPaths([str(manual_dir())])
         path = manual_path()
@@ -78,10 +88,60 @@ class HelpWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
         layout.addWidget(buttons)
-        self.resize(820, 640)
+        # Esc closes the manual even while the text has the focus.
+        close = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        close.setContext(Qt.ShortcutContext.WindowShortcut)
+        close.activated.connect(self.close)
+        self.resize(920, 640)
+        self.fit_images()
+
+    def fit_images(self) -> None:
+        """Show each picture at the text's width (never larger than its own pixels)."""
+        room = self.browser.viewport().width() - 2 * int(self.browser.document().documentMargin())
+        room -= 24
+        document = self.browser.document()
+        block = document.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isImageFormat():
+                    image_fmt = fmt.toImageFormat()
+                    natural, ratio = self._image_size(image_fmt.name())
+                    width = max(120, min(natural, room))
+                    if natural > 0 and int(image_fmt.width()) != width:
+                        new_fmt = QTextImageFormat(image_fmt)
+                        new_fmt.setWidth(width)
+                        new_fmt.setHeight(width * ratio)
+                        cursor = QTextCursor(document)
+                        cursor.setPosition(fragment.position())
+                        cursor.setPosition(
+                            fragment.position() + fragment.length(),
+                            QTextCursor.MoveMode.KeepAnchor,
+                        )
+                        cursor.setCharFormat(new_fmt)
+                it += 1
+            block = block.next()
+
+    def _image_size(self, name: str) -> tuple[int, float]:
+        """A picture's own width in pixels and its height/width ratio (0, 0 if unreadable)."""
+        if name not in self._sizes:
+            image = QImage(str(manual_dir() / name))
+            w = image.width()
+            self._sizes[name] = (w, image.height() / w) if w > 0 else (0, 0.0)
+        return self._sizes[name]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.browser.viewport():
+            self.fit_images()  # the pictures follow the text's width
+        return super().eventFilter(watched, event)
 
     def show_topic(self, topic: str) -> None:
         self.browser.scrollToAnchor(TOPICS.get(topic, TOPICS["start"]))
+        # scrollToAnchor puts the heading flush with the top edge, cutting its ascenders.
+        bar = self.browser.verticalScrollBar()
+        bar.setValue(max(0, bar.value() - 12))
         self.topic = topic
 
 
