@@ -164,7 +164,10 @@ class MainWindow(QMainWindow):
         # Long view names wrap inside the list; it never scrolls sideways.
         self.view_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view_list.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.view_list.setStyleSheet("QListWidget::item { padding: 5px 2px; }")
+        self.view_list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        # Vertical padding only: Qt measures a wrapped item without the side padding, and the
+        # last word of "Đã xóa (có thể khôi phục) (0)" was elided.
+        self.view_list.setStyleSheet("QListWidget::item { padding: 5px 0px; }")
         self.view_list.currentRowChanged.connect(lambda _: self.apply_filters())
 
         self.table = QTableView()
@@ -232,7 +235,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.side_tabs)
         # At 1366 px the member table shows its first five columns whole (to "Đủ 18 tuổi
         # từ"); the side panel keeps enough for the steps (its step column takes the rest).
-        self.splitter.setSizes([190, 650, 526])
+        self.splitter.setSizes([190, 672, 494])
         self.splitter.setStretchFactor(1, 1)
 
         self.main_tabs = QTabWidget()

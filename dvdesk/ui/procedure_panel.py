@@ -17,7 +17,7 @@ import html
 from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -88,7 +88,8 @@ class WheelBlocker(QObject):
 
 # The date and the number of a step share a column (two lines): five columns left the
 # step's name a narrow strip wrapped to six lines.
-HEADERS = ("Bước (mẫu)", "Trạng thái", "Ngày, số văn bản", "Hạn / hiệu lực")
+HEADERS = ("Bước (mẫu)", "Trạng thái", "Ngày · số", "Hạn")
+HEADER_TIPS = ("", "", "Ngày làm và số văn bản", "Hạn phải làm, hoặc ngày giấy tờ hết hiệu lực")
 INTRODUCER_ROWS = 2
 UNION_CHOICES = (("Là đoàn viên", True), ("Không phải đoàn viên", False), ("Chưa rõ", None))
 
@@ -192,6 +193,9 @@ class ProcedurePanel(QWidget):
     def _steps_tab(self) -> QWidget:
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
+        for column, tip in enumerate(HEADER_TIPS):
+            if tip:
+                self.table.horizontalHeaderItem(column).setToolTip(tip)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -202,12 +206,18 @@ class ProcedurePanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # The other columns have fixed, narrow widths (their text wraps: "Hạn" above the
         # date), so the step's name gets the rest instead of wrapping to six lines.
-        metrics = self.fontMetrics()
+        bold_titles = QFont(header.font())
+        bold_titles.setBold(True)
+        metrics, titles = self.fontMetrics(), QFontMetrics(bold_titles)
         date_width = metrics.horizontalAdvance("00/00/0000") + 14
         widths = (
             metrics.horizontalAdvance("Chưa làm —") + 14,
             max(date_width, metrics.horizontalAdvance("0" * DOC_NUMBER_SHOWN) + 14),
             date_width,
+        )
+        # A column is never narrower than its (bold) title.
+        widths = tuple(
+            max(w, titles.horizontalAdvance(HEADERS[c]) + 24) for c, w in enumerate(widths, 1)
         )
         for column, width in enumerate(widths, start=1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QFont, QFontMetrics, QWheelEvent
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QApplication, QComboBox, QStyleOptionViewItem
 
@@ -13,7 +13,7 @@ from dvdesk.domain.member import Unit, UnitKind
 from dvdesk.domain.procedure import StepRecord, StepState
 from dvdesk.ui.main_window import FIRST_SIZE, MainWindow
 from dvdesk.ui.member_form import DateField, MemberForm
-from dvdesk.ui.procedure_panel import ProcedurePanel, short_number
+from dvdesk.ui.procedure_panel import HEADERS, ProcedurePanel, short_number
 from dvdesk.ui.settings_dialog import SettingsDialog, natural_key
 from tests.ui.conftest import TODAY
 
@@ -85,6 +85,10 @@ def test_steps_table_elides_long_numbers_and_never_scrolls_sideways(qtbot, demo_
     header = panel.table.horizontalHeader()
     # The step column gets the most width, and the last column stays in view.
     widths = [header.sectionSize(c) for c in range(header.count())]
+    bold = QFont(header.font())
+    bold.setBold(True)
+    for c, w in enumerate(widths):  # every title whole, even in a bold header style
+        assert QFontMetrics(bold).horizontalAdvance(HEADERS[c]) + 8 <= w, HEADERS[c]
     assert widths[0] == max(widths)
     last = header.count() - 1
     assert header.sectionViewportPosition(last) + widths[last] <= panel.table.viewport().width()
