@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QAction,
     QImage,
     QKeySequence,
+    QResizeEvent,
     QShortcut,
     QTextCursor,
     QTextDocument,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QStyle,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -70,7 +72,11 @@ class HelpWindow(QDialog):
         self.setWindowTitle("Hướng dẫn sử dụng dvdesk")
         self.browser = QTextBrowser()
         self._sizes: dict[str, tuple[int, float]] = {}
-        self.browser.viewport().installEventFilter(self)
+        self._extra = 0  # page width beyond the text's that the manual's CSS adds
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_images)
         self.browser.setOpenExternalLinks(True)
         self.browser.setSearchPaths([str(manual_dir())])
         path = manual_path()
@@ -97,9 +103,19 @@ class HelpWindow(QDialog):
 
     def fit_images(self) -> None:
         """Show each picture at the text's width (never larger than its own pixels)."""
-        room = self.browser.viewport().width() - 2 * int(self.browser.document().documentMargin())
-        room -= 24
         document = self.browser.document()
+        # The text's width: the view's, or less where the manual's CSS caps the body
+        # (max-width 52em, centred); a paragraph's block is exactly that wide.
+        layout, widths = document.documentLayout(), [0.0]
+        block = document.begin()
+        while block.isValid():
+            if "\ufffc" not in block.text():  # U+FFFC: an image's place in the text
+                widths.append(layout.blockBoundingRect(block).width())
+            block = block.next()
+        # The vertical scrollbar is counted as always there: showing it must not refit.
+        bar = self.browser.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        viewport = self.browser.width() - 2 * self.browser.frameWidth() - bar
+        room = int(min(max(widths), viewport - 2 * document.documentMargin()) * 0.9 - self._extra)
         block = document.begin()
         while block.isValid():
             it = block.begin()
@@ -123,6 +139,10 @@ class HelpWindow(QDialog):
                         cursor.setCharFormat(new_fmt)
                 it += 1
             block = block.next()
+        excess = int(document.idealWidth() - document.textWidth())
+        if excess > 0 and self._extra == 0:  # one more pass, never a loop
+            self._extra = excess
+            self.fit_images()
 
     def _image_size(self, name: str) -> tuple[int, float]:
         """A picture's own width in pixels and its height/width ratio (0, 0 if unreadable)."""
@@ -132,10 +152,9 @@ class HelpWindow(QDialog):
             self._sizes[name] = (w, image.height() / w) if w > 0 else (0, 0.0)
         return self._sizes[name]
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched is self.browser.viewport():
-            self.fit_images()  # the pictures follow the text's width
-        return super().eventFilter(watched, event)
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_timer.start()  # once the text is laid out at its new width
 
     def show_topic(self, topic: str) -> None:
         self.browser.scrollToAnchor(TOPICS.get(topic, TOPICS["start"]))

@@ -108,7 +108,7 @@ class StatisticsView(QWidget):
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         # Small enough that the view fits the central area of a 1366×728 window.
-        self.chart_view.setMinimumHeight(170)
+        self.chart_view.setMinimumHeight(200)
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -116,8 +116,10 @@ class StatisticsView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addWidget(self.chart_view, 2)
-        layout.addWidget(self.table, 3)
+        # Compact rows: the nine rows of two years and the span fit beside the chart.
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        layout.addWidget(self.chart_view, 1)
+        layout.addWidget(self.table, 1)
         # The definitions are eight lines: shown on demand, so the table keeps its rows.
         self.note = QLabel(DEFINITIONS_NOTE)
         self.note.setWordWrap(True)
