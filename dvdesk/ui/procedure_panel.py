@@ -194,8 +194,9 @@ class ProcedurePanel(QWidget):
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
         for column, tip in enumerate(HEADER_TIPS):
-            if tip:
-                self.table.horizontalHeaderItem(column).setToolTip(tip)
+            title = self.table.horizontalHeaderItem(column)
+            if tip and title is not None:
+                title.setToolTip(tip)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -210,7 +211,7 @@ class ProcedurePanel(QWidget):
         bold_titles.setBold(True)
         metrics, titles = self.fontMetrics(), QFontMetrics(bold_titles)
         date_width = metrics.horizontalAdvance("00/00/0000") + 14
-        widths = (
+        widths: tuple[int, ...] = (
             metrics.horizontalAdvance("Chưa làm —") + 14,
             max(date_width, metrics.horizontalAdvance("0" * DOC_NUMBER_SHOWN) + 14),
             date_width,
