@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from importlib import metadata
 from pathlib import Path
 
 
@@ -23,6 +22,8 @@ def _version() -> str:
             return str(project["version"])
     except (OSError, tomllib.TOMLDecodeError, KeyError):
         pass
+    from importlib import metadata  # ~15 ms: only where there is no pyproject.toml
+
     try:
         return metadata.version("dvdesk")
     except metadata.PackageNotFoundError:

@@ -262,6 +262,19 @@ def _progress(args: argparse.Namespace) -> Callable[[int, int], None] | None:
     return report
 
 
+def _utf8_stdout() -> bool:
+    """True when stdout is a UTF-8 text stream over a byte buffer (bytes may bypass it)."""
+    import codecs
+
+    encoding = getattr(sys.stdout, "encoding", None)
+    if not encoding or not hasattr(sys.stdout, "buffer"):
+        return False
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from dvdesk.services import member_list
 
@@ -281,7 +294,13 @@ def cmd_list(args: argparse.Namespace) -> int:
         method=Method(args.method) if args.method else None,
     )
     with _open_to_read(args) as store:
-        if args.json:
+        if args.json and _utf8_stdout():
+            # SQLite's UTF-8 bytes go straight out, never decoded and encoded again.
+            sys.stdout.flush()
+            member_list.write_json_chunks(
+                member_list.json_chunks(store, request), sys.stdout.buffer
+            )
+        elif args.json:
             member_list.write_json_objects(member_list.json_objects(store, request), sys.stdout)
         elif args.csv:
             member_list.write_csv(member_list.rows(store, request), sys.stdout)

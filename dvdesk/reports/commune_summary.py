@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
 
@@ -25,13 +26,15 @@ if TYPE_CHECKING:
     from dvdesk.store.gateway import Store
 
 TITLE = "BẢNG TỔNG HỢP THEO XÃ, PHƯỜNG"
-# (column of summary_rows, short header, width in mm): the frame is 170 mm wide.
+TYPE_CODE = "BC"
+# (column of summary_rows, short header, width in mm): they fill the frame's 165 mm
+# (at 170 the table ran 5 mm into the right margin).
 PDF_COLUMNS = (
-    (0, "Mã xã", 12),
-    (1, "Xã, phường", 21),
+    (0, "Mã xã", 11),
+    (1, "Xã, phường", 15),
     (2, "Gói số (ngày lập)", 16),
-    (5, "Đoàn viên", 10),
-    (6, "Đủ tuổi", 10),
+    (5, "Đoàn viên", 11),
+    (6, "Đủ tuổi", 11),
     (7, "Giới thiệu", 10),
     (8, "Học lớp", 9),
     (9, "Hồ sơ", 9),
@@ -44,6 +47,24 @@ PDF_COLUMNS = (
     (16, "Quá hạn", 8),
     (18, "Cảnh báo", 9),
 )
+# Sixteen columns: 9 pt and 2 pt padding so that no word or figure breaks inside
+# ("Đoà/n", "Cả/nh", "1111/1", "50/%"); documents.md allows smaller table text.
+HEAD_SIZE = CELL_SIZE = 9
+PAD = 2
+
+
+EXPLANATION = (
+    "Đủ tuổi: đủ tuổi vào Đảng, chưa là đảng viên. Giới thiệu, học lớp, hồ sơ, xét KN, "
+    "dự bị: số người đang ở giai đoạn đó. KN / GT, KN / HL: số được kết nạp (9-KNĐ) ÷ số "
+    "được giới thiệu (4-KNĐ), ÷ số học lớp nhận thức (CN-NTVĐ), cùng các năm có số liệu "
+    "của xã. KN năm: kết nạp trong năm từ danh sách đoàn viên. Chỉ tiêu "
+    "năm: theo số đảng viên và tỷ lệ chỉ tiêu xã gửi kèm gói dữ liệu (trống khi xã "
+    "chưa nhập số đảng viên). Quá hạn, sắp hết hạn: người đang trong quy trình kết nạp."
+)
+
+
+def _style(parent: ParagraphStyle, size: float) -> ParagraphStyle:
+    return ParagraphStyle(f"summary_{parent.name}", parent=parent, fontSize=size, leading=size + 1)
 
 
 def _text(value: Any, column: int) -> str:
@@ -67,20 +88,31 @@ def summary_story(store: Store, on: date, commune: str | None = None) -> list[Fl
                 f"Không có dữ liệu của xã/phường mã “{commune.strip()}” trong tệp này."
             )
     rows = summary_rows(figures, on.year)
-    head = [f.para(label, s.head_cell) for _, label, _ in PDF_COLUMNS]
+    head_style = _style(s.head_cell, HEAD_SIZE)
+    left, right = _style(s.cell, CELL_SIZE), _style(s.cell_right, CELL_SIZE)
+    head = [f.para(label, head_style) for _, label, _ in PDF_COLUMNS]
     body = []
     for row in rows:
         cells = []
         for i, _, _ in PDF_COLUMNS:
             text = _text(row[i], i)
-            if i == 2 and row[2] is not None:
-                text = f"{row[2]} ({_text(row[3], 3)})"
-            cells.append(f.para(text, s.cell if i in (1, 2) else s.cell_right))
+            if i == 2 and row[2] is not None:  # the date on its own line, never broken
+                text = f"{f.escape_text(str(row[2]))}<br/>{_text(row[3], 3)}"
+                cells.append(f.markup(text, left))
+                continue
+            cells.append(f.para(text, left if i in (1, 2) else right))
         body.append(cells)
     table = Table([head, *body], colWidths=[w * mm for _, _, w in PDF_COLUMNS], repeatRows=1)
-    table.setStyle([*st.grid_style(), *st.plain_cells()])
+    table.setStyle(
+        [
+            *st.grid_style(),
+            *st.plain_cells(),
+            ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+            ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+        ]
+    )
     return [
-        f.letterhead(f.Letterhead.PARTY, settings, on),
+        f.letterhead(f.Letterhead.PARTY, settings, on, TYPE_CODE),
         Spacer(1, 4 * mm),
         f.para(TITLE, s.title),
         f.para(
@@ -89,15 +121,15 @@ def summary_story(store: Store, on: date, commune: str | None = None) -> list[Fl
             s.subtitle,
         ),
         table,
-        Spacer(1, 2 * mm),
-        f.para(
-            "Đủ tuổi: đủ tuổi vào Đảng, chưa là đảng viên. Giới thiệu, học lớp, hồ sơ, xét KN, "
-            "dự bị: số người đang ở giai đoạn đó. KN / GT, KN / HL: số được kết nạp (9-KNĐ) ÷ số "
-            "được giới thiệu (4-KNĐ), ÷ số học lớp nhận thức (CN-NTVĐ), cùng các năm có số liệu "
-            "của xã. KN năm: kết nạp trong năm từ danh sách đoàn viên. Chỉ tiêu "
-            "năm: theo số đảng viên và tỷ lệ chỉ tiêu xã gửi kèm gói dữ liệu (trống khi xã "
-            "chưa nhập số đảng viên). Quá hạn, sắp hết hạn: người đang trong quy trình kết nạp.",
-            s.small,
+        # The explanation and the signatures kept together (HD 36): who drew the
+        # table up and the body's signer, as on the lists.
+        f.closing(
+            [
+                Spacer(1, 2 * mm),
+                f.para(EXPLANATION, s.small),
+                Spacer(1, 4 * mm),
+            ],
+            f.signatures([f.maker("NGƯỜI LẬP BIỂU"), f.party_signer(settings)]),
         ),
     ]
 
@@ -115,5 +147,5 @@ def write_commune_summary(
     settings = store.settings.get()
     story = summary_story(store, on, commune)
     return f.write_pdf(
-        out, story, TITLE.capitalize(), settings.party_committee, overwrite=overwrite
+        out, story, f.document_title(TITLE), settings.party_committee, overwrite=overwrite
     )

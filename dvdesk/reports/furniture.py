@@ -31,6 +31,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -45,7 +46,7 @@ from dvdesk.errors import KnownError
 from dvdesk.files import atomic_output
 from dvdesk.reports import styles as st
 from dvdesk.reports.fonts import BOLD, ITALIC, REGULAR, nfc, register_fonts
-from dvdesk.reports.line_blocks import Line, LineColumns
+from dvdesk.reports.line_blocks import Line, LineColumns, wrap_number
 from dvdesk.reports.progress import Tracker
 from dvdesk.store.settings import Settings
 
@@ -140,9 +141,15 @@ def effective(kind: Letterhead, settings: Settings) -> Letterhead:
     """The letterhead the settings can fill: a missing body name falls back."""
     if kind is Letterhead.UNION and not settings.youth_union.strip():
         kind = Letterhead.PARTY
+    # The state letterhead needs the commune's name; with neither name (a receiving
+    # level's file) the Party's stays, its body left to be written by hand.
     if kind is Letterhead.PARTY and not settings.party_committee.strip():
-        kind = Letterhead.STATE
+        kind = Letterhead.STATE if settings.commune_name.strip() else Letterhead.PARTY
     return kind
+
+
+# A body's name the settings do not have: room to write it by hand.
+BLANK_BODY = "." * 40
 
 
 # Where the number is blank the office writes it by hand (space kept by no-break spaces).
@@ -155,19 +162,23 @@ def number_line(kind: Letterhead, settings: Settings, type_code: str, number: st
 
     `type_code` is the document type's abbreviation (BC báo cáo, DS danh sách,
     GGT giấy giới thiệu); an empty `number` leaves room to write it by hand.
+    A whole number as the office writes it ("12-GGT/ĐU": it has a "/") is
+    printed as typed, never given a second type code ("12-GGT/ĐU-GGT/ĐU").
     A state document (the fallback letterhead) keeps Nghị định 30's "Số:".
     """
     kind = effective(kind, settings)
-    number = " ".join(number.split()) or BLANK_NUMBER
+    number = " ".join(number.split()).removeprefix("Số:").removeprefix("Số").strip()
     lead = "Số:" if kind is Letterhead.STATE else "Số"
-    return f"{lead} {number}-{type_code}/{_ISSUER_CODE[kind]}"
+    if "/" in number:
+        return f"{lead} {number}"
+    return f"{lead} {number or BLANK_NUMBER}-{type_code}/{_ISSUER_CODE[kind]}"
 
 
 def _body_lines(kind: Letterhead, s: Settings) -> list[tuple[str, bool]]:
     province = s.province.strip()
     if kind is Letterhead.PARTY:
         lines = [(f"ĐẢNG BỘ {province.upper()}", False)] if province else []
-        return [*lines, (s.party_committee.upper(), True), ("*", False)]
+        return [*lines, (s.party_committee.upper() or BLANK_BODY, True), ("*", False)]
     if kind is Letterhead.UNION:
         # The body above a commune's Youth Union: Tỉnh đoàn, or Thành đoàn in a city.
         if province.startswith("Thành phố "):
@@ -203,8 +214,20 @@ def letterhead(
         if text.strip()
     ]
     if type_code:
-        left.append(Line(number_line(kind, settings, type_code, number), REGULAR, size))
-    motto_size = st.MOTTO_SIZE if kind is not Letterhead.STATE else 13
+        # A long typed number wraps after "/" or "-" within the column: never cut.
+        # (A blank number's no-break spaces are kept: only a line too wide is wrapped.)
+        text = number_line(kind, settings, type_code, number)
+        column = st.FRAME_WIDTH * LEFT_SHARE
+        register_fonts()
+        if stringWidth(nfc(text), REGULAR, size) <= column:
+            left.append(Line(text, REGULAR, size))
+        else:
+            left += [
+                Line(part, REGULAR, size)
+                for part in wrap_number(text, REGULAR, size, column).split("\n")
+            ]
+    # Nghị định 30's quốc hiệu at 12 pt: at 13 it broke before "NAM" in its column.
+    motto_size = st.MOTTO_SIZE if kind is not Letterhead.STATE else 12
     right = [Line(text, BOLD, motto_size, underline=underline) for text, underline in _motto(kind)]
     right.append(Line(place_date(settings, day), ITALIC, size, space_before=size * 1.2 + 2))
     width = st.FRAME_WIDTH

@@ -22,7 +22,7 @@ Rows stream from the store unit by unit into a `RowTable`, so a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -39,6 +39,7 @@ from dvdesk.domain.procedure import STAGE_LABELS, Stage
 from dvdesk.reports import furniture as f
 from dvdesk.reports import sources
 from dvdesk.reports import styles as st
+from dvdesk.reports.fonts import missing_glyphs
 from dvdesk.reports.progress import Cancel, Progress, Tracker
 from dvdesk.reports.row_table import Column, RowTable, Section
 from dvdesk.store.member_query import MemberQuery
@@ -116,7 +117,9 @@ def _possible(row: dict[str, Any]) -> str:
     possible = row["possible_statuses"] or ()
     if not possible:
         return "Chưa xét được"
-    return "; ".join(STATUS_LABELS[Status(s)] for s in possible)
+    # "Chưa đủ 18 tuổi hoặc đủ tuổi": one of them, not both ("…; Đủ tuổi" read as a list).
+    labels = [STATUS_LABELS[Status(s)] for s in possible]
+    return " hoặc ".join([labels[0], *(x[:1].lower() + x[1:] for x in labels[1:])])
 
 
 def _range(row: dict[str, Any]) -> str:
@@ -147,6 +150,7 @@ class ListSpec:
     method: Method
     near_limit: bool  # flag members near the age threshold
     empty_reason: str  # why the list is empty, when it is
+    more_notes: Callable[[ListRow], list[str]] | None = None  # e.g. what a record lacks
 
 
 def enrich(row: ListRow, spec: ListSpec, settings: Settings) -> dict[str, Any]:
@@ -161,6 +165,8 @@ def enrich(row: ListRow, spec: ListSpec, settings: Settings) -> dict[str, Any]:
         graduates = date(row.graduation_year, month, day)
         if eligible_from > graduates:
             notes.append(f"Tốt nghiệp ({fmt(graduates)}) khi chưa đủ 18 tuổi: chuyển nguồn")
+    if spec.more_notes is not None:
+        notes += spec.more_notes(row)
     return row._asdict() | {"eligible_from": eligible_from, "notes": notes}
 
 
@@ -387,6 +393,58 @@ def write_upcoming_list(
     return _write(out, built, spec, settings, overwrite)
 
 
+# Titles as a trích yếu, not the window labels ("DANH SÁCH: ĐÃ XÓA (CÓ THỂ KHÔI PHỤC)").
+_VIEW_TITLES = {
+    "all": "DANH SÁCH ĐOÀN VIÊN",
+    "problems": "DANH SÁCH ĐOÀN VIÊN CÓ HỒ SƠ THIẾU HOẶC CẦN KIỂM TRA",
+    "deleted": "DANH SÁCH ĐOÀN VIÊN ĐÃ XÓA KHỎI SỔ THEO DÕI",
+}
+# What the window says to do ("chọn để khôi phục") means nothing on paper.
+_VIEW_HINTS = {"deleted": "Những người đã xóa khỏi sổ theo dõi, còn khôi phục được."}
+
+
+PROBLEM_COLUMNS = (
+    NAME,
+    DOB,
+    GENDER,
+    STAGE,
+    Column("Cần bổ sung, kiểm tra", 64 * mm, _note),
+)
+
+
+def problems_of(store: Store, on: date) -> Callable[[ListRow], list[str]]:
+    """What each member of the "problems" view lacks or breaks, as the form says it.
+
+    A list of records to check that does not say what to check sent the
+    office back to the window for every name. Only this view pays for it
+    (one record read and validated a row).
+    """
+
+    def notes(row: ListRow) -> list[str]:
+        report = store.members.validate(store.members.get(row.uid), on)
+        found = list(dict.fromkeys(i.message for i in report.issues))
+        return found or ["Hồ sơ kết nạp cần kiểm tra: xem phiếu theo dõi hồ sơ"]
+
+    return notes
+
+
+def view_title(view: View) -> str:
+    """A preset view's list title: "DANH SÁCH ĐOÀN VIÊN ĐANG TRONG QUY TRÌNH KẾT NẠP"."""
+    if view.key in _VIEW_TITLES:
+        return _VIEW_TITLES[view.key]
+    label = view.label.upper()
+    return f"DANH SÁCH {label}" if label.startswith("HỌC SINH") else f"DANH SÁCH ĐOÀN VIÊN {label}"
+
+
+def view_hint(view: View) -> str:
+    """The view's one-line description as printed: without the window's signs (⛔),
+    which the document face has no glyph for (they printed as "( )")."""
+    text = _VIEW_HINTS.get(view.key, view.hint)
+    for ch in missing_glyphs(text):
+        text = text.replace(f" ({ch})", "").replace(ch, "")
+    return " ".join(text.split())
+
+
 def write_view_list(
     store: Store,
     view: View,
@@ -409,14 +467,15 @@ def write_view_list(
     if commune_code is not None:
         query = replace(query, commune_code=commune_code)
     spec = ListSpec(
-        f"DANH SÁCH: {view.label.upper()}",
-        f"Tại ngày {fmt(on)}. {view.hint}" + _of_commune(store, commune_code),
-        ELIGIBLE_COLUMNS,
+        view_title(view),
+        f"Tại ngày {fmt(on)}. {view_hint(view)}" + _of_commune(store, commune_code),
+        PROBLEM_COLUMNS if view.key == "problems" else ELIGIBLE_COLUMNS,
         on,
         query.method,
         True,
         f"Không có đoàn viên nào thuộc “{view.label}” tại ngày {fmt(on)} "
         f"{_scope(units, unit_code)}.",
+        more_notes=problems_of(store, on) if view.key == "problems" else None,
     )
     by_age = (
         query.eligible_on is not None

@@ -13,19 +13,21 @@ the total.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
 from dvdesk.domain.dates import fmt, parse_date
-from dvdesk.domain.plans import PlanEntry
-from dvdesk.domain.procedure import STAGE_LABELS, Stage
+from dvdesk.domain.plans import PlanEntry, PlanStep
+from dvdesk.domain.procedure import STAGE_LABELS, STEPS, Stage
 from dvdesk.reports import furniture as f
 from dvdesk.reports import styles as st
+from dvdesk.reports.fonts import REGULAR
 from dvdesk.store.settings import Settings
 
 TYPE_CODE = "KH"  # kế hoạch, in the number line
@@ -35,6 +37,68 @@ RECIPIENTS = (
     "- Các chi bộ, Đoàn xã (để thực hiện);",
     "- Lưu Văn phòng Đảng ủy.",
 )
+
+
+_FORMS = {step.code: step.form for step in STEPS if step.form}
+_FORM_TITLES = {step.form: step.title for step in STEPS if step.form}
+_FORM_IN_TITLE = re.compile(r"\(([^()]*?(?:KNĐ|CN-NTVĐ|HSĐV))\)\s*$")
+
+
+def step_label(step: PlanStep) -> str:
+    """A step as the plan's line names it: its form code ("1-KNĐ") or, without one, its title.
+
+    Each step written in full took two or three lines, nine steps a person: a
+    school's plan ran to one person a page. The form codes are spelled out once
+    in the legend above the tables (`legend`).
+    """
+    form = _FORMS.get(step.code)
+    if form:
+        return form
+    found = _FORM_IN_TITLE.search(step.title)
+    return found.group(1).split()[-1] if found else step.title
+
+
+def step_line(step: PlanStep) -> str:
+    when = []
+    if step.not_before:
+        when.append(f"không sớm hơn {fmt(step.not_before)}")
+    if step.before:
+        when.append(f"trước {fmt(step.before)}")
+    text = f"{step_label(step)}: {', '.join(when)}" if when else step_label(step)
+    return f"{text}. {step.note}" if step.note else text
+
+
+def legend(groups: Sequence[tuple[str, Sequence[PlanEntry]]]) -> str:
+    """ "Mẫu: CN-NTVĐ …; 1-KNĐ …": the form codes the tables use, in the procedure's order."""
+    used = {step_label(step) for _, entries in groups for e in entries for step in e.steps}
+    named = [f"{form} – {title}" for form, title in _FORM_TITLES.items() if form in used]
+    return "Mẫu: " + "; ".join(named) + "." if named else ""
+
+
+class Caption(Flowable):
+    """A table's first row naming its section: "… — 77 người", then "… (tiếp theo)".
+
+    The row repeats on every page of the table (repeatRows); drawn the first
+    time with the heading, after that with the continuation caption, so a
+    continuation page names its section (notes/documents.md).
+    """
+
+    def __init__(self, first: Paragraph, then: Paragraph) -> None:
+        super().__init__()
+        self.first, self.then = first, then
+        self.drawn = False
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        sizes = [p.wrap(avail_width, avail_height) for p in (self.first, self.then)]
+        self.width = avail_width
+        self.height = max(h for _, h in sizes)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        para = self.then if self.drawn else self.first
+        para.wrap(self.width, self.height)
+        para.drawOn(self.canv, 0, self.height - para.height)
+        self.drawn = True
 
 
 def _cells(i: int, e: PlanEntry) -> list[object]:
@@ -51,15 +115,13 @@ def _cells(i: int, e: PlanEntry) -> list[object]:
         )
     if e.away:
         why += ". Đi làm ăn xa"
-    steps = "<br/>".join(f"• {escape(step.text())}" for step in e.steps if not step.done_on)
+    steps = "<br/>".join(f"• {escape(step_line(step))}" for step in e.steps if not step.done_on)
     done = [step for step in e.steps if step.done_on]
     if done:
         steps += (
             ("<br/>" if steps else "")
             + "Đã xong: "
-            + ", ".join(
-                f"{escape(step.title.split(' (')[0])} ({fmt(step.done_on)})" for step in done
-            )
+            + ", ".join(f"{escape(step_label(step))} ({fmt(step.done_on)})" for step in done)
         )
     return [
         str(i),
@@ -92,15 +154,36 @@ def plan_story(
             s.small,
         ),
     ]
+    if legend(groups):
+        story.append(f.para(legend(groups), s.small))
     total = 0
     head = ["TT", "Họ và tên", "Ngày sinh", "Lớp / đơn vị", "Có thể xét từ", "Các bước cần làm"]
     for index, (name, entries) in enumerate(groups, 1):
-        story.append(CondPageBreak(35 * mm))
-        story.append(f.para(f"{index}. {name} — {len(entries)} người", s.heading))
-        rows: list[list[object]] = [[f.para(h, s.head_cell) for h in head]]
+        story += [CondPageBreak(35 * mm), Spacer(1, 2 * mm)]
+        caption = Caption(
+            f.para(f"{index}. {name} — {len(entries)} người", s.heading),
+            f.para(f"{index}. {name} (tiếp theo)", s.heading),
+        )
+        rows: list[list[object]] = [[caption, "", "", "", "", ""]]
+        rows.append([f.para(h, s.head_cell) for h in head])
         rows += [_cells(i, e) for i, e in enumerate(entries, 1)]
-        table = Table(rows, colWidths=WIDTHS, repeatRows=1)
-        table.setStyle(TableStyle([*st.grid_style(), *st.plain_cells()]))
+        table = Table(rows, colWidths=WIDTHS, repeatRows=2)
+        grid = [c for c in st.grid_style(2) if c[0] not in ("GRID", "BACKGROUND")]
+        table.setStyle(
+            TableStyle(
+                [
+                    *grid,
+                    *st.plain_cells(),
+                    ("SPAN", (0, 0), (-1, 0)),
+                    ("LEFTPADDING", (0, 0), (-1, 0), 0),
+                    ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+                    ("GRID", (0, 1), (-1, -1), 0.5, st.GRID),
+                    ("BACKGROUND", (0, 1), (-1, 1), st.HEADER_FILL),
+                    ("FONT", (0, 2), (-1, -1), REGULAR, st.TABLE_SIZE, st.TABLE_LEADING),
+                    ("ALIGN", (0, 2), (-1, -1), "CENTER"),
+                ]
+            )
+        )
         story.append(table)
         total += len(entries)
     if not total:

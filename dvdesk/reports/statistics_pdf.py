@@ -408,18 +408,22 @@ def statistics_story(
         f.para("1. Kết quả theo năm và loại đơn vị", s.heading),
         _figures_table(report),
     ]
+    # Every section numbered in turn (the students' share was the one heading without).
+    section = 1
     if report.shares:
+        section += 1
         story.append(
             KeepTogether(
                 [
-                    f.para("Tỷ lệ học sinh trường THPT", s.heading),
+                    f.para(f"{section}. Tỷ lệ học sinh trường THPT", s.heading),
                     _shares_table(report),
                 ]
             )
         )
-    story.append(KeepTogether([f.para("2. Biểu đồ (toàn đảng bộ)", s.heading), chart(report)]))
+    chart_heading = f"{section + 1}. Biểu đồ (toàn đảng bộ)"
+    story.append(KeepTogether([f.para(chart_heading, s.heading), chart(report)]))
     last: list[Flowable] = [
-        f.para("3. Kết nạp đảng viên mới so với chỉ tiêu 3–4% mỗi năm", s.heading),
+        f.para(f"{section + 2}. Kết nạp đảng viên mới so với chỉ tiêu 3–4% mỗi năm", s.heading),
         _target_table(report),
         *(f.para(note, s.note) for note in report.notes),
         Spacer(1, 4 * mm),

@@ -173,7 +173,9 @@ def attachments(cl: Checklist) -> list[str]:
     return out
 
 
-def transfer_story(t: Transfer, settings: Settings, today: date) -> list[Flowable]:
+def transfer_story(
+    t: Transfer, settings: Settings, today: date, number: str = ""
+) -> list[Flowable]:
     s = st.styles()
     issuer = settings.party_committee.strip() or settings.commune_name
     name = escape(nfc(t.member.full_name))
@@ -192,7 +194,7 @@ def transfer_story(t: Transfer, settings: Settings, today: date) -> list[Flowabl
         ]
     closing.append(Spacer(1, 3 * mm))
     story: list[Flowable] = [
-        f.letterhead(f.Letterhead.PARTY, settings, today, TYPE_CODE),
+        f.letterhead(f.Letterhead.PARTY, settings, today, TYPE_CODE, number),
         Spacer(1, 6 * mm),
         f.para(TITLE, s.title),
         f.para("chuyển nguồn phát triển đảng viên", s.subtitle),
@@ -246,15 +248,20 @@ def write_transfer_letter(
     out: Path,
     today: date | None = None,
     *,
+    number: str = "",
     overwrite: bool = False,
 ) -> int:
-    """The transfer letter of one member to the organisation `to`; the page count."""
+    """The transfer letter of one member to the organisation `to`; the page count.
+
+    `number` is the letter's number ("12" or "12-GGT/ĐU"); empty leaves the
+    number line blank to be written by hand.
+    """
     today = today or date.today()
     transfer = transfer_of(store, uid, to, today)
     settings = sources.settings_of(store)
     return f.write_pdf(
         out,
-        transfer_story(transfer, settings, today),
+        transfer_story(transfer, settings, today, number),
         f"{f.document_title(TITLE)} — {transfer.member.full_name}",
         settings.party_committee,
         overwrite=overwrite,

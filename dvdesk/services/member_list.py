@@ -12,7 +12,8 @@ import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, TextIO
+from itertools import islice
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from dvdesk.domain.dates import fmt, parse_date
 from dvdesk.domain.eligibility import STATUS_LABELS, Method, Status
@@ -111,6 +112,35 @@ def write_json_objects(objects: Iterable[str], out: TextIO, chunk: int = 512) ->
         out.write(("[\n" if n == len(buffer) else ",\n") + ",\n".join(buffer))
     out.write("\n]\n" if n else "[]\n")
     return n
+
+
+def json_chunks(store: Store, request: ListRequest, today: date | None = None) -> Iterator[bytes]:
+    """The `list --json` objects as UTF-8, many at a time joined by ",\\n" (no brackets).
+
+    SQLite writes the objects as bytes (store/views.py `view_json_chunks`):
+    no text is decoded and encoded again per row on its way out.
+    """
+    query, on, graduation = _resolve(store, request, today)
+    if graduation is None:
+        return preset.view_json_chunks(store, query, on)
+    objects = (json_object(r) for r in preset.view_rows(store, query, on, graduation))
+    return (",\n".join(batch).encode() for batch in _batched(objects, preset.JSON_BATCH))
+
+
+def _batched(items: Iterator[str], size: int) -> Iterator[list[str]]:
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+def write_json_chunks(chunks: Iterable[bytes], out: BinaryIO) -> None:
+    """`json_chunks` as the JSON array `write_json_objects` writes, byte for byte."""
+    empty = True
+    for chunk in chunks:
+        if chunk:
+            out.write(b"[\n" if empty else b",\n")
+            out.write(chunk)
+            empty = False
+    out.write(b"[]\n" if empty else b"\n]\n")
 
 
 def write_json(rows: Iterable[ListRow], out: TextIO, chunk: int = 512) -> int:

@@ -254,7 +254,11 @@ def issue_transfer_letter(
     earlier = [t for t in store.transfers.of(uid) if t["to_organisation"] == receiver]
     if earlier:
         on = date.fromisoformat(earlier[0]["on_date"])
-        pages = write_transfer_letter(store, uid, receiver, out, on, overwrite=overwrite)
+        # A copy carries the number the letter was given (typed now or before).
+        number = letter_number or earlier[0].get("letter_number") or ""
+        pages = write_transfer_letter(
+            store, uid, receiver, out, on, number=number, overwrite=overwrite
+        )
         sent = _transfer_file(
             store, uid, receiver, transfer_file, letter_number, passphrase, on, overwrite
         )
@@ -262,7 +266,9 @@ def issue_transfer_letter(
     # Record and print together: a letter that cannot be written records nothing.
     with store.transaction():
         store.transfers.record(uid, today, receiver, f"Giấy chuyển ({out.name})")
-        pages = write_transfer_letter(store, uid, receiver, out, today, overwrite=overwrite)
+        pages = write_transfer_letter(
+            store, uid, receiver, out, today, number=letter_number, overwrite=overwrite
+        )
         sent = _transfer_file(
             store, uid, receiver, transfer_file, letter_number, passphrase, today, overwrite
         )

@@ -163,7 +163,7 @@ class Store:
 
     def pending_migrations(self) -> list[str]:
         with self._conn.guard():
-            return [m.name for m in schema.migrations.pending(self._conn.database)]
+            return schema.migrations.pending_names(self._conn.sqlite)
 
     def _migrate(self) -> None:
         pending = self.pending_migrations()

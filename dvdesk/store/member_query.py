@@ -91,6 +91,38 @@ class MemberQuery:
     not_presences: tuple[str, ...] = ()  # e.g. moved away, left the Youth Union
     graduation_year: int | None = None  # students of the graduating class of that year
 
+    def reads_columns(self) -> frozenset[str] | None:
+        """The member columns whose change can move a member in or out of this query.
+
+        None when the answer depends on derived checks (the "cần kiểm tra" view):
+        then any change may matter. Used so a one-member edit re-reads that row
+        instead of the whole id list when it cannot change who is listed.
+        """
+        if self.has_issues:
+            return None
+        cols = {"deleted_at"}
+        if self.search:
+            cols |= {"full_name", "cccd", "phone", "search_text", "name_sort"}
+        if self.unit_code or self.unit_kind:
+            cols.add("unit_id")
+        if (
+            self.eligible_on is not None
+            or self.upcoming_months is not None
+            or self.eligible_between is not None
+            or self.graduate_before_eligible
+        ):
+            cols |= {"dob", "dob_precision", "elig_from_a", "over_from_a"}
+            cols |= {"elig_from_b", "over_from_b", "graduation_year", "unit_id"}
+        if self.stages or self.not_stages:
+            cols.add("stage")
+        if self.presences or self.not_presences:
+            cols.add("presence")
+        if self.commune_code is not None:
+            cols.add("commune_code")
+        if self.graduation_year is not None:
+            cols |= {"graduation_year", "school_class"}
+        return frozenset(cols)
+
     def _digits(self) -> str | None:
         text = self.search.strip().replace(" ", "").replace(".", "")
         return text if _DIGITS.fullmatch(text) else None
@@ -137,9 +169,11 @@ class MemberQuery:
         params: list[object] = []
         if (digits := self._digits()) is not None:
             # From the start (the index) or at the end of the CCCD or phone number.
+            # One id set, read once: the end-of-number matches scan the small
+            # members_digits index (schema 1.9) instead of every member's row.
             clauses.append(
-                "(m.id IN (SELECT rowid FROM members_fts WHERE members_fts MATCH ?) "
-                "OR m.cccd LIKE ? OR m.phone LIKE ?)"
+                "m.id IN (SELECT rowid FROM members_fts WHERE members_fts MATCH ? "
+                "UNION ALL SELECT id FROM members WHERE cccd LIKE ? OR phone LIKE ?)"
             )
             params += [f'"{digits}"*', f"%{digits}", f"%{digits}"]
         elif q := fts_query(self.search):

@@ -648,7 +648,7 @@ class MainWindow(QMainWindow):
             self.model.method = settings.method
         if changes.touches(Kind.SETTINGS, Kind.HOLIDAYS):
             self.refresh_views()  # view definitions follow the settings
-        elif changes.reload_list:
+        elif changes.reload_list and self.model.may_move(changes):
             self.model.reload()
             self._show_state()
         elif changes.touches(Kind.MEMBERS, Kind.STEPS, Kind.TRANSFERS):

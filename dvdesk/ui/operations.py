@@ -80,7 +80,12 @@ class _Outcome:
 
 class _Signals(QObject):
     progressed = Signal(int, int)
-    finished = Signal(str, object)  # outcome kind, payload
+    # WORKAROUND: no Python object crosses threads through a signal. The job keeps
+    # its (kind, payload) and the GUI thread reads it on `finished`; PySide6 6.12
+    # on Python 3.11 was seen to end with "Fatal Python error: none_dealloc" /
+    # "bool_dealloc" (a singleton's reference count run down) in long sessions
+    # with Signal(object) payloads emitted from pool threads.
+    finished = Signal()
 
 
 def _run_work(
@@ -114,6 +119,7 @@ class _Job(QRunnable):
         self.cancel_requested = op._cancel_flag
         self.finished_event = op._finished_event
         self._last_emit = 0.0
+        self.outcome: tuple[str, object] = (_Outcome.CANCELLED, None)
 
     def _run_on_own_store(self) -> tuple[str, object]:
         try:
@@ -137,9 +143,10 @@ class _Job(QRunnable):
                 kind, payload = _run_work(self.work, None, self.progress, self.path)
             else:
                 kind, payload = self._run_on_own_store()
+            self.outcome = (kind, payload)  # read on the GUI thread (_Signals)
             # RuntimeError: the window closed meanwhile; nobody waits for the answer.
             with contextlib.suppress(RuntimeError):
-                self.signals.finished.emit(kind, payload)
+                self.signals.finished.emit()
         finally:
             self.finished_event.set()
 
@@ -200,7 +207,7 @@ class Op(QObject):
         job = self._job = _Job(self, self.path)
         queued = Qt.ConnectionType.QueuedConnection
         job.signals.progressed.connect(self._on_progress, queued)
-        job.signals.finished.connect(self._on_finished, queued)
+        job.signals.finished.connect(self._on_job_finished, queued)
         QThreadPool.globalInstance().start(job)
         return self
 
@@ -278,7 +285,13 @@ class Op(QObject):
 
     # -- the answer, on the GUI thread ---------------------------------------
 
-    @Slot(str, object)
+    @Slot()
+    def _on_job_finished(self) -> None:
+        job = self._job
+        if job is None:
+            return
+        self._on_finished(*job.outcome)
+
     def _on_finished(self, kind: str, payload: object) -> None:
         self.outcome = kind
         if self._dialog is not None:

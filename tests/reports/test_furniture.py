@@ -67,7 +67,18 @@ def test_in_sentence(name: str, expected: str):
     ],
 )
 def test_letterhead_falls_back(kind: f.Letterhead, party: str, union: str, expected: f.Letterhead):
-    assert f.effective(kind, Settings(party_committee=party, youth_union=union)) is expected
+    settings = Settings(party_committee=party, youth_union=union, commune_name="Xã A")
+    assert f.effective(kind, settings) is expected
+
+
+def test_without_any_body_name_the_party_letterhead_leaves_it_blank(tmp_path: Path):
+    """A receiving level's file has no commune: not "ỦY BAN NHÂN DÂN" over nothing."""
+    assert f.effective(f.Letterhead.PARTY, Settings()) is f.Letterhead.PARTY
+    out = tmp_path / "a.pdf"
+    f.write_pdf(out, [f.letterhead(f.Letterhead.PARTY, Settings(), date(2026, 6, 1), "BC")], "x")
+    text = " ".join(pdf_pages(out)[0].split())
+    assert "ỦY BAN NHÂN DÂN" not in text and f.BLANK_BODY in text
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "-BC/ĐU" in text
 
 
 def test_state_letterhead_text(tmp_path: Path):
@@ -77,6 +88,8 @@ def test_state_letterhead_text(tmp_path: Path):
     text = " ".join(pdf_pages(out)[0].split())
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text and "XÃ ĐÔNG HÒA" in text
+    # The quốc hiệu on one line (at 13 pt it broke before "NAM").
+    assert any("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in t for t, *_ in pdf_fragments(out)[0])
 
 
 def test_page_numbers_from_page_two_at_the_top(tmp_path: Path):
@@ -125,6 +138,10 @@ def test_each_document_of_a_batch_is_numbered_on_its_own(tmp_path: Path):
         (f.Letterhead.PARTY, "GGT", "", "Số " + f.BLANK_NUMBER + "-GGT/ĐU"),
         (f.Letterhead.UNION, "DS", "05", "Số 05-DS/ĐTN"),
         (f.Letterhead.UNION, "DS", "  7 ", "Số 7-DS/ĐTN"),
+        # The whole number as typed: not given the type code a second time.
+        (f.Letterhead.PARTY, "GGT", "12-GGT/ĐU", "Số 12-GGT/ĐU"),
+        (f.Letterhead.PARTY, "GGT", "Số 12-GGT/ĐU", "Số 12-GGT/ĐU"),
+        (f.Letterhead.PARTY, "BC", "45/BC-ĐU", "Số 45/BC-ĐU"),
     ],
 )
 def test_number_line_has_no_colon(kind: f.Letterhead, code: str, number: str, expected: str):
@@ -133,7 +150,8 @@ def test_number_line_has_no_colon(kind: f.Letterhead, code: str, number: str, ex
 
 
 def test_state_number_line_keeps_its_colon():
-    assert f.number_line(f.Letterhead.PARTY, Settings(), "BC", "3") == "Số: 3-BC/UBND"
+    settings = Settings(commune_name="Xã A")
+    assert f.number_line(f.Letterhead.PARTY, settings, "BC", "3") == "Số: 3-BC/UBND"
 
 
 @pytest.mark.parametrize(
@@ -224,3 +242,13 @@ def test_signatures_take_signers_or_pairs():
         [ln.text for ln in col] for col in b.columns
     ]
     assert [ln.text for ln in a.columns[1]] == ["T/M ĐẢNG ỦY", "BÍ THƯ", "Nguyễn Văn Bình"]
+
+
+def test_blank_number_leaves_room_to_write_by_hand(tmp_path: Path):
+    """ "Số ……-BC/ĐU": the blank's no-break spaces survive the letterhead's layout."""
+    settings = Settings(party_committee="ĐẢNG ỦY XÃ A", commune_name="Xã A")
+    out = tmp_path / "lh.pdf"
+    f.write_pdf(out, [f.letterhead(f.Letterhead.PARTY, settings, date(2026, 1, 1), "BC")], "x")
+    (line,) = [t for t, *_ in pdf_fragments(out)[0] if "-BC/ĐU" in t]
+    gap = line.split("Số", 1)[1].split("-BC/ĐU")[0]
+    assert len(gap) >= 8 and not gap.strip(), repr(line)

@@ -13,7 +13,7 @@ from dvdesk.domain.eligibility import Status, evaluate
 from dvdesk.domain.member import PRESENCE_LABELS, Gender, Member, Presence
 from dvdesk.errors import KnownError
 from dvdesk.reports import styles as st
-from dvdesk.reports.fonts import REGULAR, register_fonts
+from dvdesk.reports.fonts import REGULAR, missing_glyphs, register_fonts
 from dvdesk.reports.member_lists import (
     ELIGIBLE_COLUMNS,
     PARTIAL_COLUMNS,
@@ -26,7 +26,7 @@ from dvdesk.reports.row_table import NUMBER_WIDTH, PAD_X
 from dvdesk.reports.sources import eligible_query
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
-from dvdesk.store.views import View
+from dvdesk.store.views import View, preset_views
 from tests.reports.conftest import CAPITALS, LONG, TODAY, TONES, flat, pdf_pages
 
 
@@ -185,7 +185,7 @@ def test_partial_dates_get_their_own_section(with_partial: Store, tmp_path: Path
             lo, hi = result.eligible_from_range
             assert f"từ {lo:%d/%m/%Y} đến {hi:%d/%m/%Y}" in section
     assert "Đủ tuổi; Trên 60 tuổi" not in section  # Già is not listed at all
-    assert "Chưa đủ 18 tuổi; Đủ tuổi" in section  # Tháng could be either
+    assert "Chưa đủ 18 tuổi hoặc đủ tuổi" in section  # Tháng could be either
     # The total is the view's count: three with full dates, two partial (Năm, Tháng).
     assert "Tổng cộng: 5 đoàn viên. Trong đó 2 đoàn viên chưa rõ ngày sinh đầy đủ (mục II)." in text
     assert "Hồ sơ thiếu hoặc cần kiểm tra" in section  # where the undated are
@@ -263,9 +263,44 @@ def test_a_view_prints_through_the_same_layout(commune: Store, tmp_path: Path):
     out = tmp_path / "view.pdf"
     write_view_list(commune, view, on, out, today=TODAY)
     text = flat(pdf_pages(out))
-    assert "DANH SÁCH: ĐỦ TUỔI XEM XÉT" in text and "Tại ngày 10/09/2026." in text
+    assert "DANH SÁCH ĐOÀN VIÊN ĐỦ TUỔI XEM XÉT" in text and "Tại ngày 10/09/2026." in text
     assert TONES in text and CAPITALS not in text and "Tổng cộng: 3 đoàn viên." in text
     everyone = View("all", "Tất cả", "Mọi đoàn viên.", MemberQuery())
     write_view_list(commune, everyone, on, out, "KDC01", today=TODAY, overwrite=True)
     text = flat(pdf_pages(out))
     assert CAPITALS in text and "II. Đoàn viên chưa rõ" not in text
+
+
+def test_view_lists_are_titled_and_described_for_paper(commune: Store, tmp_path: Path):
+    """The window's labels and signs do not go to paper: no "DANH SÁCH: …", no "chọn để
+    khôi phục", no ⛔ (the face has no glyph for it: it printed as "( )")."""
+    on = date(2026, 9, 10)
+    views = {v.key: v for v in preset_views(commune.settings.get(), on)}
+    out = tmp_path / "view.pdf"
+    for key, title in [
+        ("deleted", "DANH SÁCH ĐOÀN VIÊN ĐÃ XÓA KHỎI SỔ THEO DÕI"),
+        ("problems", "DANH SÁCH ĐOÀN VIÊN CÓ HỒ SƠ THIẾU HOẶC CẦN KIỂM TRA"),
+        ("in_procedure", "DANH SÁCH ĐOÀN VIÊN ĐANG TRONG QUY TRÌNH KẾT NẠP"),
+        ("graduating", "DANH SÁCH HỌC SINH"),
+    ]:
+        write_view_list(commune, views[key], on, out, today=TODAY, overwrite=True)
+        text = flat(pdf_pages(out))
+        assert title in text, key
+        assert "DANH SÁCH:" not in text and "chọn để" not in text and "( )" not in text
+        assert not missing_glyphs(text.replace("\n", " ")), key
+
+
+def test_problems_list_says_what_to_check(commune: Store, tmp_path: Path):
+    """Each member of "Hồ sơ thiếu hoặc cần kiểm tra" with what their record lacks."""
+    commune.members.add(
+        Member("Hà Thị Năm", "KDC01", PartialDate(2007), Gender.FEMALE, uid="p-1"), today=TODAY
+    )
+    on = date(2026, 9, 10)
+    views = {v.key: v for v in preset_views(commune.settings.get(), on)}
+    out = tmp_path / "view.pdf"
+    write_view_list(commune, views["problems"], on, out, today=TODAY)
+    text = flat(pdf_pages(out))
+    assert "Cần bổ sung, kiểm tra" in text
+    row = text.split("Hà Thị Năm", 1)[1].split("Tổng cộng")[0]
+    expected = commune.members.validate(commune.members.get("p-1"), on).issues[0].message
+    assert " ".join(expected.split()) in row

@@ -101,3 +101,15 @@ def test_print_usage_errors(db: str, args: list[str]):
     with pytest.raises(SystemExit) as exc:
         main(["print", "--db", db, *args])
     assert exc.value.code == 2
+
+
+def test_transfer_letter_number_reaches_the_letter_and_its_copy(db: str, tmp_path: Path):
+    """--letter-number is printed on the letter and on a copy, typed short or whole."""
+    out = tmp_path / "ggt.pdf"
+    uid = "00000000-0000-4000-8000-000000000003"
+    args = ["--db", db, "print", "transfer", "--uid", uid, "--to", "Chi bộ X", "--out", str(out)]
+    assert main([*args, "--letter-number", "21"]) == 0
+    assert "Số 21-GGT/ĐU" in " ".join(pdf_pages(out)[0].split())
+    assert main([*args, "--overwrite", "--letter-number", "21-GGT/ĐU"]) == 0
+    text = " ".join(pdf_pages(out)[0].split())
+    assert "Số 21-GGT/ĐU" in text and "GGT/ĐU-GGT" not in text

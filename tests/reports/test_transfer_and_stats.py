@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 from reportlab.graphics.shapes import Line
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from dvdesk.domain.procedure import Stage, StepRecord, StepState
 from dvdesk.errors import KnownError
+from dvdesk.reports import furniture as f
+from dvdesk.reports import styles as st
+from dvdesk.reports.fonts import REGULAR
 from dvdesk.reports.statistics_pdf import (
     SERIES,
     FigureRow,
@@ -26,7 +30,7 @@ from dvdesk.reports.statistics_pdf import (
 from dvdesk.reports.transfer_letter import address_form, write_transfer_letter
 from dvdesk.store.gateway import Store
 from dvdesk.store.settings import Settings
-from tests.reports.conftest import LONG, TODAY, flat, pdf_pages
+from tests.reports.conftest import LONG, TODAY, flat, pdf_fragments, pdf_pages
 
 UNIVERSITY = "Chi bộ Sinh viên K68, Đảng bộ Trường Đại học Sư phạm Hà Nội"
 
@@ -58,6 +62,27 @@ def test_transfer_letter(commune: Store, tmp_path: Path):
     assert all(word in text for word in LONG.split())
     # The request and the signature are on one page.
     assert "Nguyễn Văn Bình" in pages[-1] and "Đề nghị" in pages[-1]
+
+
+LONG_NUMBER = "1234567890-GGT/ĐUBCHĐTNCSHCMXĐHTQNG/2026"
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [("17", "Số 17-GGT/ĐU"), ("17-GGT/ĐU", "Số 17-GGT/ĐU"), (LONG_NUMBER, LONG_NUMBER)],
+)
+def test_transfer_letter_prints_its_number(
+    commune: Store, tmp_path: Path, typed: str, printed: str
+):
+    """The number typed (--letter-number) is on the letter, whole, within the issuer's column."""
+    out = tmp_path / "gioi-thieu.pdf"
+    write_transfer_letter(commune, commune.people["long"].uid, UNIVERSITY, out, TODAY, number=typed)
+    text = flat(pdf_pages(out)[:1])
+    assert "".join(text.split()).count("".join(printed.split())) == 1
+    column = st.LEFT_MARGIN + st.FRAME_WIDTH * f.LEFT_SHARE
+    for piece, x, _, size in pdf_fragments(out)[0]:
+        if "GGT" in piece or "ĐUBCH" in piece:
+            assert x + stringWidth(piece.strip(), REGULAR, size) <= column + 1, piece
 
 
 def test_transfer_letter_lists_only_papers_that_exist(commune: Store, tmp_path: Path):
@@ -163,7 +188,10 @@ def test_a_report_built_by_hand_prints_as_given(tmp_path: Path):
     # Its own 3,5% target gets its column, besides 3% and 4%.
     assert "2024 500 12 + 0 2,40% 15 20 18 Chưa đạt" in text
     assert "2025 520 21 + 2 4,42% 16 21 19 Đạt" in text  # with those from other sources
-    assert "Tỷ lệ học sinh trường THPT" in text
+    # Every section numbered in turn, the students' share too.
+    headings = ["1. Kết quả theo năm", "2. Tỷ lệ học sinh trường THPT", "3. Biểu đồ", "4. Kết nạp"]
+    assert all(h in text for h in headings)
+    assert [text.index(h) for h in headings] == sorted(text.index(h) for h in headings)
     assert "2024 25,0% 50,0%" in text and "2025 — 10,0%" in text
     assert "Số đảng viên theo từng năm." in text
 

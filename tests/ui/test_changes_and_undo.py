@@ -73,6 +73,37 @@ def test_editing_one_member_rereads_that_row_not_the_id_list(
     assert window.procedure.uid == uid
 
 
+@pytest.mark.parametrize(
+    ("view_key", "reloaded"),
+    [
+        ("all", False),  # every member, by name: a presence change moves nobody
+        ("away", True),  # the "working away" view filters on presence: it may
+    ],
+)
+def test_a_presence_edit_reloads_only_a_list_that_filters_on_it(
+    qtbot, big_store, dialogs, monkeypatch, view_key, reloaded
+):
+    from dataclasses import replace
+
+    from dvdesk.domain.member import Presence
+
+    window = make_window(qtbot, big_store, dialogs)
+    row = next(i for i, v in enumerate(window._views) if v.key == view_key)
+    window.view_list.setCurrentRow(row)
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=5000)
+    window.table.selectRow(0)
+    uid = window.current_uid()
+    assert uid is not None
+    reloads: list[int] = []
+    monkeypatch.setattr(window.model, "reload", lambda: reloads.append(1))
+    member = big_store.members.get(uid)
+    other = Presence.AT_HOME if member.presence is not Presence.AT_HOME else Presence.WORKING_AWAY
+    saved = big_store.members.update(replace(member, presence=other))
+    assert saved.changes.details["fields"] >= {"presence"}
+    window.apply_changes(saved.changes)
+    assert bool(reloads) is reloaded
+
+
 def test_renaming_a_member_reloads_the_list(qtbot, demo_store, dialogs):
     window = make_window(qtbot, demo_store, dialogs)
     window.table.selectRow(5)
