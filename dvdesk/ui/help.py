@@ -11,12 +11,22 @@ import sys
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QAction, QKeySequence, QTextDocument
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import (
+    QAction,
+    QImage,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QTextCursor,
+    QTextDocument,
+    QTextImageFormat,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QStyle,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -61,6 +71,12 @@ class HelpWindow(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Hướng dẫn sử dụng dvdesk")
         self.browser = QTextBrowser()
+        self._sizes: dict[str, tuple[int, float]] = {}
+        self._extra = 0  # page width beyond the text's that the manual's CSS adds
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_images)
         self.browser.setOpenExternalLinks(True)
         self.browser.setSearchPaths([str(manual_dir())])
         path = manual_path()
@@ -78,10 +94,73 @@ class HelpWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
         layout.addWidget(buttons)
-        self.resize(820, 640)
+        # Esc closes the manual even while the text has the focus.
+        close = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        close.setContext(Qt.ShortcutContext.WindowShortcut)
+        close.activated.connect(self.close)
+        self.resize(920, 640)
+        self.fit_images()
+
+    def fit_images(self) -> None:
+        """Show each picture at the text's width (never larger than its own pixels)."""
+        document = self.browser.document()
+        # The text's width: the view's, or less where the manual's CSS caps the body
+        # (max-width 52em, centred); a paragraph's block is exactly that wide.
+        layout, widths = document.documentLayout(), [0.0]
+        block = document.begin()
+        while block.isValid():
+            if "\ufffc" not in block.text():  # U+FFFC: an image's place in the text
+                widths.append(layout.blockBoundingRect(block).width())
+            block = block.next()
+        # The vertical scrollbar is counted as always there: showing it must not refit.
+        bar = self.browser.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        viewport = self.browser.width() - 2 * self.browser.frameWidth() - bar
+        room = int(min(max(widths), viewport - 2 * document.documentMargin()) * 0.9 - self._extra)
+        block = document.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isImageFormat():
+                    image_fmt = fmt.toImageFormat()
+                    natural, ratio = self._image_size(image_fmt.name())
+                    width = max(120, min(natural, room))
+                    if natural > 0 and int(image_fmt.width()) != width:
+                        new_fmt = QTextImageFormat(image_fmt)
+                        new_fmt.setWidth(width)
+                        new_fmt.setHeight(width * ratio)
+                        cursor = QTextCursor(document)
+                        cursor.setPosition(fragment.position())
+                        cursor.setPosition(
+                            fragment.position() + fragment.length(),
+                            QTextCursor.MoveMode.KeepAnchor,
+                        )
+                        cursor.setCharFormat(new_fmt)
+                it += 1
+            block = block.next()
+        excess = int(document.idealWidth() - document.textWidth())
+        if excess > 0 and self._extra == 0:  # one more pass, never a loop
+            self._extra = excess
+            self.fit_images()
+
+    def _image_size(self, name: str) -> tuple[int, float]:
+        """A picture's own width in pixels and its height/width ratio (0, 0 if unreadable)."""
+        if name not in self._sizes:
+            image = QImage(str(manual_dir() / name))
+            w = image.width()
+            self._sizes[name] = (w, image.height() / w) if w > 0 else (0, 0.0)
+        return self._sizes[name]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_timer.start()  # once the text is laid out at its new width
 
     def show_topic(self, topic: str) -> None:
         self.browser.scrollToAnchor(TOPICS.get(topic, TOPICS["start"]))
+        # scrollToAnchor puts the heading flush with the top edge, cutting its ascenders.
+        bar = self.browser.verticalScrollBar()
+        bar.setValue(max(0, bar.value() - 12))
         self.topic = topic
 
 

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QDate, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFocusEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTabWidget,
     QToolBar,
@@ -66,6 +68,19 @@ def number(value: int) -> str:
 COLUMN_WIDTHS = (175, 82, 112, 92, 130, 50, 170, 130, 60)
 # Shown second, after the name: the unit tells namesakes apart (model column 4).
 UNIT_COLUMN = 4
+NAME_COLUMN = 0
+
+
+class ElideEnd(QStyledItemDelegate):
+    """A cut name keeps its start ("Tôn Nữ Hoàng Thị…"), not its two ends."""
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideRight
+
+
 # Saved window state; "-2": what the first release saved had no unit column in sight
 # and a window taller than a 768-pixel screen, so it is not restored.
 GEOMETRY_KEY = "main/geometry-2"
@@ -131,7 +146,8 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         if self.model.rowCount():
             self.table.selectRow(0)
-        self.setWindowTitle(f"dvdesk — {store.path or 'dữ liệu tạm'}")
+        # Qt adds the application's display name ("— dvdesk") itself: name only the file.
+        self.setWindowTitle(str(store.path) if store.path else "dữ liệu tạm")
         if store.path is not None:  # after the first screen: QSettings is slow to start
             QTimer.singleShot(0, lambda: add_recent(store.path) if store.path else None)
 
@@ -146,7 +162,13 @@ class MainWindow(QMainWindow):
         self.view_list = QListWidget()
         self.view_list.setMinimumWidth(190)
         self.view_list.setWordWrap(True)
-        self.view_list.setStyleSheet("QListWidget::item { padding: 5px 2px; }")
+        # Long view names wrap inside the list; it never scrolls sideways.
+        self.view_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view_list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.view_list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        # Vertical padding only: Qt measures a wrapped item without the side padding, and the
+        # last word of "Đã xóa (có thể khôi phục) (0)" was elided.
+        self.view_list.setStyleSheet("QListWidget::item { padding: 5px 0px; }")
         self.view_list.currentRowChanged.connect(lambda _: self.apply_filters())
 
         self.table = QTableView()
@@ -157,6 +179,8 @@ class MainWindow(QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         # "Trường T…Lê Quý Đôn": the end of a long unit name tells schools apart.
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self._name_delegate = ElideEnd(self.table)
+        self.table.setItemDelegateForColumn(NAME_COLUMN, self._name_delegate)
         # Indicator first: enabling sorting sorts by it, and Qt's default is descending.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
@@ -210,7 +234,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.view_list)
         self.splitter.addWidget(self.stack)
         self.splitter.addWidget(self.side_tabs)
-        self.splitter.setSizes([185, 650, 530])
+        # At 1366 px the member table shows its first five columns whole (to "Đủ 18 tuổi
+        # từ"); the side panel keeps enough for the steps (its step column takes the rest).
+        self.splitter.setSizes([190, 672, 494])
         self.splitter.setStretchFactor(1, 1)
 
         self.main_tabs = QTabWidget()

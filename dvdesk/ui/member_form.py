@@ -48,7 +48,10 @@ class DateField(QLineEdit):
     def __init__(self, placeholder: str = "dd/mm/yyyy") -> None:
         super().__init__()
         self.setPlaceholderText(placeholder)
-        self.setMaximumWidth(130)
+        # Wide enough for the whole hint ("dd/mm/yyyy, mm/yyyy hoặc năm"), never less than a date.
+        hint = self.fontMetrics().horizontalAdvance(placeholder) + 24
+        self.setMinimumWidth(min(hint, 320))
+        self.setMaximumWidth(max(130, min(hint, 320)))
 
     def value(self) -> PartialDate | None:
         return parse_date(self.text())
@@ -153,7 +156,7 @@ class MemberForm(QDialog):
         if f.type is FieldType.ENUM:
             combo = QComboBox()
             if not f.default:
-                combo.addItem("", None)
+                combo.addItem("(chưa rõ)", None)  # blank is a choice, and says so
             for value, label in f.choices():
                 combo.addItem(label, value)
             return combo

@@ -47,7 +47,8 @@ class PdfPreview(QMainWindow):
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        # A whole page first: fit-to-width shows a third of an A4 page on a 728-px screen.
+        self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
         self.setCentralWidget(self.view)
         self.navigator = self.view.pageNavigator()
         self._build_toolbar()

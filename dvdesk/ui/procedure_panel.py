@@ -16,19 +16,21 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -66,7 +68,28 @@ FLAG_COLOURS = {
 MISSING_COLOUR = "#1f4e9c"
 NOT_APPLICABLE_COLOUR = "#888888"
 DONE_COLOUR = "#1b7f3b"
-HEADERS = ("Bước (mẫu)", "Trạng thái", "Ngày", "Số văn bản", "Hạn / hiệu lực")
+DOC_NUMBER_SHOWN = 11  # characters of a document number the steps table shows; the rest elided
+
+
+def short_number(text: str, keep: int = DOC_NUMBER_SHOWN) -> str:
+    """'1234567890-NQ/ĐUBC…/2026A' → its head and tail around '…' (the full text is a tooltip)."""
+    if len(text) <= keep:
+        return text
+    half = (keep - 1) // 2
+    return text[:half] + "…" + text[-(keep - 1 - half) :]
+
+
+class WheelBlocker(QObject):
+    """Swallows wheel events: scrolling the panel over a tab bar must not switch tabs."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        return event.type() == QEvent.Type.Wheel
+
+
+# The date and the number of a step share a column (two lines): five columns left the
+# step's name a narrow strip wrapped to six lines.
+HEADERS = ("Bước (mẫu)", "Trạng thái", "Ngày · số", "Hạn")
+HEADER_TIPS = ("", "", "Ngày làm và số văn bản", "Hạn phải làm, hoặc ngày giấy tờ hết hiệu lực")
 INTRODUCER_ROWS = 2
 UNION_CHOICES = (("Là đoàn viên", True), ("Không phải đoàn viên", False), ("Chưa rõ", None))
 
@@ -136,11 +159,23 @@ class ProcedurePanel(QWidget):
         self.flags = QLabel()
         self.flags.setWordWrap(True)
         self.flags.setTextFormat(Qt.TextFormat.RichText)
+        self.flags.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # Many warnings must not push the steps below the fold at 728 px: at most about
+        # five lines are shown, the rest scroll inside this area.
+        self.flags_area = QScrollArea()
+        self.flags_area.setWidgetResizable(True)
+        self.flags_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.flags_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.flags_area.setWidget(self.flags)
+        self.flags_area.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 6)
+        self.flags_area.setVisible(False)
         self.legend = QLabel(legend_html())
         self.legend.setWordWrap(True)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
 
         self.tabs = QTabWidget()
+        self._wheel_blocker = WheelBlocker(self)
+        self.tabs.tabBar().installEventFilter(self._wheel_blocker)
         self.tabs.addTab(self._steps_tab(), "Các bước")
         self.tabs.addTab(self._dossier_tab(), "Giới thiệu, học vấn, ngoại lệ")
 
@@ -148,7 +183,7 @@ class ProcedurePanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.version)
         layout.addWidget(self.summary)
-        layout.addWidget(self.flags)
+        layout.addWidget(self.flags_area)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.legend)
         self._set_editing_enabled(False)
@@ -158,14 +193,36 @@ class ProcedurePanel(QWidget):
     def _steps_tab(self) -> QWidget:
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
+        for column, tip in enumerate(HEADER_TIPS):
+            title = self.table.horizontalHeaderItem(column)
+            if tip and title is not None:
+                title.setToolTip(tip)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
+        # The step column takes the spare width; long numbers are elided, never scrolled to.
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(HEADERS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # The other columns have fixed, narrow widths (their text wraps: "Hạn" above the
+        # date), so the step's name gets the rest instead of wrapping to six lines.
+        bold_titles = QFont(header.font())
+        bold_titles.setBold(True)
+        metrics, titles = self.fontMetrics(), QFontMetrics(bold_titles)
+        date_width = metrics.horizontalAdvance("00/00/0000") + 14
+        widths: tuple[int, ...] = (
+            metrics.horizontalAdvance("Chưa làm —") + 14,
+            max(date_width, metrics.horizontalAdvance("0" * DOC_NUMBER_SHOWN) + 14),
+            date_width,
+        )
+        # A column is never narrower than its (bold) title.
+        widths = tuple(
+            max(w, titles.horizontalAdvance(HEADERS[c]) + 24) for c, w in enumerate(widths, 1)
+        )
+        for column, width in enumerate(widths, start=1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         self.table.setWordWrap(True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.currentCellChanged.connect(lambda row, *_: self._load_step(row))
@@ -174,8 +231,9 @@ class ProcedurePanel(QWidget):
         for state in StepState:
             self.state.addItem(STEP_STATE_LABELS[state], state.value)
         self.done_on = QLineEdit()
-        self.done_on.setPlaceholderText("ngày dd/mm/yyyy")
-        self.done_on.setMaximumWidth(120)
+        self.done_on.setPlaceholderText("dd/mm/yyyy")
+        self.done_on.setMinimumWidth(self.fontMetrics().horizontalAdvance("00/00/00000") + 16)
+        self.done_on.setMaximumWidth(self.fontMetrics().horizontalAdvance("00/00/00000") + 40)
         self.doc_number = QLineEdit()
         self.doc_number.setPlaceholderText("số văn bản, ví dụ 12-NQ/CB")
         self.save_button = QPushButton("Ghi bước này")
@@ -297,6 +355,7 @@ class ProcedurePanel(QWidget):
             )
             box.setMinimumContentsLength(24)
             box.view().setTextElideMode(Qt.TextElideMode.ElideNone)
+            box.currentTextChanged.connect(box.setToolTip)  # the whole name when cut
         tab = QWidget()
         tab.setLayout(form)
         return tab
@@ -327,6 +386,7 @@ class ProcedurePanel(QWidget):
             self.title.setText("Chọn một đoàn viên trong bảng để xem quy trình kết nạp.")
             for label in (self.version, self.summary, self.flags):
                 label.clear()
+            self.flags_area.setVisible(False)
             self.table.setRowCount(0)
             self._set_editing_enabled(False)
             return
@@ -364,6 +424,7 @@ class ProcedurePanel(QWidget):
                 for f in cl.flags
             )
         )
+        self.flags_area.setVisible(bool(cl.flags))
         self._fill_table(cl)
         self._fill_dossier(cl)
         self._set_editing_enabled(True)
@@ -392,14 +453,10 @@ class ProcedurePanel(QWidget):
     def _fill_table(self, cl: Checklist) -> None:
         # PERF: a ResizeToContents header re-measures the table on every setItem
         # (~220 ms for 105 cells); fill with fixed sizes, then measure once.
-        header, rows = self.table.horizontalHeader(), self.table.verticalHeader()
+        _header, rows = self.table.horizontalHeader(), self.table.verticalHeader()
         self.table.setUpdatesEnabled(False)
-        for column in range(1, len(HEADERS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self._fill_rows(cl)
-        for column in range(1, len(HEADERS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setUpdatesEnabled(True)
 
@@ -410,13 +467,12 @@ class ProcedurePanel(QWidget):
         for i, line in enumerate(cl.lines):
             r = line.record
             when = line.due or line.valid_until
-            label = ("Hạn " if line.due else "Đến ") + fmt(when) if when else ""
+            label = ("Hạn\n" if line.due else "Đến\n") + fmt(when) if when else ""
             mark = "✓ " if r.state is StepState.DONE and not line.flags else ""
             cells = (
                 line.step.label,
                 mark + STEP_STATE_LABELS[r.state] + (" — còn thiếu" if line.missing else ""),
-                fmt(r.done_on),
-                r.doc_number,
+                "\n".join(t for t in (fmt(r.done_on), short_number(r.doc_number)) if t),
                 label,
             )
             colour, tip = self._line_colour(line)
@@ -426,7 +482,12 @@ class ProcedurePanel(QWidget):
                     item.setForeground(QBrush(QColor(colour)))
                 if line.worst is FlagKind.VIOLATION:
                     item.setFont(bold)
-                item.setToolTip(tip if column or not line.step.note else f"{line.step.note}\n{tip}")
+                if column == 0 and line.step.note:
+                    item.setToolTip(f"{line.step.note}\n{tip}")
+                elif column == 2 and r.doc_number:
+                    item.setToolTip(f"{r.doc_number}\n{tip}".rstrip())
+                else:
+                    item.setToolTip(tip)
                 self.table.setItem(i, column, item)
 
     @staticmethod

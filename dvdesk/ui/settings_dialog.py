@@ -45,6 +45,15 @@ METHOD_HELP = (
 )
 
 
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """'U2' before 'U45' before 'U2000': runs of digits compare as numbers."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part.casefold())
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
+
+
 def _class_order(item: tuple[str, int]) -> tuple[object, ...]:
     """10A2 before 10A10: numbers in a class name compare as numbers."""
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", item[0].upper()))
@@ -153,6 +162,10 @@ class SettingsDialog(QDialog):
 
     def _units_tab(self) -> QWidget:
         self.units = QListWidget()
+        # A long school name wraps rather than hide under the scrollbar.
+        self.units.setWordWrap(True)
+        self.units.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.units.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.units.currentRowChanged.connect(lambda _: self._show_classes())
         self.classes = QLabel()
         self.classes.setWordWrap(True)
@@ -265,9 +278,11 @@ class SettingsDialog(QDialog):
 
     def _fill_units(self, select: str = "") -> None:
         self.units.clear()
-        self._unit_list = self.store.units.all()
+        self._unit_list = sorted(self.store.units.all(), key=lambda u: natural_key(u.code))
         for u in self._unit_list:
-            self.units.addItem(f"{u.code} — {u.name} ({UNIT_KIND_LABELS[u.kind]})")
+            text = f"{u.code} — {u.name} ({UNIT_KIND_LABELS[u.kind]})"
+            self.units.addItem(text)
+            self.units.item(self.units.count() - 1).setToolTip(text)
         codes = [u.code for u in self._unit_list]
         if select in codes:
             self.units.setCurrentRow(codes.index(select))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -106,7 +107,8 @@ class StatisticsView(QWidget):
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.chart_view.setMinimumHeight(260)
+        # Small enough that the view fits the central area of a 1366×728 window.
+        self.chart_view.setMinimumHeight(200)
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -114,11 +116,22 @@ class StatisticsView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        # Compact rows: the nine rows of two years and the span fit beside the chart.
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         layout.addWidget(self.chart_view, 1)
         layout.addWidget(self.table, 1)
-        note = QLabel(DEFINITIONS_NOTE)
-        note.setWordWrap(True)
-        layout.addWidget(note)
+        # The definitions are eight lines: shown on demand, so the table keeps its rows.
+        self.note = QLabel(DEFINITIONS_NOTE)
+        self.note.setWordWrap(True)
+        self.note.setVisible(False)
+        self.note_button = QToolButton()
+        self.note_button.setText("Cách tính các số liệu")
+        self.note_button.setCheckable(True)
+        self.note_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.note_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.note_button.toggled.connect(self._show_note)
+        layout.addWidget(self.note_button)
+        layout.addWidget(self.note)
         from dvdesk.ui.commune_summary_view import CommuneSummaryView
 
         self.communes = CommuneSummaryView(store, jobs)  # the receiving level only
@@ -196,11 +209,19 @@ class StatisticsView(QWidget):
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                if column >= 2:  # counts and percentages line up on the right
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 if r.kind is None:
                     font = item.font()
                     font.setBold(True)
                     item.setFont(font)
                 self.table.setItem(i, column, item)
+
+    def _show_note(self, shown: bool) -> None:
+        self.note.setVisible(shown)
+        self.note_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
 
     def _fill_summary(self, stats: Statistics) -> None:
         if not stats.years:
@@ -214,7 +235,8 @@ class StatisticsView(QWidget):
             target = (
                 f"Năm {t.year}: kết nạp {t.admitted} người trong danh sách; chưa tính được tỷ "
                 "lệ so với chỉ tiêu 3–4% vì chưa nhập số đảng viên đầu năm và số kết nạp "
-                "ngoài danh sách của năm đó (dvdesk stats --set-year)."
+                "ngoài danh sách của năm đó (nhập ở menu In → “Nhập số liệu đảng bộ của một năm "
+                "(chỉ tiêu 3–4%)…”)."
             )
         else:
             state = "đạt" if t.reached else f"còn thiếu {t.target - t.new_members}"
