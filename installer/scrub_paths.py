@@ -9,8 +9,9 @@ to have that folder, the loader would look there first. So, for every ELF file:
   empty is removed from the dynamic section (like `patchelf --remove-rpath`)
   and its text blanked;
 - any other string that starts with a build-host folder (libpython's compiled
-  PREFIX, unused by a frozen program, whose prefix is the bundle) is replaced
-  by "/usr/local", padded with NUL bytes to the same length.
+  PREFIX, unused by a frozen program, whose prefix is the bundle) has that
+  folder overwritten by "/usr/local" padded with "/" to the same length; the
+  rest of the string stays, since its tail may be another string too.
 
 Only 64-bit little-endian ELF files are edited (the x86-64 and arm64 bundles);
 anything else is left alone. installer/check_bundle.py then proves no build
@@ -97,19 +98,32 @@ def scrub_runpaths(data: bytearray, hosts: list[str]) -> int:
 
 
 def scrub_strings(data: bytearray, hosts: list[str]) -> int:
-    """Replace each NUL-terminated string starting with a host folder; returns the count."""
+    """Overwrite the host folder at the head of each NUL-terminated string; returns the count.
+
+    Only the head is rewritten, in place and to the same length ("/usr/local" then
+    "/" padding), never the rest: the linker merges string constants that end
+    alike, so the tail of libpython's PREFIX "/root/.pyenv/versions/3.11.7" *is*
+    PY_VERSION "3.11.7". Blanking the whole string emptied sys.version, and
+    cffi (cryptography) then refused to load: "compiled for Python 3.1…".
+    """
     count = 0
-    for host in sorted(hosts, key=len, reverse=True):
-        needle = host.encode("utf-8")
+    for host in sorted(hosts, key=len):  # the shortest folder: the least rewritten
+        needle = host.rstrip("/").encode("utf-8")
         at = data.find(needle)
         while at != -1:
-            if at > 0 and data[at - 1] == 0:
-                text = _c_string(data, at)
-                if len(NEUTRAL) <= len(text) and _is_host(text.decode("utf-8", "replace"), hosts):
-                    data[at : at + len(text)] = NEUTRAL + b"\0" * (len(text) - len(NEUTRAL))
-                    count += 1
+            end = at + len(needle)
+            if (at == 0 or data[at - 1] == 0) and data[end : end + 1] in (b"/", b"\0"):
+                data[at:end] = _neutral(len(needle))
+                count += 1
             at = data.find(needle, at + 1)
     return count
+
+
+def _neutral(length: int) -> bytes:
+    """A folder of `length` bytes that names no build machine."""
+    if length >= len(NEUTRAL):
+        return NEUTRAL + b"/" * (length - len(NEUTRAL))
+    return b"/" * length
 
 
 def scrub_file(path: Path, hosts: list[str]) -> int:

@@ -95,10 +95,20 @@ def test_strings_starting_with_a_host_folder_become_neutral() -> None:
     )
     assert scrub_paths.scrub_strings(data, ["/srv/build/py"]) == 2
     assert data == bytearray(
-        b"\0/usr/local\0\0\0\0keep /srv/build/py/x\0/srv/build/python\0/usr/local"
-        + b"\0" * 7
-        + b"\0"
+        b"\0/usr/local///\0keep /srv/build/py/x\0/srv/build/python\0/usr/local////lib\0"
     )
+
+
+def test_a_merged_string_tail_survives() -> None:
+    """The linker stores PY_VERSION "3.11.7" as the tail of PREFIX: keep the tail."""
+    prefix = b"/root/.pyenv/versions/3.11.7"
+    data = bytearray(b"\0" + prefix + b"\0EXEC_PREFIX\0")
+    version_at = 1 + len(prefix) - len(b"3.11.7")
+    hosts = ["/root/.pyenv/versions/3.11.7", "/root/.pyenv"]
+    assert scrub_paths.scrub_strings(data, hosts) == 1
+    assert b"/root/.pyenv" not in data
+    assert bytes(data[version_at : data.index(b"\0", version_at)]) == b"3.11.7"
+    assert len(data) == len(prefix) + len(b"\0EXEC_PREFIX\0") + 1
 
 
 def test_other_files_are_left_alone(tmp_path: Path) -> None:
