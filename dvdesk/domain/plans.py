@@ -94,6 +94,7 @@ class PlanEntry:
     graduation: date | None  # students: graduation day
     steps: tuple[PlanStep, ...]
     tet_window: tuple[date, date] | None = None  # working away: proposed return window
+    helper: str = ""  # the helping Party member (đảng viên giúp đỡ), from the dossier
 
     @property
     def away(self) -> bool:
@@ -120,6 +121,7 @@ class PlanEntry:
             "graduation": self.graduation.isoformat() if self.graduation else None,
             "before_graduation": self.before_graduation,
             "tet_window": [d.isoformat() for d in self.tet_window] if self.tet_window else None,
+            "helper": self.helper,
             "steps": [
                 {
                     "code": s.code,

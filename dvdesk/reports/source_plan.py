@@ -115,6 +115,8 @@ def _cells(i: int, e: PlanEntry) -> list[object]:
         )
     if e.away:
         why += ". Đi làm ăn xa"
+    if e.helper:
+        why += f". Đảng viên giúp đỡ: {e.helper}"
     steps = "<br/>".join(f"• {escape(step_line(step))}" for step in e.steps if not step.done_on)
     done = [step for step in e.steps if step.done_on]
     if done:

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -69,6 +69,7 @@ def _entries(
     store: Store, query: MemberQuery, start: date, graduation_of: dict[int, date] | None
 ) -> list[PlanEntry]:
     settings = store.settings.get()
+    dossiers = store.dossier.has_tables()
     out = []
     for row in preset.view_rows(store, query, start):
         done = {
@@ -79,21 +80,22 @@ def _entries(
         graduation = None
         if graduation_of is not None and row.graduation_year:
             graduation = graduation_of.get(row.graduation_year)
-        out.append(
-            plan_entry(
-                uid=row.uid,
-                full_name=row.full_name,
-                dob=parse_date(row.dob),
-                unit=row.unit,
-                school_class=row.school_class,
-                stage=row.stage,
-                presence=row.presence,
-                done=done,
-                start=start,
-                method=settings.method,
-                graduation=graduation,
-            )
+        entry = plan_entry(
+            uid=row.uid,
+            full_name=row.full_name,
+            dob=parse_date(row.dob),
+            unit=row.unit,
+            school_class=row.school_class,
+            stage=row.stage,
+            presence=row.presence,
+            done=done,
+            start=start,
+            method=settings.method,
+            graduation=graduation,
         )
+        # The helping Party member follows the candidate from the source list on.
+        helper = store.dossier.get(row.uid).helper if dossiers else ""
+        out.append(replace(entry, helper=helper) if helper else entry)
     return out
 
 

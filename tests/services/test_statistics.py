@@ -201,3 +201,28 @@ def test_cli_plan_json_text_and_pdf(capsys, tmp_path):
     assert main(["plan", "--db", str(path), "--year", "2027", "--school", "THPT1"]) == 1
     assert main(["plan", "--db", str(path), "--school", "KDC01", "--course", course]) == 1
     assert "không phải trường THPT" in capsys.readouterr().err
+
+
+def test_the_plan_names_each_candidates_helping_party_member(capsys, tmp_path):
+    """Issue #12 item 4: the helping Party member is on the plan (JSON and paper)."""
+    from tests.reports.conftest import pdf_pages
+
+    path = tmp_path / "xa.db"
+    assert main(["demo", "--db", str(path), "--members", "400", "--seed", "3"]) == 0
+    year = date.today().year + 1
+    capsys.readouterr()
+    assert main(["plan", "--db", str(path), "--year", str(year), "--json"]) == 0
+    members = [m for g in json.loads(capsys.readouterr().out)["groups"] for m in g["members"]]
+    assert members
+    uid = members[0]["uid"]
+    argv = ["dossier", "--db", str(path), "--uid", uid, "--helper", "Trần Văn Giúp"]
+    assert main(argv) == 0
+    capsys.readouterr()
+    assert main(["plan", "--db", str(path), "--year", str(year), "--json"]) == 0
+    again = {
+        m["uid"]: m for g in json.loads(capsys.readouterr().out)["groups"] for m in g["members"]
+    }
+    assert again[uid]["helper"] == "Trần Văn Giúp"
+    out = tmp_path / "ke-hoach.pdf"
+    assert main(["plan", "--db", str(path), "--year", str(year), "--out", str(out)]) == 0
+    assert "Đảng viên giúp đỡ: Trần Văn Giúp" in " ".join(" ".join(pdf_pages(out)).split())
