@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NoReturn
 from dvdesk import __version__
 from dvdesk.domain.dates import DateError, parse_date, parse_option_date
 from dvdesk.domain.eligibility import Method, born_after, evaluate
+from dvdesk.domain.numbers import grouped
 from dvdesk.errors import KnownError
 
 if TYPE_CHECKING:
@@ -186,8 +187,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
                     Path(f"{path}{suffix}").unlink()
         raise
     print(
-        f"Đã tạo {count} đoàn viên mẫu của {settings.commune_name} (mã {settings.commune_code}) "
-        f"trong “{path}”."
+        f"Đã tạo {grouped(count)} đoàn viên mẫu của {settings.commune_name} "
+        f"(mã {settings.commune_code}) trong “{path}”."
     )
     return 0
 
@@ -308,7 +309,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         else:
             communes = member_list.commune_names(store)
             count = member_list.write_text(member_list.rows(store, request), sys.stdout, communes)
-            print(f"Tổng cộng: {count} đoàn viên.", file=sys.stderr)
+            print(f"Tổng cộng: {grouped(count)} đoàn viên.", file=sys.stderr)
     return 0
 
 
@@ -456,7 +457,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"Tệp dữ liệu có lỗi: {problems[0].rstrip('.')}{more}. "
             "Hãy khôi phục từ bản sao lưu (dvdesk restore)."
         )
-    print(f"Tệp dữ liệu tốt (định dạng {major}.{minor}, {count} đoàn viên).")
+    print(f"Tệp dữ liệu tốt (định dạng {major}.{minor}, {grouped(count)} đoàn viên).")
     return 0
 
 
@@ -536,9 +537,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             c = m.counts
             print(
                 f"Đã xuất gói dữ liệu số {m.sequence} của {m.commune_name} (mã "
-                f"{m.commune_code}) vào “{out}”: {c['members.csv']} đoàn viên, "
-                f"{c['units.csv']} đơn vị, {c['steps.csv']} bước quy trình, "
-                f"{c['audit.csv']} dòng nhật ký mới"
+                f"{m.commune_code}) vào “{out}”: {grouped(c['members.csv'])} đoàn viên, "
+                f"{grouped(c['units.csv'])} đơn vị, {grouped(c['steps.csv'])} bước quy trình, "
+                f"{grouped(c['audit.csv'])} dòng nhật ký mới"
                 f"{'; đã mã hóa bằng mật khẩu' if secret else ''}. Gói đã ký; mã nhận dạng "
                 f"khóa ký (đọc cho cấp nhận khi gọi điện): {_fingerprint(store)}."
             )
@@ -554,7 +555,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             from dvdesk.exchange.csv_export import export_csv
 
             count = export_csv(store, out, overwrite=args.overwrite)
-            print(f"Đã xuất {count} đoàn viên vào “{out}”.")
+            print(f"Đã xuất {grouped(count)} đoàn viên vào “{out}”.")
     return 0
 
 
@@ -567,7 +568,7 @@ def _export_template(args: argparse.Namespace, out: Path) -> int:
     check_output(out, overwrite=args.overwrite, protect=[_db(args)])
     with _open_to_read(args) as store:
         count = export_template(store, args.template, out, unit=args.unit, overwrite=args.overwrite)
-    print(f"Đã xuất “{TEMPLATES[args.template].label}” vào “{out}”: {count} dòng.")
+    print(f"Đã xuất “{TEMPLATES[args.template].label}” vào “{out}”: {grouped(count)} dòng.")
     return 0
 
 
@@ -598,7 +599,7 @@ def _export_consolidated(store: Store, out: Path, args: argparse.Namespace) -> N
         count = consolidated.export_consolidated_csv(
             store, out, args.commune, overwrite=args.overwrite
         )
-        print(f"Đã xuất {count} đoàn viên (kèm mã và tên xã) vào “{out}”.")
+        print(f"Đã xuất {grouped(count)} đoàn viên (kèm mã và tên xã) vào “{out}”.")
 
 
 def _fingerprint(store: Store) -> str:

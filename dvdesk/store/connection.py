@@ -92,6 +92,19 @@ class Connection:
             names = [d[0] for d in cur.description or ()]
             return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
+    def stream(self, sql: str, params: Params = (), size: int = 5000) -> Iterator[dict[str, Any]]:
+        """The rows of a query as dicts, `size` at a time: memory stays flat for any table."""
+        with self.guard():
+            cur = self._raw.execute(sql, params)
+            names = [d[0] for d in cur.description or ()]
+        while True:
+            with self.guard():
+                batch = cur.fetchmany(size)
+            if not batch:
+                return
+            for r in batch:
+                yield dict(zip(names, r, strict=True))
+
     def tuples(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
         with self.guard():
             return self._raw.execute(sql, params).fetchall()
