@@ -16,9 +16,8 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from dvdesk import __version__
 from dvdesk.domain.dates import DateError, parse_date, parse_option_date
 from dvdesk.domain.eligibility import Method, born_after, evaluate
 from dvdesk.errors import KnownError
@@ -352,8 +351,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=1))
         return 0
-    from dvdesk.domain.member import UNIT_KIND_LABELS, UnitKind
     from dvdesk.domain.statistics import DEFINITIONS
+    from dvdesk.domain.unit_kind import UNIT_KIND_LABELS, UnitKind
 
     span = f"{first}–{last}" if first != last else str(first)
     print(f"Giai đoạn {span}" + (f", {UNIT_KIND_LABELS[kind]}" if kind else "") + ":")
@@ -933,12 +932,11 @@ def cmd_print(args: argparse.Namespace) -> int:
         return _printed(out, issued.pages)
 
 
-def add_print_parser(sub: argparse._SubParsersAction, parser_class: type[Parser]) -> None:
-    """`dvdesk print` and its documents, each with `--out FILE.pdf`."""
+def add_print_arguments(p: Parser, parser_class: type[Parser]) -> None:
+    """`dvdesk print`'s documents, each with `--out FILE.pdf`."""
     from dvdesk.domain.listing import VIEW_KEYS
     from dvdesk.domain.procedure import STAGE_LABELS, Stage
 
-    p = sub.add_parser("print", help="in phiếu, danh sách, báo cáo ra tệp PDF")
     p.add_argument("--db", default=argparse.SUPPRESS)
     docs = p.add_subparsers(
         dest="document",
@@ -1031,10 +1029,36 @@ def cmd_gui(args: argparse.Namespace) -> int:
 # -- parser ----------------------------------------------------------------
 
 
-def build_parser() -> Parser:
+class _Version(argparse._VersionAction):
+    """`--version`, reading the version only when asked (dvdesk.__version__ is lazy)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        from dvdesk import __version__
+
+        self.version = f"dvdesk {__version__}"
+        super().__call__(*args, **kwargs)
+
+
+def _sub(sub: argparse._SubParsersAction, command: str | None, name: str, **kw: Any) -> Any:
+    """Sub-command `name`, named with its help; its options only when `command` is it.
+
+    Returns the parser to fill, or None: building every command's options (and
+    importing what their choices come from) would cost each command start-up.
+    """
+    full = command is None or command == name
+    parser = sub.add_parser(name, add_help=full, **kw)
+    return parser if full else None
+
+
+def build_parser(command: str | None = None) -> Parser:
+    """The command line; `command`: build only that sub-command's options (None: all).
+
+    `main` first parses with `build_parser("")` (every sub-command named, none
+    built) to learn the sub-command, then with that one built.
+    """
     p = Parser(prog="dvdesk", description="Sổ theo dõi đoàn viên và phát triển đảng viên.")
     p.add_argument("--db", help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
-    p.add_argument("--version", action="version", version=f"dvdesk {__version__}")
+    p.add_argument("--version", action=_Version, version="dvdesk")
     p.add_argument(
         "--self-test",
         action="store_true",
@@ -1048,212 +1072,256 @@ def build_parser() -> Parser:
     p.set_defaults(func=cmd_gui)
     sub = p.add_subparsers(dest="command", parser_class=Parser)
 
-    a = sub.add_parser("age", help="xét tuổi vào Đảng của một ngày sinh tại một ngày")
-    a.add_argument("dob", help="ngày sinh: dd/mm/yyyy, YYYY-MM-DD, mm/yyyy hoặc yyyy")
-    a.add_argument("--on", required=True, help="ngày chi bộ họp xét")
-    a.add_argument(
-        "--method",
-        choices=("A", "B"),
-        default="A",
-        help="A: tháng tròn tính cả ngày (mặc định); B: bỏ qua ngày",
-    )
-    a.add_argument("--json", action="store_true")
-    a.set_defaults(func=cmd_age)
+    a = _sub(sub, command, "age", help="xét tuổi vào Đảng của một ngày sinh tại một ngày")
+    if a:
+        a.add_argument("dob", help="ngày sinh: dd/mm/yyyy, YYYY-MM-DD, mm/yyyy hoặc yyyy")
+        a.add_argument("--on", required=True, help="ngày chi bộ họp xét")
+        a.add_argument(
+            "--method",
+            choices=("A", "B"),
+            default="A",
+            help="A: tháng tròn tính cả ngày (mặc định); B: bỏ qua ngày",
+        )
+        a.add_argument("--json", action="store_true")
+        a.set_defaults(func=cmd_age)
 
     code_help = "mã xã/phường (mã đơn vị hành chính, 5 chữ số), ví dụ 12345"
     name_help = 'tên xã/phường, ví dụ "Xã Yên Phú"'
-    d = sub.add_parser("demo", help="tạo dữ liệu mẫu")
-    d.add_argument("--db", required=True)
-    d.add_argument("--members", type=int, required=True)
-    d.add_argument("--seed", type=int, default=1)
-    d.add_argument("--commune-code", help=code_help + " (mặc định 99999)")
-    d.add_argument("--commune-name", help=name_help + " (mặc định Xã Demo)")
-    d.set_defaults(func=cmd_demo)
+    d = _sub(sub, command, "demo", help="tạo dữ liệu mẫu")
+    if d:
+        d.add_argument("--db", required=True)
+        d.add_argument("--members", type=int, required=True)
+        d.add_argument("--seed", type=int, default=1)
+        d.add_argument("--commune-code", help=code_help + " (mặc định 99999)")
+        d.add_argument("--commune-name", help=name_help + " (mặc định Xã Demo)")
+        d.set_defaults(func=cmd_demo)
 
-    ini = sub.add_parser("init", help="tạo tệp dữ liệu mới của một xã/phường")
-    ini.add_argument("--db", required=True)
-    ini.add_argument("--commune-code", required=True, help=code_help)
-    ini.add_argument("--commune-name", required=True, help=name_help)
-    ini.set_defaults(func=cmd_init)
+    ini = _sub(sub, command, "init", help="tạo tệp dữ liệu mới của một xã/phường")
+    if ini:
+        ini.add_argument("--db", required=True)
+        ini.add_argument("--commune-code", required=True, help=code_help)
+        ini.add_argument("--commune-name", required=True, help=name_help)
+        ini.set_defaults(func=cmd_init)
 
-    ls = sub.add_parser("list", help="danh sách đoàn viên")
-    ls.add_argument("--db", default=argparse.SUPPRESS)
-    chosen = ls.add_mutually_exclusive_group()
-    chosen.add_argument(
-        "--eligible-on",
-        help="người có thể xét kết nạp tại ngày này: đủ tuổi, chưa là đảng viên, chưa chuyển đi",
-    )
-    chosen.add_argument("--upcoming-months", type=int, help="người sẽ đủ 18 tuổi trong N tháng tới")
-    from dvdesk.domain.listing import VIEW_KEYS
+    ls = _sub(sub, command, "list", help="danh sách đoàn viên")
+    if ls:
+        ls.add_argument("--db", default=argparse.SUPPRESS)
+        chosen = ls.add_mutually_exclusive_group()
+        chosen.add_argument(
+            "--eligible-on",
+            help="người có thể xét kết nạp tại ngày này: đủ tuổi, chưa là đảng viên, "
+            "chưa chuyển đi",
+        )
+        chosen.add_argument(
+            "--upcoming-months", type=int, help="người sẽ đủ 18 tuổi trong N tháng tới"
+        )
+        from dvdesk.domain.listing import VIEW_KEYS
 
-    chosen.add_argument("--view", choices=VIEW_KEYS, help="một mục xem có sẵn của cửa sổ")
-    ls.add_argument("--on", help="ngày xét (mặc định: theo cài đặt hoặc hôm nay)")
-    ls.add_argument("--unit", help="mã đơn vị, ví dụ KDC01")
-    ls.add_argument("--commune", help="chỉ đoàn viên của xã/phường mã này (dữ liệu tổng hợp)")
-    ls.add_argument("--search", help="tìm theo tên (không cần dấu), CCCD, điện thoại")
-    ls.add_argument("--method", choices=("A", "B"))
-    fmt_group = ls.add_mutually_exclusive_group()
-    fmt_group.add_argument("--json", action="store_true")
-    fmt_group.add_argument("--csv", action="store_true")
-    ls.set_defaults(func=cmd_list)
+        chosen.add_argument("--view", choices=VIEW_KEYS, help="một mục xem có sẵn của cửa sổ")
+        ls.add_argument("--on", help="ngày xét (mặc định: theo cài đặt hoặc hôm nay)")
+        ls.add_argument("--unit", help="mã đơn vị, ví dụ KDC01")
+        ls.add_argument("--commune", help="chỉ đoàn viên của xã/phường mã này (dữ liệu tổng hợp)")
+        ls.add_argument("--search", help="tìm theo tên (không cần dấu), CCCD, điện thoại")
+        ls.add_argument("--method", choices=("A", "B"))
+        fmt_group = ls.add_mutually_exclusive_group()
+        fmt_group.add_argument("--json", action="store_true")
+        fmt_group.add_argument("--csv", action="store_true")
+        ls.set_defaults(func=cmd_list)
 
-    st = sub.add_parser("stats", help="số liệu phát triển đảng viên theo giai đoạn")
-    st.add_argument("--db", default=argparse.SUPPRESS)
-    st.add_argument("--from", dest="from_year", type=int, help="năm đầu, ví dụ 2019")
-    st.add_argument("--to", dest="to_year", type=int, help="năm cuối, ví dụ 2022")
-    st.add_argument(
-        "--unit-kind", choices=("kdc", "thpt"), help="kdc: khu dân cư; thpt: trường THPT"
-    )
-    st.add_argument("--json", action="store_true")
-    st.add_argument("--commune", help="dữ liệu tổng hợp: chỉ số liệu của xã/phường mã này")
-    st.add_argument(
-        "--set-year",
-        type=int,
-        metavar="NAM",
-        help="ghi số liệu của đảng bộ cho một năm (cùng --members-at-start, --outside-admitted)",
-    )
-    st.add_argument("--members-at-start", type=int, help="số đảng viên của đảng bộ đầu năm")
-    st.add_argument(
-        "--outside-admitted", type=int, help="số kết nạp ngoài danh sách đoàn viên theo dõi"
-    )
-    st.add_argument("--source", default="", help="nguồn số liệu (báo cáo, sổ đảng viên…)")
-    st.set_defaults(func=cmd_stats)
+    st = _sub(sub, command, "stats", help="số liệu phát triển đảng viên theo giai đoạn")
+    if st:
+        st.add_argument("--db", default=argparse.SUPPRESS)
+        st.add_argument("--from", dest="from_year", type=int, help="năm đầu, ví dụ 2019")
+        st.add_argument("--to", dest="to_year", type=int, help="năm cuối, ví dụ 2022")
+        st.add_argument(
+            "--unit-kind", choices=("kdc", "thpt"), help="kdc: khu dân cư; thpt: trường THPT"
+        )
+        st.add_argument("--json", action="store_true")
+        st.add_argument("--commune", help="dữ liệu tổng hợp: chỉ số liệu của xã/phường mã này")
+        st.add_argument(
+            "--set-year",
+            type=int,
+            metavar="NAM",
+            help="ghi số liệu của đảng bộ cho một năm "
+            "(cùng --members-at-start, --outside-admitted)",
+        )
+        st.add_argument("--members-at-start", type=int, help="số đảng viên của đảng bộ đầu năm")
+        st.add_argument(
+            "--outside-admitted", type=int, help="số kết nạp ngoài danh sách đoàn viên theo dõi"
+        )
+        st.add_argument("--source", default="", help="nguồn số liệu (báo cáo, sổ đảng viên…)")
+        st.set_defaults(func=cmd_stats)
 
-    pl = sub.add_parser("plan", help="kế hoạch tạo nguồn phát triển đảng viên")
-    pl.add_argument("--db", default=argparse.SUPPRESS)
-    pl.add_argument("--school", help="mã trường THPT, ví dụ THPT1")
-    pl.add_argument("--course", help="khóa học, ví dụ 2024-2027")
-    pl.add_argument("--year", type=int, help="năm (các khu dân cư)")
-    plan_out = pl.add_mutually_exclusive_group()
-    plan_out.add_argument("--json", action="store_true")
-    plan_out.add_argument("--out", help="tệp PDF kết quả")
-    pl.set_defaults(func=cmd_plan)
+    pl = _sub(sub, command, "plan", help="kế hoạch tạo nguồn phát triển đảng viên")
+    if pl:
+        pl.add_argument("--db", default=argparse.SUPPRESS)
+        pl.add_argument("--school", help="mã trường THPT, ví dụ THPT1")
+        pl.add_argument("--course", help="khóa học, ví dụ 2024-2027")
+        pl.add_argument("--year", type=int, help="năm (các khu dân cư)")
+        plan_out = pl.add_mutually_exclusive_group()
+        plan_out.add_argument("--json", action="store_true")
+        plan_out.add_argument("--out", help="tệp PDF kết quả")
+        pl.set_defaults(func=cmd_plan)
 
-    c = sub.add_parser("check", help="kiểm tra tệp dữ liệu")
-    c.add_argument("--db", default=argparse.SUPPRESS)
-    c.set_defaults(func=cmd_check)
+    c = _sub(sub, command, "check", help="kiểm tra tệp dữ liệu")
+    if c:
+        c.add_argument("--db", default=argparse.SUPPRESS)
+        c.set_defaults(func=cmd_check)
 
-    b = sub.add_parser("backup", help="sao lưu tệp dữ liệu")
-    b.add_argument("--db", default=argparse.SUPPRESS)
-    b.add_argument("--out", help="tệp sao lưu (mặc định: thư mục backups cạnh tệp dữ liệu)")
-    b.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --out đã có")
-    b.set_defaults(func=cmd_backup)
+    b = _sub(sub, command, "backup", help="sao lưu tệp dữ liệu")
+    if b:
+        b.add_argument("--db", default=argparse.SUPPRESS)
+        b.add_argument("--out", help="tệp sao lưu (mặc định: thư mục backups cạnh tệp dữ liệu)")
+        b.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --out đã có")
+        b.set_defaults(func=cmd_backup)
 
     secret_help = "tệp chứa mật khẩu (hoặc biến môi trường DVDESK_PASSPHRASE)"
-    e = sub.add_parser("export", help="xuất gói gửi cấp trên (.zip) hoặc danh sách (.xlsx, .csv)")
-    e.add_argument("--db", default=argparse.SUPPRESS)
-    e.add_argument("--out", required=True, help="tệp .zip, .xlsx hoặc .csv")
-    e.add_argument("--passphrase-file", help="mã hóa gói .zip bằng mật khẩu: " + secret_help)
-    e.add_argument(
-        "--template",
-        choices=("hd38", "danh-sach", "trich-ngang", "so-luong"),
-        help="xuất .xlsx theo mẫu: dữ liệu đảng viên (HD 38), danh sách đoàn viên, "
-        "danh sách trích ngang, báo cáo số lượng đoàn viên",
+    e = _sub(
+        sub, command, "export", help="xuất gói gửi cấp trên (.zip) hoặc danh sách (.xlsx, .csv)"
     )
-    e.add_argument("--unit", help="chỉ một chi đoàn (mã), cho --template")
-    e.add_argument("--commune", help="dữ liệu tổng hợp: chỉ xã/phường mã này")
-    e.add_argument("--on", help="ngày tính đủ tuổi trong bảng tổng hợp (mặc định hôm nay)")
-    e.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --out đã có")
-    e.set_defaults(func=cmd_export)
+    if e:
+        e.add_argument("--db", default=argparse.SUPPRESS)
+        e.add_argument("--out", required=True, help="tệp .zip, .xlsx hoặc .csv")
+        e.add_argument("--passphrase-file", help="mã hóa gói .zip bằng mật khẩu: " + secret_help)
+        e.add_argument(
+            "--template",
+            choices=("hd38", "danh-sach", "trich-ngang", "so-luong"),
+            help="xuất .xlsx theo mẫu: dữ liệu đảng viên (HD 38), danh sách đoàn viên, "
+            "danh sách trích ngang, báo cáo số lượng đoàn viên",
+        )
+        e.add_argument("--unit", help="chỉ một chi đoàn (mã), cho --template")
+        e.add_argument("--commune", help="dữ liệu tổng hợp: chỉ xã/phường mã này")
+        e.add_argument("--on", help="ngày tính đủ tuổi trong bảng tổng hợp (mặc định hôm nay)")
+        e.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --out đã có")
+        e.set_defaults(func=cmd_export)
 
-    mg = sub.add_parser("merge", help="gộp gói dữ liệu của các xã vào dữ liệu tổng hợp")
-    mg.add_argument("--db", default=argparse.SUPPRESS)
-    mg.add_argument("packages", nargs="+", metavar="GOI.zip", help="gói dữ liệu của các xã")
-    mg.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
-    mg.add_argument("--passphrase-file", help="mật khẩu của gói mã hóa: " + secret_help)
-    mg.add_argument(
-        "--accept-key",
-        action="append",
-        metavar="MA-NHAN-DANG",
-        help="chấp nhận khóa ký mới của một xã (mã nhận dạng đã gọi điện xác nhận với xã)",
+    mg = _sub(sub, command, "merge", help="gộp gói dữ liệu của các xã vào dữ liệu tổng hợp")
+    if mg:
+        mg.add_argument("--db", default=argparse.SUPPRESS)
+        mg.add_argument("packages", nargs="+", metavar="GOI.zip", help="gói dữ liệu của các xã")
+        mg.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
+        mg.add_argument("--passphrase-file", help="mật khẩu của gói mã hóa: " + secret_help)
+        mg.add_argument(
+            "--accept-key",
+            action="append",
+            metavar="MA-NHAN-DANG",
+            help="chấp nhận khóa ký mới của một xã (mã nhận dạng đã gọi điện xác nhận với xã)",
+        )
+        mg.set_defaults(func=cmd_merge)
+
+    tf = _sub(
+        sub,
+        command,
+        "transfer-file",
+        help="ghi tệp chuyển nguồn (một người, có ký) kèm giấy chuyển",
     )
-    mg.set_defaults(func=cmd_merge)
+    if tf:
+        tf.add_argument("--db", default=argparse.SUPPRESS)
+        tf.add_argument("--uid", required=True, help="mã đoàn viên (uid)")
+        tf.add_argument("--to", required=True, help="tổ chức tiếp nhận, như trên giấy chuyển")
+        tf.add_argument("--letter-number", default="", help="số giấy chuyển, ví dụ 12-GGT/ĐU")
+        tf.add_argument("--out", required=True, help="tệp .zip")
+        tf.add_argument("--passphrase-file", help="mã hóa bằng mật khẩu: " + secret_help)
+        tf.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --out đã có")
+        tf.set_defaults(func=cmd_transfer_file)
 
-    tf = sub.add_parser(
-        "transfer-file", help="ghi tệp chuyển nguồn (một người, có ký) kèm giấy chuyển"
-    )
-    tf.add_argument("--db", default=argparse.SUPPRESS)
-    tf.add_argument("--uid", required=True, help="mã đoàn viên (uid)")
-    tf.add_argument("--to", required=True, help="tổ chức tiếp nhận, như trên giấy chuyển")
-    tf.add_argument("--letter-number", default="", help="số giấy chuyển, ví dụ 12-GGT/ĐU")
-    tf.add_argument("--out", required=True, help="tệp .zip")
-    tf.add_argument("--passphrase-file", help="mã hóa bằng mật khẩu: " + secret_help)
-    tf.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --out đã có")
-    tf.set_defaults(func=cmd_transfer_file)
-
-    rt = sub.add_parser(
+    rt = _sub(
+        sub,
+        command,
         "receive-transfer",
         help="nhận tệp chuyển nguồn (người được chuyển đến) hoặc tệp xác nhận của nơi nhận",
     )
-    rt.add_argument("--db", default=argparse.SUPPRESS)
-    rt.add_argument("file", metavar="TEP.zip")
-    rt.add_argument("--unit", help="đơn vị (chi đoàn) nhận người này, ví dụ KDC01")
-    rt.add_argument("--receipt", help="ghi tệp xác nhận .zip để gửi lại nơi chuyển")
-    rt.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
-    rt.add_argument("--passphrase-file", help="mật khẩu của tệp mã hóa: " + secret_help)
-    rt.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --receipt đã có")
-    rt.set_defaults(func=cmd_receive_transfer)
+    if rt:
+        rt.add_argument("--db", default=argparse.SUPPRESS)
+        rt.add_argument("file", metavar="TEP.zip")
+        rt.add_argument("--unit", help="đơn vị (chi đoàn) nhận người này, ví dụ KDC01")
+        rt.add_argument("--receipt", help="ghi tệp xác nhận .zip để gửi lại nơi chuyển")
+        rt.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
+        rt.add_argument("--passphrase-file", help="mật khẩu của tệp mã hóa: " + secret_help)
+        rt.add_argument("--overwrite", action="store_true", help="ghi đè nếu tệp --receipt đã có")
+        rt.set_defaults(func=cmd_receive_transfer)
 
-    tl = sub.add_parser("transfers", help="theo dõi chuyển nguồn: chờ xác nhận, được chuyển đến")
-    tl.add_argument("--db", default=argparse.SUPPRESS)
-    tl.add_argument("--json", action="store_true")
-    tl.set_defaults(func=cmd_transfers)
+    tl = _sub(
+        sub, command, "transfers", help="theo dõi chuyển nguồn: chờ xác nhận, được chuyển đến"
+    )
+    if tl:
+        tl.add_argument("--db", default=argparse.SUPPRESS)
+        tl.add_argument("--json", action="store_true")
+        tl.set_defaults(func=cmd_transfers)
 
-    im = sub.add_parser("import", help="nhập danh sách đoàn viên từ Excel (.xlsx) hoặc .csv")
-    im.add_argument("--db", default=argparse.SUPPRESS)
-    im.add_argument("sheet", metavar="BANG.xlsx", help="bảng tính .xlsx hoặc .csv")
-    im.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
-    im.add_argument(
-        "--unit",
-        help="mã hoặc tên đơn vị cho các dòng không có cột chi đoàn hay dòng nhóm "
-        "(tên chưa có thì tạo đơn vị mới)",
-    )
-    im.add_argument(
-        "--sheet-unit",
-        action="append",
-        metavar="TRANG=ĐƠN_VỊ",
-        help="đơn vị cho một trang của bảng tính (lặp lại cho nhiều trang)",
-    )
-    im.add_argument(
-        "--same-person",
-        action="store_true",
-        help="coi các dòng cùng họ tên, ngày sinh, đơn vị với người đã có là cùng người",
-    )
-    im.add_argument(
-        "--erase-empty",
-        action="store_true",
-        help="ô để trống xóa dữ liệu đã có khi nhập lại (mặc định: giữ nguyên)",
-    )
-    im.add_argument(
-        "--sheet",
-        dest="sheet_name",
-        action="append",
-        metavar="TÊN",
-        help="chỉ nhập trang tính này (lặp lại cho nhiều trang; trang ẩn chỉ được đọc khi "
-        "được chọn thế này; mặc định: mọi trang đang hiện)",
-    )
-    im.add_argument(
-        "--skip-invalid", action="store_true", help="bỏ qua các dòng có lỗi, nhập các dòng hợp lệ"
-    )
-    im.set_defaults(func=cmd_import)
+    im = _sub(sub, command, "import", help="nhập danh sách đoàn viên từ Excel (.xlsx) hoặc .csv")
+    if im:
+        im.add_argument("--db", default=argparse.SUPPRESS)
+        im.add_argument("sheet", metavar="BANG.xlsx", help="bảng tính .xlsx hoặc .csv")
+        im.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
+        im.add_argument(
+            "--unit",
+            help="mã hoặc tên đơn vị cho các dòng không có cột chi đoàn hay dòng nhóm "
+            "(tên chưa có thì tạo đơn vị mới)",
+        )
+        im.add_argument(
+            "--sheet-unit",
+            action="append",
+            metavar="TRANG=ĐƠN_VỊ",
+            help="đơn vị cho một trang của bảng tính (lặp lại cho nhiều trang)",
+        )
+        im.add_argument(
+            "--same-person",
+            action="store_true",
+            help="coi các dòng cùng họ tên, ngày sinh, đơn vị với người đã có là cùng người",
+        )
+        im.add_argument(
+            "--erase-empty",
+            action="store_true",
+            help="ô để trống xóa dữ liệu đã có khi nhập lại (mặc định: giữ nguyên)",
+        )
+        im.add_argument(
+            "--sheet",
+            dest="sheet_name",
+            action="append",
+            metavar="TÊN",
+            help="chỉ nhập trang tính này (lặp lại cho nhiều trang; trang ẩn chỉ được đọc khi "
+            "được chọn thế này; mặc định: mọi trang đang hiện)",
+        )
+        im.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="bỏ qua các dòng có lỗi, nhập các dòng hợp lệ",
+        )
+        im.set_defaults(func=cmd_import)
 
-    u = sub.add_parser(
-        "upgrade", help="nâng cấp tệp dữ liệu định dạng cũ (sao lưu trước khi nâng cấp)"
+    u = _sub(
+        sub,
+        command,
+        "upgrade",
+        help="nâng cấp tệp dữ liệu định dạng cũ (sao lưu trước khi nâng cấp)",
     )
-    u.add_argument("--db", default=argparse.SUPPRESS)
-    u.set_defaults(func=cmd_upgrade)
+    if u:
+        u.add_argument("--db", default=argparse.SUPPRESS)
+        u.set_defaults(func=cmd_upgrade)
 
-    r = sub.add_parser("restore", help="khôi phục từ bản sao lưu")
-    r.add_argument("--db", default=argparse.SUPPRESS)
-    r.add_argument("backup")
-    r.set_defaults(func=cmd_restore)
+    r = _sub(sub, command, "restore", help="khôi phục từ bản sao lưu")
+    if r:
+        r.add_argument("--db", default=argparse.SUPPRESS)
+        r.add_argument("backup")
+        r.set_defaults(func=cmd_restore)
 
-    from dvdesk import cli_dossier
+    for name, text in DOSSIER_COMMANDS.items():
+        if dossier := _sub(sub, command, name, help=text):
+            from dvdesk import cli_dossier
 
-    cli_dossier.add_parsers(sub, _dossier_opener)
-    add_print_parser(sub, Parser)
-    sub.choices["print"].set_defaults(func=cmd_print)
+            cli_dossier.add_arguments(name, dossier, _dossier_opener)
+
+    if pr := _sub(sub, command, "print", help="in phiếu, danh sách, báo cáo ra tệp PDF"):
+        add_print_arguments(pr, Parser)
+        pr.set_defaults(func=cmd_print)
     return p
+
+
+DOSSIER_COMMANDS = {  # built in cli_dossier.py
+    "step": "ghi một bước của hồ sơ kết nạp (kiểm tra thứ tự và điều kiện như trong cửa sổ)",
+    "dossier": "xem hồ sơ kết nạp và mọi kiểm tra; ghi người giới thiệu, biểu quyết…",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1261,7 +1329,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ensure_streams()  # the windowed dvdesk.exe has no stdout/stderr
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    parser = build_parser()
+    parser = build_parser("")
+    known, _ = parser.parse_known_args(argv)
+    if known.command:
+        parser = build_parser(known.command)
     args = parser.parse_args(argv)
     if args.gui and not args.self_test:
         parser.error("--gui chỉ dùng cùng --self-test")

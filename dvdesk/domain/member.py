@@ -12,6 +12,8 @@ from typing import Any
 
 from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.names import normalize_name
+from dvdesk.domain.unit_kind import UNIT_KIND_LABELS as UNIT_KIND_LABELS  # re-exported
+from dvdesk.domain.unit_kind import UnitKind as UnitKind
 
 
 class Gender(StrEnum):
@@ -47,16 +49,6 @@ PRESENCE_ALIASES = {
     "Đã ra khỏi Đoàn": Presence.LEFT_UNION,
     "Đã trưởng thành Đoàn": Presence.LEFT_UNION,
 }
-
-
-class UnitKind(StrEnum):
-    """Residential area (khu dân cư, thôn, tổ dân phố) or high school (trường THPT)."""
-
-    RESIDENTIAL = "residential"
-    SCHOOL = "school"
-
-
-UNIT_KIND_LABELS = {UnitKind.RESIDENTIAL: "Khu dân cư", UnitKind.SCHOOL: "Trường THPT"}
 
 
 @dataclass(frozen=True)
