@@ -344,7 +344,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         if args.commune is not None:
             # The receiving level: one commune's figures (its own totals stay at the commune).
             code = args.commune.strip()
-            if code not in store.received.commune_codes():
+            if code not in store.received_index.commune_codes():
                 raise KnownError(f"Không có dữ liệu của xã/phường mã “{code}” trong tệp này.")
             stats = store.received.statistics(code, first, last)
     data = statistics.as_json(stats, kind)
@@ -1039,22 +1039,63 @@ class _Version(argparse._VersionAction):
         super().__call__(*args, **kwargs)
 
 
-def _sub(sub: argparse._SubParsersAction, command: str | None, name: str, **kw: Any) -> Any:
-    """Sub-command `name`, named with its help; its options only when `command` is it.
+# Every sub-command, in the order `dvdesk --help` lists them.
+COMMANDS = (
+    "age",
+    "demo",
+    "init",
+    "list",
+    "stats",
+    "plan",
+    "check",
+    "backup",
+    "export",
+    "merge",
+    "transfer-file",
+    "receive-transfer",
+    "transfers",
+    "import",
+    "upgrade",
+    "restore",
+    "step",
+    "dossier",
+    "print",
+)
 
-    Returns the parser to fill, or None: building every command's options (and
-    importing what their choices come from) would cost each command start-up.
+
+def _sub(sub: argparse._SubParsersAction, command: str | None, name: str, **kw: Any) -> Any:
+    """Sub-command `name` as `build_parser(command)` wants it: the parser to fill, or None.
+
+    Building every command's options (and importing what their choices come
+    from) would cost each command's start-up; see `build_parser`.
     """
-    full = command is None or command == name
-    parser = sub.add_parser(name, add_help=full, **kw)
-    return parser if full else None
+    if command is None or command == name:
+        return sub.add_parser(name, **kw)
+    if command == "":
+        sub.add_parser(name, add_help=False, **kw)  # named, with its help; no options
+    return None
+
+
+def command_in(argv: Sequence[str]) -> str | None:
+    """The sub-command `argv` names when plain to see (top-level options in full), else None."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--db":
+            i += 2
+        elif arg.startswith("--db=") or arg in ("--self-test", "--gui"):
+            i += 1
+        else:
+            return arg if arg in COMMANDS else None
+    return None
 
 
 def build_parser(command: str | None = None) -> Parser:
-    """The command line; `command`: build only that sub-command's options (None: all).
+    """The command line. `command`: None builds every sub-command; a name builds that one
+    only; "" names every sub-command (with its help) and builds none.
 
-    `main` first parses with `build_parser("")` (every sub-command named, none
-    built) to learn the sub-command, then with that one built.
+    `main` builds only the sub-command it is given (the top-level usage still
+    lists them all); it parses with "" first when it cannot tell which.
     """
     p = Parser(prog="dvdesk", description="Sổ theo dõi đoàn viên và phát triển đảng viên.")
     p.add_argument("--db", help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
@@ -1070,7 +1111,9 @@ def build_parser(command: str | None = None) -> Parser:
         help="cùng --self-test: kiểm tra cả cửa sổ (mở ẩn), phông chữ, in một trang, gói dữ liệu",
     )
     p.set_defaults(func=cmd_gui)
-    sub = p.add_subparsers(dest="command", parser_class=Parser)
+    # With one sub-command built, the usage still names them all (as argparse would).
+    every = "{" + ",".join(COMMANDS) + "}" if command else None
+    sub = p.add_subparsers(dest="command", parser_class=Parser, metavar=every)
 
     a = _sub(sub, command, "age", help="xét tuổi vào Đảng của một ngày sinh tại một ngày")
     if a:
@@ -1329,10 +1372,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ensure_streams()  # the windowed dvdesk.exe has no stdout/stderr
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    parser = build_parser("")
-    known, _ = parser.parse_known_args(argv)
-    if known.command:
-        parser = build_parser(known.command)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = command_in(argv)
+    if command is None:  # none, or not plain to see: argparse tells which
+        command = build_parser("").parse_known_args(argv)[0].command or ""
+    parser = build_parser(command)
     args = parser.parse_args(argv)
     if args.gui and not args.self_test:
         parser.error("--gui chỉ dùng cùng --self-test")

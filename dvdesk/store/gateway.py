@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from dvdesk.store.packages import PackagesRepo
     from dvdesk.store.procedure_steps import StepsRepo
     from dvdesk.store.received import ReceivedRepo
+    from dvdesk.store.received_index import ReceivedIndex
     from dvdesk.store.settings import SettingsRepo
     from dvdesk.store.statistics_queries import StatisticsRepo
     from dvdesk.store.transfers import TransfersRepo
@@ -49,8 +50,9 @@ class Store:
     Each repository is a small class given the one private `Connection`
     (which runs every statement, translates errors, owns transactions and the
     audit write): `members`, `steps`, `holidays`, `settings`, `units`,
-    `statistics`, `packages`, `received`, `imports`, `transfers`, `audit`, and
-    `dossier` (the steps' dossier data and checks, store/dossier.py).
+    `statistics`, `packages`, `received` (and its light half `received_index`),
+    `imports`, `transfers`, `audit`, and `dossier` (the steps' dossier data and
+    checks, store/dossier.py).
     """
 
     def __init__(self, conn: Connection) -> None:
@@ -118,6 +120,12 @@ class Store:
         from dvdesk.store.received import ReceivedRepo
 
         return ReceivedRepo(self._conn, self.packages)
+
+    @cached_property
+    def received_index(self) -> ReceivedIndex:
+        from dvdesk.store.received_index import ReceivedIndex
+
+        return ReceivedIndex(self._conn)
 
     @cached_property
     def imports(self) -> ImportsRepo:
