@@ -351,8 +351,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=1))
         return 0
+    from dvdesk.domain.kinds import UNIT_KIND_LABELS, UnitKind
     from dvdesk.domain.statistics import DEFINITIONS
-    from dvdesk.domain.unit_kind import UNIT_KIND_LABELS, UnitKind
 
     span = f"{first}–{last}" if first != last else str(first)
     print(f"Giai đoạn {span}" + (f", {UNIT_KIND_LABELS[kind]}" if kind else "") + ":")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dvdesk.domain.kinds import UnitKind
 from dvdesk.domain.statistics import DEFINITIONS, Figures, Statistics, YearTotals
-from dvdesk.domain.unit_kind import UnitKind
 from dvdesk.errors import KnownError
 from dvdesk.store.party_totals import PartyTotalsRepo
 

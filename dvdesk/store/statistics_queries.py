@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from dvdesk.domain.kinds import UnitKind
 from dvdesk.domain.statistics import EVENT_STEPS, Counts, Statistics, active_years, compute
-from dvdesk.domain.unit_kind import UnitKind
 from dvdesk.store.connection import Connection
 from dvdesk.store.party_totals import PartyTotalsRepo
 from dvdesk.store.settings import SettingsRepo

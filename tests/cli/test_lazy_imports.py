@@ -57,14 +57,16 @@ def test_stats_loads_no_window_printer_or_member_code(demo_db):
     assert _heavy(loaded) == []
     unused = {"dvdesk.cli_dossier", "dvdesk.store.members", "dvdesk.store.received"}
     assert loaded & unused == set()
-    assert loaded & {"dvdesk.domain.procedure", "tomllib"} == set()
+    assert loaded & {"dvdesk.domain.procedure", "dvdesk.domain.member", "tomllib"} == set()
 
 
 def test_list_json_loads_no_window_printer_or_merge_code(demo_db):
     loaded = _loaded("list", "--db", str(demo_db), "--eligible-on", "2026-11-26", "--json")
     assert "dvdesk.services.member_list" in loaded
     assert _heavy(loaded) == []
-    assert loaded & {"dvdesk.cli_dossier", "dvdesk.store.received", "dvdesk.store.members"} == set()
+    unused = {"dvdesk.cli_dossier", "dvdesk.store.received", "dvdesk.store.members"}
+    assert loaded & unused == set()
+    assert loaded & {"dvdesk.domain.procedure", "dvdesk.domain.member"} == set()
 
 
 def test_age_loads_no_store():
