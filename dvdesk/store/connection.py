@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from dvdesk.errors import KnownError
 from dvdesk.store import schema
 from dvdesk.store.errors import translate
-from dvdesk.store.rows import audit_json
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -214,6 +213,8 @@ class Connection:
     def audit_row(
         self, action: str, entity: str, uid: str, old: Any, new: Any, at: str | None = None
     ) -> tuple[Any, ...]:
+        from dvdesk.store.rows import audit_json  # the members' row code: only when writing
+
         return (
             at or now_iso(),
             self.actor,
