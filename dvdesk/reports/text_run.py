@@ -11,7 +11,8 @@ document once assigned, so the bytes written are exactly those `textOut`
 would write.
 
 The cache lives on the canvas (one document), so two documents built at the
-same time never share codes.
+same time never share codes; it starts again past `CACHE_LIMIT` entries (names
+rarely repeat), so memory does not grow with the list.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 _Key = tuple[str, float, float, int, str]
+CACHE_LIMIT = 20_000  # strings (or numbers) remembered per document; then it starts again
 
 
 class TextRun:
@@ -31,6 +33,9 @@ class TextRun:
         self.canvas = canvas
         self.text = canvas.beginText()
         cache = canvas.__dict__.setdefault("_dvdesk_text_ops", ({}, {}, {}))
+        for table in cache:  # memory stays bounded however long the document
+            if len(table) > CACHE_LIMIT:
+                table.clear()
         self._ops: dict[_Key, tuple[str, int]] = cache[0]
         self._widths: dict[tuple[str, str, float], float] = cache[1]
         self._numbers: dict[float, str] = cache[2]  # coordinates as PDF writes them

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from dvdesk.domain.checklist import Checklist
 from dvdesk.domain.dates import fmt
@@ -45,6 +45,9 @@ if TYPE_CHECKING:
 TITLE = "GIẤY GIỚI THIỆU"
 TYPE_CODE = "GGT"
 NUMBER_COLUMN = 35 * mm
+# The record: label, value, label, value. The left labels' widest ("Năm tốt nghiệp
+# THPT:") is 46 mm at 14 pt, the right ones' ("Ngày vào Đoàn:") 33 mm.
+RECORD_COLUMNS = (48 * mm, 42 * mm, 36 * mm, st.FRAME_WIDTH - 126 * mm)
 
 
 def address_form(stage: Stage) -> str:
@@ -61,6 +64,11 @@ class Transfer:
 
 
 def _record(t: Transfer) -> Table:
+    """The person's record: long values on a line of their own, short ones two to a line.
+
+    Pairing the short fields (as a lý lịch form does) keeps a short letter,
+    with its request and signature, on one page even with every field filled.
+    """
     s = st.styles()
     m = t.member
     study = ""
@@ -68,22 +76,36 @@ def _record(t: Transfer) -> Table:
         study = f"Học sinh lớp {m.school_class}, {t.unit_name}"
         if m.school_year:
             study += f", năm học {m.school_year}"
-    pairs = [
-        ("Họ và tên", m.full_name),
-        ("Ngày sinh", m.dob.vi() if m.dob else "chưa có"),
-        ("Giới tính", GENDER_LABELS[m.gender] if m.gender else ""),
-        ("Dân tộc, tôn giáo", f"{m.ethnicity}, {m.religion}"),
-        (ID_LABEL, m.cccd),
-        ("Quê quán", m.hometown),
-        ("Nơi ở hiện nay", m.address),
-        ("Đơn vị", study or t.unit_name),
+    rows: list[list[object]] = []
+    spans: list[int] = []  # rows whose value runs across the line
+
+    def cells(label: str, value: str) -> list[object]:
+        return [f.para(label + ":", s.body_line), f.para(value, s.body_line)]
+
+    def wide(label: str, value: str | Paragraph) -> None:
+        if value:
+            spans.append(len(rows))
+            value = value if isinstance(value, Paragraph) else f.para(value, s.body_line)
+            rows.append([f.para(label + ":", s.body_line), value, "", ""])
+
+    def two(left: tuple[str, str], right: tuple[str, str]) -> None:
+        shown = [cells(*x) for x in (left, right) if x[1]]
+        if shown:  # one alone takes the left half
+            rows.append([*shown[0], *(shown[1] if len(shown) > 1 else ["", ""])])
+
+    wide("Họ và tên", f.markup(f"<b>{escape(nfc(m.full_name))}</b>", s.body_line))
+    born = m.dob.vi() if m.dob else "chưa có"
+    two(("Ngày sinh", born), ("Giới tính", GENDER_LABELS[m.gender] if m.gender else ""))
+    two(("Dân tộc", m.ethnicity), ("Tôn giáo", m.religion))
+    two((ID_LABEL, m.cccd), ("Điện thoại", m.phone))
+    wide("Quê quán", m.hometown)
+    wide("Nơi ở hiện nay", m.address)
+    wide("Đơn vị", study or t.unit_name)
+    two(
         ("Năm tốt nghiệp THPT", str(m.graduation_year or "")),
         ("Ngày vào Đoàn", fmt(m.union_joined)),
-        ("Điện thoại", m.phone),
-    ]
-    rows = [[f.para(k + ":", s.body), f.para(v, s.body)] for k, v in pairs if v]
-    rows[0][1] = f.markup(f"<b>{escape(nfc(m.full_name))}</b>", s.body)
-    table = Table(rows, colWidths=[55 * mm, st.FRAME_WIDTH - 55 * mm])
+    )
+    table = Table(rows, colWidths=RECORD_COLUMNS)
     table.setStyle(
         TableStyle(
             [
@@ -91,7 +113,8 @@ def _record(t: Transfer) -> Table:
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),  # the 14 pt leading spaces the lines
+                *(("SPAN", (1, r), (3, r)) for r in spans),
             ]
         )
     )
@@ -185,21 +208,23 @@ def transfer_story(
         f"Đề nghị {escape(nfc(t.to))} tiếp nhận, tiếp tục bồi dưỡng, giúp đỡ và "
         f"xem xét kết nạp {person} <b>{name}</b> vào Đảng khi đủ điều kiện."
     )
-    closing: list[Flowable] = [f.markup(request, s.body_justified)]
+    # The papers sent with the letter, after the facts; the request closes the letter.
+    enclosed: list[Flowable] = []
     if papers:
-        closing.append(f.para("Hồ sơ gửi kèm theo:", s.body_justified))
-        closing += [
+        heading = f.para("Hồ sơ gửi kèm theo:", s.body_justified)
+        heading.keepWithNext = True  # never the last line of a page without its list
+        enclosed.append(heading)
+        enclosed += [
             f.para(f"- {paper}{'.' if i == len(papers) else ';'}", s.body)
             for i, paper in enumerate(papers, 1)
         ]
-    closing.append(Spacer(1, 3 * mm))
     story: list[Flowable] = [
         f.letterhead(f.Letterhead.PARTY, settings, today, TYPE_CODE, number),
-        Spacer(1, 6 * mm),
+        Spacer(1, 4 * mm),
         f.para(TITLE, s.title),
         f.para("chuyển nguồn phát triển đảng viên", s.subtitle),
         f.markup(f"<b>Kính gửi:</b> {escape(nfc(t.to))}", s.body),
-        Spacer(1, 2 * mm),
+        Spacer(1, 1 * mm),
         f.para(
             f"{f.in_sentence(issuer)} trân trọng giới thiệu {person} là đoàn viên ưu tú "
             "đã được đưa vào danh sách cảm tình Đảng (nguồn phát triển đảng viên):",
@@ -208,10 +233,16 @@ def transfer_story(
         _record(t),
         f.para("Quá trình bồi dưỡng, xem xét kết nạp đã thực hiện", s.heading),
         _progress(t.checklist),
-        Spacer(1, 2 * mm),
-        *(f.para(fact, s.body_justified) for fact in _facts(t)),
+        Spacer(1, 1 * mm),
+        # One paragraph: the facts read as the letter's prose, and a short letter keeps
+        # its request and signature on its one page.
+        f.para(" ".join(_facts(t)), s.body_justified),
+        *enclosed,
+        # The request, the letter's last lines, and the signature on one page (HD 36): the
+        # signature never stands alone, and the papers before them may run onto that page
+        # rather than leave the one before half empty.
         f.closing(
-            closing,
+            [f.markup(request, s.body_justified), Spacer(1, 3 * mm)],
             f.signatures(
                 [f.party_signer(settings)],
                 recipients=["- Như trên;", f"- {t.unit_name};", "- Lưu."],
