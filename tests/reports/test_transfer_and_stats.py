@@ -53,7 +53,8 @@ def test_transfer_letter(commune: Store, tmp_path: Path):
         "từ ngày 10/09/2026",
         "Bước tiếp theo của quy trình: Đơn xin vào Đảng (1-KNĐ)",
         "xem xét kết nạp quần chúng",
-        "Hồ sơ gửi kèm theo: - Học lớp bồi dưỡng nhận thức về Đảng — giấy chứng nhận "
+        # One paper: on the heading's line.
+        "Hồ sơ gửi kèm theo: Học lớp bồi dưỡng nhận thức về Đảng — giấy chứng nhận "
         "(CN-NTVĐ) số 2-NQ/ĐU.",
         "Nơi nhận: - Như trên; - Trường THPT Nguyễn Trãi; - Lưu.",
         "T/M ĐẢNG ỦY",
@@ -62,7 +63,8 @@ def test_transfer_letter(commune: Store, tmp_path: Path):
         assert expected in text, expected
     assert "đồng chí" not in text and "Số:" not in text
     assert all(word in text for word in LONG.split())
-    # The request and the signature are on one page.
+    # Two steps and a 79-letter name: one page, the request and the signature on it.
+    assert len(pages) == 1
     assert "Nguyễn Văn Bình" in pages[-1] and "Đề nghị" in pages[-1]
 
 
@@ -121,8 +123,11 @@ ALL_STEPS = (
 )
 
 
-def _student(store: Store, uid: str, cccd: str, steps: tuple[str, ...]) -> str:
-    """A graduating student of the long-named school with every record field filled."""
+def _student(
+    store: Store, uid: str, cccd: str, steps: tuple[str, ...], number: str = NUMBER_40
+) -> str:
+    """A graduating student of the long-named school with every record field filled;
+    step i's document number is `number` formatted with i."""
     if store.units.id_of("THPT9") is None:
         store.units.add(Unit("THPT9", SCHOOL_110, UnitKind.SCHOOL))
     member = Member(
@@ -142,7 +147,7 @@ def _student(store: Store, uid: str, cccd: str, steps: tuple[str, ...]) -> str:
     )
     store.members.add(member, today=TODAY)
     records = [
-        StepRecord(code, StepState.DONE, date(2024, i, 10), NUMBER_40.format(i))
+        StepRecord(code, StepState.DONE, date(2024, i, 10), number.format(i))
         for i, code in enumerate(steps, 1)
     ]
     store.steps.record_many({uid: records})
@@ -156,14 +161,22 @@ def _page_count(path: Path) -> int:
 
 
 def test_short_letter_fits_one_page(commune: Store, tmp_path: Path):
-    """Few steps, the longest name and school, every field: one page, signature included."""
+    """One step, the longest name and school, every field: one page, signature included.
+    (A student with the course done too is `test_transfer_letter`'s, on one page.)"""
     assert len(NAME_60) == 60 and len(SCHOOL_110) == 110
-    uid = _student(commune, "00000000-0000-4000-8000-0000000000a1", "051207001234", ALL_STEPS[:1])
+    uid = "00000000-0000-4000-8000-0000000000a1"
+    _student(commune, uid, "051207001234", ALL_STEPS[:1], "{}2-NQ/ĐTN")
     out = tmp_path / "ngan.pdf"
     pages = write_transfer_letter(commune, uid, UNIVERSITY, out, TODAY)
     assert pages == _page_count(out) == 1
     text = flat(pdf_pages(out))
-    for expected in (NAME_60, "Số định danh cá nhân: 051207001234", "Điện thoại: 0905123456"):
+    for expected in (
+        NAME_60,
+        "Số định danh cá nhân: 051207001234",
+        "Điện thoại: 0905123456",
+        f"Học sinh lớp 12A1, {SCHOOL_110}, năm học 2025-2026",
+        "12-NQ/ĐTN",
+    ):
         assert expected in text, expected
     assert "vào Đảng khi đủ điều kiện." in text and "Nguyễn Văn Bình" in text
 
