@@ -431,8 +431,22 @@ SHEET_COLUMNS: tuple[SheetColumn, ...] = (
         ("Họ và tên đệm", "Họ đệm", "Họ và đệm", "Họ và chữ đệm", "Họ"),
     ),
     SheetColumn("name_last", "tên", ("Tên",)),
-    SheetColumn("male", "ngày sinh / đánh dấu nam", ("Nam",)),
-    SheetColumn("female", "ngày sinh / đánh dấu nữ", ("Nữ",)),
+    # "Năm sinh Nam" | "Năm sinh Nữ" written as two headers, not one merged over two.
+    SheetColumn(
+        "male",
+        "ngày sinh / đánh dấu nam",
+        ("Nam", "Năm sinh Nam", "Ngày sinh Nam", "Ngày tháng năm sinh Nam", "Sinh ngày Nam"),
+    ),
+    SheetColumn(
+        "female",
+        "ngày sinh / đánh dấu nữ",
+        ("Nữ", "Năm sinh Nữ", "Ngày sinh Nữ", "Ngày tháng năm sinh Nữ", "Sinh ngày Nữ"),
+    ),
+    # A date of birth in three columns (Ngày | Tháng | Năm): found by their place under
+    # the date header (exchange/headers.py), never by a header alone ("Năm" is also "Nam").
+    SheetColumn("dob_day", "ngày sinh (cột ngày)", ()),
+    SheetColumn("dob_month", "ngày sinh (cột tháng)", ()),
+    SheetColumn("dob_year", "ngày sinh (cột năm)", ()),
     SheetColumn(
         "unit",
         "chi đoàn / đơn vị",

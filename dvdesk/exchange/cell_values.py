@@ -89,6 +89,19 @@ def _text_date(value: str) -> PartialDate | None:
         raise ValueError(str(exc)) from exc
 
 
+def read_date_parts(day: object, month: object, year: object) -> PartialDate | None:
+    """A date of birth typed in three cells (ngày | tháng | năm); the day or the
+    day and month may be empty."""
+    d, m, y = (text(v) for v in (day, month, year))
+    if not (d or m or y):
+        return None
+    if not y or (d and not m):
+        raise ValueError(f"Ngày sinh “{d}/{m}/{y}” thiếu tháng hoặc năm.")
+    if len(y) != 4:
+        raise ValueError(f"Năm sinh “{y}” cần đủ 4 chữ số.")
+    return _text_date("/".join(p for p in (d, m, y) if p))
+
+
 def read_gender(value: object) -> Gender | None:
     key = fold(text(value))
     if not key:
@@ -104,9 +117,15 @@ def is_mark(value: object) -> bool:
     return fold(text(value)) in MARKS
 
 
+def code(value: object) -> str:
+    """A number kept as text (CCCD): without spaces, dots, dashes, or the apostrophe a
+    clerk types to keep the leading zero (it stays in the text when pasted or in a CSV)."""
+    return text(value).lstrip("'‘’").replace(" ", "").replace(".", "").replace("-", "")
+
+
 def digits(value: object, length: int) -> str:
     """A number typed as a number: put back the leading zeros Excel dropped."""
-    s = text(value).replace(" ", "").replace(".", "").replace("-", "")
+    s = code(value)
     if s.isdigit() and isinstance(value, int | float) and len(s) < length:
         return s.zfill(length)
     return s

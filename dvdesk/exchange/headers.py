@@ -85,6 +85,35 @@ def is_header_like(row: Sequence[object]) -> bool:
     return bool(cells) and all(field_of(c) or _COLUMN_NUMBER.match(fold(c)) for c in cells)
 
 
+_DATE_PARTS = ("dob_day", "dob_month", "dob_year")
+
+
+def _split_date(
+    grid: Sequence[Sequence[object]], r: int, fields: dict[int, str], labels: dict[int, str]
+) -> bool:
+    """A date of birth written in three columns: "Ngày | Tháng | Năm" under a merged
+    "Ngày tháng năm sinh", or "Ngày sinh | Tháng sinh | Năm sinh" side by side.
+    Marks the three columns; True when the row under the header names them."""
+    c = next((k for k, f in fields.items() if f == "dob"), None)
+    if c is None or any(k in fields for k in (c + 1, c + 2)):
+        return False
+
+    def keys(row: Sequence[object]) -> list[str]:
+        return [header_key(row[k]) if k < len(row) else "" for k in (c, c + 1, c + 2)]
+
+    under = r + 1 < len(grid) and keys(grid[r + 1]) == ["ngay", "thang", "nam"]
+    if not under and keys(grid[r]) not in (
+        ["ngay sinh", "thang sinh", "nam sinh"],
+        ["ngay", "thang", "nam sinh"],
+    ):
+        return False
+    base = labels[c]
+    for k, name in zip((c, c + 1, c + 2), _DATE_PARTS, strict=True):
+        fields[k] = name
+        labels[k] = f"{base} {str(grid[r + 1][k]).strip()}" if under else str(grid[r][k]).strip()
+    return under
+
+
 def find_header(grid: Sequence[Sequence[object]]) -> HeaderGuess | None:
     """The header among the first rows: the one naming most known columns, with a name."""
     best: tuple[int, int] | None = None
@@ -97,7 +126,7 @@ def find_header(grid: Sequence[Sequence[object]]) -> HeaderGuess | None:
     r = best[0]
     fields = _fields(grid[r])
     labels = {c: str(grid[r][c]).strip() for c in fields}
-    start = r + 1
+    start = r + 2 if _split_date(grid, r, fields, labels) else r + 1
     while start < len(grid) and is_header_like(grid[start]):
         # A sub-header names the columns under a merged cell more precisely.
         for c, name in _fields(grid[start]).items():

@@ -211,9 +211,12 @@ class ImportPlan:
             return f"Trang “{r.sheet}”, dòng {r.row}" if many else f"Dòng {r.row}"
 
         errors = [i for i in self.issues if i.severity is Severity.ERROR]
+        # An error names the person too: a row number alone is lost once the sheet is edited.
+        names = {(r.sheet, r.row): r.member.full_name for r in self.rows if r.member}
         for i in errors[:limit]:
             col = f", cột “{i.column}”" if i.column else ""
-            out.append(f"{where(i)}{col}: {i.message}")
+            who = names.get((i.sheet, i.row), "")
+            out.append(f"{where(i)}{f' ({who})' if who else ''}{col}: {i.message}")
         if len(errors) > limit:
             out.append(f"… và {len(errors) - limit} lỗi khác.")
         # Warnings are many and alike (e.g. everyone past 30): one line per kind.

@@ -31,7 +31,7 @@ FIELD_LABELS = import_labels()
 # Member attribute (as validation names it) → the sheet fields it comes from.
 _SOURCES = {
     "full_name": ("full_name", "name_last", "name_first"),
-    "dob": ("dob", "male", "female"),
+    "dob": ("dob", "male", "female", "dob_day"),
     "unit_code": ("unit_code", "unit"),
 }
 # Fields read by their own code below; every other registry field is read by its type.
@@ -118,8 +118,12 @@ class RowReader:
             for name, gender in (("male", Gender.MALE), ("female", Gender.FEMALE))
             if name in has
         )
+        # A date of birth in three columns (ngày | tháng | năm).
+        self._dob_parts = tuple(self.columns.get(n) for n in ("dob_day", "dob_month", "dob_year"))
+        if None in self._dob_parts:
+            self._dob_parts = ()
         self._checked = tuple(
-            (name, name in has or (name == "dob" and bool(self._marks)))
+            (name, name in has or (name == "dob" and bool(self._marks or self._dob_parts)))
             for name in ("full_name", "phone", "cccd", "dob", "gender", "union_joined", "presence")
         )
         self._text_of = {
@@ -220,6 +224,14 @@ class RowReader:
 
     def _dob_and_gender(self, cells: list[object], out: ReadRow) -> None:
         self._try(out, "dob", cv.read_date, cells)
+        if self._dob_parts:
+            width = len(cells)
+            parts = [cells[c] if c is not None and c < width else None for c in self._dob_parts]
+            try:
+                if (split := cv.read_date_parts(*parts)) is not None:
+                    out.values["dob"] = split
+            except ValueError as exc:
+                out.problems.append((self.label("dob_day"), str(exc), _E, "read.dob"))
         self._try(out, "gender", cv.read_gender, cells)
         marked = [(name, gender) for name, gender in self._marks if cv.text(self._get(cells, name))]
         if len(marked) > 1:
@@ -241,7 +253,7 @@ class RowReader:
         if "cccd" not in self.columns:
             return
         raw = self._get(cells, "cccd")
-        text = cv.text(raw).replace(" ", "").replace(".", "")
+        text = cv.code(raw)
         number = isinstance(raw, int | float) and not isinstance(raw, bool)
         if text.isdigit() and (len(text) == 9 or (number and len(text) < 9)):
             # An old 9-digit ID card (CMND) is not a CCCD — typed as a number it may have

@@ -28,8 +28,33 @@ _PREFIXES = (
 )
 
 
-def _bare(name: str) -> str:
+# How clerks shorten the kind word of a unit ("TDP Phú Lợi" is "Tổ dân phố Phú Lợi").
+_SHORT_KINDS = (
+    ("tdp ", "to dan pho ", "Tổ dân phố "),
+    ("kdc ", "khu dan cu ", "Khu dân cư "),
+    ("kp ", "khu pho ", "Khu phố "),
+)
+
+
+def _expanded(key: str) -> str:
+    for short, long, _ in _SHORT_KINDS:
+        if key.startswith(short):
+            return long + key[len(short) :]
+    return key
+
+
+def written_out(name: str) -> str:
+    """A unit name with its shortened kind word written in full: "TDP Phú Lợi" →
+    "Tổ dân phố Phú Lợi"."""
     key = fold(name)
+    for short, _, written in _SHORT_KINDS:
+        if key.startswith(short) and len(name) > len(short):
+            return written + name[len(short) :].lstrip()
+    return name
+
+
+def _bare(name: str) -> str:
+    key = _expanded(fold(name))
     changed = True
     while changed:
         changed = False
@@ -41,7 +66,7 @@ def _bare(name: str) -> str:
 
 def looks_like_unit(text: str) -> bool:
     """A group title such as "Chi đoàn Thôn Đông" or "Trường THPT Lê Lợi"."""
-    key = fold(strip_numbering(text))
+    key = _expanded(fold(strip_numbering(text)))
     if key.startswith(("ban chap hanh", "ban thuong vu", "ban can su")):
         return False
     return key.startswith(tuple(p for p in _PREFIXES if p != "to ")) or bool(
@@ -191,7 +216,11 @@ class UnitResolver:
         if code in self.codes:
             return self.codes[code]
         text = strip_numbering(text)
-        return self.by_name.get(fold(text)) or self.by_bare.get(_bare(text))
+        return (
+            self.by_name.get(fold(text))
+            or self.by_name.get(fold(written_out(text)))
+            or self.by_bare.get(_bare(text))
+        )
 
     def resolve(self, text: str, code: str = "") -> Unit:
         """The unit with this code, else named `text`; planning a new one when none matches.
@@ -203,7 +232,7 @@ class UnitResolver:
         found = self.codes.get(code) if code else self.find(text)
         if found is not None:
             return found
-        name = titled(strip_numbering(text or code))
+        name = written_out(titled(strip_numbering(text or code)))
         if fold(name).startswith("chi doan "):
             name = name[len("Chi đoàn ") :]
         kind = guess_kind(name)

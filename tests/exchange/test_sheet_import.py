@@ -157,7 +157,10 @@ def test_preview_reads_the_messy_list(fresh_store, sheet: Path):
         (17, "Ngày, tháng, năm sinh Nam", "read.gender"),
     }
     text = "\n".join(plan.lines())
-    assert "Dòng 15, cột “Ngày, tháng, năm sinh Nam”: Ngày 31/02/2005 không tồn tại." in text
+    assert (
+        "Dòng 15 (Bùi Văn Hải), cột “Ngày, tháng, năm sinh Nam”: Ngày 31/02/2005 không tồn tại."
+        in text
+    )
     assert "Sẽ tạo đơn vị mới: Trường THPT Lê Lợi (mã THPT2, trường THPT)." in text
     assert "Chưa có ngày sinh" not in text
     assert fresh_store.members.count() == 0  # a plan writes nothing

@@ -1,0 +1,105 @@
+"""More lists as offices make them (issue #15): header spellings, split dates, short unit
+names, CCCD typed with an apostrophe, errors that name the person.
+
+Each sheet is built here with openpyxl; the expected values are read off the sheet by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from dvdesk.domain.dates import PartialDate
+from dvdesk.domain.member import Gender, Member, Unit, UnitKind
+from dvdesk.exchange.sheet_import import RowStatus, plan_import
+
+TODAY = date(2026, 11, 26)
+
+
+def save(book: Workbook, path: Path) -> Path:
+    book.save(path)
+    return path
+
+
+def people(plan) -> dict[str, Member]:
+    return {r.member.full_name: r.member for r in plan.rows if r.member}
+
+
+def test_a_date_of_birth_in_day_month_year_columns_under_a_merged_header(
+    fresh_store, tmp_path: Path
+):
+    book = Workbook()
+    ws = book.active
+    ws.append(["DANH SÁCH ĐOÀN VIÊN THÔN ĐÔNG"])
+    ws.append(["STT", "HỌ VÀ TÊN ĐOÀN VIÊN", "Ngày tháng năm sinh", None, None, "Giới tính"])
+    ws.append([None, None, "Ngày", "Tháng", "Năm", None])
+    for cells in ("A2:A3", "B2:B3", "C2:E2", "F2:F3"):
+        ws.merge_cells(cells)
+    ws.append([1, "Vũ Minh Tuấn", 12, 4, 2005, "Nam"])
+    ws.append([2, "Ngô Thị Lan", "01", "11", "2006", "Nữ"])
+    ws.append([3, "Đặng Văn Toàn", None, None, 2004, "Nam"])
+    ws.append([4, "Đào Thị Yến", None, 7, 2003, "Nữ"])
+    ws.append([5, "Lỗi Văn Ngày", 31, 2, 2005, "Nam"])
+    plan = plan_import(fresh_store, save(book, tmp_path / "dong.xlsx"), today=TODAY)
+    got = {n: m.dob for n, m in people(plan).items()}
+    assert got["Vũ Minh Tuấn"] == PartialDate(2005, 4, 12)
+    assert got["Ngô Thị Lan"] == PartialDate(2006, 11, 1)
+    assert got["Đặng Văn Toàn"] == PartialDate(2004)
+    assert got["Đào Thị Yến"] == PartialDate(2003, 7)
+    bad = next(r for r in plan.rows if r.member.full_name == "Lỗi Văn Ngày")
+    assert bad.status is RowStatus.INVALID
+    text = "\n".join(plan.lines())
+    assert "“Ngày tháng năm sinh Năm” → ngày sinh (cột năm)" in text
+    assert "Dòng 8 (Lỗi Văn Ngày), cột “Ngày tháng năm sinh Ngày”:" in text
+
+
+def test_a_date_of_birth_in_three_headed_columns(fresh_store, tmp_path: Path):
+    book = Workbook()
+    ws = book.active
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Tháng sinh", "Năm sinh", "Đơn vị"])
+    ws.append([1, "Vũ Minh Tuấn", 12, 4, 2005, "Thôn Đông"])
+    plan = plan_import(fresh_store, save(book, tmp_path / "ds.xlsx"), today=TODAY)
+    assert people(plan)["Vũ Minh Tuấn"].dob == PartialDate(2005, 4, 12)
+
+
+def test_birth_year_headers_written_per_gender(fresh_store, tmp_path: Path):
+    book = Workbook()
+    ws = book.active
+    ws.append(["DANH SÁCH ĐOÀN VIÊN THÔN ĐÔNG"])
+    ws.append(["STT", "Họ và tên", "Năm sinh Nam", "Năm sinh Nữ", "Số CCCD"])
+    ws.append([1, "Bùi Văn Nam", "12/05/2003", None, "001203000555"])
+    ws.append([2, "Lý Thị Hà", None, "2004", None])
+    plan = plan_import(fresh_store, save(book, tmp_path / "dong.xlsx"), today=TODAY)
+    got = {n: (m.dob, m.gender) for n, m in people(plan).items()}
+    assert got == {
+        "Bùi Văn Nam": (PartialDate(2003, 5, 12), Gender.MALE),
+        "Lý Thị Hà": (PartialDate(2004), Gender.FEMALE),
+    }
+
+
+def test_a_unit_written_with_its_short_kind_word(fresh_store, tmp_path: Path):
+    fresh_store.units.add(Unit("KDC02", "Tổ dân phố Phú Lợi", UnitKind.RESIDENTIAL))
+    book = Workbook()
+    ws = book.active
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Thôn/Tổ dân phố"])
+    ws.append([1, "Trần Thị Công", "21/10/2003", "TDP Phú Lợi"])
+    ws.append([2, "Hồ Văn Tùng", "22/10/2003", "TDP HÒA LẠC"])
+    ws.append([3, "Lê Văn Khải", "23/10/2003", "KDC Đông"])
+    plan = plan_import(fresh_store, save(book, tmp_path / "ds.xlsx"), today=TODAY)
+    got = {n: m.unit_code for n, m in people(plan).items()}
+    assert got == {"Trần Thị Công": "KDC02", "Hồ Văn Tùng": "KDC03", "Lê Văn Khải": "KDC01"}
+    assert [u.name for u in plan.units_to_add] == ["Tổ dân phố Hòa Lạc"]
+
+
+def test_a_cccd_kept_as_text_with_its_apostrophe(fresh_store, tmp_path: Path):
+    book = Workbook()
+    ws = book.active
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Số CCCD", "Thôn"])
+    ws.append([1, "Lục Văn Sơn", "01/03/2000", "'001200000333", "Thôn Đông"])
+    ws.append([2, "Ninh Thị Thu", "02/03/2000", "’001300000444", "Thôn Đông"])
+    plan = plan_import(fresh_store, save(book, tmp_path / "ds.xlsx"), today=TODAY)
+    got = {n: m.cccd for n, m in people(plan).items()}
+    assert got == {"Lục Văn Sơn": "001200000333", "Ninh Thị Thu": "001300000444"}
+    assert all(r.status is RowStatus.NEW for r in plan.rows)
