@@ -21,6 +21,7 @@ from dvdesk.domain.procedure import StepRecord, StepState
 from dvdesk.exchange import cell_values as cv
 from dvdesk.exchange.sheet_plan import Change
 from dvdesk.exchange.sheet_rows import ReadRow
+from dvdesk.exchange.templates_columns import shown_address
 from dvdesk.exchange.units_in_sheet import UnitResolver
 
 if TYPE_CHECKING:
@@ -96,6 +97,8 @@ class Matcher:
                 new = getattr(sheet_member, f.name)
                 if f.name == "full_name" and fold(new) == fold(old) and new == fold(new).title():
                     continue  # "NGUYEN VAN AN" typed without marks does not undo "Nguyễn Văn An"
+                if f.name == "address" and new == shown_address(stored):
+                    continue  # a template export shows the address with its commune
             elif self.erase and f.name in read.empty and f.name != "full_name":
                 new = f.default
             else:

@@ -119,8 +119,13 @@ def _unit(m: Member, c: Context) -> Value:
     return c.unit_names.get(m.unit_code, m.unit_code)
 
 
-def _address(m: Member, _: Context) -> Value:
+def shown_address(m: Member) -> str:
+    """The address as the templates show it: the place, then the commune (xã/phường)."""
     return ", ".join(p for p in (m.address, m.residence_commune) if p)
+
+
+def _address(m: Member, _: Context) -> Value:
+    return shown_address(m)
 
 
 def _province(m: Member, c: Context) -> Value:

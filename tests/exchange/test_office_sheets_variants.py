@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from dvdesk.domain.dates import PartialDate
 from dvdesk.domain.member import Gender, Member, Unit, UnitKind
@@ -103,3 +103,27 @@ def test_a_cccd_kept_as_text_with_its_apostrophe(fresh_store, tmp_path: Path):
     got = {n: m.cccd for n, m in people(plan).items()}
     assert got == {"Lục Văn Sơn": "001200000333", "Ninh Thị Thu": "001300000444"}
     assert all(r.status is RowStatus.NEW for r in plan.rows)
+
+
+def test_reimport_of_a_template_list_changes_nothing_unedited(commune, tmp_path: Path):
+    """ "Danh sách đoàn viên" shows the address with its commune: reading it back is no
+    change; only what the clerk edited is."""
+    from dataclasses import replace
+
+    from dvdesk.exchange.templates import export_template
+
+    store = commune(n=12)
+    someone = next(m for m in store.packages.members(None) if m.cccd)
+    store.members.update(replace(someone, address="Xóm 3", residence_commune="Xã Một"), TODAY)
+    out = tmp_path / "ds.xlsx"
+    export_template(store, "danh-sach", out, today=TODAY)
+    book = load_workbook(out)
+    ws = book.worksheets[0]
+    cells = [c for row in ws.iter_rows() for c in row]
+    assert any(c.value == "Xóm 3, Xã Một" for c in cells)  # as the template shows it
+    name = next(c for c in cells if c.value == someone.full_name)
+    name.value = f"{someone.full_name} Anh"
+    book.save(out)
+    plan = plan_import(store, out, today=TODAY)
+    changed = {r.existing: [c.field for c in r.changes] for r in plan.rows if r.changes}
+    assert changed == {someone.full_name: ["full_name"]}
