@@ -474,6 +474,11 @@ SHEET_COLUMNS: tuple[SheetColumn, ...] = (
             "Tổ dân phố/Thôn",
         ),
     ),
+    SheetColumn(
+        "ethnicity_religion",
+        "dân tộc và tôn giáo",
+        ("Dân tộc - Tôn giáo", "Dân tộc, tôn giáo", "Dân tộc/Tôn giáo"),
+    ),
     SheetColumn("stage", "giai đoạn (không nhập)", ("Giai đoạn",)),
     # The admission columns of a "danh sách trích ngang": recorded as procedure steps.
     SheetColumn(

@@ -8,6 +8,7 @@ raises `ValueError` with a Vietnamese message.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -100,6 +101,15 @@ def read_date_parts(day: object, month: object, year: object) -> PartialDate | N
     if len(y) != 4:
         raise ValueError(f"Năm sinh “{y}” cần đủ 4 chữ số.")
     return _text_date("/".join(p for p in (d, m, y) if p))
+
+
+_PAIR = re.compile(r"\s*[-–/,;]\s*")
+
+
+def pair(value: object) -> tuple[str, str]:
+    """One cell holding two values: "Kinh - Không" → ("Kinh", "Không")."""
+    parts = [p for p in _PAIR.split(text(value), maxsplit=1) if p] + ["", ""]
+    return parts[0], parts[1]
 
 
 def read_gender(value: object) -> Gender | None:

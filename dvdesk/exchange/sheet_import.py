@@ -37,6 +37,7 @@ from dvdesk.errors import KnownError
 from dvdesk.exchange import sheet_layout
 from dvdesk.exchange.cell_values import text
 from dvdesk.exchange.headers import HeaderGuess, find_header
+from dvdesk.exchange.legacy_text import TCVN3_NOTE, convert_tcvn3
 from dvdesk.exchange.sheet_layout import SKIP_REASONS, RowKind, classify
 from dvdesk.exchange.sheet_matching import Matcher
 from dvdesk.exchange.sheet_plan import (
@@ -105,6 +106,7 @@ def plan_import(
         [(i.name, STATE_LABELS[i.state], i.name in read) for i in grids[0].sheets] if grids else []
     )
     resolver = UnitResolver(store.units.all())
+    legacy = {g.sheet for g in grids if convert_tcvn3(g.rows)}
     guesses = [find_header(g.rows) for g in grids]
     if not any(guesses):
         raise KnownError(
@@ -148,6 +150,9 @@ def plan_import(
         del grid
     if progress:
         progress(total, total)
+    for p in planned:
+        if p.sheet in legacy:
+            p.notes.insert(0, TCVN3_NOTE)
     plan = ImportPlan(path.name, planned, resolver.new, main, erase_empty, sheet_lines, workbook)
     if confirm_probable:
         plan.confirm()

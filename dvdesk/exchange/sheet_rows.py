@@ -33,6 +33,8 @@ _SOURCES = {
     "full_name": ("full_name", "name_last", "name_first"),
     "dob": ("dob", "male", "female", "dob_day"),
     "unit_code": ("unit_code", "unit"),
+    "ethnicity": ("ethnicity", "ethnicity_religion"),
+    "religion": ("religion", "ethnicity_religion"),
 }
 # Fields read by their own code below; every other registry field is read by its type.
 _SPECIAL = {
@@ -193,6 +195,16 @@ class RowReader:
                 out.present.add(name)
         if "phone" in self.columns:
             v["phone"] = cv.phone(self._get(cells, "phone"))
+        if "ethnicity_religion" in self.columns:
+            # "Dân tộc - Tôn giáo" in one column: each half where its own column is missing.
+            for name, value in zip(
+                ("ethnicity", "religion"),
+                cv.pair(self._get(cells, "ethnicity_religion")),
+                strict=True,
+            ):
+                if value and name not in self.columns:
+                    v[name] = value
+                    out.present.add(name)
         if self._text_of:
             out.unit = cv.text(self._get(cells, "unit"))
             out.unit_code = cv.text(self._get(cells, "unit_code")).upper()

@@ -127,3 +127,47 @@ def test_reimport_of_a_template_list_changes_nothing_unedited(commune, tmp_path:
     plan = plan_import(store, out, today=TODAY)
     changed = {r.existing: [c.field for c in r.changes] for r in plan.rows if r.changes}
     assert changed == {someone.full_name: ["full_name"]}
+
+
+def test_a_list_typed_in_the_old_tcvn3_font(fresh_store, tmp_path: Path):
+    book = Workbook()
+    ws = book.active
+    ws.append(["DANH S¸CH §OµN VI£N TH¤N §«NG"])  # the title's capitals in .VnTimeH codes
+    ws.append(["STT", "Hä vµ tªn", "Ngµy sinh", "Giíi tÝnh", "Ghi chó"])
+    ws.append([1, "NguyÔn V¨n An", "01/01/2001", "Nam", "§i lµm ¨n xa"])
+    ws.append([2, "TrÇn ThÞ B×nh", "02/01/2001", "N÷", None])
+    plan = plan_import(fresh_store, save(book, tmp_path / "cu.xlsx"), today=TODAY)
+    got = {n: (m.gender, m.unit_code) for n, m in people(plan).items()}
+    assert got == {
+        "Nguyễn Văn An": (Gender.MALE, "KDC01"),
+        "Trần Thị Bình": (Gender.FEMALE, "KDC01"),
+    }
+    assert people(plan)["Nguyễn Văn An"].notes == "Đi làm ăn xa"
+    assert any("TCVN3" in n for n in plan.sheets[0].notes)
+
+
+def test_a_unicode_list_with_latin_signs_is_not_taken_for_tcvn3(fresh_store, tmp_path: Path):
+    book = Workbook()
+    ws = book.active
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Ghi chú", "Thôn"])
+    ws.append([1, "Ðặng Văn Ánh", "01/01/2001", "cân nặng 50 kg, chiều cao 1m70 ±", "Thôn Đông"])
+    plan = plan_import(fresh_store, save(book, tmp_path / "ds.xlsx"), today=TODAY)
+    assert [r.member.full_name for r in plan.rows] == ["Ðặng Văn Ánh"]
+    assert not any("TCVN3" in n for n in plan.sheets[0].notes)
+
+
+def test_ethnicity_and_religion_in_one_column(fresh_store, tmp_path: Path):
+    book = Workbook()
+    ws = book.active
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Dân tộc - Tôn giáo", "Thôn"])
+    ws.append([1, "Ông Văn Chín", "09/09/2009", "Tày - Không", "Thôn Đông"])
+    ws.append([2, "Hà Thị Mười", "10/09/2009", "Kinh/Công giáo", "Thôn Đông"])
+    ws.append([3, "Lò Văn Một", "11/09/2009", "Thái", "Thôn Đông"])
+    plan = plan_import(fresh_store, save(book, tmp_path / "ds.xlsx"), today=TODAY)
+    got = {n: (m.ethnicity, m.religion) for n, m in people(plan).items()}
+    assert got == {
+        "Ông Văn Chín": ("Tày", "Không"),
+        "Hà Thị Mười": ("Kinh", "Công Giáo"),  # as entry writes it
+        "Lò Văn Một": ("Thái", "Không"),
+    }
+    assert plan.sheets[0].ignored == []
