@@ -30,6 +30,10 @@ _SIGNATURE = re.compile(
 _DATE_LINE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
 _NOTE = re.compile(r"^(?:ghi chu|luu y|chu y)\s*:")
 _NUMBER = re.compile(r"^\d{1,6}\.?$")
+# First words of a unit's or class's name (folded), as a group row in the name column starts.
+_UNIT_WORDS = frozenset(
+    ("thon", "chi", "to", "tdp", "kdc", "kp", "khu", "xom", "ap", "ban", "bon", "truong", "lop")
+)
 
 
 class RowKind(StrEnum):
@@ -107,8 +111,15 @@ def classify(
     """What one row is. `in_signature`: a signature row was seen above (and no group since)."""
     if not any(v is not None and v != "" for v in cells):
         return RowSense(RowKind.BLANK)
-    # Most rows are people: the name alone decides, without reading every cell.
-    if name and numbered(stt) and not in_signature and not is_total(name):
+    # Most rows are people: the name alone decides, without reading every cell —
+    # unless it starts like a unit ("1 | Thôn 1", "2 | Chi đoàn 12A1": a numbered group).
+    if (
+        name
+        and numbered(stt)
+        and not in_signature
+        and not is_total(name)
+        and fold(name.split(" ", 1)[0]) not in _UNIT_WORDS
+    ):
         return RowSense(RowKind.DATA)
     texts = [cv.text(v) for v in cells]
     distinct = list(dict.fromkeys(t for t in texts if t))

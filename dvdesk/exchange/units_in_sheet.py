@@ -33,6 +33,8 @@ _SHORT_KINDS = (
     ("tdp ", "to dan pho ", "Tổ dân phố "),
     ("kdc ", "khu dan cu ", "Khu dân cư "),
     ("kp ", "khu pho ", "Khu phố "),
+    ("th. ", "thon ", "Thôn "),
+    ("th.", "thon ", "Thôn "),
 )
 
 

@@ -171,3 +171,36 @@ def test_ethnicity_and_religion_in_one_column(fresh_store, tmp_path: Path):
         "Lò Văn Một": ("Thái", "Không"),
     }
     assert plan.sheets[0].ignored == []
+
+
+def test_group_rows_numbered_in_the_stt_column(fresh_store, tmp_path: Path):
+    fresh_store.units.add(Unit("KDC02", "Tổ dân phố số 3", UnitKind.RESIDENTIAL))
+    book = Workbook()
+    ws = book.active
+    ws.append(["DANH SÁCH ĐOÀN VIÊN XÃ DEMO"])
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Giới tính"])
+    ws.append(["1", "Thôn 1"])
+    ws.append([1, "Tô Văn Một", "01/01/2001", "Nam"])  # "Tô" is a family name, not "Tổ"
+    ws.append(["2", "Thôn Đông (3 đoàn viên)"])
+    ws.append([1, "Bàn Văn Hai", "02/01/2001", "Nam"])
+    ws.append(["3", "TDP số 3"])
+    ws.append([1, "Số Văn Ba", "03/01/2001", "Nam"])
+    plan = plan_import(fresh_store, save(book, tmp_path / "xa.xlsx"), today=TODAY)
+    got = {n: m.unit_code for n, m in people(plan).items()}
+    assert got == {"Tô Văn Một": "KDC03", "Bàn Văn Hai": "KDC01", "Số Văn Ba": "KDC02"}
+    assert [u.name for u in plan.units_to_add] == ["Thôn 1"]
+    assert all(r.status is RowStatus.NEW for r in plan.rows)
+
+
+def test_sheet_names_shortened_th_and_tdp(fresh_store, tmp_path: Path):
+    fresh_store.units.add(Unit("KDC02", "Tổ dân phố Hòa Bình", UnitKind.RESIDENTIAL))
+    book = Workbook()
+    for i, title in enumerate(("Th. Đông", "TDP Hòa Bình", "Th.Nam"), 1):
+        ws = book.active if i == 1 else book.create_sheet()
+        ws.title = title
+        ws.append(["STT", "Họ và tên", "Ngày sinh", "Giới tính"])
+        ws.append([1, f"Tăng Văn {'ABC'[i - 1]}", f"0{i}/01/2001", "Nam"])
+    plan = plan_import(fresh_store, save(book, tmp_path / "xa.xlsx"), today=TODAY)
+    got = {n: m.unit_code for n, m in people(plan).items()}
+    assert got == {"Tăng Văn A": "KDC01", "Tăng Văn B": "KDC02", "Tăng Văn C": "KDC03"}
+    assert [u.name for u in plan.units_to_add] == ["Thôn Nam"]
