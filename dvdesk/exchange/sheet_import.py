@@ -167,11 +167,14 @@ class _Planner:
     ) -> None:
         self.store, self.resolver, self.today = store, resolver, today
         self.matcher = Matcher(store, resolver, erase)
-        self.units = UnitChooser(resolver, many_sheets)
+        self.units = UnitChooser(resolver, many_sheets, self._stored_unit)
         self.sheet_cccd: dict[str, str] = {}
         # person → (sheet, row label, cccd, uid), for duplicates in the workbook
         self.sheet_keys: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
         self.done = 0
+
+    def _stored_unit(self, uid: str) -> str | None:
+        return self.matcher.stored(uid).unit_code if uid in self.matcher.by_uid else None
 
     # -- one sheet ---------------------------------------------------------
 

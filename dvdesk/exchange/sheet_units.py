@@ -8,6 +8,7 @@ the sheet's name. Each answer comes with the reason the preview shows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dvdesk.domain.member import Unit, UnitKind
@@ -44,9 +45,15 @@ class SheetUnits:
 class UnitChooser:
     """Decides the units of rows; new units are planned in the resolver."""
 
-    def __init__(self, resolver: UnitResolver, many_sheets: bool) -> None:
+    def __init__(
+        self,
+        resolver: UnitResolver,
+        many_sheets: bool,
+        stored_unit: Callable[[str], str | None] = lambda uid: None,
+    ) -> None:
         self.resolver = resolver
         self.many_sheets = many_sheets  # several sheets with a header: sheet names name units
+        self.stored_unit = stored_unit  # uid → the unit code the file has for that person
 
     def context(self, grid: Grid, guess: HeaderGuess, choice: str) -> SheetUnits:
         ctx = SheetUnits()
@@ -99,6 +106,25 @@ class UnitChooser:
             return schools[0], "trường duy nhất trong danh mục"
         return None, "chưa rõ trường"
 
+    def _edited_unit(self, read: ReadRow, reader: RowReader) -> tuple[Unit, str] | None:
+        """dvdesk's own lists have both "Mã chi đoàn" and "Chi đoàn": when they name two
+        units, the one that differs from the file is the secretary's edit (the name
+        when the file does not know the person)."""
+        by_code = self.resolver.codes.get("".join(read.unit_code.split()).upper())
+        by_name = self.resolver.find(read.unit)
+        if (
+            by_code is None
+            or by_name is None
+            or by_code is by_name
+            or self.resolver.names(by_code, read.unit)  # two units of one name
+        ):
+            return None
+        code, name = reader.label("unit_code"), reader.label("unit")
+        stored = self.stored_unit(read.uid) if read.uid else None
+        if stored == by_name.code:
+            return by_code, f"theo cột “{code}” (cột “{name}” vẫn ghi {by_name.name})"
+        return by_name, f"theo cột “{name}” (cột “{code}” ghi mã {by_code.code} của {by_code.name})"
+
     def unit(
         self, ctx: SheetUnits, read: ReadRow, reader: RowReader
     ) -> tuple[Unit | None, str, str]:
@@ -109,6 +135,10 @@ class UnitChooser:
             klass = class_of(read.unit)
             school, why = self.school(ctx)
             return school, f"lớp {klass} theo cột “{reader.label('unit')}”, {why}", klass
+        if read.unit_code and read.unit:
+            moved = self._edited_unit(read, reader)
+            if moved is not None:
+                return moved[0], moved[1], klass
         if read.unit_code or read.unit:
             column = reader.label("unit_code" if read.unit_code else "unit")
             return self.resolver.resolve(read.unit, read.unit_code), f"theo cột “{column}”", klass

@@ -224,6 +224,11 @@ class UnitResolver:
             or self.by_bare.get(_bare(text))
         )
 
+    def names(self, unit: Unit, text: str) -> bool:
+        """Whether `text` is a way of writing this unit's name."""
+        text = strip_numbering(text)
+        return fold(text) == fold(unit.name) or _bare(text) == _bare(unit.name)
+
     def resolve(self, text: str, code: str = "") -> Unit:
         """The unit with this code, else named `text`; planning a new one when none matches.
 

@@ -204,3 +204,27 @@ def test_sheet_names_shortened_th_and_tdp(fresh_store, tmp_path: Path):
     got = {n: m.unit_code for n, m in people(plan).items()}
     assert got == {"Tăng Văn A": "KDC01", "Tăng Văn B": "KDC02", "Tăng Văn C": "KDC03"}
     assert [u.name for u in plan.units_to_add] == ["Thôn Nam"]
+
+
+def test_a_move_written_in_the_unit_name_column_of_an_export(commune, tmp_path: Path):
+    """dvdesk's list has "Mã chi đoàn" and "Chi đoàn": a secretary moving someone edits
+    the name; the code left as it was does not undo the move."""
+    from dvdesk.exchange.xlsx_export import export_xlsx
+
+    store = commune(n=20)
+    units = {u.code: u.name for u in store.units.all()}
+    out = tmp_path / "ds.xlsx"
+    export_xlsx(store, out)
+    book = load_workbook(out)
+    ws = book["Đoàn viên"]
+    head = [c.value for c in ws[1]]
+    code_col, name_col = head.index("Mã chi đoàn"), head.index("Chi đoàn")
+    row = next(r for r in ws.iter_rows(min_row=2) if r[code_col].value != "KDC02")
+    moved, old = row[head.index("Họ và tên")].value, row[code_col].value
+    row[name_col].value = units["KDC02"]
+    book.save(out)
+    plan = plan_import(store, out, today=TODAY)
+    changed = {r.existing: [(c.field, c.new) for c in r.changes] for r in plan.rows if r.changes}
+    assert changed == {moved: [("unit_code", f"{units['KDC02']} (KDC02)")]}
+    block = next(b for s in plan.sheets for b in s.blocks if "ghi mã" in b.reason)
+    assert f"ghi mã {old} của {units[old]}" in block.reason
