@@ -71,6 +71,11 @@ PRESENCE_WORDS: tuple[tuple[str, Presence], ...] = (
     ("ra khoi doan", Presence.LEFT_UNION),
 )
 _WORDS = re.compile(r"[^0-9a-z]+")
+# A remark written after a name: "(Bí thư)", "(chuyển đến)", or a star.
+_REMARK = re.compile(r"^(.*?)\s*(?:\(([^()]*)\)|(\*+))\s*$")
+_POSITIONS = frozenset(
+    ("bi thu", "pho bi thu", "bi thu chi doan", "pho bi thu chi doan", "uy vien bch", "uv bch")
+)
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _E, _W = Severity.ERROR, Severity.WARNING
 
@@ -195,6 +200,8 @@ class RowReader:
                 out.present.add(name)
         if "phone" in self.columns:
             v["phone"] = cv.phone(self._get(cells, "phone"))
+        if "(" in v["full_name"] or v["full_name"].endswith("*"):
+            self._name_remark(out)
         if "ethnicity_religion" in self.columns:
             # "Dân tộc - Tôn giáo" in one column: each half where its own column is missing.
             for name, value in zip(
@@ -222,6 +229,32 @@ class RowReader:
             elif has_column:
                 out.empty.add(name)
         return out
+
+    def _name_remark(self, out: ReadRow) -> None:
+        """ "Lê Văn Cả (Bí thư)", "Võ Thị Dự *": the name, and the remark kept apart."""
+        v = out.values
+        m = _REMARK.match(v["full_name"])
+        if not m or len(m.group(1).split()) < 2:
+            return
+        name, remark = m.group(1), (m.group(2) or m.group(3)).strip()
+        v["full_name"] = name
+        if fold(remark) in _POSITIONS and "union_position" not in self.columns:
+            v["union_position"] = remark[:1].upper() + remark[1:]
+            out.present.add("union_position")
+            where = "chức vụ Đoàn"
+        else:
+            note = f"Ghi kèm họ tên: {remark}"
+            v["notes"] = f"{v.get('notes', '')}; {note}".lstrip("; ")
+            out.present.add("notes")
+            where = "ghi chú"
+        out.problems.append(
+            (
+                self.label("full_name"),
+                f"Họ và tên có ghi kèm “{remark}”: đã tách ra, ghi vào {where}.",
+                _W,
+                "read.name_remark",
+            )
+        )
 
     def _try(self, out: ReadRow, name: str, reader: Reader, cells: list[object]) -> None:
         if name not in self.columns:

@@ -228,3 +228,24 @@ def test_a_move_written_in_the_unit_name_column_of_an_export(commune, tmp_path: 
     assert changed == {moved: [("unit_code", f"{units['KDC02']} (KDC02)")]}
     block = next(b for s in plan.sheets for b in s.blocks if "ghi mã" in b.reason)
     assert f"ghi mã {old} của {units[old]}" in block.reason
+
+
+def test_a_remark_written_after_a_name(fresh_store, tmp_path: Path):
+    book = Workbook()
+    ws = book.active
+    ws.title = "Thôn Đông"
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Ghi chú"])
+    ws.append([1, "Lê Văn Cả (Bí thư)", "03/01/2001", None])
+    ws.append([2, "Võ Thị Dự (chuyển đến 2025)", "04/01/2001", "Đoàn viên mới"])
+    ws.append([3, "Hà Văn Sao *", "05/01/2001", None])
+    plan = plan_import(fresh_store, save(book, tmp_path / "dong.xlsx"), today=TODAY)
+    got = {n: (m.union_position, m.notes) for n, m in people(plan).items()}
+    assert got == {
+        "Lê Văn Cả": ("Bí thư", ""),
+        "Võ Thị Dự": ("", "Đoàn viên mới; Ghi kèm họ tên: chuyển đến 2025"),
+        "Hà Văn Sao": ("", "Ghi kèm họ tên: *"),
+    }
+    assert all(r.status is RowStatus.NEW for r in plan.rows)
+    assert "Họ và tên có ghi kèm “Bí thư”: đã tách ra, ghi vào chức vụ Đoàn." in "\n".join(
+        plan.lines()
+    )
