@@ -173,6 +173,15 @@ class MemberQuery:
         rest = replace(self, search="", method=Method.COMPLETED)
         return bool(self.name_tokens()) and rest == MemberQuery()
 
+    def same_rows(self, other: MemberQuery) -> bool:
+        """Whether `other` lists the same members in the same order (it may differ in
+        what was typed but not searched: a space, a comma, the case of a letter)."""
+        return self == other or (
+            replace(self, search="") == replace(other, search="")
+            and self.where() == other.where()
+            and self.name_rank() == other.name_rank()
+        )
+
     def name_rank(self) -> tuple[str, list[object]] | None:
         """An ORDER BY term that puts members whose whole name is what was typed first
         ("Nguyễn Văn Đức" before "Nguyễn Văn Đức An"), or None when not searching a name.

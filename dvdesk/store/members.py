@@ -229,7 +229,7 @@ class MembersRepo:
         query: MemberQuery = ALL,
         order: str = "name",
         descending: bool = False,
-        limit: int = FIRST_BLOCK,
+        limit: int | None = None,
     ) -> Block:
         """The first `limit` ids of `ids(query, order, descending)` and how many there are,
         without sorting every match: what the window shows while it reads the rest.
@@ -238,6 +238,7 @@ class MembersRepo:
         the screen is full (the exact names, from their own index, first); a sort by
         unit reads unit after unit; anything else is one read with a LIMIT.
         """
+        limit = FIRST_BLOCK if limit is None else limit
         if query.search and not query.only_search():
             # Digits, or a search inside a view: counting costs a read of every match.
             ids = self.id_array(query, order, descending)

@@ -51,13 +51,14 @@ from dvdesk.ui.exchange_actions import ExchangeActions
 from dvdesk.ui.help import AboutDialog, HelpWindow, show_help
 from dvdesk.ui.history_view import HistoryView
 from dvdesk.ui.member_form import MemberForm
-from dvdesk.ui.member_model import LONG_LIST, MemberTableModel
+from dvdesk.ui.member_model import MemberTableModel
 from dvdesk.ui.operations import Jobs, Op, Progress
 from dvdesk.ui.print_actions import PrintActions
 from dvdesk.ui.procedure_panel import ProcedurePanel
 from dvdesk.ui.recent_files import add_recent, recent_files
 
 SEARCH_DELAY_MS = 120
+SMALL_LIST = 20_000  # a list this short: the file's total is counted here when not known
 
 
 def number(value: int) -> str:
@@ -174,7 +175,6 @@ class MainWindow(QMainWindow):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.model.ids_loaded.connect(self._ids_loaded)
-        self.model.counted.connect(self._show_state)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         # "Trường T…Lê Quý Đôn": the end of a long unit name tells schools apart.
@@ -184,7 +184,6 @@ class MainWindow(QMainWindow):
         # Indicator first: enabling sorting sorts by it, and Qt's default is descending.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.model.async_sort = True  # from now on a click on a header never blocks
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setDefaultSectionSize(24)
@@ -591,10 +590,10 @@ class MainWindow(QMainWindow):
     def _show_state(self) -> None:
         shown = self.model.expected_rows()
         total = self._total()
-        known_total = total if total is not None else (shown or 0) or self.model.rowCount()
+        known_total = total if total is not None else shown
         self.stack.setCurrentWidget(self.empty if known_total == 0 else self.table)
         on = self.model.on.strftime("%d/%m/%Y")
-        people = "đang đếm…" if shown is None else f"{number(shown)} người"
+        people = f"{number(shown)} người"
         everyone = "đang đếm" if total is None else number(total)
         text = f"{self.current_view().label}: {people} · tổng {everyone} đoàn viên · ngày xét {on}"
         if total and shown == 0:
@@ -607,7 +606,7 @@ class MainWindow(QMainWindow):
         last = self._counts.get("all")
         if self._counts_fresh and last is not None:
             return last
-        small = last < LONG_LIST if last is not None else self.model.complete
+        small = last < SMALL_LIST if last is not None else self.model.rowCount() < SMALL_LIST
         return self.store.members.count() if small else None
 
     def _selection_changed(self) -> None:
