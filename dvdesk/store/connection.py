@@ -76,6 +76,10 @@ class Connection:
 
     # -- statements ----------------------------------------------------------
 
+    def interrupt(self) -> None:
+        """Abort the statement running now (safe from another thread)."""
+        self._raw.interrupt()
+
     def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         """Run one statement; for its `lastrowid`/`rowcount` (use `rows`/`tuples` to read)."""
         with self.guard():

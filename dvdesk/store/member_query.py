@@ -168,10 +168,13 @@ class MemberQuery:
             return []
         return _TOKEN.findall(fold(self.search))
 
+    def everyone(self) -> bool:
+        """Whether the query lists every live member (the method alone filters nothing)."""
+        return replace(self, method=Method.COMPLETED) == MemberQuery()
+
     def only_search(self) -> bool:
         """Whether the query is a name search over the live list and nothing else."""
-        rest = replace(self, search="", method=Method.COMPLETED)
-        return bool(self.name_tokens()) and rest == MemberQuery()
+        return bool(self.name_tokens()) and replace(self, search="").everyone()
 
     def same_rows(self, other: MemberQuery) -> bool:
         """Whether `other` lists the same members in the same order (it may differ in

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
@@ -30,7 +31,7 @@ from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.members import ORDER_COLUMNS, Block
 
 if TYPE_CHECKING:
-    from dvdesk.ui.operations import Jobs
+    from dvdesk.ui.operations import Jobs, Op
 
 COLUMNS = (
     ("full_name", "Họ và tên", "name"),
@@ -49,7 +50,7 @@ STATUS_COLOURS = {
     Status.OVER_AGE: QColor("#9b1c1c"),
     Status.UNKNOWN: QColor("#555555"),
 }
-BLOCK = 200
+BLOCK = 80  # display rows read at once (a screen shows ~30): each a read of a table page
 ROWS_KEPT = 5 * BLOCK  # display rows cached (a screen shows ~30): dropped beyond it
 MAX_ROWS_REFRESHED = 50  # more changed members than this: read the list again
 NOT_READ = "…"  # a row whose id is still being read
@@ -87,18 +88,20 @@ class MemberTableModel(QAbstractTableModel):
         self._generation = 0
         self._wanted = self.query  # the newest query asked for (shown once its ids are)
         self._pending: int | None = None  # the generation of a read on its way
+        self._reading: Op | None = None  # that read
         self.jobs = jobs  # background reads; None: every read on this thread
         if load:  # the window loads once, with its filters, instead
             self.reload()
 
     # -- what is shown -----------------------------------------------------
 
-    def reload(self) -> None:
+    def reload(self, total: int | None = None) -> None:
         """Re-read the list (after a filter, sort or data change), here and at once.
 
         The first block of ids and the list's count are read (one LIMIT read and a
         count, `store.members.first_block`); the table has every row from then on,
         and the ids below the first block are read when a row there is needed.
+        `total`: the list's count, when the caller knows it (nothing is counted).
         """
         self._generation += 1  # any answer still on its way is now stale
         order, descending = self._order
@@ -106,7 +109,9 @@ class MemberTableModel(QAbstractTableModel):
             ids = self.store.members.id_array(self.query, order=order, descending=descending)
             self._reset(ids, len(ids))
             return
-        block = self.store.members.first_block(self.query, order=order, descending=descending)
+        block = self.store.members.first_block(
+            self.query, order=order, descending=descending, total=total
+        )
         self._reset(block.ids, block.total)
 
     def show_nothing(self) -> None:
@@ -176,10 +181,11 @@ class MemberTableModel(QAbstractTableModel):
         the first block show their data once their ids are read (`all_ids_read`)."""
         return self.rowCount() == self._total
 
-    def set_query(self, query: MemberQuery) -> None:
+    def set_query(self, query: MemberQuery, total: int | None = None) -> None:
+        """Show `query`'s list (`total`: its count, when known)."""
         self.query = self._wanted = query
         self._pending = None
-        self.reload()
+        self.reload(total)
 
     def request(self, query: MemberQuery, reread: bool = False) -> None:
         """Like `set_query`, but read off the GUI thread (search as you type).
@@ -203,7 +209,9 @@ class MemberTableModel(QAbstractTableModel):
         self._generation += 1
         generation, (order, descending) = self._generation, self._order
         self._pending = generation
-        self.jobs.read(
+        if self._reading is not None and shiboken6.isValid(self._reading):
+            self._reading.interrupt()  # an older keystroke's read: nobody waits for it
+        self._reading = self.jobs.read(
             lambda store: store.members.first_block(query, order=order, descending=descending),
             lambda block: self._block_ready(generation, block),
             title="Không đọc được danh sách đoàn viên",
