@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer, Signal
@@ -47,15 +48,17 @@ from dvdesk.store.member_query import MemberQuery
 from dvdesk.ui import undo
 from dvdesk.ui.dialogs import DialogService
 from dvdesk.ui.empty_state import EmptyState
-from dvdesk.ui.exchange_actions import ExchangeActions
-from dvdesk.ui.help import AboutDialog, HelpWindow, show_help
 from dvdesk.ui.history_view import HistoryView
-from dvdesk.ui.member_form import MemberForm
 from dvdesk.ui.member_model import MemberTableModel
 from dvdesk.ui.operations import Jobs, Op, Progress
-from dvdesk.ui.print_actions import PrintActions
 from dvdesk.ui.procedure_panel import ProcedurePanel
 from dvdesk.ui.recent_files import add_recent, recent_files
+
+if TYPE_CHECKING:  # imported when first used: the first screen needs none of them
+    from dvdesk.ui.exchange_actions import ExchangeActions
+    from dvdesk.ui.help import HelpWindow
+    from dvdesk.ui.member_form import MemberForm
+    from dvdesk.ui.print_actions import PrintActions
 
 SEARCH_DELAY_MS = 30  # a search starts after this pause in typing (a newer one stops it)
 COUNTS_AFTER_IDLE_MS = 600  # the views are counted once nothing was asked for this long
@@ -148,6 +151,8 @@ class MainWindow(QMainWindow):
         self._counts_timer.timeout.connect(self._count_views)
         self._views: list[View] = []
         self._shown: tuple[object, ...] | None = None  # what the side panel shows now
+        self._printing: PrintActions | None = None
+        self._exchange: ExchangeActions | None = None
         self._build()
         self._refresh_units()
         self.refresh_views()
@@ -406,32 +411,28 @@ class MainWindow(QMainWindow):
         data_menu.addAction(self.settings_action)
         self.file_menu, self.data_menu = file_menu, data_menu
 
-        self.printing = PrintActions(self, self)
         print_menu = self.menuBar().addMenu("&In")
-        for text, slot in (
-            ("Phiếu theo dõi hồ sơ của người đang chọn…", self.printing.checklist),
-            ("Phiếu theo dõi của cả danh sách đang xem…", self.printing.checklists_of_view),
-            ("Danh sách đủ tuổi tại ngày xét…", self.printing.eligible_list),
-            ("Danh sách sẽ đủ 18 tuổi trong 12 tháng…", self.printing.upcoming_list),
-            ("Giấy chuyển giới thiệu cảm tình Đảng (học sinh)…", self.printing.transfer_letter),
-            ("Danh sách đang xem…", self.printing.view_list),
-            ("Kế hoạch tạo nguồn (theo khóa học hoặc theo năm)…", self.printing.source_plan),
-            ("Báo cáo thống kê…", self.printing.statistics),
-            ("Nhập số liệu đảng bộ của một năm (chỉ tiêu 3–4%)…", self.printing.party_totals),
+        for text, name in (
+            ("Phiếu theo dõi hồ sơ của người đang chọn…", "checklist"),
+            ("Phiếu theo dõi của cả danh sách đang xem…", "checklists_of_view"),
+            ("Danh sách đủ tuổi tại ngày xét…", "eligible_list"),
+            ("Danh sách sẽ đủ 18 tuổi trong 12 tháng…", "upcoming_list"),
+            ("Giấy chuyển giới thiệu cảm tình Đảng (học sinh)…", "transfer_letter"),
+            ("Danh sách đang xem…", "view_list"),
+            ("Kế hoạch tạo nguồn (theo khóa học hoặc theo năm)…", "source_plan"),
+            ("Báo cáo thống kê…", "statistics"),
+            ("Nhập số liệu đảng bộ của một năm (chỉ tiêu 3–4%)…", "party_totals"),
         ):
-            print_menu.addAction(text, slot)
+            print_menu.addAction(text, partial(lambda n: getattr(self.printing, n)(), name))
 
-        self.exchange = ExchangeActions(self, self)
-        self.exchange.finished.connect(lambda text: self.statusBar().showMessage(text, 20000))
-        self.exchange.finished.connect(lambda text: self.dialogs.info("Hoàn tất", text))
         exchange_menu = self.menuBar().addMenu("&Trao đổi dữ liệu")
-        for text, slot in (
-            ("Xuất gói dữ liệu gửi cấp trên (.zip)…", self.exchange.export_package),
-            ("Xuất danh sách ra Excel / CSV…", self.exchange.export_sheet),
-            ("Nhập danh sách từ Excel / CSV…", self.exchange.import_sheet),
-            ("Tổng hợp gói dữ liệu của các xã…", self.exchange.merge_packages),
+        for text, name in (
+            ("Xuất gói dữ liệu gửi cấp trên (.zip)…", "export_package"),
+            ("Xuất danh sách ra Excel / CSV…", "export_sheet"),
+            ("Nhập danh sách từ Excel / CSV…", "import_sheet"),
+            ("Tổng hợp gói dữ liệu của các xã…", "merge_packages"),
         ):
-            exchange_menu.addAction(text, slot)
+            exchange_menu.addAction(text, partial(lambda n: getattr(self.exchange, n)(), name))
         templates_menu = exchange_menu.addMenu("Xuất theo mẫu cấp trên")
         for key, template in TEMPLATES.items():
             action = templates_menu.addAction(f"{template.label}…")
@@ -453,6 +454,26 @@ class MainWindow(QMainWindow):
         help_menu.addSeparator()
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
+
+    @property
+    def printing(self) -> PrintActions:
+        """The print menu's actions (made, and their module imported, on first use)."""
+        if self._printing is None:
+            from dvdesk.ui.print_actions import PrintActions
+
+            self._printing = PrintActions(self, self)
+        return self._printing
+
+    @property
+    def exchange(self) -> ExchangeActions:
+        """The exchange menu's actions (made, and their module imported, on first use)."""
+        if self._exchange is None:
+            from dvdesk.ui.exchange_actions import ExchangeActions
+
+            self._exchange = ExchangeActions(self, self)
+            self._exchange.finished.connect(lambda text: self.statusBar().showMessage(text, 20000))
+            self._exchange.finished.connect(lambda text: self.dialogs.info("Hoàn tất", text))
+        return self._exchange
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -754,6 +775,8 @@ class MainWindow(QMainWindow):
         return self.model.uid_at(index.row()) if index.isValid() else None
 
     def open_form(self, uid: str | None = None) -> MemberForm:
+        from dvdesk.ui.member_form import MemberForm
+
         member = self.store.members.get(uid) if uid else None
         form = MemberForm(self.store, self.dialogs, member, self.today, self)
         form.saved.connect(self._member_saved)
@@ -858,6 +881,8 @@ class MainWindow(QMainWindow):
     def show_help(self, topic: str = "") -> HelpWindow:
         """The manual at `topic`, or at the part about what is in front (the procedure
         panel, the statistics tab, the member list)."""
+        from dvdesk.ui.help import show_help
+
         if not topic:
             if self.main_tabs.currentIndex() == 1:
                 topic = "start"
@@ -870,6 +895,8 @@ class MainWindow(QMainWindow):
         return show_help(topic, self)
 
     def show_about(self) -> None:
+        from dvdesk.ui.help import AboutDialog
+
         path = self.store.path
         backups = backup.backup_dir(path) if path else None
         self.dialogs.show_modal(AboutDialog(path, backups, self))
