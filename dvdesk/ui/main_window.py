@@ -540,6 +540,7 @@ class MainWindow(QMainWindow):
         if self.store.path is None:
             self._show_counts(preset_views.counts(self.store, self.model.on, self._views))
             return
+        self._stop_counting()
         self._counts_timer.start()
 
     def _count_views(self) -> None:
@@ -558,14 +559,17 @@ class MainWindow(QMainWindow):
         """The officer asked for something: counts not yet shown wait for the next pause."""
         if self._counts_fresh or self.store.path is None:
             return
-        op = self._counts_op
+        self._stop_counting()
+        self._counts_timer.start()
+
+    def _stop_counting(self) -> None:
+        op, self._counts_op = self._counts_op, None
         if op is not None and shiboken6.isValid(op) and op.running:
             op.interrupt()
-        self._counts_op = None
-        self._counts_timer.start()
 
     def _counts_ready(self, generation: int, counts: dict[str, int]) -> None:
         if generation == self._counts_generation and not self.store.closed:
+            self._counts_op = None
             self._show_counts(counts)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
