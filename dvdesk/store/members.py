@@ -62,7 +62,7 @@ ORDER_COLUMNS = {
     "eligible_from": frozenset({"elig_from_a", "dob", "name_sort"}),
 }
 ALL = MemberQuery()  # every live member
-FIRST_BLOCK = 300  # ids of a list read before the rest (a screen shows ~30 rows)
+FIRST_BLOCK = 120  # ids of a list read before the rest (four screens of ~30 rows)
 FTS_INSERT_TRIGGER = "members_fts_insert"  # schema.py 1.0_initial
 
 
@@ -270,9 +270,9 @@ class MembersRepo:
         if order == "name" and query.only_search():
             # A walk of the name order finds `limit` matches after ~limit * everyone / total
             # rows (~3 µs each, a row read); reading and sorting every match costs about as
-            # much per match: walk when it reads a quarter of that, else read them all.
+            # much per match: walk when it reads half of that, else read them all.
             everyone = self.id_bound()
-            if 4 * limit * everyone < total * total:
+            if 2 * limit * everyone < total * total:
                 head = self._searched_head(query, descending, limit, budget=total)
             if head is None:
                 ids = self.id_array(query, order, descending)

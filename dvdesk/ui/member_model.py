@@ -160,7 +160,6 @@ class MemberTableModel(QAbstractTableModel):
             return
         order, descending = self._order
         ids = self.store.members.id_array(self.query, order=order, descending=descending)
-        self._generation += 1  # an answer on its way is not needed any more
         if ids[: len(self._ids)] != self._ids or len(ids) != self._total:
             self._reset(ids, len(ids))
         else:
@@ -274,9 +273,7 @@ class MemberTableModel(QAbstractTableModel):
         return list(self._ids)
 
     def uid_at(self, row: int) -> str:
-        if row >= len(self._ids):
-            self._read_all_ids()  # a row below the first block is chosen
-        return str(self._row(row)["uid"])
+        return str(self._row(row)["uid"])  # below the first block: its id read now
 
     def row_of_uid(self, uid: str) -> int:
         row_id = self.store.members.row_id(uid)
@@ -351,6 +348,8 @@ class MemberTableModel(QAbstractTableModel):
     # -- helpers -----------------------------------------------------------
 
     def _row(self, row: int) -> dict[str, Any]:
+        if row >= len(self._ids):
+            self._read_all_ids()  # needed now (painting shows a placeholder instead)
         row_id = self._ids[row]
         cached = self._rows.get(row_id)
         if cached is None:
