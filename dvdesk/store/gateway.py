@@ -13,6 +13,7 @@ import contextlib
 import getpass
 import logging
 import sqlite3
+import threading
 from pathlib import Path
 
 from dvdesk.errors import KnownError, NotFound
@@ -197,6 +198,11 @@ class Store:
         """Stop the statement running on this file's connection (from any thread): it
         fails with SQLite's "interrupted"."""
         self._conn.interrupt()
+
+    def stop_when(self, stop: threading.Event | None) -> None:
+        """Every statement from now on fails as interrupted once `stop` is set (None: no
+        longer): a read that `interrupt` would miss, just before its statement starts."""
+        self._conn.stop_when(stop)
 
     def close(self) -> None:
         """Close the file; calling it again does nothing."""

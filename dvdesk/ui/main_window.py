@@ -940,6 +940,7 @@ class MainWindow(QMainWindow):
             "hiện tại được sao lưu trước, nên vẫn lấy lại được.",
         ):
             return None
+        self._counts_timer.stop()  # nothing may start reading the file now
         if not self.jobs.cancel_and_wait():
             return None
         path = self.store.path
@@ -992,6 +993,7 @@ class MainWindow(QMainWindow):
         ):
             event.ignore()
             return
+        self._counts_timer.stop()
         self.jobs.cancel_and_wait()
         qs = QSettings()
         qs.setValue(GEOMETRY_KEY, self.saveGeometry())

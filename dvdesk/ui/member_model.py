@@ -174,12 +174,6 @@ class MemberTableModel(QAbstractTableModel):
         """How many rows the list has (its count comes with its first block)."""
         return self._total
 
-    @property
-    def complete(self) -> bool:
-        """Whether the table has every row of the list (its count is known); rows below
-        the first block show their data once their ids are read (`all_ids_read`)."""
-        return self.rowCount() == self._total
-
     def set_query(self, query: MemberQuery, total: int | None = None) -> None:
         """Show `query`'s list (`total`: its count, when known)."""
         self.query = self._wanted = query

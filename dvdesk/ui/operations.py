@@ -90,13 +90,19 @@ class _Signals(QObject):
 
 
 def _run_work(
-    work: Work, store: Store | None, progress: Progress, path: Path | None
+    work: Work,
+    store: Store | None,
+    progress: Progress,
+    path: Path | None,
+    stopped: threading.Event | None = None,
 ) -> tuple[str, object]:
     try:
         return _Outcome.OK, work(store, progress)  # type: ignore[arg-type]  # None: detached
     except Cancelled:
         return _Outcome.CANCELLED, None
     except Exception as exc:
+        if stopped is not None and stopped.is_set():
+            return _Outcome.CANCELLED, None  # interrupted mid-statement: not a failure
         return _classify(exc, path)
 
 
@@ -146,10 +152,12 @@ class _Job(QRunnable):
                 if self.cancel_requested.is_set():
                     return _Outcome.CANCELLED, None
                 self.store = store  # from now on `interrupt` stops its statement
-            return _run_work(self.work, store, self.progress, self.path)
+            store.stop_when(self.cancel_requested)  # and any it starts afterwards
+            return _run_work(self.work, store, self.progress, self.path, self.cancel_requested)
         finally:
             with self._store_lock:
                 self.store = None
+            store.stop_when(None)
             readers._give_back(store)
 
     def interrupt(self) -> None:
@@ -173,8 +181,6 @@ class _Job(QRunnable):
                 kind, payload = _run_work(self.work, None, self.progress, self.path)
             else:
                 kind, payload = self._run_on_own_store()
-            if kind != _Outcome.OK and self.cancel_requested.is_set():
-                kind, payload = _Outcome.CANCELLED, None  # interrupted: not a failure
             self.outcome = (kind, payload)  # read on the GUI thread (_Signals)
             # RuntimeError: the window closed meanwhile; nobody waits for the answer.
             with contextlib.suppress(RuntimeError):
