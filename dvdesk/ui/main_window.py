@@ -484,7 +484,7 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(str(path), partial(self.open_requested.emit, path))
 
     def _refresh_communes(self) -> None:
-        received = self.store.received.all()
+        received = self.store.received_index.all()  # the light half: no merge code
         current = self.commune_filter.currentData()
         self.commune_filter.blockSignals(True)
         self.commune_filter.clear()
