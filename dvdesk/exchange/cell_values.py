@@ -56,6 +56,18 @@ def _serial(number: float) -> PartialDate:
     return PartialDate.of(EXCEL_EPOCH + timedelta(days=days))
 
 
+_SPELLED = re.compile(r"^(?:ngay\s*)?(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})$")
+_SPACED = re.compile(r"\s*([/.-])\s*")
+
+
+def _spelled_date(s: str) -> str:
+    """ "Ngày 05 tháng 3 năm 2008", "05 / 03 / 2008", "05/03/2008." as dd/mm/yyyy."""
+    if m := _SPELLED.match(fold(s)):
+        return "/".join(m.groups())
+    s = s.rstrip(".").strip()
+    return s if any(ch.isalpha() for ch in s) else _SPACED.sub(r"\1", s)
+
+
 def read_date(value: object) -> PartialDate | None:
     if value is None or value == "":
         return None
@@ -82,6 +94,8 @@ def _text_date(value: str) -> PartialDate | None:
         return None
     if s.isdigit() and len(s) == 5:
         return _serial(int(s))  # a serial number saved as text by a CSV export
+    if " " in s or s.endswith("."):
+        s = _spelled_date(s)
     # "25/03/2008 00:00:00" from a date column saved as text: keep the date part.
     first = s.split(" ")[0] if " " in s and any(ch in s for ch in "/-.") else s
     try:
@@ -116,9 +130,9 @@ def read_gender(value: object) -> Gender | None:
     key = fold(text(value))
     if not key:
         return None
-    if key in ("nam", "m", "male", "trai"):
+    if key in ("nam", "m", "male", "trai", "nam gioi"):
         return Gender.MALE
-    if key in ("nu", "f", "female", "gai"):
+    if key in ("nu", "f", "female", "gai", "nu gioi"):
         return Gender.FEMALE
     raise ValueError(f"Giới tính “{text(value)}” không rõ: cần “Nam” hoặc “Nữ”.")
 

@@ -391,7 +391,9 @@ def _read_csv(path: Path) -> Grid:
     if path.stat().st_size > MAX_CSV_BYTES:
         raise _too_big(path, f"lớn hơn {MAX_CSV_BYTES // (1024 * 1024)} MB")
     data = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1258"):
+    # Excel's "Unicode Text (*.txt)" is UTF-16 with a byte-order mark, tab-separated.
+    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp1258"):
         try:
             text = data.decode(encoding)
             break

@@ -249,3 +249,36 @@ def test_a_remark_written_after_a_name(fresh_store, tmp_path: Path):
     assert "Họ và tên có ghi kèm “Bí thư”: đã tách ra, ghi vào chức vụ Đoàn." in "\n".join(
         plan.lines()
     )
+
+
+def test_excel_unicode_text_export_is_read(fresh_store, tmp_path: Path):
+    """Excel's "Unicode Text (*.txt)": UTF-16 with a byte-order mark, tab-separated."""
+    rows = [
+        ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Thôn"],
+        ["1", "Nguyễn Thị Ánh", "01/01/2001", "Nữ", "Thôn Đông"],
+    ]
+    path = tmp_path / "ds.txt"
+    path.write_bytes("\r\n".join("\t".join(r) for r in rows).encode("utf-16"))
+    plan = plan_import(fresh_store, path, today=TODAY)
+    m = people(plan)["Nguyễn Thị Ánh"]
+    assert (m.dob, m.gender, m.unit_code) == (PartialDate(2001, 1, 1), Gender.FEMALE, "KDC01")
+
+
+def test_dates_and_genders_spelled_out(fresh_store, tmp_path: Path):
+    book = Workbook()
+    ws = book.active
+    ws.title = "Thôn Đông"
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Giới tính"])
+    ws.append([1, "Kỳ Văn Một", "05 / 03 / 2008", "Nam giới"])
+    ws.append([2, "Kỳ Thị Hai", "Ngày 05 tháng 3 năm 2008", "Nữ giới"])
+    ws.append([3, "Kỳ Văn Ba", "05/03/2008.", "Nam"])
+    ws.append([4, "Kỳ Văn Bốn", "3 / 2008", "Nam"])
+    plan = plan_import(fresh_store, save(book, tmp_path / "dong.xlsx"), today=TODAY)
+    got = {n: (m.dob, m.gender) for n, m in people(plan).items()}
+    assert got == {
+        "Kỳ Văn Một": (PartialDate(2008, 3, 5), Gender.MALE),
+        "Kỳ Thị Hai": (PartialDate(2008, 3, 5), Gender.FEMALE),
+        "Kỳ Văn Ba": (PartialDate(2008, 3, 5), Gender.MALE),
+        "Kỳ Văn Bốn": (PartialDate(2008, 3), Gender.MALE),
+    }
+    assert all(r.status is RowStatus.NEW for r in plan.rows)
