@@ -21,6 +21,8 @@ EXCEL_EPOCH = date(1899, 12, 30)  # for serials from 61 on (1900-03-01)
 # What cells.escape_cell escapes (full-width and small forms too): one list.
 _ESCAPED = FORMULA_STARTS
 MARKS = {"x", "v", "1", "co", "\u2713", "\u2714", "+"}
+# What a clerk types in a cell to say "not known": read as an empty cell.
+PLACEHOLDERS = frozenset(("-", "--", "–", "—", "…", "...", "?", "??", "/"))
 
 
 def text(value: object) -> str:
@@ -90,7 +92,7 @@ def read_date(value: object) -> PartialDate | None:
 def _text_date(value: str) -> PartialDate | None:
     # A list has a few thousand distinct dates: each text is read once (PartialDate is frozen).
     s = text(value)
-    if not s:
+    if not s or s in PLACEHOLDERS:
         return None
     if s.isdigit() and len(s) == 5:
         return _serial(int(s))  # a serial number saved as text by a CSV export
@@ -128,7 +130,7 @@ def pair(value: object) -> tuple[str, str]:
 
 def read_gender(value: object) -> Gender | None:
     key = fold(text(value))
-    if not key:
+    if not key or key in PLACEHOLDERS:
         return None
     if key in ("nam", "m", "male", "trai", "nam gioi"):
         return Gender.MALE
@@ -144,7 +146,8 @@ def is_mark(value: object) -> bool:
 def code(value: object) -> str:
     """A number kept as text (CCCD): without spaces, dots, dashes, or the apostrophe a
     clerk types to keep the leading zero (it stays in the text when pasted or in a CSV)."""
-    return text(value).lstrip("'‘’").replace(" ", "").replace(".", "").replace("-", "")
+    s = text(value).lstrip("'‘’").replace(" ", "").replace(".", "").replace("-", "")
+    return "" if s in PLACEHOLDERS else s
 
 
 def digits(value: object, length: int) -> str:

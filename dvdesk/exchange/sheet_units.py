@@ -40,6 +40,9 @@ class SheetUnits:
     group_text: str = ""
     group_row: int = 0
     group_class: str = ""
+    # The unit the unit column gave the row above: a column filled once per block
+    # ("Thôn Đông" on the first row of its people, blank under it) holds for the rows below.
+    above: tuple[Unit, str] | None = None
 
 
 class UnitChooser:
@@ -81,7 +84,7 @@ class UnitChooser:
         return ctx
 
     def group(self, ctx: SheetUnits, text: str, group_class: str, number: int) -> None:
-        ctx.group_text, ctx.group_row = text, number
+        ctx.group_text, ctx.group_row, ctx.above = text, number, None
         if group_class:
             ctx.group_class = group_class
             if ctx.group is not None and ctx.group.kind is not UnitKind.SCHOOL:
@@ -141,7 +144,11 @@ class UnitChooser:
                 return moved[0], moved[1], klass
         if read.unit_code or read.unit:
             column = reader.label("unit_code" if read.unit_code else "unit")
-            return self.resolver.resolve(read.unit, read.unit_code), f"theo cột “{column}”", klass
+            unit = self.resolver.resolve(read.unit, read.unit_code)
+            ctx.above = (unit, f"theo cột “{column}” (ô trống: như dòng trên)")
+            return unit, f"theo cột “{column}”", klass
+        if ctx.above is not None:
+            return ctx.above[0], ctx.above[1], klass
         if ctx.group_class:
             school, why = self.school(ctx)
             return school, f"lớp {ctx.group_class} (dòng {ctx.group_row}), {why}", klass

@@ -282,3 +282,39 @@ def test_dates_and_genders_spelled_out(fresh_store, tmp_path: Path):
         "Kỳ Văn Bốn": (PartialDate(2008, 3), Gender.MALE),
     }
     assert all(r.status is RowStatus.NEW for r in plan.rows)
+
+
+def test_a_unit_column_filled_once_per_block(fresh_store, tmp_path: Path):
+    book = Workbook()
+    ws = book.active
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Thôn"])
+    ws.append([1, "Khối Văn Một", "01/01/2001", "Thôn Đông"])
+    ws.append([2, "Khối Văn Hai", "02/01/2001", None])
+    ws.append([3, "Khối Văn Ba", "03/01/2001", "Thôn Nam"])
+    ws.append([4, "Khối Văn Bốn", "04/01/2001", None])
+    plan = plan_import(fresh_store, save(book, tmp_path / "xa.xlsx"), today=TODAY)
+    got = {n: m.unit_code for n, m in people(plan).items()}
+    assert got == {
+        "Khối Văn Một": "KDC01",
+        "Khối Văn Hai": "KDC01",
+        "Khối Văn Ba": "KDC02",
+        "Khối Văn Bốn": "KDC02",
+    }
+    reasons = [b.reason for b in plan.sheets[0].blocks]
+    assert reasons[1] == "theo cột “Thôn” (ô trống: như dòng trên)"
+
+
+def test_a_dash_or_question_mark_is_an_unknown_value(fresh_store, tmp_path: Path):
+    book = Workbook()
+    ws = book.active
+    ws.title = "Thôn Đông"
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Ngày vào Đoàn"])
+    ws.append([1, "Gạch Văn Một", "-", "Nam", "-", "-"])
+    ws.append([2, "Gạch Thị Hai", "01/01/2001", "-", "…", "?"])
+    plan = plan_import(fresh_store, save(book, tmp_path / "dong.xlsx"), today=TODAY)
+    got = {n: (m.dob, m.gender, m.cccd, m.union_joined) for n, m in people(plan).items()}
+    assert got == {
+        "Gạch Văn Một": (None, Gender.MALE, "", None),
+        "Gạch Thị Hai": (PartialDate(2001, 1, 1), None, "", None),
+    }
+    assert all(r.status is RowStatus.NEW for r in plan.rows)
