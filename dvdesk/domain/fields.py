@@ -472,6 +472,11 @@ SHEET_COLUMNS: tuple[SheetColumn, ...] = (
             "Thôn/Bản",
             "Thôn/Ấp",
             "Tổ dân phố/Thôn",
+            # A party list (HD 38 data sheet) names the chi bộ of the thôn or school.
+            "Chi bộ",
+            "Chi bộ sinh hoạt",
+            "Tổ chức Đảng đang sinh hoạt",
+            "Tổ chức đảng",
         ),
     ),
     SheetColumn(

@@ -91,7 +91,7 @@ def read_date(value: object) -> PartialDate | None:
 @lru_cache(maxsize=1 << 16)
 def _text_date(value: str) -> PartialDate | None:
     # A list has a few thousand distinct dates: each text is read once (PartialDate is frozen).
-    s = text(value)
+    s = text(value).lstrip("'‘’")  # "'05/03/2008": the apostrophe that kept it text
     if not s or s in PLACEHOLDERS:
         return None
     if s.isdigit() and len(s) == 5:

@@ -71,6 +71,7 @@ PRESENCE_WORDS: tuple[tuple[str, Presence], ...] = (
     ("ra khoi doan", Presence.LEFT_UNION),
 )
 _WORDS = re.compile(r"[^0-9a-z]+")
+_NUMBERED_NAME = re.compile(r"^\d{1,4}\s*[.)/-]\s*(?=\D)")
 # A remark written after a name: "(Bí thư)", "(chuyển đến)", or a star.
 _REMARK = re.compile(r"^(.*?)\s*(?:\(([^()]*)\)|(\*+))\s*$")
 _POSITIONS = frozenset(
@@ -202,6 +203,9 @@ class RowReader:
             v["phone"] = cv.phone(self._get(cells, "phone"))
         if "(" in v["full_name"] or v["full_name"].endswith("*"):
             self._name_remark(out)
+        if v["full_name"][:1].isdigit() and "stt" not in self.columns:
+            # No STT column: the clerk numbered the names ("1. Nguyễn Văn An").
+            v["full_name"] = _NUMBERED_NAME.sub("", v["full_name"])
         if "ethnicity_religion" in self.columns:
             # "Dân tộc - Tôn giáo" in one column: each half where its own column is missing.
             for name, value in zip(

@@ -15,6 +15,7 @@ from dvdesk.domain.names import fold
 
 _PREFIXES = (
     "chi doan ",
+    "chi bo ",
     "khu dan cu ",
     "to dan pho ",
     "truong thpt ",
@@ -240,8 +241,9 @@ class UnitResolver:
         if found is not None:
             return found
         name = written_out(titled(strip_numbering(text or code)))
-        if fold(name).startswith("chi doan "):
-            name = name[len("Chi đoàn ") :]
+        for organisation in ("Chi đoàn ", "Chi bộ "):  # the unit, not its organisation
+            if fold(name).startswith(fold(organisation) + " "):
+                name = name[len(organisation)].upper() + name[len(organisation) + 1 :]
         kind = guess_kind(name)
         unit = Unit(code or self._free_code(kind), name, kind)
         self.new.append(unit)

@@ -318,3 +318,34 @@ def test_a_dash_or_question_mark_is_an_unknown_value(fresh_store, tmp_path: Path
         "Gạch Thị Hai": (PartialDate(2001, 1, 1), None, "", None),
     }
     assert all(r.status is RowStatus.NEW for r in plan.rows)
+
+
+def test_a_party_data_sheet_names_the_chi_bo(fresh_store, tmp_path: Path):
+    """An HD 38 data sheet from elsewhere: starred headers, "Tổ chức Đảng đang sinh hoạt",
+    a date kept as text with its apostrophe."""
+    book = Workbook()
+    ws = book.active
+    ws.append(["BIỂU MẪU THU THẬP THÔNG TIN ĐẢNG VIÊN"])
+    header = ["STT", "Họ và tên*", "Giới tính*", "Sinh ngày*", "Số định danh cá nhân*"]
+    ws.append([*header, "Tổ chức Đảng đang sinh hoạt*"])
+    ws.append([1, "Đảng Văn Một", "Nam", "'05/03/1990", "001090000001", "Chi bộ Thôn Đông"])
+    ws.append([2, "Đảng Thị Hai", "Nữ", "06/03/1991", "001191000002", "Chi bộ thôn Bắc"])
+    plan = plan_import(fresh_store, save(book, tmp_path / "dv.xlsx"), today=TODAY)
+    got = {n: (m.unit_code, m.dob) for n, m in people(plan).items()}
+    assert got == {
+        "Đảng Văn Một": ("KDC01", PartialDate(1990, 3, 5)),
+        "Đảng Thị Hai": ("KDC02", PartialDate(1991, 3, 6)),
+    }
+    assert [u.name for u in plan.units_to_add] == ["Thôn Bắc"]
+
+
+def test_names_numbered_in_a_list_without_stt(fresh_store, tmp_path: Path):
+    book = Workbook()
+    ws = book.active
+    ws.title = "Thôn Đông"
+    ws.append(["Họ và tên", "Ngày sinh", "Giới tính"])
+    ws.append(["1. Số Văn Một", "01/01/2001", "Nam"])
+    ws.append(["2) Số Thị Hai", "02/01/2001", "Nữ"])
+    plan = plan_import(fresh_store, save(book, tmp_path / "dong.xlsx"), today=TODAY)
+    assert sorted(people(plan)) == ["Số Thị Hai", "Số Văn Một"]
+    assert all(r.status is RowStatus.NEW for r in plan.rows)
