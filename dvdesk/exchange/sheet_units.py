@@ -18,6 +18,7 @@ from dvdesk.exchange.sheet_reader import Grid
 from dvdesk.exchange.sheet_rows import ReadRow, RowReader
 from dvdesk.exchange.units_in_sheet import (
     UnitResolver,
+    above_units,
     class_of,
     clean_group,
     generic_sheet_name,
@@ -133,6 +134,8 @@ class UnitChooser:
     ) -> tuple[Unit | None, str, str]:
         """(unit, why, class from a group or title) of one row."""
         klass = ctx.group_class or (ctx.title_class if ctx.group is None else "")
+        if read.unit and above_units(read.unit):
+            read.unit = ""  # the commune's party body (an HD 38 sheet): the unit is elsewhere
         if read.unit and not read.unit_code and class_of(read.unit):
             # "12A1" or "Chi đoàn 12A1" in the unit column is a class of a school.
             klass = class_of(read.unit)

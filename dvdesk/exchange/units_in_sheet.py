@@ -116,6 +116,15 @@ def clean_group(text: str) -> str:
     return stripped if len(stripped) > 2 else text
 
 
+def above_units(text: str) -> bool:
+    """ "Đảng ủy xã Demo", "Đoàn xã Demo": the commune's party or Đoàn body, which a
+    column such as "Tổ chức Đảng đang sinh hoạt" may hold; it names no unit."""
+    return fold(text).startswith(_ABOVE_UNITS)
+
+
+_ABOVE_UNITS = ("dang uy", "dang bo", "ban chap hanh", "bch doan", "doan xa", "doan phuong")
+
+
 def generic_sheet_name(name: str) -> bool:
     """ "Sheet1", "Trang tính1", "DS đoàn viên", "Tổng hợp": a sheet name that names no unit."""
     return bool(_GENERIC_SHEETS.match(fold(name).strip())) or not name.strip()
