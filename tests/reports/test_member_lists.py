@@ -304,3 +304,22 @@ def test_problems_list_says_what_to_check(commune: Store, tmp_path: Path):
     row = text.split("Hà Thị Năm", 1)[1].split("Tổng cộng")[0]
     expected = commune.members.validate(commune.members.get("p-1"), on).issues[0].message
     assert " ".join(expected.split()) in row
+
+
+def test_problems_list_reads_as_finished_sentences(commune: Store, tmp_path: Path):
+    """The window's hint ends "vi phạm (⛔)…": on paper the trailing "…" read as text cut
+    off, and two notes joined as "… xét tuổi.; Chưa đến tuổi …"."""
+    commune.members.add(
+        Member("Hà Thị Nhỏ", "KDC01", PartialDate(2013), Gender.FEMALE, uid="p-2"), today=TODAY
+    )
+    on = date(2026, 9, 10)
+    views = {v.key: v for v in preset_views(commune.settings.get(), on)}
+    out = tmp_path / "view.pdf"
+    write_view_list(commune, views["problems"], on, out, today=TODAY)
+    text = flat(pdf_pages(out))
+    assert "…" not in text
+    assert ".;" not in text
+    messages = [i.message for i in commune.members.validate(commune.members.get("p-2"), on).issues]
+    assert len(messages) >= 2  # a partial date and under the Youth Union's age
+    row = text.split("Hà Thị Nhỏ", 1)[1].split("Tổng cộng")[0]
+    assert " ".join(messages[0].rstrip(".").split()) + ";" in row
