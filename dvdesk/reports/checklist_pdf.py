@@ -53,7 +53,8 @@ ROW_FILL = {
 NEXT_FILL = colors.HexColor("#FFF7C2")
 CELL_SIZE, CELL_LEADING = st.TABLE_SIZE, st.TABLE_LEADING
 DETAIL_SIZE, DETAIL_LEADING = st.NOTE_SIZE, 16
-COLUMNS = (9 * mm, 55 * mm, 19 * mm, 32 * mm, 27 * mm, 23 * mm)  # = FRAME_WIDTH (165 mm)
+# The done column holds a 40-character number in 3 lines (notes/documents.md), date above.
+COLUMNS = (9 * mm, 49 * mm, 19 * mm, 38 * mm, 27 * mm, 23 * mm)  # = FRAME_WIDTH (165 mm)
 ID_LABEL = "Số định danh cá nhân"  # the same words as on the transfer letter (not "CCCD")
 
 

@@ -174,3 +174,41 @@ def test_batch_progress_and_cancel(commune: Store, tmp_path: Path):
         write_checklists(commune, uids, tmp_path / "b.pdf", MEETING, TODAY, cancel=lambda: True)
     assert not (tmp_path / "b.pdf").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        NUMBER_40,
+        "1234567-QĐ/ĐU-BTCĐUX.ĐÔNGHÒA/2026-KN/ABC",  # a run of 15 without a break
+        "12345-NQ/ĐU-CB/THPTNGUYENTRAI/2026/KNDV",
+    ],
+)
+def test_a_40_character_number_takes_at_most_three_lines(
+    commune: Store, tmp_path: Path, number: str
+):
+    """notes/documents.md: a typed number wraps at "/" and "-", up to 3 lines, never cut.
+    It took five in a 32 mm column ("ĐU-" alone on a line before "BTCĐUX.ĐÔNG")."""
+
+    from dvdesk.reports.checklist_pdf import COLUMNS
+
+    uid = commune.people["long"].uid
+    commune.steps.record_many(
+        {uid: [StepRecord("source", StepState.DONE, date(2025, 9, 15), number)]}
+    )
+    out = tmp_path / "so.pdf"
+    write_checklists(commune, [uid], out, MEETING, TODAY)
+    left = st.LEFT_MARGIN + sum(COLUMNS[:3])
+    column = sorted(
+        ((y, t.strip()) for t, x, y, _ in pdf_fragments(out)[0] if left <= x < left + COLUMNS[3]),
+        key=lambda p: -p[0],
+    )
+    whole = f"Số {number}"
+    start = next(i for i, (_, t) in enumerate(column) if t.startswith("Số " + number[:5]))
+    lines, text = 0, ""
+    for _, t in column[start:]:
+        text, lines = text + t, lines + 1
+        if len(text.replace(" ", "")) >= len(whole.replace(" ", "")):
+            break
+    assert text.replace(" ", "") == whole.replace(" ", "")  # every character, none cut
+    assert lines <= 3, column[start : start + lines]
