@@ -41,7 +41,7 @@ from dvdesk.domain.statistics import (
 from dvdesk.reports import furniture as f
 from dvdesk.reports import sources
 from dvdesk.reports import styles as st
-from dvdesk.reports.fonts import BOLD, REGULAR, nfc
+from dvdesk.reports.fonts import BOLD, REGULAR, nfc, register_fonts
 from dvdesk.store.settings import Settings
 
 if TYPE_CHECKING:
@@ -266,13 +266,20 @@ def axis_step(top: float, ticks: int = 5) -> int:
     return int(10 * power)
 
 
+YEAR_SLOT = 40 * mm
+
+
 def chart(report: StatisticsReport, width: float = 160 * mm, height: float = 75 * mm) -> Drawing:
     """Grouped bars per year (all units), each labelled; the year's target as a dashed bar."""
+    register_fonts()  # the legend is measured in the document face
     drawing = Drawing(width, height)
     drawing.initialFontName = REGULAR  # the renderer starts from Helvetica otherwise
     bars = VerticalBarChart()
     bars.x, bars.y = 14 * mm, 20 * mm
-    bars.width, bars.height = width - 18 * mm, height - 28 * mm
+    # A year's group no wider than YEAR_SLOT: one year's three bars spread across the
+    # whole chart (a 4 cm black block) on a one-year report.
+    years = max(1, len(report.chart))
+    bars.width, bars.height = min(width - 18 * mm, years * YEAR_SLOT), height - 28 * mm
     bars.data = [[row[i + 1] for row in report.chart] for i in range(len(SERIES))]
     bars.categoryAxis.categoryNames = [str(row[0]) for row in report.chart]
     for labels in (bars.categoryAxis.labels, bars.valueAxis.labels):
