@@ -189,7 +189,9 @@ def enrich(row: ListRow, spec: ListSpec, settings: Settings) -> dict[str, Any]:
         month, day = (int(x) for x in settings.school_year_end.split("-"))
         graduates = date(row.graduation_year, month, day)
         if eligible_from > graduates:
-            notes.append(f"Tốt nghiệp ({fmt(graduates)}) khi chưa đủ 18 tuổi: chuyển nguồn")
+            # Printed after the school year's end, the graduation is past.
+            done = "Đã tốt nghiệp" if graduates < spec.on else "Tốt nghiệp"
+            notes.append(f"{done} ({fmt(graduates)}) khi chưa đủ 18 tuổi: chuyển nguồn")
     if spec.more_notes is not None:
         notes += spec.more_notes(row)
     return row._asdict() | {"eligible_from": eligible_from, "notes": notes}

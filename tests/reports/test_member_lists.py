@@ -323,3 +323,15 @@ def test_problems_list_reads_as_finished_sentences(commune: Store, tmp_path: Pat
     assert len(messages) >= 2  # a partial date and under the Youth Union's age
     row = text.split("Hà Thị Nhỏ", 1)[1].split("Tổng cộng")[0]
     assert " ".join(messages[0].rstrip(".").split()) + ";" in row
+
+
+def test_a_past_graduation_is_noted_as_past(commune: Store, tmp_path: Path):
+    """Printed after the school year's end, the note said "Tốt nghiệp (31/05/2026) khi chưa
+    đủ 18 tuổi" under a subtitle naming the next year's end (31/05/2027)."""
+    ahead, after = tmp_path / "truoc.pdf", tmp_path / "sau.pdf"
+    write_upcoming_list(commune, 6, ahead, on=date(2026, 5, 1), today=TODAY)
+    write_upcoming_list(commune, 6, after, on=TODAY, today=TODAY)  # 01/06/2026
+    before_text, after_text = flat(pdf_pages(ahead)), flat(pdf_pages(after))
+    assert LONG in before_text and LONG in after_text  # 18 on 10/09/2026, 12th grade 2026
+    assert "Tốt nghiệp (31/05/2026) khi chưa đủ 18 tuổi: chuyển nguồn" in before_text
+    assert "Đã tốt nghiệp (31/05/2026) khi chưa đủ 18 tuổi: chuyển nguồn" in after_text
