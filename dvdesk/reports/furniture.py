@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -60,6 +61,37 @@ class Letterhead(StrEnum):
 def para(text: str, style: object) -> Paragraph:
     """A paragraph of plain text: NFC, XML special characters escaped."""
     return Paragraph(escape(nfc(text)), style)
+
+
+def balanced(text: str, style: Any, width: float | None = None) -> Paragraph:
+    """A centred title (trích yếu) in as many lines as it needs, of even length.
+
+    Filled greedily a title broke before its last word ("… CẦN KIỂM" / "TRA");
+    here the breaks are chosen so that the longest line is as short as it can be.
+    Titles run to a few lines of a few words, so trying every break is cheap.
+    """
+    width = float(width if width is not None else st.FRAME_WIDTH)
+    words = nfc(" ".join(text.split())).split(" ")
+    register_fonts()
+
+    def measure(part: Sequence[str]) -> float:
+        return float(stringWidth(" ".join(part), style.fontName, style.fontSize))
+
+    if measure(words) <= width:
+        return para(text, style)
+    best: tuple[float, list[list[str]]] | None = None
+    for count in range(2, 4):  # two or three lines: longer titles keep reportlab's wrap
+        for cuts in combinations(range(1, len(words)), count - 1):
+            bounds = [0, *cuts, len(words)]
+            parts = [words[a:b] for a, b in pairwise(bounds)]
+            longest = max(measure(p) for p in parts)
+            if longest <= width and (best is None or longest < best[0]):
+                best = (longest, parts)
+        if best is not None:
+            break
+    if best is None:
+        return para(text, style)
+    return Paragraph("<br/>".join(escape(" ".join(p)) for p in best[1]), style)
 
 
 def escape_text(text: str) -> str:

@@ -265,7 +265,7 @@ def _build(
     story: list[Flowable] = [
         f.letterhead(f.Letterhead.UNION, settings, today, LIST_CODE, number),
         Spacer(1, 6 * mm),
-        f.para(spec.title, s.title),
+        f.balanced(spec.title, s.title),
         f.para(spec.subtitle, s.centred_note),
     ]
     signature = f.signatures([f.maker("NGƯỜI LẬP BIỂU"), f.union_signer(settings)])

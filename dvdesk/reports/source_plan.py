@@ -147,8 +147,8 @@ def plan_story(
     story: list[Flowable] = [
         f.letterhead(f.Letterhead.PARTY, settings, today, TYPE_CODE, number),
         Spacer(1, 6 * mm),
-        f.para(title, s.title),
-        f.para(subtitle, s.subtitle),
+        f.balanced(title, s.title),
+        f.balanced(subtitle, s.subtitle),
         f.para(
             "Ngày sớm nhất chi bộ có thể họp xét: đủ 18 tuổi tính theo tháng, giấy chứng nhận "
             "CN-NTVĐ còn giá trị (60 tháng), hồ sơ 3-, 4-, 5-KNĐ làm trong 12 tháng trước ngày "

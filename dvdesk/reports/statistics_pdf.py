@@ -401,7 +401,7 @@ def statistics_story(
         f.letterhead(f.Letterhead.PARTY, settings, today, TYPE_CODE, number),
         Spacer(1, 6 * mm),
         f.para(TITLE, s.title),
-        f.para(f"{SUMMARY}, {report.period}", s.subtitle),
+        f.balanced(f"{SUMMARY}, {report.period}", s.subtitle),
         f.para("Cách tính các số liệu trong báo cáo:", s.body),
         *(
             f.markup(

@@ -335,3 +335,33 @@ def test_a_past_graduation_is_noted_as_past(commune: Store, tmp_path: Path):
     assert LONG in before_text and LONG in after_text  # 18 on 10/09/2026, 12th grade 2026
     assert "Tốt nghiệp (31/05/2026) khi chưa đủ 18 tuổi: chuyển nguồn" in before_text
     assert "Đã tốt nghiệp (31/05/2026) khi chưa đủ 18 tuổi: chuyển nguồn" in after_text
+
+
+def _title_lines(path: Path, size: float) -> list[str]:
+    """The lines of page 1 drawn at `size` points below the tiêu đề (the title)."""
+    from tests.reports.conftest import pdf_fragments
+
+    lines: dict[float, str] = {}
+    for text, _, y, s in pdf_fragments(path)[0]:
+        if abs(s - size) < 0.01:
+            lines[round(y)] = (lines.get(round(y), "") + " " + text).strip()
+    ordered = [" ".join(lines[y].split()) for y in sorted(lines, reverse=True)]
+    return ordered[1:]  # after the tiêu đề "ĐOÀN TNCS HỒ CHÍ MINH", also 15 pt
+
+
+@pytest.mark.parametrize("key", ["problems", "graduating", "transfer_pending"])
+def test_a_title_over_two_lines_is_balanced(commune: Store, tmp_path: Path, key: str):
+    """A trích yếu over two lines broke before its last word ("… CẦN KIỂM" / "TRA"):
+    its lines come out of even length, each with several words."""
+    on = date(2026, 9, 10)
+    view = next(v for v in preset_views(commune.settings.get(), on) if v.key == key)
+    out = tmp_path / "view.pdf"
+    write_view_list(commune, view, on, out, today=TODAY)
+    lines = _title_lines(out, 15)
+    assert len(lines) == 2 and " ".join(lines) in flat(pdf_pages(out)), lines
+    register_fonts()
+    from dvdesk.reports.fonts import BOLD
+
+    widths = [stringWidth(line, BOLD, 15) for line in lines]
+    assert min(widths) >= 0.6 * max(widths), lines
+    assert max(widths) <= st.FRAME_WIDTH

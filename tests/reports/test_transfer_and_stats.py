@@ -381,3 +381,20 @@ def test_one_year_chart_keeps_bars_narrow():
     target = dashed[0]  # the year's target spans its own bars, not the empty width
     assert target.x1 <= min(x_bars) + 1 and target.x2 >= max(x_bars) + max(widths) - 1
     assert target.x2 - target.x1 <= 45 * mm
+
+
+def test_report_subtitle_is_balanced(tmp_path: Path):
+    """ "… từ năm 2020 đến năm" / "2025": the subtitle's lines come out of even length."""
+    out = tmp_path / "bc.pdf"
+    report = replace(_report(), years=(2020, 2021, 2022, 2023, 2024, 2025))
+    write_report(report, Settings(party_committee="ĐẢNG ỦY XÃ A"), out, TODAY)
+    lines: dict[int, str] = {}
+    for text, _, y, size in pdf_fragments(out)[0]:
+        if abs(size - st.BODY_SIZE) < 0.01 and text.strip():
+            lines[round(y)] = (lines.get(round(y), "") + " " + text).strip()
+    ordered = [lines[y] for y in sorted(lines, reverse=True)]
+    start = next(i for i, t in enumerate(ordered) if t.startswith("kết quả phát triển"))
+    subtitle = ordered[start : start + 2]
+    assert " ".join(subtitle).endswith("từ năm 2020 đến năm 2025"), ordered
+    widths = [stringWidth(t, "LiberationSerif-Bold", st.BODY_SIZE) for t in subtitle]
+    assert min(widths) >= 0.6 * max(widths), subtitle
