@@ -212,3 +212,27 @@ def test_a_40_character_number_takes_at_most_three_lines(
             break
     assert text.replace(" ", "") == whole.replace(" ", "")  # every character, none cut
     assert lines <= 3, column[start : start + lines]
+
+
+def test_a_finished_dossier_still_closes_with_text(commune: Store, tmp_path: Path):
+    """With nothing to do next, no gap and no flag the sheet's closing had no line of text:
+    when the steps table filled a page the signature stood alone on the next (HD 36)."""
+    from dataclasses import replace
+
+    from dvdesk.reports import checklist_pdf as cp
+    from dvdesk.reports import furniture as f
+
+    sheet = cp.candidate_sheet(commune, commune.people["capitals"].uid, MEETING, TODAY)
+    cl = sheet.checklist
+    done = replace(
+        cl,
+        next_step=None,
+        flags=(),
+        lines=tuple(replace(line, missing=False, flags=()) for line in cl.lines),
+    )
+    out = tmp_path / "xong.pdf"
+    story = cp.sheet_story(replace(sheet, checklist=done), commune.settings.get(), TODAY)
+    f.write_pdf(out, story, "x")
+    text = flat(pdf_pages(out))
+    before, _, _ = text.partition("NGƯỜI LẬP PHIẾU")
+    assert before.rstrip().endswith("Hồ sơ đã có đủ các bước của quy trình, không có lưu ý."), text
