@@ -63,12 +63,30 @@ def para(text: str, style: object) -> Paragraph:
     return Paragraph(escape(nfc(text)), style)
 
 
-def balanced(text: str, style: Any, width: float | None = None) -> Paragraph:
-    """A centred title (trích yếu) in as many lines as it needs, of even length.
+# Words a phrase of a title starts with: Vietnamese words run to several syllables
+# ("HỒ SƠ", "PHÁT TRIỂN"), so a title breaks only before one of these, or after
+# punctuation, never between two syllables of one word.
+_PHRASE_STARTS = frozenset((
+    "CÓ", "CỦA", "KHI", "VÀ", "HOẶC", "TRONG", "TỪ", "ĐẾN", "CHỜ", "SẼ", "ĐỦ", "THEO",
+    "VỀ", "CHO", "VỚI", "TẠI", "KHÓA", "NĂM", "LẬP", "ĐÃ", "ĐANG", "CHƯA", "TRƯỚC", "SAU",
+))  # fmt: skip
 
-    Filled greedily a title broke before its last word ("… CẦN KIỂM" / "TRA");
-    here the breaks are chosen so that the longest line is as short as it can be.
-    Titles run to a few lines of a few words, so trying every break is cheap.
+
+def _phrase_break(before: str, after: str) -> bool:
+    return (
+        before[-1] in ",;:—"  # after a dash, not before it
+        or after.startswith("(")
+        or after.upper() in _PHRASE_STARTS
+    )
+
+
+def balanced(text: str, style: Any, width: float | None = None) -> Paragraph:
+    """A centred title (trích yếu) broken between its phrases, in lines of even length.
+
+    Filled greedily a title broke before its last syllable ("… CẦN KIỂM" / "TRA").
+    Here it breaks only between phrases (`_PHRASE_STARTS`, punctuation), choosing
+    the breaks that make the longest line shortest, in two or three lines; a
+    title with no such breaks that fit is wrapped as before.
     """
     width = float(width if width is not None else st.FRAME_WIDTH)
     words = nfc(" ".join(text.split())).split(" ")
@@ -79,11 +97,11 @@ def balanced(text: str, style: Any, width: float | None = None) -> Paragraph:
 
     if measure(words) <= width:
         return para(text, style)
+    places = [i for i in range(1, len(words)) if _phrase_break(words[i - 1], words[i])]
     best: tuple[float, list[list[str]]] | None = None
-    for count in range(2, 4):  # two or three lines: longer titles keep reportlab's wrap
-        for cuts in combinations(range(1, len(words)), count - 1):
-            bounds = [0, *cuts, len(words)]
-            parts = [words[a:b] for a, b in pairwise(bounds)]
+    for count in (2, 3):
+        for cuts in combinations(places, count - 1):
+            parts = [words[a:b] for a, b in pairwise([0, *cuts, len(words)])]
             longest = max(measure(p) for p in parts)
             if longest <= width and (best is None or longest < best[0]):
                 best = (longest, parts)
