@@ -41,7 +41,7 @@ from dvdesk.domain.statistics import (
 from dvdesk.reports import furniture as f
 from dvdesk.reports import sources
 from dvdesk.reports import styles as st
-from dvdesk.reports.fonts import BOLD, REGULAR, nfc, register_fonts
+from dvdesk.reports.fonts import BOLD, ITALIC, REGULAR, nfc, register_fonts
 from dvdesk.store.settings import Settings
 
 if TYPE_CHECKING:
@@ -267,6 +267,7 @@ def axis_step(top: float, ticks: int = 5) -> int:
 
 
 YEAR_SLOT = 40 * mm
+NO_TARGET = "Chưa vẽ chỉ tiêu kết nạp: chưa nhập số đảng viên của đảng bộ đầu năm."
 
 
 def chart(report: StatisticsReport, width: float = 160 * mm, height: float = 75 * mm) -> Drawing:
@@ -321,6 +322,8 @@ def chart(report: StatisticsReport, width: float = 160 * mm, height: float = 75 
         label = nfc(f"Chỉ tiêu kết nạp ({_pct(report.target_percent)})")
         drawing.add(String(x + 17, y + 1, label, fontName=REGULAR, fontSize=10))
     drawing.add(String(0, height - 8, nfc("Số người"), fontName=REGULAR, fontSize=11))
+    if not targets:  # say why, rather than leave the reader looking for the line
+        drawing.add(String(22 * mm, height - 8, nfc(NO_TARGET), fontName=ITALIC, fontSize=10))
     return drawing
 
 

@@ -398,3 +398,16 @@ def test_report_subtitle_is_balanced(tmp_path: Path):
         "kết quả phát triển đảng viên",
         "từ nguồn đoàn viên ưu tú, từ năm 2020 đến năm 2025",
     ]
+
+
+def test_chart_says_why_no_target_is_drawn(commune: Store, tmp_path: Path):
+    """Without the đảng bộ's members the chart had no target line and said nothing: a
+    reader looked for the 3–4% target in vain."""
+    out = tmp_path / "thong-ke.pdf"
+    note = "Chưa vẽ chỉ tiêu kết nạp: chưa nhập số đảng viên của đảng bộ đầu năm."
+    write_statistics(commune, out, year=2025, today=TODAY)
+    assert note in flat(pdf_pages(out))
+    commune.statistics.totals.set(2025, 60, 0)
+    write_statistics(commune, out, year=2025, today=TODAY, overwrite=True)
+    text = flat(pdf_pages(out))
+    assert note not in text and "Chỉ tiêu kết nạp (3%)" in text
