@@ -14,7 +14,7 @@ from typing import Any
 
 from dvdesk.domain import fields as registry
 from dvdesk.domain.dates import PartialDate
-from dvdesk.domain.eligibility import Method, possible_window
+from dvdesk.domain.eligibility import MIN_MONTHS, Method, first_day_with, possible_window
 from dvdesk.domain.member import Member
 from dvdesk.domain.names import fold, sort_key
 from dvdesk.domain.procedure import StepRecord
@@ -30,6 +30,9 @@ def _iso(d: date | None) -> str | None:
 def eligibility_columns(dob: PartialDate | None) -> dict[str, str | None]:
     """First day eligible is possible and first day over-age is certain, by method A and B.
 
+    Plus, for a partial date of birth, the last day the 18th birthday may fall
+    on (`elig_to_*`; NULL for a full date, whose elig_from is that day).
+
     For a full date of birth these are the first eligible and the first
     over-age day; for a partial one they span every possible birthday, so a
     view "eligible on D" (elig_from <= D < over_from) never drops someone who
@@ -42,10 +45,15 @@ def eligibility_columns(dob: PartialDate | None) -> dict[str, str | None]:
 def _eligibility_columns(dob: PartialDate | None) -> tuple[tuple[str, str | None], ...]:
     # A commune has a few thousand distinct birthdays: cache per date of birth.
     cols: dict[str, str | None] = {}
+    partial = dob is not None and not dob.is_full
     for method, suffix in ((Method.COMPLETED, "a"), (Method.CALENDAR, "b")):
         start, end = possible_window(dob, method) if dob else (None, None)
         cols[f"elig_from_{suffix}"] = _iso(start)
         cols[f"over_from_{suffix}"] = _iso(end)
+        # The latest day they may turn 18, for a partial date only (NULL: elig_from is
+        # the one day), so "of age within N months" keeps every possible birthday.
+        latest = first_day_with(method, dob.latest(), MIN_MONTHS) if dob and partial else None
+        cols[f"elig_to_{suffix}"] = _iso(latest)
     return tuple(cols.items())
 
 
