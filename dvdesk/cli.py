@@ -726,7 +726,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print("Không có đoàn viên mới hay thay đổi nào để nhập: dữ liệu không thay đổi.")
         return 0
     units = plan.units_to_add
-    added, updated = len(plan.to_add), len(plan.to_update)
+    added, updated = summary["new"], summary["update"]
     print(
         f"Đã nhập {added} đoàn viên"
         + (f", cập nhật {updated} người" if updated else "")

@@ -213,6 +213,7 @@ class _Planner:
             c for c, f in guess.fields.items() if f in ("full_name", "name_first", "name_last")
         )
         in_signature = False
+        hidden_read = 0  # hidden rows read as people
         blocks: list[list[Any]] = []  # [first, last, count, unit, reason]
         for index in range(guess.data_start, len(grid.rows)):
             cells = grid.rows[index]
@@ -244,20 +245,21 @@ class _Planner:
             for c in unknown:
                 if c < len(cells) and cells[c] not in (None, ""):
                     filled_unknown[c] = filled_unknown.get(c, 0) + 1
-            row = self._row(number, cells, name, reader, ctx, grid, index in grid.hidden_rows)
+            hidden = index in grid.hidden_rows
+            row = self._row(number, cells, name, reader, ctx, grid, hidden)
             if isinstance(row, SkippedRow):
                 plan.skipped.append(row)
                 continue
-            plan.rows.append(row)
+            hidden_read += hidden
+            plan.add(row)
             unit, reason = row.unit, row.unit_reason
             if blocks and blocks[-1][3] == unit and blocks[-1][4] == reason:
                 blocks[-1][1], blocks[-1][2] = number, blocks[-1][2] + 1
             else:
                 blocks.append([number, number, 1, unit, reason])
         plan.blocks = [UnitBlock(*b) for b in blocks]
-        hidden = sum(1 for r in plan.rows if any(i.code == "read.hidden_row" for i in r.issues))
-        if hidden:
-            plan.notes.append(f"{hidden} dòng bị ẩn trong bảng tính: vẫn đọc, có cảnh báo.")
+        if hidden_read:
+            plan.notes.append(f"{hidden_read} dòng bị ẩn trong bảng tính: vẫn đọc, có cảnh báo.")
         unplaced = sum(b.count for b in plan.blocks if not b.unit)
         if unplaced:
             name = grid.sheet or "Sheet1"
@@ -416,27 +418,26 @@ def apply_import(
     backup; returns (members added or updated, backup path)."""
     from dvdesk.store import backup
 
-    members, updates = plan.to_add, plan.to_update
-    if not members and not updates:
+    summary = plan.summary()
+    updates = [
+        r.member
+        for r in plan.kept
+        if r.status is RowStatus.UPDATE and r.member and r.member_changed
+    ]
+    if not summary["new"] and not summary["update"]:
         return 0, None
     saved = backup.make_backup(store, reason="truoc-nhap") if store.path else None
     with store.transaction():
-        checked = {
-            r.member.uid: r.report
-            for r in plan.rows
-            if r.status is RowStatus.NEW and r.member and r.report is not None
-        }
-        count = store.imports.add_units_and_members(
-            plan.units_to_add, members, today=today, progress=progress, checked=checked
+        count = store.imports.add_units_and_rows(
+            plan.units_to_add,
+            plan.new_records(),
+            today=today,
+            progress=progress,
+            total=summary["new"],
         ).count
-        for r in plan.rows:
-            if r.status is RowStatus.UPDATE and r.member and r.member_changed:
-                store.members.update(r.member, today)
-        steps = {
-            r.member.uid: r.steps
-            for r in plan.rows
-            if r.status in (RowStatus.NEW, RowStatus.UPDATE) and r.member and r.steps
-        }
+        for member in updates:
+            store.members.update(member, today)
+        steps = dict(plan.steps_to_record())
         if steps:
             store.steps.record_many(steps)
-    return count + len(updates), saved
+    return count + summary["update"], saved

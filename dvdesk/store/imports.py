@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -54,4 +54,22 @@ class ImportsRepo:
             changes |= self._members.add_many(
                 members, today=today, progress=progress, total=len(members), checked=checked
             )
+        return changes
+
+    def add_units_and_rows(
+        self,
+        units: list[Unit],
+        rows: Iterable[tuple[str, dict[str, Any], str]],
+        *,
+        today: date | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        total: int = 0,
+    ) -> Changes:
+        """New units and the rows an import's preview made (`MembersRepo.add_checked`) in
+        ONE transaction, audited; all of them or none."""
+        changes = Changes()
+        with self._conn.transaction():
+            for unit in units:
+                changes |= self._units.add(unit)
+            changes |= self._members.add_checked(rows, today=today, progress=progress, total=total)
         return changes

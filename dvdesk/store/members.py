@@ -398,51 +398,101 @@ class MembersRepo:
         """
         today = today or date.today()
         kinds = self._units.kinds()
-        unit_ids = {u.code: u.id for u in self._units.all()}
-        commune = self._settings.get().commune_code
-        stamp = now_iso()
-        # CCCDs already held in this commune, and those earlier in this batch.
-        seen_cccd: dict[str, str] = {
-            r[0]: r[1]
-            for r in self._conn.tuples(
-                "SELECT cccd, full_name FROM members WHERE cccd <> '' AND deleted_at IS NULL "
-                "AND commune_code = ?",
-                [commune],
-            )
-        }
-        count = 0
-        with self._conn.transaction(), search_index_deferred(self._conn):
-            batch: builtins.list[dict[str, Any]] = []
+        held = self._held_cccds()
+
+        def rows() -> Iterator[tuple[str, dict[str, Any], str]]:
             for member in members:
                 report = checked.get(member.uid) if checked else None
                 if (
                     report is not None
                     and member.unit_code in kinds
-                    and not (member.cccd and member.cccd in seen_cccd)
+                    and not (member.cccd and member.cccd in held)
                 ):
                     m = member
                 else:
                     m = member.normalized()
-                    report = validate_member(
-                        m,
-                        today=today,
-                        unit_kinds=kinds,
-                        cccd_owner=lambda c, _uid: seen_cccd.get(c),
-                        normalized=True,
-                    )
-                if not report.is_valid:
-                    raise ValidationFailed(
-                        report,
-                        f"{m.full_name or '(không tên)'}: "
-                        + "; ".join(i.message for i in report.errors),
-                    )
-                if m.cccd:
-                    seen_cccd[m.cccd] = m.full_name
-                row = member_row(m)
+                    report = self._checked(m, today, kinds, held)
+                yield m.unit_code, member_row(m), " ".join(i.code for i in report.warnings)
+
+        return self._insert_many(rows(), held, progress, total)
+
+    def add_checked(
+        self,
+        rows: Iterable[tuple[str, dict[str, Any], str]],
+        *,
+        today: date | None = None,
+        progress: Progress | None = None,
+        total: int = 0,
+    ) -> Changes:
+        """Insert rows an import's preview made: (unit code, `member_row` of a normalized
+        member it validated with the same rules, its warning codes); all or none.
+
+        What may have changed since the preview is checked again: a row whose unit
+        is not in the file or whose CCCD another member now holds is validated
+        again, and refused with `ValidationFailed` (the whole batch with it).
+        """
+        today = today or date.today()
+        kinds = self._units.kinds()
+        held = self._held_cccds()
+
+        def rows_checked() -> Iterator[tuple[str, dict[str, Any], str]]:
+            for unit_code, row, warnings in rows:
+                if unit_code not in kinds or (row["cccd"] and row["cccd"] in held):
+                    self._checked(member_from_row(row, unit_code), today, kinds, held)
+                yield unit_code, row, warnings
+
+        return self._insert_many(rows_checked(), held, progress, total)
+
+    def _held_cccds(self) -> dict[str, str]:
+        """CCCD → name of the live members of this commune."""
+        return {
+            r[0]: r[1]
+            for r in self._conn.tuples(
+                "SELECT cccd, full_name FROM members WHERE cccd <> '' AND deleted_at IS NULL "
+                "AND commune_code = ?",
+                [self._settings.get().commune_code],
+            )
+        }
+
+    @staticmethod
+    def _checked(m: Member, today: date, kinds: dict[str, Any], held: Mapping[str, str]) -> Report:
+        """The report of a normalized member; `ValidationFailed` when it has an error."""
+        report = validate_member(
+            m,
+            today=today,
+            unit_kinds=kinds,
+            cccd_owner=lambda c, _uid: held.get(c),
+            normalized=True,
+        )
+        if not report.is_valid:
+            raise ValidationFailed(
+                report,
+                f"{m.full_name or '(không tên)'}: " + "; ".join(i.message for i in report.errors),
+            )
+        return report
+
+    def _insert_many(
+        self,
+        rows: Iterable[tuple[str, dict[str, Any], str]],
+        held: dict[str, str],
+        progress: Progress | None,
+        total: int,
+    ) -> Changes:
+        """Insert checked (unit code, member row, warning codes) in chunks, in one
+        transaction, the search index built once at the end; `held` learns each CCCD."""
+        unit_ids = {u.code: u.id for u in self._units.all()}
+        commune = self._settings.get().commune_code
+        stamp = now_iso()
+        count = 0
+        with self._conn.transaction(), search_index_deferred(self._conn):
+            batch: builtins.list[dict[str, Any]] = []
+            for unit_code, row, warnings in rows:
+                if row["cccd"]:
+                    held[row["cccd"]] = row["full_name"]
                 row.update(
-                    unit_id=unit_ids[m.unit_code],
+                    unit_id=unit_ids[unit_code],
                     commune_code=commune,
-                    issue_codes=" ".join(i.code for i in report.warnings),
+                    issue_codes=warnings,
                     created_at=stamp,
                     updated_at=stamp,
                 )
