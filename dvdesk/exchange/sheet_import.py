@@ -49,7 +49,7 @@ from dvdesk.exchange.sheet_plan import (
     SkippedRow,
     UnitBlock,
 )
-from dvdesk.exchange.sheet_reader import STATE_LABELS, Grid, read_grids
+from dvdesk.exchange.sheet_reader import STATE_LABELS, Grid, open_grids
 from dvdesk.exchange.sheet_rows import FIELD_LABELS, ReadRow, RowReader
 from dvdesk.exchange.sheet_units import SheetUnits, UnitChooser
 from dvdesk.exchange.units_in_sheet import UnitResolver
@@ -98,7 +98,27 @@ def plan_import(
         sheets: the workbook's sheets to read (hidden ones too); by default every
             visible sheet (a hidden sheet is listed in the preview, not read).
     """
-    grids = read_grids(path, sheets)
+    with open_grids(path, sheets) as grids:
+        plan = _plan(
+            store, path, grids, default_unit, sheet_units, fields, today, progress, erase_empty
+        )
+    if confirm_probable:
+        plan.confirm()
+    return plan
+
+
+def _plan(
+    store: Store,
+    path: Path,
+    grids: list[Grid],
+    default_unit: str | None,
+    sheet_units: dict[str, str] | None,
+    fields: dict[int, str] | None,
+    today: date | None,
+    progress: Progress | None,
+    erase_empty: bool,
+) -> ImportPlan:
+    """`plan_import` over the open grids, each streamed once."""
     sheet_lines = grids[0].sheet_lines([g.sheet for g in grids]) if grids else []
     read = {g.sheet for g in grids}
     workbook = (
@@ -139,19 +159,14 @@ def plan_import(
     many = sum(1 for g in guesses if g) > 1
     planner = _Planner(store, resolver, today or date.today(), erase_empty, many)
     choices = {k: v for k, v in (sheet_units or {}).items() if v}
-    total = sum(len(g.rows) - h.data_start for g, h in zip(grids, guesses, strict=True) if h)
+    total = sum(g.size - h.data_start for g, h in zip(grids, guesses, strict=True) if h)
     planned = []
-    for guess in guesses:
-        grid = grids.pop(0)  # each sheet's cells are let go once it is planned
+    for grid, guess in zip(grids, guesses, strict=True):
         choice = choices.get(grid.sheet, default_unit or "")
         planned.append(planner.sheet(grid, guess, choice, progress, total))
-        del grid
     if progress:
         progress(total, total)
-    plan = ImportPlan(path.name, planned, resolver.new, main, erase_empty, sheet_lines, workbook)
-    if confirm_probable:
-        plan.confirm()
-    return plan
+    return ImportPlan(path.name, planned, resolver.new, main, erase_empty, sheet_lines, workbook)
 
 
 class _Planner:
@@ -180,7 +195,7 @@ class _Planner:
     ) -> SheetPlan:
         plan = SheetPlan(grid.sheet, guess, hidden=bool(grid.hidden))
         if guess is None:
-            filled = any(any(v not in (None, "") for v in r) for r in grid.rows)
+            filled = any(any(v not in (None, "") for v in r) for r in grid.all_rows())
             plan.refused = (
                 "không có dòng tiêu đề có cột “Họ và tên” và một cột khác."
                 if filled
@@ -206,20 +221,22 @@ class _Planner:
             plan.notes.append("Trang này bị ẩn trong bảng tính: được đọc vì đã được chọn.")
         ctx = self.units.context(grid, guess, choice)
         used = set(guess.fields) | set(name_columns)
-        width = max((len(r) for r in grid.rows), default=0)
-        unknown = [c for c in range(width) if c not in used]
-        filled_unknown: dict[int, int] = {}
+        width = 0  # of the widest row: the columns the preview may call ignored
+        filled_unknown: dict[int, int] = {}  # column read into nothing → cells with a value
+        unknown_by_width: dict[int, list[int]] = {}
         excluded = frozenset(name_columns) | frozenset(
             c for c, f in guess.fields.items() if f in ("full_name", "name_first", "name_last")
         )
         in_signature = False
         hidden_read = 0  # hidden rows read as people
         blocks: list[list[Any]] = []  # [first, last, count, unit, reason]
-        for index in range(guess.data_start, len(grid.rows)):
-            cells = grid.rows[index]
+        for index, cells in enumerate(grid.all_rows()):
+            width = max(width, len(cells))
+            if index < guess.data_start:
+                continue
             self.done += 1
             if progress and self.done % 500 == 0:
-                progress(self.done, total)
+                progress(min(self.done, total), total)
             name = reader.name(cells)
             stt = reader.stt(cells)
             sense = classify(
@@ -242,8 +259,12 @@ class _Planner:
                 in_signature = in_signature or sense.kind is RowKind.SIGNATURE
                 plan.skipped.append(SkippedRow(number, SKIP_REASONS[sense.kind], sense.text))
                 continue
+            unknown = unknown_by_width.get(len(cells))
+            if unknown is None:
+                unknown = [c for c in range(len(cells)) if c not in used]
+                unknown_by_width[len(cells)] = unknown
             for c in unknown:
-                if c < len(cells) and cells[c] not in (None, ""):
+                if cells[c] not in (None, ""):
                     filled_unknown[c] = filled_unknown.get(c, 0) + 1
             hidden = index in grid.hidden_rows
             row = self._row(number, cells, name, reader, ctx, grid, hidden)
@@ -267,6 +288,7 @@ class _Planner:
                 f"{unplaced} người chưa rõ đơn vị: chọn đơn vị cho trang này "
                 f'(dòng lệnh: --unit TÊN hoặc --sheet-unit "{name}=TÊN").'
             )
+        unknown = [c for c in range(width) if c not in used]
         plan.ignored = sheet_layout.ignored_columns(header_row, unknown, filled_unknown)
         return plan
 
