@@ -21,8 +21,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from functools import cache
 from heapq import merge
+from operator import itemgetter
 from typing import Any
 
 from dvdesk.domain.member import Member, Unit, UnitKind
@@ -30,7 +30,7 @@ from dvdesk.domain.procedure import StepRecord, StepState
 from dvdesk.domain.validation import Issue, Report, Severity
 from dvdesk.exchange.headers import HeaderGuess
 from dvdesk.exchange.plan_spill import RowSpill
-from dvdesk.store.rows import member_from_row, member_row
+from dvdesk.store.rows import MEMBER_ROW_COLUMNS, member_from_row, member_row
 
 _KIND_WORDS = {UnitKind.RESIDENTIAL: "khu dân cư", UnitKind.SCHOOL: "trường THPT"}
 
@@ -102,21 +102,17 @@ _SHOWN = (RowStatus.NEW, RowStatus.UPDATE, RowStatus.CONFLICT)  # rows whose war
 _EXAMPLES = 12  # rows named for each kind of warning
 
 
-@cache
-def _columns() -> tuple[str, ...]:
-    """The stored member columns a record holds, in order (fixed by the registry)."""
-    return tuple(member_row(Member("", "")))
+_VALUES = itemgetter(*MEMBER_ROW_COLUMNS)  # a record's stored columns, from `member_row`
 
 
 def _record(seq: int, r: ImportRow) -> Record:
     m = r.member
     assert m is not None and r.report is not None
-    row = member_row(m)
     return (
         seq,
         r.row,
         m.unit_code,
-        tuple(row[c] for c in _columns()),
+        _VALUES(member_row(m)),
         tuple((i.column, i.message, i.severity.value, i.code) for i in r.issues),
         r.unit,
         r.unit_reason,
@@ -137,7 +133,7 @@ def _record(seq: int, r: ImportRow) -> Record:
 
 def _from_record(rec: Record, sheet: str) -> ImportRow:
     _, number, unit_code, values, issues, unit, reason, steps, report, _ = rec
-    member = member_from_row(dict(zip(_columns(), values, strict=True)), unit_code)
+    member = member_from_row(dict(zip(MEMBER_ROW_COLUMNS, values, strict=True)), unit_code)
     row = ImportRow(
         number,
         RowStatus.NEW,
@@ -187,6 +183,7 @@ class SheetPlan:
     kept: list[tuple[int, ImportRow]] = field(default_factory=list)  # (seq, row) not spilled
     spill: RowSpill = field(default_factory=RowSpill)  # the new rows without an error
     new_warned: int = 0  # spilled rows with a warning
+    new_steps: int = 0  # spilled rows with admission steps
     new_units: set[str] = field(default_factory=set)  # unit codes of the spilled rows
     warnings: dict[str, _Warnings] = field(default_factory=dict)  # by code, in row order
 
@@ -205,6 +202,7 @@ class SheetPlan:
         assert not any(i.severity is Severity.ERROR for i in row.issues)
         self.spill.append(_record(seq, row))
         self.new_units.add(row.member.unit_code)
+        self.new_steps += bool(row.steps)
         if any(i.severity is Severity.WARNING for i in row.issues):
             self.new_warned += 1
 
@@ -308,17 +306,19 @@ class ImportPlan:
     def issues(self) -> list[RowIssue]:
         return [i for s in self.sheets for i in s.issues()]
 
-    def new_records(self) -> Iterator[tuple[str, dict[str, Any], str]]:
-        """(unit code, stored columns, warning codes) of each new row, in order: the write."""
-        columns = _columns()
+    def new_records(self) -> Iterator[tuple[str, tuple[Any, ...], str]]:
+        """(unit code, stored columns as MEMBER_ROW_COLUMNS orders them, warning codes) of
+        each new row, in order: the write."""
         for s in self.sheets:
             for rec in s.spill:
-                yield rec[2], dict(zip(columns, rec[3], strict=True)), rec[9]
+                yield rec[2], rec[3], rec[9]
 
     def steps_to_record(self) -> Iterator[tuple[str, list[StepRecord]]]:
         """(uid, steps) of the new and updated rows with admission columns, in order."""
-        uid = _columns().index("uid")
+        uid = MEMBER_ROW_COLUMNS.index("uid")
         for s in self.sheets:
+            if not s.new_steps and not any(r.steps for _, r in s.kept):
+                continue
             for e in s.entries():
                 if isinstance(e, ImportRow):
                     if e.status is RowStatus.UPDATE and e.member and e.steps:

@@ -505,9 +505,7 @@ def _open_csv(path: Path) -> Iterator[Grid]:
                 for r in reader:
                     count += 1
                     if count > MAX_ROWS:
-                        raise KnownError(
-                            f"Tệp “{path.name}” có quá nhiều dòng (hơn {MAX_ROWS:,})."
-                        )
+                        raise KnownError(f"Tệp “{path.name}” có quá nhiều dòng (hơn {MAX_ROWS:,}).")
                     yield r  # type: ignore[misc]
             except csv.Error as exc:
                 # e.g. a cell over the csv module's field limit (131,072 characters)

@@ -11,6 +11,7 @@ from dvdesk.domain.validation import Report
 from dvdesk.store.changes import Changes
 from dvdesk.store.connection import Connection
 from dvdesk.store.members import MembersRepo
+from dvdesk.store.rows import MEMBER_ROW_COLUMNS
 from dvdesk.store.units import UnitsRepo
 
 
@@ -59,17 +60,19 @@ class ImportsRepo:
     def add_units_and_rows(
         self,
         units: list[Unit],
-        rows: Iterable[tuple[str, dict[str, Any], str]],
+        rows: Iterable[tuple[str, tuple[Any, ...], str]],
         *,
         today: date | None = None,
         progress: Callable[[int, int], None] | None = None,
         total: int = 0,
     ) -> Changes:
-        """New units and the rows an import's preview made (`MembersRepo.add_checked`) in
-        ONE transaction, audited; all of them or none."""
+        """New units and the rows an import's preview made (`MembersRepo.add_checked`,
+        columns as MEMBER_ROW_COLUMNS orders them) in ONE transaction, audited; all or none."""
         changes = Changes()
         with self._conn.transaction():
             for unit in units:
                 changes |= self._units.add(unit)
-            changes |= self._members.add_checked(rows, today=today, progress=progress, total=total)
+            changes |= self._members.add_checked(
+                MEMBER_ROW_COLUMNS, rows, today=today, progress=progress, total=total
+            )
         return changes

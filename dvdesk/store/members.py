@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
@@ -21,9 +21,15 @@ from dvdesk.domain.member import Member
 from dvdesk.domain.validation import Report, validate_member
 from dvdesk.errors import NotFound, Refused, ValidationFailed
 from dvdesk.store.changes import Changes, Kind
-from dvdesk.store.connection import Connection, now_iso
+from dvdesk.store.connection import AUDIT_INSERT, Connection, now_iso
 from dvdesk.store.member_query import MemberQuery
-from dvdesk.store.rows import audit_json, audit_view, member_from_row, member_row
+from dvdesk.store.rows import (
+    MEMBER_ROW_COLUMNS,
+    audit_json_rows,
+    audit_view,
+    member_from_row,
+    member_row,
+)
 from dvdesk.store.settings import SettingsRepo
 from dvdesk.store.units import UnitsRepo
 
@@ -399,8 +405,10 @@ class MembersRepo:
         today = today or date.today()
         kinds = self._units.kinds()
         held = self._held_cccds()
+        columns = MEMBER_ROW_COLUMNS
+        values = itemgetter(*columns)
 
-        def rows() -> Iterator[tuple[str, dict[str, Any], str]]:
+        def rows() -> Iterator[tuple[str, tuple[Any, ...], str]]:
             for member in members:
                 report = checked.get(member.uid) if checked else None
                 if (
@@ -412,20 +420,23 @@ class MembersRepo:
                 else:
                     m = member.normalized()
                     report = self._checked(m, today, kinds, held)
-                yield m.unit_code, member_row(m), " ".join(i.code for i in report.warnings)
+                warnings = " ".join(i.code for i in report.warnings)
+                yield m.unit_code, values(member_row(m)), warnings
 
-        return self._insert_many(rows(), held, progress, total)
+        return self._insert_many(columns, rows(), held, progress, total)
 
     def add_checked(
         self,
-        rows: Iterable[tuple[str, dict[str, Any], str]],
+        columns: Sequence[str],
+        rows: Iterable[tuple[str, tuple[Any, ...], str]],
         *,
         today: date | None = None,
         progress: Progress | None = None,
         total: int = 0,
     ) -> Changes:
-        """Insert rows an import's preview made: (unit code, `member_row` of a normalized
-        member it validated with the same rules, its warning codes); all or none.
+        """Insert rows an import's preview made: (unit code, the `member_row` values of a
+        normalized member it validated with the same rules, in `columns` order, its
+        warning codes); all or none.
 
         What may have changed since the preview is checked again: a row whose unit
         is not in the file or whose CCCD another member now holds is validated
@@ -434,14 +445,16 @@ class MembersRepo:
         today = today or date.today()
         kinds = self._units.kinds()
         held = self._held_cccds()
+        cccd = list(columns).index("cccd")
 
-        def rows_checked() -> Iterator[tuple[str, dict[str, Any], str]]:
-            for unit_code, row, warnings in rows:
-                if unit_code not in kinds or (row["cccd"] and row["cccd"] in held):
-                    self._checked(member_from_row(row, unit_code), today, kinds, held)
-                yield unit_code, row, warnings
+        def rows_checked() -> Iterator[tuple[str, tuple[Any, ...], str]]:
+            for unit_code, values, warnings in rows:
+                if unit_code not in kinds or (values[cccd] and values[cccd] in held):
+                    member = member_from_row(dict(zip(columns, values, strict=True)), unit_code)
+                    self._checked(member, today, kinds, held)
+                yield unit_code, values, warnings
 
-        return self._insert_many(rows_checked(), held, progress, total)
+        return self._insert_many(columns, rows_checked(), held, progress, total)
 
     def _held_cccds(self) -> dict[str, str]:
         """CCCD → name of the live members of this commune."""
@@ -473,66 +486,49 @@ class MembersRepo:
 
     def _insert_many(
         self,
-        rows: Iterable[tuple[str, dict[str, Any], str]],
+        columns: Sequence[str],
+        rows: Iterable[tuple[str, tuple[Any, ...], str]],
         held: dict[str, str],
         progress: Progress | None,
         total: int,
     ) -> Changes:
-        """Insert checked (unit code, member row, warning codes) in chunks, in one
-        transaction, the search index built once at the end; `held` learns each CCCD."""
+        """Insert checked (unit code, member row values in `columns` order, warning codes)
+        in chunks of one executemany each, audited, in one transaction, the search index
+        built once at the end; `held` learns each CCCD."""
         unit_ids = {u.code: u.id for u in self._units.all()}
         commune = self._settings.get().commune_code
         stamp = now_iso()
+        names = (*columns, "unit_id", "commune_code", "issue_codes", "created_at", "updated_at")
+        insert = f"INSERT INTO members ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        audit_of = audit_json_rows(names)
+        cccd, name, uid = (names.index(c) for c in ("cccd", "full_name", "uid"))
+        actor = self._conn.actor
         count = 0
         with self._conn.transaction(), search_index_deferred(self._conn):
-            batch: builtins.list[dict[str, Any]] = []
-            for unit_code, row, warnings in rows:
-                if row["cccd"]:
-                    held[row["cccd"]] = row["full_name"]
-                row.update(
-                    unit_id=unit_ids[unit_code],
-                    commune_code=commune,
-                    issue_codes=warnings,
-                    created_at=stamp,
-                    updated_at=stamp,
+            batch: builtins.list[tuple[Any, ...]] = []
+
+            def write() -> None:
+                self._conn.executemany(insert, batch)
+                self._conn.executemany(
+                    AUDIT_INSERT,
+                    [(stamp, actor, "insert", "member", r[uid], None, audit_of(r)) for r in batch],
                 )
+
+            for unit_code, values, warnings in rows:
+                row = (*values, unit_ids[unit_code], commune, warnings, stamp, stamp)
+                if row[cccd]:
+                    held[row[cccd]] = row[name]
                 batch.append(row)
                 count += 1
                 if len(batch) >= 2000:
-                    self._insert_batch(batch)
+                    write()
                     batch = []
                     if progress:
                         progress(count, total)
-            self._insert_batch(batch)
+            if batch:
+                write()
             if progress:
                 progress(count, total)
         if not count:
             return Changes()
         return Changes.of(Kind.MEMBERS, reorders=True, count=count)
-
-    def _insert_batch(self, rows: builtins.list[dict[str, Any]]) -> None:
-        # Plain executemany: sqlite-utils' insert_all inspects every value of
-        # every row, which was a third of a 200k-member import.
-        if not rows:
-            return
-        self._insert_rows("members", rows)
-        self._insert_rows(
-            "audit",
-            [
-                {
-                    "at": r["created_at"],
-                    "actor": self._conn.actor,
-                    "action": "insert",
-                    "entity": "member",
-                    "entity_uid": r["uid"],
-                    "old": None,
-                    "new": audit_json(audit_view(r)),
-                }
-                for r in rows
-            ],
-        )
-
-    def _insert_rows(self, table: str, rows: builtins.list[dict[str, Any]]) -> None:
-        columns = list(rows[0])
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        self._conn.executemany(sql, map(itemgetter(*columns), rows))
