@@ -384,7 +384,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             erase_empty=args.erase_empty,
             confirm_probable=args.same_person,
         )
-        for line in plan.lines():
+        for line in plan.iter_lines():  # one at a time: a unit line per row when sorted by name
             print(line)
         summary = plan.summary()
         if args.dry_run:

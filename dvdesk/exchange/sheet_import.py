@@ -178,7 +178,7 @@ class _Planner:
         self.store, self.resolver, self.today = store, resolver, today
         self.matcher = Matcher(store, resolver, erase)
         self.units = UnitChooser(resolver, many_sheets)
-        self.sheet_cccd: dict[str, str] = {}
+        self.sheet_cccd: dict[str, tuple[str, int]] = {}  # cccd → (name, row) in the workbook
         # person → (sheet, row label, cccd, uid), for duplicates in the workbook
         self.sheet_keys: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
         self.done = 0
@@ -229,7 +229,8 @@ class _Planner:
         )
         in_signature = False
         hidden_read = 0  # hidden rows read as people
-        blocks: list[list[Any]] = []  # [first, last, count, unit, reason]
+        block: list[Any] = []  # the block of rows going on: [first, last, count, unit, reason]
+        unplaced = 0  # people without a unit
         for index, cells in enumerate(grid.all_rows()):
             width = max(width, len(cells))
             if index < guess.data_start:
@@ -274,14 +275,18 @@ class _Planner:
             hidden_read += hidden
             plan.add(row)
             unit, reason = row.unit, row.unit_reason
-            if blocks and blocks[-1][3] == unit and blocks[-1][4] == reason:
-                blocks[-1][1], blocks[-1][2] = number, blocks[-1][2] + 1
+            if block and block[3] == unit and block[4] == reason:
+                block[1], block[2] = number, block[2] + 1
             else:
-                blocks.append([number, number, 1, unit, reason])
-        plan.blocks = [UnitBlock(*b) for b in blocks]
+                if block:
+                    plan.block_spill.append(tuple(block))
+                block = [number, number, 1, unit, reason]
+            if not unit:
+                unplaced += 1
+        if block:
+            plan.block_spill.append(tuple(block))
         if hidden_read:
             plan.notes.append(f"{hidden_read} dòng bị ẩn trong bảng tính: vẫn đọc, có cảnh báo.")
-        unplaced = sum(b.count for b in plan.blocks if not b.unit)
         if unplaced:
             name = grid.sheet or "Sheet1"
             plan.notes.append(
@@ -371,7 +376,7 @@ class _Planner:
         row.steps = list(read.steps.values())
         if row.status is RowStatus.NEW:
             if m.cccd:
-                self.sheet_cccd[m.cccd] = f"{m.full_name} (dòng {number})"
+                self.sheet_cccd[m.cccd] = (m.full_name, number)
             self.sheet_keys[key] = (sheet, str(number), m.cccd, read.uid)
         return row
 
@@ -401,13 +406,14 @@ class _Planner:
         if row.status is RowStatus.INVALID:
             return row
         if merged.cccd:
-            self.sheet_cccd[merged.cccd] = f"{merged.full_name} (dòng {row.row})"
+            self.sheet_cccd[merged.cccd] = (merged.full_name, row.row)
         return row
 
     def _validate(self, row: ImportRow, reader: RowReader, m: Member, own_uid: str) -> None:
         def owner(cccd: str, _uid: str) -> str | None:
             if cccd in self.sheet_cccd:
-                return self.sheet_cccd[cccd]
+                name, number = self.sheet_cccd[cccd]
+                return f"{name} (dòng {number})"
             holder = self.matcher.by_cccd.get(cccd)
             if holder and holder != own_uid:
                 return self.matcher.by_uid.get(holder)

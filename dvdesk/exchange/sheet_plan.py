@@ -174,7 +174,7 @@ class SheetPlan:
     columns: list[tuple[str, str]] = field(default_factory=list)  # header → meaning
     ignored: list[str] = field(default_factory=list)  # columns read into nothing
     notes: list[str] = field(default_factory=list)  # how the sheet was read
-    blocks: list[UnitBlock] = field(default_factory=list)
+    block_spill: RowSpill = field(default_factory=RowSpill)  # (first, last, count, unit, why)
     skipped: list[SkippedRow] = field(default_factory=list)
     blank_rows: int = 0
     refused: str = ""  # why the whole sheet is not read
@@ -186,6 +186,11 @@ class SheetPlan:
     new_steps: int = 0  # spilled rows with admission steps
     new_units: set[str] = field(default_factory=set)  # unit codes of the spilled rows
     warnings: dict[str, _Warnings] = field(default_factory=dict)  # by code, in row order
+
+    @property
+    def blocks(self) -> list[UnitBlock]:
+        """The unit of each block of rows and why (a sheet sorted by name has one a row)."""
+        return [UnitBlock(*b) for b in self.block_spill]
 
     def add(self, row: ImportRow) -> None:
         """One planned row, in sheet order."""
@@ -229,24 +234,26 @@ class SheetPlan:
                     yield RowIssue(e[1], c, msg, Severity(sev), code, self.sheet)
 
     def lines(self) -> list[str]:
+        return list(self.iter_lines())
+
+    def iter_lines(self) -> Iterator[str]:
         where = f"Trang “{self.sheet}”" if self.sheet else "Bảng tính"
         if self.header is None:
-            return [f"{where}: bỏ qua — {self.refused}"]
-        out = [f"{where}: dòng tiêu đề số {self.header.row + 1}."]
-        out.append("  Cột nhận ra: " + "; ".join(f"“{h}” → {m}" for h, m in self.columns) + ".")
+            yield f"{where}: bỏ qua — {self.refused}"
+            return
+        yield f"{where}: dòng tiêu đề số {self.header.row + 1}."
+        yield "  Cột nhận ra: " + "; ".join(f"“{h}” → {m}" for h, m in self.columns) + "."
         if self.ignored:
-            out.append("  Cột bỏ qua (không nhập): " + "; ".join(self.ignored) + ".")
-        out.extend(f"  {n}" for n in self.notes)
-        for b in self.blocks:
-            rows = f"dòng {b.first}" if b.first == b.last else f"dòng {b.first}–{b.last}"
-            unit = b.unit or "CHƯA RÕ ĐƠN VỊ"
-            out.append(f"  Đơn vị: {rows} ({b.count} người) → {unit}, {b.reason}.")
+            yield "  Cột bỏ qua (không nhập): " + "; ".join(self.ignored) + "."
+        yield from (f"  {n}" for n in self.notes)
+        for first, last, count, unit, reason in self.block_spill:
+            rows = f"dòng {first}" if first == last else f"dòng {first}–{last}"
+            yield f"  Đơn vị: {rows} ({count} người) → {unit or 'CHƯA RÕ ĐƠN VỊ'}, {reason}."
         for s in self.skipped:
             text = f": “{s.text[:80]}”" if s.text else ""
-            out.append(f"  Bỏ qua dòng {s.row} ({s.reason}){text}.")
+            yield f"  Bỏ qua dòng {s.row} ({s.reason}){text}."
         if self.blank_rows:
-            out.append(f"  Bỏ qua {self.blank_rows} dòng trống.")
-        return out
+            yield f"  Bỏ qua {self.blank_rows} dòng trống."
 
 
 @dataclass
@@ -334,7 +341,7 @@ class ImportPlan:
     def sheets_without_unit(self) -> list[str]:
         """Sheets with rows that no column, group row, title or name gives a unit: the
         window asks "unit for this sheet" (plan again with `sheet_units`)."""
-        return [s.sheet for s in self.sheets if any(not b.unit for b in s.blocks)]
+        return [s.sheet for s in self.sheets if any(not b[3] for b in s.block_spill)]
 
     def confirm(self, rows: Iterable[ImportRow] | None = None) -> None:
         """The user says these probable matches (all when None) are the same people."""
@@ -366,11 +373,19 @@ class ImportPlan:
 
     def lines(self, limit: int = 200) -> list[str]:
         """The preview a clerk reads (Vietnamese)."""
-        many = sum(1 for s in self.sheets if s.header is not None) > 1
-        out = [f"Tệp “{self.source}”: {len(self.sheets)} trang."]
-        out += self.sheet_lines
+        return list(self.iter_lines(limit))
+
+    def iter_lines(self, limit: int = 200) -> Iterator[str]:
+        """`lines`, one at a time (a sheet sorted by name has a unit line per row)."""
+        yield f"Tệp “{self.source}”: {len(self.sheets)} trang."
+        yield from self.sheet_lines
         for s in self.sheets:
-            out.extend(s.lines())
+            yield from s.iter_lines()
+        yield from self._tail_lines(limit)
+
+    def _tail_lines(self, limit: int) -> list[str]:
+        many = sum(1 for s in self.sheets if s.header is not None) > 1
+        out: list[str] = []
 
         def where(r: ImportRow | RowIssue) -> str:
             return f"Trang “{r.sheet}”, dòng {r.row}" if many else f"Dòng {r.row}"
