@@ -179,8 +179,8 @@ class _Planner:
         self.matcher = Matcher(store, resolver, erase)
         self.units = UnitChooser(resolver, many_sheets)
         self.sheet_cccd: dict[str, tuple[str, int]] = {}  # cccd → (name, row) in the workbook
-        # person → (sheet, row label, cccd, uid), for duplicates in the workbook
-        self.sheet_keys: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
+        # person → (sheet, row, cccd, uid), for duplicates in the workbook
+        self.sheet_keys: dict[tuple[str, str, str], tuple[str, int, str, str]] = {}
         self.done = 0
 
     # -- one sheet ---------------------------------------------------------
@@ -359,7 +359,7 @@ class _Planner:
                 )
                 row.status = RowStatus.INVALID
                 return row
-            self.sheet_keys[key] = (sheet, str(number), m.cccd, read.uid)
+            self.sheet_keys[key] = (sheet, number, m.cccd, read.uid)
             return self._update(row, read, reader, target, how, existing, strong)
         if earlier:
             issues.append(
@@ -377,7 +377,7 @@ class _Planner:
         if row.status is RowStatus.NEW:
             if m.cccd:
                 self.sheet_cccd[m.cccd] = (m.full_name, number)
-            self.sheet_keys[key] = (sheet, str(number), m.cccd, read.uid)
+            self.sheet_keys[key] = (sheet, number, m.cccd, read.uid)
         return row
 
     def _update(
