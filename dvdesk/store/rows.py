@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from dvdesk.domain import fields as registry
@@ -89,31 +90,13 @@ def audit_json(value: Any) -> str:
     return _AUDIT_JSON.encode(value)
 
 
-_TEXT = json.encoder.encode_basestring  # the string form of ensure_ascii=False
-
-
 def audit_json_rows(names: Sequence[str]) -> Callable[[Sequence[Any]], str]:
     """`audit_json(audit_view(dict(zip(names, values))))` for many rows of the same
-    columns: the same text, without a dict per row (a bulk insert's audit)."""
-    keys = sorted((n, i) for i, n in enumerate(names) if n in _AUDITED)
-    heads = [(_TEXT(n) + ": ", i) for n, i in keys]
-
-    def encode(values: Sequence[Any]) -> str:
-        parts = []
-        for head, i in heads:
-            v = values[i]
-            t = type(v)
-            if t is str:
-                parts.append(head + _TEXT(v))
-            elif v is None:
-                parts.append(head + "null")
-            elif t is int:
-                parts.append(head + int.__repr__(v))
-            else:  # bool, float, anything else: as the encoder writes it
-                parts.append(head + _AUDIT_JSON.encode(v))
-        return "{" + ", ".join(parts) + "}"
-
-    return encode
+    columns (a bulk insert's audit): the same text, one small dict per row."""
+    keys = tuple(n for n in names if n in _AUDITED)
+    pick = itemgetter(*(list(names).index(k) for k in keys))
+    encode = _AUDIT_JSON.encode
+    return lambda values: encode(dict(zip(keys, pick(values), strict=True)))
 
 
 def step_values(member_id: int, r: StepRecord, stamp: str) -> tuple[object, ...]:

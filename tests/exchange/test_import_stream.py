@@ -267,3 +267,26 @@ def test_the_preview_memory_does_not_grow_with_the_sheet(tmp_path: Path) -> None
         peaks.append(_peak_kb(db, sheet, "--dry-run", "--skip-invalid"))
     per_row = (peaks[1] - peaks[0]) * 1024 / (large - small)
     assert per_row < 1_500, (peaks, per_row)
+
+
+def test_a_cccd_taken_between_the_preview_and_the_write_refuses_the_whole_import(
+    tmp_path: Path,
+) -> None:
+    """The write checks again what may have changed since the preview: all or nothing."""
+    from dvdesk.domain.member import Member, Unit, UnitKind
+    from dvdesk.errors import ValidationFailed
+
+    rows = people(2_500)
+    sheet = write_sheet(tmp_path / "danh-sach.csv", rows)
+    store = Store.open(tmp_path / "xa.db")
+    try:
+        store.units.add(Unit("KDC01", "Thôn Đông", UnitKind.RESIDENTIAL))
+        plan = plan_import(store, sheet, today=TODAY)
+        taken = next(str(r[6]) for r in rows[2_100:] if r[6] and len(str(r[6])) == 12)
+        # Someone typed in the window meanwhile, with a CCCD the sheet has past row 2,100.
+        store.members.add(Member("Người Khác Nhập Trước", "KDC01", cccd=taken), TODAY)
+        with pytest.raises(ValidationFailed, match="CCCD"):
+            apply_import(store, plan, today=TODAY)
+        assert store.members.count() == 1  # nobody from the sheet: not the first 2,000 either
+    finally:
+        store.close()
