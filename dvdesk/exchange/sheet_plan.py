@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from heapq import merge
-from operator import itemgetter
 from typing import Any
 
 from dvdesk.domain.member import Member, Unit, UnitKind
@@ -30,7 +29,7 @@ from dvdesk.domain.procedure import StepRecord, StepState
 from dvdesk.domain.validation import Issue, Report, Severity
 from dvdesk.exchange.headers import HeaderGuess
 from dvdesk.exchange.plan_spill import RowSpill
-from dvdesk.store.rows import MEMBER_ROW_COLUMNS, member_from_row, member_row
+from dvdesk.store.rows import MEMBER_ROW_COLUMNS, member_from_row, member_row_values
 
 _KIND_WORDS = {UnitKind.RESIDENTIAL: "khu dân cư", UnitKind.SCHOOL: "trường THPT"}
 
@@ -102,9 +101,6 @@ _SHOWN = (RowStatus.NEW, RowStatus.UPDATE, RowStatus.CONFLICT)  # rows whose war
 _EXAMPLES = 12  # rows named for each kind of warning
 
 
-_VALUES = itemgetter(*MEMBER_ROW_COLUMNS)  # a record's stored columns, from `member_row`
-
-
 def _record(seq: int, r: ImportRow) -> Record:
     m = r.member
     assert m is not None and r.report is not None
@@ -112,7 +108,7 @@ def _record(seq: int, r: ImportRow) -> Record:
         seq,
         r.row,
         m.unit_code,
-        _VALUES(member_row(m)),
+        member_row_values(m),
         tuple((i.column, i.message, i.severity.value, i.code) for i in r.issues),
         r.unit,
         r.unit_reason,

@@ -29,6 +29,7 @@ from dvdesk.store.rows import (
     audit_view,
     member_from_row,
     member_row,
+    member_row_values,
 )
 from dvdesk.store.settings import SettingsRepo
 from dvdesk.store.units import UnitsRepo
@@ -406,7 +407,6 @@ class MembersRepo:
         kinds = self._units.kinds()
         held = self._held_cccds()
         columns = MEMBER_ROW_COLUMNS
-        values = itemgetter(*columns)
 
         def rows() -> Iterator[tuple[str, tuple[Any, ...], str]]:
             for member in members:
@@ -421,7 +421,7 @@ class MembersRepo:
                     m = member.normalized()
                     report = self._checked(m, today, kinds, held)
                 warnings = " ".join(i.code for i in report.warnings)
-                yield m.unit_code, values(member_row(m)), warnings
+                yield m.unit_code, member_row_values(m), warnings
 
         return self._insert_many(columns, rows(), held, progress, total)
 

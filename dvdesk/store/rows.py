@@ -66,6 +66,18 @@ def member_row(member: Member) -> dict[str, Any]:
 MEMBER_ROW_COLUMNS = tuple(member_row(Member("", "")))
 
 
+def member_row_values(member: Member) -> tuple[Any, ...]:
+    """`member_row` as a tuple in MEMBER_ROW_COLUMNS order, without the dict (imports)."""
+    m = member
+    return (
+        *registry.cell_tuple(m),
+        sort_key(m.full_name),
+        " ".join(x for x in (fold(m.full_name), m.cccd, m.phone) if x),
+        m.dob.precision.value if m.dob else None,
+        *[v for _, v in _eligibility_columns(m.dob)],
+    )
+
+
 def member_from_row(row: dict[str, Any], unit_code: str) -> Member:
     return Member(unit_code=unit_code, **registry.from_cells(row))
 
