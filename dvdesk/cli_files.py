@@ -384,7 +384,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             erase_empty=args.erase_empty,
             confirm_probable=args.same_person,
         )
-        for line in plan.lines():
+        for line in plan.iter_lines():  # one at a time: a unit line per row when sorted by name
             print(line)
         summary = plan.summary()
         if args.dry_run:
@@ -408,7 +408,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print("Không có đoàn viên mới hay thay đổi nào để nhập: dữ liệu không thay đổi.")
         return 0
     units = plan.units_to_add
-    added, updated = len(plan.to_add), len(plan.to_update)
+    added, updated = summary["new"], summary["update"]
     print(
         f"Đã nhập {added} đoàn viên"
         + (f", cập nhật {updated} người" if updated else "")
