@@ -61,7 +61,7 @@ class Store:
         self.dossier_rows = DossierRows(conn)
         self.statistics = StatisticsRepo(conn, self.settings)
         self.packages = PackagesRepo(conn, self.settings)
-        self.received = ReceivedRepo(conn, self.packages)
+        self.received = ReceivedRepo(conn, self.packages, self.dossier.bulk_checks)
         self.imports = ImportsRepo(conn, self.units, self.members)
         self.transfers = TransfersRepo(conn, self.members)
         self.audit = AuditRepo(conn)

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import date
 from operator import itemgetter
 from typing import Any
 
-from dvdesk.domain.checklist import build_checklist
-from dvdesk.domain.dates import parse_date
 from dvdesk.domain.eligibility import Method
 from dvdesk.domain.member import Member, Presence, Unit, UnitKind
-from dvdesk.domain.procedure import Stage, StepRecord, StepState, stage_of
+from dvdesk.domain.procedure import Stage, StepRecord
 from dvdesk.domain.statistics import (
     EVENT_STEPS,
     Counts,
@@ -32,7 +30,7 @@ from dvdesk.domain.statistics import (
 from dvdesk.domain.validation import validate_member
 from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.connection import AUDIT_INSERT, Connection, now_iso
-from dvdesk.store.deadlines import HolidaysRepo
+from dvdesk.store.dossier_bulk import Checks
 from dvdesk.store.dossier_rows import DossierRows, Tables
 from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.members import search_index_deferred
@@ -84,9 +82,12 @@ class Replaced:
 class ReceivedRepo:
     """`store.received`: merged packages at the receiving level."""
 
-    def __init__(self, conn: Connection, packages: PackagesRepo) -> None:
+    def __init__(
+        self, conn: Connection, packages: PackagesRepo, checks: Callable[[date], Checks]
+    ) -> None:
         self._conn = conn
         self._packages = packages
+        self._checks = checks  # this file's bulk checklists on a day (store.dossier.bulk_checks)
 
     def sequence(self, commune_code: str) -> int | None:
         found = self._conn.scalar(
@@ -202,26 +203,24 @@ class ReceivedRepo:
         return dict(out)
 
     def _flags(self, on: date, method: Method) -> dict[str, tuple[int, int]]:
-        """Candidates with an overdue / an expiring step, per commune (their checklists)."""
+        """Candidates with an overdue / an expiring step, per commune (their checklists,
+        with their dossiers, as the commune's own file builds them)."""
         marks = ",".join("?" * len(IN_PROCEDURE))
-        rows = self._conn.tuples(
-            "SELECT m.commune_code, m.dob, s.code, s.state, s.done_on, "
-            "s.doc_number, s.note, m.id FROM members m JOIN steps s ON s.member_id = m.id "
-            f"WHERE m.deleted_at IS NULL AND m.stage IN ({marks}) ORDER BY m.id",
-            [x.value for x in IN_PROCEDURE],
-        )
-        holidays = HolidaysRepo(self._conn).get()
-        people: dict[int, tuple[str, Any, dict[str, StepRecord]]] = {}
-        for code, dob, step, state, done_on, doc, note, member_id in rows:
-            entry = people.setdefault(member_id, (code, parse_date(dob), {}))
-            entry[2][step] = StepRecord(
-                step, StepState(state), date.fromisoformat(done_on) if done_on else None, doc, note
+        ids = [
+            r[0]
+            for r in self._conn.tuples(
+                f"SELECT id FROM members WHERE deleted_at IS NULL AND stage IN ({marks}) "
+                "AND EXISTS (SELECT 1 FROM steps s WHERE s.member_id = members.id) ORDER BY id",
+                [x.value for x in IN_PROCEDURE],
             )
+        ]
+        checks = self._checks(on)
+        checks = Checks(self._conn, replace(checks.options, method=method))
         out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for code, dob, records in people.values():
-            checklist = build_checklist(records, dob, None, on, method, holidays)
-            out[code][0] += bool(checklist.overdue)
-            out[code][1] += bool(checklist.expiring)
+        for member, checklist in checks.checklists(ids, on):
+            counts = out[member["commune_code"]]
+            counts[0] += bool(checklist.overdue)
+            counts[1] += bool(checklist.expiring)
         return {code: (v[0], v[1]) for code, v in out.items()}
 
     def commune_key(self, commune_code: str) -> dict[str, Any] | None:
@@ -431,6 +430,10 @@ class ReceivedRepo:
             [stamp, code, *(u.code for u in units)],
         )
         self._record_received(info, audit_rows, stamp)
+        # Stage and violation codes derived again, as the commune's own file does after
+        # every step or dossier write (store/dossier.py refresh), in bulk.
+        checks = self._checks(today)
+        checks.refresh(checks.candidates(code), today)
         live_before = {u for u, r in old_rows.items() if r["deleted_at"] is None} & incoming
         added = len(incoming) - len(live_before)  # new, moved in, or back from deletion
         updated = len((changed_uids | steps_changed) & live_before)
@@ -485,7 +488,6 @@ class ReceivedRepo:
         old = self._packages.steps(code)
         changed: list[tuple[str, int]] = []
         rows: list[tuple[Any, ...]] = []
-        stages: list[tuple[str, int]] = []
         audit: list[tuple[Any, ...]] = []
         for uid in set(old) | set(steps):
             before, after = old.get(uid, []), steps.get(uid, [])
@@ -494,8 +496,6 @@ class ReceivedRepo:
             member_id = ids[uid]
             changed.append((uid, member_id))
             rows += [step_values(member_id, r, stamp) for r in after]
-            done = {r.code for r in after if r.state is StepState.DONE}
-            stages.append((stage_of(done).value, member_id))
             audit.append(
                 self._conn.audit_row(
                     "update",
@@ -512,7 +512,6 @@ class ReceivedRepo:
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        self._conn.executemany("UPDATE members SET stage = ? WHERE id = ?", stages)
         self._conn.executemany(AUDIT_INSERT, audit)
         return {uid for uid, _ in changed}
 
