@@ -43,6 +43,7 @@ PARTY = (Stage.PROBATION, Stage.FULL)
 # imports the gateway, so they are not imported from there.
 _NOT_STAGES = tuple(s.value for s in PARTY)
 _GONE = (Presence.MOVED.value, Presence.LEFT_UNION.value)
+MERGE_CACHE_KIB = 160 * 1024  # the merge's page cache (the process stays under 400 MB)
 
 
 @dataclass(frozen=True)
@@ -325,9 +326,24 @@ class ReceivedRepo:
                 out[r[0]] = (r[1], bool(r[2]))
         return out
 
-    def bulk(self) -> contextlib.AbstractContextManager[None]:
-        """Around a whole merge (inside its transaction): the search index built once."""
-        return search_index_deferred(self._conn)
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Around a whole merge (inside its transaction): the search index built once, and
+        a page cache of MERGE_CACHE_KIB.
+
+        A merge inserts a province's members in one transaction: the indexes with
+        random keys (uid, names, dates, the audit's uid: ~120 MB at 200,000 members)
+        then stay in the cache instead of being spilled and read back again and again
+        (a tenth of the merge's CPU). The file's own cache size is restored after.
+        """
+        before = self._conn.scalar("PRAGMA cache_size")
+        self._conn.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
+        try:
+            with search_index_deferred(self._conn):
+                yield
+        finally:
+            self._conn.execute(f"PRAGMA cache_size = {int(before)}")
+            self._conn.execute("PRAGMA shrink_memory")
 
     def replace_commune(
         self,
