@@ -47,6 +47,7 @@ _HAS_DATA = " OR ".join(
     ]
 )
 _CHUNK = 500
+_DEFAULTS = {code: default_record(code) for code in STEP_CODES}  # StepRecord is frozen
 
 
 def _day(text: str | None) -> date | None:
@@ -172,7 +173,7 @@ class Checks:
             positions = self._positions({m["unit_id"] for m in members})
             for m in members:
                 i = m["id"]
-                records = {code: default_record(code) for code in STEP_CODES}
+                records = dict(_DEFAULTS)
                 for r in steps.get(i, ()):
                     if r["code"] in records:
                         records[r["code"]] = StepRecord(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from operator import itemgetter
@@ -303,10 +303,12 @@ class ReceivedRepo:
                 if dob != day:
                     yield from (g for g in group.values() if len(g) > 1)
                     day, group = dob, defaultdict(list)
-                words = search.split()
+                # Names and search texts are single-spaced (names.normalize_name, rows.py).
+                size = name.count(" ") + 1
+                words = search.split(" ", size)[:size]
                 if cccd and cccd in words:
                     words = words[: words.index(cccd)]
-                group[" ".join(words[: len(name.split())])].append((code, name, dob))
+                group[" ".join(words)].append((code, name, dob))
             if not batch:
                 break
         yield from (g for g in group.values() if len(g) > 1)
@@ -355,6 +357,7 @@ class ReceivedRepo:
         today: date,
         issue_codes: dict[str, str] | None = None,
         dossier: Tables | None = None,
+        elsewhere: Container[str] | None = None,
     ) -> Replaced:
         """Make one commune's rows equal to a package's. Call inside `store.transaction()`.
 
@@ -364,7 +367,9 @@ class ReceivedRepo:
         warnings the merge plan already found (uid → codes); a member missing
         from it is validated here. Every change is audited row by row, in bulk.
         `dossier` (by table, store/dossier_rows.py) replaces the commune's dossier
-        rows; None (a package without them) leaves them as they are.
+        rows; None (a package without them) leaves them as they are. `elsewhere`: the
+        uids the caller knows to have a record in this file (`uid_homes`), so no other
+        is looked up.
         """
         code = info["commune_code"]
         stamp = now_iso()
@@ -391,7 +396,9 @@ class ReceivedRepo:
             )
             for uid, _ in gone
         ]
-        arriving = self._rows_by_uid([u for u in incoming if u not in old_rows])
+        arriving = self._rows_by_uid(
+            [u for u in incoming if u not in old_rows and (elsewhere is None or u in elsewhere)]
+        )
         fresh: list[dict[str, Any]] = []
         updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
         changed_uids: set[str] = set()

@@ -64,9 +64,12 @@ def member_from_row(row: dict[str, Any], unit_code: str) -> Member:
     return Member(unit_code=unit_code, **registry.from_cells(row))
 
 
+_AUDITED = (*MEMBER_FIELDS, "unit_id", "deleted_at")
+
+
 def audit_view(row: dict[str, Any]) -> dict[str, Any]:
     """The user-meaningful columns of a member row, as the audit log records them."""
-    return {k: row[k] for k in (*MEMBER_FIELDS, "unit_id", "deleted_at") if k in row}
+    return {k: row[k] for k in _AUDITED if k in row}
 
 
 _AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
