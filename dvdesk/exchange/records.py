@@ -126,23 +126,9 @@ def _reader(f: registry.MemberField) -> Reader:
         return None
     if t in (FieldType.CODE, FieldType.UNIT):
         return str.strip
-    if t is FieldType.ENUM:
-        assert f.enum is not None
-        known = {v.value: v for v in f.enum}
-        default = f.default
-
-        def enum(text: str) -> Any:
-            text = text.strip()
-            if not text:
-                return default
-            found = known.get(text)
-            return found if found is not None else f.from_cell(text)  # raises, with the message
-
-        return enum
-    if t is FieldType.PARTIAL_DATE or t is FieldType.DATE:
-        # A commune has a few thousand distinct birthdays; dates are immutable values.
-        return lru_cache(maxsize=1 << 16)(lambda text: f.from_cell(text.strip()))
-    return lambda text: f.from_cell(text.strip())
+    # Enums, flags, numbers and dates: a few values (a few thousand birthdays) repeat
+    # over every row, and each is immutable, so the conversion is remembered per text.
+    return lru_cache(maxsize=1 << 16)(lambda text: f.from_cell(text.strip()))
 
 
 def step_to_row(uid: str, r: StepRecord) -> dict[str, str]:
