@@ -8,12 +8,24 @@ built with); an installed copy or the bundle reads the installed metadata
 
 from __future__ import annotations
 
-import re
-import tomllib
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    __version__: str
+
+
+def __getattr__(name: str) -> str:
+    """`__version__`, read on first use: a command that never shows it does not pay for it."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    version = globals()["__version__"] = _version()
+    return version
 
 
 def _version() -> str:
+    import tomllib
+    from pathlib import Path
+
     pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
     try:
         with pyproject.open("rb") as f:
@@ -30,11 +42,10 @@ def _version() -> str:
         return "0+unknown"
 
 
-__version__ = _version()
-
-
 def release(version: str) -> tuple[int, ...] | None:
     """(0, 2, 1) for "0.2.1" or "0.2.1rc1"; None when the text is no version."""
+    import re
+
     found = re.match(r"\s*v?(\d+(?:\.\d+)*)", version)
     return tuple(int(part) for part in found.group(1).split(".")) if found else None
 
@@ -45,7 +56,10 @@ def older_than_this(version: str) -> bool:
     An unreadable or missing version counts as older: it was written by a dvdesk
     from before manifests carried one, or by something else.
     """
-    theirs, ours = release(version), release(__version__)
+    theirs, ours = (
+        release(version),
+        release(globals().get("__version__") or __getattr__("__version__")),
+    )
     if ours is None:
         return False
     if theirs is None:

@@ -362,11 +362,15 @@ def dossier_text(name: str, cl: Checklist) -> str:
 # -- parsers -------------------------------------------------------------------
 
 
-def add_parsers(sub: Any, open_store: Any) -> None:
-    st = sub.add_parser(
-        "step",
-        help="ghi một bước của hồ sơ kết nạp (kiểm tra thứ tự và điều kiện như trong cửa sổ)",
-    )
+def add_arguments(name: str, parser: Any, open_store: Any) -> None:
+    """The options of `step` or `dossier` (named, with their help, in cli.py)."""
+    if name == "step":
+        _step_arguments(parser, open_store)
+    else:
+        _dossier_arguments(parser, open_store)
+
+
+def _step_arguments(st: Any, open_store: Any) -> None:
     st.add_argument("--db", default=argparse.SUPPRESS)
     st.add_argument("--uid", required=True, help="mã đoàn viên")
     st.add_argument("--form", required=True, help="mẫu: CN-NTVĐ, 1-KNĐ … 16-KNĐ, hoặc le-ket-nap…")
@@ -378,9 +382,8 @@ def add_parsers(sub: Any, open_store: Any) -> None:
     st.add_argument("--today", help=argparse.SUPPRESS)
     st.set_defaults(func=lambda args: cmd_step(args, open_store))
 
-    ds = sub.add_parser(
-        "dossier", help="xem hồ sơ kết nạp và mọi kiểm tra; ghi người giới thiệu, biểu quyết…"
-    )
+
+def _dossier_arguments(ds: Any, open_store: Any) -> None:
     ds.add_argument("--db", default=argparse.SUPPRESS)
     ds.add_argument("--uid", required=True, help="mã đoàn viên")
     ds.add_argument("--on", help="ngày chi bộ dự kiến họp xét")

@@ -19,6 +19,7 @@ follow their issuers: "-NQ/ĐTN" (Đoàn), "-NQ/CB" (chi bộ), "-NQ/ĐU" and
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import uuid
 from collections.abc import Callable, Iterator
@@ -237,7 +238,24 @@ def _joined(rng: random.Random, born: date, today: date) -> date | None:
     return min(start + timedelta(days=rng.randint(0, 900)), today - timedelta(days=1))
 
 
-def members(n: int, units: list[Unit], rng: random.Random, today: date) -> Iterator[Member]:
+def _place(name: str) -> str:
+    """ "Xã Yên Phú" as it reads inside an address: "xã Yên Phú"."""
+    return name[:1].lower() + name[1:] if name.startswith(("Xã ", "Phường ", "Thị trấn ")) else name
+
+
+def members(
+    n: int,
+    units: list[Unit],
+    rng: random.Random,
+    today: date,
+    commune: str = "Xã Demo",
+    province: str = "Tỉnh Demo",
+) -> Iterator[Member]:
+    """Demo members of `commune` (xã/phường) in `province`, drawn from `rng`.
+
+    Education and occupation come from a second generator seeded by each
+    member's uid, so adding them did not change anyone else a seed draws.
+    """
     areas = [u for u in units if u.kind is UnitKind.RESIDENTIAL]
     schools = [u for u in units if u.kind is UnitKind.SCHOOL]
     start_year, school_year = _school_year(today)
@@ -289,7 +307,7 @@ def members(n: int, units: list[Unit], rng: random.Random, today: date) -> Itera
                 [Presence.AT_HOME, Presence.WORKING_AWAY, Presence.ABROAD, Presence.MOVED],
                 weights=[70, 20, 7, 3],
             )[0]
-        yield Member(
+        member = Member(
             full_name=_name(rng, gender),
             unit_code=unit.code,
             dob=dob,
@@ -297,7 +315,7 @@ def members(n: int, units: list[Unit], rng: random.Random, today: date) -> Itera
             cccd=cccd,
             ethnicity=rng.choice(ETHNICITIES),
             religion="Không" if rng.random() < 0.9 else rng.choice(["Phật giáo", "Công giáo"]),
-            hometown=f"{unit.name}, xã Demo",
+            hometown=f"{unit.name}, {_place(commune)}",
             address=unit.name,
             school_class=f"{grade}A{rng.randint(1, 8)}" if student else "",
             school_year=school_year if student else "",
@@ -309,6 +327,25 @@ def members(n: int, units: list[Unit], rng: random.Random, today: date) -> Itera
             phone=f"09{rng.randrange(10**8):08d}" if rng.random() < 0.6 else "",
             notes="" if rng.random() < 0.9 else f"Nghề nghiệp: {rng.choice(JOBS)}",
             uid=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        )
+        extra = random.Random(member.uid)
+        if student:
+            education = f"{grade - 1}/12"  # the grades completed (trình độ học vấn)
+            occupation = f"Học sinh {unit.name}"
+        else:
+            education = "12/12" if extra.random() < 0.8 else f"{extra.randint(9, 11)}/12"
+            occupation = member.notes.removeprefix("Nghề nghiệp: ") or extra.choice(JOBS)
+        # A student lives in one of the commune's residential areas, not at the school.
+        home = extra.choice(areas).name if student and areas else unit.name
+        yield dataclasses.replace(
+            member,
+            hometown=f"{home}, {_place(commune)}",
+            address=home,
+            residence_commune=commune,
+            residence_province=province,
+            education=education,
+            occupation=occupation[:1].upper() + occupation[1:],
+            notes="",
         )
 
 
@@ -348,7 +385,7 @@ def build(
             if store.units.id_of(unit.code) is None:
                 store.units.add(unit)
         units = store.units.all()
-        people = list(members(n, units, rng, today))
+        people = list(members(n, units, rng, today, settings.commune_name, settings.province))
         count = store.members.add_many(people, today=today, progress=progress, total=n).count
         # A few percent of members of 17 and over are candidates at some stage;
         # 17-year-olds (the graduating class) only on the source list or the course.

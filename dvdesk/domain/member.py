@@ -12,6 +12,11 @@ from functools import lru_cache
 from typing import Any
 
 from dvdesk.domain.dates import PartialDate
+from dvdesk.domain.kinds import PRESENCE_ALIASES as PRESENCE_ALIASES  # re-exported
+from dvdesk.domain.kinds import PRESENCE_LABELS as PRESENCE_LABELS
+from dvdesk.domain.kinds import UNIT_KIND_LABELS as UNIT_KIND_LABELS
+from dvdesk.domain.kinds import Presence as Presence
+from dvdesk.domain.kinds import UnitKind as UnitKind
 from dvdesk.domain.names import normalize_name
 
 
@@ -21,43 +26,6 @@ class Gender(StrEnum):
 
 
 GENDER_LABELS = {Gender.MALE: "Nam", Gender.FEMALE: "Nữ"}
-
-
-class Presence(StrEnum):
-    """Where the member is now (tình trạng): residential lists go stale fast."""
-
-    AT_HOME = "at_home"  # đang ở địa phương
-    WORKING_AWAY = "working_away"  # đi làm ăn xa
-    ABROAD = "abroad"  # đi làm việc ở nước ngoài
-    MOVED = "moved"  # đã chuyển đi
-    GRADUATED = "graduated"  # đã tốt nghiệp (học sinh)
-    LEFT_UNION = "left_union"  # đã trưởng thành Đoàn hoặc thôi sinh hoạt Đoàn
-
-
-PRESENCE_LABELS = {
-    Presence.AT_HOME: "Đang ở địa phương",
-    Presence.WORKING_AWAY: "Đi làm ăn xa",
-    Presence.ABROAD: "Đi nước ngoài",
-    Presence.MOVED: "Đã chuyển đi",
-    Presence.GRADUATED: "Đã tốt nghiệp",
-    # Not "Đã ra khỏi Đoàn": trưởng thành Đoàn is an honour, not a leaving (domain.md §4).
-    Presence.LEFT_UNION: "Đã trưởng thành Đoàn, thôi sinh hoạt Đoàn",
-}
-# Labels earlier versions wrote, still read back on import.
-PRESENCE_ALIASES = {
-    "Đã ra khỏi Đoàn": Presence.LEFT_UNION,
-    "Đã trưởng thành Đoàn": Presence.LEFT_UNION,
-}
-
-
-class UnitKind(StrEnum):
-    """Residential area (khu dân cư, thôn, tổ dân phố) or high school (trường THPT)."""
-
-    RESIDENTIAL = "residential"
-    SCHOOL = "school"
-
-
-UNIT_KIND_LABELS = {UnitKind.RESIDENTIAL: "Khu dân cư", UnitKind.SCHOOL: "Trường THPT"}
 
 
 @dataclass(frozen=True)

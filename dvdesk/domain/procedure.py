@@ -22,6 +22,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from dvdesk.domain.kinds import STAGE_LABELS as STAGE_LABELS  # re-exported
+from dvdesk.domain.kinds import Stage as Stage
 from dvdesk.resources import resource
 
 
@@ -40,29 +42,6 @@ STEP_STATE_LABELS = {
 }
 
 
-class Stage(StrEnum):
-    """Where a member stands (giai đoạn), derived from the steps done."""
-
-    MEMBER = "member"  # đoàn viên
-    INTRODUCED = "introduced"  # đoàn viên ưu tú được giới thiệu
-    COURSE = "course"  # đã học lớp nhận thức về Đảng
-    DOSSIER = "dossier"  # đang làm hồ sơ
-    ADMISSION = "admission"  # đang xét kết nạp
-    PROBATION = "probation"  # đảng viên dự bị
-    FULL = "full"  # đảng viên chính thức
-    REMOVED = "removed"  # không công nhận chính thức, đã xóa tên
-
-
-STAGE_LABELS = {
-    Stage.MEMBER: "Đoàn viên",
-    Stage.INTRODUCED: "Đoàn viên ưu tú được giới thiệu",
-    Stage.COURSE: "Đã học nhận thức về Đảng",
-    Stage.DOSSIER: "Đang làm hồ sơ",
-    Stage.ADMISSION: "Đang xét kết nạp",
-    Stage.PROBATION: "Đảng viên dự bị",
-    Stage.FULL: "Đảng viên chính thức",
-    Stage.REMOVED: "Không công nhận chính thức — đã xóa tên",
-}
 _STAGE_ORDER = list(Stage)
 
 

@@ -33,7 +33,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from dvdesk.domain.member import UnitKind
+from dvdesk.domain.kinds import UnitKind
 
 TARGET_LOW_PERCENT = 3.0  # chỉ tiêu 3–4% đảng viên mới mỗi năm (NQ 21-NQ/TW, 1237-CV/TU)
 TARGET_HIGH_PERCENT = 4.0

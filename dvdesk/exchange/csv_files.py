@@ -10,12 +10,18 @@ BOM = "\ufeff"
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """UTF-8 with a BOM so Excel on Windows shows Vietnamese letters correctly."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return (BOM + buf.getvalue()).encode("utf-8")
+    """UTF-8 with a BOM so Excel on Windows shows Vietnamese letters correctly.
+
+    Encoded as it is written, so a large table is held once, as bytes.
+    """
+    buf = io.BytesIO()
+    with io.TextIOWrapper(buf, encoding="utf-8", newline="", write_through=True) as text:
+        text.write(BOM)
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        text.flush()
+        return buf.getvalue()
 
 
 def dict_rows(data: bytes) -> tuple[list[str], list[dict[str, str]]]:

@@ -14,7 +14,7 @@ import contextlib
 import csv
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -82,25 +82,40 @@ class Package:
         return signing.fingerprint(self.public_key)
 
 
-def _table(file: str, rows: list[dict[str, Any]]) -> bytes:
+def _table(file: str, rows: Iterable[dict[str, Any]]) -> tuple[bytes, int]:
+    """A package CSV and its row count, written from `rows` as they come."""
     names = column_names(file)
-    return csv_bytes(names, ([escape_reversible(str(r[n] or "")) for n in names] for r in rows))
+    count = 0
+
+    def cells() -> Iterator[list[str]]:
+        nonlocal count
+        for r in rows:
+            count += 1
+            yield [escape_reversible(str(r[n] or "")) for n in names]
+
+    return csv_bytes(names, cells()), count
 
 
 def build_package(store: Store, now: datetime | None = None) -> tuple[bytes, Manifest, int]:
-    """The zip bytes of the next package, its manifest, and the audit mark it reaches."""
+    """The zip bytes of the next package, its manifest, and the audit mark it reaches.
+
+    Each table is read through a cursor and encoded as it is read, so the
+    export holds the CSV bytes and the zip, never every member as objects.
+    """
     settings = store.settings.get()
     _check_sender(settings.commune_code.strip(), settings.commune_name)
-    steps = store.packages.steps(None)
-    audit, mark = store.packages.audit_since(settings.export_audit_mark)
-    tables = {
-        "units.csv": [records.unit_to_row(u) for u in store.packages.units(None)],
-        "members.csv": [records.member_to_row(m) for m in store.packages.members(None)],
-        "steps.csv": [records.step_to_row(uid, r) for uid in sorted(steps) for r in steps[uid]],
-        "audit.csv": audit,
+    mark = max(settings.export_audit_mark, store.packages.audit_mark())
+    tables: dict[str, Iterable[dict[str, Any]]] = {
+        "units.csv": map(records.unit_to_row, store.packages.units(None)),
+        "members.csv": map(records.member_to_row, store.packages.each_member(None)),
+        "steps.csv": (records.step_to_row(uid, r) for uid, r in store.packages.each_step(None)),
+        "audit.csv": store.packages.each_audit(settings.export_audit_mark, mark),
         **dossier_tables.to_rows(store.dossier_rows.read(None)),
     }
-    files = {name: _table(name, rows) for name, rows in tables.items()}
+    files: dict[str, bytes] = {}
+    counts: dict[str, int] = {}
+    for name, rows in tables.items():
+        files[name], counts[name] = _table(name, rows)
     files[DICTIONARY_FILE] = csv_bytes(
         DICTIONARY_HEADER, ([r[k] for k in DICTIONARY_HEADER] for r in dictionary_rows())
     )
@@ -110,7 +125,7 @@ def build_package(store: Store, now: datetime | None = None) -> tuple[bytes, Man
         created_at=(now or datetime.now()).isoformat(timespec="seconds"),
         sequence=settings.export_sequence + 1,
         app_version=__version__,
-        counts={name: len(rows) for name, rows in tables.items()},
+        counts=counts,
         party_members=settings.party_members,
         target_percent=settings.target_percent,
         files={name: sha256(data) for name, data in files.items()},

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias, cast
 
 from reportlab.lib import colors
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
+
+from dvdesk.reports.text_run import TextRun
 
 PAD_X, PAD_TOP, PAD_BOTTOM = 3.0, 2.0, 3.0
 
@@ -130,8 +131,8 @@ class Grid(Flowable):
         c = self.canv
         # All the text goes into one text object, drawn over the fills: one
         # text object per string was a third of a checklist's drawing time.
-        self._text = c.beginText()
-        self._font_now: tuple[str, colors.Color] | None = None
+        self._text = TextRun(c)
+        self._color_now: colors.Color | None = None
         top = self.height
         for r, (row, widths, height) in enumerate(
             zip(self.rows, self.row_widths, self.heights, strict=True)
@@ -147,7 +148,7 @@ class Grid(Flowable):
                 )
                 x += width
             top -= height
-        c.drawText(self._text)
+        self._text.draw()
         if self.rules:
             self._draw_rules()
 
@@ -163,18 +164,16 @@ class Grid(Flowable):
         if not cell.text:
             return
         t = self._text
-        font = cell.font or self.font
-        if self._font_now != (font, cell.color):  # state changes cost as much as text
-            t.setFont(font, self.size)
-            t.setFillColor(cell.color)
-            self._font_now = (font, cell.color)
+        t.font(cell.font or self.font, self.size)  # state changes cost as much as text
+        if self._color_now != cell.color:
+            t.text.setFillColor(cell.color)
+            self._color_now = cell.color
         baseline = top - self.pad_top - self.size
         for line in cell.text.split("\n"):
             if centred:
-                t.setTextOrigin(x + (width - stringWidth(line, font, self.size)) / 2, baseline)
+                t.centred(x, width, baseline, line)
             else:
-                t.setTextOrigin(x + self.pad_x, baseline)
-            t.textOut(line)
+                t.at(x + self.pad_x, baseline, line)
             baseline -= self.leading
 
     def _draw_rules(self) -> None:

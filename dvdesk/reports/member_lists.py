@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +36,7 @@ from dvdesk.domain.dates import add_months, fmt, parse_date
 from dvdesk.domain.eligibility import STATUS_LABELS, Method, Status
 from dvdesk.domain.listing import ListRow
 from dvdesk.domain.member import PRESENCE_LABELS, Presence, Unit
-from dvdesk.domain.procedure import STAGE_LABELS, Stage
+from dvdesk.domain.procedure import STAGE_LABELS
 from dvdesk.reports import furniture as f
 from dvdesk.reports import sources
 from dvdesk.reports import styles as st
@@ -63,20 +64,35 @@ def _age(row: dict[str, Any]) -> str:
     return "" if k is None else f"{k // 12} tuổi {k % 12} tháng"
 
 
+_AT_HOME = Presence.AT_HOME.value
+_PRESENCES = {presence.value: label for presence, label in PRESENCE_LABELS.items()}
+
+
 def _note(row: dict[str, Any]) -> str:
-    notes = list(row["notes"])
-    if row["presence"] != Presence.AT_HOME.value:
-        notes.insert(0, PRESENCE_LABELS[Presence(row["presence"])])
+    notes = row["notes"]
+    if row["presence"] != _AT_HOME:
+        notes = [_PRESENCES[row["presence"]], *notes]
     return "; ".join(notes)
 
 
+_GENDERS = {"nam": "Nam", "nu": "Nữ"}
+# The cells' texts are worked out once per distinct value: a 200,000-member list
+# repeats the same dates of birth and stages thousands of times.
+_STAGES = {stage.value: label for stage, label in STAGE_LABELS.items()}
+
+
 def _gender(row: dict[str, Any]) -> str:
-    return {"nam": "Nam", "nu": "Nữ"}.get(row["gender"] or "", "")
+    return _GENDERS.get(row["gender"] or "", "")
+
+
+@lru_cache(maxsize=1 << 15)
+def _dob_text(dob: str | None) -> str:
+    parsed = parse_date(dob) if dob else None
+    return parsed.vi() if parsed else "chưa có"
 
 
 def _dob(row: dict[str, Any]) -> str:
-    dob = parse_date(row["dob"]) if row["dob"] else None
-    return dob.vi() if dob else "chưa có"
+    return _dob_text(row["dob"])
 
 
 def _month(row: dict[str, Any]) -> str:
@@ -87,7 +103,7 @@ NAME = Column("Họ và tên", 38 * mm, lambda r: r["full_name"])
 DOB = Column("Ngày sinh", 20 * mm, _dob, center=True)
 GENDER = Column("Giới tính", 10 * mm, _gender, center=True)
 CLASS = Column("Lớp", 13 * mm, lambda r: r["school_class"] or "", center=True)
-STAGE = Column("Giai đoạn", 19 * mm, lambda r: STAGE_LABELS[Stage(r["stage"])])
+STAGE = Column("Giai đoạn", 19 * mm, lambda r: _STAGES[r["stage"]])
 
 # Each set adds up to the frame's 165 mm with the 14 mm "TT" column.
 ELIGIBLE_COLUMNS = (

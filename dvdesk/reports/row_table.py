@@ -33,6 +33,7 @@ from reportlab.platypus import Flowable, PageBreak
 from dvdesk.reports import styles as st
 from dvdesk.reports.fonts import BOLD, ITALIC, REGULAR, nfc, register_fonts
 from dvdesk.reports.progress import Tracker
+from dvdesk.reports.text_run import TextRun
 
 PAD_X, PAD_TOP, PAD_BOTTOM = 3.0, 2.0, 3.5
 NUMBER_WIDTH = 14 * mm  # "TT": six digits at 11 pt with padding
@@ -122,6 +123,8 @@ class RowTable(Flowable):
         register_fonts()
         self.columns = list(columns)
         self.widths = [NUMBER_WIDTH, *(c.width for c in columns)]
+        # Each column's cell text and the width its lines may take, worked out once.
+        self._cells = [(c.value, c.width - 2 * PAD_X) for c in self.columns]
         self.size, self.leading = size, leading
         self.tail = list(tail)
         self.tracker = tracker
@@ -157,10 +160,14 @@ class RowTable(Flowable):
 
     def _row(self, number: int, row: dict[str, Any]) -> _Row:
         cells: list[tuple[str, ...]] = [(str(number),)]
-        for column, width in zip(self.columns, self.widths[1:], strict=True):
-            cells.append(fit(column.value(row), REGULAR, self.size, width - 2 * PAD_X))
-        height = max(len(c) for c in cells) * self.leading + PAD_TOP + PAD_BOTTOM
-        return _Row(tuple(cells), height)
+        tallest = 1
+        size = self.size
+        for value, room in self._cells:
+            lines = _lines_cached(value(row), REGULAR, size, room)
+            cells.append(lines)
+            if len(lines) > tallest:
+                tallest = len(lines)
+        return _Row(tuple(cells), tallest * self.leading + PAD_TOP + PAD_BOTTOM)
 
     def _peek(self, index: int) -> _Item | None:
         while len(self._buffer) <= index and not self._exhausted:
@@ -298,7 +305,10 @@ def _draw_entries(
     xs = [0.0]
     for w in t.widths:
         xs.append(xs[-1] + w)
+    # Per column: (left, width, centred); a left-aligned cell's text starts at left + PAD_X.
     centred = [True, *(col.center for col in t.columns)]
+    cols = list(zip(xs, t.widths, centred, strict=False))
+    size, leading = t.size, t.leading
     rules = c.beginPath()
     block_top: float | None = None
     top = height
@@ -309,65 +319,56 @@ def _draw_entries(
                 rules.moveTo(x, block_top)
                 rules.lineTo(x, bottom)
 
-    text = c.beginText()  # all the page's text in one object, drawn over the fills
-    font_now = ""
+    text = TextRun(c)  # all the page's text in one object, drawn over the fills
     for kind, payload, h in entries:
-        if kind in ("heading", "caption"):
+        if kind == "row":
+            text.font(REGULAR, size)
+            baseline = top - PAD_TOP - size
+            for (x, w, centre), cell in zip(cols, payload.cells, strict=False):
+                y = baseline
+                for line in cell:
+                    if centre:
+                        text.centred(x, w, y, line)
+                    else:
+                        text.at(x + PAD_X, y, line)
+                    y -= leading
+            rules.moveTo(0, top - h)
+            rules.lineTo(width, top - h)
+        elif kind in ("heading", "caption"):
             close_block(top)
             block_top = None
             lines = payload.lines if kind == "heading" else payload.caption
-            font, size = (BOLD, HEADING_SIZE) if kind == "heading" else (ITALIC, CAPTION_SIZE)
-            text.setFont(font, size)
-            font_now = font
-            y = top - (4 if kind == "heading" and lines else 0) - size
+            font, fsize = (BOLD, HEADING_SIZE) if kind == "heading" else (ITALIC, CAPTION_SIZE)
+            text.font(font, fsize)
+            y = top - (4 if kind == "heading" and lines else 0) - fsize
             for line in lines:
-                text.setTextOrigin(0, y)
-                text.textOut(line)
-                y -= size * 1.2
+                text.at(0, y, line)
+                y -= fsize * 1.2
             if kind == "heading" and payload.note:
-                text.setFont(ITALIC, NOTE_SIZE)
-                font_now = ITALIC
+                text.font(ITALIC, NOTE_SIZE)
                 y = top - len(lines) * HEADING_SIZE * 1.2 - (4 if lines else 0) - NOTE_SIZE
                 for line in payload.note:
-                    text.setTextOrigin(0, y)
-                    text.textOut(line)
+                    text.at(0, y, line)
                     y -= NOTE_SIZE * 1.2
-        elif kind == "head":
+        else:  # the header row
             block_top = top
             c.setFillColor(st.HEADER_FILL)
             c.rect(0, top - h, width, h, stroke=0, fill=1)
-            text.setFont(BOLD, t.size)
-            font_now = BOLD
+            text.font(BOLD, size)
             rules.moveTo(0, top)
             rules.lineTo(width, top)
-            lines_h = max(len(cell) for cell in t._head_cells) * t.leading
-            for x, w, cell in zip(xs, t.widths, t._head_cells, strict=False):
+            lines_h = max(len(cell) for cell in t._head_cells) * leading
+            for (x, w, _), cell in zip(cols, t._head_cells, strict=False):
                 # Header text centred both ways in its cell.
-                y = top - PAD_TOP - (lines_h - len(cell) * t.leading) / 2 - t.size
+                y = top - PAD_TOP - (lines_h - len(cell) * leading) / 2 - size
                 for line in cell:
-                    text.setTextOrigin(x + (w - stringWidth(line, BOLD, t.size)) / 2, y)
-                    text.textOut(line)
-                    y -= t.leading
-            rules.moveTo(0, top - h)
-            rules.lineTo(width, top - h)
-        else:
-            if font_now != REGULAR:
-                text.setFont(REGULAR, t.size)
-                font_now = REGULAR
-            for x, w, cell, centre in zip(xs, t.widths, payload.cells, centred, strict=False):
-                y = top - PAD_TOP - t.size
-                for line in cell:
-                    if centre:
-                        text.setTextOrigin(x + (w - stringWidth(line, REGULAR, t.size)) / 2, y)
-                    else:
-                        text.setTextOrigin(x + PAD_X, y)
-                    text.textOut(line)
-                    y -= t.leading
+                    text.centred(x, w, y, line)
+                    y -= leading
             rules.moveTo(0, top - h)
             rules.lineTo(width, top - h)
         top -= h
     c.setFillColorRGB(0, 0, 0)
-    c.drawText(text)
+    text.draw()
     close_block(top)
     c.setLineWidth(0.5)
     c.setStrokeColor(st.GRID)

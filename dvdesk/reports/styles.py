@@ -52,6 +52,7 @@ EXPIRING = colors.HexColor("#B36200")  # amber for sắp hết hạn
 @dataclass(frozen=True)
 class Styles:
     body: ParagraphStyle
+    record: ParagraphStyle  # a person's record in a letter: 13 pt lines, no space after
     body_justified: ParagraphStyle
     note: ParagraphStyle
     centred_note: ParagraphStyle
@@ -93,6 +94,7 @@ def styles() -> Styles:
 
     return Styles(
         body=ps("body", spaceAfter=3),
+        record=ps("record", REGULAR, NOTE_SIZE),
         body_justified=ps("body_j", align=TA_JUSTIFY, spaceAfter=4, firstLineIndent=10 * mm),
         note=ps("note", ITALIC, NOTE_SIZE, align=TA_JUSTIFY, spaceAfter=3),
         centred_note=ps("cnote", ITALIC, NOTE_SIZE, align=TA_CENTER, spaceAfter=6),

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from dvdesk.domain.checklist import Checklist
 from dvdesk.domain.dates import fmt
@@ -44,7 +46,13 @@ if TYPE_CHECKING:
 
 TITLE = "GIẤY GIỚI THIỆU"
 TYPE_CODE = "GGT"
+# Room for the signature and the seal between "BÍ THƯ" and the name: about three
+# blank 14 pt lines (furniture's SIGN_GAP, 24 mm, stays for reports and lists).
+SIGN_GAP = 20 * mm
 NUMBER_COLUMN = 35 * mm
+# The record: label, value, label, value, at 13 pt. The left labels' widest ("Năm tốt
+# nghiệp THPT:") is 42.4 mm, the right ones' ("Ngày vào Đoàn:") 30.1 mm.
+RECORD_COLUMNS = (45 * mm, 45 * mm, 33 * mm, st.FRAME_WIDTH - 123 * mm)
 
 
 def address_form(stage: Stage) -> str:
@@ -61,6 +69,11 @@ class Transfer:
 
 
 def _record(t: Transfer) -> Table:
+    """The person's record: long values on a line of their own, short ones two to a line.
+
+    Pairing the short fields (as a lý lịch form does) keeps a short letter,
+    with its request and signature, on one page even with every field filled.
+    """
     s = st.styles()
     m = t.member
     study = ""
@@ -68,30 +81,45 @@ def _record(t: Transfer) -> Table:
         study = f"Học sinh lớp {m.school_class}, {t.unit_name}"
         if m.school_year:
             study += f", năm học {m.school_year}"
-    pairs = [
-        ("Họ và tên", m.full_name),
-        ("Ngày sinh", m.dob.vi() if m.dob else "chưa có"),
-        ("Giới tính", GENDER_LABELS[m.gender] if m.gender else ""),
-        ("Dân tộc, tôn giáo", f"{m.ethnicity}, {m.religion}"),
-        (ID_LABEL, m.cccd),
-        ("Quê quán", m.hometown),
-        ("Nơi ở hiện nay", m.address),
-        ("Đơn vị", study or t.unit_name),
+    rows: list[list[object]] = []
+    spans: list[int] = []  # rows whose value runs across the line
+
+    def cells(label: str, value: str) -> list[object]:
+        return [f.para(label + ":", s.record), f.para(value, s.record)]
+
+    def wide(label: str, value: str | Paragraph) -> None:
+        if value:
+            spans.append(len(rows))
+            value = value if isinstance(value, Paragraph) else f.para(value, s.record)
+            rows.append([f.para(label + ":", s.record), value, "", ""])
+
+    def two(left: tuple[str, str], right: tuple[str, str]) -> None:
+        shown = [cells(*x) for x in (left, right) if x[1]]
+        if shown:  # one alone takes the left half
+            rows.append([*shown[0], *(shown[1] if len(shown) > 1 else ["", ""])])
+
+    wide("Họ và tên", f.markup(f"<b>{escape(nfc(m.full_name))}</b>", s.record))
+    born = m.dob.vi() if m.dob else "chưa có"
+    two(("Ngày sinh", born), ("Giới tính", GENDER_LABELS[m.gender] if m.gender else ""))
+    two(("Dân tộc", m.ethnicity), ("Tôn giáo", m.religion))
+    two((ID_LABEL, m.cccd), ("Điện thoại", m.phone))
+    wide("Quê quán", m.hometown)
+    wide("Nơi ở hiện nay", m.address)
+    wide("Đơn vị", study or t.unit_name)
+    two(
         ("Năm tốt nghiệp THPT", str(m.graduation_year or "")),
         ("Ngày vào Đoàn", fmt(m.union_joined)),
-        ("Điện thoại", m.phone),
-    ]
-    rows = [[f.para(k + ":", s.body), f.para(v, s.body)] for k, v in pairs if v]
-    rows[0][1] = f.markup(f"<b>{escape(nfc(m.full_name))}</b>", s.body)
-    table = Table(rows, colWidths=[55 * mm, st.FRAME_WIDTH - 55 * mm])
+    )
+    table = Table(rows, colWidths=RECORD_COLUMNS)
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), REGULAR, st.BODY_SIZE),  # not Helvetica
+                ("FONT", (0, 0), (-1, -1), REGULAR, st.NOTE_SIZE),  # not Helvetica
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),  # the lines' leading spaces them
+                *(("SPAN", (1, r), (3, r)) for r in spans),
             ]
         )
     )
@@ -138,10 +166,9 @@ def _facts(t: Transfer) -> list[str]:
     facts = []
     course = cl.line("course")
     if course.state is StepState.DONE and course.valid_until:
-        number = f" số {course.record.doc_number}" if course.record.doc_number else ""
+        # The course, its number and date are in the table just above: the validity is new.
         facts.append(
-            f"Giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng (CN-NTVĐ){number} cấp ngày "
-            f"{fmt(course.record.done_on)}, có giá trị đến hết ngày {fmt(course.valid_until)} "
+            f"Giấy chứng nhận CN-NTVĐ có giá trị đến hết ngày {fmt(course.valid_until)} "
             "(60 tháng, Hướng dẫn 06-HD/TW mục 5.4)."
         )
     else:
@@ -173,6 +200,13 @@ def attachments(cl: Checklist) -> list[str]:
     return out
 
 
+@cache
+def _heading() -> ParagraphStyle:
+    """The section heading, closer to the text above than in a report: the letter's
+    lines are counted to keep a short one on its page."""
+    return ParagraphStyle("letter_heading", parent=st.styles().heading, spaceBefore=4)
+
+
 def transfer_story(
     t: Transfer, settings: Settings, today: date, number: str = ""
 ) -> list[Flowable]:
@@ -185,36 +219,46 @@ def transfer_story(
         f"Đề nghị {escape(nfc(t.to))} tiếp nhận, tiếp tục bồi dưỡng, giúp đỡ và "
         f"xem xét kết nạp {person} <b>{name}</b> vào Đảng khi đủ điều kiện."
     )
-    closing: list[Flowable] = [f.markup(request, s.body_justified)]
-    if papers:
-        closing.append(f.para("Hồ sơ gửi kèm theo:", s.body_justified))
-        closing += [
+    # The papers sent with the letter, after the facts; the request closes the letter.
+    enclosed: list[Flowable] = []
+    if len(papers) == 1:  # one paper on the heading's line
+        enclosed.append(f.para(f"Hồ sơ gửi kèm theo: {papers[0]}.", s.body_justified))
+    elif papers:
+        heading = f.para("Hồ sơ gửi kèm theo:", s.body_justified)
+        heading.keepWithNext = True  # never the last line of a page without its list
+        enclosed.append(heading)
+        enclosed += [
             f.para(f"- {paper}{'.' if i == len(papers) else ';'}", s.body)
             for i, paper in enumerate(papers, 1)
         ]
-    closing.append(Spacer(1, 3 * mm))
     story: list[Flowable] = [
         f.letterhead(f.Letterhead.PARTY, settings, today, TYPE_CODE, number),
-        Spacer(1, 6 * mm),
+        Spacer(1, 2 * mm),
         f.para(TITLE, s.title),
         f.para("chuyển nguồn phát triển đảng viên", s.subtitle),
         f.markup(f"<b>Kính gửi:</b> {escape(nfc(t.to))}", s.body),
-        Spacer(1, 2 * mm),
         f.para(
             f"{f.in_sentence(issuer)} trân trọng giới thiệu {person} là đoàn viên ưu tú "
             "đã được đưa vào danh sách cảm tình Đảng (nguồn phát triển đảng viên):",
             s.body_justified,
         ),
         _record(t),
-        f.para("Quá trình bồi dưỡng, xem xét kết nạp đã thực hiện", s.heading),
+        f.para("Quá trình bồi dưỡng, xem xét kết nạp đã thực hiện", _heading()),
         _progress(t.checklist),
-        Spacer(1, 2 * mm),
-        *(f.para(fact, s.body_justified) for fact in _facts(t)),
+        Spacer(1, 1 * mm),
+        # One paragraph: the facts read as the letter's prose, and a short letter keeps
+        # its request and signature on its one page.
+        f.para(" ".join(_facts(t)), s.body_justified),
+        *enclosed,
+        # The request, the letter's last lines, and the signature on one page (HD 36): the
+        # signature never stands alone, and the papers before them may run onto that page
+        # rather than leave the one before half empty.
         f.closing(
-            closing,
+            [f.markup(request, s.body_justified), Spacer(1, 2 * mm)],
             f.signatures(
                 [f.party_signer(settings)],
                 recipients=["- Như trên;", f"- {t.unit_name};", "- Lưu."],
+                gap=SIGN_GAP,
             ),
         ),
     ]

@@ -51,7 +51,7 @@ def commune_names(store: Store) -> Communes | None:
     There every list row carries its commune (README: list --json contract);
     members entered at the level itself belong to its own commune.
     """
-    received = store.received.all()
+    received = store.received_index.all()
     if not received:
         return None
     own = store.settings.get()

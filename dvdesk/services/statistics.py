@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dvdesk.domain.member import UnitKind
+from dvdesk.domain.kinds import UnitKind
 from dvdesk.domain.statistics import DEFINITIONS, Figures, Statistics, YearTotals
 from dvdesk.errors import KnownError
 from dvdesk.store.party_totals import PartyTotalsRepo

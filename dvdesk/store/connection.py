@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from dvdesk.errors import KnownError
 from dvdesk.store import schema
 from dvdesk.store.errors import translate
-from dvdesk.store.rows import audit_json
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -91,6 +90,19 @@ class Connection:
             cur = self._raw.execute(sql, params)
             names = [d[0] for d in cur.description or ()]
             return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def stream(self, sql: str, params: Params = (), size: int = 5000) -> Iterator[dict[str, Any]]:
+        """The rows of a query as dicts, `size` at a time: memory stays flat for any table."""
+        with self.guard():
+            cur = self._raw.execute(sql, params)
+            names = [d[0] for d in cur.description or ()]
+        while True:
+            with self.guard():
+                batch = cur.fetchmany(size)
+            if not batch:
+                return
+            for r in batch:
+                yield dict(zip(names, r, strict=True))
 
     def tuples(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
         with self.guard():
@@ -201,6 +213,8 @@ class Connection:
     def audit_row(
         self, action: str, entity: str, uid: str, old: Any, new: Any, at: str | None = None
     ) -> tuple[Any, ...]:
+        from dvdesk.store.rows import audit_json  # the members' row code: only when writing
+
         return (
             at or now_iso(),
             self.actor,

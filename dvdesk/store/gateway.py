@@ -10,28 +10,33 @@ all through one private `Connection` (connection.py). Nothing outside
 from __future__ import annotations
 
 import contextlib
-import getpass
 import logging
 import sqlite3
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dvdesk.errors import KnownError, NotFound
-from dvdesk.store import backup, schema
-from dvdesk.store.audit import AuditRepo
+from dvdesk.store import schema
 from dvdesk.store.connection import Connection, now_iso
-from dvdesk.store.deadlines import HolidaysRepo
-from dvdesk.store.dossier_rows import DossierRows
 from dvdesk.store.errors import NewerFormat, NotDvdeskFile, translate
-from dvdesk.store.imports import ImportsRepo
-from dvdesk.store.members import MembersRepo
-from dvdesk.store.packages import PackagesRepo
-from dvdesk.store.procedure_steps import StepsRepo
-from dvdesk.store.received import ReceivedRepo
-from dvdesk.store.settings import SettingsRepo
-from dvdesk.store.statistics_queries import StatisticsRepo
-from dvdesk.store.transfers import TransfersRepo
-from dvdesk.store.units import UnitsRepo
 from dvdesk.store.uri import sqlite_uri
+
+if TYPE_CHECKING:
+    from dvdesk.store.audit import AuditRepo
+    from dvdesk.store.deadlines import HolidaysRepo
+    from dvdesk.store.dossier import DossierRepository
+    from dvdesk.store.dossier_rows import DossierRows
+    from dvdesk.store.imports import ImportsRepo
+    from dvdesk.store.members import MembersRepo
+    from dvdesk.store.packages import PackagesRepo
+    from dvdesk.store.procedure_steps import StepsRepo
+    from dvdesk.store.received import ReceivedRepo
+    from dvdesk.store.received_index import ReceivedIndex
+    from dvdesk.store.settings import SettingsRepo
+    from dvdesk.store.statistics_queries import StatisticsRepo
+    from dvdesk.store.transfers import TransfersRepo
+    from dvdesk.store.units import UnitsRepo
 
 __all__ = ["MEMORY", "Store", "now_iso"]  # now_iso: for older imports
 
@@ -45,26 +50,101 @@ class Store:
     Each repository is a small class given the one private `Connection`
     (which runs every statement, translates errors, owns transactions and the
     audit write): `members`, `steps`, `holidays`, `settings`, `units`,
-    `statistics`, `packages`, `received`, `imports`, `transfers`, `audit`, and
-    `dossier` (the steps' dossier data and checks, store/dossier.py).
+    `statistics`, `packages`, `received` (and its light half `received_index`),
+    `imports`, `transfers`, `audit`, and `dossier` (the steps' dossier data and
+    checks, store/dossier.py).
     """
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._closed = False
-        self.settings = SettingsRepo(conn)
-        self.units = UnitsRepo(conn, self.settings)
-        self.members = MembersRepo(conn, self.settings, self.units)
-        self.holidays = HolidaysRepo(conn)
-        self.steps = StepsRepo(conn, self.members, self.settings, self.holidays, self.units)
-        self.dossier = self.steps.dossier
-        self.dossier_rows = DossierRows(conn)
-        self.statistics = StatisticsRepo(conn, self.settings)
-        self.packages = PackagesRepo(conn, self.settings)
-        self.received = ReceivedRepo(conn, self.packages, self.dossier.bulk_checks)
-        self.imports = ImportsRepo(conn, self.units, self.members)
-        self.transfers = TransfersRepo(conn, self.members)
-        self.audit = AuditRepo(conn)
+
+    # Each repository is made (and its module imported) on first use: a command
+    # that reads the statistics does not load the members', dossiers' or
+    # packages' code (CLI start-up, issue #11).
+
+    @cached_property
+    def settings(self) -> SettingsRepo:
+        from dvdesk.store.settings import SettingsRepo
+
+        return SettingsRepo(self._conn)
+
+    @cached_property
+    def units(self) -> UnitsRepo:
+        from dvdesk.store.units import UnitsRepo
+
+        return UnitsRepo(self._conn, self.settings)
+
+    @cached_property
+    def members(self) -> MembersRepo:
+        from dvdesk.store.members import MembersRepo
+
+        return MembersRepo(self._conn, self.settings, self.units)
+
+    @cached_property
+    def holidays(self) -> HolidaysRepo:
+        from dvdesk.store.deadlines import HolidaysRepo
+
+        return HolidaysRepo(self._conn)
+
+    @cached_property
+    def steps(self) -> StepsRepo:
+        from dvdesk.store.procedure_steps import StepsRepo
+
+        return StepsRepo(self._conn, self.members, self.settings, self.holidays, self.units)
+
+    @cached_property
+    def dossier(self) -> DossierRepository:
+        return self.steps.dossier
+
+    @cached_property
+    def dossier_rows(self) -> DossierRows:
+        from dvdesk.store.dossier_rows import DossierRows
+
+        return DossierRows(self._conn)
+
+    @cached_property
+    def statistics(self) -> StatisticsRepo:
+        from dvdesk.store.statistics_queries import StatisticsRepo
+
+        return StatisticsRepo(self._conn, self.settings)
+
+    @cached_property
+    def packages(self) -> PackagesRepo:
+        from dvdesk.store.packages import PackagesRepo
+
+        return PackagesRepo(self._conn, self.settings)
+
+    @cached_property
+    def received(self) -> ReceivedRepo:
+        from dvdesk.store.received import ReceivedRepo
+
+        # The dossier's code is loaded only when a merge or a summary builds checklists.
+        return ReceivedRepo(self._conn, self.packages, lambda on: self.dossier.bulk_checks(on))
+
+    @cached_property
+    def received_index(self) -> ReceivedIndex:
+        from dvdesk.store.received_index import ReceivedIndex
+
+        return ReceivedIndex(self._conn)
+
+    @cached_property
+    def imports(self) -> ImportsRepo:
+        from dvdesk.store.imports import ImportsRepo
+
+        return ImportsRepo(self._conn, self.units, self.members)
+
+    @cached_property
+    def transfers(self) -> TransfersRepo:
+        from dvdesk.store.transfers import TransfersRepo
+
+        return TransfersRepo(self._conn, self.members)
+
+    @cached_property
+    def audit(self) -> AuditRepo:
+        from dvdesk.store.audit import AuditRepo
+
+        return AuditRepo(self._conn)
 
     @property
     def path(self) -> Path | None:
@@ -172,6 +252,8 @@ class Store:
         if not pending:
             return
         if self.path is not None and self._user_version() > 0:
+            from dvdesk.store import backup
+
             backup.make_backup(self, reason="truoc-nang-cap")
         try:
             with self._conn.guard():
@@ -213,6 +295,8 @@ class Store:
 
     def copy_to(self, target: Path) -> None:
         """A consistent copy of this file at `target` (written whole, then renamed)."""
+        from dvdesk.store import backup
+
         with self._conn.guard():
             backup.copy_file(self._conn.sqlite, target)
 
@@ -250,6 +334,8 @@ def _looks_like_sqlite(file: Path) -> bool:
 
 
 def _default_actor() -> str:
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -8,6 +8,7 @@ compare a package with what it holds (received.py writes the merge).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from dvdesk.domain.dates import parse_date
@@ -49,38 +50,46 @@ class PackagesRepo:
 
     def members(self, commune_code: str | None = None) -> list[Member]:
         """Live members of one commune (None: every member), in Vietnamese order."""
+        return list(self.each_member(commune_code))
+
+    def each_member(self, commune_code: str | None = None) -> Iterator[Member]:
+        """`members()` read through a cursor, for exports of any size."""
         where, params = _commune_clause(commune_code, "m")
-        return [
-            member_from_row(r, r["unit_code"])
-            for r in self._conn.rows(
-                f"SELECT m.*, u.code AS unit_code FROM members m JOIN units u "
-                f"ON u.id = m.unit_id WHERE {where} AND m.deleted_at IS NULL "
-                "ORDER BY m.name_sort, m.uid",
-                params,
-            )
-        ]
+        for r in self._conn.stream(
+            f"SELECT m.*, u.code AS unit_code FROM members m JOIN units u "
+            f"ON u.id = m.unit_id WHERE {where} AND m.deleted_at IS NULL "
+            "ORDER BY m.name_sort, m.uid",
+            params,
+        ):
+            yield member_from_row(r, r["unit_code"])
 
     def steps(self, commune_code: str | None = None) -> dict[str, list[StepRecord]]:
         """Recorded steps of live members, by member uid."""
-        where, params = _commune_clause(commune_code, "m")
         out: dict[str, list[StepRecord]] = {}
-        for r in self._conn.rows(
+        for uid, record in self.each_step(commune_code):
+            out.setdefault(uid, []).append(record)
+        return out
+
+    def each_step(self, commune_code: str | None = None) -> Iterator[tuple[str, StepRecord]]:
+        """(member uid, step) of live members, by uid then step code, through a cursor."""
+        where, params = _commune_clause(commune_code, "m")
+        for r in self._conn.stream(
             f"SELECT m.uid, s.code, s.state, s.done_on, s.doc_number, s.note FROM steps s "
             f"JOIN members m ON m.id = s.member_id WHERE {where} AND m.deleted_at IS NULL "
             "ORDER BY m.uid, s.code",
             params,
         ):
             done = parse_date(r["done_on"])
-            out.setdefault(r["uid"], []).append(
+            yield (
+                r["uid"],
                 StepRecord(
                     r["code"],
                     StepState(r["state"]),
                     done.as_date() if done else None,
                     r["doc_number"],
                     r["note"],
-                )
+                ),
             )
-        return out
 
     def signing_key(self) -> tuple[bytes, bytes]:
         """This data file's Ed25519 key: (private, public), 32 raw bytes each.
@@ -97,28 +106,29 @@ class PackagesRepo:
         return bytes(row["private_key"]), bytes(row["public_key"])
 
     def audit_since(self, mark: int) -> tuple[list[dict[str, Any]], int]:
-        """Audit entries after `mark`, without row ids, and the new mark.
+        """Audit entries after `mark`, without row ids, and the new mark."""
+        upto = self.audit_mark()
+        return list(self.each_audit(mark, upto)), max(mark, upto)
+
+    def audit_mark(self) -> int:
+        """The newest audit entry's id: what an export started now carries up to."""
+        return int(self._conn.scalar("SELECT coalesce(max(id), 0) FROM audit"))
+
+    def each_audit(self, after: int, upto: int) -> Iterator[dict[str, Any]]:
+        """Audit entries `after` < id <= `upto`, through a cursor.
 
         Unit row ids inside old/new values become unit codes: row ids never
         leave the file.
         """
         codes = {r[0]: r[1] for r in self._conn.tuples("SELECT id, code FROM units")}
-        rows: list[dict[str, Any]] = []
-        new_mark = mark
-        for r in self._conn.rows("SELECT * FROM audit WHERE id > ? ORDER BY id", [mark]):
-            new_mark = r["id"]
-            rows.append(
-                {
-                    "at": r["at"],
-                    "actor": r["actor"],
-                    "action": r["action"],
-                    "entity": r["entity"],
-                    "entity_uid": r["entity_uid"],
-                    "old": _without_ids(r["old"], codes),
-                    "new": _without_ids(r["new"], codes),
-                }
-            )
-        return rows, new_mark
+        for r in self._conn.stream(
+            "SELECT at, actor, action, entity, entity_uid, old, new FROM audit "
+            "WHERE id > ? AND id <= ? ORDER BY id",
+            [after, upto],
+        ):
+            r["old"] = _without_ids(r["old"], codes)
+            r["new"] = _without_ids(r["new"], codes)
+            yield r
 
     def record_export(self, sequence: int, mark: int, details: dict[str, Any]) -> Changes:
         """Remember a package as sent: its sequence and the last audit entry it carried."""

@@ -35,6 +35,7 @@ from dvdesk.store.dossier_rows import DossierRows, Tables
 from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.members import search_index_deferred
 from dvdesk.store.packages import PackagesRepo
+from dvdesk.store.received_index import ReceivedIndex
 from dvdesk.store.rows import audit_view, member_row, step_values, step_view
 
 IN_PROCEDURE = (Stage.INTRODUCED, Stage.COURSE, Stage.DOSSIER, Stage.ADMISSION)
@@ -89,6 +90,7 @@ class ReceivedRepo:
         self._conn = conn
         self._packages = packages
         self._checks = checks  # this file's bulk checklists on a day (store.dossier.bulk_checks)
+        self._index = ReceivedIndex(conn)
 
     def sequence(self, commune_code: str) -> int | None:
         found = self._conn.scalar(
@@ -97,17 +99,11 @@ class ReceivedRepo:
         return None if found is None else int(found)
 
     def all(self) -> list[dict[str, Any]]:
-        return self._conn.rows("SELECT * FROM received_packages ORDER BY commune_code")
+        return self._index.all()
 
     def commune_codes(self) -> list[str]:
         """Every commune with a package merged or live members here, in code order."""
-        return [
-            r[0]
-            for r in self._conn.tuples(
-                "SELECT commune_code FROM received_packages UNION "
-                "SELECT DISTINCT commune_code FROM members WHERE deleted_at IS NULL ORDER BY 1"
-            )
-        ]
+        return self._index.commune_codes()
 
     def summary(self, on: date, method: Method = Method.COMPLETED) -> list[CommuneFigures]:
         """Per commune: package, members, eligible on `on`, stages, ratios, target, flags.

@@ -24,9 +24,8 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from dvdesk.domain.eligibility import Method
+from dvdesk.domain.kinds import Presence, Stage, UnitKind
 from dvdesk.domain.listing import SOURCE_COLUMNS, ListRow, RowMaker, json_object, with_commune
-from dvdesk.domain.member import Presence, UnitKind
-from dvdesk.domain.procedure import Stage
 from dvdesk.store.member_query import MemberQuery, years_on
 from dvdesk.store.settings import Settings
 

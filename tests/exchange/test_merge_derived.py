@@ -80,7 +80,9 @@ def province(tmp_path_factory):
     # step missing, then checked again as any later write in the window does.
     with Store.open(files["00021"]) as s:
         uid = _candidate(s, "dossier")
-        s.dossier.set_introducers(uid, [Introducer("Lê Văn Giới", PartyStatus.NONE, date(2024, 1, 5))])
+        s.dossier.set_introducers(
+            uid, [Introducer("Lê Văn Giới", PartyStatus.NONE, date(2024, 1, 5))]
+        )
     with Store.open(files["00022"]) as s:
         uid = _candidate(s, "member")
         s.steps.record_many({uid: [StepRecord("decision", StepState.DONE, date(2026, 3, 2))]})
@@ -125,7 +127,9 @@ def test_a_newer_package_derives_again(province):
     db = files["00023"]
     with Store.open(db) as s:
         uid = _candidate(s, "dossier")
-        s.dossier.set_introducers(uid, [Introducer("Trần Thị Dự Bị", PartyStatus.PROBATIONARY, date(2024, 1, 5))])
+        s.dossier.set_introducers(
+            uid, [Introducer("Trần Thị Dự Bị", PartyStatus.PROBATIONARY, date(2024, 1, 5))]
+        )
         before = _derived(level)[uid]
     assert _derived(db)[uid] != before  # the new write changed what is derived
     pkg = folder / "00023-2.zip"

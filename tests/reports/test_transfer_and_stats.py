@@ -9,6 +9,8 @@ import pytest
 from reportlab.graphics.shapes import Line
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from dvdesk.domain.dates import PartialDate
+from dvdesk.domain.member import Gender, Member, Unit, UnitKind
 from dvdesk.domain.procedure import Stage, StepRecord, StepState
 from dvdesk.errors import KnownError
 from dvdesk.reports import furniture as f
@@ -51,7 +53,8 @@ def test_transfer_letter(commune: Store, tmp_path: Path):
         "từ ngày 10/09/2026",
         "Bước tiếp theo của quy trình: Đơn xin vào Đảng (1-KNĐ)",
         "xem xét kết nạp quần chúng",
-        "Hồ sơ gửi kèm theo: - Học lớp bồi dưỡng nhận thức về Đảng — giấy chứng nhận "
+        # One paper: on the heading's line.
+        "Hồ sơ gửi kèm theo: Học lớp bồi dưỡng nhận thức về Đảng — giấy chứng nhận "
         "(CN-NTVĐ) số 2-NQ/ĐU.",
         "Nơi nhận: - Như trên; - Trường THPT Nguyễn Trãi; - Lưu.",
         "T/M ĐẢNG ỦY",
@@ -60,7 +63,8 @@ def test_transfer_letter(commune: Store, tmp_path: Path):
         assert expected in text, expected
     assert "đồng chí" not in text and "Số:" not in text
     assert all(word in text for word in LONG.split())
-    # The request and the signature are on one page.
+    # Two steps and a 79-letter name: one page, the request and the signature on it.
+    assert len(pages) == 1
     assert "Nguyễn Văn Bình" in pages[-1] and "Đề nghị" in pages[-1]
 
 
@@ -97,6 +101,101 @@ def test_transfer_letter_lists_only_papers_that_exist(commune: Store, tmp_path: 
     assert "CN-NTVĐ" not in text.replace("(CN-NTVĐ).", "")  # only as the next step
     assert "Hồ sơ gửi kèm theo" not in text
     assert "Bước tiếp theo của quy trình: Học lớp bồi dưỡng nhận thức về Đảng" in text
+
+
+# The extremes a letter must still lay out (issue 17): a 60-character name, a
+# 110-character school and 40-character document numbers.
+NAME_60 = "Tôn Nữ Hoàng Thị Phương Thảo Nguyên Khánh Linh Đoan Trang Hà"
+SCHOOL_110 = (
+    "Trường Trung học phổ thông chuyên Lê Khiết thuộc Sở Giáo dục và Đào tạo tỉnh "
+    "Quảng Ngãi, cơ sở hai xã Đông Hòa"
+)
+NUMBER_40 = "1234567890-NQ/ĐUBCHĐTNCSHCMXĐHTQNG/20{:02d}"
+ALL_STEPS = (
+    "source",
+    "course",
+    "application",
+    "biography",
+    "verification",
+    "introduction",
+    "union_resolution",
+    "opinions",
+)
+
+
+def _student(
+    store: Store, uid: str, cccd: str, steps: tuple[str, ...], number: str = NUMBER_40
+) -> str:
+    """A graduating student of the long-named school with every record field filled;
+    step i's document number is `number` formatted with i."""
+    if store.units.id_of("THPT9") is None:
+        store.units.add(Unit("THPT9", SCHOOL_110, UnitKind.SCHOOL))
+    member = Member(
+        NAME_60,
+        "THPT9",
+        PartialDate(2007, 9, 10),
+        Gender.FEMALE,
+        school_class="12A1",
+        school_year="2025-2026",
+        graduation_year=2026,
+        cccd=cccd,
+        phone="0905123456",
+        union_joined=date(2022, 3, 26),
+        hometown="Thôn Tân Hòa, xã Đông Hòa, tỉnh Quảng Ngãi",
+        address="Thôn Tân Hòa, xã Đông Hòa, tỉnh Quảng Ngãi",
+        uid=uid,
+    )
+    store.members.add(member, today=TODAY)
+    records = [
+        StepRecord(code, StepState.DONE, date(2024, i, 10), number.format(i))
+        for i, code in enumerate(steps, 1)
+    ]
+    store.steps.record_many({uid: records})
+    return uid
+
+
+def _page_count(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(path)).pages)
+
+
+def test_short_letter_fits_one_page(commune: Store, tmp_path: Path):
+    """One step, the longest name and school, every field: one page, signature included.
+    (A student with the course done too is `test_transfer_letter`'s, on one page.)"""
+    assert len(NAME_60) == 60 and len(SCHOOL_110) == 110
+    uid = "00000000-0000-4000-8000-0000000000a1"
+    _student(commune, uid, "051207001234", ALL_STEPS[:1], "{}2-NQ/ĐTN")
+    out = tmp_path / "ngan.pdf"
+    pages = write_transfer_letter(commune, uid, UNIVERSITY, out, TODAY)
+    assert pages == _page_count(out) == 1
+    text = flat(pdf_pages(out))
+    for expected in (
+        NAME_60,
+        "Số định danh cá nhân: 051207001234",
+        "Điện thoại: 0905123456",
+        f"Học sinh lớp 12A1, {SCHOOL_110}, năm học 2025-2026",
+        "12-NQ/ĐTN",
+    ):
+        assert expected in text, expected
+    assert "vào Đảng khi đủ điều kiện." in text and "Nguyễn Văn Bình" in text
+
+
+def test_long_letter_keeps_its_signature_with_the_last_lines(commune: Store, tmp_path: Path):
+    """Every step, long numbers: several pages, and the signer's page ends the request."""
+    uid = _student(commune, "00000000-0000-4000-8000-0000000000a2", "051207005678", ALL_STEPS)
+    out = tmp_path / "dai.pdf"
+    pages = write_transfer_letter(commune, uid, UNIVERSITY, out, TODAY)
+    assert pages == _page_count(out) >= 2
+    texts = [flat([p]) for p in pdf_pages(out)]
+    signer = [i for i, text in enumerate(texts) if "Nguyễn Văn Bình" in text]
+    last_line = [i for i, text in enumerate(texts) if "vào Đảng khi đủ điều kiện." in text]
+    assert signer == last_line == [len(texts) - 1]
+    # The last page is more than the signature: the request's lines came with it.
+    assert "Đề nghị" in texts[-1]
+    # Every step's 40-character number is printed whole (wrapped, never cut).
+    compact = "".join(texts).replace(" ", "")
+    assert all(NUMBER_40.format(i) in compact for i in range(1, len(ALL_STEPS) + 1))
 
 
 @pytest.mark.parametrize(

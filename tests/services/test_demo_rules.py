@@ -11,6 +11,7 @@ from dvdesk.domain.dates import add_months
 from dvdesk.domain.deadline_checks import DOSSIER_STEPS
 from dvdesk.domain.deadline_rules import AGE
 from dvdesk.domain.eligibility import Method, Status, evaluate
+from dvdesk.domain.member import UnitKind
 from dvdesk.domain.procedure import DEFINITION, STEP_CODES, StepState
 from dvdesk.domain.procedure_demo import ISSUERS
 from dvdesk.domain.validation import validate_member
@@ -114,3 +115,26 @@ def test_the_graduating_class_has_sources(commune):
     from dvdesk.services import views
 
     assert views.counts(commune, TODAY)["graduating"] > 0
+
+
+def test_addresses_name_the_commune_and_students_live_in_an_area(tmp_path):
+    """The demo's addresses use the commune set up for it (two-level address since 1/7/2025)."""
+    store = Store.open(tmp_path / "yen-phu.db")
+    settings = store.settings.get()
+    settings.commune_name, settings.commune_code = "Xã Yên Phú", "12345"
+    settings.province = "Tỉnh Thái Nguyên"
+    store.settings.save(settings)
+    demo.build(store, 400, seed=4, today=TODAY)
+    units = {u.code: u for u in store.units.all()}
+    areas = {u.name for u in units.values() if u.kind is UnitKind.RESIDENTIAL}
+    members = [store.members.get(r["uid"]) for r in store.members.list()]
+    store.close()
+    assert any(units[m.unit_code].kind is UnitKind.SCHOOL for m in members)
+    for m in members:
+        assert m.residence_commune == "Xã Yên Phú" and m.residence_province == "Tỉnh Thái Nguyên"
+        assert m.hometown.endswith(", xã Yên Phú") and m.address in areas
+        assert m.education.endswith("/12") and m.occupation[:1].isupper()
+        assert not m.notes.startswith("Nghề nghiệp")
+        if units[m.unit_code].kind is UnitKind.SCHOOL:
+            assert m.occupation == f"Học sinh {units[m.unit_code].name}"
+            assert m.education == f"{int(m.school_class.split('A')[0]) - 1}/12"

@@ -87,6 +87,44 @@ def test_a_year_prints_the_same_after_people_move(fresh_store):
     assert statistics.figures(store, 2019, 2019) == before
 
 
+# The plain definition, as the bench's baseline writes it: each step joined to its member.
+ORACLE = (
+    "SELECT CAST(substr(s.done_on, 1, 4) AS INTEGER), s.code, coalesce(s.unit_kind, u.kind), "
+    "count(*) FROM steps s JOIN members m ON m.id = s.member_id JOIN units u ON u.id = m.unit_id "
+    "WHERE s.state = 'done' AND s.done_on IS NOT NULL "
+    "AND s.code IN ('union_resolution', 'course', 'decision') "
+    "AND s.done_on >= ? AND s.done_on < ? AND m.deleted_at IS NULL GROUP BY 1, 2, 3"
+)
+
+
+def test_event_counts_agree_with_joining_each_step_to_its_member(fresh_store):
+    # event_counts subtracts the deleted members' steps instead of joining every step:
+    # deleted members with steps in and out of the period, and steps recorded before
+    # the unit kind was (NULL: the member's unit's kind now), must count the same.
+    from tests import sql
+
+    store = commune(fresh_store)
+    e = Member("Võ Thị Em", "THPT1", PartialDate(2003, 1, 1), school_class="11A1", uid="e")
+    f = Member("Đỗ Văn Phúc", "KDC01", PartialDate(1997, 1, 1), uid="f")
+    for m in (e, f):
+        store.members.add(m, today=TODAY)
+    done(store, "e", course="2019-04-01", union_resolution="2020-05-01", decision="2021-05-01")
+    done(store, "f", course="2018-04-01", union_resolution="2019-06-01", decision="2022-01-01")
+    store.members.delete("e")
+    sql.execute(
+        store,
+        "UPDATE steps SET unit_kind = NULL WHERE code <> 'decision' AND member_id IN "
+        "(SELECT id FROM members WHERE uid IN ('a', 'e', 'f'))",
+    )
+    for first, last in ((2019, 2021), (2018, 2022), (2020, 2020), (1990, 2030)):
+        rows = sql.raw(store).execute(ORACLE, [f"{first:04d}", f"{last + 1:04d}"]).fetchall()
+        expected = {(y, code, UnitKind(kind)): n for y, code, kind, n in rows}
+        assert store.statistics.event_counts(first, last) == expected, (first, last)
+    everything = sql.raw(store).execute(ORACLE, ["0000", "9999"]).fetchall()
+    assert store.statistics.event_counts() == {(y, c, UnitKind(k)): n for y, c, k, n in everything}
+    assert sum(store.statistics.event_counts(2019, 2021).values()) == 7 + 1  # f's 4-KNĐ of 2019
+
+
 def test_entered_totals_make_the_target(fresh_store):
     store = commune(fresh_store)
     statistics.enter_year_totals(store, 2020, 40, 1, "  Báo cáo  năm 2020 ")
