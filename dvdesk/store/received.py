@@ -361,7 +361,9 @@ class ReceivedRepo:
         record is in another commune (or deleted) moves here: the same row, so
         the history stays with it and the steps follow. `issue_codes` are the
         warnings the merge plan already found (uid → codes); a member missing
-        from it is validated here. Every change is audited row by row, in bulk.
+        from it is validated here. Every change is audited row by row, in bulk. The
+        commune's candidates then have their stage and violation codes derived again
+        (store/dossier_bulk.py), as the commune's own file derives them on every write.
         `dossier` (by table, store/dossier_rows.py) replaces the commune's dossier
         rows; None (a package without them) leaves them as they are. `elsewhere`: the
         uids the caller knows to have a record in this file (`uid_homes`), so no other
