@@ -150,10 +150,13 @@ class DialogService:
         text: str,
         buttons: QMessageBox.StandardButton,
         detail: str = "",
+        default: QMessageBox.StandardButton = QMessageBox.StandardButton.NoButton,
     ) -> QMessageBox.StandardButton:
         box = QMessageBox(icon, title, text, buttons, self.parent)
         if detail:
             box.setDetailedText(detail)
+        if default != QMessageBox.StandardButton.NoButton:
+            box.setDefaultButton(default)
         translate_buttons(box)
         return QMessageBox.StandardButton(box.exec())
 
@@ -166,12 +169,15 @@ class DialogService:
     def error(self, title: str, text: str, detail: str = "") -> None:
         self._box(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, detail)
 
-    def confirm(self, title: str, text: str) -> bool:
+    def confirm(self, title: str, text: str, *, default_no: bool = False) -> bool:
+        """Có / Không; `default_no` where Có throws work away, so that an Enter pressed
+        out of habit keeps it."""
         answer = self._box(
             QMessageBox.Icon.Question,
             title,
             text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            default=QMessageBox.StandardButton.No if default_no else QMessageBox.StandardButton.Yes,
         )
         return answer == QMessageBox.StandardButton.Yes
 

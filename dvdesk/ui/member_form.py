@@ -234,7 +234,9 @@ class MemberForm(QDialog):
     def reject(self) -> None:
         """Esc, Hủy or the close box: ask before throwing away what was typed."""
         if self.is_dirty() and not self.dialogs.confirm(
-            "Bỏ thay đổi?", "Phiếu có thông tin chưa lưu. Đóng phiếu và bỏ các thay đổi này?"
+            "Bỏ thay đổi?",
+            "Phiếu có thông tin chưa lưu. Đóng phiếu và bỏ các thay đổi này?",
+            default_no=True,
         ):
             return
         super().reject()

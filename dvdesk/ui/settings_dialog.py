@@ -224,7 +224,7 @@ class SettingsDialog(QDialog):
     def remove_unit(self) -> None:
         unit = self._chosen_unit()
         if unit is None or not self.dialogs.confirm(
-            "Xóa đơn vị", f"Xóa đơn vị {unit.code} — {unit.name}?"
+            "Xóa đơn vị", f"Xóa đơn vị {unit.code} — {unit.name}?", default_no=True
         ):
             return
         try:

@@ -3,6 +3,7 @@ driven by keyboard), round 3: each defect fixed here has its test."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication
 
@@ -103,3 +104,60 @@ def test_every_hint_in_the_form_and_settings_is_whole(qtbot, demo_store, dialogs
             need = edit.fontMetrics().horizontalAdvance(text) + 8
             assert edit.width() >= need, (text, edit.width(), need)
     assert checked > 10
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ("Đang tạo “cac-phieu.pdf”…", "Không tạo “cac-phieu.pdf” được"),
+        ("Đang sao lưu…", "Không sao lưu được"),
+        ("Đang khôi phục dữ liệu…", "Không khôi phục dữ liệu được"),
+        ("Không đọc được danh sách đoàn viên", "Không đọc được danh sách đoàn viên"),
+        ("", "Không thực hiện được"),
+    ],
+)
+def test_a_failed_job_is_not_titled_as_still_running(qtbot, demo_store, title, shown):
+    from dvdesk.errors import KnownError
+    from dvdesk.ui.operations import Jobs
+    from tests.ui.conftest import FakeDialogs
+
+    def work(_store, _progress):
+        raise KnownError("Ổ đĩa đầy.")
+
+    jobs = Jobs(None, demo_store, FakeDialogs())
+    op = jobs.long_read(title, work)
+    with qtbot.waitSignal(op.failed, timeout=10000):
+        pass
+    assert jobs.dialogs.calls[-1] == ("error", shown, "Ổ đĩa đầy.")
+    qtbot.waitUntil(lambda: not jobs.running)
+    qtbot.wait(10)  # the finished op is deleted (deleteLater) while its Jobs still lives
+
+
+def test_enter_in_the_discard_question_keeps_the_form(qtbot, demo_store):
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from dvdesk.ui.dialogs import DialogService
+    from dvdesk.ui.member_form import MemberForm
+    from tests.ui.conftest import FakeDialogs, type_text
+
+    form = MemberForm(demo_store, DialogService(None), None, TODAY)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    type_text(form.name, "Trần Văn Bình")
+    seen: list[str] = []
+
+    def press_enter() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, press_enter)
+            return
+        seen.append(box.windowTitle())
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # out of habit
+
+    QTimer.singleShot(50, press_enter)
+    form.reject()  # Esc
+    assert seen == ["Bỏ thay đổi?"]
+    assert form.isVisible() and form.name.text() == "Trần Văn Bình"
+    form.dialogs = FakeDialogs()  # closing at teardown must not wait on a real box
