@@ -227,4 +227,9 @@ class DialogService:
         box.setCancelButtonText("Hủy")
         if secret:
             box.setTextEchoMode(QLineEdit.EchoMode.Password)
+        # A short label leaves the box too narrow for its own title ("Mật kh…vdesk"); the
+        # box takes its size from its layout, so the text box is made wider.
+        title_room = box.fontMetrics().horizontalAdvance(f"{title} — dvdesk") + 120
+        for edit in box.findChildren(QLineEdit):
+            edit.setMinimumWidth(max(380, title_room))
         return box.textValue() if box.exec() else None

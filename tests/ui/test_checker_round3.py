@@ -161,3 +161,27 @@ def test_enter_in_the_discard_question_keeps_the_form(qtbot, demo_store):
     assert seen == ["Bỏ thay đổi?"]
     assert form.isVisible() and form.name.text() == "Trần Văn Bình"
     form.dialogs = FakeDialogs()  # closing at teardown must not wait on a real box
+
+
+def test_a_question_for_text_is_wide_enough_for_its_title(qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QInputDialog
+
+    from dvdesk.ui.dialogs import DialogService
+
+    seen: list[tuple[int, int]] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QInputDialog):
+            QTimer.singleShot(50, answer)
+            return
+        need = box.fontMetrics().horizontalAdvance(f"{box.windowTitle()} — dvdesk")
+        seen.append((box.width(), need))
+        box.reject()
+
+    QTimer.singleShot(50, answer)
+    asked = DialogService(None).ask_text("Mật khẩu bảo vệ", "Nhập lại mật khẩu:", secret=True)
+    assert asked is None
+    ((width, need),) = seen
+    assert width >= need + 100
