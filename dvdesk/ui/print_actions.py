@@ -36,8 +36,15 @@ class Recorded(NamedTuple):
     changes: Changes
 
 
+# Of the time a checklist takes, reading its member is about an eighth and laying out
+# its page the rest (measured: 0.42 s and 2.85 s per 1,000).
+READ_SHARE = 8
+
+
 class Counted(Sequence[str]):
-    """A list whose iteration reports progress: the report reads it one by one."""
+    """The checklists' members, counting the whole job for one progress bar: the report
+    reads them one by one (the first eighth of the bar), then lays out one page each
+    (`pages`, the rest). Every step reports, so Hủy works to the last page."""
 
     def __init__(self, items: list[str], progress: Progress) -> None:
         self.items, self.progress = items, progress
@@ -55,10 +62,20 @@ class Counted(Sequence[str]):
     def __iter__(self) -> Iterator[str]:
         total = len(self.items)
         for done, item in enumerate(self.items):
-            self.progress(done, total)
+            self.progress(done // READ_SHARE, total)
             yield item
-        self.progress(total, total)
-        self.progress(0, 0)  # what follows (laying out the pages) is not counted
+
+    def pages(self, done: int, total: int) -> None:
+        """The report's own count of pages laid out, after the reading."""
+        read = total // READ_SHARE
+        self.progress(read + (done * (total - read)) // max(total, 1), total)
+
+
+def write_counted(store: Store, uids: list[str], out: Path, on: date, progress: Progress) -> int:
+    from dvdesk.reports.checklist_pdf import write_checklists
+
+    counted = Counted(uids, progress)
+    return write_checklists(store, counted, out, on, overwrite=True, progress=counted.pages)
 
 
 def uids_of(store: Store, row_ids: list[int], progress: Progress) -> list[str]:
@@ -154,7 +171,6 @@ class PrintActions(QObject):
         if not uids:
             self.dialogs.info("In phiếu", "Hãy chọn một đoàn viên trong bảng trước.")
             return None
-        from dvdesk.reports.checklist_pdf import write_checklists
 
         name = self.host.store.members.get(uids[0]).full_name
         default = f"phieu-{_slug(name)}.pdf" if len(uids) == 1 else "cac-phieu-theo-doi.pdf"
@@ -162,9 +178,7 @@ class PrintActions(QObject):
         return self._write(
             "Lưu phiếu theo dõi hồ sơ",
             default,
-            lambda store, out, progress: write_checklists(
-                store, Counted(uids, progress), out, on, overwrite=True
-            ),
+            lambda store, out, progress: write_counted(store, uids, out, on, progress),
             counted=True,
         )
 
@@ -182,13 +196,11 @@ class PrintActions(QObject):
             "Có thể bấm “Hủy” trong lúc tạo để dừng.",
         ):
             return None
-        from dvdesk.reports.checklist_pdf import write_checklists
-
         on = self.on
 
         def work(store: Store, out: Path, progress: Progress) -> int:
             uids = uids_of(store, row_ids, lambda done, total: None)
-            return write_checklists(store, Counted(uids, progress), out, on, overwrite=True)
+            return write_counted(store, uids, out, on, progress)
 
         return self._write("Lưu các phiếu theo dõi", "cac-phieu-theo-doi.pdf", work, counted=True)
 

@@ -185,3 +185,28 @@ def test_a_question_for_text_is_wide_enough_for_its_title(qtbot):
     assert asked is None
     ((width, need),) = seen
     assert width >= need + 100
+
+
+def test_printing_the_whole_view_counts_and_can_be_stopped_to_the_last_page(
+    qtbot, demo_store, dialogs, tmp_path
+):
+    # The 200,000-member print said "Đang hoàn tất…" without Hủy after reading the
+    # members: laying out the pages (seven eighths of the time) was neither counted
+    # nor stoppable.
+    from dvdesk.ui.main_window import MainWindow
+
+    window = MainWindow(demo_store, dialogs, today=TODAY)
+    window.printing.open_viewer = False
+    qtbot.addWidget(window)
+    total = window.model.rowCount()
+    dialogs.paths = [str(tmp_path / "ca-danh-sach.pdf")]
+    seen: list[tuple[int, int]] = []
+    op = window.printing.checklists_of_view()
+    op.progressed.connect(lambda done, all_: seen.append((done, all_)))
+    qtbot.waitUntil(lambda: any(done > total // 2 for done, _ in seen), timeout=60000)
+    assert op.cancellable and (0, 0) not in seen
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)  # the bar never goes back
+    with qtbot.waitSignal(op.cancelled, timeout=60000):
+        op.cancel()  # Hủy, halfway through laying out the pages
+    assert not (tmp_path / "ca-danh-sach.pdf").exists()
+    qtbot.waitUntil(lambda: not window.jobs.running)
