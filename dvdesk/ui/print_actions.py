@@ -9,10 +9,10 @@ dvdesk/reports does the drawing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -41,41 +41,40 @@ class Recorded(NamedTuple):
 READ_SHARE = 8
 
 
-class Counted(Sequence[str]):
-    """The checklists' members, counting the whole job for one progress bar: the report
-    reads them one by one (the first eighth of the bar), then lays out one page each
-    (`pages`, the rest). Every step reports, so Hủy works to the last page."""
+class ChecklistCount:
+    """One progress bar over a print of checklists: the report checks once per member
+    it reads (the first eighth of the bar), then counts the pages it lays out (the
+    rest). Each step reports, and `progress` raises `Cancelled` after Hủy, so the
+    print stops at any point."""
 
-    def __init__(self, items: list[str], progress: Progress) -> None:
-        self.items, self.progress = items, progress
+    def __init__(self, total: int, progress: Progress) -> None:
+        self.total, self.progress = total, progress
+        self.read = self.shown = 0
+        self.laying_out = False
 
-    def __len__(self) -> int:
-        return len(self.items)
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        return self.items[index]
-
-    def __iter__(self) -> Iterator[str]:
-        total = len(self.items)
-        for done, item in enumerate(self.items):
-            self.progress(done // READ_SHARE, total)
-            yield item
+    def check(self) -> bool:
+        """The report's cancel question, asked after each member it reads."""
+        if not self.laying_out:
+            self.read += 1
+            self.shown = min(self.read, self.total) // READ_SHARE
+        self.progress(self.shown, self.total)
+        return False
 
     def pages(self, done: int, total: int) -> None:
-        """The report's own count of pages laid out, after the reading."""
+        """The report's count of pages laid out."""
+        self.laying_out = True
         read = total // READ_SHARE
-        self.progress(read + (done * (total - read)) // max(total, 1), total)
+        self.shown = read + (done * (total - read)) // max(total, 1)
+        self.progress(self.shown, total)
 
 
 def write_counted(store: Store, uids: list[str], out: Path, on: date, progress: Progress) -> int:
     from dvdesk.reports.checklist_pdf import write_checklists
 
-    counted = Counted(uids, progress)
-    return write_checklists(store, counted, out, on, overwrite=True, progress=counted.pages)
+    count = ChecklistCount(len(uids), progress)
+    return write_checklists(
+        store, uids, out, on, overwrite=True, progress=count.pages, cancel=count.check
+    )
 
 
 def uids_of(store: Store, row_ids: list[int], progress: Progress) -> list[str]:

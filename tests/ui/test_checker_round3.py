@@ -210,3 +210,45 @@ def test_printing_the_whole_view_counts_and_can_be_stopped_to_the_last_page(
         op.cancel()  # Hủy, halfway through laying out the pages
     assert not (tmp_path / "ca-danh-sach.pdf").exists()
     qtbot.waitUntil(lambda: not window.jobs.running)
+
+
+def test_the_checklists_count_each_member_as_it_is_read_then_each_page(demo_store, tmp_path):
+    # An iterator over the members reported them all before any was read (the report
+    # first takes them in one go), so the reading of 200,000 members showed a bar
+    # stuck at 21.845 and Hủy did nothing until the pages began.
+    from dvdesk.reports import checklist_pdf
+    from dvdesk.ui.operations import Cancelled
+    from dvdesk.ui.print_actions import READ_SHARE, write_counted
+
+    uids = [demo_store.members.uid_of(i) for i in demo_store.members.ids()[:120]]
+    reads = 0
+    real_sheet = checklist_pdf.candidate_sheet
+
+    def counting_sheet(*args, **kwargs):
+        nonlocal reads
+        reads += 1
+        return real_sheet(*args, **kwargs)
+
+    calls: list[tuple[int, int, int]] = []  # (shown, total, members read by then)
+
+    def progress(done: int, total: int) -> None:
+        calls.append((done, total, reads))
+
+    checklist_pdf.candidate_sheet = counting_sheet
+    try:
+        pages = write_counted(demo_store, uids, tmp_path / "a.pdf", TODAY, progress)
+        reading = [c for c in calls if c[0] < len(uids) // READ_SHARE]
+        assert pages >= len(uids) and calls[-1][:2] == (len(uids), len(uids))
+        assert [c[0] for c in calls] == sorted(c[0] for c in calls)
+        assert [c[2] for c in reading] == list(range(1, len(reading) + 1))  # one per read
+
+        def stop_at_the_tenth(done: int, total: int) -> None:
+            if reads >= 10:
+                raise Cancelled
+
+        reads = 0
+        with pytest.raises(Cancelled):
+            write_counted(demo_store, uids, tmp_path / "b.pdf", TODAY, stop_at_the_tenth)
+        assert reads == 10 and not (tmp_path / "b.pdf").exists()
+    finally:
+        checklist_pdf.candidate_sheet = real_sheet
