@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from dvdesk.domain.validation import Severity
 from dvdesk.exchange.sheet_plan import ImportPlan, ImportRow, RowStatus, SheetPlan
-from dvdesk.ui.dialogs import translate_buttons
+from dvdesk.ui.dialogs import fit_to_screen, translate_buttons
 from dvdesk.ui.help import add_help
 
 SHOWN_ROWS = 2000  # rows listed in a table; the rest are counted (the CLI lists them all)
@@ -90,7 +90,7 @@ class ImportPreviewDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle(f"Xem trước khi nhập — {plan.source}")
-        self.resize(1000, 640)
+        fit_to_screen(self, 1000, 640)
         self.remap_requested = False
         self.replan_requested = False
         self.unit_boxes: dict[str, QComboBox] = {}
