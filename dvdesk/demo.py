@@ -403,6 +403,9 @@ def build(
         store.steps.record_many({uid: steps for uid, (steps, _) in samples.items()})
         if store.dossier.has_tables():  # not in a file kept at an older format (tests)
             store.dossier.add_many({uid: d for uid, (_, d) in samples.items()})
+            # Stage and violation codes derived from steps and dossier together, as
+            # recording them one by one in the window would (store/dossier.py refresh).
+            store.dossier.refresh_many(list(samples), today)
         # The đảng bộ's own figures of the last years, as the officer enters them
         # (the 3–4% target); the current year's outside admissions are not in yet.
         members_now = max(20, settings.party_members - 10)

@@ -15,9 +15,10 @@ tháng, năm sinh" and "NGÀY SINH (dd/mm/yyyy)" are one header.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from dvdesk.domain.field_types import (
@@ -365,6 +366,8 @@ class _Compiled:
     stored: tuple[MemberField, ...]
     writers: tuple[tuple[str, Any, Writer], ...]  # (name, default, to cell)
     readers: tuple[tuple[str, Writer], ...]  # (name, from cell) of the Member attributes
+    # Reads the writers' fields off a Member at once (None: one is not an attribute yet).
+    attributes: Callable[[Any], tuple[Any, ...]] | None
 
 
 _compiled_cache: list[_Compiled] = []
@@ -377,7 +380,9 @@ def _compiled() -> _Compiled:
         writers = tuple((f.name, f.default, cell_writer(f)) for f in stored)
         attributes = _member_attributes()
         readers = tuple((f.name, cell_reader(f)) for f in stored if f.name in attributes)
-        _compiled_cache[:] = [_Compiled(source, stored, writers, readers)]
+        names = [f.name for f in stored]
+        getter = attrgetter(*names) if len(names) > 1 and attributes.issuperset(names) else None
+        _compiled_cache[:] = [_Compiled(source, stored, writers, readers, getter)]
     return _compiled_cache[0]
 
 
@@ -392,12 +397,32 @@ def from_cells(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def cell_values(member: Any) -> dict[str, Any]:
     """The table cells of every stored field of a member (the fast form of `to_cell`)."""
+    compiled = _compiled()
+    if isinstance(member, Member) and compiled.attributes is not None:
+        # Every stored field is an attribute: one C-level read of them all.
+        values = compiled.attributes(member)
+        return {
+            name: value if write is None else write(value)
+            for (name, _, write), value in zip(compiled.writers, values, strict=True)
+        }
     return {
         name: getattr(member, name, default)
         if write is None
         else write(getattr(member, name, default))
-        for name, default, write in _compiled().writers
+        for name, default, write in compiled.writers
     }
+
+
+def cell_tuple(member: Any) -> tuple[Any, ...]:
+    """`cell_values` as a tuple, in the stored fields' order (bulk inserts)."""
+    return tuple(
+        [
+            getattr(member, name, default)
+            if write is None
+            else write(getattr(member, name, default))
+            for name, default, write in _compiled().writers
+        ]
+    )
 
 
 def form_fields() -> tuple[MemberField, ...]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
@@ -102,24 +103,49 @@ class Member:
         Called once per row of an import: only the fields that change are
         replaced, and a member already in storage form is returned as is.
         """
-        values = {
-            "full_name": normalize_name(self.full_name),
-            "cccd": _compact(self.cccd),
-            "phone": _text(self.phone),
-            "ethnicity": _word(self.ethnicity),
-            "religion": _word(self.religion),
-            "hometown": _text(self.hometown),
-            "address": _text(self.address),
-            "school_class": _text(self.school_class).upper(),
-            "school_year": _text(self.school_year),
-            "notes": _trimmed(self.notes),
-            "union_joined_place": _text(self.union_joined_place),
-            "union_card_no": _compact(self.union_card_no),
-            "union_position": _text(self.union_position),
-            "residence_commune": _text(self.residence_commune),
-            "residence_province": _text(self.residence_province),
-            "education": _text(self.education),
-            "occupation": _text(self.occupation),
-        }
-        changed: dict[str, Any] = {k: v for k, v in values.items() if v != getattr(self, k)}
-        return replace(self, **changed) if changed else self
+        changed: dict[str, Any] = {}
+        for name, form in STORAGE_FORMS.items():
+            value = getattr(self, name)
+            stored = form(value)
+            if stored != value:
+                changed[name] = stored
+        if not changed:
+            return self
+        # `replace` without its second __init__ (27 frozen fields): the values are the
+        # same kinds, only in storage form.
+        out = object.__new__(Member)
+        out.__dict__.update(self.__dict__, **changed)
+        return out
+
+
+@lru_cache(maxsize=1 << 14)
+def _repeated(value: str) -> str:
+    """`_text` of a value many members share (a hamlet's address, a class, a job)."""
+    return _text(value)
+
+
+def _class(value: str) -> str:
+    return _repeated(value).upper()
+
+
+# Each text field's storage form (NFC, trimmed); `Member.normalized` applies them, and a
+# package read applies them as it converts each row (exchange/records.py).
+STORAGE_FORMS: dict[str, Callable[[str], str]] = {
+    "full_name": normalize_name,
+    "cccd": _compact,
+    "phone": _text,
+    "ethnicity": _word,
+    "religion": _word,
+    "hometown": _repeated,
+    "address": _repeated,
+    "school_class": _class,
+    "school_year": _repeated,
+    "notes": _trimmed,
+    "union_joined_place": _repeated,
+    "union_card_no": _compact,
+    "union_position": _repeated,
+    "residence_commune": _repeated,
+    "residence_province": _repeated,
+    "education": _repeated,
+    "occupation": _repeated,
+}

@@ -139,6 +139,11 @@ def validate_member(
     name = m.full_name
     if not name:
         found.append(issue("name.required"))
+    elif name.replace(" ", "").isalpha():  # letters only (nearly every name): no digit or symbol
+        if len(name) > 100:
+            found.append(issue("name.too_long"))
+        elif " " not in name:
+            found.append(issue("name.single_word"))
     elif any(unicodedata.category(c)[0] == "N" for c in name):  # 5, ٥, ², Ⅻ
         found.append(issue("name.digits"))
     elif bad := sorted(set(_NAME_BAD.findall(name))):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dvdesk.exchange.headers import find_header
+from dvdesk.exchange.sheet_reader import Grid
 
 # TCVN3 code (as Latin-1) → the letter the font draws.
 _TCVN3 = dict(
@@ -42,19 +43,23 @@ def _looks_tcvn3(rows: Sequence[Sequence[object]]) -> bool:
     return any(isinstance(v, str) and not _MARKS.isdisjoint(v) for row in rows[:30] for v in row)
 
 
-def convert_tcvn3(rows: list[list[object]]) -> bool:
-    """Convert a sheet typed in TCVN3 in place; True if it was one.
+def _converted(row: list[object]) -> list[object]:
+    return [from_tcvn3(v) if isinstance(v, str) else v for v in row]
+
+
+def convert_tcvn3(grid: Grid) -> bool:
+    """Convert a sheet typed in TCVN3 (its held rows now, the streamed rest as read);
+    True if it was one.
 
     Only a sheet with no header as written, whose header is found once read as
     TCVN3, is converted: a Unicode list is never touched.
     """
+    rows = grid.rows
     if not _looks_tcvn3(rows) or find_header(rows) is not None:
         return False
-    head = [[from_tcvn3(v) if isinstance(v, str) else v for v in row] for row in rows[:30]]
-    if find_header(head) is None:
+    if find_header([_converted(row) for row in rows[:30]]) is None:
         return False
-    for row in rows:
-        for i, v in enumerate(row):
-            if isinstance(v, str):
-                row[i] = from_tcvn3(v)
+    grid.rows = [_converted(row) for row in rows]
+    if grid.more is not None:
+        grid.more = map(_converted, grid.more)
     return True

@@ -551,7 +551,7 @@ def _write(
             for t, rows in pkg.dossier.items()
         }
     done = store.received.replace_commune(
-        info, pkg.units, keep, steps, pkg.audit, today, issue_codes, dossier
+        info, pkg.units, keep, steps, pkg.audit, today, issue_codes, dossier, elsewhere=homes
     )
     plan.added, plan.updated, plan.unchanged, plan.removed = (
         done.added,

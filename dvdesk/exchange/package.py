@@ -262,7 +262,7 @@ def _unpack(data: bytes, source: str, digest: str) -> Package:
     # Normalized once here (NFC, trimmed) so planning compares storage forms.
     _convert(
         tables["members.csv"],
-        lambda r: records.member_from_row(r).normalized(),
+        lambda r: records.member_from_row(r, normalized=True),
         package.members.append,
         "members.csv",
         source,

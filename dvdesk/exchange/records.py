@@ -7,14 +7,16 @@ A row is a dict of strings keyed by the names in dictionary.py: ISO dates,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import astuple, fields
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from dvdesk.domain import fields as registry
 from dvdesk.domain.dates import DateError, parse_date
 from dvdesk.domain.fields import FieldType
-from dvdesk.domain.member import Member, Unit, UnitKind
+from dvdesk.domain.member import STORAGE_FORMS, Member, Unit, UnitKind
 from dvdesk.domain.procedure import STEP_BY_CODE, StepRecord, StepState
 
 
@@ -60,26 +62,73 @@ def _date(row: dict[str, str], column: str, *, full: bool) -> Any:
     return value
 
 
-def member_from_row(row: dict[str, str]) -> Member:
+def member_from_row(row: dict[str, str], *, normalized: bool = False) -> Member:
     """A member from its package row; a column a package of an older format lacks is left
-    at its default."""
-    if not row.get("uid", "").strip():
+    at its default. `normalized`: in storage form, as `Member.normalized()` makes it, in
+    the same pass (a package's rows are read that way)."""
+    uid = row.get("uid", "").strip()
+    if not uid:
         raise RecordError("thiếu mã định danh (uid)")
     values: dict[str, Any] = {}
-    for f in registry.MEMBER_FIELDS:
-        if f.name not in row:
-            if f.since == "1.0":
-                raise RecordError(f"thiếu cột {f.name}")
+    for name, since_first, read in _readers()[normalized]:
+        text = row.get(name)
+        if text is None:
+            if since_first:
+                raise RecordError(f"thiếu cột {name}")
             continue
-        text = row[f.name]
         try:
-            value = f.from_cell(text.strip() if f.type is not FieldType.TEXT else text)
+            values[name] = text if read is None else read(text)
         except (ValueError, DateError) as exc:
-            raise RecordError(f"cột {f.name}: {exc}") from exc
-        values[f.name] = value
-    values["uid"] = row["uid"].strip()
+            raise RecordError(f"cột {name}: {exc}") from exc
+    values["uid"] = uid
     values["unit_code"] = row["unit_code"].strip().upper()
-    return Member(**registry.member_values(values))
+    return Member(**values)
+
+
+Reader = Callable[[str], Any] | None  # None: the text as it is
+
+
+Readers = tuple[tuple[str, bool, Reader], ...]
+_compiled: list[tuple[Any, tuple[Readers, Readers]]] = []
+
+
+def _readers() -> tuple[Readers, Readers]:
+    """(column, required since format 1.0, reader) of every Member attribute: as read,
+    and in storage form.
+
+    The fast form of `MemberField.from_cell` (and `Member.normalized`) for
+    package text, worked out once per registry (a test may swap it): a package
+    has 2,000 to 200,000 rows of ~27 columns each.
+    """
+    source = registry.MEMBER_FIELDS
+    if not _compiled or _compiled[0][0] is not source:
+        attributes = {f.name for f in fields(Member)}
+        plain = tuple(
+            (f.name, f.since == "1.0", _reader(f)) for f in source if f.name in attributes
+        )
+        stored = tuple((name, first, _stored(name, read)) for name, first, read in plain)
+        _compiled[:] = [(source, (plain, stored))]
+    return _compiled[0][1]
+
+
+def _stored(name: str, read: Reader) -> Reader:
+    form = STORAGE_FORMS.get(name)
+    if form is None:
+        return read
+    if read is None:
+        return form
+    return lambda text: form(read(text))
+
+
+def _reader(f: registry.MemberField) -> Reader:
+    t = f.type
+    if t is FieldType.TEXT:
+        return None
+    if t in (FieldType.CODE, FieldType.UNIT):
+        return str.strip
+    # Enums, flags, numbers and dates: a few values (a few thousand birthdays) repeat
+    # over every row, and each is immutable, so the conversion is remembered per text.
+    return lru_cache(maxsize=1 << 16)(lambda text: f.from_cell(text.strip()))
 
 
 def step_to_row(uid: str, r: StepRecord) -> dict[str, str]:

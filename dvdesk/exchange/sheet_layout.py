@@ -109,7 +109,7 @@ def classify(
     name_columns: frozenset[int],
 ) -> RowSense:
     """What one row is. `in_signature`: a signature row was seen above (and no group since)."""
-    if not any(v is not None and v != "" for v in cells):
+    if not name and not any(v is not None and v != "" for v in cells):  # a name: not blank
         return RowSense(RowKind.BLANK)
     # Most rows are people: the name alone decides, without reading every cell —
     # unless it starts like a unit ("1 | Thôn 1", "2 | Chi đoàn 12A1": a numbered group).

@@ -286,7 +286,7 @@ def _content(
     if len(tables[MEMBER_FILE]) != 1:
         raise PackageError(f"Tệp “{source}”: tệp chuyển phải có đúng một người.")
     try:
-        member = records.member_from_row(tables[MEMBER_FILE][0]).normalized()
+        member = records.member_from_row(tables[MEMBER_FILE][0], normalized=True)
         steps = [records.step_from_row(r) for r in tables[STEPS_FILE]]
     except records.RecordError as exc:
         raise PackageError(f"Tệp “{source}”: {exc}.") from exc

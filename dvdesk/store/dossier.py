@@ -20,7 +20,6 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from dvdesk.domain.checklist import Checklist, build_checklist
-from dvdesk.domain.deadline_rules import FlagKind
 from dvdesk.domain.procedure import DEFINITION, Definition, StepRecord, StepState
 from dvdesk.domain.procedure_dossier import (
     KEEP,
@@ -28,7 +27,6 @@ from dvdesk.domain.procedure_dossier import (
     DossierException,
     Introducer,
     Keep,
-    PartyStatus,
     Vote,
 )
 from dvdesk.domain.procedure_order import Problem, refusal_text, refusals
@@ -36,6 +34,7 @@ from dvdesk.errors import Refused
 from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.connection import Connection
 from dvdesk.store.deadlines import HolidaysRepo
+from dvdesk.store.dossier_bulk import Checks, Options, dossier_of, violation_codes
 from dvdesk.store.dossier_settings import BadDossierInput, DossierSettings
 from dvdesk.store.members import MembersRepo
 from dvdesk.store.settings import SettingsRepo
@@ -149,45 +148,43 @@ class DossierRepository:
             [member_id],
         )
         row = next(iter(self._rows("SELECT * FROM dossiers WHERE member_id = ?", [member_id])), {})
-        introducers = tuple(
-            Introducer(
-                r["name"],
-                PartyStatus(r["status"]),
-                _day(r["together_since"]),
-                _day(r["introduced_on"]),
-                r["note"],
-            )
-            for r in self._rows(
-                "SELECT * FROM introducers WHERE member_id = ? ORDER BY seq", [member_id]
-            )
-        )
-        votes = {
-            r["step_code"]: Vote(r["step_code"], r["in_favour"], r["total"], r["present"])
-            for r in self._rows("SELECT * FROM votes WHERE member_id = ?", [member_id])
-        }
-        exceptions = tuple(
-            DossierException(r["rule_code"], r["note"], r["document"], r["step_code"])
-            for r in self._rows(
+        return dossier_of(
+            row,
+            self._rows("SELECT * FROM introducers WHERE member_id = ? ORDER BY seq", [member_id]),
+            self._rows("SELECT * FROM votes WHERE member_id = ?", [member_id]),
+            self._rows(
                 "SELECT * FROM dossier_exceptions WHERE member_id = ? ORDER BY id", [member_id]
-            )
-        )
-        union = row.get("union_member")
-        return Dossier(
-            introducers=introducers,
-            votes=votes,
-            # The dossier's own entry, else the member's trình độ học vấn (domain/fields.py).
-            education=row.get("education", "") or (unit[0]["education"] if unit else ""),
-            union_member=None if union is None else bool(union),
-            helper=row.get("helper", ""),
-            helper_since=_day(row.get("helper_since")),
-            exceptions=exceptions,
+            ),
+            unit[0]["education"] if unit else "",
             # By the member's own unit row: at the receiving level unit codes repeat.
-            position=self.options.position_of_unit(unit[0]["id"])
-            if unit
-            else self.default_position,
-            difficult_area=self.difficult_area,
-            checked_version=row.get("checked_version", ""),
+            self.options.position_of_unit(unit[0]["id"]) if unit else self.default_position,
+            self.difficult_area,
         )
+
+    def bulk_checks(self, today: date | None = None) -> Checks:
+        """Checklists of many members at once, with this file's settings (dossier_bulk.py)."""
+        settings = self._settings.get()
+        today = today or date.today()
+        meeting = settings.consideration_on(today) if settings.consideration_date else None
+        return Checks(
+            self._conn,
+            Options(
+                settings.method,
+                meeting,
+                self._holidays.get(),
+                self.default_position,
+                self.difficult_area,
+                self.definition,
+            ),
+        )
+
+    def refresh_many(self, uids: Sequence[str], today: date | None = None) -> Changes:
+        """`refresh` for many members at once (a demo file's candidates): stage and flags."""
+        today = today or date.today()
+        with self._conn.transaction():
+            ids = [self._member_id(uid) for uid in uids]
+            self.bulk_checks(today).refresh(ids, today)
+        return Changes.of(Kind.STEPS, Kind.MEMBERS, uids=uids, reorders=True)
 
     def checklist(
         self, uid: str, meeting: date | None = None, today: date | None = None
@@ -480,9 +477,7 @@ class DossierRepository:
         """Derive the stage and the violation codes again; note the version checked."""
         member_id = self._member_id(uid)
         cl = self._checklist(uid, self.get(uid), None, today)
-        codes = " ".join(
-            dict.fromkeys(f.rule.code for f in cl.flags if f.kind is FlagKind.VIOLATION)
-        )
+        codes = violation_codes(cl)
         self._execute(
             "UPDATE members SET stage = ?, dossier_issues = ? WHERE id = ?",
             (cl.stage.value, codes, member_id),

@@ -120,7 +120,8 @@ class Store:
     def received(self) -> ReceivedRepo:
         from dvdesk.store.received import ReceivedRepo
 
-        return ReceivedRepo(self._conn, self.packages)
+        # The dossier's code is loaded only when a merge or a summary builds checklists.
+        return ReceivedRepo(self._conn, self.packages, lambda on: self.dossier.bulk_checks(on))
 
     @cached_property
     def received_index(self) -> ReceivedIndex:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.exchange.sheet_rows import FIELD_LABELS
-from dvdesk.ui.dialogs import translate_buttons
+from dvdesk.ui.dialogs import fit_to_screen, translate_buttons
 
 IGNORE = ""
 
@@ -33,7 +33,7 @@ class ColumnMappingDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Ghép cột của {sheet}" if sheet else "Ghép cột của bảng tính")
-        self.resize(520, 520)
+        fit_to_screen(self, 520, 520)
         form = QFormLayout()
         self.choices: dict[int, QComboBox] = {}
         for column, label in sorted(headers.items()):

@@ -15,14 +15,18 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QHeaderView,
     QInputDialog,
     QLineEdit,
     QMessageBox,
+    QSplitter,
+    QTreeView,
     QWidget,
 )
 
@@ -53,6 +57,44 @@ FILE_DIALOG_LABELS = {
     QFileDialog.DialogLabel.FileType: "Loại tệp:",
     QFileDialog.DialogLabel.Reject: "Hủy",
 }
+
+
+# Room the window manager's title bar and borders take beyond a window's own size.
+FRAME_ROOM = (16, 48)
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Size a window `width`×`height`, or less so that it, its title bar included, fits
+    the screen's free area (a 1366×768 screen less the taskbar leaves 728 pixels)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        free = screen.availableGeometry()
+        width = min(width, free.width() - FRAME_ROOM[0])
+        height = min(height, free.height() - FRAME_ROOM[1])
+    window.resize(width, height)
+
+
+def placeholder_room(edit: QLineEdit, cap: int = 320) -> int:
+    """The width that shows a line edit's whole hint (at most `cap`), and make it the
+    edit's minimum: a hint cut to "năm tốt nghiệp T…" tells nothing."""
+    need = min(edit.fontMetrics().horizontalAdvance(edit.placeholderText()) + 24, cap)
+    edit.setMinimumWidth(need)
+    return need
+
+
+def widen_file_dialog(box: QFileDialog) -> None:
+    """Qt's own file dialog opens narrow: sizes, types and "Máy tính" end in "…"."""
+    fit_to_screen(box, 880, 540)
+    for view in box.findChildren(QTreeView):
+        header = view.header()
+        for column in range(1, header.count()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for splitter in box.findChildren(QSplitter):
+        side = splitter.widget(0)
+        if side is not None and splitter.count() == 2:
+            need = side.sizeHint().width()
+            splitter.setSizes([max(need, 150), max(1, box.width() - max(need, 150))])
 
 
 def documents_folder() -> Path:
@@ -108,10 +150,13 @@ class DialogService:
         text: str,
         buttons: QMessageBox.StandardButton,
         detail: str = "",
+        default: QMessageBox.StandardButton = QMessageBox.StandardButton.NoButton,
     ) -> QMessageBox.StandardButton:
         box = QMessageBox(icon, title, text, buttons, self.parent)
         if detail:
             box.setDetailedText(detail)
+        if default != QMessageBox.StandardButton.NoButton:
+            box.setDefaultButton(default)
         translate_buttons(box)
         return QMessageBox.StandardButton(box.exec())
 
@@ -124,12 +169,15 @@ class DialogService:
     def error(self, title: str, text: str, detail: str = "") -> None:
         self._box(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, detail)
 
-    def confirm(self, title: str, text: str) -> bool:
+    def confirm(self, title: str, text: str, *, default_no: bool = False) -> bool:
+        """Có / Không; `default_no` where Có throws work away, so that an Enter pressed
+        out of habit keeps it."""
         answer = self._box(
             QMessageBox.Icon.Question,
             title,
             text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            default=QMessageBox.StandardButton.No if default_no else QMessageBox.StandardButton.Yes,
         )
         return answer == QMessageBox.StandardButton.Yes
 
@@ -148,6 +196,7 @@ class DialogService:
         for label, text in FILE_DIALOG_LABELS.items():
             box.setLabelText(label, text)
         box.setLabelText(QFileDialog.DialogLabel.Accept, "Lưu" if save else "Mở")
+        widen_file_dialog(box)
         chosen = box.selectedFiles() if box.exec() else []
         if chosen:
             remember_folder(filters, chosen[0])
@@ -178,4 +227,9 @@ class DialogService:
         box.setCancelButtonText("Hủy")
         if secret:
             box.setTextEchoMode(QLineEdit.EchoMode.Password)
+        # A short label leaves the box too narrow for its own title ("Mật kh…vdesk"); the
+        # box takes its size from its layout, so the text box is made wider.
+        title_room = box.fontMetrics().horizontalAdvance(f"{title} — dvdesk") + 120
+        for edit in box.findChildren(QLineEdit):
+            edit.setMinimumWidth(max(380, title_room))
         return box.textValue() if box.exec() else None

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk import __version__
-from dvdesk.ui.dialogs import translate_buttons
+from dvdesk.ui.dialogs import fit_to_screen, translate_buttons
 
 MANUAL = "huong-dan.html"
 # Topic → the heading anchor in the manual (Qt makes anchors from heading texts).
@@ -77,7 +77,12 @@ class HelpWindow(QDialog):
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
         self._fit_timer.timeout.connect(self.fit_images)
+        # Set by show_topic until the pictures are fitted or the reader scrolls: fitting
+        # moves every heading below a picture, so the topic is scrolled to again then.
+        self._rescroll = False
+        self.topic = "start"
         self.browser.setOpenExternalLinks(True)
+        self.browser.verticalScrollBar().actionTriggered.connect(self._reader_scrolled)
         self.browser.setSearchPaths([str(manual_dir())])
         path = manual_path()
         if path.exists():
@@ -98,7 +103,7 @@ class HelpWindow(QDialog):
         close = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         close.setContext(Qt.ShortcutContext.WindowShortcut)
         close.activated.connect(self.close)
-        self.resize(920, 640)
+        fit_to_screen(self, 920, 640)
         self.fit_images()
 
     def fit_images(self) -> None:
@@ -143,6 +148,10 @@ class HelpWindow(QDialog):
         if excess > 0 and self._extra == 0:  # one more pass, never a loop
             self._extra = excess
             self.fit_images()
+        if self._rescroll:
+            self._rescroll = False
+            self._scroll_to_topic()
+        self.browser.viewport().update()
 
     def _image_size(self, name: str) -> tuple[int, float]:
         """A picture's own width in pixels and its height/width ratio (0, 0 if unreadable)."""
@@ -157,11 +166,18 @@ class HelpWindow(QDialog):
         self._fit_timer.start()  # once the text is laid out at its new width
 
     def show_topic(self, topic: str) -> None:
-        self.browser.scrollToAnchor(TOPICS.get(topic, TOPICS["start"]))
+        self.topic = topic
+        self._scroll_to_topic()
+        self._rescroll = True
+
+    def _reader_scrolled(self, _action: int) -> None:
+        self._rescroll = False
+
+    def _scroll_to_topic(self) -> None:
+        self.browser.scrollToAnchor(TOPICS.get(self.topic, TOPICS["start"]))
         # scrollToAnchor puts the heading flush with the top edge, cutting its ascenders.
         bar = self.browser.verticalScrollBar()
         bar.setValue(max(0, bar.value() - 12))
-        self.topic = topic
 
 
 _open: HelpWindow | None = None

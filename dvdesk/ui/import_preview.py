@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from dvdesk.domain.validation import Severity
 from dvdesk.exchange.sheet_plan import ImportPlan, ImportRow, RowStatus, SheetPlan
-from dvdesk.ui.dialogs import translate_buttons
+from dvdesk.ui.dialogs import fit_to_screen, translate_buttons
 from dvdesk.ui.help import add_help
 
 SHOWN_ROWS = 2000  # rows listed in a table; the rest are counted (the CLI lists them all)
@@ -90,7 +90,7 @@ class ImportPreviewDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle(f"Xem trước khi nhập — {plan.source}")
-        self.resize(1000, 640)
+        fit_to_screen(self, 1000, 640)
         self.remap_requested = False
         self.replan_requested = False
         self.unit_boxes: dict[str, QComboBox] = {}
@@ -108,7 +108,7 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         for sheet in plan.sheets:
             self.tabs.addTab(self._sheet_page(sheet, units), self._sheet_title(sheet))
-        self.probable = [r for r in plan.rows if r.status is RowStatus.CONFLICT and r.member]
+        self.probable = plan.probable
         self.changes = self._changes_page()
         self.tabs.addTab(self.changes, f"Thay đổi ({len(self._changed_rows())})")
         issues = plan.issues
@@ -178,7 +178,7 @@ class ImportPreviewDialog(QDialog):
         name = sheet.sheet or "Bảng tính"
         if sheet.header is None:
             return f"{name} (bỏ qua)"
-        return f"{name} ({len(sheet.rows)} người{', ẩn' if sheet.hidden else ''})"
+        return f"{name} ({sheet.count} người{', ẩn' if sheet.hidden else ''})"
 
     def _sheet_page(self, sheet: SheetPlan, units: Sequence[tuple[str, str]]) -> QWidget:
         page = QWidget()
@@ -302,7 +302,7 @@ class ImportPreviewDialog(QDialog):
     def _changed_rows(self) -> list[ImportRow]:
         return [
             r
-            for r in self.plan.rows
+            for r in self.plan.kept  # updates and probable matches are never spilled
             if r.status in (RowStatus.UPDATE, RowStatus.CONFLICT) and r.changes
         ]
 

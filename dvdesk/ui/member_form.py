@@ -38,7 +38,7 @@ from dvdesk.domain.member import Member
 from dvdesk.domain.validation import Report, Severity
 from dvdesk.errors import KnownError, ValidationFailed
 from dvdesk.store.gateway import Store
-from dvdesk.ui.dialogs import DialogService, translate_buttons
+from dvdesk.ui.dialogs import DialogService, placeholder_room, translate_buttons
 from dvdesk.ui.help import add_help
 
 
@@ -49,9 +49,7 @@ class DateField(QLineEdit):
         super().__init__()
         self.setPlaceholderText(placeholder)
         # Wide enough for the whole hint ("dd/mm/yyyy, mm/yyyy hoặc năm"), never less than a date.
-        hint = self.fontMetrics().horizontalAdvance(placeholder) + 24
-        self.setMinimumWidth(min(hint, 320))
-        self.setMaximumWidth(max(130, min(hint, 320)))
+        self.setMaximumWidth(max(130, placeholder_room(self)))
 
     def value(self) -> PartialDate | None:
         return parse_date(self.text())
@@ -169,6 +167,8 @@ class MemberForm(QDialog):
             return notes
         widget = QLineEdit(f.default or "")
         widget.setPlaceholderText(f.placeholder)
+        if f.placeholder:
+            placeholder_room(widget)
         if f.max_length:
             widget.setMaxLength(f.max_length)
         return widget
@@ -234,7 +234,9 @@ class MemberForm(QDialog):
     def reject(self) -> None:
         """Esc, Hủy or the close box: ask before throwing away what was typed."""
         if self.is_dirty() and not self.dialogs.confirm(
-            "Bỏ thay đổi?", "Phiếu có thông tin chưa lưu. Đóng phiếu và bỏ các thay đổi này?"
+            "Bỏ thay đổi?",
+            "Phiếu có thông tin chưa lưu. Đóng phiếu và bỏ các thay đổi này?",
+            default_no=True,
         ):
             return
         super().reject()

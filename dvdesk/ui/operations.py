@@ -356,7 +356,7 @@ class Op(QObject):
                 self.cancelled.emit()
             elif kind == _Outcome.KNOWN:
                 if not self.quiet:
-                    self.jobs.dialogs.error(self.title or "Không thực hiện được", str(payload))
+                    self.jobs.dialogs.error(failure_title(self.title), str(payload))
                 self.failed.emit(str(payload))
             else:
                 message = bug_message(self.jobs.log_file)
@@ -369,6 +369,16 @@ class Op(QObject):
         if self._done_callback is not None:
             self._done_callback(result)
         self.done.emit(result)
+
+
+def failure_title(title: str) -> str:
+    """The title of the box saying a job failed: its progress label "Đang tạo “a.pdf”…"
+    would tell the clerk it is still at work, so it becomes "Không tạo “a.pdf” được"."""
+    if not title:
+        return "Không thực hiện được"
+    if title.startswith("Đang "):
+        return f"Không {title.removeprefix('Đang ').rstrip('…. ')} được"
+    return title
 
 
 class ReadOp(Op):

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dvdesk.ui.dialogs import DialogService
+from dvdesk.ui.dialogs import DialogService, fit_to_screen
 from dvdesk.ui.help import add_help
 
 ZOOM_STEP = 1.25
@@ -55,7 +55,7 @@ class PdfPreview(QMainWindow):
         self.navigator.currentPageChanged.connect(self._page_changed)
         self._page_changed(0)
         add_help(self, "print")
-        self.resize(900, 680)
+        fit_to_screen(self, 900, 1000)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Xem trước")

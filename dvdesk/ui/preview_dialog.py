@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dvdesk.ui.dialogs import translate_buttons
+from dvdesk.ui.dialogs import fit_to_screen, translate_buttons
 from dvdesk.ui.help import add_help
 
 
@@ -40,7 +40,7 @@ class PreviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(820, 560)
+        fit_to_screen(self, 820, 560)
         self.remap_requested = False
         summary = QPlainTextEdit("\n".join(lines))
         summary.setReadOnly(True)

@@ -9,10 +9,10 @@ dvdesk/reports does the drawing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -36,29 +36,45 @@ class Recorded(NamedTuple):
     changes: Changes
 
 
-class Counted(Sequence[str]):
-    """A list whose iteration reports progress: the report reads it one by one."""
+# Of the time a checklist takes, reading its member is about an eighth and laying out
+# its page the rest (measured: 0.42 s and 2.85 s per 1,000).
+READ_SHARE = 8
 
-    def __init__(self, items: list[str], progress: Progress) -> None:
-        self.items, self.progress = items, progress
 
-    def __len__(self) -> int:
-        return len(self.items)
+class ChecklistCount:
+    """One progress bar over a print of checklists: the report checks once per member
+    it reads (the first eighth of the bar), then counts the pages it lays out (the
+    rest). Each step reports, and `progress` raises `Cancelled` after Hủy, so the
+    print stops at any point."""
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        return self.items[index]
+    def __init__(self, total: int, progress: Progress) -> None:
+        self.total, self.progress = total, progress
+        self.read = self.shown = 0
+        self.laying_out = False
 
-    def __iter__(self) -> Iterator[str]:
-        total = len(self.items)
-        for done, item in enumerate(self.items):
-            self.progress(done, total)
-            yield item
-        self.progress(total, total)
-        self.progress(0, 0)  # what follows (laying out the pages) is not counted
+    def check(self) -> bool:
+        """The report's cancel question, asked after each member it reads."""
+        if not self.laying_out:
+            self.read += 1
+            self.shown = min(self.read, self.total) // READ_SHARE
+        self.progress(self.shown, self.total)
+        return False
+
+    def pages(self, done: int, total: int) -> None:
+        """The report's count of pages laid out."""
+        self.laying_out = True
+        read = total // READ_SHARE
+        self.shown = read + (done * (total - read)) // max(total, 1)
+        self.progress(self.shown, total)
+
+
+def write_counted(store: Store, uids: list[str], out: Path, on: date, progress: Progress) -> int:
+    from dvdesk.reports.checklist_pdf import write_checklists
+
+    count = ChecklistCount(len(uids), progress)
+    return write_checklists(
+        store, uids, out, on, overwrite=True, progress=count.pages, cancel=count.check
+    )
 
 
 def uids_of(store: Store, row_ids: list[int], progress: Progress) -> list[str]:
@@ -154,7 +170,6 @@ class PrintActions(QObject):
         if not uids:
             self.dialogs.info("In phiếu", "Hãy chọn một đoàn viên trong bảng trước.")
             return None
-        from dvdesk.reports.checklist_pdf import write_checklists
 
         name = self.host.store.members.get(uids[0]).full_name
         default = f"phieu-{_slug(name)}.pdf" if len(uids) == 1 else "cac-phieu-theo-doi.pdf"
@@ -162,9 +177,7 @@ class PrintActions(QObject):
         return self._write(
             "Lưu phiếu theo dõi hồ sơ",
             default,
-            lambda store, out, progress: write_checklists(
-                store, Counted(uids, progress), out, on, overwrite=True
-            ),
+            lambda store, out, progress: write_counted(store, uids, out, on, progress),
             counted=True,
         )
 
@@ -182,13 +195,11 @@ class PrintActions(QObject):
             "Có thể bấm “Hủy” trong lúc tạo để dừng.",
         ):
             return None
-        from dvdesk.reports.checklist_pdf import write_checklists
-
         on = self.on
 
         def work(store: Store, out: Path, progress: Progress) -> int:
             uids = uids_of(store, row_ids, lambda done, total: None)
-            return write_checklists(store, Counted(uids, progress), out, on, overwrite=True)
+            return write_counted(store, uids, out, on, progress)
 
         return self._write("Lưu các phiếu theo dõi", "cac-phieu-theo-doi.pdf", work, counted=True)
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from dvdesk.store import backup
-from dvdesk.ui.dialogs import DialogService, translate_buttons
+from dvdesk.ui.dialogs import DialogService, fit_to_screen, translate_buttons
 from dvdesk.ui.help import add_help
 
 REASONS = {
@@ -106,7 +106,7 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.empty)
         layout.addWidget(buttons)
         add_help(self, "backup")
-        self.resize(760, 420)
+        fit_to_screen(self, 760, 420)
 
     def accept_selected(self) -> None:
         row = self.table.currentRow()

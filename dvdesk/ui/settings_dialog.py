@@ -33,7 +33,7 @@ from dvdesk.errors import KnownError
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
 from dvdesk.store.settings import RECEIVING_LEVELS, Settings
-from dvdesk.ui.dialogs import DialogService, translate_buttons
+from dvdesk.ui.dialogs import DialogService, placeholder_room, translate_buttons
 from dvdesk.ui.help import add_help
 
 METHOD_HELP = (
@@ -174,6 +174,8 @@ class SettingsDialog(QDialog):
         self.unit_code.setPlaceholderText("mã, ví dụ KDC07")
         self.unit_name = QLineEdit()
         self.unit_name.setPlaceholderText("tên, ví dụ Thôn Yên Lạc")
+        for edit in (self.unit_code, self.unit_name):
+            placeholder_room(edit)
         self.unit_kind = QComboBox()
         for kind in UnitKind:
             self.unit_kind.addItem(UNIT_KIND_LABELS[kind], kind.value)
@@ -222,7 +224,7 @@ class SettingsDialog(QDialog):
     def remove_unit(self) -> None:
         unit = self._chosen_unit()
         if unit is None or not self.dialogs.confirm(
-            "Xóa đơn vị", f"Xóa đơn vị {unit.code} — {unit.name}?"
+            "Xóa đơn vị", f"Xóa đơn vị {unit.code} — {unit.name}?", default_no=True
         ):
             return
         try:
@@ -257,6 +259,7 @@ class SettingsDialog(QDialog):
         self.holiday_day.setPlaceholderText("dd/mm/yyyy")
         self.holiday_name = QLineEdit()
         self.holiday_name.setPlaceholderText("tên ngày nghỉ, ví dụ Tết Nguyên đán")
+        placeholder_room(self.holiday_name)
         add = QPushButton("Thêm ngày nghỉ")
         add.clicked.connect(self.add_holiday)
         remove = QPushButton("Bỏ ngày đã chọn")

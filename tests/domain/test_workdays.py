@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -73,3 +73,23 @@ def test_between_inverts_add(start: date, n: int):
 def test_is_working_day(day: date, holidays: frozenset[date], working: bool, next_day: date):
     assert is_working_day(day, holidays) is working
     assert next_working_day(day, holidays) == next_day
+
+
+def test_between_counts_as_walking_day_by_day():
+    """The week arithmetic against the plain count of each day in (start, end]."""
+    import random
+
+    from dvdesk.domain.workdays import is_working_day
+
+    rng = random.Random(7)
+    base = date(2024, 1, 1)
+    for _ in range(2000):
+        start = base + timedelta(days=rng.randrange(0, 1500))
+        end = start + timedelta(days=rng.randrange(-800, 800))
+        holidays = frozenset(base + timedelta(days=rng.randrange(0, 2400)) for _ in range(40))
+        low, high = min(start, end), max(start, end)
+        walked = sum(
+            is_working_day(low + timedelta(days=i), holidays)
+            for i in range(1, (high - low).days + 1)
+        )
+        assert working_days_between(start, end, holidays) == (walked if end >= start else -walked)

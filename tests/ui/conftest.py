@@ -23,6 +23,7 @@ class FakeDialogs:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, str]] = []
         self.answer = True
+        self.default_no = False  # what the last confirm asked Enter to answer
         self.paths: list[str] = []  # answers to file pickers, in order
         self.texts: list[str | None] = []  # answers to ask_text, in order
         self.modal_answers: list[bool] = []  # answers to show_modal, in order
@@ -38,8 +39,9 @@ class FakeDialogs:
     def error(self, title: str, text: str, detail: str = "") -> None:
         self.calls.append(("error", title, text))
 
-    def confirm(self, title: str, text: str) -> bool:
+    def confirm(self, title: str, text: str, *, default_no: bool = False) -> bool:
         self.calls.append(("confirm", title, text))
+        self.default_no = default_no
         return self.answer
 
     def open_file(self, title: str, filters: str, start: str = "") -> str:

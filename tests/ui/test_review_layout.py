@@ -224,6 +224,7 @@ def test_manual_closes_on_escape_and_fits_its_pictures(qtbot):
 
     window = HelpWindow()
     qtbot.addWidget(window)
+    window.resize(920, 560)  # a 1366-px screen's width (offscreen's 800 px caps the first size)
     window.show()
     qtbot.waitExposed(window)
     window.show_topic("start")
