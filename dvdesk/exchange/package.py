@@ -47,6 +47,7 @@ from dvdesk.exchange.manifest import (
     commune_code_problem,
     minor_version,
     sha256,
+    shown,
 )
 from dvdesk.exchange.safe_zip import read_entries
 from dvdesk.files import check_output, write_private
@@ -324,22 +325,25 @@ def _check_identities(package: Package, source: str) -> None:
     codes: set[str] = set()
     for unit in package.units:
         if not CODE.fullmatch(unit.code):
-            raise refuse("units.csv", f"mã đơn vị không hợp lệ “{unit.code[:40]}”")
+            raise refuse("units.csv", f"mã đơn vị không hợp lệ “{shown(unit.code)}”")
         if unit.code in codes:
             raise refuse("units.csv", f"mã đơn vị “{unit.code}” hai lần")
         codes.add(unit.code)
     uids: set[str] = set()
     for member in package.members:
         if not UID.fullmatch(member.uid):
-            raise refuse("members.csv", f"mã định danh không hợp lệ “{member.uid[:40]}”")
+            raise refuse("members.csv", f"mã định danh không hợp lệ “{shown(member.uid)}”")
         if member.uid in uids:
             raise refuse("members.csv", f"mã định danh “{member.uid}” hai lần")
         if not CODE.fullmatch(member.unit_code):
-            raise refuse("members.csv", f"mã đơn vị không hợp lệ “{member.unit_code[:40]}”")
+            raise refuse("members.csv", f"mã đơn vị không hợp lệ “{shown(member.unit_code)}”")
         uids.add(member.uid)
-    for uid in package.steps:
+    for uid, records_of in package.steps.items():
         if not UID.fullmatch(uid):
-            raise refuse("steps.csv", f"mã định danh không hợp lệ “{uid[:40]}”")
+            raise refuse("steps.csv", f"mã định danh không hợp lệ “{shown(uid)}”")
+        if len({r.code for r in records_of}) != len(records_of):
+            # The store keeps one row per (member, step): a second would abort the merge.
+            raise refuse("steps.csv", f"một bước quy trình ghi hai lần cho mã “{uid}”")
 
 
 def _os_problem(exc: OSError, path: Path) -> KnownError:

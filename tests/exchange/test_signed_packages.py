@@ -99,6 +99,27 @@ def _members_csv_edited(path: Path) -> bytes:
     return ("\ufeff" + head + "\n" + first_row.replace(",", ",X", 1) + "\n" + rest).encode()
 
 
+def _steps_twice(path: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """steps.csv with its first row twice, and the manifest's counts to match."""
+    entries = _entries(path)
+    text = entries["steps.csv"].decode("utf-8-sig")
+    head, first_row, rest = text.split("\n", 2)
+    counts = json.loads(entries[MANIFEST_FILE])["counts"]
+    counts["steps.csv"] += 1
+    twice = "\ufeff" + head + "\n" + first_row + "\n" + first_row + "\n" + rest
+    return {"steps.csv": twice.encode()}, {"counts": counts}
+
+
+def _re_signed(store: Store, p: Path, o: Path, **manifest: Any) -> Path:
+    """A package whose manifest the commune itself edited and signed again."""
+    return _forge(p, o, manifest=manifest, key=_key(store))
+
+
+def _steps_doubled(store: Store, p: Path, o: Path) -> Path:
+    files, manifest = _steps_twice(p)
+    return _forge(p, o, files=files, manifest=manifest, rehash=True, key=_key(store))
+
+
 HOSTILE = {
     "unsigned": (lambda s, p, o: _forge(p, o, files={SIGNATURE_FILE: b""}), "chữ ký số"),
     "tampered": (
@@ -156,6 +177,50 @@ HOSTILE = {
     "bad_signature_text": (
         lambda s, p, o: _forge(p, o, files={SIGNATURE_FILE: b'{"algorithm": "Ed25519"}'}),
         "chữ ký số không hợp lệ",
+    ),
+    # What a name or code carries must never break the one error line nor reach the file.
+    "code_newline": (lambda s, p, o: _re_signed(s, p, o, commune_code="00012\n"), "\\u000a"),
+    "name_newline": (
+        lambda s, p, o: _re_signed(s, p, o, commune_name="Xã Yên Phú\ndvdesk: đã gộp xong"),
+        "tên xã/phường không hợp lệ",
+    ),
+    "name_bidi_override": (
+        lambda s, p, o: _re_signed(s, p, o, commune_name="Xã \u202eúhP nêY"),
+        "tên xã/phường không hợp lệ",
+    ),
+    "name_escape": (
+        lambda s, p, o: _re_signed(s, p, o, commune_name="Xã Yên\x1b[31mPhú"),
+        "tên xã/phường không hợp lệ",
+    ),
+    "app_version_newline": (
+        lambda s, p, o: _re_signed(s, p, o, app_version="0.1\nLưu ý"),
+        "phiên bản chương trình",
+    ),
+    "party_members_huge": (
+        lambda s, p, o: _re_signed(s, p, o, party_members=2**70),
+        "số đảng viên",
+    ),
+    "target_nan": (lambda s, p, o: _re_signed(s, p, o, target_percent=float("nan")), "bị hỏng"),
+    "created_in_the_future": (
+        lambda s, p, o: _re_signed(s, p, o, created_at="2099-01-01T00:00:00"),
+        "ở tương lai",
+    ),
+    "created_with_offset": (
+        lambda s, p, o: _re_signed(s, p, o, created_at="2026-11-20T08:00:00+07:00"),
+        "thời điểm tạo",
+    ),
+    "created_compact": (
+        lambda s, p, o: _re_signed(s, p, o, created_at="20261120T080000"),
+        "thời điểm tạo",
+    ),
+    "step_twice": (_steps_doubled, "ghi hai lần"),
+    "entry_name_newline": (
+        lambda s, p, o: _forge(p, o, files={"notes\n.csv": b"x"}),
+        "đường dẫn không an toàn",
+    ),
+    "entry_name_padded": (
+        lambda s, p, o: _forge(p, o, files={"members.csv ": b"x"}),
+        "đường dẫn không an toàn",
     ),
     "manifest_without_key": (
         lambda s, p, o: _forge(p, o, manifest={"signing_key": "abc"}),
