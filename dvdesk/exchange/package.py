@@ -338,12 +338,21 @@ def _check_identities(package: Package, source: str) -> None:
         if not CODE.fullmatch(member.unit_code):
             raise refuse("members.csv", f"mã đơn vị không hợp lệ “{shown(member.unit_code)}”")
         uids.add(member.uid)
+    made = datetime.fromisoformat(package.manifest.created_at).date()
     for uid, records_of in package.steps.items():
         if not UID.fullmatch(uid):
             raise refuse("steps.csv", f"mã định danh không hợp lệ “{shown(uid)}”")
         if len({r.code for r in records_of}) != len(records_of):
             # The store keeps one row per (member, step): a second would abort the merge.
             raise refuse("steps.csv", f"một bước quy trình ghi hai lần cho mã “{uid}”")
+        # Entry refuses a step done in the future; no step is done after its package was made.
+        late = next((r for r in records_of if r.done_on and r.done_on > made), None)
+        if late is not None and late.done_on is not None:
+            raise refuse(
+                "steps.csv",
+                f"bước “{late.code}” của mã “{uid}” hoàn thành ngày "
+                f"{late.done_on.strftime('%d/%m/%Y')}, sau ngày lập gói",
+            )
 
 
 def _os_problem(exc: OSError, path: Path) -> KnownError:

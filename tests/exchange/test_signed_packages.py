@@ -110,6 +110,16 @@ def _steps_twice(path: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
     return {"steps.csv": twice.encode()}, {"counts": counts}
 
 
+def _step_in_the_future(store: Store, p: Path, o: Path) -> Path:
+    """steps.csv with its first step done in 2099 (entry refuses a future date)."""
+    text = _entries(p)["steps.csv"].decode("utf-8-sig")
+    head, first_row, rest = text.split("\n", 2)
+    cells = first_row.split(",")
+    cells[head.split(",").index("done_on")] = "2099-01-01"
+    edited = "\ufeff" + head + "\n" + ",".join(cells) + "\n" + rest
+    return _forge(p, o, files={"steps.csv": edited.encode()}, rehash=True, key=_key(store))
+
+
 def _re_signed(store: Store, p: Path, o: Path, **manifest: Any) -> Path:
     """A package whose manifest the commune itself edited and signed again."""
     return _forge(p, o, manifest=manifest, key=_key(store))
@@ -214,6 +224,7 @@ HOSTILE = {
         "thời điểm tạo",
     ),
     "step_twice": (_steps_doubled, "ghi hai lần"),
+    "step_in_the_future": (_step_in_the_future, "sau ngày lập gói"),
     "entry_name_newline": (
         lambda s, p, o: _forge(p, o, files={"notes\n.csv": b"x"}),
         "đường dẫn không an toàn",
