@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -74,6 +75,18 @@ class Connection:
         return not expected <= present
 
     # -- statements ----------------------------------------------------------
+
+    def interrupt(self) -> None:
+        """Abort the statement running now (safe from another thread)."""
+        self._raw.interrupt()
+
+    def stop_when(self, stop: threading.Event | None) -> None:
+        """From now on every statement stops (SQLite's "interrupted") once `stop` is set,
+        even one that starts after it was; None: never again."""
+        if stop is None:
+            self._raw.set_progress_handler(None, 0)
+        else:
+            self._raw.set_progress_handler(lambda: 1 if stop.is_set() else 0, 20_000)
 
     def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         """Run one statement; for its `lastrowid`/`rowcount` (use `rows`/`tuples` to read)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+import threading
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -165,6 +166,7 @@ class Store:
         migrate: bool = True,
         timeout: float = 3.0,
         read_only: bool = False,
+        any_thread: bool = False,
     ) -> Store:
         """Open (or create) a data file, migrating an older format after a backup.
 
@@ -175,6 +177,8 @@ class Store:
             timeout: seconds to wait for another program's write lock.
             read_only: look without changing a byte (a backup before restoring
                 it): no WAL switch, no migration, every write refused.
+            any_thread: a read-only file that threads hand on to each other (one at
+                a time): the window keeps a few open so quick reads start warm.
 
         Raises:
             KnownError: not a dvdesk file, newer format, locked, damaged, …
@@ -191,7 +195,12 @@ class Store:
         conn: sqlite3.Connection | None = None
         try:
             if read_only and file is not None:
-                conn = sqlite3.connect(sqlite_uri(file, mode="ro"), uri=True, timeout=timeout)
+                conn = sqlite3.connect(
+                    sqlite_uri(file, mode="ro"),
+                    uri=True,
+                    timeout=timeout,
+                    check_same_thread=not any_thread,
+                )
             else:
                 conn = sqlite3.connect(str(file) if file else MEMORY, timeout=timeout)
             store = cls(Connection(conn, file, actor or _default_actor()))
@@ -265,6 +274,16 @@ class Store:
     @property
     def closed(self) -> bool:
         return self._closed
+
+    def interrupt(self) -> None:
+        """Stop the statement running on this file's connection (from any thread): it
+        fails with SQLite's "interrupted"."""
+        self._conn.interrupt()
+
+    def stop_when(self, stop: threading.Event | None) -> None:
+        """Every statement from now on fails as interrupted once `stop` is set (None: no
+        longer): a read that `interrupt` would miss, just before its statement starts."""
+        self._conn.stop_when(stop)
 
     def close(self) -> None:
         """Close the file; calling it again does nothing."""

@@ -7,7 +7,7 @@ so "eligible on a date" is a range condition, not a Python loop.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from dvdesk.domain.dates import add_months
@@ -18,6 +18,28 @@ _TOKEN = re.compile(r"[0-9a-z]+")
 # Digits typed alone (3 or more) may be the END of a CCCD or phone number: people
 # quote the last digits. The full-text index only matches from the start.
 _DIGITS = re.compile(r"\d{3,}")
+
+
+def matches(tokens: list[str], search_text: str) -> bool | None:
+    """Whether the full-text index matches `search_text` for these folded prefix tokens
+    (what `fts_query` asks), computed here; None when only the index can tell.
+
+    For ASCII text this is exactly FTS5's unicode61 rule: the words are the runs
+    of letters and digits, lower-cased, and every token must begin one of them.
+    Other text (a letter the fold keeps, such as ø) is left to the index.
+    """
+    if not search_text.isascii():
+        return None
+    words = _TOKEN.findall(search_text.lower())
+    return all(any(w.startswith(t) for w in words) for t in tokens)
+
+
+def is_exact_name(name: str, search_text: str) -> bool:
+    """`name_rank`'s test in Python: the whole name is `name` (then only numbers)."""
+    if search_text == name:
+        return True
+    n = len(name)
+    return search_text.startswith(f"{name} ") and "0" <= search_text[n + 1 : n + 2] <= "9"
 
 
 def fts_query(text: str) -> str | None:
@@ -139,13 +161,37 @@ class MemberQuery:
     def _fts_drives(self) -> bool:
         return fts_query(self.search) is not None and self._digits() is None
 
+    def name_tokens(self) -> list[str]:
+        """The folded words of a name search ("Nguyễn Văn Đ" → nguyen, van, d); none when
+        not searching a name (digits search the CCCD and phone numbers instead)."""
+        if self._digits() is not None:
+            return []
+        return _TOKEN.findall(fold(self.search))
+
+    def everyone(self) -> bool:
+        """Whether the query lists every live member (the method alone filters nothing)."""
+        return replace(self, method=Method.COMPLETED) == MemberQuery()
+
+    def only_search(self) -> bool:
+        """Whether the query is a name search over the live list and nothing else."""
+        return bool(self.name_tokens()) and replace(self, search="").everyone()
+
+    def same_rows(self, other: MemberQuery) -> bool:
+        """Whether `other` lists the same members in the same order (it may differ in
+        what was typed but not searched: a space, a comma, the case of a letter)."""
+        return self == other or (
+            replace(self, search="") == replace(other, search="")
+            and self.where() == other.where()
+            and self.name_rank() == other.name_rank()
+        )
+
     def name_rank(self) -> tuple[str, list[object]] | None:
         """An ORDER BY term that puts members whose whole name is what was typed first
         ("Nguyễn Văn Đức" before "Nguyễn Văn Đức An"), or None when not searching a name.
 
         `search_text` is the folded name, then the CCCD and phone (digits)."""
-        tokens = _TOKEN.findall(fold(self.search))
-        if not tokens or self._digits() is not None:
+        tokens = self.name_tokens()
+        if not tokens:
             return None
         name = " ".join(tokens)
         return (

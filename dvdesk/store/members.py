@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import itertools
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from operator import itemgetter
 from typing import Any
@@ -22,7 +23,7 @@ from dvdesk.domain.validation import Report, validate_member
 from dvdesk.errors import NotFound, Refused, ValidationFailed
 from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.connection import Connection, now_iso
-from dvdesk.store.member_query import MemberQuery
+from dvdesk.store.member_query import MemberQuery, fts_query, is_exact_name, matches
 from dvdesk.store.rows import audit_json, audit_view, member_from_row, member_row
 from dvdesk.store.settings import SettingsRepo
 from dvdesk.store.units import UnitsRepo
@@ -61,7 +62,23 @@ ORDER_COLUMNS = {
     "eligible_from": frozenset({"elig_from_a", "dob", "name_sort"}),
 }
 ALL = MemberQuery()  # every live member
+FIRST_BLOCK = 120  # ids of a list read before the rest (four screens of ~30 rows)
 FTS_INSERT_TRIGGER = "members_fts_insert"  # schema.py 1.0_initial
+
+
+def _count_plan(query: MemberQuery) -> str:
+    """How SQLite should read the members to count a view (the file has no statistics,
+    and its guesses cost up to 0.4 s at 200,000 members).
+
+    A test on columns no index holds (the "cần kiểm tra" checks) or the few pending
+    transfers: the table itself, read in order (not by an index, a row at a time at
+    random). Eligible on a date: the list index, which holds both days.
+    """
+    if query.has_issues or query.transfer_pending:
+        return "NOT INDEXED"
+    if query.eligible_on is not None and query.commune_code is None:
+        return "INDEXED BY members_list"
+    return ""
 
 
 @contextlib.contextmanager
@@ -113,6 +130,14 @@ STABLE_COLUMNS = frozenset(
         "updated_at",
     }
 )
+
+
+@dataclass(frozen=True)
+class Block:
+    """The first ids of a list (`ids`) and how many ids the whole list has (`total`)."""
+
+    ids: array[int]
+    total: int
 
 
 @dataclass(frozen=True)
@@ -176,9 +201,154 @@ class MembersRepo:
         return sql, params
 
     def count(self, query: MemberQuery = ALL) -> int:
+        if query.only_search():
+            return self._count_search(query)
         where, params = query.where(fts_joined=True)
-        sql = f"SELECT count(*) {query.source()} WHERE {where}"
+        source = query.source() if query.search else f"FROM members m {_count_plan(query)}"
+        sql = f"SELECT count(*) {source} WHERE {where}"
         return int(self._remembered(sql, params, lambda: self._conn.scalar(sql, params)))
+
+    def id_bound(self) -> int:
+        """At least as many as the members in the file (the highest row id): instant."""
+        return int(self._conn.scalar("SELECT coalesce(max(id), 0) FROM members"))
+
+    def _count_search(self, query: MemberQuery) -> int:
+        """A name search over the live list: the full-text index's own count (it never
+        reads a member's row) less the deleted members it matches (few; each tested)."""
+        fts = fts_query(query.search)
+        sql = "SELECT count(*) FROM members_fts WHERE members_fts MATCH ?"
+
+        def compute() -> int:
+            every = int(self._conn.scalar(sql, [fts]))
+            deleted = self._conn.execute(
+                "SELECT m.id, m.search_text FROM members m INDEXED BY members_list "
+                "WHERE m.deleted_at IS NOT NULL"
+            )
+            return every - sum(1 for _ in self._matching(query, deleted))
+
+        return int(self._remembered(sql + " -live", [fts], compute))
+
+    def _matching(
+        self, query: MemberQuery, rows: Iterable[tuple[int, str]]
+    ) -> Iterator[tuple[int, str]]:
+        """The (id, search_text) rows the full-text search of `query` matches, in order:
+        tested here, or by the index for the rare text only it can judge."""
+        tokens, fts = query.name_tokens(), fts_query(query.search)
+        for row_id, text in rows:
+            hit = matches(tokens, text)
+            if hit is None:
+                hit = self._conn.scalar(
+                    "SELECT 1 FROM members_fts WHERE members_fts MATCH ? AND rowid = ?",
+                    [fts, row_id],
+                )
+            if hit:
+                yield row_id, text
+
+    def first_block(
+        self,
+        query: MemberQuery = ALL,
+        order: str = "name",
+        descending: bool = False,
+        limit: int | None = None,
+        total: int | None = None,
+    ) -> Block:
+        """The first `limit` ids of `ids(query, order, descending)` and how many there are,
+        without sorting every match: what the window shows while it reads the rest.
+
+        A name search with many matches walks the name index and tests each row until
+        the screen is full (the exact names, from their own index, first); a sort by
+        unit reads unit after unit; anything else is one read with a LIMIT. `total`:
+        the list's count when the caller knows it (the window's view counts).
+        """
+        limit = FIRST_BLOCK if limit is None else limit
+        if query.search and not query.only_search():
+            # Digits, or a search inside a view: counting costs a read of every match.
+            ids = self.id_array(query, order, descending)
+            return Block(ids, len(ids))
+        total = self.count(query) if total is None else total
+        head = None
+        if order == "name" and query.only_search():
+            # A walk of the name order finds `limit` matches after ~limit * everyone / total
+            # rows (~3 µs each, a row read); reading and sorting every match costs about as
+            # much per match: walk when it reads half of that, else read them all.
+            everyone = self.id_bound()
+            if 2 * limit * everyone < total * total:
+                head = self._searched_head(query, descending, limit, budget=total)
+            if head is None:
+                ids = self.id_array(query, order, descending)
+                return Block(ids, len(ids))
+        elif total <= limit:
+            ids = self.id_array(query, order, descending)
+            return Block(ids, len(ids))
+        elif order == "unit" and not query.search:
+            head = self._unit_head(query, descending, limit)
+        if head is None:
+            sql, params = self._ids_sql(query, order, descending, limit)
+            with self._conn.guard():
+                head = array("q", map(itemgetter(0), self._conn.execute(sql, params)))
+        return Block(head, total)
+
+    def _searched_head(
+        self, query: MemberQuery, descending: bool, limit: int, budget: int
+    ) -> array[int] | None:
+        """The first matches of a name search in name order (exact names first), from a
+        walk of the first `budget` rows in name order; None when those did not fill the
+        screen (the matches sit late in the order, as a given name's first letters do).
+
+        Each row is tested here with the index's own rule (`matches`).
+        """
+        tokens = query.name_tokens()
+        name = " ".join(tokens)
+        d = " DESC" if descending else ""
+        where, params = replace(query, search="").where()
+        with self._conn.guard():
+            head = array(
+                "q",
+                map(
+                    itemgetter(0),
+                    self._conn.execute(
+                        "SELECT m.id FROM members m INDEXED BY members_search "
+                        "WHERE (m.search_text = ? OR (m.search_text >= ? AND m.search_text < ?)) "
+                        f"AND {where} ORDER BY m.name_sort{d}, m.id{d} LIMIT ?",
+                        [name, f"{name} 0", f"{name} :", *params, limit],
+                    ),
+                ),
+            )
+            walk = self._conn.execute(
+                f"SELECT m.id, m.search_text FROM members m WHERE {where} "
+                f"ORDER BY m.name_sort{d}, m.id{d}",
+                params,
+            )
+            for row_id, text in self._matching(query, itertools.islice(walk, budget)):
+                if len(head) >= limit:
+                    return head
+                if not is_exact_name(name, text):
+                    head.append(row_id)
+        # The walk ran out (the whole list, or the budget) before the screen was full.
+        return head if len(head) >= limit else None
+
+    def _unit_head(self, query: MemberQuery, descending: bool, limit: int) -> array[int]:
+        """The first ids in unit order, unit code after unit code (members of units that
+        share a code, in different communes, merge in name order as `ORDERS` says)."""
+        d = " DESC" if descending else ""
+        where, params = query.where()
+        head = array("q")
+        groups = self._conn.tuples(
+            f"SELECT group_concat(id) FROM units GROUP BY code ORDER BY code{d}"
+        )
+        for (unit_ids,) in groups:
+            ids = [int(i) for i in str(unit_ids).split(",")]
+            sql = (
+                "SELECT m.id FROM members m INDEXED BY members_unit "
+                f"WHERE m.unit_id IN ({','.join('?' * len(ids))}) AND {where} "
+                f"ORDER BY m.name_sort{d}, m.id{d} LIMIT ?"
+            )
+            with self._conn.guard():
+                rows = self._conn.execute(sql, [*ids, *params, limit - len(head)])
+                head.extend(map(itemgetter(0), rows))
+            if len(head) >= limit:
+                break
+        return head
 
     def _remembered(self, sql: str, params: builtins.list[Any], compute: Callable[[], Any]) -> Any:
         """The answer to a read while the data has not changed since it was computed.

@@ -609,6 +609,19 @@ CREATE INDEX IF NOT EXISTS members_digits ON members (cccd, phone);
     _set_version(db, 1, 9)
 
 
+@migrations(name="1.10_exact_name_index")
+def m_exact_name_index(db: Database) -> None:
+    """An index on the search text, for "the exact name first" in search as you type.
+
+    The window shows the first screen of a search before reading every match:
+    the members whose whole name is what was typed ("Nguyễn Văn Đức" before
+    "Nguyễn Văn Đức An") are then two lookups in this index instead of a read
+    of every matching row (0.4 s at 200,000 members). Index only: the format
+    version stays, and an older dvdesk reads the file as before.
+    """
+    _run(db, "CREATE INDEX IF NOT EXISTS members_search ON members (search_text)")
+
+
 CORE_TABLES = frozenset({"settings", "units", "members", "steps", "audit"})  # since 1.0
 _expected: frozenset[str] | None = None
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer, Signal
@@ -47,17 +48,21 @@ from dvdesk.store.member_query import MemberQuery
 from dvdesk.ui import undo
 from dvdesk.ui.dialogs import DialogService
 from dvdesk.ui.empty_state import EmptyState
-from dvdesk.ui.exchange_actions import ExchangeActions
-from dvdesk.ui.help import AboutDialog, HelpWindow, show_help
 from dvdesk.ui.history_view import HistoryView
-from dvdesk.ui.member_form import MemberForm
-from dvdesk.ui.member_model import LONG_LIST, MemberTableModel
+from dvdesk.ui.member_model import MemberTableModel
 from dvdesk.ui.operations import Jobs, Op, Progress
-from dvdesk.ui.print_actions import PrintActions
 from dvdesk.ui.procedure_panel import ProcedurePanel
 from dvdesk.ui.recent_files import add_recent, recent_files
 
-SEARCH_DELAY_MS = 120
+if TYPE_CHECKING:  # imported when first used: the first screen needs none of them
+    from dvdesk.ui.exchange_actions import ExchangeActions
+    from dvdesk.ui.help import HelpWindow
+    from dvdesk.ui.member_form import MemberForm
+    from dvdesk.ui.print_actions import PrintActions
+
+SEARCH_DELAY_MS = 30  # a search starts after this pause in typing (a newer one stops it)
+COUNTS_AFTER_IDLE_MS = 600  # the views are counted once nothing was asked for this long
+SMALL_LIST = 20_000  # a file this small: its total is counted here when not known
 
 
 def number(value: int) -> str:
@@ -71,14 +76,17 @@ UNIT_COLUMN = 4
 NAME_COLUMN = 0
 
 
+ELIDE_RIGHT = Qt.TextElideMode.ElideRight  # looked up once: it is read for every cell
+
+
 class ElideEnd(QStyledItemDelegate):
     """A cut name keeps its start ("Tôn Nữ Hoàng Thị…"), not its two ends."""
 
     def initStyleOption(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        super().initStyleOption(option, index)
-        option.textElideMode = Qt.TextElideMode.ElideRight
+        QStyledItemDelegate.initStyleOption(self, option, index)
+        option.textElideMode = ELIDE_RIGHT
 
 
 # Saved window state; "-2": what the first release saved had no unit column in sight
@@ -138,8 +146,13 @@ class MainWindow(QMainWindow):
         self._counts: dict[str, int] = {}
         self._counts_fresh = False  # False from a write until the new counts arrive
         self._counts_generation = 0
+        self._counts_op: Op | None = None
+        self._counts_timer = QTimer(self, singleShot=True, interval=COUNTS_AFTER_IDLE_MS)
+        self._counts_timer.timeout.connect(self._count_views)
         self._views: list[View] = []
         self._shown: tuple[object, ...] | None = None  # what the side panel shows now
+        self._printing: PrintActions | None = None
+        self._exchange: ExchangeActions | None = None
         self._build()
         self._refresh_units()
         self.refresh_views()
@@ -174,7 +187,6 @@ class MainWindow(QMainWindow):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.model.ids_loaded.connect(self._ids_loaded)
-        self.model.counted.connect(self._show_state)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         # "Trường T…Lê Quý Đôn": the end of a long unit name tells schools apart.
@@ -184,7 +196,7 @@ class MainWindow(QMainWindow):
         # Indicator first: enabling sorting sorts by it, and Qt's default is descending.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.model.async_sort = True  # from now on a click on a header never blocks
+        self.table.horizontalHeader().sortIndicatorChanged.connect(lambda *_: self._busy())
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setDefaultSectionSize(24)
@@ -323,7 +335,7 @@ class MainWindow(QMainWindow):
         self.search.setMinimumWidth(260)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.search_changed)
-        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self.search.textChanged.connect(self._typed)
         filters.addWidget(self.search)
 
         filters.addWidget(QLabel("  Ngày chi bộ xét: "))
@@ -399,32 +411,28 @@ class MainWindow(QMainWindow):
         data_menu.addAction(self.settings_action)
         self.file_menu, self.data_menu = file_menu, data_menu
 
-        self.printing = PrintActions(self, self)
         print_menu = self.menuBar().addMenu("&In")
-        for text, slot in (
-            ("Phiếu theo dõi hồ sơ của người đang chọn…", self.printing.checklist),
-            ("Phiếu theo dõi của cả danh sách đang xem…", self.printing.checklists_of_view),
-            ("Danh sách đủ tuổi tại ngày xét…", self.printing.eligible_list),
-            ("Danh sách sẽ đủ 18 tuổi trong 12 tháng…", self.printing.upcoming_list),
-            ("Giấy chuyển giới thiệu cảm tình Đảng (học sinh)…", self.printing.transfer_letter),
-            ("Danh sách đang xem…", self.printing.view_list),
-            ("Kế hoạch tạo nguồn (theo khóa học hoặc theo năm)…", self.printing.source_plan),
-            ("Báo cáo thống kê…", self.printing.statistics),
-            ("Nhập số liệu đảng bộ của một năm (chỉ tiêu 3–4%)…", self.printing.party_totals),
+        for text, name in (
+            ("Phiếu theo dõi hồ sơ của người đang chọn…", "checklist"),
+            ("Phiếu theo dõi của cả danh sách đang xem…", "checklists_of_view"),
+            ("Danh sách đủ tuổi tại ngày xét…", "eligible_list"),
+            ("Danh sách sẽ đủ 18 tuổi trong 12 tháng…", "upcoming_list"),
+            ("Giấy chuyển giới thiệu cảm tình Đảng (học sinh)…", "transfer_letter"),
+            ("Danh sách đang xem…", "view_list"),
+            ("Kế hoạch tạo nguồn (theo khóa học hoặc theo năm)…", "source_plan"),
+            ("Báo cáo thống kê…", "statistics"),
+            ("Nhập số liệu đảng bộ của một năm (chỉ tiêu 3–4%)…", "party_totals"),
         ):
-            print_menu.addAction(text, slot)
+            print_menu.addAction(text, partial(lambda n: getattr(self.printing, n)(), name))
 
-        self.exchange = ExchangeActions(self, self)
-        self.exchange.finished.connect(lambda text: self.statusBar().showMessage(text, 20000))
-        self.exchange.finished.connect(lambda text: self.dialogs.info("Hoàn tất", text))
         exchange_menu = self.menuBar().addMenu("&Trao đổi dữ liệu")
-        for text, slot in (
-            ("Xuất gói dữ liệu gửi cấp trên (.zip)…", self.exchange.export_package),
-            ("Xuất danh sách ra Excel / CSV…", self.exchange.export_sheet),
-            ("Nhập danh sách từ Excel / CSV…", self.exchange.import_sheet),
-            ("Tổng hợp gói dữ liệu của các xã…", self.exchange.merge_packages),
+        for text, name in (
+            ("Xuất gói dữ liệu gửi cấp trên (.zip)…", "export_package"),
+            ("Xuất danh sách ra Excel / CSV…", "export_sheet"),
+            ("Nhập danh sách từ Excel / CSV…", "import_sheet"),
+            ("Tổng hợp gói dữ liệu của các xã…", "merge_packages"),
         ):
-            exchange_menu.addAction(text, slot)
+            exchange_menu.addAction(text, partial(lambda n: getattr(self.exchange, n)(), name))
         templates_menu = exchange_menu.addMenu("Xuất theo mẫu cấp trên")
         for key, template in TEMPLATES.items():
             action = templates_menu.addAction(f"{template.label}…")
@@ -447,6 +455,26 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
 
+    @property
+    def printing(self) -> PrintActions:
+        """The print menu's actions (made, and their module imported, on first use)."""
+        if self._printing is None:
+            from dvdesk.ui.print_actions import PrintActions
+
+            self._printing = PrintActions(self, self)
+        return self._printing
+
+    @property
+    def exchange(self) -> ExchangeActions:
+        """The exchange menu's actions (made, and their module imported, on first use)."""
+        if self._exchange is None:
+            from dvdesk.ui.exchange_actions import ExchangeActions
+
+            self._exchange = ExchangeActions(self, self)
+            self._exchange.finished.connect(lambda text: self.statusBar().showMessage(text, 20000))
+            self._exchange.finished.connect(lambda text: self.dialogs.info("Hoàn tất", text))
+        return self._exchange
+
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         paths = [p for p in recent_files() if p != self.store.path]
@@ -456,7 +484,7 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(str(path), partial(self.open_requested.emit, path))
 
     def _refresh_communes(self) -> None:
-        received = self.store.received.all()
+        received = self.store.received_index.all()  # the light half: no merge code
         current = self.commune_filter.currentData()
         self.commune_filter.blockSignals(True)
         self.commune_filter.clear()
@@ -500,26 +528,48 @@ class MainWindow(QMainWindow):
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
-        """Count every view off the GUI thread; only the newest answer is shown."""
-        chosen, on = list(self._views), self.model.on
+        """Count every view off the GUI thread, once the officer pauses; only the newest
+        answer is shown.
+
+        On a big file the counts take ~0.5 s of a core: they wait until nothing has
+        been typed, sorted or filtered for COUNTS_AFTER_IDLE_MS, and stop when that
+        happens while they run (`_busy`), so they never slow what is asked for.
+        """
+        self._counts_fresh = False
+        self._counts_generation += 1
+        if self.store.path is None:
+            self._show_counts(preset_views.counts(self.store, self.model.on, self._views))
+            return
+        self._stop_counting()
+        self._counts_timer.start()
+
+    def _count_views(self) -> None:
+        chosen, on, generation = list(self._views), self.model.on, self._counts_generation
 
         def count(store: Store) -> dict[str, int]:
             return preset_views.counts(store, on, chosen)
 
-        self._counts_fresh = False
-        if self.store.path is None:
-            self._show_counts(count(self.store))
-            return
-        self._counts_generation += 1
-        generation = self._counts_generation
-        self.jobs.read(
+        self._counts_op = self.jobs.read(
             count,
             lambda counts: self._counts_ready(generation, counts),
             title="Không đếm được các danh sách",
         )
 
+    def _busy(self) -> None:
+        """The officer asked for something: counts not yet shown wait for the next pause."""
+        if self._counts_fresh or self.store.path is None:
+            return
+        self._stop_counting()
+        self._counts_timer.start()
+
+    def _stop_counting(self) -> None:
+        op, self._counts_op = self._counts_op, None
+        if op is not None and shiboken6.isValid(op) and op.running:
+            op.interrupt()
+
     def _counts_ready(self, generation: int, counts: dict[str, int]) -> None:
         if generation == self._counts_generation and not self.store.closed:
+            self._counts_op = None
             self._show_counts(counts)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
@@ -550,14 +600,22 @@ class MainWindow(QMainWindow):
         )
 
     def apply_filters(self) -> None:
+        self._busy()
         keep = self.current_uid()
-        self.model.set_query(self.current_query())
+        query, view = self.current_query(), self.current_view()
+        # A view as it is (no search or filter): its count is the one beside it.
+        known = self._counts.get(view.key) if self._counts_fresh and query == view.query else None
+        self.model.set_query(query, known)
         deleted_view = self.current_view().key == "deleted"
         self.delete_action.setEnabled(not deleted_view)
         self.restore_member_action.setEnabled(deleted_view)
         self._show_state()
         if keep is None or not self.select_uid(keep):
             self._selection_changed()
+
+    def _typed(self, _text: str) -> None:
+        self._busy()
+        self._search_timer.start()
 
     def search_changed(self) -> None:
         """Typing: read the matching ids off the GUI thread; the newest answer wins."""
@@ -591,10 +649,10 @@ class MainWindow(QMainWindow):
     def _show_state(self) -> None:
         shown = self.model.expected_rows()
         total = self._total()
-        known_total = total if total is not None else (shown or 0) or self.model.rowCount()
+        known_total = total if total is not None else shown
         self.stack.setCurrentWidget(self.empty if known_total == 0 else self.table)
         on = self.model.on.strftime("%d/%m/%Y")
-        people = "đang đếm…" if shown is None else f"{number(shown)} người"
+        people = f"{number(shown)} người"
         everyone = "đang đếm" if total is None else number(total)
         text = f"{self.current_view().label}: {people} · tổng {everyone} đoàn viên · ngày xét {on}"
         if total and shown == 0:
@@ -607,7 +665,9 @@ class MainWindow(QMainWindow):
         last = self._counts.get("all")
         if self._counts_fresh and last is not None:
             return last
-        small = last < LONG_LIST if last is not None else self.model.complete
+        if self.model.query.everyone():
+            return self.model.expected_rows()  # the list shown is everyone
+        small = (last if last is not None else self.store.members.id_bound()) < SMALL_LIST
         return self.store.members.count() if small else None
 
     def _selection_changed(self) -> None:
@@ -719,6 +779,8 @@ class MainWindow(QMainWindow):
         return self.model.uid_at(index.row()) if index.isValid() else None
 
     def open_form(self, uid: str | None = None) -> MemberForm:
+        from dvdesk.ui.member_form import MemberForm
+
         member = self.store.members.get(uid) if uid else None
         form = MemberForm(self.store, self.dialogs, member, self.today, self)
         form.saved.connect(self._member_saved)
@@ -823,6 +885,8 @@ class MainWindow(QMainWindow):
     def show_help(self, topic: str = "") -> HelpWindow:
         """The manual at `topic`, or at the part about what is in front (the procedure
         panel, the statistics tab, the member list)."""
+        from dvdesk.ui.help import show_help
+
         if not topic:
             if self.main_tabs.currentIndex() == 1:
                 topic = "start"
@@ -835,6 +899,8 @@ class MainWindow(QMainWindow):
         return show_help(topic, self)
 
     def show_about(self) -> None:
+        from dvdesk.ui.help import AboutDialog
+
         path = self.store.path
         backups = backup.backup_dir(path) if path else None
         self.dialogs.show_modal(AboutDialog(path, backups, self))
@@ -874,6 +940,7 @@ class MainWindow(QMainWindow):
             "hiện tại được sao lưu trước, nên vẫn lấy lại được.",
         ):
             return None
+        self._counts_timer.stop()  # nothing may start reading the file now
         if not self.jobs.cancel_and_wait():
             return None
         path = self.store.path
@@ -926,6 +993,7 @@ class MainWindow(QMainWindow):
         ):
             event.ignore()
             return
+        self._counts_timer.stop()
         self.jobs.cancel_and_wait()
         qs = QSettings()
         qs.setValue(GEOMETRY_KEY, self.saveGeometry())

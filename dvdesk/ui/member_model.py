@@ -2,17 +2,21 @@
 
 200,000 members scroll without a freeze because the model holds a list of
 ids and asks the store for a block of rows only when the view paints them.
-The ids are a compact `array("q")` (8 bytes each, not a Python int object
-and a list slot), read straight into it off the GUI thread for a whole list.
+A list starts as its first block of ids and its count (`first_block`: the
+first screen of a search of 80,000 matches without sorting them all); the
+other ids are read, off the GUI thread, once a row below the block is
+painted. The ids are a compact `array("q")` (8 bytes each, not a Python int
+object and a list slot).
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
@@ -24,10 +28,10 @@ from dvdesk.errors import KnownError
 from dvdesk.store.changes import Changes, Kind
 from dvdesk.store.gateway import Store
 from dvdesk.store.member_query import MemberQuery
-from dvdesk.store.members import ORDER_COLUMNS
+from dvdesk.store.members import ORDER_COLUMNS, Block
 
 if TYPE_CHECKING:
-    from dvdesk.ui.operations import Jobs
+    from dvdesk.ui.operations import Jobs, Op
 
 COLUMNS = (
     ("full_name", "Họ và tên", "name"),
@@ -46,13 +50,10 @@ STATUS_COLOURS = {
     Status.OVER_AGE: QColor("#9b1c1c"),
     Status.UNKNOWN: QColor("#555555"),
 }
-BLOCK = 200
-# Orders the file has an index for (store/schema.py), so a LIMIT read is immediate.
-# The unit order sorts on the units join (~0.2 s at 200,000): off the GUI thread.
-INDEXED_ORDERS = frozenset({"name", "dob", "class", "stage", "gender", "presence", "eligible_from"})
+BLOCK = 80  # display rows read at once (a screen shows ~30): each a read of a table page
 ROWS_KEPT = 5 * BLOCK  # display rows cached (a screen shows ~30): dropped beyond it
 MAX_ROWS_REFRESHED = 50  # more changed members than this: read the list again
-LONG_LIST = 20_000  # ids read at once; a longer list's count and rest come from the background
+NOT_READ = "…"  # a row whose id is still being read
 UID_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
@@ -61,12 +62,10 @@ class MemberTableModel(QAbstractTableModel):
     """Members matching a `MemberQuery`, judged on a consideration date.
 
     Signals:
-        ids_loaded(): a background `request` (or a long list's whole id list) is applied.
-        counted(): a long list's count has arrived (`expected_rows`).
+        ids_loaded(): a background `request` (or the ids below the first block) applied.
     """
 
     ids_loaded = Signal()
-    counted = Signal()
 
     def __init__(
         self,
@@ -82,129 +81,148 @@ class MemberTableModel(QAbstractTableModel):
         self.method = method
         self.query = MemberQuery(method=method)
         self._order = ("name", False)
-        self._ids: array[int] = array("q")
-        self._expected = 0  # rows of the current list, known from a count before its ids
+        self._ids: array[int] = array("q")  # the list's first ids (all, once read)
+        self._total = 0  # rows of the list (its count, known with its first block)
+        self._tail_asked = False  # the ids below the first block are being read
         self._rows: dict[int, dict[str, Any]] = {}
         self._generation = 0
-        self.async_sort = False  # the window turns it on; a sort then never blocks it
+        self._wanted = self.query  # the newest query asked for (shown once its ids are)
+        self._pending: int | None = None  # the generation of a read on its way
+        self._reading: Op | None = None  # that read
         self.jobs = jobs  # background reads; None: every read on this thread
         if load:  # the window loads once, with its filters, instead
             self.reload()
 
     # -- what is shown -----------------------------------------------------
 
-    def reload(self) -> None:
-        """Re-read the ids (after a filter, sort or data change).
+    def reload(self, total: int | None = None) -> None:
+        """Re-read the list (after a filter, sort or data change), here and at once.
 
-        A long list (over LONG_LIST rows) shows its first LONG_LIST ids at once
-        (one indexed read with a LIMIT); its count and the whole id list follow
-        from the background, the rest appended below, so the first screen never
-        waits for 200,000 ids.
+        The first block of ids and the list's count are read (one LIMIT read and a
+        count, `store.members.first_block`); the table has every row from then on,
+        and the ids below the first block are read when a row there is needed.
+        `total`: the list's count, when the caller knows it (nothing is counted).
         """
         self._generation += 1  # any answer still on its way is now stale
         order, descending = self._order
-        query, members = self.query, self.store.members
         if self.jobs is None or self.store.path is None:
-            ids = members.ids(query, order=order, descending=descending)
+            ids = self.store.members.id_array(self.query, order=order, descending=descending)
             self._reset(ids, len(ids))
             return
-        head = members.ids(query, order=order, descending=descending, limit=LONG_LIST + 1)
-        if len(head) <= LONG_LIST:
-            self._reset(head, len(head))
-            return
-        self._reset(head[:LONG_LIST], 0)  # how many there are is still being counted
-        generation = self._generation
-        self.jobs.read(
-            lambda store: store.members.count(query),
-            lambda total: self._counted(generation, total),
-            title="Không đếm được danh sách đoàn viên",
+        block = self.store.members.first_block(
+            self.query, order=order, descending=descending, total=total
         )
+        self._reset(block.ids, block.total)
+
+    def show_nothing(self) -> None:
+        """An empty table that reads nothing (the file is about to be replaced)."""
+        self._generation += 1
+        self._reset(array("q"), 0)
+
+    def _reset(self, ids: array[int], total: int) -> None:
+        self.beginResetModel()
+        self._ids = ids
+        self._total = max(total, len(ids))
+        self._tail_asked = False
+        self._rows.clear()
+        self.endResetModel()
+
+    def _ask_tail(self) -> None:
+        """Read the ids below the first block off the GUI thread (once per list)."""
+        if self._tail_asked or self.all_ids_read:
+            return
+        self._tail_asked = True
+        generation, query, (order, descending) = self._generation, self.query, self._order
+        if self.jobs is None or self.store.path is None:
+            return
         self.jobs.read(
             lambda store: store.members.id_array(query, order=order, descending=descending),
             lambda ids: self._tail_ready(generation, ids),
             title="Không đọc được danh sách đoàn viên",
         )
 
-    def _counted(self, generation: int, total: int) -> None:
-        if generation == self._generation and not self.store.closed:
-            self._expected = max(self._expected, total)
-            self.counted.emit()
-
-    def show_nothing(self) -> None:
-        """An empty table that reads nothing (the file is about to be replaced)."""
-        self._generation += 1
-        self._reset([], 0)
-
-    def _reset(self, ids: Sequence[int], expected: int) -> None:
-        self.beginResetModel()
-        self._ids = ids if isinstance(ids, array) else array("q", ids)
-        self._expected = expected
-        self._rows.clear()
-        self.endResetModel()
-
     def _tail_ready(self, generation: int, ids: array[int]) -> None:
-        """The whole list of a long one: rows added below the first screen (no reset)."""
-        if generation != self._generation or self.store.closed:
+        """Every id of the list: the rows below the first block can be shown."""
+        if generation != self._generation or self.store.closed or self.all_ids_read:
             return
         shown = len(self._ids)
-        if ids[:shown] != self._ids:
-            self._reset(ids, len(ids))
-        elif len(ids) > shown:
-            self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+        if ids[:shown] != self._ids or len(ids) != self._total:
+            self._reset(ids, len(ids))  # the file changed meanwhile: show it as it is now
+        else:
             self._ids = ids
-            self.endInsertRows()
-        self._expected = len(ids)
+            self._rows.clear()
+            self.dataChanged.emit(self.index(shown, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
         self.ids_loaded.emit()
 
-    def expected_rows(self) -> int | None:
-        """How many rows the list has, even before all of a long list's ids are read;
-        None while a long list is still being counted."""
-        if self._expected == 0 and len(self._ids) >= LONG_LIST:
-            return None
-        return max(self._expected, len(self._ids))
+    def _read_all_ids(self) -> None:
+        """Every id of the list, read here (a row below the first block is needed now)."""
+        if self.all_ids_read:
+            return
+        order, descending = self._order
+        ids = self.store.members.id_array(self.query, order=order, descending=descending)
+        if ids[: len(self._ids)] != self._ids or len(ids) != self._total:
+            self._reset(ids, len(ids))
+        else:
+            self._ids = ids
 
     @property
-    def complete(self) -> bool:
-        return len(self._ids) >= self._expected and not (
-            self._expected == 0 and len(self._ids) >= LONG_LIST
-        )
+    def all_ids_read(self) -> bool:
+        """Whether every id of the list is in memory (not only the first block)."""
+        return len(self._ids) >= self._total
 
-    def set_query(self, query: MemberQuery) -> None:
-        self.query = query
-        self.reload()
+    def expected_rows(self) -> int:
+        """How many rows the list has (its count comes with its first block)."""
+        return self._total
 
-    def request(self, query: MemberQuery) -> None:
-        """Like `set_query`, but the ids are read off the GUI thread (search as you type).
+    def set_query(self, query: MemberQuery, total: int | None = None) -> None:
+        """Show `query`'s list (`total`: its count, when known)."""
+        self.query = self._wanted = query
+        self._pending = None
+        self.reload(total)
 
-        Each keystroke starts a read on its own connection; only the newest
-        answer is shown, so typing never waits for an older, broader search.
+    def request(self, query: MemberQuery, reread: bool = False) -> None:
+        """Like `set_query`, but read off the GUI thread (search as you type).
+
+        Each keystroke starts a read on its own connection (the first block and
+        the count); only the newest answer is shown, so typing never waits for an
+        older, broader search. A keystroke that does not change the search (a
+        space after a word) reads nothing, unless `reread` (a new order).
         """
         if self.store.path is None or self.jobs is None:
             self.set_query(query)
             self.ids_loaded.emit()
             return
+        if not reread and query.same_rows(self._wanted):
+            self._wanted = query
+            if self._pending is None:
+                self.query = query
+                self.ids_loaded.emit()
+            return  # else the answer on its way is this one's too
+        self._wanted = query
         self._generation += 1
         generation, (order, descending) = self._generation, self._order
-        self.jobs.read(
-            lambda store: store.members.id_array(query, order=order, descending=descending),
-            lambda ids: self._ids_ready(generation, query, ids),
+        self._pending = generation
+        if self._reading is not None and shiboken6.isValid(self._reading):
+            self._reading.interrupt()  # an older keystroke's read: nobody waits for it
+        self._reading = self.jobs.read(
+            lambda store: store.members.first_block(query, order=order, descending=descending),
+            lambda block: self._block_ready(generation, block),
             title="Không đọc được danh sách đoàn viên",
         )
 
-    def _ids_ready(self, generation: int, query: MemberQuery, ids: array[int]) -> None:
+    def _block_ready(self, generation: int, block: Block) -> None:
         if generation != self._generation or self.store.closed:
             return  # an older keystroke's answer
-        self.query = query
-        self._reset(ids, len(ids))
+        self._pending = None
+        self.query = self._wanted
+        self._reset(block.ids, block.total)
         self.ids_loaded.emit()
 
     def set_date(self, on: date) -> None:
         self.on = on
         self._rows.clear()
-        if self._ids:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1)
-            )
+        if self._total:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._total - 1, len(COLUMNS) - 1))
 
     def may_move(self, changes: Changes) -> bool:
         """Whether `changes` can change who this list shows or their order.
@@ -244,26 +262,30 @@ class MemberTableModel(QAbstractTableModel):
         return rows
 
     def row_ids(self) -> list[int]:
-        """Every row id of the list, in order (a copy: work off the GUI thread reads it);
-        read here when a long list's ids are still on their way."""
-        if not self.complete:
-            order, descending = self._order
-            return self.store.members.ids(self.query, order=order, descending=descending)
+        """Every row id of the list, in order (a copy: work off the GUI thread reads it)."""
+        self._read_all_ids()
         return list(self._ids)
 
     def uid_at(self, row: int) -> str:
-        return str(self._row(row)["uid"])
+        return str(self._row(row)["uid"])  # below the first block: its id read now
 
     def row_of_uid(self, uid: str) -> int:
+        row_id = self.store.members.row_id(uid)
         try:
-            return self._ids.index(self.store.members.row_id(uid))
+            return self._ids.index(row_id)
+        except ValueError:
+            if self.all_ids_read:
+                return -1
+        self._read_all_ids()  # perhaps below the first block
+        try:
+            return self._ids.index(row_id)
         except ValueError:
             return -1
 
     # -- Qt model API ------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._total
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
@@ -280,8 +302,11 @@ class MemberTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        if not index.isValid() or not 0 <= index.row() < self._total:
             return None
+        if index.row() >= len(self._ids):  # below the first block: its id is being read
+            self._ask_tail()
+            return NOT_READ if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
         row = self._row(index.row())
         key = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
@@ -308,15 +333,17 @@ class MemberTableModel(QAbstractTableModel):
         if wanted == self._order:
             return  # e.g. the header's restored sort indicator: nothing to re-read
         self._order = wanted
-        if self.async_sort and wanted[0] not in INDEXED_ORDERS:
-            self.request(self.query)  # a sort of every row: off the GUI thread
+        if self.query.search and self.jobs is not None and self.store.path is not None:
+            self.request(self._wanted, reread=True)  # the matches sorted: off the GUI thread
         else:
-            self.reload()  # an index scan: the first screen at once, the rest after
+            self.reload()  # the first block by an index: at once
             self.ids_loaded.emit()
 
     # -- helpers -----------------------------------------------------------
 
     def _row(self, row: int) -> dict[str, Any]:
+        if row >= len(self._ids):
+            self._read_all_ids()  # needed now (painting shows a placeholder instead)
         row_id = self._ids[row]
         cached = self._rows.get(row_id)
         if cached is None:

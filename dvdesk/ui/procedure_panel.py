@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -84,6 +84,32 @@ class WheelBlocker(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         return event.type() == QEvent.Type.Wheel
+
+
+class WholeTable(QTableWidget):
+    """A table as tall as its rows: it never scrolls itself, the panel's scroll area
+    scrolls it with everything else (a scrollbar inside a scrollbar was confusing)."""
+
+    def __init__(self, rows: int, columns: int) -> None:
+        super().__init__(rows, columns)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Rows change height when the panel is resized (their text wraps): refit.
+        self.verticalHeader().sectionResized.connect(lambda *_: self.updateGeometry())
+
+    def _whole_height(self) -> int:
+        header = self.horizontalHeader()
+        head = header.height() if header.isVisible() else header.sizeHint().height()
+        return head + self.verticalHeader().length() + 2 * self.frameWidth()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        hint.setHeight(self._whole_height())
+        return hint
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        hint.setHeight(self._whole_height())
+        return hint
 
 
 # The date and the number of a step share a column (two lines): five columns left the
@@ -191,7 +217,7 @@ class ProcedurePanel(QWidget):
     # -- building ----------------------------------------------------------
 
     def _steps_tab(self) -> QWidget:
-        self.table = QTableWidget(0, len(HEADERS))
+        self.table = WholeTable(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
         for column, tip in enumerate(HEADER_TIPS):
             title = self.table.horizontalHeaderItem(column)
@@ -459,6 +485,7 @@ class ProcedurePanel(QWidget):
         self._fill_rows(cl)
         rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setUpdatesEnabled(True)
+        self.table.updateGeometry()  # as tall as its new rows
 
     def _fill_rows(self, cl: Checklist) -> None:
         self.table.setRowCount(len(cl.lines))

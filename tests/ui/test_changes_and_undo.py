@@ -308,31 +308,41 @@ def test_the_consideration_date_is_kept_for_the_next_start(qtbot, demo_store, di
     assert again.model.on == chosen
 
 
-def test_a_long_list_shows_its_first_screen_and_count_before_all_ids(
+def test_a_long_list_shows_its_first_block_and_count_before_all_ids(
     qtbot, big_store, dialogs, monkeypatch
 ):
-    from dvdesk.ui import main_window, member_model
+    from dvdesk.store import members
 
-    monkeypatch.setattr(member_model, "LONG_LIST", 100)  # 3,000 members is "long" here
-    monkeypatch.setattr(main_window, "LONG_LIST", 100)
+    monkeypatch.setattr(members, "FIRST_BLOCK", 100)  # 3,000 members is "long" here
     window = make_window(qtbot, big_store, dialogs)
     model = window.model
-    assert model.rowCount() == 100 and not model.complete  # the first screen, at once
+    # Every row and the count at once; only the first block's ids are read.
+    assert model.rowCount() == 3000 and not model.all_ids_read
+    assert "3.000 người" in window.count_label.text()
     window.table.selectRow(5)
     uid = window.current_uid()
-    with qtbot.waitSignal(model.ids_loaded, timeout=10000):
-        pass
-    assert model.rowCount() == 3000 and model.complete and model.expected_rows() == 3000
-    qtbot.waitUntil(lambda: "3.000 người" in window.count_label.text(), timeout=5000)
-    assert window.current_uid() == uid  # appended below, nothing reset
     expected = [r["full_name"] for r in big_store.members.list()]
-    assert [model.data(model.index(r, 0)) for r in (0, 99, 100, 2999)] == [
-        expected[0],
-        expected[99],
-        expected[100],
-        expected[2999],
-    ]
+    assert [model.data(model.index(r, 0)) for r in (0, 99)] == [expected[0], expected[99]]
+    with qtbot.waitSignal(model.ids_loaded, timeout=10000):
+        # A row below the first block, painted: a placeholder while its id is read.
+        assert model.data(model.index(2999, 0)) == "…"
+    assert model.all_ids_read and model.rowCount() == 3000
+    assert window.current_uid() == uid  # nothing reset
+    assert [model.data(model.index(r, 0)) for r in (100, 2999)] == [expected[100], expected[2999]]
     assert len(window.view_row_ids()) == 3000
+
+
+def test_a_member_below_the_first_block_is_found_and_selected(
+    qtbot, big_store, dialogs, monkeypatch
+):
+    from dvdesk.store import members
+
+    monkeypatch.setattr(members, "FIRST_BLOCK", 100)
+    window = make_window(qtbot, big_store, dialogs)
+    last = big_store.members.list()[-1]
+    assert not window.model.all_ids_read
+    assert window.select_uid(last["uid"])  # its id read here, then selected
+    assert window.table.currentIndex().row() == 2999 and window.procedure.uid == last["uid"]
 
 
 def test_every_save_in_the_procedure_panel_is_announced_once(qtbot, demo_store, dialogs):

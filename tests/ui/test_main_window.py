@@ -28,7 +28,10 @@ def test_model_passes_qt_model_tester(qtmodeltester, demo_store):
 
 def test_table_lists_members_in_vietnamese_order(qtbot, demo_store, dialogs):
     window = make_window(qtbot, demo_store, dialogs)
-    names = [window.model.data(window.model.index(r, 0)) for r in range(window.model.rowCount())]
+    model = window.model
+    with qtbot.waitSignal(model.ids_loaded):  # the ids below the first block, once painted
+        model.data(model.index(model.rowCount() - 1, 0))
+    names = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
     expected = [r["full_name"] for r in demo_store.members.list()]
     assert names == expected and len(names) == 300
 

@@ -250,3 +250,37 @@ def test_a_failing_background_count_of_the_window_is_shown_in_vietnamese(
     _kind, title, text = next(c for c in dialogs.calls if c[0] == "error")
     assert title == "Không đếm được các danh sách" and "ổ đĩa" in text
     assert "Traceback" not in text and all(dialogs.threads)
+
+
+ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+
+
+def test_quick_reads_keep_their_connection_open_and_the_window_closes_it(qtbot, jobs):
+    seen: list[Store] = []
+    for _ in range(3):
+        op = jobs.read(lambda store: seen.append(store), lambda _: None)
+        with qtbot.waitSignal(op.done, timeout=10000):
+            pass
+        qtbot.waitUntil(lambda: not jobs.running)
+    assert len({id(s) for s in seen}) == 1 and not seen[0].closed  # warm, not reopened
+    assert jobs.cancel_and_wait()
+    assert seen[0].closed
+
+
+def test_an_interrupted_read_ends_cancelled_not_failed(qtbot, jobs, caplog):
+    started = threading.Event()
+
+    def work(store: Store) -> int:
+        started.set()
+        return int(store.members._conn.scalar(ENDLESS))  # stops only when interrupted
+
+    op = jobs.read(work, lambda _: pytest.fail("answered"))
+    assert started.wait(10)
+    with caplog.at_level(logging.ERROR), qtbot.waitSignal(op.cancelled, timeout=10000):
+        op.interrupt()
+    assert jobs.dialogs.calls == [] and "failed" not in caplog.text
+    # The connection it borrowed still answers the next read.
+    op = jobs.read(lambda store: store.members.count(), lambda _: None)
+    with qtbot.waitSignal(op.done, timeout=10000) as done:
+        pass
+    assert done.args == [300]
