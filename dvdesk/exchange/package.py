@@ -45,6 +45,7 @@ from dvdesk.exchange.manifest import (
     PackageError,
     check_identity,
     commune_code_problem,
+    invisible,
     minor_version,
     sha256,
     shown,
@@ -143,6 +144,12 @@ def _check_sender(code: str, name: str) -> None:
         )
     if not name.strip():
         raise PackageError("Không xuất được gói: chưa đặt tên xã/phường trong Cài đặt.")
+    if invisible(name):
+        # The receiving level refuses such a name (manifest.py): say so here, where it is fixed.
+        raise PackageError(
+            f"Không xuất được gói: tên xã/phường “{shown(name, 80)}” có ký tự điều khiển hoặc "
+            "ký tự ẩn; hãy gõ lại tên trong Cài đặt."
+        )
 
 
 def signed_archive(store: Store, manifest: Manifest, files: dict[str, bytes]) -> bytes:

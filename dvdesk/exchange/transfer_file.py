@@ -119,6 +119,12 @@ def _sender(store: Store) -> dict[str, str]:
         raise KnownError(
             "Chưa đặt tên xã/phường (hoặc trường) trong Cài đặt: tệp chuyển cần tên nơi gửi."
         )
+    if invisible(name):
+        # The receiver refuses such a name (_check_info): say so here, where it is fixed.
+        raise KnownError(
+            "Tên xã/phường (hoặc trường) trong Cài đặt có ký tự điều khiển hoặc ký tự ẩn: "
+            "hãy gõ lại tên trước khi ghi tệp chuyển."
+        )
     return {
         "from_name": name,
         "from_code": s.commune_code.strip(),
@@ -153,6 +159,7 @@ def write_transfer_file(
         raise KnownError(
             f"{member.full_name} chưa có bước nào của quy trình: không có hồ sơ để chuyển."
         )
+    sender = _sender(store)  # before the handover is recorded: a refused name records nothing
     transfer = store.transfers.outgoing(uid, today, receiver, letter_number.strip())
     member_row = records.member_to_row(member)
     files = {
@@ -170,7 +177,7 @@ def write_transfer_file(
         "to_organisation": receiver,
         "letter_number": transfer["letter_number"],
         "on_date": transfer["on_date"],
-        **_sender(store),
+        **sender,
     }
     _write(store, out, _archive(store, manifest, files), passphrase, overwrite)
     return manifest

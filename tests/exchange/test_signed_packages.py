@@ -472,3 +472,16 @@ def test_each_member_is_validated_once_per_merge(setup, commune, tmp_path, monke
     write_package(other, pkg)
     assert _merge(capsys, level, pkg, second)[0] == 0
     assert calls["n"] == 9 + 12
+
+
+def test_a_name_the_level_would_refuse_is_refused_at_export(commune, tmp_path: Path):
+    from dvdesk.exchange.manifest import PackageError
+
+    store = commune("00012", "Xã Yên Phú", 5, 1)
+    settings = store.settings.get()
+    settings.commune_name = "Xã Yên\u00adPhú"  # a soft hyphen pasted from a document
+    store.settings.save(settings)
+    with pytest.raises(PackageError, match="ký tự ẩn"):
+        write_package(store, tmp_path / "p.zip")
+    assert not (tmp_path / "p.zip").exists()
+    assert store.settings.get().export_sequence == 0

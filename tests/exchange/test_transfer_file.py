@@ -303,3 +303,18 @@ def test_a_transfer_file_with_odd_manifest_values_is_refused(
         _run(capsys, "receive-transfer", "--db", str(commune_b), str(out), "--unit", "KDC01")[0]
         == 0
     )
+
+
+def test_a_sender_name_the_receiver_would_refuse_is_refused_when_writing(
+    school: Store, tmp_path: Path
+):
+    from dvdesk.errors import KnownError
+
+    uid = _candidate(school)
+    settings = school.settings.get()
+    settings.commune_name = "Trường THPT\u200bYên Phú"  # a zero-width space pasted in
+    school.settings.save(settings)
+    with pytest.raises(KnownError, match="ký tự ẩn"):
+        write_transfer_file(school, uid, RECEIVER, tmp_path / "x.zip", today=TODAY)
+    assert not (tmp_path / "x.zip").exists()
+    assert school.transfers.of(uid) == []  # no handover recorded for a file not written
