@@ -145,43 +145,43 @@ HOSTILE = {
         "khác khóa đã ghi nhận",
     ),
     "sequence_zero": (
-        lambda s, p, o: _forge(p, o, manifest={"sequence": 0}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, sequence=0),
         "số thứ tự gói 0 không hợp lệ",
     ),
     "sequence_negative": (
-        lambda s, p, o: _forge(p, o, manifest={"sequence": -5}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, sequence=-5),
         "số thứ tự gói -5 không hợp lệ",
     ),
     "sequence_huge": (
-        lambda s, p, o: _forge(p, o, manifest={"sequence": 10**15}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, sequence=10**15),
         "không hợp lệ",
     ),
     "sequence_text": (
-        lambda s, p, o: _forge(p, o, manifest={"sequence": "3"}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, sequence="3"),
         "không phải số nguyên",
     ),
     "code_empty": (
-        lambda s, p, o: _forge(p, o, manifest={"commune_code": ""}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, commune_code=""),
         "chưa có mã xã",
     ),
     "code_padded": (
-        lambda s, p, o: _forge(p, o, manifest={"commune_code": " 00012 "}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, commune_code=" 00012 "),
         "không hợp lệ",
     ),
     "code_short": (
-        lambda s, p, o: _forge(p, o, manifest={"commune_code": "0012"}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, commune_code="0012"),
         "không hợp lệ",
     ),
     "code_letters": (
-        lambda s, p, o: _forge(p, o, manifest={"commune_code": "0001A"}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, commune_code="0001A"),
         "không hợp lệ",
     ),
     "code_zero": (
-        lambda s, p, o: _forge(p, o, manifest={"commune_code": "00000"}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, commune_code="00000"),
         "không hợp lệ",
     ),
     "name_empty": (
-        lambda s, p, o: _forge(p, o, manifest={"commune_name": "  "}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, commune_name="  "),
         "thiếu tên xã",
     ),
     "bad_signature_text": (
