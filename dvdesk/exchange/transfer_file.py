@@ -159,8 +159,13 @@ def write_transfer_file(
         raise KnownError(
             f"{member.full_name} chưa có bước nào của quy trình: không có hồ sơ để chuyển."
         )
+    letter_number = letter_number.strip()
+    for label, text in (("Tổ chức tiếp nhận", receiver), ("Số giấy chuyển", letter_number)):
+        if len(text) > MAX_TEXT or invisible(text):
+            # The receiver would refuse the file (_check_info).
+            raise KnownError(f"{label} quá dài (quá {MAX_TEXT} ký tự) hoặc có ký tự ẩn.")
     sender = _sender(store)  # before the handover is recorded: a refused name records nothing
-    transfer = store.transfers.outgoing(uid, today, receiver, letter_number.strip())
+    transfer = store.transfers.outgoing(uid, today, receiver, letter_number)
     member_row = records.member_to_row(member)
     files = {
         MEMBER_FILE: _table(MEMBER_FILE, [member_row]),

@@ -318,3 +318,16 @@ def test_a_sender_name_the_receiver_would_refuse_is_refused_when_writing(
         write_transfer_file(school, uid, RECEIVER, tmp_path / "x.zip", today=TODAY)
     assert not (tmp_path / "x.zip").exists()
     assert school.transfers.of(uid) == []  # no handover recorded for a file not written
+
+
+def test_a_receiver_or_letter_number_the_receiver_would_refuse_is_refused(
+    school: Store, tmp_path: Path
+):
+    from dvdesk.errors import KnownError
+
+    uid = _candidate(school)
+    for to, number in (("Chi bộ " * 60, ""), (RECEIVER, "12\u202e-GGT")):
+        with pytest.raises(KnownError, match=r"quá dài|ký tự ẩn"):
+            write_transfer_file(school, uid, to, tmp_path / "x.zip", number, today=TODAY)
+    assert not (tmp_path / "x.zip").exists()
+    assert school.transfers.of(uid) == []
