@@ -384,7 +384,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             erase_empty=args.erase_empty,
             confirm_probable=args.same_person,
         )
-        for line in plan.lines():
+        for line in plan.iter_lines():  # one at a time: a unit line per row when sorted by name
             print(line)
         summary = plan.summary()
         if args.dry_run:
@@ -408,7 +408,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print("Không có đoàn viên mới hay thay đổi nào để nhập: dữ liệu không thay đổi.")
         return 0
     units = plan.units_to_add
-    added, updated = len(plan.to_add), len(plan.to_update)
+    added, updated = summary["new"], summary["update"]
     print(
         f"Đã nhập {added} đoàn viên"
         + (f", cập nhật {updated} người" if updated else "")
@@ -517,8 +517,15 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
     assert path is not None
     saved = [p for p in backup.backups(path) if p.name.endswith("-truoc-nang-cap.db")]
     kept = f" Bản sao lưu trước khi nâng cấp: “{saved[0]}”." if saved else ""
-    print(
-        f"Đã nâng cấp “{path}” từ định dạng {before[0]}.{before[1]} lên {after[0]}.{after[1]} "
-        f"(bản dvdesk này: {schema.FORMAT_MAJOR}.{schema.FORMAT_MINOR}).{kept}"
-    )
+    if after == before:  # an index or a recomputed column: the format number stays
+        done = (
+            f"Đã cập nhật “{path}” cho bản dvdesk này (định dạng vẫn là "
+            f"{after[0]}.{after[1]}: thêm chỉ mục, dữ liệu không đổi)."
+        )
+    else:
+        done = (
+            f"Đã nâng cấp “{path}” từ định dạng {before[0]}.{before[1]} lên {after[0]}.{after[1]} "
+            f"(bản dvdesk này: {schema.FORMAT_MAJOR}.{schema.FORMAT_MINOR})."
+        )
+    print(done + kept)
     return 0

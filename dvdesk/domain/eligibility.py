@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from dvdesk.domain.dates import PartialDate, add_months, fmt
 
@@ -308,6 +309,7 @@ def completed_years(dob: date, on: date) -> int:
     return months_completed(dob, on) // 12
 
 
+@lru_cache(maxsize=1 << 14)  # an import asks it of every row: a few thousand birthdays
 def youth_flag(
     dob: PartialDate | None, on: date, *, union_officer: bool = False, extended: bool = False
 ) -> YouthFlag | None:

@@ -400,6 +400,18 @@ def cell_values(member: Any) -> dict[str, Any]:
     }
 
 
+def cell_tuple(member: Any) -> tuple[Any, ...]:
+    """`cell_values` as a tuple, in the stored fields' order (bulk inserts)."""
+    return tuple(
+        [
+            getattr(member, name, default)
+            if write is None
+            else write(getattr(member, name, default))
+            for name, default, write in _compiled().writers
+        ]
+    )
+
+
 def form_fields() -> tuple[MemberField, ...]:
     return tuple(f for f in MEMBER_FIELDS if f.in_form)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
@@ -122,4 +122,10 @@ class Member:
             "occupation": _text(self.occupation),
         }
         changed: dict[str, Any] = {k: v for k, v in values.items() if v != getattr(self, k)}
-        return replace(self, **changed) if changed else self
+        if not changed:
+            return self
+        # `replace` without its second __init__ (27 frozen fields): the values are the
+        # same kinds, only in storage form.
+        out = object.__new__(Member)
+        out.__dict__.update(self.__dict__, **changed)
+        return out

@@ -49,7 +49,7 @@ from dvdesk.exchange.sheet_plan import (
     SkippedRow,
     UnitBlock,
 )
-from dvdesk.exchange.sheet_reader import STATE_LABELS, Grid, read_grids
+from dvdesk.exchange.sheet_reader import STATE_LABELS, Grid, open_grids
 from dvdesk.exchange.sheet_rows import FIELD_LABELS, ReadRow, RowReader
 from dvdesk.exchange.sheet_units import SheetUnits, UnitChooser
 from dvdesk.exchange.units_in_sheet import UnitResolver
@@ -98,7 +98,27 @@ def plan_import(
         sheets: the workbook's sheets to read (hidden ones too); by default every
             visible sheet (a hidden sheet is listed in the preview, not read).
     """
-    grids = read_grids(path, sheets)
+    with open_grids(path, sheets) as grids:
+        plan = _plan(
+            store, path, grids, default_unit, sheet_units, fields, today, progress, erase_empty
+        )
+    if confirm_probable:
+        plan.confirm()
+    return plan
+
+
+def _plan(
+    store: Store,
+    path: Path,
+    grids: list[Grid],
+    default_unit: str | None,
+    sheet_units: dict[str, str] | None,
+    fields: dict[int, str] | None,
+    today: date | None,
+    progress: Progress | None,
+    erase_empty: bool,
+) -> ImportPlan:
+    """`plan_import` over the open grids, each streamed once."""
     sheet_lines = grids[0].sheet_lines([g.sheet for g in grids]) if grids else []
     read = {g.sheet for g in grids}
     workbook = (
@@ -139,19 +159,14 @@ def plan_import(
     many = sum(1 for g in guesses if g) > 1
     planner = _Planner(store, resolver, today or date.today(), erase_empty, many)
     choices = {k: v for k, v in (sheet_units or {}).items() if v}
-    total = sum(len(g.rows) - h.data_start for g, h in zip(grids, guesses, strict=True) if h)
+    total = sum(g.size - h.data_start for g, h in zip(grids, guesses, strict=True) if h)
     planned = []
-    for guess in guesses:
-        grid = grids.pop(0)  # each sheet's cells are let go once it is planned
+    for grid, guess in zip(grids, guesses, strict=True):
         choice = choices.get(grid.sheet, default_unit or "")
         planned.append(planner.sheet(grid, guess, choice, progress, total))
-        del grid
     if progress:
         progress(total, total)
-    plan = ImportPlan(path.name, planned, resolver.new, main, erase_empty, sheet_lines, workbook)
-    if confirm_probable:
-        plan.confirm()
-    return plan
+    return ImportPlan(path.name, planned, resolver.new, main, erase_empty, sheet_lines, workbook)
 
 
 class _Planner:
@@ -163,9 +178,9 @@ class _Planner:
         self.store, self.resolver, self.today = store, resolver, today
         self.matcher = Matcher(store, resolver, erase)
         self.units = UnitChooser(resolver, many_sheets)
-        self.sheet_cccd: dict[str, str] = {}
-        # person → (sheet, row label, cccd, uid), for duplicates in the workbook
-        self.sheet_keys: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
+        self.sheet_cccd: dict[str, tuple[str, int]] = {}  # cccd → (name, row) in the workbook
+        # person → (sheet, row, cccd, uid), for duplicates in the workbook
+        self.sheet_keys: dict[tuple[str, str, str], tuple[str, int, str, str]] = {}
         self.done = 0
 
     # -- one sheet ---------------------------------------------------------
@@ -180,7 +195,7 @@ class _Planner:
     ) -> SheetPlan:
         plan = SheetPlan(grid.sheet, guess, hidden=bool(grid.hidden))
         if guess is None:
-            filled = any(any(v not in (None, "") for v in r) for r in grid.rows)
+            filled = any(any(v not in (None, "") for v in r) for r in grid.all_rows())
             plan.refused = (
                 "không có dòng tiêu đề có cột “Họ và tên” và một cột khác."
                 if filled
@@ -206,19 +221,23 @@ class _Planner:
             plan.notes.append("Trang này bị ẩn trong bảng tính: được đọc vì đã được chọn.")
         ctx = self.units.context(grid, guess, choice)
         used = set(guess.fields) | set(name_columns)
-        width = max((len(r) for r in grid.rows), default=0)
-        unknown = [c for c in range(width) if c not in used]
-        filled_unknown: dict[int, int] = {}
+        width = 0  # of the widest row: the columns the preview may call ignored
+        filled_unknown: dict[int, int] = {}  # column read into nothing → cells with a value
+        unknown_by_width: dict[int, list[int]] = {}
         excluded = frozenset(name_columns) | frozenset(
             c for c, f in guess.fields.items() if f in ("full_name", "name_first", "name_last")
         )
         in_signature = False
-        blocks: list[list[Any]] = []  # [first, last, count, unit, reason]
-        for index in range(guess.data_start, len(grid.rows)):
-            cells = grid.rows[index]
+        hidden_read = 0  # hidden rows read as people
+        block: list[Any] = []  # the block of rows going on: [first, last, count, unit, reason]
+        unplaced = 0  # people without a unit
+        for index, cells in enumerate(grid.all_rows()):
+            width = max(width, len(cells))
+            if index < guess.data_start:
+                continue
             self.done += 1
             if progress and self.done % 500 == 0:
-                progress(self.done, total)
+                progress(min(self.done, total), total)
             name = reader.name(cells)
             stt = reader.stt(cells)
             sense = classify(
@@ -241,30 +260,40 @@ class _Planner:
                 in_signature = in_signature or sense.kind is RowKind.SIGNATURE
                 plan.skipped.append(SkippedRow(number, SKIP_REASONS[sense.kind], sense.text))
                 continue
+            unknown = unknown_by_width.get(len(cells))
+            if unknown is None:
+                unknown = [c for c in range(len(cells)) if c not in used]
+                unknown_by_width[len(cells)] = unknown
             for c in unknown:
-                if c < len(cells) and cells[c] not in (None, ""):
+                if cells[c] not in (None, ""):
                     filled_unknown[c] = filled_unknown.get(c, 0) + 1
-            row = self._row(number, cells, name, reader, ctx, grid, index in grid.hidden_rows)
+            hidden = index in grid.hidden_rows
+            row = self._row(number, cells, name, reader, ctx, grid, hidden)
             if isinstance(row, SkippedRow):
                 plan.skipped.append(row)
                 continue
-            plan.rows.append(row)
+            hidden_read += hidden
+            plan.add(row)
             unit, reason = row.unit, row.unit_reason
-            if blocks and blocks[-1][3] == unit and blocks[-1][4] == reason:
-                blocks[-1][1], blocks[-1][2] = number, blocks[-1][2] + 1
+            if block and block[3] == unit and block[4] == reason:
+                block[1], block[2] = number, block[2] + 1
             else:
-                blocks.append([number, number, 1, unit, reason])
-        plan.blocks = [UnitBlock(*b) for b in blocks]
-        hidden = sum(1 for r in plan.rows if any(i.code == "read.hidden_row" for i in r.issues))
-        if hidden:
-            plan.notes.append(f"{hidden} dòng bị ẩn trong bảng tính: vẫn đọc, có cảnh báo.")
-        unplaced = sum(b.count for b in plan.blocks if not b.unit)
+                if block:
+                    plan.block_spill.append(tuple(block))
+                block = [number, number, 1, unit, reason]
+            if not unit:
+                unplaced += 1
+        if block:
+            plan.block_spill.append(tuple(block))
+        if hidden_read:
+            plan.notes.append(f"{hidden_read} dòng bị ẩn trong bảng tính: vẫn đọc, có cảnh báo.")
         if unplaced:
             name = grid.sheet or "Sheet1"
             plan.notes.append(
                 f"{unplaced} người chưa rõ đơn vị: chọn đơn vị cho trang này "
                 f'(dòng lệnh: --unit TÊN hoặc --sheet-unit "{name}=TÊN").'
             )
+        unknown = [c for c in range(width) if c not in used]
         plan.ignored = sheet_layout.ignored_columns(header_row, unknown, filled_unknown)
         return plan
 
@@ -330,7 +359,7 @@ class _Planner:
                 )
                 row.status = RowStatus.INVALID
                 return row
-            self.sheet_keys[key] = (sheet, str(number), m.cccd, read.uid)
+            self.sheet_keys[key] = (sheet, number, m.cccd, read.uid)
             return self._update(row, read, reader, target, how, existing, strong)
         if earlier:
             issues.append(
@@ -347,8 +376,8 @@ class _Planner:
         row.steps = list(read.steps.values())
         if row.status is RowStatus.NEW:
             if m.cccd:
-                self.sheet_cccd[m.cccd] = f"{m.full_name} (dòng {number})"
-            self.sheet_keys[key] = (sheet, str(number), m.cccd, read.uid)
+                self.sheet_cccd[m.cccd] = (m.full_name, number)
+            self.sheet_keys[key] = (sheet, number, m.cccd, read.uid)
         return row
 
     def _update(
@@ -377,13 +406,14 @@ class _Planner:
         if row.status is RowStatus.INVALID:
             return row
         if merged.cccd:
-            self.sheet_cccd[merged.cccd] = f"{merged.full_name} (dòng {row.row})"
+            self.sheet_cccd[merged.cccd] = (merged.full_name, row.row)
         return row
 
     def _validate(self, row: ImportRow, reader: RowReader, m: Member, own_uid: str) -> None:
         def owner(cccd: str, _uid: str) -> str | None:
             if cccd in self.sheet_cccd:
-                return self.sheet_cccd[cccd]
+                name, number = self.sheet_cccd[cccd]
+                return f"{name} (dòng {number})"
             holder = self.matcher.by_cccd.get(cccd)
             if holder and holder != own_uid:
                 return self.matcher.by_uid.get(holder)
@@ -416,27 +446,26 @@ def apply_import(
     backup; returns (members added or updated, backup path)."""
     from dvdesk.store import backup
 
-    members, updates = plan.to_add, plan.to_update
-    if not members and not updates:
+    summary = plan.summary()
+    updates = [
+        r.member
+        for r in plan.kept
+        if r.status is RowStatus.UPDATE and r.member and r.member_changed
+    ]
+    if not summary["new"] and not summary["update"]:
         return 0, None
     saved = backup.make_backup(store, reason="truoc-nhap") if store.path else None
     with store.transaction():
-        checked = {
-            r.member.uid: r.report
-            for r in plan.rows
-            if r.status is RowStatus.NEW and r.member and r.report is not None
-        }
-        count = store.imports.add_units_and_members(
-            plan.units_to_add, members, today=today, progress=progress, checked=checked
+        count = store.imports.add_units_and_rows(
+            plan.units_to_add,
+            plan.new_records(),
+            today=today,
+            progress=progress,
+            total=summary["new"],
         ).count
-        for r in plan.rows:
-            if r.status is RowStatus.UPDATE and r.member and r.member_changed:
-                store.members.update(r.member, today)
-        steps = {
-            r.member.uid: r.steps
-            for r in plan.rows
-            if r.status in (RowStatus.NEW, RowStatus.UPDATE) and r.member and r.steps
-        }
+        for member in updates:
+            store.members.update(member, today)
+        steps = dict(plan.steps_to_record())
         if steps:
             store.steps.record_many(steps)
-    return count + len(updates), saved
+    return count + summary["update"], saved

@@ -105,7 +105,7 @@ def classify(
     name_columns: frozenset[int],
 ) -> RowSense:
     """What one row is. `in_signature`: a signature row was seen above (and no group since)."""
-    if not any(v is not None and v != "" for v in cells):
+    if not name and not any(v is not None and v != "" for v in cells):  # a name: not blank
         return RowSense(RowKind.BLANK)
     # Most rows are people: the name alone decides, without reading every cell.
     if name and numbered(stt) and not in_signature and not is_total(name):

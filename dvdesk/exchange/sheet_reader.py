@@ -15,15 +15,21 @@ a missing sheet part, broken XML) is one Vietnamese message.
 
 Hidden and very hidden sheets are never read unless named: every grid lists
 every sheet of its workbook with its state, for the preview.
+
+`open_grids` streams: each grid holds its first `HEAD_ROWS` rows (the header,
+the titles above it and the rows that tell a split name column) and gives
+the rest one row at a time, so an import's memory does not grow with the
+sheet. `read_grids` reads every row into the grid (small uses).
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
-import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import islice
@@ -48,6 +54,9 @@ MAX_OTHER_PART_BYTES = 64 * 1024 * 1024  # styles, workbook, relations: parsed w
 MAX_RATIO = 100  # sheet XML compresses ~5-30:1; a bomb 1000:1
 RATIO_FROM = 8 * 1024 * 1024  # small parts may compress as they like
 _CHUNK = 1 << 20
+# Rows a streamed grid holds: the header is within SCAN_ROWS, a split name column is
+# judged on the 200 rows under it.
+HEAD_ROWS = SCAN_ROWS + 250
 # Text between two tags longer than this cannot be one legal cell (UTF-8, entities).
 _MAX_TEXT_RUN = MAX_CELL_CHARS * 8
 _ROW = re.compile(rb"<(?:\w+:)?row\b")
@@ -79,16 +88,35 @@ class SheetInfo:
         return f"“{self.name}” ({STATE_LABELS[self.state]})"
 
 
+class RowSpans:
+    """Row numbers as inclusive ranges: membership without a set of every row."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]] = ()) -> None:
+        self.spans = sorted(spans)
+
+    def __contains__(self, row: object) -> bool:
+        return any(a <= row <= b for a, b in self.spans)  # type: ignore[operator]
+
+
 @dataclass
 class Grid:
-    rows: list[list[object]]
+    rows: list[list[object]]  # every row; for a streamed grid the first HEAD_ROWS
     sheet: str  # sheet name, "" for CSV
-    merged_rows: set[int]  # rows with a cell merged across several columns (0-based)
+    merged_rows: Container[int]  # rows with a cell merged across several columns (0-based)
     # merged ranges as (first row, first column, last row, last column), 0-based, inclusive
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     hidden_rows: set[int] = field(default_factory=set)  # rows hidden in the sheet (0-based)
     hidden: bool = False  # the whole sheet is hidden
     sheets: list[SheetInfo] = field(default_factory=list)  # every sheet of the workbook
+    more: Iterator[list[object]] | None = None  # a streamed grid: the rows after `rows`
+    size: int = 0  # rows expected in all (for progress; exact once read)
+
+    def all_rows(self) -> Iterator[list[object]]:
+        """Every row, streamed once: the held ones, then the rest."""
+        yield from self.rows
+        if self.more is not None:
+            more, self.more = self.more, None
+            yield from more
 
     def sheet_lines(self, read: Sequence[str] = ()) -> list[str]:
         """For the preview: every sheet with its state, which are read, which are not."""
@@ -125,16 +153,35 @@ def read_grid(path: Path, sheet: str | None = None) -> Grid:
 
 def read_grids(path: Path, sheets: Sequence[str] | None = None) -> list[Grid]:
     """The sheets of a workbook (one grid for a CSV), in the workbook's order: the
-    named `sheets` (hidden ones too), or else every visible sheet."""
+    named `sheets` (hidden ones too), or else every visible sheet; every row read,
+    each padded to the sheet's width."""
+    with open_grids(path, sheets) as grids:
+        for g in grids:
+            g.rows = list(g.all_rows())
+            width = max((len(r) for r in g.rows), default=0)
+            g.rows = [r + [None] * (width - len(r)) if len(r) < width else r for r in g.rows]
+            g.hidden_rows = {r for r in g.hidden_rows if r < len(g.rows)}
+            g.size = len(g.rows)
+    return grids
+
+
+@contextlib.contextmanager
+def open_grids(path: Path, sheets: Sequence[str] | None = None) -> Iterator[list[Grid]]:
+    """As `read_grids`, streamed: each grid's rows past its first HEAD_ROWS are read as
+    `all_rows()` asks for them, while the context is open (limits applied as they come)."""
     if not path.is_file():
         raise KnownError(f"Không tìm thấy tệp “{path}”.")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, list(sheets) if sheets else None)
+        with _open_xlsx(path, list(sheets) if sheets else None) as grids:
+            yield grids
+        return
     if sheets:
         raise KnownError(f"Tệp “{path.name}” không có trang tính: chỉ chọn trang cho tệp .xlsx.")
     if suffix in (".csv", ".txt"):
-        return [_read_csv(path)]
+        with _open_csv(path) as grid:
+            yield [grid]
+        return
     if suffix == ".xls":
         raise KnownError(
             "Tệp .xls (Excel 97–2003) chưa đọc được: hãy mở bằng Excel và lưu lại dạng .xlsx."
@@ -257,20 +304,20 @@ def _states(book: Any) -> list[SheetInfo]:
     return out
 
 
-def _rows(ws: Any, path: Path, spent: list[int]) -> list[list[object]]:
-    """Stream a read-only sheet into lists, applying the limits as rows arrive.
+def _rows(ws: Any, path: Path, spent: list[int]) -> Iterator[list[object]]:
+    """Stream a read-only sheet as lists, applying the limits as rows arrive; empty
+    rows at the end (formatting only) are not given.
 
     `spent` counts the cells of the whole workbook so far (one bound for all sheets).
     """
     ws.reset_dimensions()  # a lying <dimension> must not pad every row to 16,384 cells
-    rows: list[list[object]] = []
-    filled = 0
-    empty: list[object] = []
+    seen = filled = blanks = 0  # blanks: empty rows not given yet (they may be the end)
     for row in ws.iter_rows(values_only=True):
-        if len(rows) >= MAX_SHEET_ROWS:
+        seen += 1
+        if seen > MAX_SHEET_ROWS:
             raise _too_big(path, "có quá nhiều dòng")
         if not row:
-            rows.append(empty)
+            blanks += 1
             continue
         if len(row) > MAX_COLUMNS:
             if any(v is not None for v in row[MAX_COLUMNS:]):
@@ -286,41 +333,81 @@ def _rows(ws: Any, path: Path, spent: list[int]) -> list[list[object]]:
         for v in values:
             if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
                 raise _too_big(path, "có ô chứa văn bản quá dài")
-        if any(v is not None and v != "" for v in values):
-            filled += 1
-            if filled > MAX_ROWS:
-                raise KnownError(
-                    f"Tệp “{path.name}” có quá nhiều dòng (hơn {MAX_ROWS:,}); hãy chia nhỏ."
-                )
-        rows.append(values)
-    while rows and not any(v is not None and v != "" for v in rows[-1]):
-        rows.pop()  # trailing empty rows (formatting only)
-    return rows
+        if not any(v is not None and v != "" for v in values):
+            blanks += 1
+            continue
+        filled += 1
+        if filled > MAX_ROWS:
+            raise KnownError(
+                f"Tệp “{path.name}” có quá nhiều dòng (hơn {MAX_ROWS:,}); hãy chia nhỏ."
+            )
+        for _ in range(blanks):
+            yield []
+        blanks = 0
+        yield values
 
 
-def _read_xlsx(path: Path, wanted: list[str] | None) -> list[Grid]:
+def _filled(
+    rows: Iterator[list[object]], merged: list[tuple[int, int, int, int]]
+) -> Iterator[list[object]]:
+    """Rows with each merged range's cells holding its top-left value."""
+    starts: dict[int, list[tuple[int, int, int, int]]] = {}
+    for m in merged:
+        starts.setdefault(m[0], []).append(m)
+    active: list[tuple[int, int, int, object]] = []  # (last row, first col, last col, value)
+    for r, row in enumerate(rows):
+        for _, c0, r1, c1 in starts.get(r, ()):
+            active.append((r1, c0, c1, row[c0] if c0 < len(row) else None))
+        if active:
+            active = [a for a in active if a[0] >= r]
+            for _, c0, c1, value in active:
+                if len(row) <= c1:
+                    row = row + [None] * (c1 + 1 - len(row))
+                row[c0 : c1 + 1] = [value] * (c1 + 1 - c0)
+        yield row
+
+
+@contextlib.contextmanager
+def _translated(path: Path) -> Iterator[None]:
+    """Hostile or broken XML, a CRC error, a missing part: one Vietnamese message
+    (openpyxl raises ParseError, KeyError, ValueError, TypeError, zlib.error, …)."""
+    try:
+        yield
+    except KnownError:
+        raise
+    except Exception as exc:
+        raise _damaged(path) from exc
+
+
+def _guarded(path: Path, rows: Iterator[list[object]]) -> Iterator[list[object]]:
+    with _translated(path):
+        yield from rows
+
+
+@contextlib.contextmanager
+def _open_xlsx(path: Path, wanted: list[str] | None) -> Iterator[list[Grid]]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise _damaged(path) from exc
     with archive:
         _check_archive(archive, path)
+        with _translated(path):
+            book, sizes = _open_book(archive, path)
         try:
-            return _read_book(archive, path, wanted)
-        except KnownError:
-            raise
-        except Exception as exc:
-            # Hostile or broken XML, a CRC error, a missing part: openpyxl raises
-            # ParseError, KeyError, ValueError, TypeError, zlib.error, EOFError, …
-            raise _damaged(path) from exc
+            with _translated(path):
+                grids = _grids(book, sizes, path, wanted)
+            yield grids
+        finally:
+            book.close()
 
 
-def _read_book(archive: zipfile.ZipFile, path: Path, wanted: list[str] | None) -> list[Grid]:
-    """The chosen sheets, streamed (openpyxl's read-only mode), merged cells filled
-    with their top-left value."""
+def _open_book(archive: zipfile.ZipFile, path: Path) -> tuple[Any, dict[str, int]]:
+    """The workbook in openpyxl's read-only mode, every part bounded first; and the
+    rows each sheet part holds."""
     from openpyxl import load_workbook
 
-    listed = len(_SHEET.findall(archive.read("xl/workbook.xml")))
+    sizes: dict[str, int] = {}
     for name in archive.namelist():
         # openpyxl loads the shared strings whole, even in read-only mode, and parses a
         # whole sheet that has no <dimension> just to size it: bound every part first.
@@ -329,93 +416,104 @@ def _read_book(archive: zipfile.ZipFile, path: Path, wanted: list[str] | None) -
                 raise _too_big(path, "có bảng chữ dùng chung quá lớn")
             _scan_part(archive, name, path, sheet=False)
         elif _SHEET_PART.fullmatch(name):
-            _scan_part(archive, name, path, sheet=True)
+            sizes[name] = _scan_part(archive, name, path, sheet=True).rows
+    listed = len(_SHEET.findall(archive.read("xl/workbook.xml")))
     book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    grids = []
-    try:
-        infos = _states(book)
-        if not infos or len(book.sheetnames) < listed:
-            raise _damaged(path)  # a sheet named in the workbook has no part
-        if wanted is not None:
-            known = {i.name for i in infos}
-            for name in wanted:
-                if name not in known:
-                    names = ", ".join(i.label for i in infos)
-                    raise KnownError(
-                        f"Tệp “{path.name}” không có trang tính “{name}”. Các trang: {names}."
-                    )
-            chosen = [i.name for i in infos if i.name in wanted]
-        else:
-            chosen = [i.name for i in infos if i.state is SheetState.VISIBLE]
-            if not chosen:
-                raise KnownError(
-                    f"Tệp “{path.name}” không có trang tính nào đang hiện; hãy chọn trang "
-                    "cần đọc (dòng lệnh: --sheet TÊN)."
-                )
-        by_name = {ws.title: ws for ws in book.worksheets}
-        states = {i.name: i.state for i in infos}
-        spent = [0]
-        for title in chosen:
-            sheet = by_name[title]
-            rows = _rows(sheet, path, spent)
-            with sheet._get_source() as source:
-                merged, hidden_rows = _sheet_layout(source)
-            width = max((len(r) for r in rows), default=0)
-            width = max([width, *(c1 + 1 for _, _, r1, c1 in merged if r1 < len(rows))])
-            width = min(width, MAX_COLUMNS)
-            for i, row in enumerate(rows):
-                if len(row) < width:
-                    rows[i] = row + [None] * (width - len(row))
-            merged_rows: set[int] = set()
-            kept = []
-            for r0, c0, r1, c1 in merged:
-                if r0 >= len(rows) or c0 >= width:
-                    continue
-                c1 = min(c1, width - 1)
-                kept.append((r0, c0, r1, c1))
-                top_left = rows[r0][c0]
-                if c1 > c0:
-                    merged_rows.update(range(r0, min(r1 + 1, len(rows))))
-                for r in range(r0, min(r1 + 1, len(rows))):
-                    for c in range(c0, c1 + 1):
-                        rows[r][c] = top_left
-            hidden_rows = {r for r in hidden_rows if r < len(rows)}
-            hidden = states[title] is not SheetState.VISIBLE
-            grids.append(Grid(rows, title, merged_rows, kept, hidden_rows, hidden, infos))
-    finally:
+    if len(book.sheetnames) < listed:
         book.close()
+        raise _damaged(path)  # a sheet named in the workbook has no part
+    return book, sizes
+
+
+def _grids(book: Any, sizes: dict[str, int], path: Path, wanted: list[str] | None) -> list[Grid]:
+    """The chosen sheets, each holding its first rows and streaming the rest."""
+    infos = _states(book)
+    if not infos:
+        raise _damaged(path)
+    if wanted is not None:
+        known = {i.name for i in infos}
+        for name in wanted:
+            if name not in known:
+                names = ", ".join(i.label for i in infos)
+                raise KnownError(
+                    f"Tệp “{path.name}” không có trang tính “{name}”. Các trang: {names}."
+                )
+        chosen = [i.name for i in infos if i.name in wanted]
+    else:
+        chosen = [i.name for i in infos if i.state is SheetState.VISIBLE]
+        if not chosen:
+            raise KnownError(
+                f"Tệp “{path.name}” không có trang tính nào đang hiện; hãy chọn trang "
+                "cần đọc (dòng lệnh: --sheet TÊN)."
+            )
+    by_name = {ws.title: ws for ws in book.worksheets}
+    states = {i.name: i.state for i in infos}
+    spent = [0]
+    grids = []
+    for title in chosen:
+        sheet = by_name[title]
+        with sheet._get_source() as source:
+            found, hidden_rows = _sheet_layout(source)
+        merged = [
+            (r0, c0, r1, min(c1, MAX_COLUMNS - 1)) for r0, c0, r1, c1 in found if c0 < MAX_COLUMNS
+        ]
+        across = RowSpans([(r0, r1) for r0, c0, r1, c1 in merged if c1 > c0])
+        rows = _guarded(path, _filled(_rows(sheet, path, spent), merged))
+        head = list(islice(rows, HEAD_ROWS))
+        hidden = states[title] is not SheetState.VISIBLE
+        size = max(sizes.get(getattr(sheet, "_worksheet_path", ""), 0), len(head))
+        grids.append(Grid(head, title, across, merged, hidden_rows, hidden, infos, rows, size))
     return grids
 
 
-def _read_csv(path: Path) -> Grid:
-    if path.stat().st_size > MAX_CSV_BYTES:
-        raise _too_big(path, f"lớn hơn {MAX_CSV_BYTES // (1024 * 1024)} MB")
-    data = path.read_bytes()
+def _encoding(path: Path) -> tuple[str, int]:
+    """The file's text encoding (UTF-8 with or without BOM, else Windows-1258) and its
+    line count, in one pass that keeps nothing."""
     for encoding in ("utf-8-sig", "cp1258"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        lines = 0
         try:
-            text = data.decode(encoding)
-            break
+            with path.open("rb") as f:
+                while chunk := f.read(_CHUNK):
+                    decoder.decode(chunk)
+                    lines += chunk.count(b"\n")
+                decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-    else:
-        raise KnownError(f"Tệp “{path.name}” không phải văn bản UTF-8: hãy lưu lại dạng CSV UTF-8.")
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text[:8192], delimiters=",;\t"
-        )
-    except csv.Error:
-        dialect = csv.excel
-    # Stop one row past the limit: a million-row file must not become a million lists.
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        rows = [list(r) for r in islice(reader, MAX_ROWS + 1)]
-    except csv.Error as exc:
-        # e.g. a cell over the csv module's field limit (131,072 characters)
-        raise KnownError(
-            f"Tệp “{path.name}” có ô quá dài hoặc sai định dạng CSV ở dòng {reader.line_num}: "
-            "hãy mở bằng Excel, kiểm tra dòng đó rồi lưu lại."
-        ) from exc
-    if len(rows) > MAX_ROWS:
-        raise KnownError(f"Tệp “{path.name}” có quá nhiều dòng (hơn {MAX_ROWS:,}).")
-    width = max((len(r) for r in rows), default=0)
-    return Grid([r + [None] * (width - len(r)) for r in rows], "", set())
+        return encoding, lines + 1
+    raise KnownError(f"Tệp “{path.name}” không phải văn bản UTF-8: hãy lưu lại dạng CSV UTF-8.")
+
+
+@contextlib.contextmanager
+def _open_csv(path: Path) -> Iterator[Grid]:
+    if path.stat().st_size > MAX_CSV_BYTES:
+        raise _too_big(path, f"lớn hơn {MAX_CSV_BYTES // (1024 * 1024)} MB")
+    encoding, lines = _encoding(path)
+    with path.open(encoding=encoding, newline="") as f:
+        try:
+            dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+                f.read(8192), delimiters=",;\t"
+            )
+        except csv.Error:
+            dialect = csv.excel
+        f.seek(0)
+        reader = csv.reader(f, dialect)
+
+        def rows() -> Iterator[list[object]]:
+            count = 0
+            try:
+                for r in reader:
+                    count += 1
+                    if count > MAX_ROWS:
+                        raise KnownError(f"Tệp “{path.name}” có quá nhiều dòng (hơn {MAX_ROWS:,}).")
+                    yield r  # type: ignore[misc]
+            except csv.Error as exc:
+                # e.g. a cell over the csv module's field limit (131,072 characters)
+                raise KnownError(
+                    f"Tệp “{path.name}” có ô quá dài hoặc sai định dạng CSV ở dòng "
+                    f"{reader.line_num}: hãy mở bằng Excel, kiểm tra dòng đó rồi lưu lại."
+                ) from exc
+
+        stream = rows()
+        head = list(islice(stream, HEAD_ROWS))
+        yield Grid(head, "", set(), more=stream, size=max(lines, len(head)))

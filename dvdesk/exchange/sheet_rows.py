@@ -172,7 +172,11 @@ class RowReader:
                 out.empty.add(name)
                 continue
             if is_text:
-                text = cv.text(raw)
+                # cv.text inline for the usual cell, a plain string (every CSV cell)
+                if type(raw) is str and raw[:1] != "'":
+                    text = " ".join(raw.split())
+                else:
+                    text = cv.text(raw)
                 if text:
                     v[name] = text
                     out.present.add(name)

@@ -53,7 +53,8 @@ ROW_FILL = {
 NEXT_FILL = colors.HexColor("#FFF7C2")
 CELL_SIZE, CELL_LEADING = st.TABLE_SIZE, st.TABLE_LEADING
 DETAIL_SIZE, DETAIL_LEADING = st.NOTE_SIZE, 16
-COLUMNS = (9 * mm, 55 * mm, 19 * mm, 32 * mm, 27 * mm, 23 * mm)  # = FRAME_WIDTH (165 mm)
+# The done column holds a 40-character number in 3 lines (notes/documents.md), date above.
+COLUMNS = (9 * mm, 49 * mm, 19 * mm, 38 * mm, 27 * mm, 23 * mm)  # = FRAME_WIDTH (165 mm)
 ID_LABEL = "Số định danh cá nhân"  # the same words as on the transfer letter (not "CCCD")
 
 
@@ -266,9 +267,10 @@ FLAG_COLORS = {
     FlagKind.WARNING: colors.black,
 }
 NOTE_LABEL = 27 * mm
+DONE_NOTE = "Hồ sơ đã có đủ các bước của quy trình, không có lưu ý."
 
 
-def _flag_lines(cl: Checklist) -> Grid | None:
+def _flag_lines(cl: Checklist) -> Grid:
     """What comes next, the gaps and every flag with its source, as labelled lines."""
     text_width = st.FRAME_WIDTH - NOTE_LABEL
 
@@ -299,7 +301,8 @@ def _flag_lines(cl: Checklist) -> Grid | None:
             )
         )
     if not rows:
-        return None
+        # Never an empty closing: the signature must come with a line of text (HD 36).
+        rows.append(row("Tình trạng", DONE_NOTE))
     return Grid(
         rows,
         [NOTE_LABEL, text_width],
@@ -335,7 +338,7 @@ def sheet_story(sheet: CandidateSheet, settings: Settings, today: date) -> list[
         Spacer(1, 2 * mm),
         _steps_table(sheet.checklist),
         Spacer(1, 2 * mm),
-        f.closing([*([notes] if notes else []), Spacer(1, 3 * mm)], signature),
+        f.closing([notes, Spacer(1, 3 * mm)], signature),
     ]
 
 

@@ -115,7 +115,7 @@ def summary_story(store: Store, on: date, commune: str | None = None) -> list[Fl
         f.letterhead(f.Letterhead.PARTY, settings, on, TYPE_CODE),
         Spacer(1, 4 * mm),
         f.para(TITLE, s.title),
-        f.para(
+        f.balanced(
             f"Tính đến ngày {on:%d/%m/%Y}; đủ tuổi vào Đảng tính theo cách tính tuổi trong cài "
             f"đặt; kết nạp và chỉ tiêu của năm {on.year}.",
             s.subtitle,

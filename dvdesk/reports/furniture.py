@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -60,6 +61,55 @@ class Letterhead(StrEnum):
 def para(text: str, style: object) -> Paragraph:
     """A paragraph of plain text: NFC, XML special characters escaped."""
     return Paragraph(escape(nfc(text)), style)
+
+
+# Words a phrase of a title starts with: Vietnamese words run to several syllables
+# ("HỒ SƠ", "PHÁT TRIỂN"), so a title breaks only before one of these, or after
+# punctuation, never between two syllables of one word.
+_PHRASE_STARTS = frozenset((
+    "CÓ", "CỦA", "KHI", "VÀ", "HOẶC", "TRONG", "TỪ", "ĐẾN", "CHỜ", "SẼ", "ĐỦ", "THEO",
+    "VỀ", "CHO", "VỚI", "TẠI", "KHÓA", "NĂM", "LẬP", "ĐÃ", "ĐANG", "CHƯA", "TRƯỚC", "SAU",
+))  # fmt: skip
+
+
+def _phrase_break(before: str, after: str) -> bool:
+    return (
+        before[-1] in ",;:—"  # after a dash, not before it
+        or after.startswith("(")
+        or after.upper() in _PHRASE_STARTS
+    )
+
+
+def balanced(text: str, style: Any, width: float | None = None) -> Paragraph:
+    """A centred title (trích yếu) broken between its phrases, in lines of even length.
+
+    Filled greedily a title broke before its last syllable ("… CẦN KIỂM" / "TRA").
+    Here it breaks only between phrases (`_PHRASE_STARTS`, punctuation), choosing
+    the breaks that make the longest line shortest, in two or three lines; a
+    title with no such breaks that fit is wrapped as before.
+    """
+    width = float(width if width is not None else st.FRAME_WIDTH)
+    words = nfc(" ".join(text.split())).split(" ")
+    register_fonts()
+
+    def measure(part: Sequence[str]) -> float:
+        return float(stringWidth(" ".join(part), style.fontName, style.fontSize))
+
+    if measure(words) <= width:
+        return para(text, style)
+    places = [i for i in range(1, len(words)) if _phrase_break(words[i - 1], words[i])]
+    best: tuple[float, list[list[str]]] | None = None
+    for count in (2, 3):
+        for cuts in combinations(places, count - 1):
+            parts = [words[a:b] for a, b in pairwise([0, *cuts, len(words)])]
+            longest = max(measure(p) for p in parts)
+            if longest <= width and (best is None or longest < best[0]):
+                best = (longest, parts)
+        if best is not None:
+            break
+    if best is None:
+        return para(text, style)
+    return Paragraph("<br/>".join(escape(" ".join(p)) for p in best[1]), style)
 
 
 def escape_text(text: str) -> str:

@@ -122,7 +122,8 @@ def wrap_number(text: str, font: str, size: float, width: float) -> str:
 
     Never cut: a typed number is a reference the office looks up, so every
     character is printed ("123/QĐ-ĐU" → "123/" "QĐ-ĐU"). A part with no break
-    that is still too wide is broken between characters.
+    that is still too wide is broken between characters, from where the line has
+    got to, so a 40-character number takes no more lines than it must.
     """
     register_fonts()
     text = nfc(" ".join(text.split()))
@@ -134,9 +135,14 @@ def wrap_number(text: str, font: str, size: float, width: float) -> str:
         if stringWidth((line + part).rstrip(), font, size) <= width:
             line += part
             continue
-        if line.strip():
-            lines.append(line.rstrip())
-        line = part.lstrip()
+        if stringWidth(part.strip(), font, size) > width:
+            # Too wide even alone: it fills the rest of this line ("ĐU-" was left alone
+            # on a line before "BTCĐUX.ĐÔNG" / "HÒA/", five lines for 40 characters).
+            line += part
+        else:
+            if line.strip():
+                lines.append(line.rstrip())
+            line = part.lstrip()
         while stringWidth(line.rstrip(), font, size) > width and len(line) > 1:
             cut = len(line) - 1
             while cut > 1 and stringWidth(line[:cut], font, size) > width:

@@ -72,7 +72,10 @@ def _note(row: dict[str, Any]) -> str:
     notes = row["notes"]
     if row["presence"] != _AT_HOME:
         notes = [_PRESENCES[row["presence"]], *notes]
-    return "; ".join(notes)
+    if len(notes) < 2:
+        return notes[0] if notes else ""
+    # Sentences joined by "; " lose their full stops but the last ("… tuổi.; Chưa …").
+    return "; ".join([*(n.rstrip(".") for n in notes[:-1]), notes[-1]])
 
 
 _GENDERS = {"nam": "Nam", "nu": "Nữ"}
@@ -146,9 +149,15 @@ def _range(row: dict[str, Any]) -> str:
     return f"ngày {fmt(lo)}" if lo == hi else f"từ {fmt(lo)} đến {fmt(hi)}"
 
 
+def _place(row: dict[str, Any]) -> str:
+    """The unit, after its commune at the receiving level (unit names repeat across communes)."""
+    commune = row.get("commune_name") or ""
+    return f"{commune} — {row['unit_name']}" if commune else row["unit_name"]
+
+
 PARTIAL_COLUMNS = (
     Column("Họ và tên", 40 * mm, lambda r: r["full_name"]),
-    Column("Đơn vị", 30 * mm, lambda r: r["unit_name"]),
+    Column("Đơn vị", 30 * mm, _place),
     Column("Ngày sinh đã biết", 20 * mm, _dob, center=True),
     Column("Tại ngày xét có thể là", 28 * mm, _possible),
     Column("Đủ 18 tuổi trong khoảng", 33 * mm, _range, center=True),
@@ -180,7 +189,9 @@ def enrich(row: ListRow, spec: ListSpec, settings: Settings) -> dict[str, Any]:
         month, day = (int(x) for x in settings.school_year_end.split("-"))
         graduates = date(row.graduation_year, month, day)
         if eligible_from > graduates:
-            notes.append(f"Tốt nghiệp ({fmt(graduates)}) khi chưa đủ 18 tuổi: chuyển nguồn")
+            # Printed after the school year's end, the graduation is past.
+            done = "Đã tốt nghiệp" if graduates < spec.on else "Tốt nghiệp"
+            notes.append(f"{done} ({fmt(graduates)}) khi chưa đủ 18 tuổi: chuyển nguồn")
     if spec.more_notes is not None:
         notes += spec.more_notes(row)
     return row._asdict() | {"eligible_from": eligible_from, "notes": notes}
@@ -239,13 +250,22 @@ def _build(
     of birth is partial (who may be on it) get section II."""
     s = st.styles()
     survey = sources.survey(store, query, spec.on, units, by_age, graduation)
-    partial = [enrich(r, spec, settings) for r in survey.partial]
+    # At the receiving level without --commune each partial row names its commune.
+    communes = {
+        u.commune_code: u.commune_name or u.commune_code
+        for u in units
+        if isinstance(u, sources.CommuneUnit)
+    }
+    partial = [
+        enrich(r, spec, settings) | {"commune_name": communes.get(r.commune_code, "")}
+        for r in survey.partial
+    ]
     total = survey.total
     tracker = Tracker(total, *tracker_args)
     story: list[Flowable] = [
         f.letterhead(f.Letterhead.UNION, settings, today, LIST_CODE, number),
         Spacer(1, 6 * mm),
-        f.para(spec.title, s.title),
+        f.balanced(spec.title, s.title),
         f.para(spec.subtitle, s.centred_note),
     ]
     signature = f.signatures([f.maker("NGƯỜI LẬP BIỂU"), f.union_signer(settings)])
@@ -418,8 +438,13 @@ _VIEW_TITLES = {
     "problems": "DANH SÁCH ĐOÀN VIÊN CÓ HỒ SƠ THIẾU HOẶC CẦN KIỂM TRA",
     "deleted": "DANH SÁCH ĐOÀN VIÊN ĐÃ XÓA KHỎI SỔ THEO DÕI",
 }
-# What the window says to do ("chọn để khôi phục") means nothing on paper.
-_VIEW_HINTS = {"deleted": "Những người đã xóa khỏi sổ theo dõi, còn khôi phục được."}
+# What the window says to do ("chọn để khôi phục") means nothing on paper, and its
+# trailing "…" ("vi phạm (⛔)…") reads there as a sentence cut off.
+_VIEW_HINTS = {
+    "deleted": "Những người đã xóa khỏi sổ theo dõi, còn khôi phục được.",
+    "problems": "Thiếu ngày sinh đầy đủ, sai định dạng, quá tuổi Đoàn tại ngày xét, hồ sơ kết "
+    "nạp vi phạm quy định hoặc cần kiểm tra.",
+}
 
 
 PROBLEM_COLUMNS = (

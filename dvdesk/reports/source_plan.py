@@ -147,8 +147,8 @@ def plan_story(
     story: list[Flowable] = [
         f.letterhead(f.Letterhead.PARTY, settings, today, TYPE_CODE, number),
         Spacer(1, 6 * mm),
-        f.para(title, s.title),
-        f.para(subtitle, s.subtitle),
+        f.balanced(title, s.title),
+        f.balanced(subtitle, s.subtitle),
         f.para(
             "Ngày sớm nhất chi bộ có thể họp xét: đủ 18 tuổi tính theo tháng, giấy chứng nhận "
             "CN-NTVĐ còn giá trị (60 tháng), hồ sơ 3-, 4-, 5-KNĐ làm trong 12 tháng trước ngày "
@@ -158,7 +158,13 @@ def plan_story(
     ]
     if legend(groups):
         story.append(f.para(legend(groups), s.small))
-    total = 0
+    total = sum(len(entries) for _, entries in groups)
+    last: list[Flowable] = [
+        Spacer(1, 3 * mm),
+        f.para(f"Tổng cộng: {f.count(total)} người.", s.body),
+        Spacer(1, 2 * mm),
+    ]
+    signature = f.signatures([f.party_signer(settings)], RECIPIENTS)
     head = ["TT", "Họ và tên", "Ngày sinh", "Lớp / đơn vị", "Có thể xét từ", "Các bước cần làm"]
     for index, (name, entries) in enumerate(groups, 1):
         story += [CondPageBreak(35 * mm), Spacer(1, 2 * mm)]
@@ -169,8 +175,21 @@ def plan_story(
         rows: list[list[object]] = [[caption, "", "", "", "", ""]]
         rows.append([f.para(h, s.head_cell) for h in head])
         rows += [_cells(i, e) for i, e in enumerate(entries, 1)]
+        # The last table ends with the total and the signature in a row of their own that
+        # never parts from the last person's row (HD 36): as a flowable after the table
+        # they were left alone on a page whenever the table filled the one before.
+        ends = index == len(groups)
+        if ends:
+            rows.append([[*last, signature], "", "", "", "", ""])  # a row is never split
         table = Table(rows, colWidths=WIDTHS, repeatRows=2)
         grid = [c for c in st.grid_style(2) if c[0] not in ("GRID", "BACKGROUND")]
+        body_end = -2 if ends else -1
+        closing_row = [
+            ("SPAN", (0, -1), (-1, -1)),
+            ("LEFTPADDING", (0, -1), (-1, -1), 0),
+            ("RIGHTPADDING", (0, -1), (-1, -1), 0),
+            ("NOSPLIT", (0, -2), (-1, -1)),
+        ]
         table.setStyle(
             TableStyle(
                 [
@@ -179,23 +198,19 @@ def plan_story(
                     ("SPAN", (0, 0), (-1, 0)),
                     ("LEFTPADDING", (0, 0), (-1, 0), 0),
                     ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
-                    ("GRID", (0, 1), (-1, -1), 0.5, st.GRID),
+                    ("GRID", (0, 1), (-1, body_end), 0.5, st.GRID),
                     ("BACKGROUND", (0, 1), (-1, 1), st.HEADER_FILL),
                     ("FONT", (0, 2), (-1, -1), REGULAR, st.TABLE_SIZE, st.TABLE_LEADING),
                     ("ALIGN", (0, 2), (-1, -1), "CENTER"),
+                    *(closing_row if ends else []),
                 ]
             )
         )
         story.append(table)
-        total += len(entries)
     if not total:
         story.append(f.para("Không có đoàn viên nào trong kế hoạch.", s.body))
-    last: list[Flowable] = [
-        Spacer(1, 3 * mm),
-        f.para(f"Tổng cộng: {f.count(total)} người.", s.body),
-        Spacer(1, 2 * mm),
-    ]
-    story.append(f.closing(last, f.signatures([f.party_signer(settings)], RECIPIENTS)))
+    if not groups:  # otherwise the last table carries the closing
+        story.append(f.closing(last, signature))
     return story
 
 

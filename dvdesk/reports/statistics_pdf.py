@@ -41,7 +41,7 @@ from dvdesk.domain.statistics import (
 from dvdesk.reports import furniture as f
 from dvdesk.reports import sources
 from dvdesk.reports import styles as st
-from dvdesk.reports.fonts import BOLD, REGULAR, nfc
+from dvdesk.reports.fonts import BOLD, ITALIC, REGULAR, nfc, register_fonts
 from dvdesk.store.settings import Settings
 
 if TYPE_CHECKING:
@@ -266,13 +266,21 @@ def axis_step(top: float, ticks: int = 5) -> int:
     return int(10 * power)
 
 
+YEAR_SLOT = 40 * mm
+NO_TARGET = "Chưa vẽ chỉ tiêu kết nạp: chưa nhập số đảng viên của đảng bộ đầu năm."
+
+
 def chart(report: StatisticsReport, width: float = 160 * mm, height: float = 75 * mm) -> Drawing:
     """Grouped bars per year (all units), each labelled; the year's target as a dashed bar."""
+    register_fonts()  # the legend is measured in the document face
     drawing = Drawing(width, height)
     drawing.initialFontName = REGULAR  # the renderer starts from Helvetica otherwise
     bars = VerticalBarChart()
     bars.x, bars.y = 14 * mm, 20 * mm
-    bars.width, bars.height = width - 18 * mm, height - 28 * mm
+    # A year's group no wider than YEAR_SLOT: one year's three bars spread across the
+    # whole chart (a 4 cm black block) on a one-year report.
+    years = max(1, len(report.chart))
+    bars.width, bars.height = min(width - 18 * mm, years * YEAR_SLOT), height - 28 * mm
     bars.data = [[row[i + 1] for row in report.chart] for i in range(len(SERIES))]
     bars.categoryAxis.categoryNames = [str(row[0]) for row in report.chart]
     for labels in (bars.categoryAxis.labels, bars.valueAxis.labels):
@@ -314,6 +322,8 @@ def chart(report: StatisticsReport, width: float = 160 * mm, height: float = 75 
         label = nfc(f"Chỉ tiêu kết nạp ({_pct(report.target_percent)})")
         drawing.add(String(x + 17, y + 1, label, fontName=REGULAR, fontSize=10))
     drawing.add(String(0, height - 8, nfc("Số người"), fontName=REGULAR, fontSize=11))
+    if not targets:  # say why, rather than leave the reader looking for the line
+        drawing.add(String(22 * mm, height - 8, nfc(NO_TARGET), fontName=ITALIC, fontSize=10))
     return drawing
 
 
@@ -394,7 +404,7 @@ def statistics_story(
         f.letterhead(f.Letterhead.PARTY, settings, today, TYPE_CODE, number),
         Spacer(1, 6 * mm),
         f.para(TITLE, s.title),
-        f.para(f"{SUMMARY}, {report.period}", s.subtitle),
+        f.balanced(f"{SUMMARY}, {report.period}", s.subtitle),
         f.para("Cách tính các số liệu trong báo cáo:", s.body),
         *(
             f.markup(

@@ -43,6 +43,7 @@ class Connection:
         self._sqlite_utils: Database | None = None
         self.path = path
         self.actor = actor
+        self._savepoints = 0  # savepoints made, for unique names
 
     # -- error translation ---------------------------------------------------
 
@@ -196,7 +197,7 @@ class Connection:
         """
         with self.guard():
             if self._raw.in_transaction:
-                with self._db.atomic():
+                with self._savepoint():
                     yield
                 return
             self._raw.execute("BEGIN IMMEDIATE")
@@ -210,6 +211,25 @@ class Connection:
             except BaseException:
                 self._rollback()
                 raise
+
+    @contextlib.contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        """A nested transaction (what sqlite-utils' `atomic` does, without importing
+        sqlite-utils, ~100 ms, for one statement)."""
+        self._savepoints += 1
+        name = f"dvdesk_{self._savepoints}"
+        self._raw.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            # A RAISE(ROLLBACK) trigger can end the whole transaction, savepoints and all:
+            # cleaning up then would mask the first error with "no such savepoint".
+            if self._raw.in_transaction:
+                self._raw.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self._raw.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        else:
+            self._raw.execute(f"RELEASE SAVEPOINT {name}")
 
     def _rollback(self) -> None:
         if self._raw.in_transaction:

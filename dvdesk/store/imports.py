@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -11,6 +11,7 @@ from dvdesk.domain.validation import Report
 from dvdesk.store.changes import Changes
 from dvdesk.store.connection import Connection
 from dvdesk.store.members import MembersRepo
+from dvdesk.store.rows import MEMBER_ROW_COLUMNS
 from dvdesk.store.units import UnitsRepo
 
 
@@ -53,5 +54,25 @@ class ImportsRepo:
                 changes |= self._units.add(unit)
             changes |= self._members.add_many(
                 members, today=today, progress=progress, total=len(members), checked=checked
+            )
+        return changes
+
+    def add_units_and_rows(
+        self,
+        units: list[Unit],
+        rows: Iterable[tuple[str, tuple[Any, ...], str]],
+        *,
+        today: date | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        total: int = 0,
+    ) -> Changes:
+        """New units and the rows an import's preview made (`MembersRepo.add_checked`,
+        columns as MEMBER_ROW_COLUMNS orders them) in ONE transaction, audited; all or none."""
+        changes = Changes()
+        with self._conn.transaction():
+            for unit in units:
+                changes |= self._units.add(unit)
+            changes |= self._members.add_checked(
+                MEMBER_ROW_COLUMNS, rows, today=today, progress=progress, total=total
             )
         return changes

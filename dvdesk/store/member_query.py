@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from dvdesk.domain.dates import add_months
 from dvdesk.domain.eligibility import Method
@@ -142,7 +142,7 @@ class MemberQuery:
             or self.eligible_between is not None
             or self.graduate_before_eligible
         ):
-            cols |= {"dob", "dob_precision", "elig_from_a", "over_from_a"}
+            cols |= {"dob", "dob_precision", "elig_from_a", "over_from_a", "elig_to_a", "elig_to_b"}
             cols |= {"elig_from_b", "over_from_b", "graduation_year", "unit_id"}
         if self.stages or self.not_stages:
             cols.add("stage")
@@ -258,8 +258,15 @@ class MemberQuery:
             start = self.reference or date.today()
             between = (start, add_months(start, self.upcoming_months))
         if between is not None:
-            clauses.append(f"m.elig_from_{s} > ? AND m.elig_from_{s} <= ?")
-            params += [between[0].isoformat(), between[1].isoformat()]
+            # Turns 18 in (start, end] on some possible birthday. A partial date's
+            # birthdays span a year at most, so the elig_from index range is the
+            # window widened by a year, and elig_to (partial dates only) decides.
+            clauses.append(
+                f"m.elig_from_{s} > ? AND m.elig_from_{s} <= ? "
+                f"AND coalesce(m.elig_to_{s}, m.elig_from_{s}) > ?"
+            )
+            start_day, end_day = between[0].isoformat(), between[1].isoformat()
+            params += [(between[0] - timedelta(days=366)).isoformat(), end_day, start_day]
         if self.graduate_before_eligible:
             clauses.append(
                 f"m.graduation_year IS NOT NULL AND m.elig_from_{s} > "

@@ -12,7 +12,7 @@ import builtins
 import contextlib
 import itertools
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from operator import itemgetter
@@ -22,9 +22,16 @@ from dvdesk.domain.member import Member
 from dvdesk.domain.validation import Report, validate_member
 from dvdesk.errors import NotFound, Refused, ValidationFailed
 from dvdesk.store.changes import Changes, Kind
-from dvdesk.store.connection import Connection, now_iso
+from dvdesk.store.connection import AUDIT_INSERT, Connection, now_iso
 from dvdesk.store.member_query import MemberQuery, fts_query, is_exact_name, matches
-from dvdesk.store.rows import audit_json, audit_view, member_from_row, member_row
+from dvdesk.store.rows import (
+    MEMBER_ROW_COLUMNS,
+    audit_json_rows,
+    audit_view,
+    member_from_row,
+    member_row,
+    member_row_values,
+)
 from dvdesk.store.settings import SettingsRepo
 from dvdesk.store.units import UnitsRepo
 
@@ -568,91 +575,131 @@ class MembersRepo:
         """
         today = today or date.today()
         kinds = self._units.kinds()
-        unit_ids = {u.code: u.id for u in self._units.all()}
-        commune = self._settings.get().commune_code
-        stamp = now_iso()
-        # CCCDs already held in this commune, and those earlier in this batch.
-        seen_cccd: dict[str, str] = {
-            r[0]: r[1]
-            for r in self._conn.tuples(
-                "SELECT cccd, full_name FROM members WHERE cccd <> '' AND deleted_at IS NULL "
-                "AND commune_code = ?",
-                [commune],
-            )
-        }
-        count = 0
-        with self._conn.transaction(), search_index_deferred(self._conn):
-            batch: builtins.list[dict[str, Any]] = []
+        held = self._held_cccds()
+        columns = MEMBER_ROW_COLUMNS
+
+        def rows() -> Iterator[tuple[str, tuple[Any, ...], str]]:
             for member in members:
                 report = checked.get(member.uid) if checked else None
                 if (
                     report is not None
+                    and report.is_valid
                     and member.unit_code in kinds
-                    and not (member.cccd and member.cccd in seen_cccd)
+                    and not (member.cccd and member.cccd in held)
                 ):
                     m = member
-                else:
+                else:  # validated here, refused with ValidationFailed on an error
                     m = member.normalized()
-                    report = validate_member(
-                        m,
-                        today=today,
-                        unit_kinds=kinds,
-                        cccd_owner=lambda c, _uid: seen_cccd.get(c),
-                        normalized=True,
-                    )
-                if not report.is_valid:
-                    raise ValidationFailed(
-                        report,
-                        f"{m.full_name or '(không tên)'}: "
-                        + "; ".join(i.message for i in report.errors),
-                    )
-                if m.cccd:
-                    seen_cccd[m.cccd] = m.full_name
-                row = member_row(m)
-                row.update(
-                    unit_id=unit_ids[m.unit_code],
-                    commune_code=commune,
-                    issue_codes=" ".join(i.code for i in report.warnings),
-                    created_at=stamp,
-                    updated_at=stamp,
+                    report = self._checked(m, today, kinds, held)
+                warnings = " ".join(i.code for i in report.warnings)
+                yield m.unit_code, member_row_values(m), warnings
+
+        return self._insert_many(columns, rows(), held, progress, total)
+
+    def add_checked(
+        self,
+        columns: Sequence[str],
+        rows: Iterable[tuple[str, tuple[Any, ...], str]],
+        *,
+        today: date | None = None,
+        progress: Progress | None = None,
+        total: int = 0,
+    ) -> Changes:
+        """Insert rows an import's preview made: (unit code, the `member_row` values of a
+        normalized member it validated with the same rules, in `columns` order, its
+        warning codes); all or none.
+
+        What may have changed since the preview is checked again: a row whose unit
+        is not in the file or whose CCCD another member now holds is validated
+        again, and refused with `ValidationFailed` (the whole batch with it).
+        """
+        today = today or date.today()
+        kinds = self._units.kinds()
+        held = self._held_cccds()
+        cccd = list(columns).index("cccd")
+
+        def rows_checked() -> Iterator[tuple[str, tuple[Any, ...], str]]:
+            for unit_code, values, warnings in rows:
+                if unit_code not in kinds or (values[cccd] and values[cccd] in held):
+                    member = member_from_row(dict(zip(columns, values, strict=True)), unit_code)
+                    self._checked(member, today, kinds, held)
+                yield unit_code, values, warnings
+
+        return self._insert_many(columns, rows_checked(), held, progress, total)
+
+    def _held_cccds(self) -> dict[str, str]:
+        """CCCD → name of the live members of this commune."""
+        return {
+            r[0]: r[1]
+            for r in self._conn.tuples(
+                "SELECT cccd, full_name FROM members WHERE cccd <> '' AND deleted_at IS NULL "
+                "AND commune_code = ?",
+                [self._settings.get().commune_code],
+            )
+        }
+
+    @staticmethod
+    def _checked(m: Member, today: date, kinds: dict[str, Any], held: Mapping[str, str]) -> Report:
+        """The report of a normalized member; `ValidationFailed` when it has an error."""
+        report = validate_member(
+            m,
+            today=today,
+            unit_kinds=kinds,
+            cccd_owner=lambda c, _uid: held.get(c),
+            normalized=True,
+        )
+        if not report.is_valid:
+            raise ValidationFailed(
+                report,
+                f"{m.full_name or '(không tên)'}: " + "; ".join(i.message for i in report.errors),
+            )
+        return report
+
+    def _insert_many(
+        self,
+        columns: Sequence[str],
+        rows: Iterable[tuple[str, tuple[Any, ...], str]],
+        held: dict[str, str],
+        progress: Progress | None,
+        total: int,
+    ) -> Changes:
+        """Insert checked (unit code, member row values in `columns` order, warning codes)
+        in chunks of one executemany each, audited, in one transaction, the search index
+        built once at the end; `held` learns each CCCD."""
+        unit_ids = {u.code: u.id for u in self._units.all()}
+        commune = self._settings.get().commune_code
+        stamp = now_iso()
+        names = (*columns, "unit_id", "commune_code", "issue_codes", "created_at", "updated_at")
+        insert = f"INSERT INTO members ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        audit_of = audit_json_rows(names)
+        cccd, name, uid = (names.index(c) for c in ("cccd", "full_name", "uid"))
+        actor = self._conn.actor
+        count = 0
+        with self._conn.transaction(), search_index_deferred(self._conn):
+            batch: builtins.list[tuple[Any, ...]] = []
+
+            def write() -> None:
+                self._conn.executemany(insert, batch)
+                self._conn.executemany(
+                    AUDIT_INSERT,
+                    [(stamp, actor, "insert", "member", r[uid], None, audit_of(r)) for r in batch],
                 )
+
+            for unit_code, values, warnings in rows:
+                row = (*values, unit_ids[unit_code], commune, warnings, stamp, stamp)
+                if row[cccd]:
+                    held[row[cccd]] = row[name]
                 batch.append(row)
                 count += 1
                 if len(batch) >= 2000:
-                    self._insert_batch(batch)
+                    write()
                     batch = []
                     if progress:
                         progress(count, total)
-            self._insert_batch(batch)
+            if batch:
+                write()
             if progress:
                 progress(count, total)
         if not count:
             return Changes()
         return Changes.of(Kind.MEMBERS, reorders=True, count=count)
-
-    def _insert_batch(self, rows: builtins.list[dict[str, Any]]) -> None:
-        # Plain executemany: sqlite-utils' insert_all inspects every value of
-        # every row, which was a third of a 200k-member import.
-        if not rows:
-            return
-        self._insert_rows("members", rows)
-        self._insert_rows(
-            "audit",
-            [
-                {
-                    "at": r["created_at"],
-                    "actor": self._conn.actor,
-                    "action": "insert",
-                    "entity": "member",
-                    "entity_uid": r["uid"],
-                    "old": None,
-                    "new": audit_json(audit_view(r)),
-                }
-                for r in rows
-            ],
-        )
-
-    def _insert_rows(self, table: str, rows: builtins.list[dict[str, Any]]) -> None:
-        columns = list(rows[0])
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        self._conn.executemany(sql, map(itemgetter(*columns), rows))

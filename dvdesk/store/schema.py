@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from sqlite_utils.migrations import Migrations
 
 FORMAT_MAJOR = 1
-FORMAT_MINOR = 9
+FORMAT_MINOR = 10
 APPLICATION_ID = 0x64766B31  # "dvk1": marks the file as dvdesk's
 
 MIGRATION_SET = "dvdesk"
@@ -620,6 +620,36 @@ def m_exact_name_index(db: Database) -> None:
     version stays, and an older dvdesk reads the file as before.
     """
     _run(db, "CREATE INDEX IF NOT EXISTS members_search ON members (search_text)")
+
+
+@migrations(name="1.10_latest_eligible")
+def m_latest_eligible(db: Database) -> None:
+    """Format 1.10: the last possible 18th birthday of a partial date of birth.
+
+    `elig_to_a` / `elig_to_b` (rows.eligibility_columns) are set for members
+    whose date of birth is a month or a year only, NULL otherwise; the
+    upcoming view keeps such a member whenever one possible birthday makes
+    them of age in its months, instead of judging by the earliest one. A
+    derived column, recomputed from the stored date; running it again
+    changes nothing.
+    """
+    from dvdesk.domain.dates import parse_date
+    from dvdesk.store.rows import eligibility_columns
+
+    existing = {c.name for c in db["members"].columns}
+    for column in ("elig_to_a", "elig_to_b"):
+        if column not in existing:
+            db.execute(f"ALTER TABLE members ADD COLUMN {column} TEXT")
+    conn = db.conn
+    partial = conn.execute(
+        "SELECT id, dob FROM members WHERE dob IS NOT NULL AND length(dob) < 10"
+    ).fetchall()
+    updates = []
+    for row_id, dob in partial:
+        cols = eligibility_columns(parse_date(dob))
+        updates.append((cols["elig_to_a"], cols["elig_to_b"], row_id))
+    conn.executemany("UPDATE members SET elig_to_a = ?, elig_to_b = ? WHERE id = ?", updates)
+    _set_version(db, 1, 10)
 
 
 CORE_TABLES = frozenset({"settings", "units", "members", "steps", "audit"})  # since 1.0

@@ -197,7 +197,8 @@ class ExchangeActions(QObject):
             return
         # The officer's answers reach the plan only now, after "Nhập".
         plan.confirm(dialog.confirmed())
-        if not plan.to_add and not plan.to_update:
+        summary = plan.summary()
+        if not summary["new"] and not summary["update"]:
             return
 
         def work(store: Store, progress: Progress) -> Any:

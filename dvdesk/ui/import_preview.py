@@ -108,7 +108,7 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         for sheet in plan.sheets:
             self.tabs.addTab(self._sheet_page(sheet, units), self._sheet_title(sheet))
-        self.probable = [r for r in plan.rows if r.status is RowStatus.CONFLICT and r.member]
+        self.probable = plan.probable
         self.changes = self._changes_page()
         self.tabs.addTab(self.changes, f"Thay đổi ({len(self._changed_rows())})")
         issues = plan.issues
@@ -178,7 +178,7 @@ class ImportPreviewDialog(QDialog):
         name = sheet.sheet or "Bảng tính"
         if sheet.header is None:
             return f"{name} (bỏ qua)"
-        return f"{name} ({len(sheet.rows)} người{', ẩn' if sheet.hidden else ''})"
+        return f"{name} ({sheet.count} người{', ẩn' if sheet.hidden else ''})"
 
     def _sheet_page(self, sheet: SheetPlan, units: Sequence[tuple[str, str]]) -> QWidget:
         page = QWidget()
@@ -302,7 +302,7 @@ class ImportPreviewDialog(QDialog):
     def _changed_rows(self) -> list[ImportRow]:
         return [
             r
-            for r in self.plan.rows
+            for r in self.plan.kept  # updates and probable matches are never spilled
             if r.status in (RowStatus.UPDATE, RowStatus.CONFLICT) and r.changes
         ]
 

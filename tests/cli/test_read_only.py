@@ -110,3 +110,24 @@ def test_a_current_file_lists_without_being_written(capsys, tmp_path):
     assert main(["list", "--db", str(path), "--json"]) == 0
     assert capsys.readouterr().out.count('"uid"') == 5
     assert (digest(path), listing(tmp_path)) == (before, files)
+
+
+def test_an_index_only_upgrade_does_not_claim_a_new_format(capsys, tmp_path):
+    """A migration that adds an index keeps the format number: the message says so."""
+    import sqlite3
+
+    from dvdesk.store.gateway import Store
+
+    path = tmp_path / "xa.db"
+    Store.open(path).close()
+    with sqlite3.connect(path) as raw:  # as a file from before the index was added
+        raw.execute("DROP INDEX members_search")
+        raw.execute("DELETE FROM _sqlite_migrations WHERE name = '1.10_exact_name_index'")
+    raw.close()
+    assert main(["upgrade", "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"định dạng vẫn là {CURRENT}" in out and "lên" not in out
+    with sqlite3.connect(path) as raw:
+        names = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    raw.close()
+    assert "members_search" in names

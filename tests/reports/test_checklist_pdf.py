@@ -174,3 +174,65 @@ def test_batch_progress_and_cancel(commune: Store, tmp_path: Path):
         write_checklists(commune, uids, tmp_path / "b.pdf", MEETING, TODAY, cancel=lambda: True)
     assert not (tmp_path / "b.pdf").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        NUMBER_40,
+        "1234567-QĐ/ĐU-BTCĐUX.ĐÔNGHÒA/2026-KN/ABC",  # a run of 15 without a break
+        "12345-NQ/ĐU-CB/THPTNGUYENTRAI/2026/KNDV",
+    ],
+)
+def test_a_40_character_number_takes_at_most_three_lines(
+    commune: Store, tmp_path: Path, number: str
+):
+    """notes/documents.md: a typed number wraps at "/" and "-", up to 3 lines, never cut.
+    It took five in a 32 mm column ("ĐU-" alone on a line before "BTCĐUX.ĐÔNG")."""
+
+    from dvdesk.reports.checklist_pdf import COLUMNS
+
+    uid = commune.people["long"].uid
+    commune.steps.record_many(
+        {uid: [StepRecord("source", StepState.DONE, date(2025, 9, 15), number)]}
+    )
+    out = tmp_path / "so.pdf"
+    write_checklists(commune, [uid], out, MEETING, TODAY)
+    left = st.LEFT_MARGIN + sum(COLUMNS[:3])
+    column = sorted(
+        ((y, t.strip()) for t, x, y, _ in pdf_fragments(out)[0] if left <= x < left + COLUMNS[3]),
+        key=lambda p: -p[0],
+    )
+    whole = f"Số {number}"
+    start = next(i for i, (_, t) in enumerate(column) if t.startswith("Số " + number[:5]))
+    lines, text = 0, ""
+    for _, t in column[start:]:
+        text, lines = text + t, lines + 1
+        if len(text.replace(" ", "")) >= len(whole.replace(" ", "")):
+            break
+    assert text.replace(" ", "") == whole.replace(" ", "")  # every character, none cut
+    assert lines <= 3, column[start : start + lines]
+
+
+def test_a_finished_dossier_still_closes_with_text(commune: Store, tmp_path: Path):
+    """With nothing to do next, no gap and no flag the sheet's closing had no line of text:
+    when the steps table filled a page the signature stood alone on the next (HD 36)."""
+    from dataclasses import replace
+
+    from dvdesk.reports import checklist_pdf as cp
+    from dvdesk.reports import furniture as f
+
+    sheet = cp.candidate_sheet(commune, commune.people["capitals"].uid, MEETING, TODAY)
+    cl = sheet.checklist
+    done = replace(
+        cl,
+        next_step=None,
+        flags=(),
+        lines=tuple(replace(line, missing=False, flags=()) for line in cl.lines),
+    )
+    out = tmp_path / "xong.pdf"
+    story = cp.sheet_story(replace(sheet, checklist=done), commune.settings.get(), TODAY)
+    f.write_pdf(out, story, "x")
+    text = flat(pdf_pages(out))
+    before, _, _ = text.partition("NGƯỜI LẬP PHIẾU")
+    assert before.rstrip().endswith("Hồ sơ đã có đủ các bước của quy trình, không có lưu ý."), text

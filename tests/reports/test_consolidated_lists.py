@@ -45,3 +45,29 @@ def test_the_all_list_is_grouped_by_commune_then_unit(tmp_path: Path):
     order = [n.strip() for n, _, _ in headings]
     assert order == sorted(order, key=["Xã Yên Phú", "Xã Đông Hòa"].index)
     assert f"Tổng cộng: {sum(expected.values())} đoàn viên." in text
+
+
+def test_partial_dates_at_the_receiving_level_name_their_commune(tmp_path: Path):
+    """Section II (partial dates of birth) of a list of every commune: "Thôn Đông" of two
+    communes are two places, so each row names its commune as the tables' headings do."""
+    from dvdesk.domain.dates import PartialDate
+    from dvdesk.domain.member import Gender, Member
+    from dvdesk.reports.member_lists import write_eligible_list
+
+    files, unit_names = [], {}
+    for (code, name, seed), person in zip(COMMUNES, ("Hà Văn Năm", "Lò Thị Năm"), strict=True):
+        with make_commune(tmp_path / f"{code}.db", code, name, 12, seed) as store:
+            unit = store.units.all()[0]
+            unit_names[person] = (name, unit.name)
+            store.members.add(Member(person, unit.code, PartialDate(2000), Gender.MALE), TODAY)
+            write_package(store, tmp_path / f"{code}.zip")
+        files.append(PackageFile.open(tmp_path / f"{code}.zip"))
+    with Store.open(tmp_path / "tinh.db") as level:
+        plan, _ = merge_files(level, files, commit=True, today=TODAY)
+        assert plan.committed
+        out = tmp_path / "du-tuoi.pdf"
+        write_eligible_list(level, date(2026, 11, 26), out, today=TODAY)
+    section = flat(pdf_pages(out)).partition("II. Đoàn viên chưa rõ ngày sinh đầy đủ")[2]
+    for person, (commune, unit) in unit_names.items():
+        row = section.split(person, 1)[1][:80]
+        assert row.startswith(f" {commune} — {unit}"), (person, row)

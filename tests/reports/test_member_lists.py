@@ -304,3 +304,65 @@ def test_problems_list_says_what_to_check(commune: Store, tmp_path: Path):
     row = text.split("Hà Thị Năm", 1)[1].split("Tổng cộng")[0]
     expected = commune.members.validate(commune.members.get("p-1"), on).issues[0].message
     assert " ".join(expected.split()) in row
+
+
+def test_problems_list_reads_as_finished_sentences(commune: Store, tmp_path: Path):
+    """The window's hint ends "vi phạm (⛔)…": on paper the trailing "…" read as text cut
+    off, and two notes joined as "… xét tuổi.; Chưa đến tuổi …"."""
+    commune.members.add(
+        Member("Hà Thị Nhỏ", "KDC01", PartialDate(2013), Gender.FEMALE, uid="p-2"), today=TODAY
+    )
+    on = date(2026, 9, 10)
+    views = {v.key: v for v in preset_views(commune.settings.get(), on)}
+    out = tmp_path / "view.pdf"
+    write_view_list(commune, views["problems"], on, out, today=TODAY)
+    text = flat(pdf_pages(out))
+    assert "…" not in text
+    assert ".;" not in text
+    messages = [i.message for i in commune.members.validate(commune.members.get("p-2"), on).issues]
+    assert len(messages) >= 2  # a partial date and under the Youth Union's age
+    row = text.split("Hà Thị Nhỏ", 1)[1].split("Tổng cộng")[0]
+    assert " ".join(messages[0].rstrip(".").split()) + ";" in row
+
+
+def test_a_past_graduation_is_noted_as_past(commune: Store, tmp_path: Path):
+    """Printed after the school year's end, the note said "Tốt nghiệp (31/05/2026) khi chưa
+    đủ 18 tuổi" under a subtitle naming the next year's end (31/05/2027)."""
+    ahead, after = tmp_path / "truoc.pdf", tmp_path / "sau.pdf"
+    write_upcoming_list(commune, 6, ahead, on=date(2026, 5, 1), today=TODAY)
+    write_upcoming_list(commune, 6, after, on=TODAY, today=TODAY)  # 01/06/2026
+    before_text, after_text = flat(pdf_pages(ahead)), flat(pdf_pages(after))
+    assert LONG in before_text and LONG in after_text  # 18 on 10/09/2026, 12th grade 2026
+    assert "Tốt nghiệp (31/05/2026) khi chưa đủ 18 tuổi: chuyển nguồn" in before_text
+    assert "Đã tốt nghiệp (31/05/2026) khi chưa đủ 18 tuổi: chuyển nguồn" in after_text
+
+
+def _title_lines(path: Path, size: float) -> list[str]:
+    """The lines of page 1 drawn at `size` points below the tiêu đề (the title)."""
+    from tests.reports.conftest import pdf_fragments
+
+    lines: dict[float, str] = {}
+    for text, _, y, s in pdf_fragments(path)[0]:
+        if abs(s - size) < 0.01:
+            lines[round(y)] = (lines.get(round(y), "") + " " + text).strip()
+    ordered = [" ".join(lines[y].split()) for y in sorted(lines, reverse=True)]
+    return ordered[1:]  # after the tiêu đề "ĐOÀN TNCS HỒ CHÍ MINH", also 15 pt
+
+
+@pytest.mark.parametrize(
+    ("key", "lines"),
+    [
+        ("problems", ["DANH SÁCH ĐOÀN VIÊN", "CÓ HỒ SƠ THIẾU HOẶC CẦN KIỂM TRA"]),
+        ("graduating", ["DANH SÁCH HỌC SINH LỚP 12 TỐT NGHIỆP", "KHI CHƯA ĐƯỢC KẾT NẠP"]),
+        ("transfer_pending", ["DANH SÁCH ĐOÀN VIÊN ĐÃ CHUYỂN ĐI —", "CHỜ NƠI NHẬN XÁC NHẬN"]),
+    ],
+)
+def test_a_title_breaks_between_phrases(commune: Store, tmp_path: Path, key: str, lines):
+    """A trích yếu over two lines broke before its last syllable ("… CẦN KIỂM" / "TRA"),
+    and balancing by width alone split words ("CÓ HỒ" / "SƠ THIẾU"): it breaks between
+    phrases, into lines of even length."""
+    on = date(2026, 9, 10)
+    view = next(v for v in preset_views(commune.settings.get(), on) if v.key == key)
+    out = tmp_path / "view.pdf"
+    write_view_list(commune, view, on, out, today=TODAY)
+    assert _title_lines(out, 15) == lines

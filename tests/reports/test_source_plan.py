@@ -74,3 +74,23 @@ def test_continuation_pages_name_their_group(tmp_path: Path):
     # One line a step: at least four people a page once past the first.
     assert pages <= 1 + len(people) // 4
     assert all(f"Nguyễn Văn Học Sinh {i}" in " ".join(texts) for i in range(1, 41))
+
+
+def test_signature_never_alone_on_the_last_page(tmp_path: Path):
+    """HD 36: the signature block goes with the last lines of text. A year's plan put
+    "Tổng cộng" and the signature alone on its tenth page, the table ending on the ninth."""
+    settings = Settings(party_committee="ĐẢNG ỦY XÃ A", commune_name="Xã A", party_secretary="Lê B")
+    out = tmp_path / "kh.pdf"
+    alone = []
+    for n in range(1, 26):
+        people = [entry(i) for i in range(1, n + 1)]
+        halves = [("Năm học 2026–2027", people[: n // 2]), ("Năm học 2027–2028", people[n // 2 :])]
+        groups = [(name, group) for name, group in halves if group]
+        write_source_plan(
+            settings, "KẾ HOẠCH", "Xã A", groups, out, date(2026, 12, 1), overwrite=True
+        )
+        last = " ".join(pdf_pages(out)[-1].split())
+        assert "T/M ĐẢNG ỦY" in last and f"Tổng cộng: {n} người." in last
+        if "Nguyễn Văn Học Sinh" not in last:
+            alone.append(n)
+    assert not alone

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 from reportlab.graphics.shapes import Line
+from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from dvdesk.domain.dates import PartialDate
@@ -15,7 +17,7 @@ from dvdesk.domain.procedure import Stage, StepRecord, StepState
 from dvdesk.errors import KnownError
 from dvdesk.reports import furniture as f
 from dvdesk.reports import styles as st
-from dvdesk.reports.fonts import REGULAR
+from dvdesk.reports.fonts import REGULAR, register_fonts
 from dvdesk.reports.statistics_pdf import (
     SERIES,
     FigureRow,
@@ -352,3 +354,60 @@ def test_statistics_without_party_members_says_so(commune: Store, tmp_path: Path
     write_statistics(commune, out, year=2025, today=TODAY, overwrite=True)
     text = flat(pdf_pages(out))
     assert "2025 60 1 + chưa nhập — 2 3 Chưa đủ số liệu" in text
+
+
+def _drawn_bars(drawing) -> list:
+    from reportlab.graphics.shapes import Group, Rect
+
+    def walk(node):
+        for item in getattr(node, "contents", []):
+            yield from walk(item) if isinstance(item, Group) else [item]
+
+    register_fonts()
+    fills = {fill for _, _, fill in SERIES}
+    bars = drawing.contents[0]
+    return [r for r in walk(bars.draw()) if isinstance(r, Rect) and r.fillColor in fills]
+
+
+def test_one_year_chart_keeps_bars_narrow():
+    """A one-year report drew its three bars across the whole chart (a 4 cm wide black
+    block for "Được kết nạp"); a year's group stays as wide as with a few years."""
+    report = _report()
+    one = replace(report, years=(2025,), chart=report.chart[1:], targets=report.targets[1:])
+    widths = [r.width for r in _drawn_bars(chart(one))]
+    assert len(widths) == 3 and max(widths) <= 14 * mm, widths
+    dashed = [s for s in chart(one).contents if isinstance(s, Line) and s.strokeDashArray]
+    x_bars = [r.x for r in _drawn_bars(chart(one))]
+    target = dashed[0]  # the year's target spans its own bars, not the empty width
+    assert target.x1 <= min(x_bars) + 1 and target.x2 >= max(x_bars) + max(widths) - 1
+    assert target.x2 - target.x1 <= 45 * mm
+
+
+def test_report_subtitle_is_balanced(tmp_path: Path):
+    """ "… từ năm 2020 đến năm" / "2025": the subtitle breaks between phrases."""
+    out = tmp_path / "bc.pdf"
+    report = replace(_report(), years=(2020, 2021, 2022, 2023, 2024, 2025))
+    write_report(report, Settings(party_committee="ĐẢNG ỦY XÃ A"), out, TODAY)
+    lines: dict[int, str] = {}
+    for text, _, y, size in pdf_fragments(out)[0]:
+        if abs(size - st.BODY_SIZE) < 0.01 and text.strip():
+            lines[round(y)] = (lines.get(round(y), "") + " " + text).strip()
+    ordered = [lines[y] for y in sorted(lines, reverse=True)]
+    start = next(i for i, t in enumerate(ordered) if t.startswith("kết quả phát triển"))
+    assert ordered[start : start + 2] == [
+        "kết quả phát triển đảng viên",
+        "từ nguồn đoàn viên ưu tú, từ năm 2020 đến năm 2025",
+    ]
+
+
+def test_chart_says_why_no_target_is_drawn(commune: Store, tmp_path: Path):
+    """Without the đảng bộ's members the chart had no target line and said nothing: a
+    reader looked for the 3–4% target in vain."""
+    out = tmp_path / "thong-ke.pdf"
+    note = "Chưa vẽ chỉ tiêu kết nạp: chưa nhập số đảng viên của đảng bộ đầu năm."
+    write_statistics(commune, out, year=2025, today=TODAY)
+    assert note in flat(pdf_pages(out))
+    commune.statistics.totals.set(2025, 60, 0)
+    write_statistics(commune, out, year=2025, today=TODAY, overwrite=True)
+    text = flat(pdf_pages(out))
+    assert note not in text and "Chỉ tiêu kết nạp (3%)" in text

@@ -136,3 +136,40 @@ def test_issue_codes_are_stored_for_the_warnings(store):
 )
 def test_search_text_becomes_a_safe_prefix_query(text, fts):
     assert fts_query(text) == fts
+
+
+UPCOMING_FROM = date(2026, 6, 1)
+PARTIAL_CASES = [  # a partial date of birth, the months of the upcoming list
+    (P(2008), 6),  # may turn 18 before 1/6 or after: possibly upcoming
+    (P(2008, 6), 1),  # born 1/6–30/6/2008: 18 on 1/6 (already) or later in June
+    (P(2008, 5), 6),  # 18 in May at the latest: already of age on 1/6
+    (P(2009), 6),  # 18 in 2027 only: after the six months from 1/6/2026
+    (P(2009), 7),  # from 1/1/2027 possible, inside seven months
+    (P(2008, 12), 6),  # 18 in December 2026: the six months end on 1/12
+    (P(2007), 6),  # 18 in 2025: already of age
+]
+
+
+def _possible_birthdays(dob: PartialDate) -> list[date]:
+    first, last = dob.earliest(), dob.latest()
+    return [date.fromordinal(d) for d in range(first.toordinal(), last.toordinal() + 1)]
+
+
+@pytest.mark.parametrize(("dob", "months"), PARTIAL_CASES)
+@pytest.mark.parametrize("method", [Method.COMPLETED, Method.CALENDAR])
+def test_upcoming_keeps_a_partial_date_whenever_one_possible_birthday_is_upcoming(
+    fresh_store, dob, months, method
+):
+    """Never dropped (issue #11 item 4): listed when any day the person could be born on
+    makes them too young on the first day and of age within the months."""
+    days = _possible_birthdays(dob)
+    fresh_store.members.add_many(
+        [Member("Người Chưa Rõ", "KDC01", dob=dob, uid="partial")]
+        + [Member("Người Đủ Ngày", "KDC01", dob=P.of(d), uid=f"d{i}") for i, d in enumerate(days)],
+        today=TODAY,
+    )
+    query = MemberQuery(upcoming_months=months, reference=UPCOMING_FROM, method=method)
+    listed = {r["uid"] for r in fresh_store.members.list(query)}
+    expected = any(f"d{i}" in listed for i in range(len(days)))
+    assert ("partial" in listed) is expected
+    assert fresh_store.members.count(query) == len(listed)

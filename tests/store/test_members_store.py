@@ -273,3 +273,29 @@ def test_batch_insert_indexes_search_text_and_keeps_the_triggers(store):
     assert store.integrity_problems() == []
     # FTS5 compares its index with the members table and raises on any mismatch
     sql.execute(store, "INSERT INTO members_fts (members_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_member_row_values_are_member_row_in_column_order() -> None:
+    """The tuple bulk inserts use holds exactly `member_row`, column for column."""
+    from dvdesk.domain.dates import PartialDate
+    from dvdesk.domain.member import Gender, Member, Presence
+    from dvdesk.store.rows import MEMBER_ROW_COLUMNS, member_row, member_row_values
+
+    people = [
+        Member("Nguyễn Văn An", "KDC01"),
+        Member(
+            "Trần Thị Bình",
+            "THPT1",
+            dob=PartialDate(2008, 3),
+            gender=Gender.FEMALE,
+            cccd="001208000001",
+            phone="0912345678",
+            union_officer=True,
+            presence=Presence.ABROAD,
+            graduation_year=2026,
+        ),
+    ]
+    for m in people:
+        row = member_row(m.normalized())
+        assert list(row) == list(MEMBER_ROW_COLUMNS)
+        assert member_row_values(m.normalized()) == tuple(row.values())
