@@ -801,6 +801,11 @@ class MainWindow(QMainWindow):
         self.table.scrollTo(self.model.index(row, 0))
         return True
 
+    def _push_undo(self, command: undo._StoreCommand) -> None:
+        """Put a write made on the undo stack; its undo and redo select their member."""
+        command.select = self.select_uid
+        self.undo_stack.push(command)
+
     def _undo_state(self, _index: int = 0) -> None:
         if not shiboken6.isValid(self.undo_stack) or not shiboken6.isValid(self.undo_button):
             return  # the window is being destroyed (the stack clears itself)
@@ -810,7 +815,7 @@ class MainWindow(QMainWindow):
             self.undo_button.setText(f"Hoàn tác: {self.undo_stack.undoText()} (Ctrl+Z)")
 
     def _step_recorded(self, uid: str, before: StepRecord, after: StepRecord) -> None:
-        self.undo_stack.push(
+        self._push_undo(
             undo.RecordStep(self.store, self.jobs.announce, uid, before, after, self.today)
         )  # the panel's step_saved, which follows, announces the change
 
@@ -853,7 +858,7 @@ class MainWindow(QMainWindow):
             command: undo._StoreCommand = undo.AddMember(self.store, self.jobs.announce, after)
         else:
             command = undo.EditMember(self.store, self.jobs.announce, before, after, self.today)
-        self.undo_stack.push(command)
+        self._push_undo(command)
         self.jobs.announce(changes)
         if not self.select_uid(after.uid):
             self._show_member(after.uid, force=True)
@@ -890,7 +895,7 @@ class MainWindow(QMainWindow):
         with self.store.transaction():  # all of them or none
             for uid in uids:
                 changes |= self.store.members.delete(uid)
-        self.undo_stack.push(undo.DeleteMembers(self.store, self.jobs.announce, uids, names))
+        self._push_undo(undo.DeleteMembers(self.store, self.jobs.announce, uids, names))
         self.jobs.announce(changes)
         if self.model.rowCount():
             self.table.selectRow(min(max(row, 0), self.model.rowCount() - 1))
@@ -912,7 +917,7 @@ class MainWindow(QMainWindow):
         with self.store.transaction():
             for uid in uids:
                 changes |= self.store.members.restore(uid)
-        self.undo_stack.push(undo.RestoreMembers(self.store, self.jobs.announce, uids, names))
+        self._push_undo(undo.RestoreMembers(self.store, self.jobs.announce, uids, names))
         self.jobs.announce(changes)
         self.statusBar().showMessage("Đã khôi phục đoàn viên.", 8000)
 
