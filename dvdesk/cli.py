@@ -170,13 +170,15 @@ def cmd_list(args: argparse.Namespace) -> int:
         view=args.view or "",
         search=args.search or "",
         unit_code=args.unit or "",
-        commune_code=args.commune,
+        commune_code=None if args.commune is None else args.commune.strip(),
         eligible_on=eligible_on,
         upcoming_months=args.upcoming_months,
         on=on,
         method=Method(args.method) if args.method else None,
     )
     with _open_to_read(args) as store:
+        if request.commune_code is not None:
+            _known_commune(store, request.commune_code)
         if args.json and _utf8_stdout():
             # SQLite's UTF-8 bytes go straight out, never decoded and encoded again.
             sys.stdout.flush()
@@ -193,6 +195,13 @@ def cmd_list(args: argparse.Namespace) -> int:
             count = member_list.write_text(member_list.rows(store, request), sys.stdout, communes)
             print(f"Tổng cộng: {grouped(count)} đoàn viên.", file=sys.stderr)
     return 0
+
+
+def _known_commune(store: Store, code: str) -> str:
+    """`code` when this file holds that commune's data (`--commune`); else one clear line."""
+    if code not in store.received_index.commune_codes():
+        raise KnownError(f"Không có dữ liệu của xã/phường mã “{code}” trong tệp này.")
+    return code
 
 
 def _percent(value: float | None, digits: int = 1) -> str:
@@ -227,9 +236,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         stats = statistics.figures(store, first, last)
         if args.commune is not None:
             # The receiving level: one commune's figures (its own totals stay at the commune).
-            code = args.commune.strip()
-            if code not in store.received_index.commune_codes():
-                raise KnownError(f"Không có dữ liệu của xã/phường mã “{code}” trong tệp này.")
+            code = _known_commune(store, args.commune.strip())
             stats = store.received.statistics(code, first, last)
     data = statistics.as_json(stats, kind)
     if args.json:

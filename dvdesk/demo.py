@@ -220,8 +220,12 @@ def _name(rng: random.Random, gender: Gender) -> str:
     male = gender is Gender.MALE
     middle = rng.choice(MIDDLE_MALE if male else MIDDLE_FEMALE)
     given = rng.choice(GIVEN_MALE if male else GIVEN_FEMALE)
-    if rng.random() < 0.08:  # some people carry two middle names
-        middle += " " + rng.choice(MIDDLE_MALE[3:] if male else MIDDLE_FEMALE[3:])
+    if rng.random() < 0.08:  # some people carry two middle names, never the same twice
+        extra = MIDDLE_MALE[3:] if male else MIDDLE_FEMALE[3:]
+        second = rng.choice(extra)
+        if second == middle:
+            second = extra[(extra.index(second) + 1) % len(extra)]
+        middle += " " + second
     return f"{surname} {middle} {given}"
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from dvdesk.errors import KnownError
@@ -29,10 +30,38 @@ UID = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{0,63}")  # a uuid, as new_uid makes t
 SHA256 = re.compile(r"[0-9a-f]{64}")
 FILE_NAME = re.compile(r"[a-z][a-z_]{0,31}\.(?:csv|json)")
 MAX_COUNT = 10_000_000
+# How every package writes its creation time (build_package: isoformat, seconds, local
+# time, no offset); the receiving level orders packages and members who moved by it.
+CREATED_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
+# A commune's clock may run a little fast; a package made further in the future than
+# this would win every move between communes until that date.
+CLOCK_SLACK = timedelta(days=1)
+# Line breaks, escapes, bidirectional overrides, zero-width marks: nothing a name
+# or code shown to the officer (or written in an error line) may carry.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
+def invisible(text: str) -> bool:
+    """Whether `text` holds a control, format or unassigned character."""
+    return any(unicodedata.category(c) in _INVISIBLE for c in text)
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """`text` as an error message may quote it: invisible characters as \\uXXXX, cut."""
+    out = "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in _INVISIBLE else c for c in text)
+    return out if len(out) <= limit else out[:limit] + "…"
 
 
 class PackageError(KnownError):
-    """A package that is refused: damaged, altered, incomplete or too new."""
+    """A package that is refused: damaged, altered, incomplete or too new.
+
+    The message is one line whatever a hostile file puts in it: any invisible
+    character a quoted value brings (a line break in a commune code, an escape
+    sequence in a file name) is shown as \\uXXXX.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(shown(message, limit=2000) if invisible(message) else message)
 
 
 def sha256(data: bytes) -> str:
@@ -60,8 +89,8 @@ class Manifest:
     @classmethod
     def from_json(cls, data: bytes, source: str) -> Manifest:
         try:
-            raw: dict[str, Any] = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            raw: dict[str, Any] = json.loads(data.decode("utf-8"), parse_constant=_no_constant)
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError) as exc:
             raise PackageError(f"Gói “{source}”: tệp manifest.json bị hỏng.") from exc
         if not isinstance(raw, dict) or raw.get("format") != FORMAT_NAME:
             raise PackageError(f"“{source}” không phải là gói dữ liệu xã của dvdesk.")
@@ -77,7 +106,7 @@ class Manifest:
                 files={_text(k): _text(v) for k, v in raw["files"].items()},
                 format_version=str(raw["format_version"]),
                 signing_key=str(raw.get("signing_key", "")),
-                party_members=max(0, _whole(raw.get("party_members", 0))),
+                party_members=_count(raw.get("party_members", 0), "số đảng viên"),
                 target_percent=min(100.0, max(0.0, float(raw.get("target_percent", 3.0)))),
             )
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
@@ -94,22 +123,29 @@ class Manifest:
             return PackageError(f"Gói “{source}”: manifest.json có {what} không hợp lệ.")
 
         # The commune code and name are checked by check_identity (five digits).
-        if len(self.commune_name) > 200:
+        if len(self.commune_name) > 200 or invisible(self.commune_name):
             raise bad("tên xã/phường")
         try:
-            datetime.fromisoformat(self.created_at)
+            if not CREATED_AT.fullmatch(self.created_at):
+                raise ValueError(self.created_at)
+            made = datetime.fromisoformat(self.created_at)
         except ValueError as exc:
-            raise bad(f"thời điểm tạo “{self.created_at[:40]}”") from exc
-        if len(self.app_version) > 40 or len(self.signing_key) > 200:
+            raise bad(f"thời điểm tạo “{shown(self.created_at)}”") from exc
+        if made > datetime.now() + CLOCK_SLACK:
+            raise PackageError(
+                f"Gói “{source}”: thời điểm tạo gói {self.created_at.replace('T', ' ')} ở "
+                "tương lai (đồng hồ máy của xã sai hoặc gói bị sửa đổi). Không gộp gói này."
+            )
+        if len(self.app_version) > 40 or invisible(self.app_version) or len(self.signing_key) > 200:
             raise bad("phiên bản chương trình hoặc khóa ký")
         for name, digest in self.files.items():
             if not FILE_NAME.fullmatch(name):
-                raise bad(f"tên tệp “{name[:40]}”")
+                raise bad(f"tên tệp “{shown(name)}”")
             if not SHA256.fullmatch(digest):
-                raise bad(f"mã kiểm tra của {name[:40]}")
+                raise bad(f"mã kiểm tra của {shown(name)}")
         for name in self.counts:
             if not FILE_NAME.fullmatch(name):
-                raise bad(f"tên tệp “{name[:40]}”")
+                raise bad(f"tên tệp “{shown(name)}”")
 
 
 def _text(value: object) -> str:
@@ -118,11 +154,16 @@ def _text(value: object) -> str:
     return value
 
 
-def _count(value: object) -> int:
+def _count(value: object, what: str = "số dòng") -> int:
     number = _whole(value)
     if not 0 <= number <= MAX_COUNT:
-        raise ValueError(f"số dòng “{number}” ngoài khoảng 0–{MAX_COUNT}")
+        raise ValueError(f"{what} “{number}” ngoài khoảng 0–{MAX_COUNT}")
     return number
+
+
+def _no_constant(name: str) -> float:
+    # json.loads takes NaN and Infinity, which are not JSON and no real figure.
+    raise ValueError(f"giá trị {name} không hợp lệ")
 
 
 def minor_version(text: str) -> tuple[int, int]:
@@ -165,7 +206,7 @@ def commune_code_problem(code: str) -> str:
     if not code:
         return "chưa có mã xã/phường"
     if not _COMMUNE_CODE.fullmatch(code) or code == "00000":
-        return f"mã xã/phường “{code}” không hợp lệ (mã đơn vị hành chính gồm đúng 5 chữ số)"
+        return f"mã xã/phường “{shown(code)}” không hợp lệ (mã đơn vị hành chính gồm đúng 5 chữ số)"
     return ""
 
 

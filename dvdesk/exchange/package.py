@@ -45,8 +45,10 @@ from dvdesk.exchange.manifest import (
     PackageError,
     check_identity,
     commune_code_problem,
+    invisible,
     minor_version,
     sha256,
+    shown,
 )
 from dvdesk.exchange.safe_zip import read_entries
 from dvdesk.files import check_output, write_private
@@ -142,6 +144,12 @@ def _check_sender(code: str, name: str) -> None:
         )
     if not name.strip():
         raise PackageError("Không xuất được gói: chưa đặt tên xã/phường trong Cài đặt.")
+    if invisible(name):
+        # The receiving level refuses such a name (manifest.py): say so here, where it is fixed.
+        raise PackageError(
+            f"Không xuất được gói: tên xã/phường “{shown(name, 80)}” có ký tự điều khiển hoặc "
+            "ký tự ẩn; hãy gõ lại tên trong Cài đặt."
+        )
 
 
 def signed_archive(store: Store, manifest: Manifest, files: dict[str, bytes]) -> bytes:
@@ -324,22 +332,34 @@ def _check_identities(package: Package, source: str) -> None:
     codes: set[str] = set()
     for unit in package.units:
         if not CODE.fullmatch(unit.code):
-            raise refuse("units.csv", f"mã đơn vị không hợp lệ “{unit.code[:40]}”")
+            raise refuse("units.csv", f"mã đơn vị không hợp lệ “{shown(unit.code)}”")
         if unit.code in codes:
             raise refuse("units.csv", f"mã đơn vị “{unit.code}” hai lần")
         codes.add(unit.code)
     uids: set[str] = set()
     for member in package.members:
         if not UID.fullmatch(member.uid):
-            raise refuse("members.csv", f"mã định danh không hợp lệ “{member.uid[:40]}”")
+            raise refuse("members.csv", f"mã định danh không hợp lệ “{shown(member.uid)}”")
         if member.uid in uids:
             raise refuse("members.csv", f"mã định danh “{member.uid}” hai lần")
         if not CODE.fullmatch(member.unit_code):
-            raise refuse("members.csv", f"mã đơn vị không hợp lệ “{member.unit_code[:40]}”")
+            raise refuse("members.csv", f"mã đơn vị không hợp lệ “{shown(member.unit_code)}”")
         uids.add(member.uid)
-    for uid in package.steps:
+    made = datetime.fromisoformat(package.manifest.created_at).date()
+    for uid, records_of in package.steps.items():
         if not UID.fullmatch(uid):
-            raise refuse("steps.csv", f"mã định danh không hợp lệ “{uid[:40]}”")
+            raise refuse("steps.csv", f"mã định danh không hợp lệ “{shown(uid)}”")
+        if len({r.code for r in records_of}) != len(records_of):
+            # The store keeps one row per (member, step): a second would abort the merge.
+            raise refuse("steps.csv", f"một bước quy trình ghi hai lần cho mã “{uid}”")
+        # Entry refuses a step done in the future; no step is done after its package was made.
+        late = next((r for r in records_of if r.done_on and r.done_on > made), None)
+        if late is not None and late.done_on is not None:
+            raise refuse(
+                "steps.csv",
+                f"bước “{late.code}” của mã “{uid}” hoàn thành ngày "
+                f"{late.done_on.strftime('%d/%m/%Y')}, sau ngày lập gói",
+            )
 
 
 def _os_problem(exc: OSError, path: Path) -> KnownError:

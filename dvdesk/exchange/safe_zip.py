@@ -1,7 +1,8 @@
 """Reading a zip received from elsewhere without trusting it (giải nén an toàn).
 
 Nothing is extracted to disk. Names must be plain file names inside the
-archive (no folders, no "..", no absolute or drive paths); the number of
+archive (no folders, no "..", no absolute or drive paths, no control or
+invisible characters, no spaces around them); the number of
 entries, each size, the total and the compression ratio are bounded so a
 "zip bomb" is refused before it fills memory.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from dvdesk.exchange.manifest import PackageError
+from dvdesk.exchange.manifest import PackageError, invisible
 
 MAX_ENTRIES = 64
 MAX_FILE_BYTES = 512 * 1024 * 1024  # a 200,000-member list is ~60 MB of CSV
@@ -28,6 +29,8 @@ def _safe_name(name: str) -> bool:
         and ":" not in name
         and name not in (".", "..")
         and not name.startswith(".")
+        and not invisible(name)
+        and name == name.strip()
     )
 
 

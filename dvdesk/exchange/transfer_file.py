@@ -31,7 +31,14 @@ from dvdesk.exchange import crypto, dossier_tables, records, signing
 from dvdesk.exchange.cells import escape_reversible, unescape_reversible
 from dvdesk.exchange.csv_files import csv_bytes, dict_rows
 from dvdesk.exchange.dictionary import column_names
-from dvdesk.exchange.manifest import MANIFEST_FILE, PackageError, commune_code_problem, sha256
+from dvdesk.exchange.manifest import (
+    MANIFEST_FILE,
+    UID,
+    PackageError,
+    commune_code_problem,
+    invisible,
+    sha256,
+)
 from dvdesk.exchange.safe_zip import read_entries
 from dvdesk.files import check_output, write_private
 
@@ -44,6 +51,15 @@ RECEIPT_FORMAT = "dvdesk-xac-nhan-chuyen-nguon"
 FORMAT_VERSION = "1.1"
 MEMBER_FILE, STEPS_FILE = "member.csv", "steps.csv"
 DOSSIER_FILES = dossier_tables.MEMBER_FILES
+# The manifest's texts the receiver shows and stores: names, the letter's number.
+_TEXTS = {
+    "member_name": "tên người được chuyển",
+    "from_name": "tên nơi gửi",
+    "from_committee": "tên cấp ủy nơi gửi",
+    "to_organisation": "tên nơi nhận",
+    "letter_number": "số giấy chuyển",
+}
+MAX_TEXT = 300
 
 
 class TransferConflict(KnownError):
@@ -103,6 +119,12 @@ def _sender(store: Store) -> dict[str, str]:
         raise KnownError(
             "Chưa đặt tên xã/phường (hoặc trường) trong Cài đặt: tệp chuyển cần tên nơi gửi."
         )
+    if invisible(name):
+        # The receiver refuses such a name (_check_info): say so here, where it is fixed.
+        raise KnownError(
+            "Tên xã/phường (hoặc trường) trong Cài đặt có ký tự điều khiển hoặc ký tự ẩn: "
+            "hãy gõ lại tên trước khi ghi tệp chuyển."
+        )
     return {
         "from_name": name,
         "from_code": s.commune_code.strip(),
@@ -137,7 +159,13 @@ def write_transfer_file(
         raise KnownError(
             f"{member.full_name} chưa có bước nào của quy trình: không có hồ sơ để chuyển."
         )
-    transfer = store.transfers.outgoing(uid, today, receiver, letter_number.strip())
+    letter_number = letter_number.strip()
+    for label, text in (("Tổ chức tiếp nhận", receiver), ("Số giấy chuyển", letter_number)):
+        if len(text) > MAX_TEXT or invisible(text):
+            # The receiver would refuse the file (_check_info).
+            raise KnownError(f"{label} quá dài (quá {MAX_TEXT} ký tự) hoặc có ký tự ẩn.")
+    sender = _sender(store)  # before the handover is recorded: a refused name records nothing
+    transfer = store.transfers.outgoing(uid, today, receiver, letter_number)
     member_row = records.member_to_row(member)
     files = {
         MEMBER_FILE: _table(MEMBER_FILE, [member_row]),
@@ -154,7 +182,7 @@ def write_transfer_file(
         "to_organisation": receiver,
         "letter_number": transfer["letter_number"],
         "on_date": transfer["on_date"],
-        **_sender(store),
+        **sender,
     }
     _write(store, out, _archive(store, manifest, files), passphrase, overwrite)
     return manifest
@@ -256,11 +284,20 @@ def _check_info(info: dict[str, Any], kind: str, source: str) -> None:
     if missing or not isinstance(info.get("files"), dict):
         raise PackageError(f"Tệp “{source}”: manifest.json thiếu {', '.join(missing) or 'files'}.")
     try:
-        uuid.UUID(str(info["transfer_id"]))
+        # The id exactly as uuid4 writes it: "{…}", upper case or "urn:uuid:" forms of
+        # one id would be another transfer to the receiver and match no receipt.
+        if str(uuid.UUID(str(info["transfer_id"]))) != info["transfer_id"]:
+            raise ValueError(info["transfer_id"])
         if kind == TRANSFER_FORMAT:
             date.fromisoformat(str(info["on_date"]))
     except ValueError as exc:
         raise PackageError(f"Tệp “{source}”: mã tệp chuyển hoặc ngày chuyển không hợp lệ.") from exc
+    if not isinstance(info["member_uid"], str) or not UID.fullmatch(info["member_uid"]):
+        raise PackageError(f"Tệp “{source}”: mã đoàn viên trong manifest.json không hợp lệ.")
+    for key, label in _TEXTS.items():
+        value = info.get(key, "")
+        if not isinstance(value, str) or len(value) > MAX_TEXT or invisible(value):
+            raise PackageError(f"Tệp “{source}”: manifest.json có {label} không hợp lệ.")
     code = str(info.get("from_code") or "")
     if code and commune_code_problem(code):
         raise PackageError(f"Tệp “{source}”: {commune_code_problem(code)}.")

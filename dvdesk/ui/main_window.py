@@ -10,7 +10,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QFocusEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +34,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -95,6 +106,52 @@ GEOMETRY_KEY = "main/geometry-2"
 HEADER_KEY = "main/header-2"
 # The window's first size: a 1366×768 laptop less the taskbar (728) and the title bar.
 FIRST_SIZE = (1366, 690)
+
+
+class UnitFill(QObject):
+    """Widens the unit column into the table's spare width whenever the table is resized.
+
+    Qt's stretch modes take the unit below its own width when space is short,
+    and "stretch last section" gives the spare to Giới tính: neither helps to
+    tell namesakes apart by their unit.
+    """
+
+    def __init__(self, table: QTableView) -> None:
+        super().__init__(table)
+        self.table = table
+        table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            header = self.table.horizontalHeader()
+            others = sum(header.sectionSize(c) for c in range(header.count()) if c != UNIT_COLUMN)
+            spare = self.table.viewport().width() - others
+            header.resizeSection(UNIT_COLUMN, max(COLUMN_WIDTHS[UNIT_COLUMN], spare))
+        return False
+
+
+def give_mnemonics(menu: QMenu) -> None:
+    """Underline a letter in every entry of `menu` (Alt+letter in the open menu).
+
+    The first plain letter of the entry not yet taken in this menu; entries
+    that already have one keep it. Letters with diacritics are skipped: Alt+Đ
+    or Alt+Ư is not a key on a Vietnamese keyboard layout.
+    """
+    actions = [a for a in menu.actions() if not a.isSeparator() and a.text()]
+    taken = {
+        a.text()[a.text().index("&") + 1].lower()
+        for a in actions
+        if "&" in a.text() and a.text().index("&") + 1 < len(a.text())
+    }
+    for a in actions:
+        text = a.text()
+        if "&" in text:
+            continue
+        for i, ch in enumerate(text):
+            if ch.isascii() and ch.isalnum() and ch.lower() not in taken:
+                taken.add(ch.lower())
+                a.setText(f"{text[:i]}&{text[i:]}")
+                break
 
 
 class DateBox(QDateEdit):
@@ -198,7 +255,8 @@ class MainWindow(QMainWindow):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().sortIndicatorChanged.connect(lambda *_: self._busy())
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # The spare width goes to the unit (long school names), not to the last column.
+        self._unit_fill = UnitFill(self.table)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.doubleClicked.connect(lambda _: self.edit_current())
         for column, width in enumerate(COLUMN_WIDTHS):
@@ -267,12 +325,14 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.undo_button)
 
     def _fit_to_screen(self) -> None:
-        """Open no bigger than the screen's free area (less a title bar)."""
+        """Open at nine tenths of the screen's free area, at least FIRST_SIZE, never more
+        than the free area less a title bar."""
         width, height = FIRST_SIZE
         screen = self.screen()
         if screen is not None:
             free = screen.availableGeometry()
-            width, height = min(width, free.width()), min(height, free.height() - 32)
+            width = min(max(width, free.width() * 9 // 10), free.width())
+            height = min(max(height, free.height() * 9 // 10), free.height() - 32)
         self.resize(width, height)
 
     def _build_actions(self) -> None:
@@ -425,9 +485,9 @@ class MainWindow(QMainWindow):
         ):
             print_menu.addAction(text, partial(lambda n: getattr(self.printing, n)(), name))
 
-        exchange_menu = self.menuBar().addMenu("&Trao đổi dữ liệu")
+        exchange_menu = self.menuBar().addMenu("T&rao đổi dữ liệu")
         for text, name in (
-            ("Xuất gói dữ liệu gửi cấp trên (.zip)…", "export_package"),
+            ("Xuất gói dữ liệu gửi cấp trên…", "export_package"),
             ("Xuất danh sách ra Excel / CSV…", "export_sheet"),
             ("Nhập danh sách từ Excel / CSV…", "import_sheet"),
             ("Tổng hợp gói dữ liệu của các xã…", "merge_packages"),
@@ -454,6 +514,8 @@ class MainWindow(QMainWindow):
         help_menu.addSeparator()
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
+        for menu in self.menuBar().findChildren(QMenu):
+            give_mnemonics(menu)
 
     @property
     def printing(self) -> PrintActions:
@@ -739,6 +801,11 @@ class MainWindow(QMainWindow):
         self.table.scrollTo(self.model.index(row, 0))
         return True
 
+    def _push_undo(self, command: undo._StoreCommand) -> None:
+        """Put a write made on the undo stack; its undo and redo select their member."""
+        command.select = self.select_uid
+        self.undo_stack.push(command)
+
     def _undo_state(self, _index: int = 0) -> None:
         if not shiboken6.isValid(self.undo_stack) or not shiboken6.isValid(self.undo_button):
             return  # the window is being destroyed (the stack clears itself)
@@ -748,7 +815,7 @@ class MainWindow(QMainWindow):
             self.undo_button.setText(f"Hoàn tác: {self.undo_stack.undoText()} (Ctrl+Z)")
 
     def _step_recorded(self, uid: str, before: StepRecord, after: StepRecord) -> None:
-        self.undo_stack.push(
+        self._push_undo(
             undo.RecordStep(self.store, self.jobs.announce, uid, before, after, self.today)
         )  # the panel's step_saved, which follows, announces the change
 
@@ -791,7 +858,7 @@ class MainWindow(QMainWindow):
             command: undo._StoreCommand = undo.AddMember(self.store, self.jobs.announce, after)
         else:
             command = undo.EditMember(self.store, self.jobs.announce, before, after, self.today)
-        self.undo_stack.push(command)
+        self._push_undo(command)
         self.jobs.announce(changes)
         if not self.select_uid(after.uid):
             self._show_member(after.uid, force=True)
@@ -828,7 +895,7 @@ class MainWindow(QMainWindow):
         with self.store.transaction():  # all of them or none
             for uid in uids:
                 changes |= self.store.members.delete(uid)
-        self.undo_stack.push(undo.DeleteMembers(self.store, self.jobs.announce, uids, names))
+        self._push_undo(undo.DeleteMembers(self.store, self.jobs.announce, uids, names))
         self.jobs.announce(changes)
         if self.model.rowCount():
             self.table.selectRow(min(max(row, 0), self.model.rowCount() - 1))
@@ -850,7 +917,7 @@ class MainWindow(QMainWindow):
         with self.store.transaction():
             for uid in uids:
                 changes |= self.store.members.restore(uid)
-        self.undo_stack.push(undo.RestoreMembers(self.store, self.jobs.announce, uids, names))
+        self._push_undo(undo.RestoreMembers(self.store, self.jobs.announce, uids, names))
         self.jobs.announce(changes)
         self.statusBar().showMessage("Đã khôi phục đoàn viên.", 8000)
 

@@ -25,6 +25,10 @@ Announce = Callable[[Changes], None]
 class _StoreCommand(QUndoCommand):
     """A write already made; `redo` is skipped the first time (push calls it)."""
 
+    # The window's "select this member", set by the window: after an undo or redo
+    # the member it brought back or changed is the one selected.
+    select: Callable[[str], object] | None = None
+
     def __init__(self, text: str, store: Store, announce: Announce) -> None:
         super().__init__(text)
         self.store = store
@@ -35,13 +39,23 @@ class _StoreCommand(QUndoCommand):
         if not self._pushed:
             self._pushed = True
             return
-        self.announce(self.apply(forward=True))
+        self._done(forward=True)
 
     def undo(self) -> None:
-        self.announce(self.apply(forward=False))
+        self._done(forward=False)
+
+    def _done(self, forward: bool) -> None:
+        self.announce(self.apply(forward))
+        uid = self.shown(forward)
+        if uid and self.select is not None:
+            self.select(uid)
 
     def apply(self, forward: bool) -> Changes:
         raise NotImplementedError
+
+    def shown(self, forward: bool) -> str | None:
+        """The member to select once `apply(forward)` is done (None: leave the selection)."""
+        return None
 
 
 class EditMember(_StoreCommand):
@@ -55,6 +69,9 @@ class EditMember(_StoreCommand):
         member = self.after if forward else self.before
         return self.store.members.update(member, self.today).changes
 
+    def shown(self, forward: bool) -> str | None:
+        return self.after.uid
+
 
 class AddMember(_StoreCommand):
     def __init__(self, store: Store, announce: Announce, member: Member) -> None:
@@ -65,6 +82,9 @@ class AddMember(_StoreCommand):
         if forward:
             return self.store.members.restore(self.uid)
         return self.store.members.delete(self.uid)
+
+    def shown(self, forward: bool) -> str | None:
+        return self.uid if forward else None
 
 
 class DeleteMembers(_StoreCommand):
@@ -83,6 +103,9 @@ class DeleteMembers(_StoreCommand):
                     changes |= self.store.members.restore(uid)
         return changes
 
+    def shown(self, forward: bool) -> str | None:
+        return None if forward else self.uids[0]  # undoing a delete brings them back
+
 
 class RestoreMembers(DeleteMembers):
     def __init__(self, store: Store, announce: Announce, uids: list[str], names: list[str]) -> None:
@@ -92,6 +115,9 @@ class RestoreMembers(DeleteMembers):
 
     def apply(self, forward: bool) -> Changes:
         return super().apply(not forward)
+
+    def shown(self, forward: bool) -> str | None:
+        return super().shown(not forward)
 
 
 class RecordStep(_StoreCommand):
@@ -110,3 +136,6 @@ class RecordStep(_StoreCommand):
 
     def apply(self, forward: bool) -> Changes:
         return self.store.steps.record(self.uid, self.after if forward else self.before, self.today)
+
+    def shown(self, forward: bool) -> str | None:
+        return self.uid

@@ -61,3 +61,16 @@ def test_a_communes_own_list_has_no_commune_keys(commune, capsys):
     assert rows and all(tuple(r) == LIST_FIELDS for r in rows)
     header = _run(capsys, "list", "--db", str(a.path), "--csv").splitlines()[0]
     assert header == ",".join(LIST_FIELDS)
+
+
+def test_list_takes_the_commune_code_as_typed_and_names_an_unknown_one(commune, tmp_path, capsys):
+    level, home, _ = _level(commune, tmp_path, capsys)
+    # Padded as pasted from a spreadsheet: the same commune (as export, print and stats).
+    padded = json.loads(_run(capsys, "list", "--db", str(level), "--json", "--commune", " 00013 "))
+    assert {r["uid"] for r in padded} == {u for u, c in home.items() if c == "00013"}
+    # A commune this file has no data of is said so, not listed as nobody.
+    for code in ("12345", "１２３４５", ""):
+        assert main(["list", "--db", str(level), "--json", "--commune", code]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("dvdesk: Không có dữ liệu của xã/phường mã")
+        assert len(err.strip().splitlines()) == 1

@@ -99,6 +99,37 @@ def _members_csv_edited(path: Path) -> bytes:
     return ("\ufeff" + head + "\n" + first_row.replace(",", ",X", 1) + "\n" + rest).encode()
 
 
+def _steps_twice(path: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """steps.csv with its first row twice, and the manifest's counts to match."""
+    entries = _entries(path)
+    text = entries["steps.csv"].decode("utf-8-sig")
+    head, first_row, rest = text.split("\n", 2)
+    counts = json.loads(entries[MANIFEST_FILE])["counts"]
+    counts["steps.csv"] += 1
+    twice = "\ufeff" + head + "\n" + first_row + "\n" + first_row + "\n" + rest
+    return {"steps.csv": twice.encode()}, {"counts": counts}
+
+
+def _step_in_the_future(store: Store, p: Path, o: Path) -> Path:
+    """steps.csv with its first step done in 2099 (entry refuses a future date)."""
+    text = _entries(p)["steps.csv"].decode("utf-8-sig")
+    head, first_row, rest = text.split("\n", 2)
+    cells = first_row.split(",")
+    cells[head.split(",").index("done_on")] = "2099-01-01"
+    edited = "\ufeff" + head + "\n" + ",".join(cells) + "\n" + rest
+    return _forge(p, o, files={"steps.csv": edited.encode()}, rehash=True, key=_key(store))
+
+
+def _re_signed(store: Store, p: Path, o: Path, **manifest: Any) -> Path:
+    """A package whose manifest the commune itself edited and signed again."""
+    return _forge(p, o, manifest=manifest, key=_key(store))
+
+
+def _steps_doubled(store: Store, p: Path, o: Path) -> Path:
+    files, manifest = _steps_twice(p)
+    return _forge(p, o, files=files, manifest=manifest, rehash=True, key=_key(store))
+
+
 HOSTILE = {
     "unsigned": (lambda s, p, o: _forge(p, o, files={SIGNATURE_FILE: b""}), "chữ ký số"),
     "tampered": (
@@ -114,48 +145,93 @@ HOSTILE = {
         "khác khóa đã ghi nhận",
     ),
     "sequence_zero": (
-        lambda s, p, o: _forge(p, o, manifest={"sequence": 0}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, sequence=0),
         "số thứ tự gói 0 không hợp lệ",
     ),
     "sequence_negative": (
-        lambda s, p, o: _forge(p, o, manifest={"sequence": -5}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, sequence=-5),
         "số thứ tự gói -5 không hợp lệ",
     ),
     "sequence_huge": (
-        lambda s, p, o: _forge(p, o, manifest={"sequence": 10**15}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, sequence=10**15),
         "không hợp lệ",
     ),
     "sequence_text": (
-        lambda s, p, o: _forge(p, o, manifest={"sequence": "3"}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, sequence="3"),
         "không phải số nguyên",
     ),
     "code_empty": (
-        lambda s, p, o: _forge(p, o, manifest={"commune_code": ""}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, commune_code=""),
         "chưa có mã xã",
     ),
     "code_padded": (
-        lambda s, p, o: _forge(p, o, manifest={"commune_code": " 00012 "}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, commune_code=" 00012 "),
         "không hợp lệ",
     ),
     "code_short": (
-        lambda s, p, o: _forge(p, o, manifest={"commune_code": "0012"}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, commune_code="0012"),
         "không hợp lệ",
     ),
     "code_letters": (
-        lambda s, p, o: _forge(p, o, manifest={"commune_code": "0001A"}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, commune_code="0001A"),
         "không hợp lệ",
     ),
     "code_zero": (
-        lambda s, p, o: _forge(p, o, manifest={"commune_code": "00000"}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, commune_code="00000"),
         "không hợp lệ",
     ),
     "name_empty": (
-        lambda s, p, o: _forge(p, o, manifest={"commune_name": "  "}, key=_key(s)),
+        lambda s, p, o: _re_signed(s, p, o, commune_name="  "),
         "thiếu tên xã",
     ),
     "bad_signature_text": (
         lambda s, p, o: _forge(p, o, files={SIGNATURE_FILE: b'{"algorithm": "Ed25519"}'}),
         "chữ ký số không hợp lệ",
+    ),
+    # What a name or code carries must never break the one error line nor reach the file.
+    "code_newline": (lambda s, p, o: _re_signed(s, p, o, commune_code="00012\n"), "\\u000a"),
+    "name_newline": (
+        lambda s, p, o: _re_signed(s, p, o, commune_name="Xã Yên Phú\ndvdesk: đã gộp xong"),
+        "tên xã/phường không hợp lệ",
+    ),
+    "name_bidi_override": (
+        lambda s, p, o: _re_signed(s, p, o, commune_name="Xã \u202eúhP nêY"),
+        "tên xã/phường không hợp lệ",
+    ),
+    "name_escape": (
+        lambda s, p, o: _re_signed(s, p, o, commune_name="Xã Yên\x1b[31mPhú"),
+        "tên xã/phường không hợp lệ",
+    ),
+    "app_version_newline": (
+        lambda s, p, o: _re_signed(s, p, o, app_version="0.1\nLưu ý"),
+        "phiên bản chương trình",
+    ),
+    "party_members_huge": (
+        lambda s, p, o: _re_signed(s, p, o, party_members=2**70),
+        "số đảng viên",
+    ),
+    "target_nan": (lambda s, p, o: _re_signed(s, p, o, target_percent=float("nan")), "bị hỏng"),
+    "created_in_the_future": (
+        lambda s, p, o: _re_signed(s, p, o, created_at="2099-01-01T00:00:00"),
+        "ở tương lai",
+    ),
+    "created_with_offset": (
+        lambda s, p, o: _re_signed(s, p, o, created_at="2026-11-20T08:00:00+07:00"),
+        "thời điểm tạo",
+    ),
+    "created_compact": (
+        lambda s, p, o: _re_signed(s, p, o, created_at="20261120T080000"),
+        "thời điểm tạo",
+    ),
+    "step_twice": (_steps_doubled, "ghi hai lần"),
+    "step_in_the_future": (_step_in_the_future, "sau ngày lập gói"),
+    "entry_name_newline": (
+        lambda s, p, o: _forge(p, o, files={"notes\n.csv": b"x"}),
+        "đường dẫn không an toàn",
+    ),
+    "entry_name_padded": (
+        lambda s, p, o: _forge(p, o, files={"members.csv ": b"x"}),
+        "đường dẫn không an toàn",
     ),
     "manifest_without_key": (
         lambda s, p, o: _forge(p, o, manifest={"signing_key": "abc"}),
@@ -396,3 +472,16 @@ def test_each_member_is_validated_once_per_merge(setup, commune, tmp_path, monke
     write_package(other, pkg)
     assert _merge(capsys, level, pkg, second)[0] == 0
     assert calls["n"] == 9 + 12
+
+
+def test_a_name_the_level_would_refuse_is_refused_at_export(commune, tmp_path: Path):
+    from dvdesk.exchange.manifest import PackageError
+
+    store = commune("00012", "Xã Yên Phú", 5, 1)
+    settings = store.settings.get()
+    settings.commune_name = "Xã Yên\u00adPhú"  # a soft hyphen pasted from a document
+    store.settings.save(settings)
+    with pytest.raises(PackageError, match="ký tự ẩn"):
+        write_package(store, tmp_path / "p.zip")
+    assert not (tmp_path / "p.zip").exists()
+    assert store.settings.get().export_sequence == 0

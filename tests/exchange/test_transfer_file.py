@@ -248,3 +248,86 @@ def test_printing_the_letter_writes_the_transfer_file_once(school: Store, tmp_pa
         assert sql.scalar(again, "SELECT count(*) FROM transfers") == 1
         assert [r["letter_number"] for r in again.transfers.pending()] == ["7-GGT/ĐU"]
     assert read_transfer_file(package).info["transfer_id"] == first
+
+
+def _re_signed(store: Store, source: Path, out: Path, **changes: object) -> Path:
+    """The transfer file with its manifest edited and signed again with the sender's key."""
+    with zipfile.ZipFile(source) as z:
+        entries = {n: z.read(n) for n in z.namelist()}
+    manifest = json.loads(entries[MANIFEST_FILE])
+    manifest.update(changes)
+    entries[MANIFEST_FILE] = json.dumps(manifest, ensure_ascii=False).encode()
+    entries[signing.SIGNATURE_FILE] = signing.sign(
+        store.packages.signing_key()[0], entries[MANIFEST_FILE]
+    )
+    with zipfile.ZipFile(out, "w") as z:
+        for n, d in entries.items():
+            z.writestr(n, d)
+    return out
+
+
+def _braced(tid: str) -> str:
+    return "{" + tid.upper() + "}"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        # One transfer under another spelling of its id: a second arrival, no receipt match.
+        ("transfer_id", _braced, "mã tệp chuyển"),
+        ("transfer_id", lambda tid: f"urn:uuid:{tid}", "mã tệp chuyển"),
+        ("from_name", "Trường A\ndvdesk: đã nhận", "tên nơi gửi không hợp lệ"),
+        ("from_name", ["Trường A"], "tên nơi gửi không hợp lệ"),
+        ("member_name", "Trần \u202eHằng", "tên người được chuyển không hợp lệ"),
+        ("letter_number", "1" * 100_000, "số giấy chuyển không hợp lệ"),
+        ("member_uid", 5, "mã đoàn viên"),
+    ],
+)
+def test_a_transfer_file_with_odd_manifest_values_is_refused(
+    school: Store, commune_b: Path, tmp_path: Path, capsys, field: str, value, message: str
+):
+    uid = _candidate(school)
+    out = tmp_path / "chuyen.zip"
+    info = write_transfer_file(school, uid, RECEIVER, out, today=TODAY)
+    new = value(info[field]) if callable(value) else value
+    forged = _re_signed(school, out, tmp_path / "sua.zip", **{field: new})
+    before = _dump(commune_b)
+    code, _, err = _run(
+        capsys, "receive-transfer", "--db", str(commune_b), str(forged), "--unit", "KDC01"
+    )
+    assert code == 1 and message in err, err
+    assert len(err.strip().splitlines()) == 1
+    assert _dump(commune_b) == before
+    # The genuine file still loads afterwards.
+    assert (
+        _run(capsys, "receive-transfer", "--db", str(commune_b), str(out), "--unit", "KDC01")[0]
+        == 0
+    )
+
+
+def test_a_sender_name_the_receiver_would_refuse_is_refused_when_writing(
+    school: Store, tmp_path: Path
+):
+    from dvdesk.errors import KnownError
+
+    uid = _candidate(school)
+    settings = school.settings.get()
+    settings.commune_name = "Trường THPT\u200bYên Phú"  # a zero-width space pasted in
+    school.settings.save(settings)
+    with pytest.raises(KnownError, match="ký tự ẩn"):
+        write_transfer_file(school, uid, RECEIVER, tmp_path / "x.zip", today=TODAY)
+    assert not (tmp_path / "x.zip").exists()
+    assert school.transfers.of(uid) == []  # no handover recorded for a file not written
+
+
+def test_a_receiver_or_letter_number_the_receiver_would_refuse_is_refused(
+    school: Store, tmp_path: Path
+):
+    from dvdesk.errors import KnownError
+
+    uid = _candidate(school)
+    for to, number in (("Chi bộ " * 60, ""), (RECEIVER, "12\u202e-GGT")):
+        with pytest.raises(KnownError, match=r"quá dài|ký tự ẩn"):
+            write_transfer_file(school, uid, to, tmp_path / "x.zip", number, today=TODAY)
+    assert not (tmp_path / "x.zip").exists()
+    assert school.transfers.of(uid) == []

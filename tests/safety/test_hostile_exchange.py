@@ -6,6 +6,7 @@ and the data file stays byte-identical.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -17,6 +18,7 @@ from dvdesk.cli import main
 from dvdesk.exchange.package import write_package
 from dvdesk.store.gateway import Store
 from tests.exchange.conftest import make_commune
+from tests.exchange.test_signed_packages import _re_signed, _steps_doubled
 from tests.safety.killing import ENV, contents, dvdesk, run
 from tests.safety.sheets import HEADER, write_members_csv
 from tests.safety.test_hostile_files import assert_one_clear_line, digest
@@ -184,3 +186,40 @@ def test_cli_import_of_a_missing_file_is_one_line(tmp_path: Path, target: Path) 
     result = run("import", "--db", target, tmp_path / "khong-co.csv")
     assert result.returncode == 1
     assert_one_clear_line(result.stderr, "")
+
+
+@pytest.fixture(scope="module")
+def level_and_next(tmp_path_factory: pytest.TempPathFactory):
+    """A receiving level that merged commune 00022's first package; the commune, its second."""
+    root = tmp_path_factory.mktemp("cap-nhan")
+    store = make_commune(root / "xa.db", "00022", "Xã Nguồn", 30, 6)
+    first, second = root / "p1.zip", root / "p2.zip"
+    write_package(store, first)
+    write_package(store, second)
+    level = root / "tinh.db"
+    assert run("merge", "--db", level, first).returncode == 0
+    yield store, level, second
+    store.close()
+
+
+HOSTILE_SIGNED = {
+    "name_newline": lambda s, p, o: _re_signed(s, p, o, commune_name="Xã A\ndvdesk: đã gộp"),
+    "code_newline": lambda s, p, o: _re_signed(s, p, o, commune_code="00022\n"),
+    "party_members_huge": lambda s, p, o: _re_signed(s, p, o, party_members=2**70),
+    "created_in_the_future": lambda s, p, o: _re_signed(s, p, o, created_at="2099-01-01T00:00:00"),
+    "step_twice": _steps_doubled,
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_SIGNED))
+def test_a_commune_signed_hostile_package_through_the_real_cli(level_and_next, tmp_path, case):
+    """Signed with the commune's own key, so only the value checks can catch them."""
+    store, merged, second = level_and_next
+    level = tmp_path / "tinh.db"  # a copy each: a case wrongly merged cannot hide the next
+    shutil.copyfile(merged, level)
+    forged = HOSTILE_SIGNED[case](store, second, tmp_path / f"{case}.zip")
+    before = digest(level), contents(level)
+    done = run("merge", "--db", level, forged)
+    assert done.returncode == 1, done.stdout
+    assert_one_clear_line(done.stderr, "")
+    assert (digest(level), contents(level)) == before

@@ -11,7 +11,7 @@ import pytest
 from dvdesk import demo
 from dvdesk.store import backup, schema
 from dvdesk.store.gateway import Store
-from dvdesk.store.rows import MEMBER_FIELDS as member_columns
+from dvdesk.store.rows import MEMBER_ROW_COLUMNS as member_columns
 from tests import sql
 from tests.safety.killing import Contents, assert_audit_matches, contents, dvdesk, kill_after, run
 from tests.safety.killing import timed as time_of
@@ -39,11 +39,12 @@ def make_format_10(path: Path, members: int) -> None:
         db = sql.database(store)
         schema.migrations.apply(db, stop_before=OLD)
         assert store.format_version() == (1, 0)
-        # Today's code writes the member columns of later formats: add them for the
-        # demo, then drop them, so the file is exactly what 1.0 had.
+        # Today's code writes the member columns of later formats (fields, and derived
+        # ones such as elig_to_a): add them for the demo, then drop them, so the file
+        # is exactly what 1.0 had.
         later = [c for c in member_columns if c not in {x.name for x in db["members"].columns}]
         for c in later:
-            db.execute(f"ALTER TABLE members ADD COLUMN {c} TEXT NOT NULL DEFAULT ''")
+            db.execute(f"ALTER TABLE members ADD COLUMN {c} TEXT")
         demo.build(store, members, seed=3)
         for c in later:
             db.execute(f"ALTER TABLE members DROP COLUMN {c}")

@@ -138,3 +138,10 @@ def test_addresses_name_the_commune_and_students_live_in_an_area(tmp_path):
         if units[m.unit_code].kind is UnitKind.SCHOOL:
             assert m.occupation == f"Học sinh {units[m.unit_code].name}"
             assert m.education == f"{int(m.school_class.split('A')[0]) - 1}/12"
+
+
+def test_no_demo_name_repeats_a_middle_name(commune):
+    for row in commune.members.list():
+        words = row["full_name"].split()
+        middles = words[1:-1]
+        assert len(set(middles)) == len(middles), row["full_name"]

@@ -142,8 +142,10 @@ def test_undo_a_delete_an_add_and_a_step(qtbot, demo_store, dialogs):
     uid = window.current_uid()
     window.delete_current()
     assert demo_store.members.count() == count - 1
+    window.table.selectRow(3)  # the officer has moved on meanwhile
     window.undo_stack.undo()
     assert demo_store.members.count() == count and window.model.row_of_uid(uid) >= 0
+    assert window.current_uid() == uid  # the member brought back is the one selected
 
     window.select_view("eligible")
     window.stage_filter.setCurrentIndex(window.stage_filter.findData("member"))

@@ -227,7 +227,7 @@ def test_mark_all_and_untick(qtbot, known: Store, dialogs, tmp_path):
 def test_template_exports_from_the_menu(qtbot, demo_store, dialogs, tmp_path: Path, key: str):
     window = make_window(qtbot, demo_store, dialogs)
     action = window.findChild(QAction, f"template-{key}")
-    assert action.text() == f"{TEMPLATES[key].label}…"
+    assert action.text().replace("&", "") == f"{TEMPLATES[key].label}…"
     out = tmp_path / f"{key}.xlsx"
     dialogs.paths = [str(tmp_path / key)]  # no suffix typed: .xlsx is added
     action.trigger()

@@ -56,3 +56,39 @@ def test_the_procedure_panel_has_one_scrollbar_not_one_inside_another(qtbot, dem
     qtbot.wait(50)
     assert table.height() >= table.verticalHeader().length()
     assert table.verticalScrollBar().maximum() == 0
+
+
+def test_every_menu_entry_has_its_own_underlined_letter(qtbot, demo_store, dialogs):
+    """Keyboard first: Alt+letter opens one menu, a letter then picks one entry."""
+    from PySide6.QtWidgets import QMenu
+
+    window = MainWindow(demo_store, dialogs, today=TODAY)
+    qtbot.addWidget(window)
+
+    def letters(actions):
+        texts = [a.text() for a in actions if not a.isSeparator() and a.text()]
+        return [t[t.index("&") + 1].lower() for t in texts if "&" in t], len(texts)
+
+    top, count = letters(window.menuBar().actions())
+    assert len(top) == count and len(set(top)) == count, top
+    for menu in window.menuBar().findChildren(QMenu):
+        if menu.title() == "Tệp gần đây" or not menu.actions():
+            continue
+        found, count = letters(menu.actions())
+        undo_entries = {window.undo_action, window.redo_action}
+        count -= sum(a in undo_entries for a in menu.actions())  # renamed as edits happen
+        assert len(found) >= count and len(set(found)) == len(found), (menu.title(), found)
+        assert all(ch.isascii() for ch in found)
+
+
+def test_spare_width_goes_to_the_unit_column(qtbot, demo_store, dialogs):
+    window = MainWindow(demo_store, dialogs, today=TODAY)
+    qtbot.addWidget(window)
+    window.resize(2400, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    header = window.table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.sectionSize(UNIT_COLUMN) > 200)
+    last = header.logicalIndex(header.count() - 1)
+    assert header.sectionSize(last) < 100  # Giới tính keeps its width
+    assert header.length() <= window.table.viewport().width()
