@@ -45,6 +45,15 @@ METHOD_HELP = (
 )
 
 
+def _saved_at_once(what: str) -> QLabel:
+    """Units and holidays are written when their button is pressed, not by Lưu/Hủy."""
+    label = QLabel(
+        f"Thêm, đổi tên, xóa {what} được lưu ngay khi bấm nút, kể cả khi sau đó đóng bằng “Hủy”."
+    )
+    label.setWordWrap(True)
+    return label
+
+
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """'U2' before 'U45' before 'U2000': runs of digits compare as numbers."""
     return tuple(
@@ -194,6 +203,7 @@ class SettingsDialog(QDialog):
         chosen.addStretch(1)
         page = QWidget()
         layout = QVBoxLayout(page)
+        layout.addWidget(_saved_at_once("đơn vị"))
         layout.addWidget(self.units)
         layout.addLayout(chosen)
         layout.addWidget(self.classes)
@@ -269,7 +279,8 @@ class SettingsDialog(QDialog):
             row.addWidget(w)
         note = QLabel(
             "Ngày làm việc = thứ Hai đến thứ Sáu, trừ các ngày nghỉ ở đây "
-            "(dùng để tính hạn 30 ngày làm việc)."
+            "(dùng để tính hạn 30 ngày làm việc). Thêm, bỏ ngày nghỉ được lưu ngay "
+            "khi bấm nút, kể cả khi sau đó đóng bằng “Hủy”."
         )
         note.setWordWrap(True)
         page = QWidget()
