@@ -235,7 +235,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     with _open_to_read(args) as store:
         stats = statistics.figures(store, first, last)
         if args.commune is not None:
-            # The receiving level: one commune's figures (its own totals stay at the commune).
+            # The receiving level: one commune's figures, with the totals its package carried.
             code = _known_commune(store, args.commune.strip())
             stats = store.received.statistics(code, first, last)
     data = statistics.as_json(stats, kind)

@@ -18,6 +18,7 @@ from dvdesk.domain.procedure import STEP_CODES, StepState
 from dvdesk.exchange import dossier_tables
 
 FULL_DATE = "ngày ISO: YYYY-MM-DD"
+PARTY_TOTALS_FILE = "party_totals.csv"
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,18 @@ AUDIT = (
     Column("old", "Giá trị cũ", "json"),
     Column("new", "Giá trị mới", "json"),
 )
+# The đảng bộ's figures per year as the officer entered them (store/party_totals.py).
+PARTY_TOTALS = (
+    Column("year", "Năm", "integer", "1900–2200"),
+    Column("members_at_start", "Số đảng viên của đảng bộ đầu năm", "integer", "≥ 0 | (trống)"),
+    Column("outside_admitted", "Số kết nạp ngoài danh sách theo dõi", "integer", "≥ 0 | (trống)"),
+    Column("source", "Nguồn số liệu", "text"),
+)
 
 
 def files() -> dict[str, tuple[Column, ...]]:
     """Every data file of a package and its columns (members.csv read from the registry);
-    the dossier's files (format 1.2, dossier_tables.py) last."""
+    the dossier's files (format 1.2, dossier_tables.py), then party_totals.csv (1.3)."""
     out = {
         "units.csv": UNITS,
         "members.csv": member_columns(),
@@ -101,6 +109,7 @@ def files() -> dict[str, tuple[Column, ...]]:
     }
     for name, columns in dossier_tables.COLUMNS.items():
         out[name] = tuple(Column(*c) for c in columns)
+    out[PARTY_TOTALS_FILE] = PARTY_TOTALS
     return out
 
 
@@ -109,6 +118,7 @@ FILES = files()  # the file names (and, for a fixed registry, their columns)
 CORE_FILES = ("units.csv", "members.csv", "steps.csv", "audit.csv")
 DOSSIER_FILES = dossier_tables.DOSSIER_FILES
 DOSSIER_SINCE = (1, 2)
+PARTY_TOTALS_SINCE = (1, 3)
 DICTIONARY_FILE = "data_dictionary.csv"
 DICTIONARY_HEADER = ("file", "name", "label", "type", "allowed")
 

@@ -19,7 +19,9 @@ FORMAT_NAME = "dvdesk-goi-du-lieu-xa"
 # 1.2: the admission dossier travels (dossiers, introducers, votes, dossier_exceptions,
 # unit_positions .csv: dossier_tables.py); a 1.1 package lacks them and leaves the
 # receiving level's dossier rows of that commune as they are.
-FORMAT_VERSION = "1.2"
+# 1.3: the đảng bộ's yearly figures travel (party_totals.csv); a 1.2 package lacks them
+# and leaves the receiving level's figures of that commune as they are.
+FORMAT_VERSION = "1.3"
 MANIFEST_FILE = "manifest.json"
 MAX_SEQUENCE = 999_999  # a commune exporting daily for 2,700 years; a forged 10**15 is refused
 _COMMUNE_CODE = re.compile(r"[0-9]{5}")

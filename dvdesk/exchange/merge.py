@@ -551,7 +551,16 @@ def _write(
             for t, rows in pkg.dossier.items()
         }
     done = store.received.replace_commune(
-        info, pkg.units, keep, steps, pkg.audit, today, issue_codes, dossier, elsewhere=homes
+        info,
+        pkg.units,
+        keep,
+        steps,
+        pkg.audit,
+        today,
+        issue_codes,
+        dossier,
+        elsewhere=homes,
+        party_totals=pkg.party_totals,
     )
     plan.added, plan.updated, plan.unchanged, plan.removed = (
         done.added,

@@ -1,7 +1,8 @@
 """The commune package (gói dữ liệu xã): written at the commune, read at the level above.
 
 A `.zip` with manifest.json, units.csv, members.csv, steps.csv, the audit
-entries since the last package (audit.csv) and data_dictionary.csv; optionally
+entries since the last package (audit.csv), the admission dossier's files (1.2), the
+đảng bộ's yearly figures (party_totals.csv, 1.3) and data_dictionary.csv; optionally
 sealed with a passphrase (crypto.py). Never the live database file, never row
 ids. Reading checks everything before anything is used: the archive's names
 and sizes, the manifest's format, every file's SHA-256, the columns, the row
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from dvdesk import __version__
 from dvdesk.domain.member import Member, Unit
 from dvdesk.domain.procedure import StepRecord
+from dvdesk.domain.statistics import YearTotals
 from dvdesk.errors import KnownError
 from dvdesk.exchange import crypto, dossier_tables, records, signing
 from dvdesk.exchange.cells import escape_reversible, unescape_reversible
@@ -33,6 +35,8 @@ from dvdesk.exchange.dictionary import (
     DICTIONARY_HEADER,
     DOSSIER_FILES,
     DOSSIER_SINCE,
+    PARTY_TOTALS_FILE,
+    PARTY_TOTALS_SINCE,
     column_names,
     dictionary_rows,
     required_column_names,
@@ -59,6 +63,7 @@ if TYPE_CHECKING:
 
 
 # A 200,000-member commune packs to ~25 MB; a file far past that is not a package.
+MAX_PARTY_MEMBERS = 10_000_000  # a count in party_totals.csv past this is not a đảng bộ's
 MAX_PACKAGE_BYTES = 512 * 1024 * 1024
 MAX_MANIFEST_BYTES = 1024 * 1024
 
@@ -78,6 +83,9 @@ class Package:
     # The admission dossier's rows by store table (store/dossier_rows.py); None for a
     # package of format 1.1, which does not carry them (the receiver's are kept).
     dossier: dict[str, list[dict[str, Any]]] | None = None
+    # The đảng bộ's yearly figures (party_totals.csv); None for a package before format
+    # 1.3, which does not carry them (the receiver's are kept).
+    party_totals: list[YearTotals] | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -113,6 +121,15 @@ def build_package(store: Store, now: datetime | None = None) -> tuple[bytes, Man
         "steps.csv": (records.step_to_row(uid, r) for uid, r in store.packages.each_step(None)),
         "audit.csv": store.packages.each_audit(settings.export_audit_mark, mark),
         **dossier_tables.to_rows(store.dossier_rows.read(None)),
+        PARTY_TOTALS_FILE: (
+            {
+                "year": str(t.year),
+                "members_at_start": _count_text(t.members_at_start),
+                "outside_admitted": _count_text(t.outside_admitted),
+                "source": t.source,
+            }
+            for t in store.statistics.totals.all().values()
+        ),
     }
     files: dict[str, bytes] = {}
     counts: dict[str, int] = {}
@@ -133,6 +150,10 @@ def build_package(store: Store, now: datetime | None = None) -> tuple[bytes, Man
         files={name: sha256(data) for name, data in files.items()},
     )
     return signed_archive(store, manifest, files), manifest, mark
+
+
+def _count_text(count: int | None) -> str:
+    return "" if count is None else str(count)  # 0 is a figure; empty is "not entered"
 
 
 def _check_sender(code: str, name: str) -> None:
@@ -263,7 +284,8 @@ def _unpack(data: bytes, source: str, digest: str) -> Package:
     manifest, public_key = signed_manifest(entries, source)
     _check_files(manifest, entries, source)
     package = Package(source, manifest, digest, public_key=public_key)
-    names = [*CORE_FILES, *(f for f in DOSSIER_FILES if f in entries)]
+    optional = (*DOSSIER_FILES, PARTY_TOTALS_FILE)
+    names = [*CORE_FILES, *(f for f in optional if f in entries)]
     tables = {name: _rows(name, entries[name], manifest, source) for name in names}
     del entries
     _convert(tables["units.csv"], records.unit_from_row, package.units.append, "units.csv", source)
@@ -291,7 +313,49 @@ def _unpack(data: bytes, source: str, digest: str) -> Package:
         package.dossier = read_dossier(
             tables, {m.uid for m in package.members}, {u.code for u in package.units}, source
         )
+    if PARTY_TOTALS_FILE in tables:
+        package.party_totals = read_party_totals(tables[PARTY_TOTALS_FILE], source)
     return package
+
+
+def _count_cell(text: str, column: str, low: int, high: int) -> int | None:
+    text = text.strip()
+    if not text and column != "year":
+        return None
+    if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+        raise records.RecordError(
+            f"cột {column}: “{shown(text)}” không phải số từ {low} đến {high}"
+        )
+    return int(text)
+
+
+def read_party_totals(rows: list[dict[str, str]], source: str) -> list[YearTotals]:
+    """party_totals.csv checked: a year 1900–2200 once each, counts 0–10^7 or empty,
+    a source without control characters; anything else refuses the package."""
+    out: list[YearTotals] = []
+    years: set[int] = set()
+    for line, r in enumerate(rows, start=2):
+        try:
+            year = _count_cell(r["year"], "year", 1900, 2200)
+            assert year is not None
+            if year in years:
+                raise records.RecordError(f"năm {year} ghi hai lần")
+            years.add(year)
+            if invisible(r["source"]):
+                raise records.RecordError("cột source có ký tự điều khiển hoặc ký tự ẩn")
+            out.append(
+                YearTotals(
+                    year,
+                    _count_cell(r["members_at_start"], "members_at_start", 0, MAX_PARTY_MEMBERS),
+                    _count_cell(r["outside_admitted"], "outside_admitted", 0, MAX_PARTY_MEMBERS),
+                    " ".join(r["source"].split()),
+                )
+            )
+        except records.RecordError as exc:
+            raise PackageError(
+                f"Gói “{source}”: tệp {PARTY_TOTALS_FILE} dòng {line}: {exc}."
+            ) from exc
+    return out
 
 
 def read_dossier(
@@ -374,6 +438,8 @@ def _check_files(manifest: Manifest, entries: dict[str, bytes], source: str) -> 
         f in entries for f in DOSSIER_FILES
     ):
         needed += DOSSIER_FILES  # all of the dossier's files, or none (format 1.1)
+    if minor_version(manifest.format_version) >= PARTY_TOTALS_SINCE:
+        needed.append(PARTY_TOTALS_FILE)
     for name in needed:
         if name not in entries:
             raise PackageError(f"Gói “{source}” thiếu tệp {name}.")

@@ -24,6 +24,7 @@ from dvdesk.domain.statistics import (
     Counts,
     Statistics,
     TargetProgress,
+    YearTotals,
     active_years,
     compute,
 )
@@ -140,6 +141,7 @@ class ReceivedRepo:
         ):
             stages[code][stage] = n
         events = self._event_counts()
+        totals = self.party_totals()
         flags = self._flags(on, method)
         out: list[CommuneFigures] = []
         for code in sorted(set(received) | set(counts)):
@@ -148,9 +150,11 @@ class ReceivedRepo:
             target = float(r["target_percent"]) if r else 3.0
             mine = events.get(code, {})
             span = active_years(mine) or (on.year, on.year)
-            stats = compute(mine, span[0], span[1], None, target)
-            admitted = compute(mine, on.year, on.year, None, target).row(on.year, None).admitted
-            year = TargetProgress(on.year, admitted, None, party_members or None, target)
+            entered = totals.get(code, {})
+            stats = compute(mine, span[0], span[1], entered, target)
+            year = compute(mine, on.year, on.year, entered, target).targets[0]
+            if on.year not in entered:  # a package before format 1.3: the manifest's total
+                year = replace(year, party_members=party_members or None)
             out.append(
                 CommuneFigures(
                     code,
@@ -173,15 +177,29 @@ class ReceivedRepo:
     def statistics(self, commune_code: str, first: int, last: int) -> Statistics:
         """One commune's period figures (as its own file's `store.statistics.compute`).
 
-        The yearly đảng bộ totals are the commune's own entries, which packages do
-        not carry: the targets show as not entered, with the commune's target percent.
+        The yearly đảng bộ totals are the commune's own entries as its last package
+        carried them (party_totals.csv); a year without them shows as not entered.
         """
         received = {r["commune_code"]: r for r in self.all()}
         target = (
             float(received[commune_code]["target_percent"]) if commune_code in received else 3.0
         )
         counts = self._event_counts(commune_code).get(commune_code, {})
-        return compute(counts, first, last, None, target)
+        return compute(
+            counts, first, last, self.party_totals(commune_code).get(commune_code), target
+        )
+
+    def party_totals(self, commune_code: str | None = None) -> dict[str, dict[int, YearTotals]]:
+        """Per commune: the yearly đảng bộ figures its last package carried, by year."""
+        out: dict[str, dict[int, YearTotals]] = defaultdict(dict)
+        for code, year, at_start, outside, source in self._conn.tuples(
+            "SELECT commune_code, year, members_at_start, outside_admitted, source "
+            "FROM received_party_totals "
+            f"{'' if commune_code is None else 'WHERE commune_code = ? '}ORDER BY 1, 2",
+            [] if commune_code is None else [commune_code],
+        ):
+            out[code][year] = YearTotals(year, at_start, outside, source)
+        return dict(out)
 
     def _event_counts(self, commune_code: str | None = None) -> dict[str, Counts]:
         """Per commune: members per (year, step, unit kind at the time), as store.statistics."""
@@ -354,6 +372,7 @@ class ReceivedRepo:
         issue_codes: dict[str, str] | None = None,
         dossier: Tables | None = None,
         elsewhere: Container[str] | None = None,
+        party_totals: Iterable[YearTotals] | None = None,
     ) -> Replaced:
         """Make one commune's rows equal to a package's. Call inside `store.transaction()`.
 
@@ -367,7 +386,8 @@ class ReceivedRepo:
         `dossier` (by table, store/dossier_rows.py) replaces the commune's dossier
         rows; None (a package without them) leaves them as they are. `elsewhere`: the
         uids the caller knows to have a record in this file (`uid_homes`), so no other
-        is looked up.
+        is looked up. `party_totals` replaces the commune's yearly đảng bộ figures; None
+        (a package before format 1.3) leaves them as they are.
         """
         code = info["commune_code"]
         stamp = now_iso()
@@ -451,6 +471,16 @@ class ReceivedRepo:
             [stamp, code, *(u.code for u in units)],
         )
         self._record_received(info, audit_rows, stamp)
+        if party_totals is not None:
+            self._conn.execute("DELETE FROM received_party_totals WHERE commune_code = ?", [code])
+            self._conn.executemany(
+                "INSERT INTO received_party_totals (commune_code, year, members_at_start, "
+                "outside_admitted, source) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (code, t.year, t.members_at_start, t.outside_admitted, t.source)
+                    for t in party_totals
+                ],
+            )
         # Stage and violation codes derived again, as the commune's own file does after
         # every step or dossier write (store/dossier.py refresh), in bulk.
         checks = self._checks(today)

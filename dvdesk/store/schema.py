@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from sqlite_utils.migrations import Migrations
 
 FORMAT_MAJOR = 1
-FORMAT_MINOR = 10
+FORMAT_MINOR = 11
 APPLICATION_ID = 0x64766B31  # "dvk1": marks the file as dvdesk's
 
 MIGRATION_SET = "dvdesk"
@@ -650,6 +650,30 @@ def m_latest_eligible(db: Database) -> None:
         updates.append((cols["elig_to_a"], cols["elig_to_b"], row_id))
     conn.executemany("UPDATE members SET elig_to_a = ?, elig_to_b = ? WHERE id = ?", updates)
     _set_version(db, 1, 10)
+
+
+@migrations(name="1.11_received_party_totals")
+def m_received_party_totals(db: Database) -> None:
+    """Format 1.11: at the receiving level, each commune's yearly đảng bộ figures.
+
+    The rows of a commune's `party_totals` as its last package carried them
+    (party_totals.csv, package format 1.3), replaced on every merge, so the
+    3–4% target per commune uses the commune's own figures.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE received_party_totals (
+    commune_code TEXT NOT NULL,
+    year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2200),
+    members_at_start INTEGER CHECK (members_at_start >= 0),
+    outside_admitted INTEGER CHECK (outside_admitted >= 0),
+    source TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (commune_code, year)
+) STRICT
+""",
+    )
+    _set_version(db, 1, 11)
 
 
 CORE_TABLES = frozenset({"settings", "units", "members", "steps", "audit"})  # since 1.0

@@ -51,6 +51,7 @@ def test_tables_are_strict_and_foreign_keys_on(request, kind):
         "received_packages",
         "received_audit",
         "party_totals",
+        "received_party_totals",
         "dossiers",
         "introducers",
         "votes",
